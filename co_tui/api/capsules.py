@@ -1,0 +1,155 @@
+"""Capsules, pipelines, computations and the custom-metadata schema: the parts of the API that
+data-asset screens need (attach / detach, "attached to", provenance, the edit form's schema)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from co_tui.api.models import (
+    Capsule,
+    CapsuleSearchParams,
+    CapsuleSearchResults,
+    Computation,
+    CustomMetadata,
+    DataAssetAttachParams,
+    DataAssetAttachResults,
+)
+from co_tui.api.retry import OpKind
+
+if TYPE_CHECKING:
+    from co_tui.api.client import CodeOceanClient
+
+__all__ = ["AttachedTo", "Capsules", "Computations", "CustomMetadataSchema", "Pipelines", "find_attached"]
+
+
+class _AttachTarget:
+    """Attach / detach on ``{route}/{id}/data_assets`` (capsules, pipelines, computations)."""
+
+    def __init__(self, client: CodeOceanClient, route: str) -> None:
+        self._client = client
+        self._route = route
+        self._noun = route.rstrip("s")
+
+    async def attach_data_assets(
+        self, target_id: str, attach_params: Sequence[DataAssetAttachParams]
+    ) -> list[DataAssetAttachResults]:
+        """Attach assets (optionally at a mount folder) to the capsule / pipeline / workstation."""
+        return await self._client.request(  # type: ignore[return-value]
+            f"attach_data_assets_to_{self._noun}", "POST", f"{self._route}/{target_id}/data_assets",
+            kind=OpKind.WRITE, body=list(attach_params), result=list[DataAssetAttachResults],
+        )
+
+    async def detach_data_assets(self, target_id: str, data_assets: Sequence[str]) -> None:
+        """Detach assets by id (``DELETE`` with a JSON body, trailing slash as the SDK sends it)."""
+        await self._client.request(
+            f"detach_data_assets_from_{self._noun}", "DELETE",
+            f"{self._route}/{target_id}/data_assets/",
+            kind=OpKind.WRITE, body=list(data_assets),
+        )
+
+
+class Capsules(_AttachTarget):
+    """``client.capsules``."""
+
+    async def get_capsule(self, capsule_id: str) -> Capsule:
+        """``GET /capsules/{id}``."""
+        return await self._client.request(  # type: ignore[return-value]
+            f"get_{self._noun}", "GET", f"{self._route}/{capsule_id}",
+            kind=OpKind.READ, result=Capsule,
+        )
+
+    async def search_capsules(self, search_params: CapsuleSearchParams) -> CapsuleSearchResults:
+        """One page of ``POST /capsules/search``."""
+        return await self._client.request(  # type: ignore[return-value]
+            f"search_{self._route}", "POST", f"{self._route}/search",
+            kind=OpKind.READ, body=search_params, result=CapsuleSearchResults,
+        )
+
+    async def search_capsules_iterator(
+        self, search_params: CapsuleSearchParams
+    ) -> AsyncIterator[Capsule]:
+        """Every capsule matching a search, following ``next_token``."""
+        params = search_params
+        while True:
+            page = await self.search_capsules(params)
+            for capsule in page.results:
+                yield capsule
+            if not page.has_more or not page.next_token:
+                return
+            params = msgspec.structs.replace(params, next_token=page.next_token)
+
+
+class Pipelines(Capsules):
+    """``client.pipelines``: the capsule endpoints under ``/pipelines`` (SDK names kept)."""
+
+    async def get_pipeline(self, pipeline_id: str) -> Capsule:
+        """``GET /pipelines/{id}``."""
+        return await self.get_capsule(pipeline_id)
+
+    async def search_pipelines(self, search_params: CapsuleSearchParams) -> CapsuleSearchResults:
+        """One page of ``POST /pipelines/search``."""
+        return await self.search_capsules(search_params)
+
+    def search_pipelines_iterator(
+        self, search_params: CapsuleSearchParams
+    ) -> AsyncIterator[Capsule]:
+        """Every pipeline matching a search."""
+        return self.search_capsules_iterator(search_params)
+
+
+class Computations(_AttachTarget):
+    """``client.computations``."""
+
+    def __init__(self, client: CodeOceanClient) -> None:
+        super().__init__(client, "computations")
+
+    async def get_computation(self, computation_id: str) -> Computation:
+        """``GET /computations/{id}``."""
+        return await self._client.request(  # type: ignore[return-value]
+            "get_computation", "GET", f"computations/{computation_id}",
+            kind=OpKind.READ, result=Computation,
+        )
+
+
+class CustomMetadataSchema:
+    """``client.custom_metadata``."""
+
+    def __init__(self, client: CodeOceanClient) -> None:
+        self._client = client
+
+    async def get_custom_metadata(self) -> CustomMetadata:
+        """``GET /custom_metadata``: the deployment's field definitions for the edit form."""
+        return await self._client.request(  # type: ignore[return-value]
+            "get_custom_metadata", "GET", "custom_metadata",
+            kind=OpKind.READ, result=CustomMetadata,
+        )
+
+
+@dataclass(frozen=True)
+class AttachedTo:
+    """The capsules and pipelines that have an asset attached, as far as search can tell."""
+
+    capsules: list[Capsule]
+    pipelines: list[Capsule]
+
+
+async def find_attached(client: CodeOceanClient, data_asset_id: str, *, limit: int = 100) -> AttachedTo:
+    """Capsules and pipelines visible to the caller that use ``data_asset_id``.
+
+    There is no endpoint for this; the web app searches capsules and pipelines for the asset id
+    (reference 3.14), so results are a hint rather than a guarantee. Both searches run at once.
+    """
+    params = CapsuleSearchParams(query=data_asset_id, limit=limit)
+
+    async def collect(resource: Capsules) -> list[Capsule]:
+        return [capsule async for capsule in resource.search_capsules_iterator(params)]
+
+    capsules, pipelines = await asyncio.gather(
+        collect(client.capsules), collect(client.pipelines)
+    )
+    return AttachedTo(capsules=capsules, pipelines=pipelines)

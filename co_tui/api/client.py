@@ -1,0 +1,270 @@
+"""``CodeOceanClient``: the async client for the Code Ocean REST API (v1).
+
+Two long-lived ``httpx.AsyncClient``\\ s (architecture rule 2, reliability-anchors NET-1..3):
+
+- the API client talks only to ``{domain}/api/v1/``, with HTTP Basic auth (token as user name,
+  empty password), explicit timeouts, no cookies, and a transport guard that refuses any request
+  to another origin;
+- the signed-URL client has no auth, no cookies, no redirects and no headers of ours: signed
+  URLs carry their own authorisation, and S3 rejects a second one (reference section 3.10).
+
+Every operation goes through :meth:`CodeOceanClient.request`, which applies the operation's
+retry policy and total deadline and turns every failure into an :class:`~co_tui.api.errors.ApiError`.
+Resources (``client.data_assets``, ``client.capsules`` ...) name their methods as the SDK does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.cookiejar
+import random
+import time
+import urllib.parse
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import httpx
+import msgspec
+
+from co_tui import __version__
+from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
+from co_tui.api.data_assets import DataAssets
+from co_tui.api.errors import ApiError, ApiTimeoutError, build_error, request_never_sent
+from co_tui.api.files import SignedFiles
+from co_tui.api.models import decode, encode
+from co_tui.api.redact import Secret, install_log_redaction, safe_url
+from co_tui.api.retry import DownloadTimeouts, OpKind, RetryBudget, RetryPolicy, Sleep, Timeouts
+
+__all__ = ["CodeOceanClient", "InsecureDomainError", "normalize_domain"]
+
+T = TypeVar("T")
+
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+class InsecureDomainError(ValueError):
+    """The domain is not a usable https origin."""
+
+
+def normalize_domain(domain: str, *, allow_http: bool = False) -> str:
+    """``https://host[:port]`` from what a user typed; refuses paths, queries and credentials.
+
+    Plain ``http`` is accepted for loopback hosts, ``*.test`` hosts (the in-process emulator) or
+    when ``allow_http`` is set, because the token would otherwise cross the network in clear.
+    """
+    text = domain.strip()
+    if "://" not in text:
+        text = "https://" + text
+    text = text.rstrip("/")
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureDomainError(f"not a web address: {domain!r}")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise InsecureDomainError("the domain must not contain credentials, a query or a fragment")
+    if parts.path not in ("", "/"):
+        raise InsecureDomainError("the domain is the deployment's address, without a path")
+    host = parts.hostname
+    if parts.scheme == "http" and not (
+        allow_http or host in _LOCAL_HOSTS or host.endswith(".test") or host == "test"
+    ):
+        raise InsecureDomainError(
+            f"refusing plain http for {host}: the token would be sent unencrypted"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
+
+
+class _OriginGuard(httpx.AsyncBaseTransport):
+    """Refuses to send any request whose origin is not the API's (NET-2: the token stays home)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, origin: httpx.URL) -> None:
+        self._inner = inner
+        self._origin = _origin(origin)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if _origin(request.url) != self._origin:
+            raise httpx.UnsupportedProtocol(
+                f"refusing to send API credentials to {safe_url(request.url)}"
+            )
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """A cookie jar that accepts nothing: neither origin gets to set state on this client."""
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+async def _refuse_auth_header(request: httpx.Request) -> None:
+    """Signed-URL client hook: a request carrying credentials must never leave (S1)."""
+    if "authorization" in request.headers or "cookie" in request.headers:
+        raise httpx.UnsupportedProtocol("refusing to send credentials with a signed URL")
+
+
+class CodeOceanClient:
+    """Async client for one Code Ocean deployment.
+
+    ``transport`` / ``files_transport`` are the test and ``--demo`` seam: pass the emulator's
+    in-process transport, or leave them ``None`` for real sockets. ``sleep`` and ``rng`` are
+    injectable so tests can record the retry schedule without waiting.
+    """
+
+    def __init__(
+        self,
+        domain: str,
+        token: str | Secret,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        files_transport: httpx.AsyncBaseTransport | None = None,
+        timeouts: Timeouts | None = None,
+        download_timeouts: DownloadTimeouts | None = None,
+        retry: RetryPolicy | None = None,
+        retry_budget: RetryBudget | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: Callable[[float, float], float] = random.uniform,
+        agent_id: str | None = None,
+        allow_http: bool = False,
+    ) -> None:
+        install_log_redaction()
+        self._token = token if isinstance(token, Secret) else Secret(token)
+        self.domain = normalize_domain(domain, allow_http=allow_http)
+        self.api_base = httpx.URL(f"{self.domain}/api/v1/")
+        self.timeouts = timeouts or Timeouts()
+        self.download_timeouts = download_timeouts or DownloadTimeouts()
+        self.retry = retry or RetryPolicy()
+        self._budget = retry_budget or RetryBudget()
+        self._sleep = sleep
+        self._rng = rng
+        headers = {"Accept": "application/json", "User-Agent": f"co-tui/{__version__}"}
+        if agent_id:
+            headers["Agent-Id"] = agent_id
+        inner = transport or httpx.AsyncHTTPTransport(retries=0)
+        t = self.timeouts
+        self._api = httpx.AsyncClient(
+            base_url=self.api_base,
+            auth=httpx.BasicAuth(self._token.get(), ""),
+            headers=headers,
+            cookies=_no_cookies(),
+            timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
+            follow_redirects=False,
+            transport=_OriginGuard(inner, self.api_base),
+        )
+        d = self.download_timeouts
+        self._files = httpx.AsyncClient(
+            headers={"Accept-Encoding": "identity"},
+            cookies=_no_cookies(),
+            timeout=httpx.Timeout(connect=d.connect, read=d.read, write=d.write, pool=d.pool),
+            follow_redirects=False,
+            transport=files_transport or httpx.AsyncHTTPTransport(retries=0),
+            event_hooks={"request": [_refuse_auth_header]},
+            trust_env=False,
+        )
+        self.data_assets = DataAssets(self)
+        self.capsules = Capsules(self, "capsules")
+        self.pipelines = Pipelines(self, "pipelines")
+        self.computations = Computations(self)
+        self.custom_metadata = CustomMetadataSchema(self)
+        self.files = SignedFiles(self, self._files)
+
+    def __repr__(self) -> str:
+        return f"CodeOceanClient(domain={self.domain!r})"
+
+    @property
+    def web_base(self) -> str:
+        """The deployment's web origin, for links such as ``{domain}/data-assets/{id}``."""
+        return self.domain
+
+    async def aclose(self) -> None:
+        """Close both connection pools."""
+        await self._api.aclose()
+        await self._files.aclose()
+
+    async def __aenter__(self) -> CodeOceanClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # --- the one request path ------------------------------------------------------------------
+
+    async def request(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        kind: OpKind,
+        body: Any = None,
+        params: Mapping[str, str] | None = None,
+        result: type[T] | None = None,
+    ) -> T | None:
+        """Send one API operation with its retry policy and deadline; decode the answer.
+
+        ``body`` is encoded as JSON (models drop unset fields). ``result`` is the type to decode
+        the response into, or ``None`` to ignore the body (204 answers).
+        """
+        content = None if body is None else encode(body)
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        write = kind is OpKind.WRITE
+        sent_at_least_once = False
+        try:
+            async with asyncio.timeout(self.timeouts.deadline):
+                attempt = 0
+                while True:
+                    attempt += 1
+                    try:
+                        response = await self._api.request(
+                            method, path, content=content, params=params, headers=headers
+                        )
+                    except httpx.TransportError as exc:
+                        never_sent = request_never_sent(exc)
+                        sent_at_least_once = sent_at_least_once or not never_sent
+                        error = build_error(operation=operation, exc=exc, write=write, url=path)
+                        await self._backoff_or_raise(error, exc, kind, attempt, never_sent)
+                        continue
+                    sent_at_least_once = True
+                    if response.status_code >= 400:
+                        error = build_error(
+                            operation=operation,
+                            response=response,
+                            write=write,
+                            url=path,
+                            now=time.time(),
+                        )
+                        await self._backoff_or_raise(error, None, kind, attempt, False)
+                        continue
+                    if result is None:
+                        return None
+                    try:
+                        return decode(response.content, result)
+                    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                        raise build_error(operation=operation, exc=exc, url=path) from exc
+        except TimeoutError as exc:
+            raise ApiTimeoutError(
+                f"no answer within {self.timeouts.deadline:g} s",
+                operation=operation,
+                url=safe_url(path),
+                outcome_unknown=write and sent_at_least_once,
+            ) from exc
+
+    async def _backoff_or_raise(
+        self,
+        error: ApiError,
+        exc: BaseException | None,
+        kind: OpKind,
+        attempt: int,
+        never_sent: bool,
+    ) -> None:
+        delay = self.retry.delay_for(
+            error, kind=kind, attempt=attempt, never_sent=never_sent, rng=self._rng
+        )
+        if delay is None or not self._budget.try_spend():
+            if exc is not None:
+                raise error from exc
+            raise error
+        await self._sleep(delay)

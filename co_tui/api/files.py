@@ -1,0 +1,193 @@
+"""Reading signed file URLs: a byte range for previews, a stream for downloads.
+
+These requests go through the client's second ``httpx.AsyncClient``, which has no auth, no
+cookies and refuses to send an ``Authorization`` header: a signed URL authorises itself, and the
+Code Ocean token must never reach the storage host (reliability-anchors 2.4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import httpx
+
+from co_tui.api.errors import ApiError, ApiTimeoutError, build_error, request_never_sent
+from co_tui.api.redact import safe_url
+from co_tui.api.retry import OpKind
+
+if TYPE_CHECKING:
+    from co_tui.api.client import CodeOceanClient
+
+__all__ = ["FileStream", "RangeRead", "SignedFiles", "parse_content_range"]
+
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
+
+PREVIEW_BYTES = 256 * 1024
+"""The most a preview reads (product section 3.2)."""
+
+
+def parse_content_range(value: str | None) -> tuple[int, int, int | None] | None:
+    """``(first, last, total)`` from ``Content-Range: bytes a-b/n`` (total None for ``*``)."""
+    if not value:
+        return None
+    match = _CONTENT_RANGE.match(value)
+    if match is None:
+        return None
+    first, last, total = match.groups()
+    return int(first), int(last), None if total == "*" else int(total)
+
+
+@dataclass(frozen=True)
+class RangeRead:
+    """Bytes read from a signed URL starting at ``start``.
+
+    ``total_size`` is the whole file's size when the server said; ``at_end`` is True when the
+    read reached the end of the file (nothing more to load).
+    """
+
+    data: bytes
+    start: int
+    total_size: int | None
+    etag: str | None
+
+    @property
+    def at_end(self) -> bool:
+        """True when no bytes follow this read."""
+        return self.total_size is not None and self.start + len(self.data) >= self.total_size
+
+
+@dataclass
+class FileStream:
+    """An open download response.
+
+    ``offset`` is where its bytes start in the file: the requested offset for a 206, and 0 when
+    the server sent the whole file instead (no Range support, or ``If-Range`` did not match —
+    the file changed, so a resume must start over).
+    """
+
+    response: httpx.Response
+    offset: int
+    total_size: int | None
+    etag: str | None
+    last_modified: str | None
+
+    def aiter_raw(self, chunk_size: int = 1 << 20) -> AsyncIterator[bytes]:
+        """The body exactly as stored (no content decoding), in chunks."""
+        return self.response.aiter_raw(chunk_size)
+
+
+def _sizes(response: httpx.Response, requested_start: int) -> tuple[int, int | None]:
+    """(offset of the body, total file size) for a 200 or 206 response."""
+    if response.status_code == 206:
+        parsed = parse_content_range(response.headers.get("Content-Range"))
+        if parsed is None or parsed[0] != requested_start:
+            raise httpx.RemoteProtocolError("206 response with a missing or wrong Content-Range")
+        return parsed[0], parsed[2]
+    length = response.headers.get("Content-Length")
+    return 0, int(length) if length and length.isdigit() else None
+
+
+class SignedFiles:
+    """``client.files``: byte ranges and streams from signed URLs."""
+
+    def __init__(self, client: CodeOceanClient, http: httpx.AsyncClient) -> None:
+        self._client = client
+        self._http = http
+
+    async def read_range(self, url: str, start: int = 0, length: int = PREVIEW_BYTES) -> RangeRead:
+        """At most ``length`` bytes from ``start`` (an HTTP Range request), retried like a read.
+
+        Only those bytes are ever read, even if the server ignores ``Range`` and starts sending
+        a multi-gigabyte file. A 403 (expired signature) raises ``PermissionDeniedError``: get
+        fresh URLs and call again.
+        """
+        if start < 0 or length <= 0:
+            raise ValueError("start must be >= 0 and length > 0")
+        deadline = self._client.download_timeouts.range_deadline
+        attempt = 0
+        try:
+            async with asyncio.timeout(deadline):
+                while True:
+                    attempt += 1
+                    try:
+                        return await self._read_range_once(url, start, length)
+                    except ApiError as error:
+                        cause = error.__cause__
+                        never_sent = cause is not None and request_never_sent(cause)
+                        await self._client._backoff_or_raise(
+                            error, cause, OpKind.READ, attempt, never_sent
+                        )
+        except TimeoutError as exc:
+            raise ApiTimeoutError(
+                f"no answer within {deadline:g} s", operation="read_file", url=safe_url(url)
+            ) from exc
+
+    async def _read_range_once(self, url: str, start: int, length: int) -> RangeRead:
+        headers = {"Range": f"bytes={start}-{start + length - 1}"}
+        try:
+            async with self._http.stream("GET", url, headers=headers) as response:
+                if response.status_code == 416:
+                    return RangeRead(b"", start, _total_from_416(response), None)
+                if response.status_code not in (200, 206):
+                    await response.aread()
+                    raise build_error(operation="read_file", response=response, url=url)
+                offset, total = _sizes(response, start)
+                skip = start - offset  # a 200 starts at 0: skip up to the requested start
+                wanted = skip + length
+                chunks: list[bytes] = []
+                got = 0
+                async for chunk in response.aiter_raw(64 * 1024):
+                    chunks.append(chunk)
+                    got += len(chunk)
+                    if got >= wanted:
+                        break
+                data = b"".join(chunks)[skip:wanted]
+                return RangeRead(data, start, total, response.headers.get("ETag"))
+        except httpx.TransportError as exc:
+            raise build_error(operation="read_file", exc=exc, url=url) from exc
+
+    @asynccontextmanager
+    async def open_stream(
+        self, url: str, *, offset: int = 0, if_range: str | None = None
+    ) -> AsyncIterator[FileStream]:
+        """Open a download of ``url`` from ``offset`` (Range + optional If-Range validator).
+
+        Not retried here: the transfer layer owns resume, so it decides what a broken stream
+        means. Errors are :class:`ApiError`\\ s; a 416 for an offset at the end of the file
+        yields an empty stream at that offset.
+        """
+        headers: dict[str, str] = {}
+        if offset > 0:
+            headers["Range"] = f"bytes={offset}-"
+            if if_range:
+                headers["If-Range"] = if_range
+        try:
+            async with self._http.stream("GET", url, headers=headers) as response:
+                if response.status_code == 416 and offset > 0:
+                    total = _total_from_416(response)
+                    yield FileStream(response, offset, total, response.headers.get("ETag"), None)
+                    return
+                if response.status_code not in (200, 206):
+                    await response.aread()
+                    raise build_error(operation="download_file", response=response, url=url)
+                start, total = _sizes(response, offset)
+                yield FileStream(
+                    response,
+                    start,
+                    total,
+                    response.headers.get("ETag"),
+                    response.headers.get("Last-Modified"),
+                )
+        except httpx.TransportError as exc:
+            raise build_error(operation="download_file", exc=exc, url=url) from exc
+
+
+def _total_from_416(response: httpx.Response) -> int | None:
+    value = response.headers.get("Content-Range", "")
+    match = re.match(r"^\s*bytes\s+\*/(\d+)\s*$", value)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,123 @@
+"""Command line: the only place that wires real dependencies together.
+
+``co-tui emulator`` runs the Code Ocean API emulator alone (product section 2). Heavy imports
+(the emulator, starlette, uvicorn) happen inside the subcommands that need them, so ``--help``
+and ``--version`` stay instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from co_tui import __version__
+
+__all__ = ["build_parser", "main"]
+
+
+def _add_emulator_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "emulator",
+        help="run the Code Ocean API emulator on loopback",
+        description=(
+            "Serve an emulated Code Ocean API (and its signed-URL file origin on a second port) "
+            "until interrupted. The official codeocean SDK and co-tui work against it unchanged."
+        ),
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="API port (default: 8000; 0 = any free)")
+    p.add_argument(
+        "--files-port", type=int, default=0,
+        help="port of the signed-URL origin (default: any free port)",
+    )
+    p.add_argument(
+        "--data", type=Path, default=None, metavar="DIR",
+        help="keep state in DIR/emulator.sqlite3 across restarts (default: in memory)",
+    )
+    p.add_argument(
+        "--seed", default="demo", metavar="demo|empty|scale:ASSETS:FILES",
+        help="data to start with (default: demo; ignored when --data already holds state)",
+    )
+    p.add_argument(
+        "--token", default=None,
+        help="the main demo user's token (default: the documented demo token)",
+    )
+    p.add_argument("--latency", type=float, default=0.0, metavar="MS", help="delay every response")
+    p.add_argument(
+        "--faults", default=None, metavar="SPEC",
+        help="inject faults, e.g. '429=0.1,503=0.05,reset=0.02,truncate=0.02,lost=0.01,seed=7'",
+    )
+    p.add_argument(
+        "--ready-delay", type=float, default=3.0, metavar="SECONDS",
+        help="how long a created asset stays draft (default: 3)",
+    )
+    p.add_argument(
+        "--server-version", default=None,
+        help="emulated platform version (below 3.1: legacy search only; below 4.0: no files/urls)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also inspected by tests: no option may take a token, S4)."""
+    parser = argparse.ArgumentParser(
+        prog="co-tui",
+        description="A keyboard-driven terminal browser for Code Ocean data assets.",
+    )
+    parser.add_argument("--version", action="version", version=f"co-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_emulator_parser(sub)
+    return parser
+
+
+def _run_emulator(args: argparse.Namespace) -> int:
+    from co_tui.emulator import EmulatorConfig, FaultSpec, run_server
+
+    try:
+        faults = FaultSpec.parse(args.faults) if args.faults else None
+    except ValueError as exc:
+        print(f"co-tui emulator: bad --faults: {exc}", file=sys.stderr)
+        return 2
+    options: dict[str, object] = {}
+    if args.server_version:
+        options["server_version"] = args.server_version
+    config = EmulatorConfig(
+        seed=args.seed,
+        data_dir=args.data,
+        main_token=args.token,
+        latency_ms=args.latency,
+        faults=faults,
+        ready_delay=args.ready_delay,
+        **options,  # type: ignore[arg-type]
+    )
+
+    def ready(domain: str, files_origin: str, tokens: dict[str, str]) -> None:
+        print(f"listening on {domain}", flush=True)
+        print(f"signed file URLs on {files_origin}", flush=True)
+        for email, token in tokens.items():
+            print(f"  token for {email}: {token}", flush=True)
+        print("press Ctrl+C to stop", flush=True)
+
+    try:
+        run_server(config, args.host, args.port, files_port=args.files_port, on_ready=ready)
+    except ValueError as exc:
+        print(f"co-tui emulator: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``co-tui`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "emulator":
+        return _run_emulator(args)
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

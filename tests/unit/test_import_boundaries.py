@@ -1,0 +1,31 @@
+"""Imports run one way: the back-end packages never pull in Textual (architecture.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+BACKEND = ["co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer", "co_tui.cli"]
+
+
+@pytest.mark.parametrize("module", BACKEND)
+def test_backend_imports_without_textual(module: str) -> None:
+    code = (
+        "import sys, importlib; importlib.import_module(%r); "
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')); "
+        "print(','.join(bad))" % module
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_cli_import_stays_light() -> None:
+    """`co-tui --help` must not pay for the emulator's web stack."""
+    code = (
+        "import sys, co_tui.cli; "
+        "print(','.join(m for m in ('starlette', 'uvicorn', 'co_tui.emulator') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
