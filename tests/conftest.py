@@ -30,3 +30,108 @@ def _hermetic_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     yield
+
+
+# --- the emulator and a client wired to it in-process ---------------------------------------
+
+import httpx  # noqa: E402
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """Passes every request to a real transport (the emulator) and records what was sent."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+    def sent(self, method: str, path_contains: str) -> list[httpx.Request]:
+        """Requests with ``method`` whose path contains ``path_contains``."""
+        return [r for r in self.requests if r.method == method and path_contains in r.url.path]
+
+
+class FakeClock:
+    """A settable clock for the emulator (draft -> ready, URL expiry)."""
+
+    def __init__(self, now: float = 1_760_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def emulator(clock: FakeClock):  # type: ignore[no-untyped-def]
+    """The demo deployment, in memory, with a settable clock."""
+    from co_tui.emulator import Emulator, EmulatorConfig
+
+    return Emulator(EmulatorConfig(seed="demo", clock=clock))
+
+
+@pytest.fixture
+def recorder(emulator) -> RecordingTransport:  # type: ignore[no-untyped-def]
+    return RecordingTransport(emulator.transport())
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+def make_client(emulator, transport, sleeps: list[float], token: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    """A CodeOceanClient on the in-process emulator whose backoff sleeps are recorded, not slept."""
+    from co_tui.api import CodeOceanClient
+
+    async def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    return CodeOceanClient(
+        emulator.config.api_origin,
+        token or emulator.main_token,
+        transport=transport,
+        files_transport=transport,
+        sleep=fake_sleep,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+async def client(emulator, recorder, sleeps):  # type: ignore[no-untyped-def]
+    """The main demo user's client, recording requests and backoff sleeps."""
+    c = make_client(emulator, recorder, sleeps)
+    yield c
+    await c.aclose()
+
+
+@pytest.fixture
+async def client_for(emulator, recorder, sleeps):  # type: ignore[no-untyped-def]
+    """A factory of clients for other demo users (by e-mail, or any token), closed at teardown."""
+    made = []
+
+    def factory(email: str | None = None, *, token: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        if email is not None:
+            token = emulator.tokens[email]
+        c = make_client(emulator, recorder, sleeps, token=token, **kwargs)
+        made.append(c)
+        return c
+
+    yield factory
+    for c in made:
+        await c.aclose()
+
+
+@pytest.fixture(scope="session")
+def demo_seed():  # type: ignore[no-untyped-def]
+    """The demo seed's records, to pick test subjects by their seeded properties."""
+    from co_tui.emulator.seeds import load_seed
+
+    return load_seed("demo")
