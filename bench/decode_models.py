@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import write_results  # noqa: E402
+from _common import write_results
 
-from co_tui.api.models import DataAssetSearchResults, decode  # noqa: E402
+from co_tui.api.models import DataAssetSearchResults, decode
 
 
 def make_page(n: int = 1000) -> bytes:
@@ -85,7 +85,7 @@ def _pydantic_decoder() -> Any:
 
     class Page(Loose):
         has_more: bool = False
-        results: list[DataAsset] = []
+        results: list[DataAsset] = []  # noqa: RUF012 - pydantic copies defaults
         next_token: str | None = None
 
     return Page.model_validate_json

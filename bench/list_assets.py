@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emulator_process, write_results  # noqa: E402
+from _common import emulator_process, write_results
 
 
 async def _ours(domain: str, token: str, limit: int | None) -> int:

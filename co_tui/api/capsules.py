@@ -24,7 +24,14 @@ from co_tui.api.retry import OpKind
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
 
-__all__ = ["AttachedTo", "Capsules", "Computations", "CustomMetadataSchema", "Pipelines", "find_attached"]
+__all__ = [
+    "AttachedTo",
+    "Capsules",
+    "Computations",
+    "CustomMetadataSchema",
+    "Pipelines",
+    "find_attached",
+]
 
 
 class _AttachTarget:
@@ -138,7 +145,9 @@ class AttachedTo:
     pipelines: list[Capsule]
 
 
-async def find_attached(client: CodeOceanClient, data_asset_id: str, *, limit: int = 100) -> AttachedTo:
+async def find_attached(
+    client: CodeOceanClient, data_asset_id: str, *, limit: int = 100
+) -> AttachedTo:
     """Capsules and pipelines visible to the caller that use ``data_asset_id``.
 
     There is no endpoint for this; the web app searches capsules and pipelines for the asset id

@@ -9,7 +9,8 @@ Two long-lived ``httpx.AsyncClient``\\ s (architecture rule 2, reliability-ancho
   URLs carry their own authorisation, and S3 rejects a second one (reference section 3.10).
 
 Every operation goes through :meth:`CodeOceanClient.request`, which applies the operation's
-retry policy and total deadline and turns every failure into an :class:`~co_tui.api.errors.ApiError`.
+retry policy and total deadline and turns every failure into an
+:class:`~co_tui.api.errors.ApiError`.
 Resources (``client.data_assets``, ``client.capsules`` ...) name their methods as the SDK does.
 """
 

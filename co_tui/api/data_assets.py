@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["DataAssets", "ProgressCallback"]
 
 ProgressCallback = Callable[[DataAsset, float], Awaitable[None] | None]
-"""Called after each poll of :meth:`DataAssets.wait_until_ready` with the asset and elapsed seconds."""
+"""Called after each poll of :meth:`DataAssets.wait_until_ready` with the asset and the seconds
+elapsed."""
 
 _LEGACY_TOKEN = "legacy-offset:"
 FULL_SCAN_LIMIT = 1000
@@ -61,7 +62,8 @@ class DataAssets:
         """``POST /data_assets``: returns the new asset, usually still a draft.
 
         Never re-sent once it may have reached the server; an uncertain outcome raises with
-        ``outcome_unknown`` so the caller can search for the asset by name instead of duplicating it.
+        ``outcome_unknown`` so the caller can search for the asset by name instead of creating a
+        duplicate.
         """
         return await self._client.request(  # type: ignore[return-value]
             "create_data_asset", "POST", "data_assets",
@@ -261,7 +263,7 @@ class DataAssets:
         data_asset: DataAsset | str,
         *,
         polling_interval: float = 5.0,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - the SDK's name and meaning
         on_progress: ProgressCallback | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,

@@ -148,11 +148,21 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     429: RateLimitedError,
 }
 
+_TIMEOUT_WORDS: dict[type[BaseException], str] = {
+    httpx.ConnectTimeout: "timed out connecting to the server",
+    httpx.ReadTimeout: "timed out waiting for the server's answer",
+    httpx.WriteTimeout: "timed out sending the request",
+    httpx.PoolTimeout: "timed out waiting for a free connection",
+}
+
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 def request_never_sent(exc: BaseException) -> bool:
-    """True when ``exc`` proves no byte of the request reached the server (safe to re-send a write)."""
+    """True when ``exc`` proves that no byte of the request reached the server.
+
+    Only then may a write be sent again.
+    """
     return isinstance(exc, _NOT_SENT)
 
 
@@ -174,7 +184,7 @@ def _server_message(response: httpx.Response) -> tuple[str, Any]:
 
 
 def parse_retry_after(value: str | None, *, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date); None if absent/bad."""
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), or None."""
     if value is None:
         return None
     value = value.strip()
@@ -236,12 +246,7 @@ def build_error(
     unknown = write and not request_never_sent(exc)
     common = {"operation": operation, "url": shown_url, "outcome_unknown": unknown}
     if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
-        what = {
-            httpx.ConnectTimeout: "timed out connecting to the server",
-            httpx.ReadTimeout: "timed out waiting for the server's answer",
-            httpx.WriteTimeout: "timed out sending the request",
-            httpx.PoolTimeout: "timed out waiting for a free connection",
-        }.get(type(exc), "did not finish within its deadline")
+        what = _TIMEOUT_WORDS.get(type(exc), "did not finish within its deadline")
         return ApiTimeoutError(what, **common)
     if isinstance(exc, httpx.TransportError):
         detail = str(exc) or type(exc).__name__

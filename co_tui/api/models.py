@@ -82,8 +82,11 @@ __all__ = [
 ]
 
 
-class _Model(msgspec.Struct, kw_only=True, omit_defaults=True, frozen=True):
-    """Base of every model: keyword-only, immutable, unset fields left off the wire."""
+class _Model(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Base of every model: keyword-only fields, unset fields left off the wire.
+
+    Treat instances as values: build changed copies with ``msgspec.structs.replace``.
+    """
 
 
 # --- enums (the wire strings of reference section 2) -------------------------------------------

@@ -31,7 +31,9 @@ _SIGNED_PARAM = re.compile(
     r"(?i)((?:X-Amz-(?:Signature|Credential|Security-Token)|Signature|sig|token|access_token)=)"
     r"[^&\s\"'<>]*"
 )
-_BASIC_HEADER = re.compile(r"(?i)(authorization['\"]?\s*[:=,]\s*\(?['\"]?\s*b?['\"]?basic\s+)[A-Za-z0-9+/=]+")
+_BASIC_HEADER = re.compile(
+    r"(?i)(authorization['\"]?\s*[:=,]\s*\(?['\"]?\s*b?['\"]?basic\s+)[A-Za-z0-9+/=]+"
+)
 
 
 class Secret:
@@ -96,7 +98,7 @@ def redact(text: str) -> str:
 
 
 def safe_url(url: object) -> str:
-    """A URL fit for a message or log: scheme, host and path only (signed queries are credentials)."""
+    """A URL fit for a message or log: scheme, host and path (a signed query is a credential)."""
     parts = urllib.parse.urlsplit(str(url))
     return redact(urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")))
 

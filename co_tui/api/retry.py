@@ -115,7 +115,7 @@ class RetryPolicy:
         never_sent: bool,
         rng: Callable[[float, float], float] = random.uniform,
     ) -> float | None:
-        """Seconds to wait before re-sending after ``error`` on ``attempt``; ``None`` means give up."""
+        """Seconds to wait before re-sending after ``error`` on ``attempt``, or None to give up."""
         if attempt >= self.max_attempts:
             return None
         if kind is OpKind.WRITE:

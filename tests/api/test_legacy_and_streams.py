@@ -63,7 +63,7 @@ async def _big_file(client: CodeOceanClient, demo_seed, min_size: int, max_size:
 
 
 async def test_stream_resume_with_if_range(client, demo_seed) -> None:  # type: ignore[no-untyped-def]
-    asset, f, urls = await _big_file(client, demo_seed, 100_000, 5_000_000)
+    _asset, f, urls = await _big_file(client, demo_seed, 100_000, 5_000_000)
     async with client.files.open_stream(urls.download_url) as stream:
         assert stream.offset == 0 and stream.total_size == f.content.size
         whole = b"".join([c async for c in stream.aiter_raw()])
@@ -82,7 +82,7 @@ async def test_stream_resume_with_if_range(client, demo_seed) -> None:  # type: 
 
 
 async def test_range_read_of_a_huge_file_reads_only_the_prefix(client, demo_seed, recorder) -> None:  # type: ignore[no-untyped-def]
-    asset, f, urls = await _big_file(client, demo_seed, 2**32, 2**40)
+    _asset, f, urls = await _big_file(client, demo_seed, 2**32, 2**40)
     read = await client.files.read_range(urls.view_url, 0, 256 * 1024)
     assert len(read.data) == 256 * 1024 and read.total_size == f.content.size and not read.at_end
     tail = await client.files.read_range(urls.view_url, f.content.size - 10, 256 * 1024)

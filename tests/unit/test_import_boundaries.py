@@ -13,9 +13,9 @@ BACKEND = ["co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer",
 @pytest.mark.parametrize("module", BACKEND)
 def test_backend_imports_without_textual(module: str) -> None:
     code = (
-        "import sys, importlib; importlib.import_module(%r); "
+        f"import sys, importlib; importlib.import_module({module!r}); "
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')); "
-        "print(','.join(bad))" % module
+        "print(','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

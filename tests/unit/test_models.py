@@ -6,6 +6,7 @@ import msgspec
 import pytest
 
 from co_tui.api.models import (
+    AWSS3Source,
     DataAsset,
     DataAssetParams,
     DataAssetSearchResults,
@@ -14,7 +15,6 @@ from co_tui.api.models import (
     Folder,
     Permissions,
     Source,
-    AWSS3Source,
     decode,
     encode,
 )
