@@ -212,23 +212,27 @@ class CodeOceanClient:
         content = None if body is None else encode(body)
         headers = {"Content-Type": "application/json"} if content is not None else None
         write = kind is OpKind.WRITE
-        sent_at_least_once = False
+        reached = False  # some attempt may have reached the server
+        in_flight = False  # an attempt is being sent or awaited right now
         try:
             async with asyncio.timeout(self.timeouts.deadline):
                 attempt = 0
                 while True:
                     attempt += 1
+                    in_flight = True
                     try:
                         response = await self._api.request(
                             method, path, content=content, params=params, headers=headers
                         )
                     except httpx.TransportError as exc:
+                        in_flight = False
                         never_sent = request_never_sent(exc)
-                        sent_at_least_once = sent_at_least_once or not never_sent
+                        reached = reached or not never_sent
                         error = build_error(operation=operation, exc=exc, write=write, url=path)
                         await self._backoff_or_raise(error, exc, kind, attempt, never_sent)
                         continue
-                    sent_at_least_once = True
+                    in_flight = False
+                    reached = True
                     if response.status_code >= 400:
                         error = build_error(
                             operation=operation,
@@ -250,7 +254,7 @@ class CodeOceanClient:
                 f"no answer within {self.timeouts.deadline:g} s",
                 operation=operation,
                 url=safe_url(path),
-                outcome_unknown=write and sent_at_least_once,
+                outcome_unknown=write and (reached or in_flight),
             ) from exc
 
     async def _backoff_or_raise(

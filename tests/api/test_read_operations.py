@@ -119,8 +119,9 @@ async def test_files_urls_and_range_reads(client: CodeOceanClient, emulator) -> 
     assert urls.download_url.startswith(emulator.config.files_origin)
     assert urls.view_url.startswith(emulator.config.files_origin)
     read = await client.files.read_range(urls.download_url, 0, 1 << 20)
-    assert read.total_size == target.size == len(read.data)
-    assert read.at_end
+    assert read.total_size == target.size
+    assert len(read.data) == min(target.size or 0, 1 << 20)
+    assert read.at_end is ((target.size or 0) <= 1 << 20)
     if target.size and target.size > 10:
         part = await client.files.read_range(urls.download_url, 3, 5)
         assert part.data == read.data[3:8] and not part.at_end

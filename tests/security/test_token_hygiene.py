@@ -41,7 +41,11 @@ async def _session(client: CodeOceanClient, emulator) -> list[str]:  # type: ign
     urls: list[str] = []
     page = await client.data_assets.search_data_assets(DataAssetSearchParams(limit=30))
     for asset in page.results[:10]:
-        await client.data_assets.get_data_asset(asset.id)
+        try:
+            await client.data_assets.get_data_asset(asset.id)
+        except ApiError as err:  # discoverable-only assets answer 403
+            urls.append(str(err) + repr(err))
+            continue
         if asset.is_external or not asset.files:
             continue
         items = (await client.data_assets.list_data_asset_files(asset.id)).items
