@@ -166,6 +166,11 @@ class SeedComputation:
     nextflow_profile: str | None = None
     cloud_workstation: bool = False
     results: list[SeedFile] = field(default_factory=list)
+    commit: str | None = None
+    """Provenance of assets captured from this run (``None``: the emulator derives a stable
+    commit hash, ``code/run`` and an empty docker image)."""
+    run_script: str | None = None
+    docker_image: str | None = None
 
 
 @dataclass

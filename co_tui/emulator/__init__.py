@@ -1,0 +1,75 @@
+"""A faithful local emulator of the Code Ocean REST API (product section 7).
+
+Public interface::
+
+    from co_tui.emulator import Emulator, EmulatorConfig, FaultSpec, serve_in_thread, run_server
+
+Names are imported lazily, so ``import co_tui.emulator.seed_model`` (used by the seeds and the
+client's tests) does not pull in Starlette, uvicorn or SQLite set-up.
+
+Where ``reference/codeocean-api.md`` marks behaviour as unconfirmed, the emulator chooses:
+
+* ``DELETE`` of an asset that is not archived: 400 ``data asset must be archived before it can
+  be deleted`` (a state precondition, not a permission problem, so not 403; 409 is not in the
+  API's documented status table).
+* ``PUT`` update: null/absent fields stay unchanged; ``custom_metadata``, when given, replaces
+  the whole map (``{}`` clears it).
+* ``POST .../permissions``: each of ``users`` / ``groups`` / ``everyone`` that is given replaces
+  that part of the ACL; null/absent parts stay. The owner always remains owner. Unknown users or
+  groups are 400.
+* Search: no ``archived`` means active assets only; free-text words are ANDed; ``limit`` 0/absent
+  is 100, above 1000 is clamped to 1000, negative is 400; ``sort_order`` defaults to ``asc`` when
+  only ``sort_field`` is given; the default order is ``created`` descending, ties by id.
+* Create from an unknown or inaccessible computation: 400 (the request body is wrong, the URL is
+  not); a computation the caller may not capture: 403. Unknown bucket, empty prefix, missing
+  results path or a contained asset that is not ready: accepted as ``draft``, then ``failed``
+  with a ``failure_reason``.
+* Files of an external asset: 400 naming the bucket. Files of a draft/failed asset: an empty
+  listing. A listing of a missing folder, or a URL for a missing file: 404.
+* Transfer: 204; an unknown target bucket records ``transfer_error``; an asset attached to a
+  release pipeline needs ``force``. Detach of ids that are not attached: ignored (204).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from co_tui.emulator.config import EmulatorConfig
+    from co_tui.emulator.core import Emulator
+    from co_tui.emulator.faults import FaultInjector, FaultSpec
+    from co_tui.emulator.server import ServedEmulator, run_server, serve_in_thread
+
+__all__ = [
+    "Emulator",
+    "EmulatorConfig",
+    "FaultInjector",
+    "FaultSpec",
+    "ServedEmulator",
+    "run_server",
+    "serve_in_thread",
+]
+
+_HOMES = {
+    "Emulator": "co_tui.emulator.core",
+    "EmulatorConfig": "co_tui.emulator.config",
+    "FaultInjector": "co_tui.emulator.faults",
+    "FaultSpec": "co_tui.emulator.faults",
+    "ServedEmulator": "co_tui.emulator.server",
+    "run_server": "co_tui.emulator.server",
+    "serve_in_thread": "co_tui.emulator.server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,233 @@
+"""Capsules, pipelines and computations: reads, capsule/pipeline search, attach and detach.
+
+Capsules and pipelines share the ``capsules`` table (``kind``). Attachments of data assets to a
+capsule, a pipeline or a cloud-workstation computation live in ``attachments`` with a target of
+``"capsule:<id>"``, ``"pipeline:<id>"`` or ``"computation:<id>"``. Capsule search is evaluated in
+Python (a deployment has few capsules); a free-text term equal to a data asset's id matches the
+capsules that have that asset attached, which is how the web app and clients find where an asset
+is used (reference section 3.14).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from typing import Any
+
+from co_tui.emulator import acl, body, wire
+from co_tui.emulator.errors import ApiError, bad_request, forbidden
+from co_tui.emulator.search import (
+    OWNERSHIPS,
+    Page,
+    clamp_limit,
+    decode_token,
+    encode_token,
+    parse_query,
+)
+from co_tui.emulator.store import Store, User
+
+CAPSULE_FIELDS = ("id", "name", "doi", "tag", "field", "affiliation", "journal", "article",
+                  "author")
+CAPSULE_SORTS = ("created", "name", "last_accessed")
+
+
+def capsule_role(store: Store, user: User, row: sqlite3.Row) -> str:
+    """The caller's role on a capsule or pipeline (same ranks as data assets)."""
+    if user.admin or row["owner"] == user.id:
+        return "owner"
+    best = row["everyone"] if row["everyone"] in acl.RANK else "none"
+    grant = store.query_one("SELECT role FROM capsule_users WHERE capsule = ? AND email_lc = ?",
+                            (row["id"], user.email_lc))
+    if grant is not None and acl.RANK.get(grant["role"], 0) > acl.RANK[best]:
+        best = grant["role"]
+    return best
+
+
+def _capsule(store: Store, user: User, kind: str, capsule_id: str, need: str) -> sqlite3.Row:
+    row = store.query_one("SELECT * FROM capsules WHERE id = ? AND kind = ?", (capsule_id, kind))
+    missing = ApiError(404, f"{kind} {capsule_id} not found")
+    if row is None:
+        raise missing
+    role = capsule_role(store, user, row)
+    if acl.RANK[role] < acl.RANK["viewer"]:
+        raise missing
+    if acl.RANK[role] < acl.RANK[need]:
+        raise forbidden(f"you do not have permission to change this {kind} (your role: {role})")
+    return row
+
+
+def get_capsule(store: Store, user: User, kind: str, capsule_id: str) -> dict[str, Any]:
+    """``GET /capsules/{id}`` and ``GET /pipelines/{id}``."""
+    row = _capsule(store, user, kind, capsule_id, "viewer")
+    return wire.capsule_dict(row, store.email_of(row["owner"]))
+
+
+def _computation_row(store: Store, user: User, computation_id: str) -> dict[str, Any]:
+    row = store.query_one("SELECT * FROM computations WHERE id = ?", (computation_id,))
+    missing = ApiError(404, f"computation {computation_id} not found")
+    if row is None:
+        raise missing
+    doc: dict[str, Any] = wire.decode(row["doc"])
+    if user.admin or row["owner"] == user.id:
+        return doc
+    parent = row["capsule_id"] or row["pipeline_id"]
+    capsule = store.query_one("SELECT * FROM capsules WHERE id = ?", (parent,)) if parent else None
+    if capsule is None or acl.RANK[capsule_role(store, user, capsule)] < acl.RANK["viewer"]:
+        raise missing
+    return doc
+
+
+def get_computation(store: Store, user: User, computation_id: str) -> dict[str, Any]:
+    """``GET /computations/{id}``: the run, with its attached (input) data assets."""
+    doc = _computation_row(store, user, computation_id)
+    out = {key: value for key, value in doc.items() if not key.startswith("_")}
+    inputs = [{"id": row["asset_id"], "mount": row["mount"]} for row in store.query(
+        "SELECT asset_id, mount FROM attachments WHERE target = ? ORDER BY seq",
+        (f"computation:{computation_id}",))]
+    if inputs:
+        out["data_assets"] = inputs
+    return out
+
+
+def _target(store: Store, user: User, kind: str, target_id: str) -> str:
+    if kind == "computation":
+        doc = _computation_row(store, user, target_id)
+        if not (user.admin or doc["owner"] == user.id):
+            raise forbidden(f"you do not have permission to change computation {target_id}")
+        if not doc.get("cloud_workstation"):
+            raise bad_request(f"computation {target_id} is not a cloud workstation")
+    else:
+        _capsule(store, user, kind, target_id, "editor")
+    return f"{kind}:{target_id}"
+
+
+def attach(store: Store, user: User, kind: str, target_id: str, data: Any) -> list[dict[str, Any]]:
+    """``POST /{capsules|pipelines|computations}/{id}/data_assets`` with ``[{id, mount?}]``."""
+    if not isinstance(data, list):
+        raise bad_request("request body must be a list of {id, mount} objects")
+    target = _target(store, user, kind, target_id)
+    wanted: list[tuple[sqlite3.Row, str]] = []
+    for item in data:
+        entry = body.as_object(item, "each data asset")
+        asset_id = body.req_str(entry, "id")
+        row, _ = acl.require_asset(store, user, asset_id, "viewer")
+        mount = body.opt_str(entry, "mount") or row["mount"]
+        wanted.append((row, body.validate_mount(mount)))
+    current = {r["asset_id"]: r["mount"] for r in store.query(
+        "SELECT asset_id, mount FROM attachments WHERE target = ?", (target,))}
+    ids = {row["id"] for row, _ in wanted}
+    mounts = {mount: asset for asset, mount in current.items() if asset not in ids}
+    for row, mount in wanted:
+        if mounts.get(mount, row["id"]) != row["id"]:
+            raise bad_request(f"mount {mount!r} is already used by data asset {mounts[mount]}")
+        mounts[mount] = row["id"]
+    with store.transaction() as conn:
+        seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM attachments").fetchone()[0]
+        for row, mount in wanted:
+            seq += 1
+            conn.execute(
+                "INSERT INTO attachments (target, asset_id, mount, seq) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(target, asset_id) DO UPDATE SET mount = excluded.mount",
+                (target, row["id"], mount, seq),
+            )
+    return [
+        {"id": row["id"], "mount": mount, "mount_state": "mounted" if row["state"] == "ready"
+         else "pending", "external": bool(row["external"]), "ready": row["state"] == "ready"}
+        for row, mount in wanted
+    ]
+
+
+def detach(store: Store, user: User, kind: str, target_id: str, data: Any) -> bool:
+    """``DELETE /{capsules|pipelines|computations}/{id}/data_assets[/]`` with ``["id", ...]``.
+
+    Ids that are not attached are ignored. Returns whether anything was detached.
+    """
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        raise bad_request("request body must be a list of data asset ids")
+    target = _target(store, user, kind, target_id)
+    with store.transaction() as conn:
+        removed = 0
+        for asset_id in data:
+            removed += conn.execute("DELETE FROM attachments WHERE target = ? AND asset_id = ?",
+                                    (target, asset_id)).rowcount
+    return removed > 0
+
+
+def _matches(row: sqlite3.Row, tags: list[str], attached: set[str], query: str) -> bool:
+    parsed = parse_query(query, CAPSULE_FIELDS)
+    name = row["name"].lower()
+    lowered = [tag.lower() for tag in tags]
+    text = "\n".join([name, row["description"].lower(), row["slug"].lower(), *lowered])
+    for fname, values in parsed.fields.items():
+        if fname == "id":
+            ok = any(value == row["id"].lower() for value in values)
+        elif fname == "name":
+            ok = any(value in name for value in values)
+        elif fname == "tag":
+            ok = any(value in lowered for value in values)
+        else:
+            ok = False  # doi, field, affiliation ...: the emulator's capsules have none
+        if not ok:
+            return False
+    return all(term in text or term in attached or term == row["id"].lower()
+               for term in parsed.free)
+
+
+def search_capsules(store: Store, user: User, kind: str, data: Any) -> Page:
+    """``POST /capsules/search`` and ``POST /pipelines/search`` (sorted by name by default)."""
+    data = body.as_object(data)
+    query = body.opt_str(data, "query") or ""
+    limit = clamp_limit(body.opt_int(data, "limit"))
+    offset = body.opt_int(data, "offset")
+    offset = max(offset if offset is not None else body.opt_int(data, "from") or 0, 0)
+    sort_field = body.opt_str(data, "sort_field")
+    if sort_field is not None and sort_field not in CAPSULE_SORTS:
+        raise bad_request(f"invalid sort_field {sort_field!r}")
+    sort_order = body.opt_str(data, "sort_order") or "asc"
+    if sort_order not in ("asc", "desc"):
+        raise bad_request(f"invalid sort_order {sort_order!r}")
+    ownership = body.opt_str(data, "ownership")
+    if ownership is not None and ownership not in OWNERSHIPS:
+        raise bad_request(f"invalid ownership {ownership!r}")
+    status = body.opt_str(data, "status")
+    if status is not None and status not in wire.CAPSULE_STATUSES:
+        raise bad_request(f"invalid status {status!r}")
+    only_none = bool(body.opt_bool(data, "favorite")) or bool(body.opt_bool(data, "archived"))
+    attached: dict[str, set[str]] = {}
+    for row in store.query("SELECT target, asset_id FROM attachments WHERE target LIKE ?",
+                           (f"{kind}:%",)):
+        attached.setdefault(row["target"].split(":", 1)[1], set()).add(row["asset_id"].lower())
+    found = []
+    for row in store.query("SELECT * FROM capsules WHERE kind = ?", (kind,)):
+        if only_none or acl.RANK[capsule_role(store, user, row)] < acl.RANK["discoverable"]:
+            continue
+        shared = store.query_one("SELECT 1 FROM capsule_users WHERE capsule = ?",
+                                 (row["id"],)) is not None
+        if ownership == "created" and row["owner"] != user.id:
+            continue
+        if ownership == "shared" and row["owner"] == user.id:
+            continue
+        if ownership == "private" and (row["owner"] != user.id or shared
+                                       or row["everyone"] != "none"):
+            continue
+        if status is not None and row["status"] != status:
+            continue
+        tags = wire.decode(row["tags"]) or []
+        if _matches(row, tags, attached.get(row["id"], set()), query):
+            found.append(row)
+    key = sort_field if sort_field in ("created", "name") else "name"
+    found.sort(key=lambda r: (r["name"].lower() if key == "name" else r["created"], r["id"]),
+               reverse=sort_order == "desc")
+    mark = hashlib.sha256(
+        f"{kind}|{user.id}|{query}|{sort_field}|{sort_order}|{ownership}|{status}|{only_none}"
+        .encode()).hexdigest()[:16]
+    token = body.opt_str(data, "next_token")
+    if token:
+        _, start = decode_token(token, mark)
+        if not start.isdigit():
+            raise bad_request("invalid next_token")
+        offset = int(start)
+    page = found[offset: offset + limit]
+    has_more = offset + limit < len(found)
+    rows = [wire.encode(wire.capsule_dict(r, store.email_of(r["owner"]))) for r in page]
+    return Page(rows, has_more, encode_token(mark, 0, str(offset + limit)) if has_more else None)

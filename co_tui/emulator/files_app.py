@@ -1,0 +1,189 @@
+"""The signed-URL file origin: an S3-like GET/HEAD server for the files of data assets.
+
+Behaves like S3 with presigned URLs: no credentials but the signature in the query; a request
+that also carries an ``Authorization`` header is refused (400 ``InvalidArgument``); a bad or
+expired signature is 403 with an XML error body. Bodies honour ``Range`` (``bytes=a-b``,
+``bytes=a-``, ``bytes=-n``; 206 with ``Content-Range``, 416 when unsatisfiable) and ``If-Range``,
+and carry ``ETag``, ``Last-Modified``, ``Accept-Ranges`` and the exact ``Content-Length``. Large
+bodies are generated and sent in chunks, so a multi-GB file costs neither disk nor memory.
+
+It is a bare ASGI app (no framework): every byte of a download goes through this loop.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import urllib.parse
+from email.utils import formatdate, parsedate_to_datetime
+from typing import Any
+
+from co_tui.emulator import tree
+from co_tui.emulator.content import content_etag, read_content
+from co_tui.emulator.errors import ApiError
+from co_tui.emulator.faults import Receive, Scope, Send
+from co_tui.emulator.signing import BUCKET, Signer
+from co_tui.emulator.store import Store
+
+CHUNK_SIZE = 1 << 20
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _xml_error(code: str, message: str) -> bytes:
+    def esc(text: str) -> str:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{esc(code)}</Code>'
+            f"<Message>{esc(message)}</Message></Error>").encode()
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
+    """``(first, last)`` inclusive; ``None`` to ignore the header (invalid or multi-range, as S3
+    does); ``False`` when it cannot be satisfied (416)."""
+    match = _RANGE.match(header.strip())
+    if match is None:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            return False
+        return max(size - suffix, 0), size - 1
+    start = int(first)
+    if last and int(last) < start:
+        return None
+    if start >= size:
+        return False
+    return start, min(int(last), size - 1) if last else size - 1
+
+
+def _if_range_matches(value: str, etag: str, modified: int) -> bool:
+    value = value.strip()
+    if value.startswith(('"', "W/")):
+        return value == etag
+    try:
+        return int(parsedate_to_datetime(value).timestamp()) >= modified
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
+class FilesApp:
+    """ASGI app serving ``/{BUCKET}/{asset id}/{path}?X-Amz-...`` for one store."""
+
+    def __init__(self, store: Store, signer: Signer, chunk_size: int = CHUNK_SIZE) -> None:
+        self.store = store
+        self.signer = signer
+        self.chunk_size = chunk_size
+
+    async def _simple(self, send: Send, status: int, body: bytes, method: str,
+                      extra: list[tuple[bytes, bytes]] | None = None) -> None:
+        headers = [(b"content-type", b"application/xml"),
+                   (b"content-length", str(len(body)).encode()), *(extra or [])]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one request."""
+        if scope["type"] != "http":
+            return
+        method = scope["method"]
+        if method not in ("GET", "HEAD"):
+            await self._simple(send, 405, _xml_error("MethodNotAllowed", "The specified method "
+                               "is not allowed against this resource."), method,
+                               [(b"allow", b"GET, HEAD")])
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if "authorization" in headers:
+            await self._simple(send, 400, _xml_error(
+                "InvalidArgument", "Only one auth mechanism allowed; only the X-Amz-Algorithm "
+                "query parameter, Signature query string parameter or the Authorization header "
+                "should be specified"), method)
+            return
+        bucket, _, rest = scope["path"].lstrip("/").partition("/")
+        asset_id, _, path = rest.partition("/")
+        if bucket != BUCKET or not asset_id or not path:
+            await self._simple(send, 404, _xml_error("NoSuchKey", "The specified key does not "
+                               "exist."), method)
+            return
+        query = dict(urllib.parse.parse_qsl(scope["query_string"].decode("latin-1"),
+                                            keep_blank_values=True))
+        problem = self.signer.check(asset_id, path, query)
+        if problem is not None:
+            await self._simple(send, 403, _xml_error(*problem), method)
+            return
+        self.store.settle()
+        found = self._lookup(asset_id, path)
+        if found is None:
+            await self._simple(send, 404, _xml_error("NoSuchKey", "The specified key does not "
+                               "exist."), method)
+            return
+        await self._serve(send, method, headers, query, *found)
+
+    def _lookup(self, asset_id: str, path: str) -> tuple[tree.FileRef, int] | None:
+        with self.store.lock:
+            row = self.store.query_one("SELECT pk, created FROM assets WHERE id = ?", (asset_id,))
+            if row is None:
+                return None
+            try:
+                ref = tree.find_file(self.store.conn, row["pk"], tree.normalise_path(path))
+            except ApiError:  # an invalid path ("..") is simply not a key
+                return None
+        return None if ref is None else (ref, int(row["created"]))
+
+    async def _serve(self, send: Send, method: str, headers: dict[str, str],
+                     query: dict[str, str], ref: tree.FileRef, modified: int) -> None:
+        content, salt = ref.content, ref.salt
+        size = content.size
+        etag = content_etag(content, salt)
+        name = ref.path.rpartition("/")[2]
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        base: list[tuple[bytes, bytes]] = [
+            (b"accept-ranges", b"bytes"),
+            (b"etag", etag.encode()),
+            (b"last-modified", formatdate(modified, usegmt=True).encode()),
+            (b"content-type", kind.encode()),
+        ]
+        disposition = query.get("response-content-disposition")
+        if disposition:
+            base.append((b"content-disposition", disposition.encode("utf-8")))
+        if_match = headers.get("if-match")
+        if if_match and if_match.strip() not in ("*", etag):
+            await self._simple(send, 412, _xml_error("PreconditionFailed", "At least one of the "
+                               "pre-conditions you specified did not hold"), method)
+            return
+        if_none = headers.get("if-none-match")
+        if if_none and if_none.strip() in ("*", etag):
+            await send({"type": "http.response.start", "status": 304, "headers": base[:3]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        status, first, last = 200, 0, size - 1
+        wanted = headers.get("range")
+        if wanted and ("if-range" not in headers
+                       or _if_range_matches(headers["if-range"], etag, modified)):
+            span = parse_range(wanted, size)
+            if span is False:
+                await self._simple(send, 416, _xml_error("InvalidRange", "The requested range "
+                                   "is not satisfiable"), method,
+                                   [(b"content-range", f"bytes */{size}".encode())])
+                return
+            if isinstance(span, tuple):
+                status, (first, last) = 206, span
+                base.append((b"content-range", f"bytes {first}-{last}/{size}".encode()))
+        length = last - first + 1 if size else 0
+        base.append((b"content-length", str(length).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": base})
+        if method == "HEAD" or length == 0:
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self._stream(send, content, salt, first, last + 1)
+
+    async def _stream(self, send: Send, content: Any, salt: str, start: int, end: int) -> None:
+        position = start
+        while position < end:
+            stop = min(position + self.chunk_size, end)
+            chunk = read_content(content, position, stop, salt=salt)
+            position = stop
+            await send({"type": "http.response.body", "body": chunk,
+                        "more_body": position < end})
