@@ -165,3 +165,25 @@ def test_incompatible_data_dir_is_refused(tmp_path: Path) -> None:
         conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     with pytest.raises(ValueError, match="incompatible"):
         Emulator(EmulatorConfig(seed="empty", data_dir=tmp_path))
+
+
+def test_listening_sockets_are_tcp_so_replies_are_not_delayed() -> None:
+    """asyncio sets TCP_NODELAY only on accepted sockets whose proto is IPPROTO_TCP; a socket made
+    with proto 0 made every small reply wait ~40 ms for a delayed ACK (measured: 44 ms -> 1 ms)."""
+    import socket
+
+    from co_tui.emulator.server import _bind
+
+    sock = _bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+        client = socket.create_connection(sock.getsockname())
+        sock.setblocking(True)
+        accepted, _ = sock.accept()
+        with client, accepted:
+            import asyncio.base_events as base_events
+
+            base_events._set_nodelay(accepted)  # what asyncio does to every accepted socket
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    finally:
+        sock.close()
