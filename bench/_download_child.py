@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import resource
 import sys
 import time
@@ -22,11 +23,13 @@ async def main(url: str, dest: str) -> None:
     async with CodeOceanClient("http://127.0.0.1", "unused") as client:
         before = _peak_kib()
         start = time.perf_counter()
-        with open(dest, "wb") as out:
-            async with client.files.open_stream(url) as stream:
-                async for chunk in stream.aiter_raw(1 << 20):
-                    out.write(chunk)
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            result = await client.files.download(url, fd)
+        finally:
+            os.close(fd)
         elapsed = time.perf_counter() - start
+        assert result.written == result.total_size
     print(json.dumps({"seconds": elapsed, "peak_rss_growth_kib": _peak_kib() - before}))
 
 

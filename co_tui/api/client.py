@@ -170,7 +170,7 @@ class CodeOceanClient:
         self.pipelines = Pipelines(self, "pipelines")
         self.computations = Computations(self)
         self.custom_metadata = CustomMetadataSchema(self)
-        self.files = SignedFiles(self, self._files)
+        self.files = SignedFiles(self, self._files, sockets=files_transport is None)
 
     def __repr__(self) -> str:
         return f"CodeOceanClient(domain={self.domain!r})"

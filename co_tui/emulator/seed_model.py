@@ -58,7 +58,7 @@ class SeedFile:
 
 @dataclass(frozen=True)
 class SeedFolderGenerator:
-    """A folder whose ``count`` files are generated, not stored (the 20,000-file folder, scale seeds).
+    """A folder whose ``count`` files are generated, not stored (a 20,000-file folder, scale seeds).
 
     Children are named ``name_template.format(i=i)`` for ``i`` in ``range(count)``, each
     ``size`` bytes of ``kind`` content seeded from the asset id and the child path.

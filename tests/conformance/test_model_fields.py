@@ -6,8 +6,8 @@ import dataclasses
 
 import msgspec
 import pytest
-from codeocean.models import capsule, components, computation, data_asset, folder
 from codeocean import custom_metadata
+from codeocean.models import capsule, components, computation, data_asset, folder
 
 from co_tui.api import models
 

@@ -106,3 +106,15 @@ def test_permissions_round_trip() -> None:
     perms = decode(raw, Permissions)
     assert perms.users is not None and perms.users[0].role == "viewer"
     assert msgspec.json.decode(encode(perms)) == msgspec.json.decode(raw)
+
+
+def test_httpcore_read_size_knob_still_exists() -> None:
+    """co_tui.api.files raises httpcore's per-read size for downloads; an upgrade must not
+    silently drop the knob (bench/download.py measures what it is worth)."""
+    from httpcore._async.http11 import AsyncHTTP11Connection
+
+    from co_tui.api.files import SOCKET_READ_BYTES, raise_socket_read_size
+
+    assert hasattr(AsyncHTTP11Connection, "READ_NUM_BYTES")
+    raise_socket_read_size()
+    assert AsyncHTTP11Connection.READ_NUM_BYTES >= SOCKET_READ_BYTES
