@@ -46,18 +46,6 @@ def test_no_textual_and_httpx_only_in_transport() -> None:
             assert "httpx" not in imported, path
 
 
-def test_importing_every_module_pulls_in_no_textual() -> None:
-    modules = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
-    code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}:\n"
-        "    importlib.import_module('co_tui.emulator.' + name)\n"
-        "print(','.join(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
-
-
 def test_seed_model_import_stays_light() -> None:
     code = ("import sys, co_tui.emulator.seed_model\n"
             "print(','.join(m for m in ('starlette', 'uvicorn', 'httpx', 'sqlite3') "

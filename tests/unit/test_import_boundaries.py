@@ -12,10 +12,14 @@ BACKEND = ["co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer",
 
 @pytest.mark.parametrize("module", BACKEND)
 def test_backend_imports_without_textual(module: str) -> None:
+    """Every module of the package (not just its lazy ``__init__``) imports without Textual."""
     code = (
-        f"import sys, importlib; importlib.import_module({module!r}); "
-        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')); "
-        "print(','.join(bad))"
+        "import sys, importlib, pkgutil\n"
+        f"root = importlib.import_module({module!r})\n"
+        "for info in pkgutil.walk_packages(getattr(root, '__path__', []), root.__name__ + '.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
