@@ -183,3 +183,24 @@ async def test_attach_detach_and_attached_lookup(client: CodeOceanClient, demo_s
     await client.capsules.detach_data_assets(capsule.id, [asset.id])
     attached = await find_attached(client, asset.id)
     assert capsule.id not in {c.id for c in attached.capsules}
+
+
+async def test_wait_until_ready_can_be_cancelled(client: CodeOceanClient, recorder) -> None:
+    import asyncio
+
+    created = await client.data_assets.create_data_asset(DataAssetParams(
+        name="never ready", tags=[], mount="never",
+        source=Source(aws=AWSS3Source(bucket="no-such-bucket-anywhere")),
+    ))
+    polls: list[str] = []
+    waiter = asyncio.create_task(client.data_assets.wait_until_ready(
+        created, polling_interval=0.01, on_progress=lambda a, _t: polls.append(a.state),
+    ))
+    while len(polls) < 3:
+        await asyncio.sleep(0.01)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    count = len(recorder.sent("GET", created.id))
+    await asyncio.sleep(0.05)
+    assert len(recorder.sent("GET", created.id)) == count and set(polls) == {"draft"}

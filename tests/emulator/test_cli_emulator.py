@@ -1,0 +1,74 @@
+"""`co-tui emulator` as a user runs it: a real process, real sockets, Ctrl+C to stop."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], list[str]]:
+    exe = shutil.which("co-tui")
+    cmd = [exe] if exe else [sys.executable, "-m", "co_tui.cli"]
+    process = subprocess.Popen(
+        [*cmd, "emulator", "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+    while not lines or not lines[-1].startswith("press Ctrl+C"):
+        line = process.stdout.readline()
+        if not line:
+            process.kill()
+            raise AssertionError(f"emulator exited early: {process.communicate()[1]}")
+        lines.append(line.rstrip("\n"))
+    return process, lines
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    try:
+        _, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    return err
+
+
+def test_emulator_command_serves_until_interrupted(tmp_path: Path) -> None:
+    process, lines = _start("--seed", "demo", "--token", "cop_cli_token", "--data", str(tmp_path),
+                            "--latency", "1", "--faults", "seed=3")
+    try:
+        domain = re.fullmatch(r"listening on (http://127\.0\.0\.1:\d+)", lines[0]).group(1)  # type: ignore[union-attr]
+        files = re.fullmatch(r"signed file URLs on (http://127\.0\.0\.1:\d+)", lines[1]).group(1)  # type: ignore[union-attr]
+        assert files != domain
+        assert "  token for ada@example.org: cop_cli_token" in lines
+        with httpx.Client(timeout=10) as client:
+            page = client.post(f"{domain}/api/v1/data_assets/search", json={"limit": 3},
+                               auth=("cop_cli_token", ""))
+            assert page.status_code == 200 and len(page.json()["results"]) == 3
+            assert client.get(f"{domain}/api/v1/custom_metadata").status_code == 401
+    finally:
+        err = _stop(process)
+    assert "Traceback" not in err
+    assert (tmp_path / "emulator.sqlite3").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--faults", "429=2"], "bad --faults"),
+    (["--seed", "nonsense"], "seed"),
+])
+def test_emulator_command_rejects_bad_options(args: list[str], message: str) -> None:
+    exe = shutil.which("co-tui")
+    cmd = [exe] if exe else [sys.executable, "-m", "co_tui.cli"]
+    out = subprocess.run([*cmd, "emulator", "--port", "0", *args], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
