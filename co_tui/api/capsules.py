@@ -19,6 +19,7 @@ from co_tui.api.models import (
     DataAssetAttachParams,
     DataAssetAttachResults,
 )
+from co_tui.api.paths import seg
 from co_tui.api.retry import OpKind
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ class _AttachTarget:
     ) -> list[DataAssetAttachResults]:
         """Attach assets (optionally at a mount folder) to the capsule / pipeline / workstation."""
         return await self._client.request(  # type: ignore[return-value]
-            f"attach_data_assets_to_{self._noun}", "POST", f"{self._route}/{target_id}/data_assets",
+            f"attach_data_assets_to_{self._noun}", "POST",
+            f"{self._route}/{seg(target_id)}/data_assets",
             kind=OpKind.WRITE, body=list(attach_params), result=list[DataAssetAttachResults],
         )
 
@@ -55,7 +57,7 @@ class _AttachTarget:
         """Detach assets by id (``DELETE`` with a JSON body, trailing slash as the SDK sends it)."""
         await self._client.request(
             f"detach_data_assets_from_{self._noun}", "DELETE",
-            f"{self._route}/{target_id}/data_assets/",
+            f"{self._route}/{seg(target_id)}/data_assets/",
             kind=OpKind.WRITE, body=list(data_assets),
         )
 
@@ -66,7 +68,7 @@ class Capsules(_AttachTarget):
     async def get_capsule(self, capsule_id: str) -> Capsule:
         """``GET /capsules/{id}``."""
         return await self._client.request(  # type: ignore[return-value]
-            f"get_{self._noun}", "GET", f"{self._route}/{capsule_id}",
+            f"get_{self._noun}", "GET", f"{self._route}/{seg(capsule_id)}",
             kind=OpKind.READ, result=Capsule,
         )
 
@@ -118,7 +120,7 @@ class Computations(_AttachTarget):
     async def get_computation(self, computation_id: str) -> Computation:
         """``GET /computations/{id}``."""
         return await self._client.request(  # type: ignore[return-value]
-            "get_computation", "GET", f"computations/{computation_id}",
+            "get_computation", "GET", f"computations/{seg(computation_id)}",
             kind=OpKind.READ, result=Computation,
         )
 

@@ -23,6 +23,7 @@ from co_tui.api.models import (
     Permissions,
     TransferDataParams,
 )
+from co_tui.api.paths import seg
 from co_tui.api.retry import OpKind
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class DataAssets:
     async def get_data_asset(self, data_asset_id: str) -> DataAsset:
         """``GET /data_assets/{id}``."""
         return await self._client.request(  # type: ignore[return-value]
-            "get_data_asset", "GET", f"data_assets/{data_asset_id}",
+            "get_data_asset", "GET", f"data_assets/{seg(data_asset_id)}",
             kind=OpKind.READ, result=DataAsset,
         )
 
@@ -101,35 +102,35 @@ class DataAssets:
             ),
         )
         return await self._client.request(  # type: ignore[return-value]
-            "update_metadata", "PUT", f"data_assets/{data_asset_id}",
+            "update_metadata", "PUT", f"data_assets/{seg(data_asset_id)}",
             kind=OpKind.WRITE, body=full, result=DataAsset,
         )
 
     async def delete_data_asset(self, data_asset_id: str) -> None:
         """``DELETE /data_assets/{id}`` (the asset must be archived first)."""
         await self._client.request(
-            "delete_data_asset", "DELETE", f"data_assets/{data_asset_id}", kind=OpKind.WRITE
+            "delete_data_asset", "DELETE", f"data_assets/{seg(data_asset_id)}", kind=OpKind.WRITE
         )
 
     async def archive_data_asset(self, data_asset_id: str, archive: bool) -> None:
         """``PATCH /data_assets/{id}/archive?archive=...``: archive (True) or restore (False)."""
         await self._client.request(
             "archive_data_asset" if archive else "unarchive_data_asset",
-            "PATCH", f"data_assets/{data_asset_id}/archive",
+            "PATCH", f"data_assets/{seg(data_asset_id)}/archive",
             kind=OpKind.WRITE, params={"archive": _bool_param(archive)},
         )
 
     async def get_permissions(self, data_asset_id: str) -> Permissions:
         """``GET /data_assets/{id}/permissions``."""
         return await self._client.request(  # type: ignore[return-value]
-            "get_permissions", "GET", f"data_assets/{data_asset_id}/permissions",
+            "get_permissions", "GET", f"data_assets/{seg(data_asset_id)}/permissions",
             kind=OpKind.READ, result=Permissions,
         )
 
     async def update_permissions(self, data_asset_id: str, permissions: Permissions) -> None:
         """``POST /data_assets/{id}/permissions``. Never blindly re-sent; read back to reconcile."""
         await self._client.request(
-            "update_permissions", "POST", f"data_assets/{data_asset_id}/permissions",
+            "update_permissions", "POST", f"data_assets/{seg(data_asset_id)}/permissions",
             kind=OpKind.WRITE, body=permissions,
         )
 
@@ -138,7 +139,7 @@ class DataAssets:
     ) -> None:
         """``POST /data_assets/{id}/transfer`` (admins only): move the files to another bucket."""
         await self._client.request(
-            "transfer_data_asset", "POST", f"data_assets/{data_asset_id}/transfer",
+            "transfer_data_asset", "POST", f"data_assets/{seg(data_asset_id)}/transfer",
             kind=OpKind.WRITE, body=transfer_params,
         )
 
@@ -219,7 +220,7 @@ class DataAssets:
     async def list_data_asset_files(self, data_asset_id: str, path: str = "") -> Folder:
         """``POST /data_assets/{id}/files``: one folder level (``""`` is the root)."""
         return await self._client.request(  # type: ignore[return-value]
-            "list_data_asset_files", "POST", f"data_assets/{data_asset_id}/files",
+            "list_data_asset_files", "POST", f"data_assets/{seg(data_asset_id)}/files",
             kind=OpKind.READ, body={"path": path}, result=Folder,
         )
 
@@ -233,7 +234,8 @@ class DataAssets:
         if self._file_urls_supported is not False:
             try:
                 urls: FileURLs = await self._client.request(  # type: ignore[assignment]
-                    "get_data_asset_file_urls", "GET", f"data_assets/{data_asset_id}/files/urls",
+                    "get_data_asset_file_urls", "GET",
+                    f"data_assets/{seg(data_asset_id)}/files/urls",
                     kind=OpKind.READ, params={"path": path}, result=FileURLs,
                 )
             except NotFoundError:
@@ -252,7 +254,7 @@ class DataAssets:
         """The deprecated ``files/download_url`` endpoint (supported by servers until 2026-08)."""
         return await self._client.request(  # type: ignore[return-value]
             "get_data_asset_file_download_url", "GET",
-            f"data_assets/{data_asset_id}/files/download_url",
+            f"data_assets/{seg(data_asset_id)}/files/download_url",
             kind=OpKind.READ, params={"path": path}, result=DownloadFileURL,
         )
 

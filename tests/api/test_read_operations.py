@@ -141,3 +141,25 @@ async def test_capsules_computations_and_schema(client: CodeOceanClient) -> None
     assert comp_ids
     computation = await client.computations.get_computation(sorted(comp_ids)[0])
     assert computation.state
+
+
+@pytest.mark.parametrize("hostile", ["../custom_metadata", "x/../../capsules/search", "a?b#c", "%2e%2e"])
+async def test_ids_cannot_redirect_requests_to_other_endpoints(client: CodeOceanClient, recorder, hostile: str) -> None:
+    with pytest.raises(NotFoundError):
+        await client.data_assets.get_data_asset(hostile)
+    raw = recorder.requests[-1].url.raw_path
+    assert raw.startswith(b"/api/v1/data_assets/") and raw.count(b"/") == 4 and b"?" not in raw
+
+
+async def test_file_names_with_spaces_and_unicode(client: CodeOceanClient, demo_seed) -> None:
+    main = demo_seed.users[0].id
+    asset, f = next(
+        (a, f) for a in demo_seed.assets if a.owner == main and not a.archived and a.state == "ready"
+        for f in a.files if " " in f.path and any(ord(c) > 127 for c in f.path)
+    )
+    urls = await client.data_assets.get_data_asset_file_urls(asset.id, f.path)
+    read = await client.files.read_range(urls.download_url, 0, 1 << 20)
+    assert read.total_size == f.content.size
+    folder = f.path.rpartition("/")[0]
+    listing = await client.data_assets.list_data_asset_files(asset.id, folder)
+    assert f.path in {i.path for i in listing.items}

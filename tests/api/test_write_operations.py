@@ -196,8 +196,11 @@ async def test_wait_until_ready_can_be_cancelled(client: CodeOceanClient, record
     waiter = asyncio.create_task(client.data_assets.wait_until_ready(
         created, polling_interval=0.01, on_progress=lambda a, _t: polls.append(a.state),
     ))
-    while len(polls) < 3:
+    for _ in range(500):  # wait (bounded) for three polls
+        if len(polls) >= 3:
+            break
         await asyncio.sleep(0.01)
+    assert len(polls) >= 3
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
