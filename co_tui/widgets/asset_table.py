@@ -1,0 +1,423 @@
+"""``AssetTable``: a virtual table of data assets that renders only the rows on screen.
+
+Textual's ``DataTable`` builds every row up front (100,000 rows block the loop for ~12 s,
+reference/tui-anchors.md section 3); this widget keeps a reference to the asset list and draws
+each visible line on demand through the Line API, caching the strips it drew. Appending a page
+costs nothing but a virtual-size update, so pages can arrive while the user scrolls.
+
+Columns drop by priority when the terminal is narrow; the name column never drops and takes the
+width that is left. Every server string reaches the screen through :func:`co_tui.safe_text.display`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from co_tui.api.models import DataAsset
+from co_tui.formatting import format_count, format_date, format_size
+from co_tui.safe_text import display
+
+__all__ = ["COLUMNS", "AssetTable", "Column", "layout_columns"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: ``priority`` 0 never drops; higher numbers drop first when narrow."""
+
+    key: str
+    title: str
+    width: int
+    priority: int
+    align_right: bool = False
+    sort_field: str | None = None
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("favorite", "★", 1, 3),
+    Column("name", "Name", 24, 0, sort_field="name"),
+    Column("type", "Type", 8, 2, sort_field="type"),
+    Column("state", "State", 7, 1),
+    Column("size", "Size", 9, 2, align_right=True, sort_field="size"),
+    Column("files", "Files", 7, 6, align_right=True),
+    Column("created", "Created", 10, 4, sort_field="created"),
+    Column("last_used", "Last used", 10, 7),
+    Column("owner", "Owner", 18, 5),
+    Column("tags", "Tags", 20, 8),
+)
+GAP = 1
+
+
+def layout_columns(width: int, columns: Sequence[Column] = COLUMNS) -> list[tuple[Column, int]]:
+    """The columns that fit in ``width`` cells and their widths, in display order.
+
+    Columns are dropped from the highest priority number down until the fixed ones plus the
+    name's minimum fit; the name column takes what is left.
+    """
+    kept = list(columns)
+    name = next(c for c in columns if c.priority == 0)
+
+    def needed(cols: list[Column]) -> int:
+        return sum(c.width for c in cols) + GAP * (len(cols) - 1)
+
+    for victim in sorted((c for c in columns if c.priority), key=lambda c: -c.priority):
+        if needed(kept) <= width:
+            break
+        kept.remove(victim)
+    spare = max(0, width - needed(kept))
+    return [(c, c.width + spare if c is name else c.width) for c in kept]
+
+
+def _cell(asset: DataAsset, key: str, favorites: frozenset[str]) -> Content:
+    if key == "favorite":
+        return Content("★" if asset.id in favorites else " ")
+    if key == "name":
+        return display(asset.name)
+    if key == "type":
+        return display(asset.type)
+    if key == "state":
+        style = {"failed": "$error", "draft": "$warning"}.get(asset.state, "")
+        return display(asset.state, style=style)
+    if key == "size":
+        return Content(format_size(asset.size))
+    if key == "files":
+        return Content(format_count(asset.files))
+    if key == "created":
+        return Content(format_date(asset.created))
+    if key == "last_used":
+        return Content(format_date(asset.last_used))
+    if key == "owner":
+        return display(asset.owner_email or asset.owner)
+    if key == "tags":
+        return display(", ".join(asset.tags or []))
+    raise KeyError(key)
+
+
+class AssetTable(ScrollView, can_focus=True):
+    """A keyboard-driven, virtual table of :class:`DataAsset` rows with a sticky header.
+
+    Data flows in with :meth:`set_assets` / :meth:`append_assets`; the table reports what the
+    user does with messages: :class:`AssetHighlighted`, :class:`AssetChosen`,
+    :class:`SelectionChanged` and :class:`EndNeared` (time to fetch the next page).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "choose", "Open"),
+        Binding("space", "toggle_select", "Select"),
+        Binding("ctrl+a", "select_all", "Select all"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "asset-table--header",
+        "asset-table--cursor",
+        "asset-table--selected",
+        "asset-table--sorted",
+    }
+
+    DEFAULT_CSS = """
+    AssetTable { background: $surface; overflow-x: hidden; }
+    AssetTable > .asset-table--header { text-style: bold; background: $panel; color: $text; }
+    AssetTable > .asset-table--sorted { text-style: bold underline; }
+    AssetTable > .asset-table--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+    }
+    AssetTable:blur > .asset-table--cursor { background: $block-cursor-blurred-background; }
+    AssetTable > .asset-table--selected { background: $accent 30%; }
+    """
+
+    NEAR_END_ROWS = 50
+    """Ask for the next page when the cursor comes this close to the last loaded row."""
+
+    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+
+    class AssetHighlighted(Message):
+        """The cursor moved onto ``asset`` (``None`` when the table became empty)."""
+
+        def __init__(self, table: AssetTable, asset: DataAsset | None) -> None:
+            super().__init__()
+            self.table = table
+            self.asset = asset
+
+    class AssetChosen(Message):
+        """The user pressed enter on ``asset``."""
+
+        def __init__(self, table: AssetTable, asset: DataAsset) -> None:
+            super().__init__()
+            self.table = table
+            self.asset = asset
+
+    class SelectionChanged(Message):
+        """The set of selected asset ids changed."""
+
+        def __init__(self, table: AssetTable, selected: frozenset[str]) -> None:
+            super().__init__()
+            self.table = table
+            self.selected = selected
+
+    class EndNeared(Message):
+        """The cursor came within :attr:`NEAR_END_ROWS` of the last loaded row."""
+
+        def __init__(self, table: AssetTable, loaded: int) -> None:
+            super().__init__()
+            self.table = table
+            self.loaded = loaded
+
+    def __init__(
+        self,
+        *,
+        columns: Sequence[Column] = COLUMNS,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._columns = tuple(columns)
+        self._assets: list[DataAsset] = []
+        self._selected: set[str] = set()
+        self._favorites: frozenset[str] = frozenset()
+        self._sort: tuple[str | None, str] = (None, "desc")
+        self._cache: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        self._version = 0
+        self._end_reported = -1
+
+    # --- data in ------------------------------------------------------------------------------
+
+    @property
+    def assets(self) -> Sequence[DataAsset]:
+        """The loaded rows (read-only view)."""
+        return self._assets
+
+    @property
+    def selected(self) -> frozenset[str]:
+        """Ids of the selected assets."""
+        return frozenset(self._selected)
+
+    @property
+    def highlighted(self) -> DataAsset | None:
+        """The asset under the cursor."""
+        return self._assets[self.cursor] if self._assets else None
+
+    def set_assets(self, assets: Sequence[DataAsset], *, keep_cursor: bool = True) -> None:
+        """Replace every row. The cursor stays on the same asset id when it is still there."""
+        current = self.highlighted.id if keep_cursor and self.highlighted else None
+        self._assets = list(assets)
+        ids = {a.id for a in self._assets}
+        if self._selected - ids:
+            self._selected &= ids
+            self.post_message(self.SelectionChanged(self, self.selected))
+        self._end_reported = -1
+        self._invalidate()
+        index = next((i for i, a in enumerate(self._assets) if a.id == current), 0)
+        self._move_to(index, force=True)
+
+    def append_assets(self, assets: Sequence[DataAsset]) -> None:
+        """Add a page of rows at the end; cursor, selection and scroll stay where they are."""
+        if not assets:
+            return
+        was_empty = not self._assets
+        self._assets.extend(assets)
+        self._update_virtual_size()
+        self.refresh()
+        if was_empty:
+            self._move_to(0, force=True)
+
+    def remove_asset(self, asset_id: str) -> None:
+        """Drop one row (the asset is gone); the cursor stays on the same position."""
+        self.set_assets([a for a in self._assets if a.id != asset_id])
+
+    def set_favorites(self, favorites: frozenset[str]) -> None:
+        """Ids to mark with a star."""
+        self._favorites = favorites
+        self._invalidate()
+
+    def set_sort(self, field: str | None, order: str) -> None:
+        """Show which column the rows are sorted by (the server sorts)."""
+        self._sort = (field, order)
+        self._invalidate()
+
+    # --- geometry and rendering ---------------------------------------------------------------
+
+    def _invalidate(self) -> None:
+        self._version += 1
+        self._cache.clear()
+        self._update_virtual_size()
+        self.refresh()
+
+    @property
+    def _width(self) -> int:
+        """Cells available to the columns (the vertical scrollbar takes its own)."""
+        return self.scrollable_content_region.width
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self._width, len(self._assets) + 1)
+
+    def on_resize(self) -> None:
+        self._invalidate()
+        self._scroll_cursor_into_view()
+
+    @property
+    def _body_height(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width
+        if y == 0:
+            return self._header_strip(width)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self._assets):
+            return Strip.blank(width, self.rich_style)
+        asset = self._assets[index]
+        is_cursor = index == self.cursor
+        is_selected = asset.id in self._selected
+        key = (self._version, width, index, asset.id, is_cursor, is_selected, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._row_strip(asset, width, is_cursor, is_selected)
+            self._cache[key] = strip
+            if len(self._cache) > 400:
+                self._cache.popitem(last=False)
+        return strip
+
+    def _header_strip(self, width: int) -> Strip:
+        base = self.get_component_rich_style("asset-table--header")
+        sorted_style = self.get_component_rich_style("asset-table--sorted", partial=True)
+        field, order = self._sort
+        segments: list[Segment] = []
+        for i, (column, col_width) in enumerate(layout_columns(width, self._columns)):
+            title = column.title
+            style = base
+            if field is not None and column.sort_field == field:
+                title = f"{title} {'▲' if order == 'asc' else '▼'}"
+                style = base + sorted_style
+            segments.extend(self._fit(Content(title), col_width, column.align_right, style))
+            if i < len(self._columns) - 1:
+                segments.append(Segment(" " * GAP, base))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _row_strip(self, asset: DataAsset, width: int, is_cursor: bool, is_selected: bool) -> Strip:
+        style = self.rich_style
+        if is_selected:
+            style = style + self.get_component_rich_style("asset-table--selected")
+        if is_cursor:
+            style = style + self.get_component_rich_style("asset-table--cursor")
+        segments: list[Segment] = []
+        for i, (column, col_width) in enumerate(layout_columns(width, self._columns)):
+            if i:
+                segments.append(Segment(" " * GAP, style))
+            cell = _cell(asset, column.key, self._favorites)
+            segments.extend(self._fit(cell, col_width, column.align_right, style))
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _fit(self, cell: Content, width: int, right: bool, style: Style) -> list[Segment]:
+        cell = cell.truncate(width, ellipsis=True)
+        pad = width - cell.cell_length
+        if pad > 0:
+            cell = cell.pad_left(pad) if right else cell.pad_right(pad)
+        parse = self.app.stylesheet.parse_style  # resolves theme variables such as $error
+        return [
+            Segment(text, style + span_style.rich_style)
+            for text, span_style in cell.render(end="", parse_style=parse)
+            if text
+        ]
+
+    # --- cursor and keys ----------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line_for(old)
+        self.refresh_line_for(new)
+
+    def refresh_line_for(self, index: int) -> None:
+        """Repaint the screen line showing row ``index`` (if it is visible)."""
+        y = index - int(self.scroll_offset.y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def _move_to(self, index: int, *, force: bool = False) -> None:
+        if not self._assets:
+            self.cursor = 0
+            self.post_message(self.AssetHighlighted(self, None))
+            return
+        index = max(0, min(index, len(self._assets) - 1))
+        changed = index != self.cursor
+        self.cursor = index
+        self._scroll_cursor_into_view()
+        if changed or force:
+            self.post_message(self.AssetHighlighted(self, self._assets[index]))
+        loaded = len(self._assets)
+        if loaded - index <= self.NEAR_END_ROWS and self._end_reported != loaded:
+            self._end_reported = loaded
+            self.post_message(self.EndNeared(self, loaded))
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = int(self.scroll_offset.y)
+        rows = self._body_height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows:
+            self.scroll_to(y=self.cursor - rows + 1, animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the cursor by ``delta`` rows."""
+        self._move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor one screen up or down."""
+        self._move_to(self.cursor + direction * self._body_height)
+
+    def action_first(self) -> None:
+        """Go to the first row."""
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        """Go to the last loaded row."""
+        self._move_to(len(self._assets) - 1)
+
+    def action_choose(self) -> None:
+        """Open the highlighted asset."""
+        if self._assets:
+            self.post_message(self.AssetChosen(self, self._assets[self.cursor]))
+
+    def action_toggle_select(self) -> None:
+        """Select or unselect the highlighted asset, then move down."""
+        if not self._assets:
+            return
+        asset_id = self._assets[self.cursor].id
+        self._selected.symmetric_difference_update({asset_id})
+        self.refresh_line_for(self.cursor)
+        self.post_message(self.SelectionChanged(self, self.selected))
+        self._move_to(self.cursor + 1)
+
+    def action_select_all(self) -> None:
+        """Select every loaded row, or clear the selection when all are selected."""
+        ids = {a.id for a in self._assets}
+        self._selected = set() if ids and ids <= self._selected else ids
+        self._invalidate()
+        self.post_message(self.SelectionChanged(self, self.selected))
+
+    def on_click(self, event: object) -> None:
+        """A click on a row moves the cursor there (the mouse also works)."""
+        y = getattr(event, "y", 0)
+        if y >= 1:
+            self._move_to(int(self.scroll_offset.y) + y - 1)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self.refresh()
