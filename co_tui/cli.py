@@ -66,7 +66,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="A keyboard-driven terminal browser for Code Ocean data assets.",
     )
     parser.add_argument("--version", action="version", version=f"co-tui {__version__}")
+    parser.add_argument(
+        "--demo", action="store_true",
+        help="open the app on the built-in emulator with demo data (no account, no network)",
+    )
+    parser.add_argument("--profile", metavar="NAME", help="use the saved login NAME")
+    parser.add_argument("--domain", metavar="URL", help="the Code Ocean deployment's address")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    login = sub.add_parser(
+        "login", help="check a domain and token and save them (the token is never an argument)"
+    )
+    login.add_argument("--profile", dest="sub_profile", metavar="NAME", help="save as NAME")
+    login.add_argument("--domain", dest="sub_domain", metavar="URL", help="the deployment")
+    login.add_argument(
+        "--token-stdin", action="store_true", help="read the token from standard input"
+    )
+    logout = sub.add_parser("logout", help="remove a saved token")
+    logout.add_argument("--profile", dest="sub_profile", metavar="NAME")
     _add_emulator_parser(sub)
     return parser
 
@@ -109,14 +125,107 @@ def _run_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_demo() -> int:
+    """Serve the demo emulator on loopback in a background thread and open the app on it."""
+    from co_tui.api import CodeOceanClient
+    from co_tui.app import CoTuiApp
+    from co_tui.emulator import EmulatorConfig, serve_in_thread
+
+    with serve_in_thread(EmulatorConfig(seed="demo")) as served:
+        client = CodeOceanClient(served.domain, served.emulator.main_token)
+        CoTuiApp(client, demo=True).run()
+    return 0
+
+
+def _run_login(args: argparse.Namespace) -> int:
+    import asyncio
+    import getpass
+
+    from co_tui.config import ConfigError
+    from co_tui.credentials import login_target
+    from co_tui.login import LoginError, login, prompt_login, read_token_from_stdin
+
+    profile = args.sub_profile or args.profile
+    domain = args.sub_domain or args.domain
+    try:
+        target = login_target(profile=profile, domain=domain)
+        if args.token_stdin:
+            if not target.domain:
+                print("co-tui login: --token-stdin needs --domain URL", file=sys.stderr)
+                return 2
+            login_domain, token = target.domain, read_token_from_stdin(sys.stdin)
+        else:
+            answers = prompt_login(input, getpass.getpass, default_domain=target.domain)
+            login_domain, token = answers.domain, answers.token  # type: ignore[assignment]
+        outcome = asyncio.run(login(target.profile, login_domain, token))
+    except (LoginError, ConfigError) as exc:
+        print(f"co-tui login: {exc}", file=sys.stderr)
+        return 2
+    print(outcome.result.message)
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0 if outcome.saved else 1
+
+
+def _run_logout(args: argparse.Namespace) -> int:
+    from co_tui.config import ConfigError
+    from co_tui.credentials import token_env_var
+    from co_tui.login import logout
+
+    try:
+        removed = logout(args.sub_profile or args.profile)
+    except ConfigError as exc:
+        print(f"co-tui logout: {exc}", file=sys.stderr)
+        return 2
+    print("Saved token removed." if removed else "No saved token to remove.")
+    if name := token_env_var():
+        print(f"note: {name} is still set in the environment and will be used.")
+    return 0
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from co_tui.config import ConfigError
+    from co_tui.credentials import resolve_credentials
+
+    try:
+        creds = resolve_credentials(profile=args.profile, domain=args.domain)
+    except ConfigError as exc:
+        print(f"co-tui: {exc}", file=sys.stderr)
+        return 2
+    if creds is None:
+        print(
+            "co-tui: no Code Ocean credentials found. Run 'co-tui login', or set "
+            "CODEOCEAN_DOMAIN and CODEOCEAN_TOKEN, or try 'co-tui --demo'.",
+            file=sys.stderr,
+        )
+        return 2
+    for warning in creds.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    from co_tui.api import CodeOceanClient, InsecureDomainError
+    from co_tui.app import CoTuiApp
+
+    try:
+        client = CodeOceanClient(creds.domain, creds.token)
+    except InsecureDomainError as exc:
+        print(f"co-tui: {exc}", file=sys.stderr)
+        return 2
+    CoTuiApp(client).run()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``co-tui`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "emulator":
         return _run_emulator(args)
-    parser.print_help()
-    return 2
+    if args.command == "login":
+        return _run_login(args)
+    if args.command == "logout":
+        return _run_logout(args)
+    if args.demo:
+        return _run_demo()
+    return _run_app(args)
 
 
 if __name__ == "__main__":

@@ -39,3 +39,33 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_emulator_rejects_bad_faults(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["emulator", "--faults", "429=lots"]) == 2
     assert "bad --faults" in capsys.readouterr().err
+
+
+def test_without_credentials_the_app_explains_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "co-tui login" in err and "CODEOCEAN_TOKEN" in err and "--demo" in err
+
+
+def test_login_token_stdin_needs_a_domain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["login", "--token-stdin"]) == 2
+    assert "--domain" in capsys.readouterr().err
+
+
+def test_login_and_logout_round_trip(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`co-tui login --token-stdin` against a served emulator, then `co-tui logout`."""
+    import io
+
+    from co_tui.credentials import resolve_credentials
+    from co_tui.emulator import EmulatorConfig, serve_in_thread
+
+    with serve_in_thread(EmulatorConfig(seed="empty")) as served:
+        monkeypatch.setattr("sys.stdin", io.StringIO(served.emulator.main_token + "\n"))
+        assert main(["login", "--domain", served.domain, "--token-stdin"]) == 0
+        assert "accepted" in capsys.readouterr().out
+        creds = resolve_credentials(profile=None, domain=None, environ={})
+        assert creds is not None and creds.domain == served.domain
+        assert creds.token.get() == served.emulator.main_token
+        assert served.emulator.main_token not in repr(creds) + creds.source
+    assert main(["logout"]) == 0
+    assert resolve_credentials(profile=None, domain=None, environ={}) is None

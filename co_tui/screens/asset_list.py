@@ -1,0 +1,248 @@
+"""My Data: the searchable, sortable, paged list of data assets (product.md section 3.1)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from co_tui.api import ApiError, CodeOceanClient
+from co_tui.api.models import DataAssetSearchParams
+from co_tui.safe_text import display
+from co_tui.widgets.asset_table import AssetTable
+from co_tui.widgets.quick_look import QuickLook
+
+if TYPE_CHECKING:
+    from co_tui.app import CoTuiApp
+
+__all__ = ["SORT_FIELDS", "AssetListScreen"]
+
+SORT_FIELDS = ("created", "name", "size", "type")
+PAGE_SIZE = 200
+"""Rows per request: small enough for a fast first paint, large enough for few round trips."""
+SEARCH_DEBOUNCE = 0.25
+
+
+class AssetListScreen(Screen[None]):
+    """The asset table with a search bar, quick look and paging by ``next_token``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("s", "cycle_sort", "Sort"),
+        Binding("S", "flip_sort", "Order", key_display="S"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("escape", "leave_search", "Back to list", show=False),
+    ]
+
+    def __init__(self, client: CodeOceanClient, *, demo: bool = False) -> None:
+        super().__init__()
+        self.client = client
+        self.demo = demo
+        self.query_text = ""
+        self.sort_field = "created"
+        self.sort_direction = "desc"
+        self.archived = False
+        self._next_token: str | None = None
+        self._generation = 0
+        self._loading = False
+        self._failed: str | None = None
+        self._debounce: Timer | None = None
+
+    @property
+    def co_app(self) -> CoTuiApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        title = Content.assemble(("co-tui", "bold"), "  My Data  ", display(self.client.domain))
+        if self.demo:
+            title = Content.assemble(title, "  ", (" DEMO ", "bold reverse $warning"))
+        yield Static(title, id="title-bar")
+        yield Input(
+            placeholder=(
+                "Search  (name: tag: run_script: commit_id: contained_data_id: or free text)"
+            ),
+            id="search",
+        )
+        with Horizontal(id="list-body"):
+            yield AssetTable(id="assets")
+            yield QuickLook(id="quick-look")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(AssetTable)
+        table.set_sort(self.sort_field, self.sort_direction)
+        table.focus()
+        self.reload()
+        self.load_favorites()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 110, "-narrow")
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def _params(self, next_token: str | None = None) -> DataAssetSearchParams:
+        return DataAssetSearchParams(
+            query=self.query_text or None,
+            limit=PAGE_SIZE,
+            sort_field=self.sort_field,
+            sort_order=self.sort_direction,
+            archived=self.archived,
+            next_token=next_token,
+        )
+
+    def reload(self) -> None:
+        """Fetch the first page again for the current query, sort and filters."""
+        self._generation += 1
+        self.workers.cancel_group(self, "page")
+        self._loading = True
+        self._failed = None
+        self._update_status()
+        self._load_first_page(self._generation)
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def _load_first_page(self, generation: int) -> None:
+        try:
+            page = await self.client.data_assets.search_data_assets(self._params())
+        except ApiError as error:
+            if generation == self._generation:
+                self._loading = False
+                self._failed = "loading assets"
+                self._update_status()
+                self.co_app.show_error(error, action="loading assets")
+            return
+        if generation != self._generation:
+            return
+        table = self.query_one(AssetTable)
+        table.set_assets(page.results)
+        self._next_token = page.next_token if page.has_more else None
+        self._loading = False
+        self._update_status()
+
+    @work(exclusive=True, group="page", exit_on_error=False)
+    async def _load_next_page(self, generation: int, token: str) -> None:
+        self._loading = True
+        self._update_status()
+        try:
+            page = await self.client.data_assets.search_data_assets(self._params(token))
+        except ApiError as error:
+            if generation == self._generation:
+                self._loading = False
+                self._failed = "loading more assets"
+                self._update_status()
+                self.co_app.show_error(error, action="loading more assets")
+            return
+        if generation != self._generation:
+            return
+        self.query_one(AssetTable).append_assets(page.results)
+        self._next_token = page.next_token if page.has_more else None
+        self._loading = False
+        self._update_status()
+
+    @work(exclusive=True, group="favorites", exit_on_error=False)
+    async def load_favorites(self) -> None:
+        """Learn which assets are favourites (the API has a filter, but no field for it)."""
+        params = DataAssetSearchParams(favorite=True, archived=self.archived)
+        try:
+            ids = frozenset([a.id async for a in
+                             self.client.data_assets.search_data_assets_iterator(params)])
+        except ApiError:
+            return  # stars are a nicety; the list itself reports errors
+        self.query_one(AssetTable).set_favorites(ids)
+
+    def _update_status(self) -> None:
+        table = self.query_one(AssetTable)
+        count = len(table.assets)
+        selected = len(table.selected)
+        if self._failed:
+            text = f"{count:,} loaded — {self._failed} failed, press r to retry"
+        elif self._loading and not count:
+            text = "loading…"
+        elif self._loading:
+            text = f"{count:,} loaded, loading more…"
+        elif self._next_token:
+            text = f"{count:,} loaded, more available"
+        elif count:
+            text = f"all {count:,} loaded"
+        else:
+            text = "no data assets match" if self.query_text else "no data assets"
+        if selected:
+            text += f"  ·  {selected:,} selected"
+        sort = f"  ·  sorted by {self.sort_field} {'▲' if self.sort_direction == 'asc' else '▼'}"
+        self.query_one("#status", Static).update(Content(text + sort))
+
+    # --- table events -----------------------------------------------------------------------
+
+    @on(AssetTable.AssetHighlighted)
+    def _highlighted(self, message: AssetTable.AssetHighlighted) -> None:
+        self.query_one(QuickLook).show(message.asset)
+
+    @on(AssetTable.EndNeared)
+    def _end_neared(self, message: AssetTable.EndNeared) -> None:
+        if self._next_token and not self._failed:
+            self._load_next_page(self._generation, self._next_token)
+
+    @on(AssetTable.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self._update_status()
+
+    # --- search -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(SEARCH_DEBOUNCE, lambda: self._apply_query(event.value))
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._apply_query(event.value)
+        self.query_one(AssetTable).focus()
+
+    def _apply_query(self, text: str) -> None:
+        text = text.strip()
+        if text != self.query_text:
+            self.query_text = text
+            self.reload()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        """Jump to the search bar."""
+        self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        """Back from the search bar to the table."""
+        self.query_one(AssetTable).focus()
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next field: created, name, size, type."""
+        index = SORT_FIELDS.index(self.sort_field) if self.sort_field in SORT_FIELDS else -1
+        self.sort_field = SORT_FIELDS[(index + 1) % len(SORT_FIELDS)]
+        self.sort_direction = "desc" if self.sort_field in ("created", "size") else "asc"
+        self._resort()
+
+    def action_flip_sort(self) -> None:
+        """Flip between ascending and descending."""
+        self.sort_direction = "asc" if self.sort_direction == "desc" else "desc"
+        self._resort()
+
+    def _resort(self) -> None:
+        self.query_one(AssetTable).set_sort(self.sort_field, self.sort_direction)
+        self.reload()
+
+    def action_refresh(self) -> None:
+        """Load the list again (also the way to retry after an error)."""
+        self.reload()
+        self.load_favorites()
+

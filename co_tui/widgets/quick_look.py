@@ -1,0 +1,70 @@
+"""``QuickLook``: a compact panel describing the highlighted asset."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from co_tui.api.models import DataAsset
+from co_tui.formatting import format_count, format_date, format_size
+from co_tui.safe_text import display, join
+
+__all__ = ["QuickLook", "describe"]
+
+DESCRIPTION_PREVIEW_CHARS = 600
+
+
+def _row(label: str, value: Content) -> Content:
+    return Content.assemble((f"{label:<10}", "bold"), value, "\n")
+
+
+def describe(asset: DataAsset | None) -> Content:
+    """The quick-look text for ``asset`` (every server string sanitised)."""
+    if asset is None:
+        return Content("No asset selected.")
+    parts: list[Content] = [display(asset.name, style="bold"), Content("\n\n")]
+    state_style = {"failed": "$error", "draft": "$warning"}.get(asset.state, "")
+    state = display(asset.state, style=state_style)
+    parts.append(_row("State", state))
+    if asset.failure_reason:
+        parts.append(_row("Failure", display(asset.failure_reason, multiline=True, style="$error")))
+    parts.append(_row("Type", display(asset.type)))
+    origin = "external" if asset.is_external else "internal"
+    parts.append(_row("Origin", Content(origin)))
+    parts.append(_row("Size", Content(f"{format_size(asset.size) or '?'} in "
+                                      f"{format_count(asset.files) or '?'} files")))
+    parts.append(_row("Owner", display(asset.owner_email or asset.owner)))
+    parts.append(_row("Created", Content(format_date(asset.created))))
+    parts.append(_row("Last used", Content(format_date(asset.last_used))))
+    parts.append(_row("Mount", display(f"/data/{asset.mount}")))
+    if asset.tags:
+        parts.append(_row("Tags", join(*[display(t) for t in asset.tags], separator=", ")))
+    prov = asset.provenance
+    if prov is not None:
+        source = prov.capsule or prov.computation or ""
+        kind = "capsule" if prov.capsule else "computation"
+        if source:
+            parts.append(_row("From", display(f"{kind} {source}")))
+        if prov.run_script:
+            parts.append(_row("Script", display(prov.run_script)))
+        if prov.data_assets:
+            parts.append(_row("Inputs", Content(f"{len(prov.data_assets)} data asset(s)")))
+    if asset.contained_data_assets:
+        parts.append(_row("Contains", Content(f"{len(asset.contained_data_assets)} data assets")))
+    if asset.description:
+        parts.append(Content("\n"))
+        parts.append(display(asset.description, multiline=True,
+                             max_chars=DESCRIPTION_PREVIEW_CHARS))
+    return Content.assemble(*parts)
+
+
+class QuickLook(Static):
+    """Shows :func:`describe` of the asset pushed into it with :meth:`show`."""
+
+    DEFAULT_CSS = """
+    QuickLook { width: 44; padding: 0 1; border-left: tall $panel; height: 1fr; overflow-y: auto; }
+    """
+
+    def show(self, asset: DataAsset | None) -> None:
+        """Describe ``asset`` (or say nothing is selected)."""
+        self.update(describe(asset))

@@ -1,0 +1,122 @@
+"""My Data against the in-process emulator: load, search, sort, page, errors (Pilot)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Static
+
+from co_tui.api import CodeOceanClient
+from co_tui.app import CoTuiApp
+from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.screens import asset_list
+from co_tui.screens.asset_list import AssetListScreen
+from co_tui.widgets.asset_table import AssetTable
+
+
+def _app(emulator: Emulator) -> CoTuiApp:
+    transport = emulator.transport()
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
+                             transport=transport, files_transport=transport, sleep=no_sleep)
+    return CoTuiApp(client, demo=True)
+
+
+async def _settle(app: CoTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _status(app: CoTuiApp) -> str:
+    return str(app.screen.query_one("#status", Static).render())
+
+
+async def test_opens_on_my_data_with_the_first_page(emulator: Emulator) -> None:
+    app = _app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        assert isinstance(app.screen, AssetListScreen)
+        table = app.screen.query_one(AssetTable)
+        assert len(table.assets) > 40 and table.has_focus
+        assert "all" in _status(app) and "loaded" in _status(app)
+        assert any(table.assets[0].name[:20] in line for line in
+                   [table.render_line(y).text for y in range(3)])
+        assert "DEMO" in str(app.screen.query_one("#title-bar", Static).render())
+    assert app._exception is None
+
+
+async def test_search_filters_and_sort_cycles(emulator: Emulator) -> None:
+    app = _app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(AssetTable)
+        everything = len(table.assets)
+        await pilot.press("slash")
+        assert app.screen.query_one("#search", Input).has_focus
+        await pilot.press(*"tag:ecephys", "enter")
+        await _settle(app, pilot)
+        assert 0 < len(table.assets) < everything
+        assert all("ecephys" in (a.tags or []) for a in table.assets)
+        assert table.has_focus
+        await pilot.press("s")
+        await _settle(app, pilot)
+        names = [a.name.lower() for a in table.assets]
+        assert names == sorted(names)
+        assert "Name ▲" in table.render_line(0).text
+        await pilot.press("S")
+        await _settle(app, pilot)
+        assert [a.name.lower() for a in table.assets] == sorted(names, reverse=True)
+
+
+async def test_pages_load_as_the_cursor_nears_the_end(monkeypatch: pytest.MonkeyPatch, clock) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(asset_list, "PAGE_SIZE", 100)
+    emulator = Emulator(EmulatorConfig(seed="scale:450:1", clock=clock))
+    app = _app(emulator)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(AssetTable)
+        assert len(table.assets) == 100 and "more available" in _status(app)
+        total = 0
+        for _ in range(10):
+            await pilot.press("G")
+            await _settle(app, pilot)
+            if len(table.assets) == total:
+                break
+            total = len(table.assets)
+        assert "all" in _status(app)
+        ids = [a.id for a in table.assets]
+        assert len(ids) == len(set(ids)) == total > 300
+
+
+async def test_failed_page_keeps_rows_and_retry_recovers(emulator: Emulator) -> None:
+    app = _app(emulator)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await _settle(app, pilot)
+        table = app.screen.query_one(AssetTable)
+        before = [a.id for a in table.assets]
+        emulator.faults.inject("503", times=8, path_contains="/data_assets/search")
+        await pilot.press("r")
+        await _settle(app, pilot)
+        assert [a.id for a in table.assets] == before  # rows stay on screen
+        assert "failed" in _status(app)
+        assert any("503" in str(n.message) or "server" in str(n.message).lower()
+                   for n in app._notifications)
+        await pilot.press("r")
+        await _settle(app, pilot)
+        assert "all" in _status(app)
+    assert app._exception is None
+
+
+async def test_rejected_token_is_reported_not_crashed(emulator: Emulator) -> None:
+    transport = emulator.transport()
+    client = CodeOceanClient(emulator.config.api_origin, "cop_wrong", transport=transport)
+    app = CoTuiApp(client)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await _settle(app, pilot)
+        assert any("Token rejected" in str(n.message) for n in app._notifications)
+        assert "failed" in _status(app)
+    assert app._exception is None
