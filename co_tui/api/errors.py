@@ -11,11 +11,13 @@ the state back instead of guessing (reliability-anchors section 2.3).
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import httpx
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from co_tui.api.redact import redact, safe_url
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "ApiConnectionError",
@@ -148,14 +150,21 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     429: RateLimitedError,
 }
 
-_TIMEOUT_WORDS: dict[type[BaseException], str] = {
-    httpx.ConnectTimeout: "timed out connecting to the server",
-    httpx.ReadTimeout: "timed out waiting for the server's answer",
-    httpx.WriteTimeout: "timed out sending the request",
-    httpx.PoolTimeout: "timed out waiting for a free connection",
-}
+@cache
+def _httpx_tables() -> tuple[dict[type[BaseException], str], tuple[type[BaseException], ...]]:
+    """httpx's exception classes, imported on first use: the error classes above are imported by
+    the UI before the first frame, httpx (~90 ms) only when the first request needs it."""
+    import httpx
 
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+    timeout_words: dict[type[BaseException], str] = {
+        httpx.ConnectTimeout: "timed out connecting to the server",
+        httpx.ReadTimeout: "timed out waiting for the server's answer",
+        httpx.WriteTimeout: "timed out sending the request",
+        httpx.PoolTimeout: "timed out waiting for a free connection",
+    }
+    not_sent = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
+                httpx.UnsupportedProtocol)
+    return timeout_words, not_sent
 
 
 def request_never_sent(exc: BaseException) -> bool:
@@ -163,7 +172,7 @@ def request_never_sent(exc: BaseException) -> bool:
 
     Only then may a write be sent again.
     """
-    return isinstance(exc, _NOT_SENT)
+    return isinstance(exc, _httpx_tables()[1])
 
 
 def _server_message(response: httpx.Response) -> tuple[str, Any]:
@@ -245,8 +254,10 @@ def build_error(
         raise ValueError("build_error needs a response or an exception")
     unknown = write and not request_never_sent(exc)
     common = {"operation": operation, "url": shown_url, "outcome_unknown": unknown}
+    import httpx
+
     if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
-        what = _TIMEOUT_WORDS.get(type(exc), "did not finish within its deadline")
+        what = _httpx_tables()[0].get(type(exc), "did not finish within its deadline")
         return ApiTimeoutError(what, **common)
     if isinstance(exc, httpx.TransportError):
         detail = str(exc) or type(exc).__name__
