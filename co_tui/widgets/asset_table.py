@@ -274,6 +274,12 @@ class AssetTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
 
     @property
+    def _cache_limit(self) -> int:
+        """Strips kept: two screens' worth. Each Strip carries its own small caches, so a big
+        cache costs the garbage collector more than redrawing a row does."""
+        return 2 * self.size.height + 8
+
+    @property
     def _body_height(self) -> int:
         return max(1, self.size.height - 1)
 
@@ -292,7 +298,7 @@ class AssetTable(ScrollView, can_focus=True):
         if strip is None:
             strip = self._row_strip(asset, width, is_cursor, is_selected)
             self._cache[key] = strip
-            if len(self._cache) > 400:
+            if len(self._cache) > self._cache_limit:
                 self._cache.popitem(last=False)
         return strip
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 from co_tui.api.models import DataAsset
 from co_tui.formatting import format_count, format_date, format_size
@@ -58,13 +58,25 @@ def describe(asset: DataAsset | None) -> Content:
     return Content.assemble(*parts)
 
 
-class QuickLook(Static):
-    """Shows :func:`describe` of the asset pushed into it with :meth:`show`."""
+class QuickLook(Widget):
+    """Shows :func:`describe` of the asset pushed into it with :meth:`show`.
+
+    A fixed-size panel that repaints without asking for a new layout: ``Static.update`` would
+    re-layout the whole screen on every cursor move (~19 ms a key press).
+    """
 
     DEFAULT_CSS = """
-    QuickLook { width: 44; padding: 0 1; border-left: tall $panel; height: 1fr; overflow-y: auto; }
+    QuickLook { width: 44; padding: 0 1; border-left: tall $panel; height: 1fr; }
     """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._content = describe(None)
+
+    def render(self) -> Content:
+        return self._content
 
     def show(self, asset: DataAsset | None) -> None:
         """Describe ``asset`` (or say nothing is selected)."""
-        self.update(describe(asset))
+        self._content = describe(asset)
+        self.refresh()

@@ -51,7 +51,7 @@ async def test_update_metadata_uses_the_given_current_version(client: CodeOceanC
         asset.id, DataAssetUpdateParams(tags=["a", "b"]), current=asset
     )
     assert not recorder.sent("GET", f"/data_assets/{asset.id}")
-    assert (await client.data_assets.get_data_asset(asset.id)).tags == ["a", "b"]
+    assert (await client.data_assets.get_data_asset(asset.id)).tags == ("a", "b")
 
 
 async def test_archive_restore_delete_life_cycle(client: CodeOceanClient) -> None:

@@ -35,9 +35,9 @@ FULL = b"""{
 def test_full_asset_decodes_every_field() -> None:
     asset = decode(FULL, DataAsset)
     assert asset.name == "ecephys raw"
-    assert asset.tags == ["raw", "ecephys"]
+    assert asset.tags == ("raw", "ecephys")
     assert asset.source_bucket is not None and asset.source_bucket.external is False
-    assert asset.provenance is not None and asset.provenance.data_assets == ["a", "b"]
+    assert asset.provenance is not None and asset.provenance.data_assets == ("a", "b")
     assert asset.custom_metadata == {"modality": "ecephys", "temperature_c": 21.5}
     assert asset.app_parameters is not None and asset.app_parameters[0].value == "5"
     assert asset.failure_reason is None
@@ -118,3 +118,13 @@ def test_httpcore_read_size_knob_still_exists() -> None:
     assert hasattr(AsyncHTTP11Connection, "READ_NUM_BYTES")
     raise_socket_read_size()
     assert AsyncHTTP11Connection.READ_NUM_BYTES >= SOCKET_READ_BYTES
+
+
+def test_loaded_assets_cost_the_garbage_collector_nothing() -> None:
+    """100,000 tracked assets made a full collection stall the UI for 165 ms."""
+    import gc
+
+    asset = decode(FULL, DataAsset)
+    gc.collect()
+    assert not gc.is_tracked(asset)
+    assert not gc.is_tracked(asset.tags) and not gc.is_tracked(asset.provenance)
