@@ -1,0 +1,1 @@
+"""End-to-end tests run the real program in a pty (sys.path gets this folder for pty_app)."""

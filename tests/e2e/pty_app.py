@@ -1,0 +1,78 @@
+"""Drive a real co-tui process in a pseudo-terminal and read its screen with pyte."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Callable
+from fcntl import ioctl
+
+import pyte
+
+
+class PtyApp:
+    """``co-tui ARGS`` in a ``cols`` x ``rows`` pty; :meth:`wait_for` reads until text shows."""
+
+    def __init__(self, *args: str, cols: int = 120, rows: int = 36,
+                 env: dict[str, str] | None = None) -> None:
+        self.master, slave = pty.openpty()
+        ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.raw = bytearray()
+        full_env = {**os.environ, "TERM": "xterm-256color", **(env or {})}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "co_tui.cli", *args], stdin=slave, stdout=slave, stderr=slave,
+            env=full_env, close_fds=True, start_new_session=True,
+        )
+        os.close(slave)
+
+    @property
+    def text(self) -> str:
+        """The screen as text, one line per row."""
+        return "\n".join(self.screen.display)
+
+    def pump(self, timeout: float = 0.05) -> None:
+        """Read whatever the app wrote within ``timeout`` seconds."""
+        if select.select([self.master], [], [], timeout)[0]:
+            try:
+                data = os.read(self.master, 1 << 16)
+            except OSError:
+                return
+            self.raw += data
+            self.stream.feed(data)
+
+    def wait_for(self, predicate: Callable[[str], bool] | str, timeout: float = 20.0) -> str:
+        """Read until ``predicate(screen text)`` holds (or the text appears); return the screen."""
+        check = (lambda text: predicate in text) if isinstance(predicate, str) else predicate
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump()
+            if check(self.text):
+                return self.text
+            if self.process.poll() is not None:
+                break
+        raise AssertionError(f"timed out waiting; the screen shows:\n{self.text}")
+
+    def press(self, keys: str | bytes) -> None:
+        """Type ``keys`` (escape sequences as bytes for special keys)."""
+        os.write(self.master, keys.encode() if isinstance(keys, str) else keys)
+
+    def finish(self, timeout: float = 15.0) -> int:
+        """Wait for the process to end (reading its output meanwhile); its exit code."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            self.pump()
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            raise AssertionError(f"the app did not exit; the screen shows:\n{self.text}")
+        os.close(self.master)
+        return self.process.returncode
