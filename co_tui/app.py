@@ -8,11 +8,12 @@ prints them, token included: reliability-anchors 4.3), redacted, and saved to a 
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import traceback
 from pathlib import Path
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import platformdirs
 from rich.text import Text
@@ -33,6 +34,11 @@ from co_tui.api import (
 from co_tui.api.redact import redact
 from co_tui.safe_text import display
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from co_tui.screens.login import LoginScreen, LoginSetup
+
 __all__ = ["CoTuiApp", "describe_error"]
 
 
@@ -43,7 +49,7 @@ def describe_error(error: BaseException, action: str) -> tuple[str, str]:
     callers pass it through :func:`~co_tui.safe_text.display`.
     """
     if isinstance(error, AuthenticationError):
-        return "error", f"Token rejected while {action}: check your token (co-tui login)."
+        return "error", f"Token rejected while {action}: press ctrl+l to log in again."
     if isinstance(error, PermissionDeniedError):
         return "error", f"You do not have permission for {action}: {error.message}"
     if isinstance(error, NotFoundError):
@@ -63,31 +69,118 @@ def describe_error(error: BaseException, action: str) -> tuple[str, str]:
     return "error", f"Unexpected error while {action}: {type(error).__name__}: {redact(str(error))}"
 
 
+def _screen_actions_provider() -> type[Provider]:
+    """The palette's provider of the current screen's actions (imported when first used)."""
+    from co_tui.commands import ScreenActionsProvider
+
+    return ScreenActionsProvider
+
+
 class CoTuiApp(App[None]):
-    """The co-tui application. ``client`` is owned by the app and closed on exit."""
+    """The co-tui application. ``client`` is owned by the app and closed on exit.
+
+    Without a client (first run, no credentials) the app opens on the login screen; ``login``
+    says where a login is saved and which transport it uses (the same set-up serves the login
+    offered after a 401).
+    """
 
     TITLE = "co-tui"
     CSS_PATH = "styles/app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+l", "login", "Log in"),
     ]
+    COMMANDS = App.COMMANDS | {_screen_actions_provider}
 
-    def __init__(self, client: CodeOceanClient, *, demo: bool = False) -> None:
+    def __init__(
+        self,
+        client: CodeOceanClient | None,
+        *,
+        demo: bool = False,
+        login: LoginSetup | None = None,
+    ) -> None:
         super().__init__()
         self.client = client
         self.demo = demo
+        self.login_setup = login
+        self.token_rejected = False
 
     def on_mount(self) -> None:
+        # Everything built up to the first frame (modules, Textual's widgets and styles) lives
+        # as long as the app: keep it out of the garbage collector's full passes, which would
+        # otherwise rescan it each time pages of assets arrive (a 40-100 ms stall each).
+        self.call_after_refresh(gc.freeze)
+        if self.client is None:
+            self.action_login(first_run=True)
+            return
         from co_tui.screens.asset_list import AssetListScreen
 
         self.push_screen(AssetListScreen(self.client, demo=self.demo))
 
     async def on_unmount(self) -> None:
-        await self.client.aclose()
+        if self.client is not None:
+            await self.client.aclose()
+
+    # --- help and login -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "login":  # offered (and shown in the footer) once the token was rejected
+            from co_tui.screens.login import LoginScreen
+
+            return self.token_rejected and not isinstance(self.screen, LoginScreen)
+        return True
+
+    def action_help(self) -> None:
+        """Show every key of this screen and of the app."""
+        from co_tui.modals.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_login(self, first_run: bool = False) -> None:
+        """Log in again (after the server rejected the token)."""
+        from co_tui.screens.login import LoginScreen, LoginSetup
+
+        setup = self.login_setup or LoginSetup(
+            domain=self.client.domain if self.client else None
+        )
+        if first_run:
+            reason = ("No Code Ocean credentials were found. Enter your deployment's address "
+                      "and an access token.")
+        else:
+            reason = "The server rejected the token. Enter a valid one to carry on."
+        self.push_screen(LoginScreen(setup, reason=reason, can_cancel=not first_run))
+
+    async def on_login_screen_logged_in(self, message: LoginScreen.LoggedIn) -> None:
+        """A login succeeded: use its client and start again from My Data."""
+        from co_tui.screens.asset_list import AssetListScreen
+
+        old, self.client = self.client, message.client
+        self.token_rejected = False
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.push_screen(AssetListScreen(self.client, demo=self.demo))
+        note = "Logged in; the login was saved." if message.saved else "Logged in (not saved)."
+        self.notify(cast(str, display(note)), timeout=4)
+        for warning in message.warnings:
+            self.notify(cast(str, display(warning, multiline=True)), severity="warning",
+                        timeout=10)
+        if message.result.status == "limited":
+            self.notify(cast(str, display(message.result.message, multiline=True)),
+                        severity="warning", timeout=10)
+        if old is not None and old is not self.client:
+            await old.aclose()
 
     def show_error(self, error: BaseException, *, action: str) -> None:
-        """The one error path: a toast in words the user can act on. Never raises."""
+        """The one error path: a toast in words the user can act on. Never raises.
+
+        A rejected token (401) also offers the login screen (``ctrl+l``).
+        """
+        if isinstance(error, AuthenticationError) and not self.token_rejected:
+            self.token_rejected = True
+            self.refresh_bindings()
         severity, message = describe_error(error, action)
         timeout = 10 if severity == "error" else 6
         self.notify(

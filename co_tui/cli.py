@@ -130,10 +130,12 @@ def _run_demo() -> int:
     from co_tui.api import CodeOceanClient
     from co_tui.app import CoTuiApp
     from co_tui.emulator import EmulatorConfig, serve_in_thread
+    from co_tui.screens.login import LoginSetup
 
     with serve_in_thread(EmulatorConfig(seed="demo")) as served:
         client = CodeOceanClient(served.domain, served.emulator.main_token)
-        CoTuiApp(client, demo=True).run()
+        # a login offered in the demo (after a 401) checks against the emulator, saves nothing
+        CoTuiApp(client, demo=True, login=LoginSetup(domain=served.domain, save=False)).run()
     return 0
 
 
@@ -184,14 +186,21 @@ def _run_logout(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    from co_tui.app import CoTuiApp
     from co_tui.config import ConfigError
-    from co_tui.credentials import resolve_credentials
+    from co_tui.credentials import login_target, resolve_credentials
+    from co_tui.screens.login import LoginSetup
 
     try:
         creds = resolve_credentials(profile=args.profile, domain=args.domain)
+        target = login_target(profile=args.profile, domain=args.domain)
     except ConfigError as exc:
         print(f"co-tui: {exc}", file=sys.stderr)
         return 2
+    if creds is None and sys.stdin.isatty() and sys.stdout.isatty():
+        # first run in a terminal: the login screen asks, checks, saves, then opens My Data
+        CoTuiApp(None, login=LoginSetup(profile=target.profile, domain=target.domain)).run()
+        return 0
     if creds is None:
         print(
             "co-tui: no Code Ocean credentials found. Run 'co-tui login', or set "
@@ -202,14 +211,14 @@ def _run_app(args: argparse.Namespace) -> int:
     for warning in creds.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     from co_tui.api import CodeOceanClient, InsecureDomainError
-    from co_tui.app import CoTuiApp
 
     try:
         client = CodeOceanClient(creds.domain, creds.token)
     except InsecureDomainError as exc:
         print(f"co-tui: {exc}", file=sys.stderr)
         return 2
-    CoTuiApp(client).run()
+    setup = LoginSetup(profile=creds.profile or target.profile, domain=creds.domain)
+    CoTuiApp(client, login=setup).run()
     return 0
 
 

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Static
 
 from co_tui.api import ApiError, CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
+from co_tui.modals.filters import AssetFilters, FiltersScreen
 from co_tui.safe_text import display
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.quick_look import QuickLook
@@ -31,13 +32,22 @@ SEARCH_DEBOUNCE = 0.25
 
 
 class AssetListScreen(Screen[None]):
-    """The asset table with a search bar, quick look and paging by ``next_token``."""
+    """The asset table with a search bar, quick look and paging by ``next_token``.
+
+    Also the base of the archive bin (:class:`co_tui.screens.archive.ArchiveScreen`), which sets
+    ``archived`` and its own ``LIST_NAME`` and keys.
+    """
+
+    LIST_NAME: ClassVar[str] = "My Data"
+    """The screen's name in its title bar and in the help."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search"),
+        Binding("f", "filters", "Filters"),
         Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "flip_sort", "Order", key_display="S"),
+        Binding("S", "flip_sort", "Order", key_display="S", show=False),
         Binding("r", "refresh", "Refresh"),
+        Binding("A", "open_archive", "Archive", key_display="A"),
         Binding("escape", "leave_search", "Back to list", show=False),
     ]
 
@@ -49,6 +59,7 @@ class AssetListScreen(Screen[None]):
         self.sort_field = "created"
         self.sort_direction = "desc"
         self.archived = False
+        self.filters = AssetFilters()
         self._next_token: str | None = None
         self._generation = 0
         self._loading = False
@@ -61,7 +72,9 @@ class AssetListScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        title = Content.assemble(("co-tui", "bold"), "  My Data  ", display(self.client.domain))
+        title = Content.assemble(
+            ("co-tui", "bold"), f"  {self.LIST_NAME}  ", display(self.client.domain)
+        )
         if self.demo:
             title = Content.assemble(title, "  ", (" DEMO ", "bold reverse $warning"))
         yield Static(title, id="title-bar")
@@ -75,7 +88,7 @@ class AssetListScreen(Screen[None]):
             yield AssetTable(id="assets")
             yield QuickLook(id="quick-look")
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(AssetTable)
@@ -90,14 +103,14 @@ class AssetListScreen(Screen[None]):
     # --- loading ------------------------------------------------------------------------------
 
     def _params(self, next_token: str | None = None) -> DataAssetSearchParams:
-        return DataAssetSearchParams(
+        return self.filters.apply_to(DataAssetSearchParams(
             query=self.query_text or None,
             limit=PAGE_SIZE,
             sort_field=self.sort_field,
             sort_order=self.sort_direction,
             archived=self.archived,
             next_token=next_token,
-        )
+        ))
 
     def reload(self) -> None:
         """Fetch the first page again for the current query, sort and filters."""
@@ -173,9 +186,12 @@ class AssetListScreen(Screen[None]):
         elif count:
             text = f"all {count:,} loaded"
         else:
-            text = "no data assets match" if self.query_text else "no data assets"
+            narrowed = self.query_text or self.filters.active
+            text = "no data assets match" if narrowed else "no data assets"
         if selected:
             text += f"  ·  {selected:,} selected"
+        if self.filters.active:
+            text += f"  ·  filters: {self.filters.describe()}"
         sort = f"  ·  sorted by {self.sort_field} {'▲' if self.sort_direction == 'asc' else '▼'}"
         self.query_one("#status", Static).update(Content(text + sort))
 
@@ -193,6 +209,12 @@ class AssetListScreen(Screen[None]):
     @on(AssetTable.SelectionChanged)
     def _selection_changed(self) -> None:
         self._update_status()
+
+    @on(AssetTable.AssetChosen)
+    def _asset_chosen(self, message: AssetTable.AssetChosen) -> None:
+        from co_tui.screens.asset_detail import AssetDetailScreen  # loaded on first use
+
+        self.app.push_screen(AssetDetailScreen(self.client, message.asset))
 
     # --- search -------------------------------------------------------------------------------
 
@@ -240,6 +262,28 @@ class AssetListScreen(Screen[None]):
     def _resort(self) -> None:
         self.query_one(AssetTable).set_sort(self.sort_field, self.sort_direction)
         self.reload()
+
+    def action_filters(self) -> None:
+        """Choose type, ownership, origin and favourites; applying reloads the list."""
+
+        def chosen(filters: AssetFilters | None) -> None:
+            if filters is not None and filters != self.filters:
+                self.filters = filters
+                self.reload()
+
+        self.app.push_screen(FiltersScreen(self.filters, title=f"Filters — {self.LIST_NAME}"),
+                             chosen)
+
+    def action_open_archive(self) -> None:
+        """Open the archive bin (archived data assets)."""
+        from co_tui.screens.archive import ArchiveScreen
+
+        self.app.push_screen(ArchiveScreen(self.client, demo=self.demo))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_archive":
+            return not self.archived  # no archive bin inside the archive bin
+        return True
 
     def action_refresh(self) -> None:
         """Load the list again (also the way to retry after an error)."""

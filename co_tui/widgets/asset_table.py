@@ -121,8 +121,8 @@ class AssetTable(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
         Binding("enter", "choose", "Open"),
-        Binding("space", "toggle_select", "Select"),
-        Binding("ctrl+a", "select_all", "Select all"),
+        Binding("space", "toggle_select", "Select", show=False),
+        Binding("ctrl+a", "select_all", "Select all", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

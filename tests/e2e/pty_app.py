@@ -61,6 +61,12 @@ class PtyApp:
                 break
         raise AssertionError(f"timed out waiting; the screen shows:\n{self.text}")
 
+    def idle(self, seconds: float) -> None:
+        """Keep reading for ``seconds`` (lets a key's effect, such as a focus change, land)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.pump()
+
     def press(self, keys: str | bytes) -> None:
         """Type ``keys`` (escape sequences as bytes for special keys)."""
         os.write(self.master, keys.encode() if isinstance(keys, str) else keys)

@@ -1,4 +1,5 @@
-"""`co-tui --demo` in a real terminal: the demo starts, shows assets, and quits cleanly."""
+"""`co-tui --demo` in a real terminal: assets appear, an asset opens, a Python file previews,
+and the program quits with exit code 0 — with no title, link or clipboard sequence written."""
 
 from __future__ import annotations
 
@@ -7,13 +8,28 @@ import re
 from pty_app import PtyApp  # type: ignore[import-not-found]
 
 ESCAPES = re.compile(rb"\x1b\](?:0|2|8|52);")
+DOWN = b"\x1b[B"
 
 
-def test_demo_starts_shows_assets_and_quits() -> None:
+def test_demo_browse_preview_quit() -> None:
     app = PtyApp("--demo")
     screen = app.wait_for(lambda text: "DEMO" in text and "loaded" in text)
     assert "My Data" in screen and "ecephys" in screen
-    app.press("j")
+    app.press("/")
+    app.idle(0.5)  # the search bar takes focus before the typing starts
+    app.press("spike sorting kilosort4 ecephys_661398\r")
+    app.wait_for(lambda text: "all 1 loaded" in text)
+    app.press("\r")
+    app.wait_for("Provenance")
+    app.press("2")
+    app.wait_for("code/")
+    app.press("\r")
+    app.wait_for("run.py")
+    app.press(DOWN + DOWN)
+    screen = app.wait_for(lambda text: "code/run.py" in text and "from __future__ import" in text)
+    assert "Python" in screen
+    app.press("\x1b")  # back out of the preview / tree focus
+    app.idle(0.3)  # a lone ESC followed at once by "q" would read as alt+q
     app.press("q")
     assert app.finish() == 0
     assert not ESCAPES.search(bytes(app.raw)), "the app wrote a title/link/clipboard sequence"

@@ -19,12 +19,22 @@ async def settle(pilot: Any) -> None:
 
 
 def then(*keys: str) -> Callable[[Any], Awaitable[None]]:
-    """A run_before that settles, presses ``keys`` one by one (settling after each)."""
+    """A run_before that settles, then presses ``keys``, settling after each named key (runs of
+    plain characters are typed in one go)."""
 
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+        typed: list[str] = []
+        for key in [*keys, ""]:
+            if len(key) == 1 and key not in "jk":  # type runs of characters in one go
+                typed.append(key)
+                continue
+            if typed:
+                await pilot.press(*typed)
+                await settle(pilot)
+                typed = []
+            if key:
+                await pilot.press(key)
+                await settle(pilot)
 
     return run_before

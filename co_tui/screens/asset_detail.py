@@ -1,0 +1,379 @@
+"""Asset detail (product.md 3.2): overview with provenance, files with preview, sharing and
+"attached to", in tabs under a one-line title.
+
+The screen owns its workers (architecture rule 4): the asset itself, the names behind its ids
+(capsule, computation, input and contained assets), the custom-metadata schema, permissions and
+attachments. The Files tab's workers live in :class:`~co_tui.screens.detail_files.FilesPane`.
+Every failure goes through ``app.show_error``; a 404 on the asset itself says so and goes back.
+
+Lineage: each input (or contained) asset is a row of an ``OptionList``; ``enter`` pushes another
+detail screen, and ``backspace`` / ``escape`` pops back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from co_tui.api import (
+    ApiError,
+    CodeOceanClient,
+    NotFoundError,
+    PermissionDeniedError,
+    find_attached,
+)
+from co_tui.api.models import CustomMetadata, DataAsset
+from co_tui.safe_text import display
+from co_tui.screens.detail_commands import DetailCommands
+from co_tui.screens.detail_files import NARROW_WIDTH, FilesPane
+from co_tui.widgets.overview import (
+    UNAVAILABLE,
+    FieldList,
+    describe_attached,
+    describe_sharing,
+    link_prompt,
+    overview_rows,
+    provenance_rows,
+    title_line,
+)
+
+if TYPE_CHECKING:
+    from co_tui.app import CoTuiApp
+
+__all__ = ["TABS", "AssetDetailScreen", "DetailCommands"]
+
+TABS = ("overview", "files", "sharing", "attached")
+MUTED = "$text-muted"
+
+
+class AssetDetailScreen(Screen[None]):
+    """Everything about one data asset; see the module docstring."""
+
+    CSS_PATH = "../styles/detail.tcss"
+    COMMANDS: ClassVar = {DetailCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("backspace", "back", "Back", show=False),
+        Binding("1", "show_tab('overview')", "Overview", show=False),
+        Binding("2", "show_tab('files')", "Files", show=False),
+        Binding("3", "show_tab('sharing')", "Sharing", show=False),
+        Binding("4", "show_tab('attached')", "Attached", show=False),
+        Binding("slash", "filter", "Filter names", key_display="/"),
+        Binding("L", "load_more", "Load more", key_display="L"),
+        Binding("m", "toggle_raw", "Raw/rendered"),
+        Binding("r", "refresh", "Refresh"),
+    ]
+
+    def __init__(self, client: CodeOceanClient, asset: DataAsset | str) -> None:
+        super().__init__()
+        self.client = client
+        self.asset_id = asset if isinstance(asset, str) else asset.id
+        self.asset: DataAsset | None = None if isinstance(asset, str) else asset
+        self.capsule_id = os.environ.get("CO_CAPSULE_ID") or None
+        self._generation = 0
+        self._names: dict[str, str] = {}
+        self._linked: dict[str, DataAsset | str] = {}
+        self._schema: CustomMetadata | None = None
+        self._loaded_tabs: set[str] = set()
+        self._link_ids: dict[str, list[str]] = {}
+
+    @property
+    def co_app(self) -> CoTuiApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def files(self) -> FilesPane:
+        """The Files tab."""
+        return self.query_one(FilesPane)
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(title_line(self.asset, self.asset_id), id="detail-title")
+        with TabbedContent(initial="overview", id="detail-tabs"):
+            with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-scroll"):
+                yield FieldList([("", Content.styled("loading…", MUTED))], id="overview-fields")
+                yield Static(Content.styled("Provenance", "bold underline"),
+                             id="provenance-heading", classes="heading")
+                yield FieldList(id="provenance-fields")
+                yield Static(Content.styled("Input data assets  (enter opens)", "bold underline"),
+                             id="inputs-heading", classes="heading")
+                yield OptionList(id="inputs", classes="links")
+                yield Static(Content.styled("Contained data assets  (enter opens)",
+                                            "bold underline"),
+                             id="contained-heading", classes="heading")
+                yield OptionList(id="contained", classes="links")
+            with TabPane("2 Files", id="files"):
+                yield FilesPane(self.client, id="files-pane")
+            with TabPane("3 Sharing", id="sharing"), VerticalScroll(id="sharing-scroll"):
+                yield Static(describe_sharing(None), id="sharing-text")
+            with TabPane("4 Attached", id="attached"), VerticalScroll(id="attached-scroll"):
+                yield Static(describe_attached(None), id="attached-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.asset is not None:
+            self._show_asset(self.asset)
+        self.query_one("#overview-scroll").focus()
+        self._load()
+
+    def on_resize(self) -> None:
+        self.files.set_narrow(self.size.width < NARROW_WIDTH)
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        self._generation += 1
+        self._load_asset(self._generation)
+
+    @work(exclusive=True, group="asset", exit_on_error=False)
+    async def _load_asset(self, generation: int) -> None:
+        try:
+            asset = await self.client.data_assets.get_data_asset(self.asset_id)
+        except NotFoundError:
+            if generation == self._generation:
+                message = Content.assemble("Data asset not found: ", display(self.asset_id))
+                self.notify(cast(str, message), severity="warning", timeout=6)
+                self._leave()
+            return
+        except ApiError as error:
+            if generation == self._generation:
+                self.co_app.show_error(error, action="loading the data asset")
+                if self.asset is None:
+                    self.query_one("#overview-fields", FieldList).set_rows([("", Content.styled(
+                        "Could not load this data asset: press r to retry.", "$text-error"))])
+            return
+        if generation != self._generation:
+            return
+        self._show_asset(asset)
+        self._load_names(generation, asset)
+        if self._schema is None:
+            self._load_schema()
+        for tab in list(self._loaded_tabs):
+            self._load_tab(tab)
+
+    def _leave(self) -> None:
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.app.pop_screen()
+
+    def _show_asset(self, asset: DataAsset) -> None:
+        self.asset = asset
+        self.query_one("#detail-title", Static).update(title_line(asset, asset.id))
+        self.query_one("#overview-fields", FieldList).set_rows(
+            overview_rows(asset, schema=self._schema))
+        self._show_provenance()
+        self._show_links()
+        self.files.set_asset(asset)
+
+    def _show_provenance(self) -> None:
+        asset = self.asset
+        rows = provenance_rows(asset, self._names) if asset is not None else None
+        self.set_class(rows is not None, "-has-provenance")
+        self.query_one("#provenance-fields", FieldList).set_rows(rows or [])
+
+    def _show_links(self) -> None:
+        asset = self.asset
+        if asset is None:
+            return
+        inputs = list((asset.provenance.data_assets or []) if asset.provenance else [])
+        contained = list(asset.contained_data_assets or [])
+        self.set_class(bool(inputs), "-has-inputs")
+        self.set_class(bool(contained), "-has-contained")
+        self._fill(self.query_one("#inputs", OptionList), [(i, None) for i in inputs])
+        self._fill(self.query_one("#contained", OptionList),
+                   [(c.id or "", c.mount) for c in contained if c.id])
+
+    def _fill(self, links: OptionList, rows: list[tuple[str, str | None]]) -> None:
+        highlighted = links.highlighted
+        links.clear_options()
+        options = []
+        for asset_id, mount in rows:
+            found = self._linked.get(asset_id)
+            unavailable = isinstance(found, str)
+            options.append(Option(link_prompt(asset_id, found, mount=mount), id=None,
+                                  disabled=unavailable))
+        links.add_options(options)
+        self._link_ids[links.id or ""] = [asset_id for asset_id, _ in rows]
+        if options:
+            links.highlighted = min(highlighted or 0, len(options) - 1)
+
+    @work(group="names", exit_on_error=False)
+    async def _load_names(self, generation: int, asset: DataAsset) -> None:
+        """Names behind the ids: capsule / computation and every linked asset."""
+        prov = asset.provenance
+        jobs: list[asyncio.Future[None] | asyncio.Task[None]] = []
+        if prov is not None and prov.capsule and prov.capsule not in self._names:
+            jobs.append(asyncio.ensure_future(self._name_capsule(prov.capsule)))
+        if prov is not None and prov.computation and prov.computation not in self._names:
+            jobs.append(asyncio.ensure_future(self._name_computation(prov.computation)))
+        ids = list((prov.data_assets or []) if prov else [])
+        ids += [c.id for c in asset.contained_data_assets or [] if c.id]
+        for asset_id in dict.fromkeys(ids):
+            if asset_id not in self._linked:
+                jobs.append(asyncio.ensure_future(self._name_asset(asset_id)))
+        if jobs:
+            await asyncio.gather(*jobs)
+        if generation == self._generation:
+            self._show_provenance()
+            self._show_links()
+
+    async def _name_capsule(self, capsule_id: str) -> None:
+        try:
+            self._names[capsule_id] = (await self.client.capsules.get_capsule(capsule_id)).name
+        except (NotFoundError, PermissionDeniedError):
+            self._names[capsule_id] = UNAVAILABLE
+        except ApiError as error:
+            self.co_app.show_error(error, action="loading the capsule's name")
+
+    async def _name_computation(self, computation_id: str) -> None:
+        try:
+            computation = await self.client.computations.get_computation(computation_id)
+            self._names[computation_id] = computation.name or computation_id
+        except (NotFoundError, PermissionDeniedError):
+            self._names[computation_id] = UNAVAILABLE
+        except ApiError as error:
+            self.co_app.show_error(error, action="loading the computation's name")
+
+    async def _name_asset(self, asset_id: str) -> None:
+        try:
+            self._linked[asset_id] = await self.client.data_assets.get_data_asset(asset_id)
+        except (NotFoundError, PermissionDeniedError):
+            self._linked[asset_id] = UNAVAILABLE
+        except ApiError as error:
+            self._linked[asset_id] = "could not load"
+            self.co_app.show_error(error, action="loading a linked data asset")
+
+    @work(group="schema", exit_on_error=False)
+    async def _load_schema(self) -> None:
+        """Custom-metadata names and units; the overview shows raw keys without it."""
+        try:
+            self._schema = await self.client.custom_metadata.get_custom_metadata()
+        except ApiError:
+            return
+        if self.asset is not None:
+            self.query_one("#overview-fields", FieldList).set_rows(
+                overview_rows(self.asset, schema=self._schema))
+
+    def _load_tab(self, tab: str) -> None:
+        self._loaded_tabs.add(tab)
+        if tab == "sharing":
+            self._load_sharing(self._generation)
+        elif tab == "attached":
+            self._load_attached(self._generation)
+        elif tab == "files":
+            self.files.start()
+
+    @work(exclusive=True, group="sharing", exit_on_error=False)
+    async def _load_sharing(self, generation: int) -> None:
+        text = self.query_one("#sharing-text", Static)
+        try:
+            permissions = await self.client.data_assets.get_permissions(self.asset_id)
+        except PermissionDeniedError:
+            text.update(describe_sharing(None, note="Only owners can see sharing."))
+            return
+        except ApiError as error:
+            text.update(describe_sharing(None, note="Could not load sharing: press r to retry."))
+            self.co_app.show_error(error, action="loading sharing")
+            return
+        if generation == self._generation:
+            text.update(describe_sharing(permissions))
+
+    @work(exclusive=True, group="attached", exit_on_error=False)
+    async def _load_attached(self, generation: int) -> None:
+        text = self.query_one("#attached-text", Static)
+        try:
+            attached = await find_attached(self.client, self.asset_id)
+        except ApiError as error:
+            text.update(describe_attached(None, note="Could not search capsules and pipelines: "
+                                                     "press r to retry."))
+            self.co_app.show_error(error, action="finding where the asset is attached")
+            return
+        if generation == self._generation:
+            text.update(describe_attached(attached, current_capsule=self.capsule_id))
+
+    # --- events -------------------------------------------------------------------------------
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id or ""
+        if tab not in self._loaded_tabs and (tab != "files" or self.asset is not None):
+            self._load_tab(tab)
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, ".links")
+    def _link_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        ids = self._link_ids.get(event.option_list.id or "", [])
+        if 0 <= event.option_index < len(ids):
+            target = self._linked.get(ids[event.option_index])
+            asset: DataAsset | str = target if isinstance(target, DataAsset) else ids[
+                event.option_index]
+            self.app.push_screen(AssetDetailScreen(self.client, asset))
+
+    # --- actions ------------------------------------------------------------------------------
+
+    @property
+    def active_tab(self) -> str:
+        """The id of the tab on show."""
+        return self.query_one(TabbedContent).active
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys of the Files tab show in the footer only there."""
+        if action in ("filter", "load_more", "toggle_raw"):
+            return self.active_tab == "files"
+        return True
+
+    def action_back(self) -> None:
+        """Back: out of the filter box or the narrow preview first, then to the previous
+        screen."""
+        files = self.files
+        if self.active_tab == "files" and (files.leave_filter(clear=True) or files.close_preview()):
+            return
+        self._leave()
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show one of the tabs (1 Overview, 2 Files, 3 Sharing, 4 Attached)."""
+        if tab not in TABS:
+            return
+        self.query_one(TabbedContent).active = tab
+        if tab == "files":
+            self.files.file_tree.focus()
+        else:
+            self.query_one(f"#{tab}-scroll").focus()
+        if tab not in self._loaded_tabs and (tab != "files" or self.asset is not None):
+            self._load_tab(tab)
+        self.refresh_bindings()
+
+    def action_filter(self) -> None:
+        """Filter the loaded file names."""
+        if self.active_tab == "files":
+            self.files.open_filter()
+
+    def action_load_more(self) -> None:
+        """Read the next 256 KiB of the previewed file."""
+        if not self.files.load_more():
+            self.notify("Nothing more to load.", timeout=3)
+
+    def action_toggle_raw(self) -> None:
+        """Raw or rendered view of Markdown, tables and notebooks."""
+        if not self.files.toggle_raw():
+            self.notify("This preview has no raw view.", timeout=3)
+
+    def action_refresh(self) -> None:
+        """Read the asset again (and the tabs already opened)."""
+        self._names.clear()
+        self._linked.clear()
+        self._load()
+        if "files" in self._loaded_tabs:
+            self.files.reload()

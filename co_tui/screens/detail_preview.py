@@ -1,0 +1,63 @@
+"""Reading a file's preview for the Files tab, and why an asset may have no files to list.
+
+:func:`fetch_preview` is the whole preview pipeline (signed URLs, one 256 KiB Range read,
+``build_preview`` in a thread); the Files tab and ``bench/folder_and_preview.py`` both use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from co_tui.api import CodeOceanClient, PermissionDeniedError
+from co_tui.api.models import DataAsset, FileURLs, FolderItem
+from co_tui.preview import PREVIEW_BYTES, Preview, build_preview
+
+__all__ = ["fetch_preview", "files_note"]
+
+
+async def fetch_preview(
+    client: CodeOceanClient,
+    asset_id: str,
+    item: FolderItem,
+    *,
+    urls: FileURLs | None = None,
+    previous: Preview | None = None,
+) -> tuple[Preview, FileURLs]:
+    """The preview of ``item``'s first 256 KiB, or of the next chunk after ``previous``.
+
+    Reads one Range of the signed URL (``view_url``, else ``download_url``). A 403 from the
+    storage host means the signature expired: fresh URLs are fetched once and the read retried.
+    ``build_preview`` runs in a thread (re-indenting a 256 KiB JSON file takes tens of ms).
+    """
+    if urls is None:
+        urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
+    resume = previous.resume if previous is not None else None
+    start = resume.offset if resume is not None else 0
+    try:
+        read = await client.files.read_range(urls.view_url or urls.download_url, start,
+                                             PREVIEW_BYTES)
+    except PermissionDeniedError:
+        urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
+        read = await client.files.read_range(urls.view_url or urls.download_url, start,
+                                             PREVIEW_BYTES)
+    name = item.path or item.name
+    preview = await asyncio.to_thread(
+        build_preview, read.data, name=name, start=start, total_size=read.total_size,
+        at_end=read.at_end, resume=resume,
+    )
+    return preview, urls
+
+
+def files_note(asset: DataAsset) -> str | None:
+    """Why an asset has no listable files, or ``None`` when it has."""
+    if asset.is_external:
+        bucket = asset.source_bucket
+        where = f"s3://{bucket.bucket}/{(bucket.prefix or '').lstrip('/')}" if bucket else "?"
+        return (f"This is an external data asset: its files live in {where} outside Code Ocean, "
+                "so they cannot be listed or previewed here. Open them with your S3 tools.")
+    if asset.state == "draft":
+        return "This data asset is still being created (draft): there are no files yet."
+    if asset.state == "failed":
+        reason = f" ({asset.failure_reason})" if asset.failure_reason else ""
+        return f"This data asset failed to be created{reason}: it has no files."
+    return None
