@@ -31,7 +31,7 @@ from pathlib import Path
 import pyte
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emulator_process, write_results  # noqa: E402
+from _common import emulator_process, write_results
 
 COLS, ROWS = 120, 36
 FIRST_PAGE = {"limit": 200, "sort_field": "created", "sort_order": "desc", "archived": False}

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emulator_process, write_results  # noqa: E402
+from _common import emulator_process, write_results
 
 
 def rss_kib() -> int:
