@@ -49,6 +49,22 @@ class PtyApp:
             self.raw += data
             self.stream.feed(data)
 
+    def __enter__(self) -> PtyApp:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.kill()
+
+    def kill(self) -> None:
+        """Make sure the app is gone (a failed test must not leave it running)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        try:
+            os.close(self.master)
+        except OSError:
+            pass
+
     def wait_for(self, predicate: Callable[[str], bool] | str, timeout: float = 20.0) -> str:
         """Read until ``predicate(screen text)`` holds (or the text appears); return the screen."""
         check = (lambda text: predicate in text) if isinstance(predicate, str) else predicate
@@ -77,8 +93,7 @@ class PtyApp:
         while self.process.poll() is None and time.monotonic() < deadline:
             self.pump()
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-            raise AssertionError(f"the app did not exit; the screen shows:\n{self.text}")
-        os.close(self.master)
+            screen = self.text
+            self.kill()
+            raise AssertionError(f"the app did not exit; the screen shows:\n{screen}")
         return self.process.returncode

@@ -12,7 +12,11 @@ DOWN = b"\x1b[B"
 
 
 def test_demo_browse_preview_quit() -> None:
-    app = PtyApp("--demo")
+    with PtyApp("--demo") as app:
+        _browse_preview_quit(app)
+
+
+def _browse_preview_quit(app: PtyApp) -> None:
     screen = app.wait_for(lambda text: "DEMO" in text and "loaded" in text)
     assert "My Data" in screen and "ecephys" in screen
     app.press("/")
