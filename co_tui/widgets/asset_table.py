@@ -29,6 +29,7 @@ from textual.strip import Strip
 from co_tui.api.models import DataAsset
 from co_tui.formatting import format_count, format_date, format_size
 from co_tui.safe_text import display
+from co_tui.widgets.keys import CURSOR_BINDINGS
 
 __all__ = ["COLUMNS", "AssetTable", "Column", "layout_columns"]
 
@@ -114,12 +115,7 @@ class AssetTable(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
+        *CURSOR_BINDINGS,
         Binding("enter", "choose", "Open"),
         Binding("space", "toggle_select", "Select", show=False),
         Binding("ctrl+a", "select_all", "Select all", show=False),

@@ -42,6 +42,7 @@ from co_tui.widgets.file_tree_model import (
     TreeModel,
     row_key,
 )
+from co_tui.widgets.keys import CURSOR_BINDINGS
 
 __all__ = ["WINDOW", "FileTree"]
 
@@ -54,12 +55,7 @@ class FileTree(ScrollView, can_focus=True):
     """Folders and files of one data asset, loaded folder by folder, shown in windows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
+        *CURSOR_BINDINGS,
         Binding("enter", "activate", "Open"),
         Binding("right,l", "expand", "Expand", show=False),
         Binding("left,h", "collapse", "Collapse", show=False),
