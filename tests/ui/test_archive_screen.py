@@ -3,42 +3,13 @@
 from __future__ import annotations
 
 from textual.widgets import Input, Static
+from ui_helpers import _app, _expected, _ids, _settle  # type: ignore[import-not-found]
 
 from co_tui.api import CodeOceanClient
-from co_tui.api.models import DataAssetSearchParams
-from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.asset_table import AssetTable
-
-
-def _app(emulator: Emulator) -> CoTuiApp:
-    transport = emulator.transport()
-
-    async def no_sleep(_: float) -> None:
-        return None
-
-    client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
-                             transport=transport, files_transport=transport, sleep=no_sleep)
-    return CoTuiApp(client, demo=True)
-
-
-async def _settle(app: CoTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def _expected(client: CodeOceanClient, **params: object) -> list[str]:
-    """Ids the emulator returns for a full search with ``params`` (newest first)."""
-    search = DataAssetSearchParams(sort_field="created", sort_order="desc", **params)  # type: ignore[arg-type]
-    return [a.id async for a in client.data_assets.search_data_assets_iterator(search)]
-
-
-def _ids(app: CoTuiApp) -> list[str]:
-    return [a.id for a in app.screen.query_one(AssetTable).assets]
 
 
 async def test_a_opens_the_archive_bin_with_only_archived_assets(emulator: Emulator, client: CodeOceanClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, Static
+from ui_helpers import _app, _settle, _status  # type: ignore[import-not-found]
 
 from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
@@ -11,28 +12,6 @@ from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.screens import asset_list
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.asset_table import AssetTable
-
-
-def _app(emulator: Emulator) -> CoTuiApp:
-    transport = emulator.transport()
-
-    async def no_sleep(_: float) -> None:
-        return None
-
-    client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
-                             transport=transport, files_transport=transport, sleep=no_sleep)
-    return CoTuiApp(client, demo=True)
-
-
-async def _settle(app: CoTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def _status(app: CoTuiApp) -> str:
-    return str(app.screen.query_one("#status", Static).render())
 
 
 async def test_opens_on_my_data_with_the_first_page(emulator: Emulator) -> None:

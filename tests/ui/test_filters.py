@@ -3,48 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
+from ui_helpers import _app, _expected, _ids, _settle, _status  # type: ignore[import-not-found]
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
-from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator
 from co_tui.modals.filters import AssetFilters, Choice, FiltersScreen
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_list import AssetListScreen
-from co_tui.widgets.asset_table import AssetTable
-
-
-def _app(emulator: Emulator) -> CoTuiApp:
-    transport = emulator.transport()
-
-    async def no_sleep(_: float) -> None:
-        return None
-
-    client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
-                             transport=transport, files_transport=transport, sleep=no_sleep)
-    return CoTuiApp(client, demo=True)
-
-
-async def _settle(app: CoTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def _expected(client: CodeOceanClient, **params: object) -> list[str]:
-    search = DataAssetSearchParams(sort_field="created", sort_order="desc", **params)  # type: ignore[arg-type]
-    return [a.id async for a in client.data_assets.search_data_assets_iterator(search)]
-
-
-def _ids(app: CoTuiApp) -> list[str]:
-    return [a.id for a in app.screen.query_one(AssetTable).assets]
-
-
-def _status(app: CoTuiApp) -> str:
-    return str(app.screen.query_one("#status", Static).render())
-
 
 # keys pressed in the dialog -> the search parameters they stand for -> words in the status line
 CASES = [
