@@ -7,7 +7,10 @@ import sys
 
 import pytest
 
-BACKEND = ["co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer", "co_tui.cli"]
+BACKEND = [
+    "co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer", "co_tui.actions",
+    "co_tui.cli",
+]
 
 
 @pytest.mark.parametrize("module", BACKEND)
