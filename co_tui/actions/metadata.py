@@ -1,0 +1,466 @@
+"""Edit metadata without a UI: the form, its validation, conflict detection and the save flow.
+
+The edit dialog shows an asset as text (:class:`MetadataForm`), the user types, and
+:func:`check_form` turns the text back into typed values (:class:`AssetValues`) or errors keyed by
+field (``name``, ``description``, ``mount``, ``tags``, ``custom:<field>``) before any request.
+:func:`save_metadata` then re-reads the asset: if someone else changed a field since the dialog
+opened it returns a :class:`Conflict` with both versions of each such field, otherwise it PUTs
+every field. A PUT whose outcome is unknown is never re-sent; the asset is read back instead.
+
+Form text is built with :func:`co_tui.safe_text.plain`, which escapes control characters. Text
+the user left as it was shown therefore maps back to the server's original value, so opening and
+saving never rewrites a name that merely contains an escape.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from co_tui.api.errors import ApiError
+from co_tui.api.models import CustomMetadata, CustomMetadataField, DataAsset, DataAssetUpdateParams
+from co_tui.safe_text import is_safe, plain
+
+if TYPE_CHECKING:
+    from co_tui.api.client import CodeOceanClient
+
+__all__ = [
+    "BASIC_FIELDS", "AssetValues", "Conflict", "FieldConflict", "FormCheck", "MetadataForm",
+    "SaveFailed", "SaveResult", "Saved", "Side", "check_form", "custom_key", "describe_error",
+    "find_conflicts", "format_custom", "mount_error", "save_metadata", "tag_error",
+]
+
+BASIC_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"), ("description", "Description"), ("mount", "Mount"), ("tags", "Tags"),
+)
+"""Keys and labels of the fields every asset has, in form order."""
+CUSTOM_PREFIX = "custom:"
+Side = Literal["mine", "theirs"]
+_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
+                 "%Y-%m-%dT%H:%M:%S")
+
+
+def custom_key(name: str) -> str:
+    """The field key of custom-metadata field ``name`` (in errors and conflicts)."""
+    return CUSTOM_PREFIX + name
+
+
+@dataclass(frozen=True)
+class AssetValues:
+    """The five editable fields of an asset as typed values (what a PUT sends)."""
+
+    name: str
+    description: str
+    mount: str
+    tags: tuple[str, ...]
+    custom: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, asset: DataAsset) -> AssetValues:
+        """The editable values of ``asset`` (a missing description or map counts as empty)."""
+        return cls(asset.name, asset.description or "", asset.mount, tuple(asset.tags or ()),
+                   dict(asset.custom_metadata or {}))
+
+    def keys(self) -> list[str]:
+        """Every field key of these values: the basic ones, then one per custom field."""
+        return [key for key, _ in BASIC_FIELDS] + [custom_key(k) for k in self.custom]
+
+    def get(self, key: str) -> Any:
+        """The value of field ``key`` (``None`` for an absent custom field)."""
+        if key.startswith(CUSTOM_PREFIX):
+            return self.custom.get(key[len(CUSTOM_PREFIX):])
+        return getattr(self, key)
+
+    def with_value(self, key: str, value: Any) -> AssetValues:
+        """A copy with field ``key`` set to ``value`` (``None`` removes a custom field)."""
+        if not key.startswith(CUSTOM_PREFIX):
+            return replace(self, **{key: value})
+        custom = dict(self.custom)
+        custom.pop(key[len(CUSTOM_PREFIX):], None)
+        if value is not None:
+            custom[key[len(CUSTOM_PREFIX):]] = value
+        return replace(self, custom=custom)
+
+    def to_params(self) -> DataAssetUpdateParams:
+        """The PUT body: every field, exactly these values."""
+        return DataAssetUpdateParams(name=self.name, description=self.description,
+                                     tags=list(self.tags), mount=self.mount,
+                                     custom_metadata=dict(self.custom))
+
+
+# --- custom-metadata values as text -----------------------------------------------------------
+
+
+def _format_number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _format_date(value: Any) -> str:
+    try:
+        when = datetime.fromtimestamp(float(value), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return plain(str(value))
+    if (when.hour, when.minute, when.second) == (0, 0, 0):
+        return when.strftime("%Y-%m-%d")
+    return when.strftime("%Y-%m-%d %H:%M" if when.second == 0 else "%Y-%m-%d %H:%M:%S")
+
+
+def format_custom(value: Any, spec: CustomMetadataField | None) -> str:
+    """A custom-metadata value as form text: numbers plainly, dates as UTC ``YYYY-MM-DD``,
+    several values joined with ``", "``, strings escaped by :func:`plain`."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(format_custom(item, spec) for item in value)
+    kind = spec.type if spec is not None else ""
+    if kind == "date" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _format_date(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _format_number(value)
+    return plain(str(value))
+
+
+def _parse_one(text: str, spec: CustomMetadataField) -> Any:
+    """One typed value from ``text``; raises ValueError with a message for the user."""
+    if spec.type == "number":
+        try:
+            number = int(text) if text.lstrip("+-").isdigit() else float(text)
+        except ValueError:
+            raise ValueError("must be a number") from None
+        if isinstance(number, float) and not math.isfinite(number):
+            raise ValueError("must be a finite number")
+        return number
+    if spec.type == "date":
+        if text.lstrip("-").isdigit():
+            return int(text)  # epoch seconds, as the API stores dates
+        cleaned = text.removesuffix("Z").removesuffix(" UTC").strip()
+        for pattern in _DATE_FORMATS:
+            try:
+                return int(datetime.strptime(cleaned, pattern).replace(tzinfo=UTC).timestamp())
+            except ValueError:
+                continue
+        raise ValueError("must be a date: YYYY-MM-DD (UTC)")
+    if not is_safe(text):
+        raise ValueError("must not contain control characters")
+    return text
+
+
+def _value_error(value: Any, spec: CustomMetadataField) -> str | None:
+    """Why a typed value breaks the schema (type, allowed values, range), or None."""
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not spec.multiple:
+        return "takes a single value"
+    for item in items:
+        numeric = isinstance(item, (int, float)) and not isinstance(item, bool)
+        if spec.type in ("number", "date") and not numeric:
+            return "must be a number" if spec.type == "number" else "must be a date"
+        if spec.type == "string" and not isinstance(item, str):
+            return "must be text"
+        if spec.allowed_values and item not in spec.allowed_values:
+            shown = ", ".join(format_custom(v, spec) for v in spec.allowed_values)
+            return f"must be one of: {shown}"
+        bounds = spec.range
+        if numeric and bounds is not None:
+            if bounds.min is not None and item < bounds.min:
+                return f"must be at least {_format_number(bounds.min)}"
+            if bounds.max is not None and item > bounds.max:
+                return f"must be at most {_format_number(bounds.max)}"
+    return None
+
+
+def _parse_custom(text: str, spec: CustomMetadataField) -> Any:
+    """The typed value of one field's text (``None`` when empty); raises ValueError."""
+    text = text.strip()
+    if not text:
+        return None
+    if spec.multiple:
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        value: Any = [_parse_one(part, spec) for part in parts]
+    else:
+        value = _parse_one(text, spec)
+    error = _value_error(value, spec)
+    if error:
+        raise ValueError(error)
+    return value
+
+
+# --- the form -----------------------------------------------------------------------------------
+
+
+def mount_error(mount: str) -> str | None:
+    """Why ``mount`` is not one folder name under ``/data``, or None when it is."""
+    if not mount.strip():
+        return "mount must not be empty"
+    if not is_safe(mount):
+        return "mount must not contain control characters"
+    if "/" in mount or "\\" in mount:
+        return "mount must be one folder name (no / or \\)"
+    if mount.strip() in (".", ".."):
+        return "mount must be a folder name, not . or .."
+    return None
+
+
+def tag_error(tag: str) -> str | None:
+    """Why ``tag`` cannot be a tag (empty, control characters), or None."""
+    if not tag.strip():
+        return "tags must not be empty"
+    if not is_safe(tag):
+        return "tags must not contain control characters"
+    return None
+
+
+@dataclass
+class MetadataForm:
+    """The edit dialog's fields as the user sees and types them (all text)."""
+
+    name: str
+    description: str
+    mount: str
+    tags: list[str]
+    custom: dict[str, str] = field(default_factory=dict)
+    """Text per schema field name; fields outside the schema are not edited (kept as they are)."""
+
+    @classmethod
+    def of(cls, values: AssetValues, schema: CustomMetadata | None) -> MetadataForm:
+        """The form showing ``values``: server text escaped, one entry per schema field."""
+        specs = {spec.name: spec for spec in (schema.fields or [])} if schema else {}
+        return cls(
+            name=plain(values.name), description=plain(values.description, multiline=True),
+            mount=plain(values.mount), tags=[plain(tag) for tag in values.tags],
+            custom={name: format_custom(values.custom.get(name), spec)
+                    for name, spec in specs.items()},
+        )
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """The outcome of :func:`check_form`: the typed values, or errors keyed by field."""
+
+    values: AssetValues | None
+    errors: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        """True when the form may be saved."""
+        return not self.errors
+
+
+def _kept(text: str, original: str, *, multiline: bool = False) -> str:
+    """The original server value when the user left its escaped form untouched."""
+    return original if text == plain(original, multiline=multiline) else text
+
+
+def _check_tags(texts: Sequence[str], original: Sequence[str]) -> tuple[list[str], str | None]:
+    shown = {plain(tag): tag for tag in original}
+    tags: list[str] = []
+    seen: set[str] = set()
+    for text in texts:
+        tag = shown.get(text, text.strip())
+        error = tag_error(text) if text not in shown else None
+        if error:
+            return tags, error
+        if tag.casefold() in seen:
+            return tags, f"duplicate tag: {plain(tag)}"
+        seen.add(tag.casefold())
+        tags.append(tag)
+    return tags, None
+
+
+def check_form(
+    form: MetadataForm, original: AssetValues, schema: CustomMetadata | None
+) -> FormCheck:
+    """Validate ``form`` before any request; ``original`` is what the dialog opened with.
+
+    Rules: a non-empty name and single-line text without control characters; a mount that is one
+    folder name; tags neither empty nor duplicated (ignoring case); each schema field of the
+    right type (number, date as epoch seconds, string), allowed value and range. A required field
+    may not be cleared (one that was already empty when the dialog opened does not block a
+    rename). Custom fields outside the schema are kept unchanged.
+    """
+    errors: dict[str, str] = {}
+    name = _kept(form.name, original.name)
+    if not name.strip():
+        errors["name"] = "name must not be empty"
+    elif name != original.name and not is_safe(name):
+        errors["name"] = "name must not contain control characters"
+    description = _kept(form.description, original.description, multiline=True)
+    if description != original.description and not is_safe(description, multiline=True):
+        errors["description"] = "description must not contain control characters"
+    mount = _kept(form.mount, original.mount)
+    if mount != original.mount and (problem := mount_error(mount)):
+        errors["mount"] = problem
+    tags, tag_problem = _check_tags(form.tags, original.tags)
+    if tag_problem:
+        errors["tags"] = tag_problem
+    specs = {spec.name: spec for spec in (schema.fields or [])} if schema else {}
+    custom = {k: v for k, v in original.custom.items() if k not in specs}
+    for name_, spec in specs.items():
+        text = form.custom.get(name_, "")
+        before = original.custom.get(name_)
+        key = custom_key(name_)
+        if before is not None and text == format_custom(before, spec) and (
+            _value_error(before, spec) is None
+        ):
+            custom[name_] = before  # untouched: keep the exact stored value
+            continue
+        try:
+            value = _parse_custom(text, spec)
+        except ValueError as exc:
+            errors[key] = str(exc)
+            continue
+        if value is None:
+            if spec.required and before is not None:
+                errors[key] = "required"
+            continue
+        custom[name_] = value
+    if errors:
+        return FormCheck(None, errors)
+    return FormCheck(AssetValues(name, description, mount, tuple(tags), custom), {})
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field someone else changed while the dialog was open."""
+
+    key: str
+    label: str
+    base: Any
+    """The value when the dialog opened."""
+    mine: Any
+    theirs: Any
+
+    @property
+    def default(self) -> Side:
+        """The suggested side: theirs when the user did not touch the field, else mine."""
+        return "theirs" if self.mine == self.base else "mine"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The asset was saved (or had nothing to save); ``asset`` is the server's version."""
+
+    asset: DataAsset
+    wrote: bool = True
+    reconciled: bool = False
+    """The PUT's answer was lost and a read-back showed every field saved."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone else changed ``fields`` since the dialog opened. Nothing was written."""
+
+    current: DataAsset
+    base: AssetValues
+    mine: AssetValues
+    theirs: AssetValues
+    fields: tuple[FieldConflict, ...]
+
+    def resolve(self, choices: Mapping[str, Side]) -> AssetValues:
+        """Mine, with ``theirs`` taken for each field chosen so (missing keys: the default)."""
+        values = self.mine
+        for conflict in self.fields:
+            if choices.get(conflict.key, conflict.default) == "theirs":
+                values = values.with_value(conflict.key, conflict.theirs)
+        return values
+
+
+@dataclass(frozen=True)
+class SaveFailed:
+    """Nothing was saved (``outcome == "not_saved"``), or it is not known (``"unknown"``)."""
+
+    error: ApiError
+    outcome: Literal["not_saved", "unknown"]
+    message: str
+    """What happened, for the user (contains server text: show it through ``display``)."""
+
+
+SaveResult = Saved | Conflict | SaveFailed
+
+
+def _label(key: str) -> str:
+    return dict(BASIC_FIELDS).get(key, key.removeprefix(CUSTOM_PREFIX))
+
+
+def find_conflicts(
+    base: AssetValues, mine: AssetValues, theirs: AssetValues
+) -> list[FieldConflict]:
+    """Fields changed on the server since ``base`` to a value other than ``mine``."""
+    keys = dict.fromkeys([*base.keys(), *mine.keys(), *theirs.keys()])
+    return [
+        FieldConflict(key, _label(key), base.get(key), mine.get(key), theirs.get(key))
+        for key in keys
+        if theirs.get(key) != base.get(key) and theirs.get(key) != mine.get(key)
+    ]
+
+
+def describe_error(error: ApiError) -> str:
+    """A sentence for the user about a failed request (server text included, unescaped)."""
+    reason = {
+        "authentication": "The token was rejected",
+        "permission": "You do not have permission to change this asset",
+        "not_found": "This asset no longer exists (or is not visible to you)",
+        "bad_request": "The server refused the change",
+        "conflict": "The server reported a conflicting change",
+        "rate_limited": "The server is rate limiting requests",
+        "server": "The server failed",
+        "timeout": "The server did not answer in time",
+        "connection": "The connection failed",
+    }.get(error.kind, "The request failed")
+    status = f" ({error.status})" if error.status is not None else ""
+    return f"{reason}{status}: {error.message}"
+
+
+async def save_metadata(
+    client: CodeOceanClient, asset_id: str, base: AssetValues, mine: AssetValues
+) -> SaveResult:
+    """Save ``mine`` over the asset the dialog opened as ``base``.
+
+    Re-reads the asset first: fields changed by someone else since ``base`` give a
+    :class:`Conflict` (resolve it, then call again with ``base=conflict.theirs``). When nothing
+    differs from the server the PUT is skipped. An unknown outcome is reconciled by reading the
+    asset back: saved when every field equals what was sent, never re-sent.
+    """
+    try:
+        current = await client.data_assets.get_data_asset(asset_id)
+    except ApiError as exc:
+        return SaveFailed(exc, "not_saved", describe_error(exc))
+    theirs = AssetValues.of(current)
+    conflicts = find_conflicts(base, mine, theirs)
+    if conflicts:
+        return Conflict(current, base, mine, theirs, tuple(conflicts))
+    if mine == theirs:
+        return Saved(current, wrote=False)
+    try:
+        updated = await client.data_assets.update_metadata(asset_id, mine.to_params(),
+                                                           current=current)
+    except ApiError as exc:
+        if not exc.outcome_unknown:
+            return SaveFailed(exc, "not_saved", describe_error(exc) + ". Nothing was saved.")
+        return await _reconcile(client, asset_id, mine, exc)
+    return Saved(updated)
+
+
+async def _reconcile(
+    client: CodeOceanClient, asset_id: str, sent: AssetValues, error: ApiError
+) -> SaveResult:
+    """After an unknown outcome: read the asset back and tell whether ``sent`` is on the server."""
+    try:
+        after = await client.data_assets.get_data_asset(asset_id)
+    except ApiError as read_error:
+        return SaveFailed(error, "unknown", (
+            f"{describe_error(error)}. The change may or may not have been saved, and reading "
+            f"the asset back failed too ({read_error.message}). Nothing was re-sent; saving "
+            "again re-reads the asset first."))
+    if AssetValues.of(after) == sent:
+        return Saved(after, reconciled=True)
+    return SaveFailed(error, "not_saved", (
+        f"{describe_error(error)}. The asset was read back: the change was not saved. "
+        "Nothing was re-sent."))
