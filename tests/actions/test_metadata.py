@@ -6,14 +6,13 @@ import dataclasses
 from typing import Any
 
 import msgspec
-import pytest
 
 from co_tui.actions.metadata import (
     AssetValues,
     Conflict,
     MetadataForm,
-    SaveFailed,
     Saved,
+    SaveFailed,
     check_form,
     custom_key,
     format_custom,
@@ -58,7 +57,7 @@ async def test_form_round_trips_an_untouched_asset(client: CodeOceanClient) -> N
     assert checked.ok and checked.values == values
 
 
-@pytest.mark.parametrize(("change", "key", "words"), [
+INVALID: list[tuple[dict[str, Any], str, str]] = [
     ({"name": "   "}, "name", "empty"),
     ({"name": "evil\x1b]0;x\x07"}, "name", "control"),
     ({"mount": ""}, "mount", "empty"),
@@ -75,21 +74,23 @@ async def test_form_round_trips_an_untouched_asset(client: CodeOceanClient) -> N
     ({"custom": {"species": "Canis lupus"}}, "custom:species", "one of"),
     ({"custom": {"session_date": "21/03/2023"}}, "custom:session_date", "YYYY-MM-DD"),
     ({"custom": {"project": ""}}, "custom:project", "required"),
-])
-async def test_validation_errors_are_keyed_by_field(
-    client: CodeOceanClient, change: dict[str, Any], key: str, words: str
-) -> None:
+
+]
+
+
+async def test_validation_errors_are_keyed_by_field(client: CodeOceanClient) -> None:
     _, values, schema = await _open(client)
-    form = MetadataForm.of(values, schema)
-    for name, value in change.items():
-        if name == "custom":
-            form.custom.update(value)
-        else:
-            setattr(form, name, value)
-    checked = check_form(form, values, schema)
-    assert checked.values is None
-    assert list(checked.errors) == [key]
-    assert words in checked.errors[key]
+    for change, key, words in INVALID:
+        form = MetadataForm.of(values, schema)
+        for name, value in change.items():
+            if name == "custom":
+                form.custom.update(value)
+            else:
+                setattr(form, name, value)
+        checked = check_form(form, values, schema)
+        assert checked.values is None, change
+        assert list(checked.errors) == [key], change
+        assert words in checked.errors[key], change
 
 
 async def test_typed_custom_values(client: CodeOceanClient) -> None:

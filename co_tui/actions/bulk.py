@@ -1,0 +1,320 @@
+"""One action on many assets: tags, archive, restore, delete, with a result per asset.
+
+Each function runs its per-asset step with bounded concurrency and returns a :class:`BulkReport`
+(in the order the assets were given). Every asset gets at most one write per call: a write whose
+outcome is unknown (timeout after sending, lost answer, 5xx) is never re-sent; the state is read
+back instead (tag presence, archive state, 404 after delete) and the result says so
+(``reconciled``). Only when the read-back fails too is the result :attr:`Status.UNKNOWN`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from co_tui.actions.metadata import describe_error, tag_error
+from co_tui.api.errors import ApiError, NotFoundError
+from co_tui.api.models import DataAsset, DataAssetSearchParams, DataAssetUpdateParams
+
+if TYPE_CHECKING:
+    from co_tui.api.client import CodeOceanClient
+
+__all__ = [
+    "AssetResult", "BulkReport", "OnResult", "Status", "add_tag", "archive", "archived_state",
+    "change_tags", "delete", "remove_tag", "restore",
+]
+
+DEFAULT_CONCURRENCY = 4
+"""Assets worked on at once: enough to hide latency, few enough not to trip rate limits."""
+_SEARCH_PAGES = 10
+
+
+class Status(StrEnum):
+    """What happened to one asset."""
+
+    OK = "ok"
+    SKIPPED = "skipped"
+    """Nothing to do (already tagged, already gone ...); no write was sent."""
+    FAILED = "failed"
+    """Not done; ``reason`` says why."""
+    UNKNOWN = "unknown"
+    """The write may have landed and reading the state back failed too."""
+
+
+@dataclass(frozen=True)
+class AssetResult:
+    """The outcome for one asset. ``reason`` may contain server text: show it via ``display``."""
+
+    asset_id: str
+    name: str
+    status: Status
+    reason: str = ""
+    reconciled: bool = False
+    """The write's outcome was unknown and this status comes from reading the state back."""
+    asset: DataAsset | None = None
+    """The asset as the server has it now, when known (tag changes)."""
+
+
+OnResult = Callable[[AssetResult], None]
+"""Called as each asset finishes (for progress)."""
+
+_VERBS = {"tags": "updated", "archive": "archived", "restore": "restored", "delete": "deleted"}
+
+
+@dataclass(frozen=True)
+class BulkReport:
+    """The per-asset results of one bulk action (``action``: tags, archive, restore, delete)."""
+
+    action: str
+    results: tuple[AssetResult, ...]
+
+    def count(self, status: Status) -> int:
+        """How many assets ended with ``status``."""
+        return sum(1 for result in self.results if result.status is status)
+
+    @property
+    def all_ok(self) -> bool:
+        """True when nothing failed and nothing is unknown."""
+        return not any(r.status in (Status.FAILED, Status.UNKNOWN) for r in self.results)
+
+    @property
+    def updated(self) -> list[DataAsset]:
+        """The server's version of every asset this action changed."""
+        return [r.asset for r in self.results if r.status is Status.OK and r.asset is not None]
+
+    def summary(self) -> str:
+        """One line such as ``"3 archived, 1 skipped, 1 failed"``."""
+        words = {Status.OK: _VERBS.get(self.action, "done"), Status.SKIPPED: "skipped",
+                 Status.FAILED: "failed", Status.UNKNOWN: "unknown"}
+        parts = [f"{self.count(s)} {word}" for s, word in words.items() if self.count(s)]
+        return ", ".join(parts) or "nothing to do"
+
+
+async def _run(
+    action: str,
+    assets: Sequence[DataAsset],
+    step: Callable[[DataAsset], Awaitable[AssetResult]],
+    concurrency: int,
+    on_result: OnResult | None,
+) -> BulkReport:
+    if concurrency < 1:
+        raise ValueError("concurrency must be >= 1")
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(asset: DataAsset) -> AssetResult:
+        async with gate:
+            result = await step(asset)
+        if on_result is not None:
+            on_result(result)
+        return result
+
+    results = await asyncio.gather(*(one(asset) for asset in assets))
+    return BulkReport(action, tuple(results))
+
+
+def _failed(asset: DataAsset, error: ApiError, *, name: str | None = None) -> AssetResult:
+    return AssetResult(asset.id, name or asset.name, Status.FAILED, describe_error(error))
+
+
+# --- tags ---------------------------------------------------------------------------------------
+
+
+def _folded(tags: Iterable[str]) -> set[str]:
+    return {tag.casefold() for tag in tags}
+
+
+async def change_tags(
+    client: CodeOceanClient,
+    assets: Sequence[DataAsset],
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    on_result: OnResult | None = None,
+) -> BulkReport:
+    """Add ``add`` and remove ``remove`` (ignoring case) on each asset: read, change, PUT.
+
+    Assets that already have every added tag and none of the removed ones are skipped. Other
+    fields are sent back as just read. Raises ``ValueError`` before any request for an invalid
+    tag or a tag both added and removed.
+    """
+    for tag in add:
+        if problem := tag_error(tag):
+            raise ValueError(problem)
+    adding = list({tag.casefold(): tag for tag in reversed(add)}.values())[::-1]
+    removing = _folded(remove)
+    if _folded(adding) & removing:
+        raise ValueError("a tag cannot be both added and removed")
+
+    def wanted(tags: Sequence[str]) -> list[str]:
+        kept = [tag for tag in tags if tag.casefold() not in removing]
+        return kept + [tag for tag in adding if tag.casefold() not in _folded(kept)]
+
+    def done(tags: Sequence[str]) -> bool:
+        have = _folded(tags)
+        return _folded(adding) <= have and not (removing & have)
+
+    async def step(asset: DataAsset) -> AssetResult:
+        try:
+            fresh = await client.data_assets.get_data_asset(asset.id)
+        except ApiError as exc:
+            return _failed(asset, exc)
+        before = list(fresh.tags or ())
+        after = wanted(before)
+        if after == before:
+            reason = ("already tagged" if not removing else "not tagged" if not adding
+                      else "nothing to change")
+            return AssetResult(asset.id, fresh.name, Status.SKIPPED, reason, asset=fresh)
+        try:
+            updated = await client.data_assets.update_metadata(
+                asset.id, DataAssetUpdateParams(tags=after), current=fresh)
+        except ApiError as exc:
+            if not exc.outcome_unknown:
+                return _failed(asset, exc, name=fresh.name)
+            try:
+                seen = await client.data_assets.get_data_asset(asset.id)
+            except ApiError as read_error:
+                return AssetResult(asset.id, fresh.name, Status.UNKNOWN, _unknown(exc, read_error))
+            if done(seen.tags or ()):
+                return AssetResult(asset.id, seen.name, Status.OK, reconciled=True, asset=seen)
+            return AssetResult(asset.id, seen.name, Status.FAILED, _not_applied(exc),
+                               reconciled=True)
+        return AssetResult(asset.id, updated.name, Status.OK, asset=updated)
+
+    return await _run("tags", assets, step, concurrency, on_result)
+
+
+async def add_tag(client: CodeOceanClient, assets: Sequence[DataAsset], tag: str, *,
+                  concurrency: int = DEFAULT_CONCURRENCY,
+                  on_result: OnResult | None = None) -> BulkReport:
+    """Add ``tag`` to each asset that lacks it (see :func:`change_tags`)."""
+    return await change_tags(client, assets, add=[tag], concurrency=concurrency,
+                             on_result=on_result)
+
+
+async def remove_tag(client: CodeOceanClient, assets: Sequence[DataAsset], tag: str, *,
+                     concurrency: int = DEFAULT_CONCURRENCY,
+                     on_result: OnResult | None = None) -> BulkReport:
+    """Remove ``tag`` (ignoring case) from each asset that has it (see :func:`change_tags`)."""
+    return await change_tags(client, assets, remove=[tag], concurrency=concurrency,
+                             on_result=on_result)
+
+
+def _unknown(error: ApiError, read_error: ApiError) -> str:
+    return (f"{describe_error(error)}; it may have been applied, and reading it back failed "
+            f"({read_error.message}). Nothing was re-sent.")
+
+
+def _not_applied(error: ApiError) -> str:
+    return f"{describe_error(error)}; read back: not applied. Nothing was re-sent."
+
+
+# --- archive, restore, delete -------------------------------------------------------------------
+
+
+def _name_query(name: str) -> str | None:
+    """A ``name:"..."`` query matching ``name`` (its longest quote-free piece), or None."""
+    piece = max(name.split('"'), key=len).strip()
+    return f'name:"{piece}"' if piece else None
+
+
+async def archived_state(client: CodeOceanClient, asset: DataAsset) -> bool | None:
+    """Whether the asset is archived, as the server says now; None when that cannot be told.
+
+    The API has no archive flag on an asset, so this searches the archive bin, then the active
+    assets, by the asset's name and looks for its id.
+    """
+    query = _name_query(asset.name)
+    try:
+        for archived in (True, False):
+            params = DataAssetSearchParams(query=query, archived=archived, limit=100)
+            pages = 0
+            async for page in client.data_assets.search_data_assets_pages(params):
+                if any(found.id == asset.id for found in page.results):
+                    return archived
+                pages += 1
+                if pages >= _SEARCH_PAGES:
+                    break
+    except ApiError:
+        return None
+    return None
+
+
+async def _set_archived(
+    client: CodeOceanClient, asset: DataAsset, archive: bool
+) -> AssetResult:
+    try:
+        await client.data_assets.archive_data_asset(asset.id, archive)
+    except ApiError as exc:
+        if not exc.outcome_unknown:
+            return _failed(asset, exc)
+        try:
+            fresh = await client.data_assets.get_data_asset(asset.id)
+        except ApiError as read_error:
+            return AssetResult(asset.id, asset.name, Status.UNKNOWN, _unknown(exc, read_error))
+        state = await archived_state(client, fresh)
+        if state is None:
+            return AssetResult(asset.id, asset.name, Status.UNKNOWN,
+                               f"{describe_error(exc)}; the archive state could not be read back."
+                               " Nothing was re-sent.")
+        if state == archive:
+            return AssetResult(asset.id, fresh.name, Status.OK, reconciled=True)
+        return AssetResult(asset.id, fresh.name, Status.FAILED, _not_applied(exc),
+                           reconciled=True)
+    return AssetResult(asset.id, asset.name, Status.OK)
+
+
+async def archive(client: CodeOceanClient, assets: Sequence[DataAsset], *,
+                  concurrency: int = DEFAULT_CONCURRENCY,
+                  on_result: OnResult | None = None) -> BulkReport:
+    """Archive each asset (it leaves My Data for the archive bin)."""
+    return await _run("archive", assets, lambda a: _set_archived(client, a, True),
+                      concurrency, on_result)
+
+
+async def restore(client: CodeOceanClient, assets: Sequence[DataAsset], *,
+                  concurrency: int = DEFAULT_CONCURRENCY,
+                  on_result: OnResult | None = None) -> BulkReport:
+    """Restore (unarchive) each asset."""
+    return await _run("restore", assets, lambda a: _set_archived(client, a, False),
+                      concurrency, on_result)
+
+
+async def _delete_one(client: CodeOceanClient, asset: DataAsset) -> AssetResult:
+    # Check the asset really is archived: deleting is permanent, and whether the API itself
+    # refuses to delete an active data asset is not documented (reference 3.4).
+    try:
+        fresh = await client.data_assets.get_data_asset(asset.id)
+    except NotFoundError:
+        return AssetResult(asset.id, asset.name, Status.SKIPPED, "already deleted")
+    except ApiError as exc:
+        return _failed(asset, exc)
+    state = await archived_state(client, fresh)
+    if state is not True:
+        reason = ("not archived: archive it before deleting" if state is False
+                  else "could not confirm that it is archived; nothing was deleted")
+        return AssetResult(asset.id, fresh.name, Status.FAILED, reason)
+    try:
+        await client.data_assets.delete_data_asset(asset.id)
+    except ApiError as exc:
+        if not exc.outcome_unknown:
+            return _failed(asset, exc, name=fresh.name)
+        try:
+            await client.data_assets.get_data_asset(asset.id)
+        except NotFoundError:
+            return AssetResult(asset.id, fresh.name, Status.OK, reconciled=True)
+        except ApiError as read_error:
+            return AssetResult(asset.id, fresh.name, Status.UNKNOWN, _unknown(exc, read_error))
+        return AssetResult(asset.id, fresh.name, Status.FAILED, _not_applied(exc),
+                           reconciled=True)
+    return AssetResult(asset.id, fresh.name, Status.OK)
+
+
+async def delete(client: CodeOceanClient, assets: Sequence[DataAsset], *,
+                 concurrency: int = DEFAULT_CONCURRENCY,
+                 on_result: OnResult | None = None) -> BulkReport:
+    """Delete each archived asset permanently; active ones are refused, not deleted."""
+    return await _run("delete", assets, lambda a: _delete_one(client, a), concurrency, on_result)
