@@ -8,10 +8,13 @@ prints them, token included: reliability-anchors 4.3), redacted, and saved to a 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import time
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -25,7 +28,6 @@ from co_tui.api import (
     ApiError,
     ApiTimeoutError,
     AuthenticationError,
-    CodeOceanClient,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
@@ -37,9 +39,25 @@ from co_tui.safe_text import display
 if TYPE_CHECKING:
     from textual.command import Provider
 
-    from co_tui.screens.login import LoginScreen, LoginSetup
+    from co_tui.api import CodeOceanClient
+    from co_tui.credentials import LoginSetup
+    from co_tui.screens.asset_list import AssetListScreen
+    from co_tui.screens.login import LoginScreen
 
-__all__ = ["CoTuiApp", "describe_error"]
+__all__ = ["CoTuiApp", "PendingClient", "describe_error"]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingClient:
+    """A client still being built in another thread when the app starts.
+
+    Building a :class:`~co_tui.api.CodeOceanClient` imports httpx and loads the CA bundle (and
+    for ``--demo`` starts the emulator); the command line does that while Textual starts, and
+    the app paints My Data without waiting for it. ``domain`` is shown in the title meanwhile.
+    """
+
+    domain: str
+    build: Callable[[], CodeOceanClient]
 
 
 def describe_error(error: BaseException, action: str) -> tuple[str, str]:
@@ -96,13 +114,14 @@ class CoTuiApp(App[None]):
 
     def __init__(
         self,
-        client: CodeOceanClient | None,
+        client: CodeOceanClient | PendingClient | None,
         *,
         demo: bool = False,
         login: LoginSetup | None = None,
     ) -> None:
         super().__init__()
-        self.client = client
+        self.pending = client if isinstance(client, PendingClient) else None
+        self.client = None if isinstance(client, PendingClient) else client
         self.demo = demo
         self.login_setup = login
         self.token_rejected = False
@@ -112,12 +131,38 @@ class CoTuiApp(App[None]):
         # as long as the app: keep it out of the garbage collector's full passes, which would
         # otherwise rescan it each time pages of assets arrive (a 40-100 ms stall each).
         self.call_after_refresh(gc.freeze)
-        if self.client is None:
-            self.action_login(first_run=True)
-            return
         from co_tui.screens.asset_list import AssetListScreen
 
-        self.push_screen(AssetListScreen(self.client, demo=self.demo))
+        if self.pending is not None:
+            screen = AssetListScreen(None, demo=self.demo, domain=self.pending.domain)
+            self.push_screen(screen)
+            self.call_after_refresh(self._connect, self.pending, screen)
+        elif self.client is None:
+            self.action_login(first_run=True)
+        else:
+            self.push_screen(AssetListScreen(self.client, demo=self.demo))
+
+    def _connect(self, pending: PendingClient, screen: AssetListScreen) -> None:
+        """Build the pending client in a thread, after the first frame, and hand it to My Data.
+
+        Measured (bench/app_launch.py): building it alongside Textual's start-up in another
+        thread delays the first frame by ~250 ms (the event loop waits for the GIL at every
+        step) and gets the first rows no sooner; building it on the loop freezes the screen.
+        """
+
+        async def connect() -> None:
+            try:
+                client = await asyncio.to_thread(pending.build)
+            except Exception as error:  # e.g. the demo emulator could not start: say so
+                self.show_error(error, action="connecting")
+                return
+            if self.client is None:  # a login may have replaced it meanwhile
+                self.client = client
+                screen.connect(client)
+            else:
+                await client.aclose()
+
+        self.run_worker(connect(), name="connect", exit_on_error=False)
 
     async def on_unmount(self) -> None:
         if self.client is not None:
@@ -127,9 +172,11 @@ class CoTuiApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "login":  # offered (and shown in the footer) once the token was rejected
+            if not self.token_rejected:
+                return False  # and no import of the login screen (httpx) before the first frame
             from co_tui.screens.login import LoginScreen
 
-            return self.token_rejected and not isinstance(self.screen, LoginScreen)
+            return not isinstance(self.screen, LoginScreen)
         return True
 
     def action_help(self) -> None:
@@ -141,11 +188,14 @@ class CoTuiApp(App[None]):
 
     def action_login(self, first_run: bool = False) -> None:
         """Log in again (after the server rejected the token)."""
-        from co_tui.screens.login import LoginScreen, LoginSetup
+        import dataclasses
 
-        setup = self.login_setup or LoginSetup(
-            domain=self.client.domain if self.client else None
-        )
+        from co_tui.credentials import LoginSetup
+        from co_tui.screens.login import LoginScreen
+
+        setup = self.login_setup or LoginSetup()
+        if setup.domain is None and self.client is not None:
+            setup = dataclasses.replace(setup, domain=self.client.domain)
         if first_run:
             reason = ("No Code Ocean credentials were found. Enter your deployment's address "
                       "and an access token.")

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from co_tui import __version__
+
+if TYPE_CHECKING:
+    from co_tui.api import CodeOceanClient
 
 __all__ = ["build_parser", "main"]
 
@@ -125,18 +129,68 @@ def _run_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_demo() -> int:
-    """Serve the demo emulator on loopback in a background thread and open the app on it."""
-    from co_tui.api import CodeOceanClient
-    from co_tui.app import CoTuiApp
-    from co_tui.emulator import EmulatorConfig, serve_in_thread
-    from co_tui.screens.login import LoginSetup
+def _skip_trio() -> None:
+    """Keep httpcore from importing trio (~100 ms) just to detect it: the app runs on asyncio.
 
-    with serve_in_thread(EmulatorConfig(seed="demo")) as served:
-        client = CodeOceanClient(served.domain, served.emulator.main_token)
+    httpcore tries ``import trio`` at import time whenever trio happens to be installed; a
+    ``None`` entry in ``sys.modules`` makes that import fail fast, as if it were absent. Only the
+    app's own process does this, never the library.
+    """
+    if "trio" not in sys.modules:
+        sys.modules["trio"] = None  # type: ignore[assignment]
+
+
+def _run_demo() -> int:
+    """Open the app on the demo emulator, served on loopback in a background thread.
+
+    The emulator (Starlette, uvicorn, the seed: ~0.7 s) starts in a thread while the app starts,
+    and stops when the app exits.
+    """
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+
+        def build() -> CodeOceanClient:
+            _skip_trio()
+            from co_tui.api import CodeOceanClient
+            from co_tui.emulator import EmulatorConfig, serve_in_thread
+
+            served = stack.enter_context(serve_in_thread(EmulatorConfig(seed="demo")))
+            return CodeOceanClient(served.domain, served.emulator.main_token)
+
         # a login offered in the demo (after a 401) checks against the emulator, saves nothing
-        CoTuiApp(client, demo=True, login=LoginSetup(domain=served.domain, save=False)).run()
-    return 0
+        return _open_app("local demo emulator", build, demo=True, save_login=False)
+
+
+def _open_app(
+    domain: str,
+    build: Callable[[], CodeOceanClient],
+    *,
+    demo: bool = False,
+    profile: str | None = None,
+    save_login: bool = True,
+) -> int:
+    """Paint the skeleton frame at once, then run the app; it builds the client itself.
+
+    ``build`` (httpx, the CA bundle, for ``--demo`` the emulator) runs in a thread once the app's
+    first frame is on screen: see :class:`co_tui.app.PendingClient`.
+    """
+    from co_tui import splash
+
+    painted = splash.paint(sys.stdout, domain, demo=demo)
+    started = False
+    try:
+        from co_tui.app import CoTuiApp, PendingClient
+        from co_tui.credentials import LoginSetup
+
+        setup = LoginSetup(profile=profile, domain=None if demo else domain, save=save_login)
+        app = CoTuiApp(PendingClient(domain, build), demo=demo, login=setup)
+        started = True
+        app.run()
+    finally:
+        if painted and not started:
+            splash.restore(sys.stdout)
+    return app.return_code or 0
 
 
 def _run_login(args: argparse.Namespace) -> int:
@@ -186,10 +240,9 @@ def _run_logout(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from co_tui.app import CoTuiApp
+    from co_tui.api.domain import InsecureDomainError, normalize_domain
     from co_tui.config import ConfigError
-    from co_tui.credentials import login_target, resolve_credentials
-    from co_tui.screens.login import LoginSetup
+    from co_tui.credentials import LoginSetup, login_target, resolve_credentials
 
     try:
         creds = resolve_credentials(profile=args.profile, domain=args.domain)
@@ -199,6 +252,8 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
     if creds is None and sys.stdin.isatty() and sys.stdout.isatty():
         # first run in a terminal: the login screen asks, checks, saves, then opens My Data
+        from co_tui.app import CoTuiApp
+
         CoTuiApp(None, login=LoginSetup(profile=target.profile, domain=target.domain)).run()
         return 0
     if creds is None:
@@ -210,16 +265,19 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
     for warning in creds.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    from co_tui.api import CodeOceanClient, InsecureDomainError
-
     try:
-        client = CodeOceanClient(creds.domain, creds.token)
+        domain = normalize_domain(creds.domain)
     except InsecureDomainError as exc:
         print(f"co-tui: {exc}", file=sys.stderr)
         return 2
-    setup = LoginSetup(profile=creds.profile or target.profile, domain=creds.domain)
-    CoTuiApp(client, login=setup).run()
-    return 0
+
+    def build() -> CodeOceanClient:
+        _skip_trio()
+        from co_tui.api import CodeOceanClient
+
+        return CodeOceanClient(domain, creds.token)
+
+    return _open_app(domain, build, profile=creds.profile or target.profile)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from co_tui import paths
-from co_tui.api.client import InsecureDomainError, normalize_domain
+from co_tui.api.domain import InsecureDomainError, normalize_domain
 
 __all__ = [
     "DEFAULT_PROFILE_NAME",

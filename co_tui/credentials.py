@@ -41,7 +41,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from co_tui import paths
 from co_tui.api.redact import Secret, redact
@@ -55,10 +55,14 @@ from co_tui.config import (
     validate_profile_name,
 )
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = [
     "DOMAIN_ENV_VARS",
     "TOKEN_ENV_VARS",
     "CredentialsError",
+    "LoginSetup",
     "LoginTarget",
     "ProfileFiles",
     "ResolvedCredentials",
@@ -414,3 +418,18 @@ def login_target(
     name = name or DEFAULT_PROFILE_NAME
     saved = files.domain_of(name) if files is not None else None
     return LoginTarget(name, explicit or saved or (env[1] if env else None))
+
+
+@dataclass(frozen=True, slots=True)
+class LoginSetup:
+    """Where a login made in the TUI is saved and how it connects.
+
+    ``profile``: the profile to save to (``None``: the one saved for the domain, else the
+    default). ``domain``: the domain to offer. ``transport``: the test and ``--demo`` seam, used
+    for the check and by the client built afterwards. ``save``: False only checks (``--demo``).
+    """
+
+    profile: str | None = None
+    domain: str | None = None
+    transport: httpx.AsyncBaseTransport | None = None
+    save: bool = True

@@ -21,7 +21,7 @@ _EXPORTS: dict[str, str] = {
     "ConflictError": "co_tui.api.errors",
     "DownloadTimeouts": "co_tui.api.retry",
     "FileStream": "co_tui.api.files",
-    "InsecureDomainError": "co_tui.api.client",
+    "InsecureDomainError": "co_tui.api.domain",
     "NotFoundError": "co_tui.api.errors",
     "OpKind": "co_tui.api.retry",
     "PermissionDeniedError": "co_tui.api.errors",
@@ -34,7 +34,7 @@ _EXPORTS: dict[str, str] = {
     "Timeouts": "co_tui.api.retry",
     "UnexpectedResponseError": "co_tui.api.errors",
     "find_attached": "co_tui.api.capsules",
-    "normalize_domain": "co_tui.api.client",
+    "normalize_domain": "co_tui.api.domain",
 }
 
 __all__ = [
@@ -81,6 +81,8 @@ if TYPE_CHECKING:
     )
     from co_tui.api.client import (
         CodeOceanClient,
+    )
+    from co_tui.api.domain import (
         InsecureDomainError,
         normalize_domain,
     )

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from co_tui.api import ApiError, CodeOceanClient
+from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.modals.filters import AssetFilters, FiltersScreen
 from co_tui.safe_text import display
@@ -21,6 +21,7 @@ from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.quick_look import QuickLook
 
 if TYPE_CHECKING:
+    from co_tui.api import CodeOceanClient
     from co_tui.app import CoTuiApp
 
 __all__ = ["SORT_FIELDS", "AssetListScreen"]
@@ -51,9 +52,14 @@ class AssetListScreen(Screen[None]):
         Binding("escape", "leave_search", "Back to list", show=False),
     ]
 
-    def __init__(self, client: CodeOceanClient, *, demo: bool = False) -> None:
+    def __init__(
+        self, client: CodeOceanClient | None, *, demo: bool = False, domain: str = ""
+    ) -> None:
+        """``client`` may come later (:meth:`connect`): the app paints this screen before it
+        pays for importing httpx; ``domain`` names the deployment in the title meanwhile."""
         super().__init__()
         self.client = client
+        self.domain = client.domain if client is not None else domain
         self.demo = demo
         self.query_text = ""
         self.sort_field = "created"
@@ -71,13 +77,16 @@ class AssetListScreen(Screen[None]):
         """The app, typed."""
         return self.app  # type: ignore[return-value]
 
-    def compose(self) -> ComposeResult:
+    def _title(self) -> Content:
         title = Content.assemble(
-            ("co-tui", "bold"), f"  {self.LIST_NAME}  ", display(self.client.domain)
+            ("co-tui", "bold"), f"  {self.LIST_NAME}  ", display(self.domain)
         )
         if self.demo:
             title = Content.assemble(title, "  ", (" DEMO ", "bold reverse $warning"))
-        yield Static(title, id="title-bar")
+        return title
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="title-bar")
         yield Input(
             placeholder=(
                 "Search  (name: tag: run_script: commit_id: contained_data_id: or free text)"
@@ -94,6 +103,18 @@ class AssetListScreen(Screen[None]):
         table = self.query_one(AssetTable)
         table.set_sort(self.sort_field, self.sort_direction)
         table.focus()
+        self._loading = True
+        if self.client is not None:
+            self.connect(self.client)
+        else:
+            self._update_status()
+
+    def connect(self, client: CodeOceanClient) -> None:
+        """Start loading with ``client`` (given at construction, or once the app built it)."""
+        self.client = client
+        if client.domain != self.domain:
+            self.domain = client.domain
+            self.query_one("#title-bar", Static).update(self._title())
         self.reload()
         self.load_favorites()
 
@@ -114,6 +135,8 @@ class AssetListScreen(Screen[None]):
 
     def reload(self) -> None:
         """Fetch the first page again for the current query, sort and filters."""
+        if self.client is None:
+            return  # not connected yet: connect() loads with whatever was typed meanwhile
         self._generation += 1
         self.workers.cancel_group(self, "page")
         self._loading = True
@@ -123,6 +146,7 @@ class AssetListScreen(Screen[None]):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def _load_first_page(self, generation: int) -> None:
+        assert self.client is not None
         try:
             page = await self.client.data_assets.search_data_assets(self._params())
         except ApiError as error:
@@ -142,6 +166,7 @@ class AssetListScreen(Screen[None]):
 
     @work(exclusive=True, group="page", exit_on_error=False)
     async def _load_next_page(self, generation: int, token: str) -> None:
+        assert self.client is not None
         self._loading = True
         self._update_status()
         try:
@@ -163,6 +188,8 @@ class AssetListScreen(Screen[None]):
     @work(exclusive=True, group="favorites", exit_on_error=False)
     async def load_favorites(self) -> None:
         """Learn which assets are favourites (the API has a filter, but no field for it)."""
+        if self.client is None:
+            return
         params = DataAssetSearchParams(favorite=True, archived=self.archived)
         try:
             ids = frozenset([a.id async for a in
@@ -177,6 +204,8 @@ class AssetListScreen(Screen[None]):
         selected = len(table.selected)
         if self._failed:
             text = f"{count:,} loaded — {self._failed} failed, press r to retry"
+        elif self.client is None:
+            text = "connecting…"
         elif self._loading and not count:
             text = "loading…"
         elif self._loading:
@@ -214,7 +243,8 @@ class AssetListScreen(Screen[None]):
     def _asset_chosen(self, message: AssetTable.AssetChosen) -> None:
         from co_tui.screens.asset_detail import AssetDetailScreen  # loaded on first use
 
-        self.app.push_screen(AssetDetailScreen(self.client, message.asset))
+        if self.client is not None:
+            self.app.push_screen(AssetDetailScreen(self.client, message.asset))
 
     # --- search -------------------------------------------------------------------------------
 
@@ -278,7 +308,8 @@ class AssetListScreen(Screen[None]):
         """Open the archive bin (archived data assets)."""
         from co_tui.screens.archive import ArchiveScreen
 
-        self.app.push_screen(ArchiveScreen(self.client, demo=self.demo))
+        if self.client is not None:
+            self.app.push_screen(ArchiveScreen(self.client, demo=self.demo))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_archive":

@@ -13,10 +13,8 @@ redaction), and messages come from :mod:`co_tui.login`, which never quotes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-import httpx
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -29,27 +27,13 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from co_tui.api import CodeOceanClient
 from co_tui.api.redact import Secret, redact
 from co_tui.config import ConfigError, validate_domain
+from co_tui.credentials import LoginSetup
 from co_tui.login import VerifyResult, login, verify
 from co_tui.safe_text import display
 
 __all__ = ["LoginInput", "LoginScreen", "LoginSetup"]
 
 Tone = Literal["", "ok", "warning", "error"]
-
-
-@dataclass(frozen=True, slots=True)
-class LoginSetup:
-    """Where a login made in the TUI is saved and how it connects.
-
-    ``profile``: the profile to save to (``None``: the one saved for the domain, else the
-    default). ``domain``: the domain to offer. ``transport``: the test and ``--demo`` seam, used
-    for the check and by the client built afterwards. ``save``: False only checks (``--demo``).
-    """
-
-    profile: str | None = None
-    domain: str | None = None
-    transport: httpx.AsyncBaseTransport | None = None
-    save: bool = True
 
 
 _TONES: dict[str, Tone] = {"ok": "ok", "limited": "warning"}

@@ -36,3 +36,14 @@ def test_cli_import_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_first_frame_needs_no_httpx() -> None:
+    """What My Data's first frame imports leaves httpx (and the CA bundle) for later."""
+    code = (
+        "import sys, co_tui.cli, co_tui.app, co_tui.credentials, co_tui.splash, "
+        "co_tui.screens.asset_list; "
+        "print(','.join(m for m in ('httpx', 'httpcore', 'co_tui.api.client') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -1,0 +1,60 @@
+"""The app paints My Data before its client exists, then connects (co_tui.app.PendingClient)."""
+
+from __future__ import annotations
+
+import threading
+
+from co_tui.api import CodeOceanClient
+from co_tui.app import CoTuiApp, PendingClient
+from co_tui.emulator import Emulator
+from co_tui.widgets.asset_table import AssetTable
+from tests.ui.ui_helpers import _settle, _status
+
+
+def _client(emulator: Emulator) -> CodeOceanClient:
+    transport = emulator.transport()
+    return CodeOceanClient(emulator.config.api_origin, emulator.main_token,
+                           transport=transport, files_transport=transport)
+
+
+async def test_paints_connecting_then_loads_once_the_client_is_built(emulator: Emulator) -> None:
+    release = threading.Event()
+    built_on: list[str] = []
+
+    def build() -> CodeOceanClient:
+        built_on.append(threading.current_thread().name)
+        release.wait(10)
+        return _client(emulator)
+
+    app = CoTuiApp(PendingClient("https://co.example", build))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(AssetTable)
+        assert table.assets == []
+        assert "connecting" in _status(app)
+        assert "co.example" in str(app.screen.query_one("#title-bar").render())
+        await pilot.press("r", "s")  # keys before the client exists change state, send nothing
+        release.set()
+        await _settle(app, pilot)
+        await app.workers.wait_for_complete()
+        await _settle(app, pilot)
+        assert app.client is not None
+        assert len(table.assets) > 0
+        assert "connecting" not in _status(app)
+        # the title now names the deployment the client talks to
+        assert app.client.domain in str(app.screen.query_one("#title-bar").render())
+    assert built_on and built_on[0] != threading.main_thread().name
+
+
+async def test_a_failed_build_is_reported_and_the_app_keeps_running() -> None:
+    def build() -> CodeOceanClient:
+        raise OSError("the CA bundle could not be read")
+
+    app = CoTuiApp(PendingClient("https://co.example", build))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        messages = [str(n.message) for n in app._notifications]
+        assert any("connecting" in m and "CA bundle" in m for m in messages), messages
