@@ -37,3 +37,25 @@ def _browse_preview_quit(app: PtyApp) -> None:
     app.press("q")
     assert app.finish() == 0
     assert not ESCAPES.search(bytes(app.raw)), "the app wrote a title/link/clipboard sequence"
+
+
+SGR = re.compile(rb"\x1b\[([0-9;]*)m")
+
+
+def test_sixteen_colour_terminal_at_80x24() -> None:
+    """TERM=xterm (16 colours): only the 16 ANSI colours are written, and the cursor row still
+    stands out from the rows around it (not by a 256-colour shade the terminal cannot show)."""
+    with PtyApp("--demo", cols=80, rows=24, env={"TERM": "xterm", "COLORTERM": ""}) as app:
+        screen = app.wait_for(lambda text: "DEMO" in text and "loaded" in text)
+        app.idle(0.3)
+        assert "ecephys" in screen and "Filters" in screen
+        params = [m.group(1) for m in SGR.finditer(bytes(app.raw))]
+        extended = [p for p in params if re.search(rb"(^|;)[34]8;[25];", p)]
+        assert not extended, f"256-colour or true-colour SGR written: {extended[:3]}"
+        rows = app.screen.display
+        cursor_row = next(i for i, line in enumerate(rows) if "Name" in line) + 1
+        backgrounds = [{cell.bg for cell in app.screen.buffer[r].values()}
+                       for r in (cursor_row, cursor_row + 1)]
+        assert backgrounds[0] != backgrounds[1], "the cursor row is not distinguishable"
+        app.press("q")
+        assert app.finish() == 0
