@@ -1,0 +1,156 @@
+"""Who may do what with an asset, so the UI can grey out what would only fail.
+
+The API has no "who am I" call and data assets carry no "my role" field, so co-tui learns:
+
+- **who the user is**, once per session, from one search for assets they created
+  (``ownership=created``, one result): its ``owner`` is the user's id and ``owner_email`` their
+  address (:func:`learn_identity`). A user who never created an asset stays unknown;
+- **their role on an asset** from what is at hand: being its owner, or a grant to their own
+  e-mail in the asset's permissions (which viewers may read too). Access through a group, the
+  ``everyone`` setting or being an admin cannot be told apart (group membership and admin
+  status are not in the API): the role stays unknown and the server decides;
+- **refusals**: a 403 on an action greys that action out for that asset from then on
+  (product.md section 5), whatever was believed before.
+
+An unknown role never disables anything: offering an action the server then refuses is better
+than hiding one the user may do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from co_tui.api import CodeOceanClient
+    from co_tui.api.models import DataAsset, Permissions
+
+__all__ = [
+    "NEEDS",
+    "Identity",
+    "Rights",
+    "learn_identity",
+    "role_on",
+]
+
+Role = Literal["owner", "editor", "viewer", "discoverable", "none"]
+RANK: dict[str, int] = {"none": 0, "discoverable": 1, "viewer": 2, "editor": 3, "owner": 4}
+
+NEEDS: dict[str, Role] = {
+    "edit": "editor",
+    "tags": "editor",
+    "share": "owner",
+    "archive": "owner",
+    "restore": "owner",
+    "delete": "owner",
+}
+"""The weakest role each guarded action needs (the emulator enforces the same table)."""
+
+_WHAT: dict[str, str] = {
+    "edit": "editing the metadata",
+    "tags": "changing tags",
+    "share": "sharing",
+    "archive": "archiving",
+    "restore": "restoring",
+    "delete": "deleting",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The signed-in user as far as co-tui could learn it (either part may be unknown)."""
+
+    user_id: str | None = None
+    email: str | None = None
+
+
+async def learn_identity(client: CodeOceanClient) -> Identity:
+    """The user's id and e-mail from one asset they created; empty when they created none.
+
+    Raises the client's :class:`~co_tui.api.ApiError` on failure (callers treat it as unknown).
+    """
+    from co_tui.api.models import DataAssetSearchParams
+
+    params = DataAssetSearchParams(ownership="created", limit=1, archived=False)
+    page = await client.data_assets.search_data_assets(params)
+    if not page.results:
+        params = DataAssetSearchParams(ownership="created", limit=1, archived=True)
+        page = await client.data_assets.search_data_assets(params)
+    if not page.results:
+        return Identity()
+    mine = page.results[0]
+    return Identity(user_id=mine.owner or None, email=mine.owner_email or None)
+
+
+def role_on(
+    asset: DataAsset, identity: Identity | None, permissions: Permissions | None = None
+) -> Role | None:
+    """The user's role on ``asset``, or None when it cannot be told from what is known."""
+    if identity is not None and identity.user_id and asset.owner == identity.user_id:
+        return "owner"
+    if identity is not None and identity.email and asset.owner_email:
+        if asset.owner_email.casefold() == identity.email.casefold():
+            return "owner"
+    if permissions is None or identity is None or not identity.email:
+        return None
+    wanted = identity.email.casefold()
+    granted = [u.role for u in permissions.users or () if u.email.casefold() == wanted]
+    if not granted:
+        # reaching the asset without a grant of one's own means a group, "everyone" or being an
+        # admin (owner of everything): none of which can be told apart here
+        return None
+    best = max(granted, key=lambda role: RANK.get(role, 0))
+    return best if best in RANK else None  # type: ignore[return-value]
+
+
+@dataclass(slots=True)
+class Rights:
+    """What this session knows about the user's rights: roles per asset and refusals seen."""
+
+    identity: Identity | None = None
+    roles: dict[str, Role] = field(default_factory=dict)
+    refused: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def learn(self, asset: DataAsset, permissions: Permissions | None = None) -> Role | None:
+        """Work out (and remember) the role on ``asset``; returns it, or None when unknown."""
+        role = role_on(asset, self.identity, permissions)
+        if role is not None:
+            self.roles[asset.id] = role
+        return role
+
+    def permissions_refused(self, asset: DataAsset) -> None:
+        """Reading the asset's permissions got a 403: the user may only discover it."""
+        self.roles[asset.id] = "discoverable"
+
+    def refuse(self, asset_id: str, action: str) -> None:
+        """The server said 403 to ``action`` on the asset: grey it out from now on."""
+        need = NEEDS.get(action)
+        self.refused[(asset_id, action)] = "the server refused it"
+        # a refusal also tells us the role is below what the action needs
+        if need == "owner":
+            for other, other_need in NEEDS.items():
+                if other_need == "owner":
+                    self.refused.setdefault((asset_id, other), "the server refused it")
+
+    def reason(self, asset: DataAsset, action: str) -> str | None:
+        """Why ``action`` is not possible on ``asset``, or None when it is (or may be)."""
+        need = NEEDS.get(action)
+        if need is None:
+            return None
+        what = _WHAT.get(action, action)
+        refused = self.refused.get((asset.id, action))
+        if refused:
+            return f"You do not have permission: {what} was refused by the server."
+        role = self.roles.get(asset.id) or role_on(asset, self.identity)
+        if role is None or RANK[role] >= RANK[need]:
+            return None
+        article = "an" if role[0] in "aeiou" else "a"
+        needed = "the owner" if need == "owner" else "an editor or the owner"
+        return f"You are {article} {role} of this asset: {what} needs {needed}."
+
+    def reasons(self, assets: list[DataAsset], action: str) -> str | None:
+        """Why ``action`` is impossible on all of ``assets`` (None if any may do it)."""
+        found = [self.reason(asset, action) for asset in assets]
+        if found and all(found):
+            return found[0] if len(found) == 1 else f"None of the {len(found)} selected: {found[0]}"
+        return None
