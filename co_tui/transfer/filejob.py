@@ -1,0 +1,276 @@
+"""One file downloaded to its own local path: temp file, resume sidecar, verify, publish.
+
+The temp file is ``.co-tui-<hash>.part`` in the target folder (so the final rename stays on one
+file system) and its name is derived from the asset, the server path and the local path, so a
+later run finds it again. Files of :data:`RESUME_MIN_BYTES` or more get a sidecar
+``.co-tui-<hash>.part.json`` holding the ETag and size: before resuming, a one-byte range read
+checks that the server still has that version (same ETag, size and byte before the offset).
+
+What is left behind after a failure (the "resumable by design" rule):
+
+* kept: the temp file and sidecar of a resumable file (network source, at least
+  :data:`RESUME_MIN_BYTES`, an ETag known) after a cancel or a network failure, so *retry* (or a
+  later download of the same file to the same place) continues where it stopped;
+* removed: everything else - small files, copies from a capsule mount, a full disk (the batch
+  asks for it through ``discard_partial``), size mismatches, permission and not-found errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, RateLimitedError, ServerError
+from co_tui.transfer.errors import LocalFileError, SizeMismatchError
+from co_tui.transfer.fetch import FdSink, Fetcher
+from co_tui.transfer.local import copy_local
+from co_tui.transfer.localfs import (
+    DirHandle,
+    create_temp,
+    exists,
+    fsync_dir,
+    open_folder,
+    open_temp_for_resume,
+    publish,
+    read_sidecar,
+    remove_quietly,
+    translate_os_error,
+    write_sidecar,
+)
+from co_tui.transfer.model import ExistingPolicy, RemoteFile
+from co_tui.transfer.paths import numbered_name, temp_name
+
+__all__ = [
+    "RESUME_MIN_BYTES",
+    "FileJob",
+    "FileOutcome",
+    "discard_partial_files",
+    "finish_temp",
+    "run_blocking",
+    "run_file_job",
+]
+
+RESUME_MIN_BYTES = 8 * 1024 * 1024
+"""Smaller files restart from 0 after a failure: one more request to check an ETag would cost
+more than the bytes it saves."""
+_MAX_NUMBERED = 9999
+_RESUMABLE_ERRORS = (ApiConnectionError, ApiTimeoutError, ServerError, RateLimitedError)
+T = TypeVar("T")
+
+
+async def run_blocking(func: Callable[[], T], cancel: threading.Event) -> T:
+    """Run ``func`` in a thread; if the caller is cancelled, set ``cancel`` and wait for the
+    thread to stop before re-raising, so nothing writes to a file after it is cleaned up."""
+    job = asyncio.ensure_future(asyncio.to_thread(func))
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        cancel.set()
+        try:
+            await job
+        except BaseException:  # the cancellation is what matters now
+            pass
+        raise
+
+
+@dataclass
+class FileOutcome:
+    """How a file job ended: published at ``path`` (``size`` bytes), or skipped."""
+
+    skipped: bool
+    path: Path
+    size: int = 0
+
+
+@dataclass(eq=False)
+class FileJob:
+    """Everything one file download needs; the engine keeps it to cancel or clean up."""
+
+    fetcher: Fetcher
+    remote: RemoteFile
+    root: str
+    parts: tuple[str, ...]
+    policy: ExistingPolicy
+    report: Callable[[int], None]
+    local_source: Path | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    discard_partial: bool = False
+    """Set before cancelling to remove even a resumable temp file (the disk is full)."""
+    kept_partial: bool = False
+    """True after a failure that left a resumable temp file behind."""
+
+    def reset(self) -> None:
+        """Make the job ready to run again (retry)."""
+        self.cancel = threading.Event()
+        self.discard_partial = False
+
+    @property
+    def label(self) -> str:
+        """The local relative path (validated parts) for messages."""
+        return "/".join(self.parts)
+
+    @property
+    def resumable(self) -> bool:
+        """Whether this file keeps its temp file across failures (see the module docstring)."""
+        size = self.remote.size
+        return self.local_source is None and (size is None or size >= RESUME_MIN_BYTES)
+
+
+def finish_temp(folder: DirHandle, fd: int, temp: str, side: str | None, name: str,
+                policy: ExistingPolicy) -> str | None:
+    """fsync and close ``fd``, publish ``temp`` as ``name`` (or a numbered name), drop the
+    sidecar; return the name used, or None when skipped."""
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if side:
+        remove_quietly(folder, side)
+    candidate = name
+    for number in range(1, _MAX_NUMBERED + 2):
+        try:
+            publish(folder, temp, candidate, overwrite=policy is ExistingPolicy.OVERWRITE)
+        except FileExistsError:
+            if policy is ExistingPolicy.SKIP:  # it appeared while we downloaded: still no clobber
+                remove_quietly(folder, temp)
+                return None
+            candidate = numbered_name(name, number)
+            continue
+        except IsADirectoryError as exc:
+            raise LocalFileError(f"a folder named {name!r} is in the way") from exc
+        fsync_dir(folder)
+        return candidate
+    raise LocalFileError(f"{_MAX_NUMBERED} numbered copies of {name!r} exist already")
+
+
+def _temp_names(job: FileJob) -> tuple[str, str]:
+    key = "\0".join((job.fetcher.asset_id, job.remote.path, job.label))
+    return temp_name(key), temp_name(key, ".part.json")
+
+
+def discard_partial_files(job: FileJob) -> None:
+    """Remove the temp file and sidecar a failed job kept for resuming (blocking, quick)."""
+    try:
+        folder = open_folder(job.root, job.parts[:-1], create=False)
+    except Exception:  # the folder is gone or unsafe: nothing of ours to remove
+        return
+    with folder:
+        remove_quietly(folder, *_temp_names(job))
+    job.kept_partial = False
+
+
+def _open_partial(job: FileJob, folder: DirHandle, temp: str, side: str
+                  ) -> tuple[int, int, str] | None:
+    """The temp file to resume from: ``(fd, size, etag)`` when its sidecar matches."""
+    meta = read_sidecar(folder, side)
+    if not meta or meta.get("asset") != job.fetcher.asset_id:
+        return None
+    if meta.get("path") != job.remote.path or meta.get("size") != job.remote.size:
+        return None
+    etag = meta.get("etag")
+    opened = open_temp_for_resume(folder, temp) if isinstance(etag, str) and etag else None
+    if opened is None:
+        return None
+    return opened[0], opened[1], str(etag)
+
+
+def _sidecar(job: FileJob, etag: str | None) -> dict[str, object]:
+    return {"v": 1, "asset": job.fetcher.asset_id, "path": job.remote.path,
+            "size": job.remote.size, "etag": etag}
+
+
+async def _download(job: FileJob, folder: DirHandle, temp: str, side: str) -> tuple[int, int]:
+    """Fetch into the temp file; return ``(fd, size)`` with the fd still open."""
+    fetcher, remote = job.fetcher, job.remote
+    url = await fetcher.signed_url(remote.path)
+    offset, etag, fd = 0, None, -1
+    try:
+        if job.resumable:
+            state = await asyncio.to_thread(_open_partial, job, folder, temp, side)
+            probe, url = await fetcher.probe(remote, url, state[1] if state else 0)
+            if (probe.total is not None and remote.size is not None
+                    and probe.total != remote.size):
+                raise SizeMismatchError(f"{job.label}: the server has {probe.total:,} bytes, "
+                                        f"the listing said {remote.size:,}")
+            if (state and probe.etag == state[2] and state[1] <= (probe.total or 0)
+                    and FdSink(state[0]).last_byte(state[1]) == probe.byte[: min(1, state[1])]):
+                fd, offset, etag = state
+            else:
+                if state:
+                    os.close(state[0])
+                fd = await asyncio.to_thread(create_temp, folder, temp)
+                etag = probe.etag
+            if etag:
+                await asyncio.to_thread(write_sidecar, folder, side, _sidecar(job, etag))
+        else:
+            fd = await asyncio.to_thread(create_temp, folder, temp)
+
+        def new_etag(value: str | None) -> None:
+            write_sidecar(folder, side, _sidecar(job, value))
+
+        size = await fetcher.transfer(remote, url, FdSink(fd), offset=offset, etag=etag,
+                                      report=job.report, on_etag=new_etag, label=job.label)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        raise
+    return fd, size
+
+
+async def _copy(job: FileJob, folder: DirHandle, temp: str) -> tuple[int, int]:
+    assert job.local_source is not None
+    source = job.local_source
+    fd = await asyncio.to_thread(create_temp, folder, temp)
+    try:
+        size = await run_blocking(
+            lambda: copy_local(source, fd, progress=job.report, cancel=job.cancel), job.cancel
+        )
+        if job.remote.size is not None and size != job.remote.size:
+            raise SizeMismatchError(f"{job.label}: the mounted copy changed while copying")
+    except OSError as exc:
+        os.close(fd)
+        raise translate_os_error(exc, job.label) from exc
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, size
+
+
+async def run_file_job(job: FileJob) -> FileOutcome:
+    """Download (or copy from the mount) one file to ``root/parts``; errors are ApiErrors."""
+    folder = await asyncio.to_thread(open_folder, job.root, job.parts[:-1])
+    name = job.parts[-1]
+    target = Path(folder.path, name)
+    try:
+        if job.policy is ExistingPolicy.SKIP and await asyncio.to_thread(exists, folder, name):
+            return FileOutcome(True, target)
+        temp, side = _temp_names(job)
+        job.kept_partial = False
+        try:
+            if job.local_source is not None:
+                fd, size = await _copy(job, folder, temp)
+            else:
+                fd, size = await _download(job, folder, temp, side)
+            final = await asyncio.to_thread(finish_temp, folder, fd, temp, side, name, job.policy)
+        except OSError as exc:
+            remove_quietly(folder, temp, side)
+            raise translate_os_error(exc, job.label) from exc
+        except BaseException as exc:
+            keep = (job.resumable and not job.discard_partial
+                    and isinstance(exc, (asyncio.CancelledError, *_RESUMABLE_ERRORS))
+                    and read_sidecar(folder, side) is not None)
+            if keep:
+                job.kept_partial = True
+            else:
+                remove_quietly(folder, temp, side)
+            raise
+        if final is None:
+            return FileOutcome(True, target)
+        return FileOutcome(False, Path(folder.path, final), size)
+    finally:
+        folder.close()

@@ -1,0 +1,142 @@
+"""A small hand-made deployment for the download tests, and helpers to check what landed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from co_tui.emulator.content import iter_content
+from co_tui.emulator.seed_model import (
+    Content,
+    SeedAsset,
+    SeedData,
+    SeedFile,
+    SeedFolderGenerator,
+)
+from co_tui.emulator.seeds.common import ADA, NOW, users
+from co_tui.transfer import DownloadRequest, DownloadTarget, ExistingPolicy, TargetKind
+
+MiB = 1024 * 1024
+ASSET = "7e57a55e-0000-4000-8000-000000000001"
+MOUNT = "xfer_data"
+BIG = "big/large.bin"
+"""A file above the resume threshold (8 MiB)."""
+BIG_SIZE = 12 * MiB
+
+BASE_FILES = [
+    SeedFile("README.md", Content.of("# transfer test asset\n")),
+    SeedFile("data/a.csv", Content("text", 50_000, seed=1)),
+    SeedFile("data/raw/b.bin", Content("random", 300_000, seed=2)),
+    SeedFile("data/raw/empty.dat", Content.of(b"")),
+    SeedFile("data/raw/sub dir/c d+e.txt", Content.of("plus and space")),
+    SeedFile(BIG, Content("random", BIG_SIZE, seed=3)),
+    SeedFile("logs/run.log", Content("text", 2_000_000, seed=4)),
+]
+
+
+def seed(extra: Iterable[SeedFile] = (), *, many: int = 24) -> SeedData:
+    """One ready asset of Ada's: the files above, ``extra`` ones and a generated folder."""
+    gens = [SeedFolderGenerator("many", many, 4096, "f_{i:03d}.dat")] if many else []
+    asset = SeedAsset(id=ASSET, name="Transfer test asset", owner=ADA, created=NOW,
+                      mount=MOUNT, files=[*BASE_FILES, *extra], generated_folders=gens)
+    return SeedData(users=users(), assets=[asset])
+
+
+def target(kind: TargetKind = TargetKind.ASSET, path: str = "", size: int | None = None,
+           asset_id: str = ASSET, mount: str = MOUNT) -> DownloadTarget:
+    """A download target on the test asset."""
+    return DownloadTarget(asset_id, "Transfer test asset", mount, kind, path, size)
+
+
+def request(dest: Path, kind: TargetKind = TargetKind.ASSET, path: str = "", *,
+            size: int | None = None, as_zip: bool = False,
+            policy: ExistingPolicy = ExistingPolicy.SKIP) -> DownloadRequest:
+    """A download request on the test asset."""
+    return DownloadRequest(target(kind, path, size), dest, as_zip=as_zip, policy=policy)
+
+
+def server_files(emu: Any, asset_id: str = ASSET) -> dict[str, tuple[int, str]]:
+    """Every file of an asset on the emulator: path -> (size, sha256), from its own content."""
+    from co_tui.emulator import tree
+
+    with emu.store.lock:
+        pk = emu.store.query_one("SELECT pk FROM assets WHERE id = ?", (asset_id,))["pk"]
+        out: dict[str, tuple[int, str]] = {}
+        pending = [""]
+        while pending:
+            folder = pending.pop()
+            for item in tree.list_folder(emu.store.conn, pk, folder) or []:
+                if item.type == "folder":
+                    pending.append(item.path)
+                    continue
+                ref = tree.find_file(emu.store.conn, pk, item.path)
+                assert ref is not None
+                digest = hashlib.sha256()
+                for chunk in iter_content(ref.content, salt=ref.salt):
+                    digest.update(chunk)
+                out[item.path] = (ref.content.size, digest.hexdigest())
+    return out
+
+
+def local_files(root: Path) -> dict[str, tuple[int, str]]:
+    """Every regular file under ``root``: relative path -> (size, sha256)."""
+    out: dict[str, tuple[int, str]] = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = Path(folder, name)
+            if path.is_symlink():
+                continue
+            out[path.relative_to(root).as_posix()] = (
+                path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+    return out
+
+
+def temps(root: Path) -> list[str]:
+    """Leftover temp files and sidecars (``.co-tui-*``) anywhere under ``root``."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob(".co-tui-*"))
+
+
+class ConcurrencyProbe(httpx.AsyncBaseTransport):
+    """Counts signed-URL bodies open at once (from the response until the stream is closed)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, files_host: str) -> None:
+        self.inner = inner
+        self.files_host = files_host
+        self.open = 0
+        self.peak = 0
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        response = await self.inner.handle_async_request(request)
+        if request.url.host != self.files_host:
+            return response
+        self.open += 1
+        self.peak = max(self.peak, self.open)
+        inner_stream = response.stream
+        probe = self
+
+        class Counted(httpx.AsyncByteStream):
+            closed = False
+
+            async def __aiter__(self):  # type: ignore[no-untyped-def]
+                async for chunk in inner_stream:  # type: ignore[union-attr]
+                    yield chunk
+
+            async def aclose(self) -> None:
+                if not self.closed:
+                    self.closed = True
+                    probe.open -= 1
+                await inner_stream.aclose()  # type: ignore[union-attr]
+
+        response.stream = Counted()
+        return response
+
+    def files_requests(self) -> list[httpx.Request]:
+        """Requests sent to the signed-URL origin."""
+        return [r for r in self.requests if r.url.host == self.files_host]
