@@ -7,14 +7,15 @@ field (``name``, ``description``, ``mount``, ``tags``, ``custom:<field>``) befor
 opened it returns a :class:`Conflict` with both versions of each such field, otherwise it PUTs
 every field. A PUT whose outcome is unknown is never re-sent; the asset is read back instead.
 
-Form text is built with :func:`co_tui.safe_text.plain`, which escapes control characters. Text
-the user left as it was shown therefore maps back to the server's original value, so opening and
-saving never rewrites a name that merely contains an escape.
+The form holds raw text. A dialog shows server text escaped (``co_tui.safe_text.plain``) and
+hands back the raw original for any field the user left as shown, so opening and saving never
+rewrites a name that merely contains a control character.
 """
 
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -22,7 +23,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from co_tui.api.errors import ApiError
 from co_tui.api.models import CustomMetadata, CustomMetadataField, DataAsset, DataAssetUpdateParams
-from co_tui.safe_text import is_safe, plain
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 __all__ = [
     "BASIC_FIELDS", "AssetValues", "Conflict", "FieldConflict", "FormCheck", "MetadataForm",
     "SaveFailed", "SaveResult", "Saved", "Side", "check_form", "custom_key", "describe_error",
-    "find_conflicts", "format_custom", "mount_error", "save_metadata", "tag_error",
+    "find_conflicts", "format_custom", "has_controls", "mount_error", "save_metadata",
+    "tag_error",
 ]
 
 BASIC_FIELDS: tuple[tuple[str, str], ...] = (
@@ -41,6 +42,16 @@ CUSTOM_PREFIX = "custom:"
 Side = Literal["mine", "theirs"]
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
                  "%Y-%m-%dT%H:%M:%S")
+
+
+def has_controls(text: str, *, multiline: bool = False) -> bool:
+    """True when ``text`` holds a control, format, surrogate or line-separator character
+    (newlines and tabs are allowed in multi-line text). Typed text with one is refused."""
+    allowed = "\n\t" if multiline else ""
+    return any(
+        unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") and char not in allowed
+        for char in text
+    )
 
 
 def custom_key(name: str) -> str:
@@ -104,7 +115,7 @@ def _format_date(value: Any) -> str:
     try:
         when = datetime.fromtimestamp(float(value), tz=UTC)
     except (TypeError, ValueError, OverflowError, OSError):
-        return plain(str(value))
+        return str(value)
     if (when.hour, when.minute, when.second) == (0, 0, 0):
         return when.strftime("%Y-%m-%d")
     return when.strftime("%Y-%m-%d %H:%M" if when.second == 0 else "%Y-%m-%d %H:%M:%S")
@@ -112,7 +123,7 @@ def _format_date(value: Any) -> str:
 
 def format_custom(value: Any, spec: CustomMetadataField | None) -> str:
     """A custom-metadata value as form text: numbers plainly, dates as UTC ``YYYY-MM-DD``,
-    several values joined with ``", "``, strings escaped by :func:`plain`."""
+    several values joined with ``", "``, strings as they are."""
     if value is None:
         return ""
     if isinstance(value, list):
@@ -122,7 +133,7 @@ def format_custom(value: Any, spec: CustomMetadataField | None) -> str:
         return _format_date(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _format_number(value)
-    return plain(str(value))
+    return str(value)
 
 
 def _parse_one(text: str, spec: CustomMetadataField) -> Any:
@@ -145,7 +156,7 @@ def _parse_one(text: str, spec: CustomMetadataField) -> Any:
             except ValueError:
                 continue
         raise ValueError("must be a date: YYYY-MM-DD (UTC)")
-    if not is_safe(text):
+    if has_controls(text):
         raise ValueError("must not contain control characters")
     return text
 
@@ -196,7 +207,7 @@ def mount_error(mount: str) -> str | None:
     """Why ``mount`` is not one folder name under ``/data``, or None when it is."""
     if not mount.strip():
         return "mount must not be empty"
-    if not is_safe(mount):
+    if has_controls(mount):
         return "mount must not contain control characters"
     if "/" in mount or "\\" in mount:
         return "mount must be one folder name (no / or \\)"
@@ -209,14 +220,14 @@ def tag_error(tag: str) -> str | None:
     """Why ``tag`` cannot be a tag (empty, control characters), or None."""
     if not tag.strip():
         return "tags must not be empty"
-    if not is_safe(tag):
+    if has_controls(tag):
         return "tags must not contain control characters"
     return None
 
 
 @dataclass
 class MetadataForm:
-    """The edit dialog's fields as the user sees and types them (all text)."""
+    """The edit dialog's fields as text (raw: the dialog does its own escaping for display)."""
 
     name: str
     description: str
@@ -227,11 +238,11 @@ class MetadataForm:
 
     @classmethod
     def of(cls, values: AssetValues, schema: CustomMetadata | None) -> MetadataForm:
-        """The form showing ``values``: server text escaped, one entry per schema field."""
+        """The form showing ``values``, with one entry per schema field."""
         specs = {spec.name: spec for spec in (schema.fields or [])} if schema else {}
         return cls(
-            name=plain(values.name), description=plain(values.description, multiline=True),
-            mount=plain(values.mount), tags=[plain(tag) for tag in values.tags],
+            name=values.name, description=values.description, mount=values.mount,
+            tags=list(values.tags),
             custom={name: format_custom(values.custom.get(name), spec)
                     for name, spec in specs.items()},
         )
@@ -250,22 +261,17 @@ class FormCheck:
         return not self.errors
 
 
-def _kept(text: str, original: str, *, multiline: bool = False) -> str:
-    """The original server value when the user left its escaped form untouched."""
-    return original if text == plain(original, multiline=multiline) else text
-
-
 def _check_tags(texts: Sequence[str], original: Sequence[str]) -> tuple[list[str], str | None]:
-    shown = {plain(tag): tag for tag in original}
     tags: list[str] = []
     seen: set[str] = set()
     for text in texts:
-        tag = shown.get(text, text.strip())
-        error = tag_error(text) if text not in shown else None
+        kept = text in original  # the server's own tags pass as they are
+        error = None if kept else tag_error(text)
         if error:
             return tags, error
+        tag = text if kept else text.strip()
         if tag.casefold() in seen:
-            return tags, f"duplicate tag: {plain(tag)}"
+            return tags, f"duplicate tag: {tag}"
         seen.add(tag.casefold())
         tags.append(tag)
     return tags, None
@@ -283,15 +289,13 @@ def check_form(
     rename). Custom fields outside the schema are kept unchanged.
     """
     errors: dict[str, str] = {}
-    name = _kept(form.name, original.name)
+    name, description, mount = form.name, form.description, form.mount
     if not name.strip():
         errors["name"] = "name must not be empty"
-    elif name != original.name and not is_safe(name):
+    elif name != original.name and has_controls(name):
         errors["name"] = "name must not contain control characters"
-    description = _kept(form.description, original.description, multiline=True)
-    if description != original.description and not is_safe(description, multiline=True):
+    if description != original.description and has_controls(description, multiline=True):
         errors["description"] = "description must not contain control characters"
-    mount = _kept(form.mount, original.mount)
     if mount != original.mount and (problem := mount_error(mount)):
         errors["mount"] = problem
     tags, tag_problem = _check_tags(form.tags, original.tags)

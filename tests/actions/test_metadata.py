@@ -129,15 +129,20 @@ def test_multiple_values_and_fields_outside_the_schema() -> None:
     assert errors == {"custom:probes": "must be one of: A, B", "custom:n": "must be at least 0"}
 
 
-def test_escaped_server_text_left_untouched_keeps_the_original() -> None:
+def test_server_text_with_control_characters_passes_only_untouched() -> None:
     values = AssetValues("bad\x1b[2Jname", "line\r\nnext\x9b", "mnt", ("t\x07ag", "ok"), {})
     form = MetadataForm.of(values, None)
-    assert form.name == "bad\\x1b[2Jname" and form.tags == ["t\\x07ag", "ok"]
-    checked = check_form(form, values, None)
-    assert checked.values == values
-    form.name = "clean"
+    assert check_form(form, values, None).values == values
+    form.name = "still bad\x1b[2J"
+    form.tags = [*form.tags, "new\x07"]
+    errors = check_form(form, values, None).errors
+    assert errors == {"name": "name must not contain control characters",
+                      "tags": "tags must not contain control characters"}
+    form.name, form.tags = "clean", ["t\x07ag", " spaced "]
     changed = check_form(form, values, None).values
-    assert changed is not None and changed.name == "clean" and changed.tags == values.tags
+    assert changed is not None and changed.name == "clean" and changed.tags == ("t\x07ag", "spaced")
+    form.description = "tabs\tand\nnewlines are fine"
+    assert check_form(form, values, None).ok
 
 
 def test_format_custom_dates_and_numbers() -> None:
@@ -145,7 +150,8 @@ def test_format_custom_dates_and_numbers() -> None:
     assert format_custom(DAY0 + 3600, date) == "2023-03-21 01:00"
     assert format_custom(DAY0 + 61, date) == "2023-03-21 00:01:01"
     assert format_custom(2.0, None) == "2" and format_custom(2.5, None) == "2.5"
-    assert format_custom("a\nb", None) == "a\\x0ab"
+    assert format_custom("a\nb", None) == "a\nb"  # raw: the dialog escapes what it shows
+    assert format_custom(["x", 3], None) == "x, 3"
 
 
 # --- saving --------------------------------------------------------------------------------------

@@ -1,0 +1,460 @@
+"""``e``: edit an asset's name, description, mount, tags and custom metadata.
+
+The form checks every field as the user types (errors under the field; all of them on a save
+attempt) and sends nothing while any is wrong. ``ctrl+s`` saves in a worker through
+:func:`co_tui.actions.metadata.save_metadata`: on any failure the dialog stays open with the
+input as typed and the error shown in it; when someone else changed the asset since the dialog
+opened, the conflict view shows both versions of each such field and lets the user keep theirs
+or mine per field (or overwrite all). ``esc`` cancels, asking first when something was typed.
+Dismisses with the saved :class:`~co_tui.api.models.DataAsset`, or ``None`` when cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from co_tui.actions.metadata import (
+    AssetValues,
+    Conflict,
+    FieldConflict,
+    MetadataForm,
+    Saved,
+    Side,
+    check_form,
+    custom_key,
+    format_custom,
+    save_metadata,
+    tag_error,
+)
+from co_tui.api.errors import ApiError
+from co_tui.api.models import CustomMetadata, CustomMetadataField, DataAsset
+from co_tui.modals.confirm import ConfirmScreen
+from co_tui.modals.filters import Choice
+from co_tui.modals.tags import Chip, TagChips
+from co_tui.safe_text import display, is_safe, join, plain
+
+if TYPE_CHECKING:
+    from co_tui.api.client import CodeOceanClient
+
+__all__ = ["EditMetadataScreen"]
+
+SIDES: tuple[tuple[Side, str], ...] = (("mine", "keep mine"), ("theirs", "take theirs"))
+
+
+def _hint(spec: CustomMetadataField) -> str:
+    bounds = spec.range
+    hint = {"number": "number", "date": "YYYY-MM-DD (UTC)"}.get(spec.type, "text")
+    if bounds is not None and (bounds.min is not None or bounds.max is not None):
+        low = "" if bounds.min is None else format_custom(bounds.min, None)
+        high = "" if bounds.max is None else format_custom(bounds.max, None)
+        hint += f" {low}…{high}"
+    return hint + (", comma-separated" if spec.multiple else "")
+
+
+class EditMetadataScreen(ModalScreen["DataAsset | None"]):
+    """The edit dialog for one asset. ``schema`` is the deployment's custom-metadata schema;
+    when ``None`` it is fetched here (and custom metadata is kept as is if that fails)."""
+
+    CSS_PATH = "../styles/edit.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+o", "overwrite", "Overwrite all", priority=True),
+    ]
+
+    saving: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        client: CodeOceanClient,
+        asset: DataAsset,
+        schema: CustomMetadata | None,
+        *,
+        known_tags: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.asset = asset
+        self.schema = schema
+        self.base = AssetValues.of(asset)
+        """The values the save compares the server with (the snapshot taken at open)."""
+        self.known_tags = sorted({t for t in known_tags if is_safe(t)}, key=str.casefold)
+        self.conflict: Conflict | None = None
+        self.attempted = False
+        self.initial = MetadataForm.of(self.base, schema)
+        """The form as opened: closing asks first when it differs from this."""
+        self.base_form = self.initial
+        """``base`` as form text: what an untouched field shows."""
+        self._shown_errors: dict[str, str] = {}
+        # Widgets by field key, kept so that checking on every keystroke walks no DOM.
+        self._error_lines: dict[str, Static] = {}
+        self._custom_fields: dict[str, Input | Select[str]] = {}
+
+    @property
+    def custom_names(self) -> list[str]:
+        """Schema field names, in the order of their rows (``custom-<index>`` ids)."""
+        return [spec.name for spec in (self.schema.fields or [])] if self.schema else []
+
+    # --- building the form --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        form = self.initial
+        with Vertical(id="edit-dialog"):
+            yield Static(join("Edit metadata — ", display(self.asset.name, max_cells=60)),
+                         id="edit-title")
+            with VerticalScroll(id="edit-form"):
+                yield from self._row("Name", Input(value=plain(form.name), id="edit-name",
+                                                   compact=True), "name")
+                yield from self._row("Description", TextArea(plain(form.description,
+                                                                   multiline=True),
+                                                             id="edit-description",
+                                                             compact=True), "description")
+                yield from self._row("Mount", Input(value=plain(form.mount), id="edit-mount",
+                                                    compact=True), "mount")
+                with Horizontal(classes="edit-row"):
+                    yield Label(Content("Tags"), classes="edit-label")
+                    with Vertical(classes="edit-field", id="edit-tags-field"):
+                        yield TagChips([Chip(tag) for tag in self.base.tags], id="edit-tags")
+                        yield Input(placeholder="add a tag (enter)", id="edit-tag-input",
+                                    compact=True,
+                                    suggester=SuggestFromList(self.known_tags,
+                                                              case_sensitive=False))
+                yield self._error_line("tags")
+                yield Static(Content("Custom metadata"), classes="edit-heading")
+                yield Vertical(id="edit-custom")
+            yield from self._conflict_view()
+            yield Static(Content(""), id="edit-status")
+            with Horizontal(id="edit-buttons"):
+                yield Button(Content("Save (ctrl+s)"), id="edit-save", variant="primary",
+                             compact=True)
+                yield Button(Content("Cancel (esc)"), id="edit-cancel", compact=True)
+
+    def _row(self, label: str, field: Widget, key: str) -> ComposeResult:
+        with Horizontal(classes="edit-row"):
+            yield Label(Content(label), classes="edit-label")
+            field.add_class("edit-field")
+            yield field
+        yield self._error_line(key)
+
+    def _error_line(self, key: str, id: str | None = None) -> Static:
+        line = Static(Content(""), id=id or f"error-{key}", classes="edit-error")
+        self._error_lines[key] = line
+        return line
+
+    def _conflict_view(self) -> ComposeResult:
+        with Vertical(id="edit-conflict"):
+            yield Static(Content("Someone else changed this asset while you were editing. "
+                                 "For each field, keep your version or take theirs."),
+                         id="conflict-intro")
+            yield VerticalScroll(id="conflict-list")
+            yield Static(Content("ctrl+s save these choices   ctrl+o overwrite all with mine"
+                                 "   esc back to the form"), id="conflict-hint")
+
+    async def on_mount(self) -> None:
+        self.query_one("#edit-conflict").display = False
+        self.query_one("#edit-name", Input).focus()
+        if self.schema is None:
+            self._load_schema()
+        else:
+            await self._mount_custom_fields()
+
+    @work(exclusive=True, exit_on_error=False, group="edit-schema")
+    async def _load_schema(self) -> None:
+        box = self.query_one("#edit-custom", Vertical)
+        await box.mount(Static(Content("Loading the custom metadata fields…"), classes="note"))
+        try:
+            schema = await self.client.custom_metadata.get_custom_metadata()
+        except ApiError as exc:
+            await box.remove_children()
+            await box.mount(Static(display(
+                f"The custom metadata fields could not be loaded ({exc.message}); custom "
+                "metadata is kept as it is.", max_cells=1000), classes="note"))
+            return
+        self.schema = schema
+        self.initial.custom = MetadataForm.of(self.base, schema).custom
+        self.base_form = MetadataForm.of(self.base, schema)
+        await box.remove_children()
+        await self._mount_custom_fields()
+
+    async def _mount_custom_fields(self) -> None:
+        box = self.query_one("#edit-custom", Vertical)
+        specs = (self.schema.fields or []) if self.schema else []
+        rows: list[Widget] = []
+        for index, spec in enumerate(specs):
+            text = self.initial.custom.get(spec.name, "")
+            field: Input | Select[str]
+            if spec.allowed_values and not spec.multiple:
+                choices = [format_custom(v, spec) for v in spec.allowed_values]
+                if text and text not in choices:
+                    choices.append(text)  # a stored value the schema no longer allows
+                field = Select([(display(c), c) for c in choices], prompt="—", compact=True,
+                               value=text if text else Select.NULL, id=f"custom-{index}")
+            else:
+                field = Input(value=plain(text), placeholder=plain(_hint(spec)), compact=True,
+                              id=f"custom-{index}")
+            field.add_class("edit-field")
+            self._custom_fields[spec.name] = field
+            units = f" ({spec.units})" if spec.units else ""
+            label = Label(display(spec.name + units, max_cells=13), classes="edit-label")
+            rows += [Horizontal(label, field, classes="edit-row"),
+                     self._error_line(custom_key(spec.name), f"error-custom-{index}")]
+        names = set(self.custom_names)
+        extras = {k: v for k, v in self.base.custom.items() if k not in names}
+        if extras:
+            kept = ", ".join(f"{k}: {format_custom(v, None)}" for k, v in extras.items())
+            rows.append(Static(display(f"Kept as is: {kept}", max_cells=1000), classes="note"))
+        if not rows:
+            rows.append(Static(Content("No custom metadata fields."), classes="note"))
+        await box.mount_all(rows)
+
+    # --- reading and checking -----------------------------------------------------------------
+
+    def read_form(self) -> MetadataForm:
+        """The form as the widgets show it now, as raw text: a field still showing the server's
+        value (escaped for display) gives back that value exactly."""
+        base = self.base_form
+
+        def raw(shown: str, value: str, multiline: bool = False) -> str:
+            return value if shown == plain(value, multiline=multiline) else shown
+
+        custom: dict[str, str] = {}
+        for name, widget in self._custom_fields.items():
+            value: Any = widget.value
+            if isinstance(widget, Input):
+                value = raw(widget.value, base.custom.get(name, ""))
+            custom[name] = value if isinstance(value, str) else ""  # Select.NULL: empty
+        return MetadataForm(
+            name=raw(self.query_one("#edit-name", Input).value, base.name),
+            description=raw(self.query_one("#edit-description", TextArea).text,
+                            base.description, True),
+            mount=raw(self.query_one("#edit-mount", Input).value, base.mount),
+            tags=self.query_one("#edit-tags", TagChips).tags,  # chips hold raw tags
+            custom=custom,
+        )
+
+    @property
+    def dirty(self) -> bool:
+        """True when the form differs from what the dialog opened with."""
+        return self.read_form() != self.initial
+
+    def _show_errors(self, errors: dict[str, str], *, touched_only: bool) -> None:
+        form, initial = self.read_form(), self.initial
+        for key in ["name", "description", "mount", "tags", *map(custom_key, self.custom_names)]:
+            if key.startswith("custom:"):
+                touched = form.custom.get(key[7:]) != initial.custom.get(key[7:])
+            else:
+                touched = getattr(form, key) != getattr(initial, key)
+            shown = errors.get(key, "") if touched or not touched_only else ""
+            if self._shown_errors.get(key, "") == shown:
+                continue  # unchanged: no repaint, so typing stays cheap
+            self._shown_errors[key] = shown
+            if (line := self._error_lines.get(key)) is not None:
+                line.update(display(shown, max_cells=200, style="$error"))
+                line.set_class(bool(shown), "-shown")
+
+    def _check(self) -> None:
+        check = check_form(self.read_form(), self.base, self.schema)
+        self._show_errors(check.errors, touched_only=not self.attempted)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Check the form as the user types."""
+        if event.input.id != "edit-tag-input":
+            self._check()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Check the description as the user types."""
+        self._check()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Check a chosen value."""
+        self._check()
+
+    def on_tag_chips_changed(self, event: TagChips.Changed) -> None:
+        """Check the tags after a chip was added or removed."""
+        self._check()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter adds a typed tag; in other fields it moves to the next field."""
+        event.stop()
+        if event.input.id != "edit-tag-input":
+            self.focus_next()
+            return
+        text = event.value.strip()
+        problem = tag_error(text) if text else None
+        chips = self.query_one("#edit-tags", TagChips)
+        if problem is None and text and not chips.add(text):
+            problem = "already there"
+        error = self._error_lines["tags"]
+        self._shown_errors["tags"] = problem or ""
+        error.update(display(problem or "", style="$error"))
+        error.set_class(bool(problem), "-shown")
+        if text and problem is None:
+            event.input.value = ""
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def _status(self, message: str, style: str = "") -> None:
+        self.query_one("#edit-status", Static).update(
+            display(message, max_cells=1000, style=style))
+
+    def watch_saving(self, saving: bool) -> None:
+        self.query_one("#edit-save", Button).disabled = saving
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "overwrite":
+            return self.conflict is not None
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Save or cancel."""
+        event.stop()
+        if event.button.id == "edit-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        """Check the form and save it (or save the choices made in the conflict view)."""
+        if self.saving:
+            return
+        if self.conflict is not None:
+            choices = {f"conflict-{i}": f.key for i, f in enumerate(self.conflict.fields)}
+            picked: dict[str, Side] = {
+                key: "theirs" if self.query_one(f"#{wid}", Choice).value == "theirs" else "mine"
+                for wid, key in choices.items()}
+            self._resolve(picked)
+            return
+        self.attempted = True
+        check = check_form(self.read_form(), self.base, self.schema)
+        self._show_errors(check.errors, touched_only=False)
+        if check.values is None:
+            self._status("Not saved: fix the marked fields.", "$error")
+            return
+        self._save(check.values)
+
+    def action_overwrite(self) -> None:
+        """Conflict view: keep every field as I typed it."""
+        if self.conflict is not None and not self.saving:
+            self._resolve({f.key: "mine" for f in self.conflict.fields})
+
+    def _resolve(self, choices: dict[str, Side]) -> None:
+        assert self.conflict is not None
+        conflict, self.conflict = self.conflict, None
+        resolved = conflict.resolve(choices)
+        # The server's version is now the one the user has seen and decided about.
+        self.base, self.asset = conflict.theirs, conflict.current
+        self.base_form = MetadataForm.of(self.base, self.schema)
+        self._fill(resolved)
+        self._show_form()
+        self._save(resolved)
+
+    def _fill(self, values: AssetValues) -> None:
+        """Show ``values`` in the form (after a conflict was resolved)."""
+        form = MetadataForm.of(values, self.schema)
+        self.query_one("#edit-name", Input).value = plain(form.name)
+        self.query_one("#edit-description", TextArea).text = plain(form.description,
+                                                                   multiline=True)
+        self.query_one("#edit-mount", Input).value = plain(form.mount)
+        chips = self.query_one("#edit-tags", TagChips)
+        chips.chips = [Chip(tag) for tag in values.tags]
+        chips.refresh(layout=True)
+        for name, widget in self._custom_fields.items():
+            text = form.custom.get(name, "")
+            if isinstance(widget, Select):
+                widget.value = text if text else Select.NULL
+            else:
+                widget.value = plain(text)
+
+    @work(exclusive=True, exit_on_error=False, group="edit-save")
+    async def _save(self, mine: AssetValues) -> None:
+        self.saving = True
+        self._status("Saving…")
+        try:
+            result = await save_metadata(self.client, self.asset.id, self.base, mine)
+        except Exception as exc:  # whatever happens, the dialog and the input stay
+            self._status(f"Not saved: {exc}", "$error")
+            return
+        finally:
+            self.saving = False
+        if isinstance(result, Saved):
+            self.dismiss(result.asset)
+        elif isinstance(result, Conflict):
+            await self._show_conflict(result)
+        else:
+            self._status(result.message, "$error" if result.outcome == "not_saved" else "$warning")
+
+    # --- the conflict view --------------------------------------------------------------------
+
+    def _describe(self, conflict: FieldConflict, value: Any) -> Content:
+        if value is None or value == "" or value == ():
+            return Content.styled("(empty)", "dim italic")
+        if conflict.key == "tags":
+            return display(", ".join(value), max_cells=300)
+        if conflict.key == "description":
+            return display(value, multiline=True, max_chars=300)
+        specs = {s.name: s for s in (self.schema.fields or [])} if self.schema else {}
+        return display(format_custom(value, specs.get(conflict.key.removeprefix("custom:")))
+                       if conflict.key.startswith("custom:") else str(value), max_cells=300)
+
+    async def _show_conflict(self, conflict: Conflict) -> None:
+        self.conflict = conflict
+        listing = self.query_one("#conflict-list", VerticalScroll)
+        await listing.remove_children()
+        rows: list[Widget] = []
+        for index, field in enumerate(conflict.fields):
+            rows += [
+                Static(display(field.label, style="bold"), classes="conflict-field"),
+                Static(join("  yours:  ", self._describe(field, field.mine)),
+                       classes="conflict-value"),
+                Static(join("  theirs: ", self._describe(field, field.theirs)),
+                       classes="conflict-value"),
+                Choice(plain(field.label)[:12], SIDES, field.default, id=f"conflict-{index}"),
+            ]
+        await listing.mount_all(rows)
+        self.query_one("#edit-form").display = False
+        self.query_one("#edit-conflict").display = True
+        self._status(f"{len(conflict.fields)} field(s) changed by someone else. Nothing was "
+                     "saved yet.", "$warning")
+        self.query_one("#conflict-0", Choice).focus()
+
+    def _show_form(self) -> None:
+        self.conflict = None
+        self.query_one("#edit-conflict").display = False
+        self.query_one("#edit-form").display = True
+        self.query_one("#edit-name", Input).focus()
+
+    # --- leaving ------------------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        """Back from the conflict view; otherwise close, asking first if something was typed."""
+        if self.saving:
+            self._status("Saving… wait for the answer before closing.", "$warning")
+            return
+        if self.conflict is not None:
+            self._show_form()
+            self._status("Back to the form: nothing was saved. Saving re-checks for changes.")
+            return
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard your changes?",
+                                           "What you typed in this dialog will be lost.",
+                                           "Discard", danger=True), answered)
