@@ -404,7 +404,7 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         if conflict.key == "tags":
             return display(", ".join(value), max_cells=300)
         if conflict.key == "description":
-            return display(value, multiline=True, max_chars=300)
+            return display(value, multiline=True, max_chars=240)
         specs = {s.name: s for s in (self.schema.fields or [])} if self.schema else {}
         return display(format_custom(value, specs.get(conflict.key.removeprefix("custom:")))
                        if conflict.key.startswith("custom:") else str(value), max_cells=300)
@@ -415,13 +415,14 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         await listing.remove_children()
         rows: list[Widget] = []
         for index, field in enumerate(conflict.fields):
+            choice = Choice(plain(field.label)[:12], SIDES, field.default,
+                            id=f"conflict-{index}")
             rows += [
-                Static(display(field.label, style="bold"), classes="conflict-field"),
-                Static(join("  yours:  ", self._describe(field, field.mine)),
-                       classes="conflict-value"),
-                Static(join("  theirs: ", self._describe(field, field.theirs)),
-                       classes="conflict-value"),
-                Choice(plain(field.label)[:12], SIDES, field.default, id=f"conflict-{index}"),
+                choice.add_class("conflict-field"),
+                Static(join(Content.styled("yours:  ", "bold"),
+                            self._describe(field, field.mine)), classes="conflict-value"),
+                Static(join(Content.styled("theirs: ", "bold"),
+                            self._describe(field, field.theirs)), classes="conflict-value"),
             ]
         await listing.mount_all(rows)
         self.query_one("#edit-form").display = False
