@@ -1,0 +1,109 @@
+"""Snapshots of the share, create and copy dialogs, each pushed by a minimal host app on the
+in-process demo emulator (fixed clock, workers awaited, no cursor blink).
+
+(Named apart from tests/ui/test_share_create_copy.py: test modules share one namespace.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from snapshots_helpers import settle, then  # type: ignore[import-not-found]
+from textual.app import App
+from textual.screen import Screen
+
+from co_tui.api import CodeOceanClient
+from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.emulator.seeds.demo_base import asset_id
+
+RAW_661 = asset_id("ecephys_661398_2023-03-21_15-47-03 raw")
+BEHAVIOR = asset_id("behavior_661398 dynamic foraging")
+PROBES = asset_id("Neuropixels probe maps and channel geometry")
+
+Make = Callable[[CodeOceanClient], Awaitable[Screen[Any]]]
+
+
+class DialogHost(App[None]):
+    """Loads what the dialog needs from the emulator, then pushes it."""
+
+    def __init__(self, client: CodeOceanClient, make: Make) -> None:
+        super().__init__()
+        self.client = client
+        self.make = make
+
+    async def on_mount(self) -> None:
+        await self.push_screen(await self.make(self.client))
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+
+@pytest.fixture
+def host(clock):  # type: ignore[no-untyped-def]
+    """A factory of DialogHost apps on a fresh demo emulator."""
+
+    def build(make: Make) -> DialogHost:
+        emulator = Emulator(EmulatorConfig(seed="demo", clock=clock))
+        transport = emulator.transport()
+        client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
+                                 transport=transport, files_transport=transport)
+        return DialogHost(client, make)
+
+    return build
+
+
+async def share(client: CodeOceanClient) -> Screen[Any]:
+    from co_tui.modals.share import ShareScreen
+
+    asset = await client.data_assets.get_data_asset(RAW_661)
+    return ShareScreen(client, asset, await client.data_assets.get_permissions(RAW_661))
+
+
+async def create(client: CodeOceanClient) -> Screen[Any]:
+    from co_tui.modals.create import CreateScreen
+
+    selected = [await client.data_assets.get_data_asset(i) for i in (BEHAVIOR, PROBES)]
+    return CreateScreen(client, selected)
+
+
+async def copy(client: CodeOceanClient) -> Screen[Any]:
+    from co_tui.actions.clipboard import asset_web_url
+    from co_tui.modals.copy import CopyScreen
+
+    return CopyScreen("asset web URL", asset_web_url(client, RAW_661),
+                      reason="Unknown terminal: the OSC 52 copy cannot be confirmed.")
+
+
+# Add Grace by e-mail, make Alan an owner, open to everyone as discoverable: every kind of diff.
+SHARE_EDITS = ["a", *"grace@example.org", "enter", "shift+tab", "shift+tab", "shift+tab",
+               "shift+tab", "up", "up", "right", "right", "tab", "right"]
+
+
+def test_share_dialog_120x36(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(host(share), terminal_size=(120, 36), run_before=then(*SHARE_EDITS))
+
+
+def test_share_dialog_80x24(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(host(share), terminal_size=(80, 24), run_before=then(*SHARE_EDITS))
+
+
+def test_create_dialog_errors_120x36(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        form = pilot.app.screen
+        form.query_one("#create-bucket").value = "Not A Bucket"
+        form.query_one("#create-tags").value = "ephys, raw, Ephys"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(host(create), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_create_dialog_combined_80x24(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(host(create), terminal_size=(80, 24), run_before=then("left", "tab"))
+
+
+def test_copy_dialog_120x36(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(host(copy), terminal_size=(120, 36), run_before=then())
