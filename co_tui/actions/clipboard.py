@@ -88,14 +88,14 @@ _JUPYTER_MARKERS = ("JPY_PARENT_PID", "JUPYTERHUB_USER", "JUPYTER_SERVER_ROOT", 
 def tmux_set_clipboard() -> str | None:
     """tmux's ``set-clipboard`` option (``on`` / ``external`` / ``off``), or None if unknown.
 
-    Asked once per process (a copy is a user action, and the answer does not change often).
+    Asked once per process, on the first copy inside tmux (a few ms; at most 0.2 s).
     """
     tmux = shutil.which("tmux")
     if tmux is None:
         return None
     try:
         done = subprocess.run([tmux, "show-options", "-gv", "set-clipboard"],
-                              capture_output=True, text=True, timeout=0.5, check=False)
+                              capture_output=True, text=True, timeout=0.2, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     value = done.stdout.strip()

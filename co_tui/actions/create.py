@@ -17,7 +17,7 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -379,22 +379,6 @@ SETTLED = frozenset({"ready", "failed"})
 _TRANSIENT = (ApiConnectionError, ApiTimeoutError, ServerError, RateLimitedError)
 
 
-@dataclass
-class _Backoff:
-    interval: float
-    factor: float
-    cap: float
-    current: float = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.current = self.interval
-
-    def next(self) -> float:
-        delay = self.current
-        self.current = min(self.cap, self.current * self.factor)
-        return delay
-
-
 async def follow_asset(
     client: CodeOceanClient,
     asset: DataAsset | str,
@@ -424,7 +408,7 @@ async def follow_asset(
             yield asset
             return
         last = (asset.state, asset.failure_reason)
-    backoff = _Backoff(interval, factor, max_interval)
+    delay = interval
     started = clock()
     errors = 0
     polled = isinstance(asset, DataAsset)  # a given asset is fresh: wait before the first poll
@@ -432,7 +416,8 @@ async def follow_asset(
         if polled:
             if timeout is not None and clock() - started >= timeout:
                 raise TimeoutError(f"data asset {asset_id} was not ready within {timeout:g} s")
-            await sleep(backoff.next())
+            await sleep(delay)
+            delay = min(max_interval, delay * factor)
         polled = True
         try:
             current = await client.data_assets.get_data_asset(asset_id)
