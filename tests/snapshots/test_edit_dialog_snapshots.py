@@ -6,6 +6,7 @@ the test folders are not packages.)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,6 +19,8 @@ from co_tui.actions.bulk import AssetResult, BulkReport, Status
 from co_tui.actions.metadata import AssetValues
 from co_tui.api import CodeOceanClient
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.emulator.seed_model import SeedData
+from co_tui.emulator.seeds import load_seed
 from co_tui.emulator.seeds.demo_base import PRE_661, RAW_661, SORT_661, asset_id
 from co_tui.modals.confirm import ConfirmScreen, ResultsScreen, TypedNameConfirmScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
@@ -43,8 +46,13 @@ class Host(App[None]):
         self.push_screen(await self.make(self.client))
 
 
+@functools.cache
+def _seed() -> SeedData:
+    return load_seed("demo")
+
+
 def _host(clock: Any, make: Make) -> Host:
-    emulator = Emulator(EmulatorConfig(seed="demo", clock=clock))
+    emulator = Emulator(EmulatorConfig(seed="demo", clock=clock), seed_data=_seed())
     transport = emulator.transport()
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=transport, files_transport=transport)
