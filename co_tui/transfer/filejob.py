@@ -51,8 +51,11 @@ __all__ = [
     "FileOutcome",
     "discard_partial_files",
     "finish_temp",
+    "finish_uncancelled",
+    "new_temp",
     "run_blocking",
     "run_file_job",
+    "run_owned",
 ]
 
 RESUME_MIN_BYTES = 8 * 1024 * 1024
@@ -76,6 +79,44 @@ async def run_blocking(func: Callable[[], T], cancel: threading.Event) -> T:
         except BaseException:  # the cancellation is what matters now
             pass
         raise
+
+
+async def run_owned(func: Callable[[], T], release: Callable[[T], None]) -> T:
+    """Run ``func`` in a thread and return what it made (an open file, say); if the caller is
+    cancelled meanwhile, wait for the thread and ``release`` its result before re-raising, so
+    nothing it created outlives the cancel."""
+    job = asyncio.ensure_future(asyncio.to_thread(func))
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        try:
+            result = await job
+        except Exception:
+            raise asyncio.CancelledError() from None
+        release(result)
+        raise
+
+
+async def new_temp(folder: DirHandle, name: str) -> int:
+    """:func:`create_temp` in a thread; a cancel during it still closes and removes the file."""
+
+    def release(fd: int) -> None:
+        os.close(fd)
+        remove_quietly(folder, name)
+
+    return await run_owned(lambda: create_temp(folder, name), release)
+
+
+async def finish_uncancelled(folder: DirHandle, fd: int, temp: str, side: str | None,
+                             name: str, policy: ExistingPolicy) -> str | None:
+    """:func:`finish_temp` in a thread, carried through even if cancelled half-way: it takes
+    milliseconds, and a file that is in place must not be reported as cancelled."""
+    job = asyncio.ensure_future(asyncio.to_thread(finish_temp, folder, fd, temp, side, name,
+                                                  policy))
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        return await job
 
 
 @dataclass
@@ -179,6 +220,11 @@ def _open_partial(job: FileJob, folder: DirHandle, temp: str, side: str
     return opened[0], opened[1], str(etag)
 
 
+def _close_found(found: tuple[int, int, str] | None) -> None:
+    if found is not None:
+        os.close(found[0])
+
+
 def _sidecar(job: FileJob, etag: str | None) -> dict[str, object]:
     return {"v": 1, "asset": job.fetcher.asset_id, "path": job.remote.path,
             "size": job.remote.size, "etag": etag}
@@ -191,7 +237,8 @@ async def _download(job: FileJob, folder: DirHandle, temp: str, side: str) -> tu
     offset, etag, fd = 0, None, -1
     try:
         if job.resumable:
-            state = await asyncio.to_thread(_open_partial, job, folder, temp, side)
+            state = await run_owned(lambda: _open_partial(job, folder, temp, side),
+                                    _close_found)
             probe, url = await fetcher.probe(remote, url, state[1] if state else 0)
             if (probe.total is not None and remote.size is not None
                     and probe.total != remote.size):
@@ -203,12 +250,12 @@ async def _download(job: FileJob, folder: DirHandle, temp: str, side: str) -> tu
             else:
                 if state:
                     os.close(state[0])
-                fd = await asyncio.to_thread(create_temp, folder, temp)
+                fd = await new_temp(folder, temp)
                 etag = probe.etag
             if etag:
                 await asyncio.to_thread(write_sidecar, folder, side, _sidecar(job, etag))
         else:
-            fd = await asyncio.to_thread(create_temp, folder, temp)
+            fd = await new_temp(folder, temp)
 
         def new_etag(value: str | None) -> None:
             write_sidecar(folder, side, _sidecar(job, value))
@@ -225,7 +272,7 @@ async def _download(job: FileJob, folder: DirHandle, temp: str, side: str) -> tu
 async def _copy(job: FileJob, folder: DirHandle, temp: str) -> tuple[int, int]:
     assert job.local_source is not None
     source = job.local_source
-    fd = await asyncio.to_thread(create_temp, folder, temp)
+    fd = await new_temp(folder, temp)
     try:
         size = await run_blocking(
             lambda: copy_local(source, fd, progress=job.report, cancel=job.cancel), job.cancel
@@ -256,7 +303,7 @@ async def run_file_job(job: FileJob) -> FileOutcome:
                 fd, size = await _copy(job, folder, temp)
             else:
                 fd, size = await _download(job, folder, temp, side)
-            final = await asyncio.to_thread(finish_temp, folder, fd, temp, side, name, job.policy)
+            final = await finish_uncancelled(folder, fd, temp, side, name, job.policy)
         except OSError as exc:
             remove_quietly(folder, temp, side)
             raise translate_os_error(exc, job.label) from exc

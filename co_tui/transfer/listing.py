@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from co_tui.transfer.errors import UnsafePathError
 from co_tui.transfer.model import DownloadTarget, RemoteFile, TargetKind
-from co_tui.transfer.paths import MAX_DEPTH
+from co_tui.transfer.paths import MAX_DEPTH, local_parts
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -65,6 +65,13 @@ async def collect_files(
                         files.append(RemoteFile(item.path, item.size, child_rel))
                         continue
                     if item.path in seen:
+                        continue
+                    try:
+                        local_parts(child_rel)
+                    except UnsafePathError:
+                        # Never list a folder that could not be written: it becomes one failed
+                        # entry (the planner refuses its path) instead of a walk out of bounds.
+                        files.append(RemoteFile(item.path, None, child_rel))
                         continue
                     if depth + 1 > MAX_DEPTH:
                         raise UnsafePathError(

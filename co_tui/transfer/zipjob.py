@@ -33,7 +33,7 @@ from typing import BinaryIO
 
 from co_tui.transfer.errors import SizeMismatchError
 from co_tui.transfer.fetch import FdSink, Fetcher, StreamSink
-from co_tui.transfer.filejob import FileOutcome, finish_temp, run_blocking
+from co_tui.transfer.filejob import FileOutcome, finish_uncancelled, new_temp, run_blocking
 from co_tui.transfer.local import copy_local
 from co_tui.transfer.localfs import (
     DirHandle,
@@ -151,7 +151,7 @@ async def _stage(job: ZipJob, folder: DirHandle, index: int, name: str) -> int:
     member = job.members[index]
     async with job.slots:
         url = await job.fetcher.signed_url(member.remote.path)
-        fd = await asyncio.to_thread(create_temp, folder, name)
+        fd = await new_temp(folder, name)
         try:
             await job.fetcher.transfer(member.remote, url, FdSink(fd),
                                        report=job._reporter(index), label=member.entry)
@@ -187,13 +187,18 @@ async def _stream(job: ZipJob, archive: _Archive, index: int) -> int:
     return size
 
 
-async def _add_staged(job: ZipJob, archive: _Archive, folder: DirHandle, index: int,
-                      task: asyncio.Task[int], name: str) -> int:
+async def _add_staged(job: ZipJob, archive: _Archive, index: int,
+                      task: asyncio.Task[int]) -> int:
+    """Copy a prefetched member into the archive. The staged file stays listed in the caller's
+    ``staged`` until this returns, so whatever happens the caller's cleanup finds it."""
     fd = await task
-    try:
-        return await asyncio.to_thread(archive.add_file, job.members[index], fd)
-    finally:
-        os.close(fd)
+    return await asyncio.to_thread(archive.add_file, job.members[index], fd)
+
+
+def _drop_staged(folder: DirHandle, task: asyncio.Task[int], name: str) -> None:
+    """Close and remove a prefetched member whose task finished well."""
+    if task.done() and not task.cancelled() and task.exception() is None:
+        os.close(task.result())
         remove_quietly(folder, name)
 
 
@@ -218,8 +223,8 @@ async def run_zip_job(job: ZipJob) -> FileOutcome:
                     name = temp_name(f"{key}\0{ahead}")
                     staged[ahead] = (asyncio.ensure_future(_stage(job, folder, ahead, name)), name)
             if index in staged:
-                task, name = staged.pop(index)
-                size = await _add_staged(job, archive, folder, index, task, name)
+                size = await _add_staged(job, archive, index, staged[index][0])
+                _drop_staged(folder, *staged.pop(index))
             else:
                 size = await _stream(job, archive, index)
             if member.remote.size is not None and size != member.remote.size:
@@ -230,8 +235,7 @@ async def run_zip_job(job: ZipJob) -> FileOutcome:
         await asyncio.to_thread(archive.close)
         done = archive
         archive = None
-        final = await asyncio.to_thread(finish_temp, folder, done.fd, done.temp, None, job.name,
-                                        job.policy)
+        final = await finish_uncancelled(folder, done.fd, done.temp, None, job.name, job.policy)
         if final is None:
             return FileOutcome(True, target)
         return FileOutcome(False, Path(folder.path, final), job.finished_bytes)
@@ -240,13 +244,10 @@ async def run_zip_job(job: ZipJob) -> FileOutcome:
     finally:
         for task, _ in staged.values():
             task.cancel()
+        if staged:
+            await asyncio.wait([task for task, _ in staged.values()])
         for task, name in staged.values():
-            try:
-                fd = await task
-            except BaseException:  # it failed or was cancelled: nothing to close
-                continue
-            os.close(fd)
-            remove_quietly(folder, name)
+            _drop_staged(folder, task, name)
         if archive is not None:
             archive.abandon()
         folder.close()

@@ -102,7 +102,7 @@ def temps(root: Path) -> list[str]:
 
 
 class ConcurrencyProbe(httpx.AsyncBaseTransport):
-    """Counts signed-URL bodies open at once (from the response until the stream is closed)."""
+    """Counts signed-URL requests in flight at once (from sending until the body is closed)."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport, files_host: str) -> None:
         self.inner = inner
@@ -113,11 +113,15 @@ class ConcurrencyProbe(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        response = await self.inner.handle_async_request(request)
         if request.url.host != self.files_host:
-            return response
+            return await self.inner.handle_async_request(request)
         self.open += 1
         self.peak = max(self.peak, self.open)
+        try:
+            response = await self.inner.handle_async_request(request)
+        except BaseException:
+            self.open -= 1
+            raise
         inner_stream = response.stream
         probe = self
 
