@@ -72,6 +72,8 @@ def _row(key: str, label: str, hint: str) -> ComposeResult:
     with Horizontal(classes="create-row"):
         yield Static(Content(label), classes="create-label")
         yield Input(placeholder=plain(hint), id=f"create-{key}")
+    if key == "computation_id":  # what the lookup found, right under the ID
+        yield Static(id="create-computation-info", classes="create-info")
     yield Static(id=f"create-{key}-error", classes="create-error")
 
 
@@ -115,8 +117,6 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
                 with Vertical(id="create-computation", classes="create-section"):
                     for key, label, hint in COMPUTATION_FIELDS:
                         yield from _row(key, label, hint)
-                        if key == "computation_id":
-                            yield Static(id="create-computation-info", classes="create-info")
                 with Vertical(id="create-combined", classes="create-section"):
                     yield Static(self._parts_content(), id="create-parts")
                     yield Static(id="create-parts-error", classes="create-error")

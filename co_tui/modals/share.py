@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ShareConfirmScreen", "ShareScreen"]
 
-NAME_CELLS = 36
+NAME_CELLS = 32
+DIFF_LINES = 5
+"""Changes listed under the list; more are summed up in one line (the dialog fits 80x24)."""
 _MARKS = {"added": ("+", "$success"), "removed": ("-", "$error"), "changed": ("~", "$warning")}
 
 
@@ -168,13 +170,18 @@ class ShareScreen(ModalScreen["Permissions | None"]):
         if diff.empty:
             return Content.styled("No changes to save.", "dim")
         parts: list[Content] = [Content.styled("Changes to save:", "bold")]
-        for change in diff.changes:
+        shown = diff.changes if len(diff.changes) <= DIFF_LINES else diff.changes[:DIFF_LINES - 1]
+        for change in shown:
             mark, style = _MARKS[change.action]
             line = join(Content.styled(f"\n {mark} ", style),
                         display(change.describe(), max_cells=80))
             if change.needs_confirmation:
                 line = join(line, Content.styled("  (asks to confirm)", "$warning italic"))
             parts.append(line)
+        if len(shown) < len(diff.changes):
+            hidden = diff.changes[len(shown):]
+            asks = " (some ask to confirm)" if any(c.needs_confirmation for c in hidden) else ""
+            parts.append(Content.styled(f"\n   … and {len(hidden)} more changes{asks}", "dim"))
         return join(*parts)
 
     def _set_status(self, message: str, *, error: bool = False) -> None:
