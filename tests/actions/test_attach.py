@@ -14,7 +14,7 @@ from co_tui.actions.attach import (
 )
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAsset
-from co_tui.emulator import Emulator
+from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import asset_id
 from co_tui.emulator.seeds.demo_runs import capsule_id
 
@@ -23,6 +23,13 @@ SCANPY = capsule_id("scanpy")  # Ada may only view it
 BEHAVIOR = asset_id("behavior_661398 dynamic foraging")
 PROBES = asset_id("Neuropixels probe maps and channel geometry")
 ONLY_DISCOVERABLE = asset_id("exaSPIM tile overlap study")
+
+
+@pytest.fixture
+def emulator(clock, demo_seed):  # type: ignore[no-untyped-def]
+    """The demo emulator built from the session's seed records (building them is most of the
+    cost of a fresh emulator)."""
+    return Emulator(EmulatorConfig(seed="demo", clock=clock), seed_data=demo_seed)
 
 
 async def assets(client: CodeOceanClient, *ids: str) -> list[DataAsset]:

@@ -23,7 +23,7 @@ from co_tui.actions.create import (
 )
 from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAsset, DataAssetSearchParams
-from co_tui.emulator import Emulator
+from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import asset_id
 from co_tui.emulator.seeds.demo_runs import computation_id
 
@@ -31,6 +31,13 @@ BEHAVIOR = asset_id("behavior_661398 dynamic foraging")
 PROBES = asset_id("Neuropixels probe maps and channel geometry")
 DRAFT = asset_id("SmartSPIM_701772_2025-02-10 raw (uploading)")
 SORT_RUN = computation_id("sort-664484")
+
+
+@pytest.fixture
+def emulator(clock, demo_seed):  # type: ignore[no-untyped-def]
+    """The demo emulator built from the session's seed records (building them is most of the
+    cost of a fresh emulator)."""
+    return Emulator(EmulatorConfig(seed="demo", clock=clock), seed_data=demo_seed)
 
 
 def s3_form(**kw: object) -> CreateForm:

@@ -14,11 +14,18 @@ from co_tui.actions.sharing import (
 )
 from co_tui.api import BadRequestError, CodeOceanClient, PermissionDeniedError
 from co_tui.api.models import GroupPermissions, Permissions, UserPermissions
-from co_tui.emulator import Emulator
+from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import asset_id
 
 RAW_661 = asset_id("ecephys_661398_2023-03-21_15-47-03 raw")  # ada owns; alan viewer; neuro-lab viewer
 FMRI = asset_id("fMRI resting-state cohort A (BIDS)")  # ada owns; alan viewer
+
+
+@pytest.fixture
+def emulator(clock, demo_seed):  # type: ignore[no-untyped-def]
+    """The demo emulator built from the session's seed records (building them is most of the
+    cost of a fresh emulator)."""
+    return Emulator(EmulatorConfig(seed="demo", clock=clock), seed_data=demo_seed)
 
 
 def perms(users: dict[str, str], groups: dict[str, str] | None = None, everyone: str = "none") -> Permissions:

@@ -41,11 +41,11 @@ class DialogHost(App[None]):
 
 
 @pytest.fixture
-def host(clock):  # type: ignore[no-untyped-def]
-    """A factory of DialogHost apps on a fresh demo emulator."""
+def host(clock, demo_seed):  # type: ignore[no-untyped-def]
+    """A factory of DialogHost apps on a fresh demo emulator (from the session's seed records)."""
 
     def build(make: Make) -> DialogHost:
-        emulator = Emulator(EmulatorConfig(seed="demo", clock=clock))
+        emulator = Emulator(EmulatorConfig(seed="demo", clock=clock), seed_data=demo_seed)
         transport = emulator.transport()
         client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                                  transport=transport, files_transport=transport)

@@ -21,7 +21,7 @@ from co_tui.actions.clipboard import (
 )
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAsset, Permissions
-from co_tui.emulator import Emulator
+from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import asset_id
 from co_tui.emulator.seeds.demo_runs import computation_id
 from co_tui.modals.copy import CopyScreen, copy_text
@@ -33,6 +33,13 @@ FMRI = asset_id("fMRI resting-state cohort A (BIDS)")  # ada owns; alan viewer
 BEHAVIOR = asset_id("behavior_661398 dynamic foraging")
 PROBES = asset_id("Neuropixels probe maps and channel geometry")
 KITTY = {"TERM": "xterm-kitty"}
+
+
+@pytest.fixture
+def emulator(clock, demo_seed):  # type: ignore[no-untyped-def]
+    """The demo emulator built from the session's seed records (building them is most of the
+    cost of a fresh emulator)."""
+    return Emulator(EmulatorConfig(seed="demo", clock=clock), seed_data=demo_seed)
 
 
 class Host(App[None]):
