@@ -343,7 +343,7 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         if check.values is None:
             self._status("Not saved: fix the marked fields.", "$error")
             return
-        self._save(check.values)
+        self._start_save(check.values)
 
     def action_overwrite(self) -> None:
         """Conflict view: keep every field as I typed it."""
@@ -359,7 +359,7 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         self.base_form = MetadataForm.of(self.base, self.schema)
         self._fill(resolved)
         self._show_form()
-        self._save(resolved)
+        self._start_save(resolved)
 
     def _fill(self, values: AssetValues) -> None:
         """Show ``values`` in the form (after a conflict was resolved)."""
@@ -378,10 +378,15 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
             else:
                 widget.value = plain(text)
 
-    @work(exclusive=True, exit_on_error=False, group="edit-save")
-    async def _save(self, mine: AssetValues) -> None:
+    def _start_save(self, mine: AssetValues) -> None:
+        # Marked before the worker starts: a second ctrl+s must not start an exclusive worker,
+        # which would cancel a PUT in flight and leave its outcome unknown.
         self.saving = True
         self._status("Saving…")
+        self._save(mine)
+
+    @work(exclusive=True, exit_on_error=False, group="edit-save")
+    async def _save(self, mine: AssetValues) -> None:
         try:
             result = await save_metadata(self.client, self.asset.id, self.base, mine)
         except Exception as exc:  # whatever happens, the dialog and the input stay

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -72,7 +73,7 @@ def _puts(emulator: Any) -> list[str]:
 # --- edit metadata -------------------------------------------------------------------------------
 
 
-async def test_edit_happy_path_saves_and_dismisses_with_the_asset(client: CodeOceanClient, emulator) -> None:  # type: ignore[no-untyped-def]
+async def test_edit_happy_path_saves_and_dismisses_with_the_asset(client: CodeOceanClient, emulator, recorder) -> None:  # type: ignore[no-untyped-def]
     asset, schema = await _edit_setup(client)
     app = Host(lambda: EditMetadataScreen(client, asset, schema))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -84,7 +85,9 @@ async def test_edit_happy_path_saves_and_dismisses_with_the_asset(client: CodeOc
         screen.query_one("#edit-tag-input", Input).focus()
         await pilot.press(*"curated", "enter")
         screen.query_one("#custom-6", Input).value = "20.5"  # temperature_c
-        await pilot.press("ctrl+s")
+        emulator.faults.spec = dataclasses.replace(emulator.faults.spec, slow_ms=300)
+        emulator.faults.inject("slow", times=1, method="PUT")
+        await pilot.press("ctrl+s", "ctrl+s")  # a second save while the PUT is out is ignored
         await settle(pilot)
         assert app.screen is not screen
     assert isinstance(app.result, DataAsset)
@@ -92,7 +95,7 @@ async def test_edit_happy_path_saves_and_dismisses_with_the_asset(client: CodeOc
     assert app.result.tags == (*(asset.tags or ()), "curated")
     assert (app.result.custom_metadata or {})["temperature_c"] == 20.5
     assert (await client.data_assets.get_data_asset(RAW)) == app.result
-    assert len(_puts(emulator)) == 1
+    assert len(_puts(emulator)) == 1 and len(recorder.sent("PUT", RAW)) == 1
 
 
 async def test_server_text_is_shown_escaped_and_kept_exactly(client: CodeOceanClient, emulator) -> None:  # type: ignore[no-untyped-def]
