@@ -144,14 +144,14 @@ class TagChips(Widget, can_focus=True):
             self.cursor = max(0, min(len(self.chips) - 1, self.cursor + delta))
 
     def action_toggle_chip(self) -> None:
-        """Remove the highlighted chip (a new one disappears, others are marked), or keep it."""
+        """Undo the highlighted chip's change (a new chip disappears), or mark it for removal."""
         if not self.chips:
             return
         chip = self.chips[min(self.cursor, len(self.chips) - 1)]
         if chip.state == "added" and not chip.count:
             self.chips.remove(chip)
             self.cursor = max(0, min(self.cursor, len(self.chips) - 1))
-        elif chip.state == "removed":
+        elif chip.state != "kept":
             chip.state = "kept"
         else:
             chip.state = "removed"

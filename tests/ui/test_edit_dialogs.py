@@ -296,6 +296,17 @@ async def test_tags_multi_selection_summary(client: CodeOceanClient, emulator) -
         await settle(pilot)
         chips = app.screen.query_one(TagChips)
         assert "ecephys 2/3" in str(chips.render())
+        chip = chips.find("ECEPHYS")
+        assert chip is not None and chips.add("ecephys") and chip.state == "added"
+        assert "+ecephys 3/3" in str(chips.render())
+        states = []
+        for _ in range(3):
+            chips.action_toggle_chip()  # the cursor went to the chip just added
+            states.append(chip.state)
+        assert states == ["kept", "removed", "kept"]
+        assert chips.add("nEW") and chips.find("new") is not None
+        chips.action_toggle_chip()  # a new chip disappears
+        assert chips.find("new") is None and not chips.added and not chips.removed
         await pilot.press(*"ecephys", "enter")  # on 2 of 3: add it to the third
         await pilot.press(*"bulk", "enter")
         await pilot.press("ctrl+s")
