@@ -25,7 +25,10 @@ from textual.widgets import Button, Input, Static
 from co_tui.actions.bulk import AssetResult, BulkReport, Status
 from co_tui.safe_text import display, join, plain
 
-__all__ = ["ConfirmScreen", "ResultsScreen", "TypedNameConfirmScreen", "render_results"]
+__all__ = [
+    "ConfirmScreen", "ResultsScreen", "TypedNameConfirmScreen", "names_list_content",
+    "render_results",
+]
 
 NAMES_SHOWN = 8
 """Names listed in a confirmation before "... and N more"."""
