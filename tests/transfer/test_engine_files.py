@@ -12,10 +12,12 @@ import pytest
 from transfer_helpers import (
     MOUNT,
     ConcurrencyProbe,
+    entries,
     local_files,
     request,
     server_files,
     temps,
+    under,
 )
 
 from co_tui.transfer import ExistingPolicy, ItemState, TargetKind
@@ -41,7 +43,7 @@ async def test_file_modes_follow_the_umask_and_are_never_executable(make_engine,
         await make_engine().submit(request(dest, TargetKind.FOLDER, "data")).wait()
     finally:
         os.umask(old)
-    files = [p for p in dest.rglob("*") if p.is_file()]
+    files = [p for p in under(dest) if p.is_file()]
     assert files
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
@@ -150,7 +152,7 @@ async def test_a_link_that_keeps_failing_fails_the_item_cleanly(make_engine, xfe
     view = engine.view()[0]
     assert view.state is ItemState.FAILED and "403" in view.error
     assert "X-Amz" not in view.error and xfer_emu.main_token not in view.error
-    assert list(dest.iterdir()) == []
+    assert entries(dest) == []
 
 
 async def test_listing_failure_fails_the_batch_not_the_app(make_engine, dest: Path) -> None:  # type: ignore[no-untyped-def]

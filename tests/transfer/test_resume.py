@@ -3,10 +3,18 @@ over from 0 when the file changed on the server (D2, D3)."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from transfer_helpers import BIG, BIG_SIZE, ConcurrencyProbe, local_files, request, server_files, temps
+from transfer_helpers import (
+    BIG,
+    BIG_SIZE,
+    ConcurrencyProbe,
+    local_files,
+    request,
+    server_files,
+    temps,
+    until,
+)
 
 from co_tui.emulator import FaultSpec
 from co_tui.transfer import ItemState, TargetKind
@@ -66,8 +74,7 @@ async def _cancel_mid_transfer(engine, xfer_client, xfer_emu, dest: Path):  # ty
     xfer_emu.faults.spec = FaultSpec(slow_ms=1)  # drip: one byte at a time
     _fault_after_probe(xfer_client, xfer_emu, "drip")
     batch = engine.submit(_big(dest))
-    while not engine.view() or engine.view()[0].done < 1000:
-        await asyncio.sleep(0.01)
+    await until(lambda: bool(engine.view()) and engine.view()[0].done >= 1000)
     item = engine.view()[0]
     assert item.state is ItemState.RUNNING
     assert engine.cancel(item.id)

@@ -12,7 +12,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-from transfer_helpers import MOUNT, seed, local_files, request, server_files, temps
+from transfer_helpers import (
+    MOUNT,
+    entries,
+    local_files,
+    request,
+    resolved,
+    seed,
+    server_files,
+    temps,
+    under,
+)
 
 from co_tui.api import CodeOceanClient
 from co_tui.emulator import Emulator, EmulatorConfig
@@ -93,9 +103,9 @@ async def test_a_hostile_listing_never_escapes_the_destination(hostile: Emulator
         messages = engine.totals().messages
         await engine.aclose()
     assert _tree_digest(outer, skip=dest) == before
-    real_dest = os.path.realpath(dest)
-    for path in dest.rglob("*"):
-        assert os.path.realpath(path).startswith(real_dest + os.sep)
+    real_dest = resolved(dest)
+    for path in under(dest):
+        assert resolved(path).startswith(real_dest + os.sep)
         assert not path.is_symlink()
     assert temps(dest) == []
     server = server_files(hostile)
@@ -154,7 +164,7 @@ async def test_too_little_space_stops_before_any_byte(make_engine, probe, dest: 
     summary = await batch.wait()
     assert "not enough free space" in summary.error and "free" in summary.error
     assert probe.files_requests() == []
-    assert list(dest.iterdir()) == []
+    assert entries(dest) == []
     assert len(engine) == 0 and engine.totals().messages
 
 
@@ -190,5 +200,5 @@ async def test_a_full_disk_stops_the_batch_and_leaves_no_temp_file(make_engine, 
     stopped = [v for v in engine.view() if v.error.startswith("stopped:")]
     assert stopped and summary.failed >= len(stopped) + 1
     assert summary.kept_partial == 0
-    for path in dest.rglob("*"):  # whatever finished before is complete, nothing is partial
+    for path in under(dest):  # whatever finished before is complete, nothing is partial
         assert not path.name.startswith(".co-tui-")

@@ -3,13 +3,12 @@ resume, a cancel or a failure leaves nothing behind."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import zipfile
 from pathlib import Path
 
 import pytest
-from transfer_helpers import BIG, MOUNT, request, server_files, temps
+from transfer_helpers import BIG, MOUNT, entries, request, server_files, until
 
 from co_tui.emulator import FaultSpec
 from co_tui.transfer import ExistingPolicy, ItemState, TargetKind, zipjob
@@ -34,7 +33,7 @@ async def test_the_archive_holds_the_asset(make_engine, xfer_emu, probe, dest: P
     summary = await engine.submit(request(dest, as_zip=True)).wait()
     assert summary.done == 1 and summary.failed == 0
     archive = dest / f"{MOUNT}.zip"
-    assert sorted(p.name for p in dest.iterdir()) == [archive.name]  # no temp, no staging
+    assert entries(dest) == [archive.name]  # no temp, no staging
     expected = {f"{MOUNT}/{path}": value for path, value in server_files(xfer_emu).items()}
     assert _zip_contents(archive) == expected
     view = engine.view()[0]
@@ -75,7 +74,7 @@ async def test_a_file_changed_mid_archive_fails_it_cleanly(make_engine, xfer_cli
     engine = make_engine()
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "big", as_zip=True)).wait()
     assert summary.failed == 1 and "changed on the server" in engine.view()[0].error
-    assert list(dest.iterdir()) == []
+    assert entries(dest) == []
 
 
 @pytest.mark.parametrize("policy", [ExistingPolicy.SKIP, ExistingPolicy.RENAME])
@@ -85,7 +84,7 @@ async def test_an_existing_archive_is_not_clobbered(make_engine, dest: Path, pol
         request(dest, TargetKind.FOLDER, "data/raw", as_zip=True, policy=policy)).wait()
     assert (dest / "raw.zip").read_bytes() == b"not a zip, and mine"
     if policy is ExistingPolicy.SKIP:
-        assert summary.skipped == 1 and sorted(p.name for p in dest.iterdir()) == ["raw.zip"]
+        assert summary.skipped == 1 and entries(dest) == ["raw.zip"]
     else:
         assert summary.done == 1 and zipfile.ZipFile(dest / "raw (1).zip").namelist()
 
@@ -95,11 +94,10 @@ async def test_cancelling_an_archive_removes_every_temp_file(make_engine, xfer_e
     xfer_emu.faults.inject("drip", times=50, method="GET", path_contains="/many/")
     engine = make_engine()
     batch = engine.submit(request(dest, as_zip=True))
-    while not engine.view() or engine.view()[0].done < 400_000:
-        await asyncio.sleep(0.01)
+    await until(lambda: bool(engine.view()) and engine.view()[0].done >= 400_000)
     view = engine.view()[0]
     assert view.state is ItemState.RUNNING and view.detail.startswith("file ")
     assert engine.cancel(view.id)
     summary = await batch.wait()
     assert summary.cancelled == 1 and summary.kept_partial == 0
-    assert list(dest.iterdir()) == []  # no archive, no temp archive, no staged member
+    assert entries(dest) == []  # no archive, no temp archive, no staged member

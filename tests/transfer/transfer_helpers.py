@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,28 @@ def local_files(root: Path) -> dict[str, tuple[int, str]]:
             out[path.relative_to(root).as_posix()] = (
                 path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest())
     return out
+
+
+def entries(folder: Path) -> list[str]:
+    """Names directly in ``folder``, sorted."""
+    return sorted(p.name for p in folder.iterdir())
+
+
+def resolved(path: Path) -> str:
+    """``path`` with every symlink resolved."""
+    return str(path.resolve())
+
+
+def under(root: Path) -> list[Path]:
+    """Every path below ``root``."""
+    return sorted(root.rglob("*"))
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Poll ``condition`` the way the UI polls the engine: on a short timer (20 s at most)."""
+    async with asyncio.timeout(20):
+        while not condition():  # noqa: ASYNC110 - polling counters is the engine's contract
+            await asyncio.sleep(0.005)
 
 
 def temps(root: Path) -> list[str]:
