@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 import platformdirs
 from rich.text import Text
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from co_tui.actions.rights import Rights
 from co_tui.api import (
     ApiConnectionError,
     ApiError,
@@ -125,6 +127,8 @@ class CoTuiApp(App[None]):
         self.demo = demo
         self.login_setup = login
         self.token_rejected = False
+        self.rights = Rights()
+        """What the session knows of the user's rights (greys out actions they cannot do)."""
 
     def on_mount(self) -> None:
         # Everything built up to the first frame (modules, Textual's widgets and styles) lives
@@ -141,6 +145,7 @@ class CoTuiApp(App[None]):
             self.action_login(first_run=True)
         else:
             self.push_screen(AssetListScreen(self.client, demo=self.demo))
+            self.learn_identity()
 
     def _connect(self, pending: PendingClient, screen: AssetListScreen) -> None:
         """Build the pending client in a thread, after the first frame, and hand it to My Data.
@@ -159,10 +164,24 @@ class CoTuiApp(App[None]):
             if self.client is None:  # a login may have replaced it meanwhile
                 self.client = client
                 screen.connect(client)
+                self.learn_identity()
             else:
                 await client.aclose()
 
         self.run_worker(connect(), name="connect", exit_on_error=False)
+
+    @work(group="identity", exit_on_error=False)
+    async def learn_identity(self) -> None:
+        """Learn who the user is (for greying out what they may not do); silent on failure."""
+        from co_tui.actions.rights import learn_identity
+
+        if self.client is None:
+            return
+        try:
+            self.rights.identity = await learn_identity(self.client)
+        except ApiError:
+            return  # rights stay unknown: every action is offered and the server decides
+        self.screen.refresh_bindings()
 
     async def on_unmount(self) -> None:
         if self.client is not None:
@@ -212,6 +231,8 @@ class CoTuiApp(App[None]):
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         await self.push_screen(AssetListScreen(self.client, demo=self.demo))
+        self.rights = Rights()
+        self.learn_identity()
         note = "Logged in; the login was saved." if message.saved else "Logged in (not saved)."
         self.notify(cast(str, display(note)), timeout=4)
         for warning in message.warnings:

@@ -64,6 +64,8 @@ class KeyAction:
     node: DOMNode
     group: str
     enabled: bool = True
+    reason: str | None = None
+    """Why a disabled action cannot run (e.g. "You are a viewer of this asset ..."), if known."""
 
     @property
     def key_text(self) -> str:
@@ -221,9 +223,19 @@ def screen_actions(screen: Screen[Any]) -> list[KeyAction]:
             node=node,
             group=group_name(node),
             enabled=bool(state),
+            reason=_reason(node, binding.action) if state is None else None,
         ))
     actions.sort(key=lambda a: order.get(id(a.node), len(order)))
     return actions
+
+
+def _reason(node: DOMNode, action: str) -> str | None:
+    """The node's own words for why ``action`` is disabled (``disabled_reason``), if any."""
+    explain = getattr(node, "disabled_reason", None)
+    if not callable(explain):
+        return None
+    reason = explain(action.split("(", 1)[0])
+    return reason if isinstance(reason, str) else None
 
 
 def palette_actions(screen: Screen[Any]) -> Iterable[KeyAction]:

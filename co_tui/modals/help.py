@@ -15,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from co_tui.commands import KeyAction, group_name, screen_actions
+from co_tui.safe_text import display
 
 __all__ = ["HelpScreen", "render_keys"]
 
@@ -37,7 +38,9 @@ def render_keys(actions: Sequence[KeyAction]) -> Content:
             parts.append((f"  {keys}", f"bold $accent {style}".strip()))
             parts.append((f"{pad}{action.description}", style))
             if not action.enabled:
-                parts.append((" (not available now)", "dim italic"))
+                parts.append("  ")
+                parts.append(display(action.reason or "not available now", max_cells=90,
+                                     style="dim italic"))
             parts.append("\n")
     return Content.assemble(*parts) if parts else Content("No keys.")
 

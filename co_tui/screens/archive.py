@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from co_tui.api import CodeOceanClient
+from co_tui.screens.asset_actions import AssetActionsScreen
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.asset_table import AssetTable
 
@@ -30,12 +31,17 @@ class ArchiveScreen(AssetListScreen, inherit_bindings=False):
 
     # The way back comes first so the footer shows it even at 80 columns; the rest are My
     # Data's keys minus the archive bin itself (bindings are not inherited, to set this order).
+    IN_ARCHIVE: ClassVar[bool] = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         *Screen.BINDINGS,
         Binding("escape,backspace", "back", "My Data", key_display="esc"),
+        Binding("u", "restore", "Restore"),
+        Binding("D", "delete", "Delete", key_display="D"),
         *[
-            b for b in AssetListScreen.BINDINGS
-            if not (isinstance(b, Binding) and b.action in ("open_archive", "leave_search"))
+            b for b in (*AssetActionsScreen.BINDINGS, *AssetListScreen.BINDINGS)
+            if not (isinstance(b, Binding) and b.action in ("open_archive", "leave_search",
+                                                             "restore"))
         ],
     ]
 

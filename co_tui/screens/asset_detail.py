@@ -13,7 +13,6 @@ detail screen, and ``backspace`` / ``escape`` pops back.
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
@@ -21,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
@@ -34,6 +32,7 @@ from co_tui.api import (
 )
 from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.safe_text import display
+from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.screens.detail_commands import DetailCommands
 from co_tui.screens.detail_files import NARROW_WIDTH, FilesPane
 from co_tui.widgets.overview import (
@@ -48,7 +47,7 @@ from co_tui.widgets.overview import (
 )
 
 if TYPE_CHECKING:
-    from co_tui.app import CoTuiApp
+    from collections.abc import Sequence
 
 __all__ = ["TABS", "AssetDetailScreen", "DetailCommands"]
 
@@ -56,7 +55,7 @@ TABS = ("overview", "files", "sharing", "attached")
 MUTED = "$text-muted"
 
 
-class AssetDetailScreen(Screen[None]):
+class AssetDetailScreen(AssetActionsScreen):
     """Everything about one data asset; see the module docstring."""
 
     CSS_PATH = "../styles/detail.tcss"
@@ -74,23 +73,19 @@ class AssetDetailScreen(Screen[None]):
         Binding("r", "refresh", "Refresh"),
     ]
 
+    client: CodeOceanClient  # always connected (the list opens details once it has a client)
+
     def __init__(self, client: CodeOceanClient, asset: DataAsset | str) -> None:
         super().__init__()
         self.client = client
         self.asset_id = asset if isinstance(asset, str) else asset.id
         self.asset: DataAsset | None = None if isinstance(asset, str) else asset
-        self.capsule_id = os.environ.get("CO_CAPSULE_ID") or None
         self._generation = 0
         self._names: dict[str, str] = {}
         self._linked: dict[str, DataAsset | str] = {}
         self._schema: CustomMetadata | None = None
         self._loaded_tabs: set[str] = set()
         self._link_ids: dict[str, list[str]] = {}
-
-    @property
-    def co_app(self) -> CoTuiApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     @property
     def files(self) -> FilesPane:
@@ -281,6 +276,9 @@ class AssetDetailScreen(Screen[None]):
             permissions = await self.client.data_assets.get_permissions(self.asset_id)
         except PermissionDeniedError:
             text.update(describe_sharing(None, note="Only owners can see sharing."))
+            if self.asset is not None:
+                self.co_app.rights.permissions_refused(self.asset)
+                self.refresh_bindings()
             return
         except ApiError as error:
             text.update(describe_sharing(None, note="Could not load sharing: press r to retry."))
@@ -288,6 +286,9 @@ class AssetDetailScreen(Screen[None]):
             return
         if generation == self._generation:
             text.update(describe_sharing(permissions))
+            if self.asset is not None:
+                self.co_app.rights.learn(self.asset, permissions)
+                self.refresh_bindings()
 
     @work(exclusive=True, group="attached", exit_on_error=False)
     async def _load_attached(self, generation: int) -> None:
@@ -329,10 +330,34 @@ class AssetDetailScreen(Screen[None]):
         return self.query_one(TabbedContent).active
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys of the Files tab show in the footer only there."""
+        """Keys of the Files tab show in the footer only there; asset actions as the base
+        screen decides (disabled with a reason when the user may not)."""
         if action in ("filter", "load_more", "toggle_raw"):
             return self.active_tab == "files"
-        return True
+        return super().check_action(action, parameters)
+
+    # --- acting on the asset (AssetActionsScreen) ----------------------------------------------
+
+    def targets(self) -> list[DataAsset]:
+        """This asset, once loaded."""
+        return [self.asset] if self.asset is not None else []
+
+    def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+        """Show an edit, leave when the asset was archived or deleted, reload sharing and
+        attachments when they changed."""
+        mine = [asset for asset in assets if asset.id == self.asset_id]
+        if not mine:
+            return
+        if event in ("archived", "deleted"):
+            self._leave()  # it is no longer in My Data; the list under this screen dropped it
+            return
+        if event == "changed":
+            self._show_asset(mine[0])
+        elif event == "shared":
+            self._load_sharing(self._generation)
+        elif event == "attached":
+            self._load_attached(self._generation)
+        self.refresh_bindings()
 
     def action_back(self) -> None:
         """Back: out of the filter box or the narrow preview first, then to the previous

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
@@ -17,12 +16,15 @@ from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.modals.filters import AssetFilters, FiltersScreen
 from co_tui.safe_text import display
+from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.quick_look import QuickLook
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from co_tui.api import CodeOceanClient
-    from co_tui.app import CoTuiApp
+    from co_tui.api.models import DataAsset
 
 __all__ = ["SORT_FIELDS", "AssetListScreen"]
 
@@ -32,7 +34,7 @@ PAGE_SIZE = 200
 SEARCH_DEBOUNCE = 0.25
 
 
-class AssetListScreen(Screen[None]):
+class AssetListScreen(AssetActionsScreen):
     """The asset table with a search bar, quick look and paging by ``next_token``.
 
     Also the base of the archive bin (:class:`co_tui.screens.archive.ArchiveScreen`), which sets
@@ -48,7 +50,7 @@ class AssetListScreen(Screen[None]):
         Binding("s", "cycle_sort", "Sort"),
         Binding("S", "flip_sort", "Order", key_display="S", show=False),
         Binding("r", "refresh", "Refresh"),
-        Binding("A", "open_archive", "Archive", key_display="A"),
+        Binding("A", "open_archive", "Archive bin", key_display="A"),
         Binding("escape", "leave_search", "Back to list", show=False),
     ]
 
@@ -71,11 +73,6 @@ class AssetListScreen(Screen[None]):
         self._loading = False
         self._failed: str | None = None
         self._debounce: Timer | None = None
-
-    @property
-    def co_app(self) -> CoTuiApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def _title(self) -> Content:
         title = Content.assemble(
@@ -229,6 +226,7 @@ class AssetListScreen(Screen[None]):
     @on(AssetTable.AssetHighlighted)
     def _highlighted(self, message: AssetTable.AssetHighlighted) -> None:
         self.query_one(QuickLook).show(message.asset)
+        self.refresh_bindings()  # what may be done depends on the asset
 
     @on(AssetTable.EndNeared)
     def _end_neared(self, message: AssetTable.EndNeared) -> None:
@@ -238,6 +236,42 @@ class AssetListScreen(Screen[None]):
     @on(AssetTable.SelectionChanged)
     def _selection_changed(self) -> None:
         self._update_status()
+        self.refresh_bindings()
+
+    # --- acting on assets (AssetActionsScreen) -------------------------------------------------
+
+    def targets(self) -> list[DataAsset]:
+        """The selected assets, else the highlighted one."""
+        table = self.query_one(AssetTable)
+        if table.selected:
+            return [asset for asset in table.assets if asset.id in table.selected]
+        return [table.highlighted] if table.highlighted is not None else []
+
+    def known_tags(self) -> list[str]:
+        """Every tag among the loaded assets (for autocompletion)."""
+        return sorted({tag for asset in self.query_one(AssetTable).assets
+                       for tag in asset.tags or ()}, key=str.casefold)
+
+    def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+        """Keep the rows true to the server after an action here or on another screen."""
+        table = self.query_one(AssetTable)
+        ids = [asset.id for asset in assets]
+        leaving = "archived" if not self.archived else "restored"
+        arriving = "restored" if not self.archived else "archived"
+        if event in ("changed", "shared", "attached"):
+            table.replace_assets(assets)
+        elif event == "created" and not self.archived:
+            known = {a.id for a in table.assets}
+            table.replace_assets([a for a in assets if a.id in known])
+            table.prepend_assets([a for a in assets if a.id not in known])
+        elif event in (leaving, "deleted"):
+            table.remove_assets(ids)
+        elif event == arriving:
+            self.reload()  # they belong somewhere in the sorted list: ask the server
+        if table.highlighted is not None:
+            self.query_one(QuickLook).show(table.highlighted)
+        self._update_status()
+        self.refresh_bindings()
 
     @on(AssetTable.AssetChosen)
     def _asset_chosen(self, message: AssetTable.AssetChosen) -> None:
@@ -314,7 +348,7 @@ class AssetListScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_archive":
             return not self.archived  # no archive bin inside the archive bin
-        return True
+        return super().check_action(action, parameters)
 
     def action_refresh(self) -> None:
         """Load the list again (also the way to retry after an error)."""

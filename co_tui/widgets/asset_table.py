@@ -12,7 +12,7 @@ width that is left. Every server string reaches the screen through :func:`co_tui
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -237,7 +237,49 @@ class AssetTable(ScrollView, can_focus=True):
 
     def remove_asset(self, asset_id: str) -> None:
         """Drop one row (the asset is gone); the cursor stays on the same position."""
-        self.set_assets([a for a in self._assets if a.id != asset_id])
+        self.remove_assets({asset_id})
+
+    def remove_assets(self, asset_ids: Collection[str]) -> None:
+        """Drop rows (archived, deleted, restored elsewhere); the cursor stays where it was,
+        or moves to the next row left when its own row went."""
+        gone = set(asset_ids)
+        if not gone & {a.id for a in self._assets}:
+            return
+        current = self.highlighted
+        before = sum(1 for a in self._assets[: self.cursor] if a.id not in gone)
+        self.set_assets([a for a in self._assets if a.id not in gone], keep_cursor=True)
+        if current is not None and current.id in gone and self._assets:
+            # its row went: the row that took its place (or the new last row) gets the cursor
+            self._move_to(min(before, len(self._assets) - 1), force=True)
+
+    def replace_assets(self, assets: Sequence[DataAsset]) -> None:
+        """Show the server's new version of rows already loaded (after an edit)."""
+        fresh = {a.id: a for a in assets}
+        changed = False
+        for index, row in enumerate(self._assets):
+            if row.id in fresh:
+                self._assets[index] = fresh[row.id]
+                changed = True
+        if changed:
+            self._invalidate()
+
+    def prepend_assets(self, assets: Sequence[DataAsset]) -> None:
+        """Put new assets (just created) at the top; the cursor stays on its asset."""
+        if not assets:
+            return
+        current = self.highlighted.id if self.highlighted else None
+        ids = {a.id for a in assets}
+        self._assets = [*assets, *(a for a in self._assets if a.id not in ids)]
+        self._invalidate()
+        index = next((i for i, a in enumerate(self._assets) if a.id == current), 0)
+        self._move_to(index, force=True)
+
+    def clear_selection(self) -> None:
+        """Unselect every row."""
+        if self._selected:
+            self._selected = set()
+            self._invalidate()
+            self.post_message(self.SelectionChanged(self, self.selected))
 
     def set_favorites(self, favorites: frozenset[str]) -> None:
         """Ids to mark with a star."""

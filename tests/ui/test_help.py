@@ -45,7 +45,7 @@ async def test_help_lists_the_screen_and_app_keys_and_closes(emulator: Emulator)
         # groups: the table's keys, the screen's, the app's
         assert {"Asset table", "My Data", "Everywhere"} <= set(lines)
         for key, words in [("/", "Search"), ("f", "Filters"), ("s", "Sort"), ("S", "Order"),
-                           ("r", "Refresh"), ("A", "Archive"), ("⏎", "Open"),
+                           ("r", "Refresh"), ("A", "Archive bin"), ("⏎", "Open"),
                            ("space", "Select"), ("?", "Help"), ("^p", "Command palette")]:
             assert any(line.split()[:1] == [key] and words in line for line in lines), key
         assert any("Quit" in line and "q" in line.split() for line in lines)

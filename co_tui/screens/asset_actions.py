@@ -1,0 +1,349 @@
+"""``AssetActionsScreen``: what My Data, the archive bin and the detail view can do to assets.
+
+One base screen owns the keys, the dialogs and the workers of every action on assets (edit,
+tags, share, archive, restore, delete, create, copy, attach / detach); the screens that show
+assets say which assets an action targets (:meth:`targets`) and how to show what happened
+(:meth:`on_assets`, called on every open asset screen, so My Data under a detail view learns
+of an edit or an archive made there).
+
+Actions the user may not do on the targeted assets are shown disabled, with the reason in the
+help and the palette, rather than offered and then failed (:mod:`co_tui.actions.rights`). A 403
+greys the action out for that asset from then on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+
+from co_tui.actions.rights import NEEDS
+from co_tui.api import ApiError, PermissionDeniedError
+from co_tui.safe_text import display, join
+
+if TYPE_CHECKING:
+    from co_tui.actions.bulk import BulkReport
+    from co_tui.api import CodeOceanClient
+    from co_tui.api.models import DataAsset
+    from co_tui.app import CoTuiApp
+
+__all__ = ["AssetActionsScreen", "AssetEvent"]
+
+Severity = Literal["information", "warning", "error"]
+AssetEvent = Literal["changed", "created", "archived", "restored", "deleted", "shared",
+                     "attached"]
+
+SINGLE = frozenset({"edit", "share", "copy_id", "copy_url"})
+"""Actions on exactly one asset (the others also take a multi-selection)."""
+ARCHIVE_ONLY = frozenset({"restore", "delete"})
+NOT_IN_ARCHIVE = frozenset({"archive", "tags", "edit", "share", "create", "attach", "detach"})
+CAPSULE_ONLY = frozenset({"attach", "detach"})
+_VERB = {"archive": "Archive", "restore": "Restore"}
+
+
+class AssetActionsScreen(Screen[None]):
+    """Base of the screens that act on assets; subclasses provide :meth:`targets`."""
+
+    IN_ARCHIVE: ClassVar[bool] = False
+    """True in the archive bin: restore and delete instead of archive and edits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Not in the footer (the screens' own keys fill 80 columns): in ? help and the palette.
+        Binding("e", "edit", "Edit", show=False),
+        Binding("t", "tags", "Tags", show=False),
+        Binding("p", "share", "Share", show=False),
+        Binding("a", "archive", "Archive", show=False),
+        Binding("u", "restore", "Restore", show=False),
+        Binding("c", "create", "Create", show=False),
+        Binding("y", "copy_id", "Copy ID", show=False),
+        Binding("Y", "copy_url", "Copy web URL", key_display="Y", show=False),
+        Binding("plus", "attach", "Attach to capsule", key_display="+", show=False),
+        Binding("minus", "detach", "Detach from capsule", key_display="-", show=False),
+    ]
+
+    client: CodeOceanClient | None
+
+    # --- what subclasses provide --------------------------------------------------------------
+
+    def targets(self) -> list[DataAsset]:
+        """The assets an action works on: the selection, else the highlighted asset."""
+        raise NotImplementedError
+
+    def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+        """Something happened to ``assets`` (here or on another screen): show it.
+
+        ``event`` is one of ``changed`` (new metadata), ``created`` (a new or following draft),
+        ``archived``, ``restored``, ``deleted`` and ``attached`` (attachments changed).
+        """
+
+    def _say(self, text: Content | str, *, severity: Severity = "information",
+              timeout: float = 5) -> None:
+        """A toast of sanitised text (``Content`` from :func:`display` / :func:`join`)."""
+        self.notify(cast(str, text if isinstance(text, Content) else display(text)),
+                    severity=severity, timeout=timeout)
+
+    def _tell(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+        """Tell every open asset screen (this one, the list under a detail view ...)."""
+        for screen in list(self.app.screen_stack):
+            if isinstance(screen, AssetActionsScreen):
+                screen.on_assets(event, assets)
+
+    # --- shared state -------------------------------------------------------------------------
+
+    @property
+    def co_app(self) -> CoTuiApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def capsule_id(self) -> str | None:
+        """The capsule co-tui runs in (``CO_CAPSULE_ID``), if any."""
+        from co_tui.actions.attach import current_capsule_id
+
+        return current_capsule_id(os.environ)
+
+    def disabled_reason(self, action: str) -> str | None:
+        """Why ``action`` cannot run now (shown in the help and the palette), or None."""
+        assets = self.targets() if self.client is not None else []
+        if action in NEEDS or action in SINGLE or action in CAPSULE_ONLY:
+            if not assets:
+                return "No asset is highlighted."
+        if action in SINGLE and len(assets) > 1:
+            return "Works on one asset: clear the selection (ctrl+a) first."
+        if action in NEEDS:
+            return self.co_app.rights.reasons(assets, action)
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ARCHIVE_ONLY and not self.IN_ARCHIVE:
+            return False
+        if action in NOT_IN_ARCHIVE and self.IN_ARCHIVE:
+            return False
+        if action in CAPSULE_ONLY and self.capsule_id is None:
+            return False
+        if action in NEEDS or action in SINGLE or action in CAPSULE_ONLY:
+            return None if self.disabled_reason(action) else True
+        return True
+
+    # --- edit, tags, share --------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        """Edit the name, description, mount, tags and custom metadata."""
+        from co_tui.modals.edit_metadata import EditMetadataScreen
+
+        if self.client is None or not (assets := self.targets()):
+            return
+
+        def done(asset: DataAsset | None) -> None:
+            if asset is not None:
+                self._tell("changed", [asset])
+                self._say(join("Saved ", display(asset.name, max_cells=60)), timeout=4)
+
+        self.app.push_screen(
+            EditMetadataScreen(self.client, assets[0], None, known_tags=self.known_tags()), done
+        )
+
+    def action_tags(self) -> None:
+        """Add or remove tags on the highlighted or selected assets."""
+        from co_tui.modals.tags import TagsScreen
+
+        if self.client is None or not (assets := self.targets()):
+            return
+
+        def done(updated: list[DataAsset] | None) -> None:
+            if updated:
+                self._tell("changed", updated)
+
+        self.app.push_screen(TagsScreen(self.client, assets, self.known_tags()), done)
+
+    def known_tags(self) -> list[str]:
+        """Tags seen in the loaded assets, for autocompletion (subclasses may know more)."""
+        return sorted({tag for asset in self.targets() for tag in asset.tags or ()})
+
+    def action_share(self) -> None:
+        """Share the asset with users, groups or everyone."""
+        if self.client is not None and (assets := self.targets()):
+            self._open_share(self.client, assets[0])
+
+    @work(exclusive=True, group="share", exit_on_error=False)
+    async def _open_share(self, client: CodeOceanClient, asset: DataAsset) -> None:
+        from co_tui.modals.share import ShareScreen
+
+        try:
+            permissions = await client.data_assets.get_permissions(asset.id)
+        except PermissionDeniedError as error:
+            self.co_app.rights.permissions_refused(asset)
+            self.refresh_bindings()
+            self.co_app.show_error(error, action="reading who the asset is shared with")
+            return
+        except ApiError as error:
+            self.co_app.show_error(error, action="reading who the asset is shared with")
+            return
+        self.co_app.rights.learn(asset, permissions)
+        if reason := self.co_app.rights.reason(asset, "share"):
+            self._say(display(reason), severity="warning", timeout=6)
+            self.refresh_bindings()
+            return
+        saved = await self.app.push_screen_wait(ShareScreen(client, asset, permissions))
+        if saved is not None:
+            self._tell("shared", [asset])
+
+    # --- archive, restore, delete -------------------------------------------------------------
+
+    def action_archive(self) -> None:
+        """Archive the highlighted or selected assets (after a confirmation)."""
+        self._confirm_then("archive")
+
+    def action_restore(self) -> None:
+        """Restore the highlighted or selected archived assets."""
+        self._confirm_then("restore")
+
+    def action_delete(self) -> None:
+        """Delete archived assets permanently (type the name to confirm)."""
+        from co_tui.modals.confirm import TypedNameConfirmScreen
+
+        if self.client is None or not (assets := self.targets()):
+            return
+        screen = TypedNameConfirmScreen([asset.name for asset in assets])
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._run_bulk("delete", assets)
+
+        self.app.push_screen(screen, confirmed)
+
+    def _confirm_then(self, action: str) -> None:
+        from co_tui.modals.confirm import ConfirmScreen, names_list_content
+
+        if self.client is None or not (assets := self.targets()):
+            return
+        count = len(assets)
+        what = "this asset" if count == 1 else f"these {count} assets"
+        if action == "archive":
+            body = join(names_list_content([a.name for a in assets]), "\n\n",
+                        "Archived assets leave My Data and wait in the archive bin (A), where "
+                        "they can be restored or deleted.")
+        else:
+            body = join(names_list_content([a.name for a in assets]), "\n\n",
+                        "Restored assets go back to My Data.")
+        screen = ConfirmScreen(f"{_VERB[action]} {what}?", body, _VERB[action])
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._run_bulk(action, assets)
+
+        self.app.push_screen(screen, confirmed)
+
+    @work(group="bulk", exit_on_error=False)
+    async def _run_bulk(self, action: str, assets: list[DataAsset]) -> None:
+        from co_tui.actions import bulk
+
+        assert self.client is not None
+        operation = {"archive": bulk.archive, "restore": bulk.restore, "delete": bulk.delete}
+        self._say(f"{_VERB.get(action, 'Delete')[:-1]}ing {len(assets)} asset(s)…", timeout=3)
+        report = await operation[action](self.client, assets)
+        self._report(report, assets)
+
+    def _report(self, report: BulkReport, assets: Sequence[DataAsset]) -> None:
+        """Show the outcome: rows that went, a toast, the per-asset results when any failed."""
+        from co_tui.actions.bulk import Status
+        from co_tui.modals.confirm import ResultsScreen
+
+        done = [r.asset_id for r in report.results if r.status in (Status.OK, Status.SKIPPED)]
+        for result in report.results:
+            if result.status is Status.FAILED and "permission" in result.reason.lower():
+                self.co_app.rights.refuse(result.asset_id, report.action)
+        if done:
+            event: AssetEvent = {"archive": "archived", "restore": "restored"}.get(
+                report.action, "deleted")  # type: ignore[assignment]
+            self._tell(event, [asset for asset in assets if asset.id in set(done)])
+        self.refresh_bindings()
+        if report.all_ok:
+            self._say(display(report.summary().capitalize()), timeout=5)
+        else:
+            self.app.push_screen(ResultsScreen(report.summary().capitalize(), report))
+
+    # --- create -------------------------------------------------------------------------------
+
+    def action_create(self) -> None:
+        """Create a data asset from S3, a computation's results, or the selected assets."""
+        from co_tui.modals.create import CreateScreen
+
+        if self.client is None:
+            return
+        selected = self.targets() if len(self.targets()) > 1 else []
+
+        def done(asset: DataAsset | None) -> None:
+            if asset is not None:
+                self._tell("created", [asset])
+                self._say(join("Creating ", display(asset.name, max_cells=60),
+                                 ": its state is followed here."), timeout=5)
+                self._follow(asset)
+
+        self.app.push_screen(CreateScreen(self.client, selected), done)
+
+    @work(group="follow", exit_on_error=False)
+    async def _follow(self, asset: DataAsset) -> None:
+        """Follow a new asset until ready or failed, updating its row; no UI is blocked."""
+        from co_tui.actions.create import follow_asset
+
+        assert self.client is not None
+        latest = asset
+        try:
+            async for latest in follow_asset(self.client, asset):
+                self._tell("created", [latest])
+        except ApiError as error:
+            self.co_app.show_error(error, action=f"following {asset.name!r}")
+            return
+        name = display(latest.name, max_cells=60)
+        if latest.state == "failed":
+            reason = display(latest.failure_reason or "no reason given", max_cells=300)
+            self._say(join(name, " failed: ", reason), severity="error", timeout=15)
+        elif latest.state == "ready":
+            self._say(join(name, " is ready."), timeout=6)
+
+    # --- copy ---------------------------------------------------------------------------------
+
+    def action_copy_id(self) -> None:
+        """Copy the asset's ID."""
+        from co_tui.actions.clipboard import asset_id_text
+        from co_tui.modals.copy import copy_text
+
+        if assets := self.targets():
+            copy_text(self.app, "asset ID", asset_id_text(assets[0]))
+
+    def action_copy_url(self) -> None:
+        """Copy the asset's web address ({domain}/data-assets/{id})."""
+        from co_tui.actions.clipboard import asset_web_url
+        from co_tui.modals.copy import copy_text
+
+        if self.client is not None and (assets := self.targets()):
+            copy_text(self.app, "web URL", asset_web_url(self.client, assets[0].id))
+
+    # --- attach / detach ----------------------------------------------------------------------
+
+    def action_attach(self) -> None:
+        """Attach the highlighted or selected assets to this capsule."""
+        self._attach_or_detach(True)
+
+    def action_detach(self) -> None:
+        """Detach the highlighted or selected assets from this capsule."""
+        self._attach_or_detach(False)
+
+    @work(group="attach", exit_on_error=False)
+    async def _attach_or_detach(self, attach: bool) -> None:
+        from co_tui.actions.attach import attach_assets, detach_assets
+
+        capsule = self.capsule_id
+        if self.client is None or capsule is None or not (assets := self.targets()):
+            return
+        run = attach_assets if attach else detach_assets
+        outcome = await run(self.client, capsule, assets)
+        self._tell("attached", assets)
+        self._say(display(outcome.summary(), multiline=True, max_chars=600),
+                  severity="warning" if outcome.failed else "information", timeout=8)
