@@ -69,6 +69,7 @@ class AssetDetailScreen(AssetActionsScreen):
         Binding("4", "show_tab('attached')", "Attached", show=False),
         Binding("slash", "filter", "Filter names", key_display="/"),
         Binding("L", "load_more", "Load more", key_display="L"),
+        Binding("l", "copy_link", "Copy file link", show=False),
         Binding("m", "toggle_raw", "Raw/rendered"),
         Binding("r", "refresh", "Refresh"),
     ]
@@ -334,7 +335,30 @@ class AssetDetailScreen(AssetActionsScreen):
         screen decides (disabled with a reason when the user may not)."""
         if action in ("filter", "load_more", "toggle_raw"):
             return self.active_tab == "files"
+        if action == "copy_link":
+            if self.active_tab != "files":
+                return False
+            item = self.files.file_tree.highlighted
+            return True if item is not None and not item.is_folder else None
         return super().check_action(action, parameters)
+
+    def action_copy_link(self) -> None:
+        """Copy a link to the highlighted file (a signed URL: it expires)."""
+        item = self.files.file_tree.highlighted
+        if item is not None and not item.is_folder:
+            self._copy_link(item.path)
+
+    @work(exclusive=True, group="copy-link", exit_on_error=False)
+    async def _copy_link(self, path: str) -> None:
+        from co_tui.actions.clipboard import file_share_link
+        from co_tui.modals.copy import copy_text
+
+        try:
+            link = await file_share_link(self.client, self.asset_id, path)
+        except ApiError as error:
+            self.co_app.show_error(error, action="getting the file's link")
+            return
+        copy_text(self.app, "file link", link.url, note=link.note())
 
     # --- acting on the asset (AssetActionsScreen) ----------------------------------------------
 

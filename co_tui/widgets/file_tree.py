@@ -384,6 +384,14 @@ class FileTree(ScrollView, can_focus=True):
             else:
                 self.post_message(self.FileChosen(self, item))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``l`` / ``right`` expand folders only: on a file the key goes on to the screen
+        (where ``l`` copies the file's link)."""
+        if action == "expand":
+            item = self.highlighted
+            return item is not None and item.is_folder
+        return True
+
     def action_expand(self) -> None:
         """Open the folder under the cursor (or step into it when it is open)."""
         item = self.highlighted

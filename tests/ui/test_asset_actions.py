@@ -215,3 +215,33 @@ async def test_attach_and_detach_inside_a_capsule(emulator: Emulator, client: Co
         await pilot.press("minus")
         await _settle(app, pilot)
         assert not is_attached_to(await refresh_attached(client, target.id), capsule.id)
+
+
+async def test_copy_a_files_link_from_the_detail_view(emulator: Emulator, client: CodeOceanClient,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CO_TUI_CLIPBOARD", "osc52")
+    target = next(a for a in await _mine(client) if (a.files or 0) > 0)
+    app = _app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        await _highlight(app, pilot, target.id)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AssetDetailScreen)
+        assert screen.check_action("copy_link", ()) is False  # only on the Files tab
+        await pilot.press("2")
+        await _settle(app, pilot)
+        tree = screen.files.file_tree
+        for _ in range(40):  # down to the first file, opening folders on the way
+            item = tree.highlighted
+            if item is not None and not item.is_folder:
+                break
+            await pilot.press("enter", "j")
+            await _settle(app, pilot)
+        item = tree.highlighted
+        assert item is not None and not item.is_folder
+        await pilot.press("l")
+        await _settle(app, pilot)
+        assert app.clipboard.startswith(emulator.config.files_origin)
+        assert emulator.main_token not in app.clipboard
