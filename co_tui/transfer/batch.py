@@ -131,6 +131,8 @@ class Batch:
     """Why the whole batch could not start (listing failed, not enough space ...)."""
     stopped: str = ""
     """Why the batch was stopped half-way (the disk filled up)."""
+    open_items: int = 0
+    """Items queued or running (kept by the engine, so waiting costs nothing per item)."""
 
     def fail(self, reason: str) -> None:
         """The batch could not start."""
@@ -141,7 +143,7 @@ class Batch:
         """True when planning is over and no item is queued or running."""
         if self.error:
             return True
-        return self.planned and all(item.state.finished for item in self.items)
+        return self.planned and self.open_items == 0
 
     def summary(self) -> BatchSummary:
         """Counts by outcome so far."""

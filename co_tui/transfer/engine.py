@@ -39,6 +39,7 @@ from co_tui.transfer.model import (
     eta_seconds,
 )
 from co_tui.transfer.planning import Plan, make_plan
+from co_tui.transfer.urls import UrlPrefetcher
 from co_tui.transfer.zipjob import ZipJob, ZipMember, run_zip_job
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ class DownloadEngine:
         self._meter = SpeedMeter(clock, speed_window)
         self._messages: deque[str] = deque(maxlen=20)
         self._signal = Signal()
+        self._urls = UrlPrefetcher(clock)
         self._next_id = 1
 
     # --- submitting -----------------------------------------------------------------------
@@ -160,6 +162,7 @@ class DownloadEngine:
         self._items.append(item)
         self._by_id[item.id] = item
         batch.items.append(item)
+        batch.open_items += 1
         self._totals.counts[ItemState.QUEUED] += 1
         self._totals.total += size or 0
         return item
@@ -174,7 +177,7 @@ class DownloadEngine:
             item.from_mount = planned.local_source is not None
             item.job = FileJob(fetcher, planned.remote, str(plan.root), planned.parts,
                                batch.request.policy, item.report,
-                               local_source=planned.local_source)
+                               local_source=planned.local_source, urls=self._urls)
             self._queue.append(item)
 
     def _add_zip(self, batch: Batch, plan: Plan, fetcher: Fetcher) -> None:
@@ -206,6 +209,7 @@ class DownloadEngine:
                 if item.state is not ItemState.QUEUED:
                     continue
                 item.task = asyncio.ensure_future(self._run_item(item))
+                self._prefetch_urls()
                 try:
                     await item.task
                 finally:
@@ -213,6 +217,16 @@ class DownloadEngine:
         finally:
             if me is not None:
                 self._workers.discard(me)
+
+    def _prefetch_urls(self) -> None:
+        """Ask for the signed URLs of the next few queued files (one per transfer slot)."""
+        wanted = 0
+        for queued in self._queue:
+            if wanted >= self.max_parallel:
+                break
+            if queued.state is ItemState.QUEUED and isinstance(queued.job, FileJob):
+                self._urls.want(queued.job)
+                wanted += 1
 
     async def _run_item(self, item: TransferItem) -> None:
         job = item.job
@@ -257,6 +271,10 @@ class DownloadEngine:
             totals.finished -= item.size or item.done
         if state is ItemState.DONE:
             totals.finished += item.size or item.current_done()
+        if old.finished and not state.finished:
+            item.batch.open_items += 1
+        elif state.finished and not old.finished:
+            item.batch.open_items -= 1
         if state is ItemState.RUNNING:
             self._running.add(item)
         else:
@@ -272,6 +290,8 @@ class DownloadEngine:
         self._messages.append(f"{batch.request.target.name}: {reason}")
         for other in batch.items:
             if other.state is ItemState.QUEUED:
+                if isinstance(other.job, FileJob):
+                    self._urls.drop(other.job)
                 self._set_state(other, ItemState.FAILED, stop)
             elif other.state is ItemState.RUNNING and other.task is not None:
                 other.stop_reason = stop
@@ -292,6 +312,8 @@ class DownloadEngine:
         if item is None:
             return False
         if item.state is ItemState.QUEUED:
+            if isinstance(item.job, FileJob):
+                self._urls.drop(item.job)
             self._set_state(item, ItemState.CANCELLED)
             return True
         if item.state is ItemState.RUNNING and item.task is not None:
@@ -366,6 +388,7 @@ class DownloadEngine:
 
     async def aclose(self) -> None:
         """Stop everything (resumable temp files stay for a later run) and wait for it."""
+        self._urls.close()
         for task in list(self._planners):
             task.cancel()
         for item in list(self._items):

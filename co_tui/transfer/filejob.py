@@ -44,6 +44,7 @@ from co_tui.transfer.localfs import (
 )
 from co_tui.transfer.model import ExistingPolicy, RemoteFile
 from co_tui.transfer.paths import numbered_name, temp_name
+from co_tui.transfer.urls import UrlPrefetcher
 
 __all__ = [
     "RESUME_MIN_BYTES",
@@ -144,6 +145,8 @@ class FileJob:
     """Set before cancelling to remove even a resumable temp file (the disk is full)."""
     kept_partial: bool = False
     """True after a failure that left a resumable temp file behind."""
+    urls: UrlPrefetcher | None = None
+    """Where a URL fetched ahead for this file may be waiting (the engine's prefetcher)."""
 
     def reset(self) -> None:
         """Make the job ready to run again (retry)."""
@@ -230,15 +233,15 @@ def _sidecar(job: FileJob, etag: str | None) -> dict[str, object]:
             "size": job.remote.size, "etag": etag}
 
 
-async def _download(job: FileJob, folder: DirHandle, temp: str, side: str) -> tuple[int, int]:
+async def _download(job: FileJob, folder: DirHandle, temp: str, side: str,
+                    prepared: _Prepared) -> tuple[int, int]:
     """Fetch into the temp file; return ``(fd, size)`` with the fd still open."""
     fetcher, remote = job.fetcher, job.remote
-    url = await fetcher.signed_url(remote.path)
-    offset, etag, fd = 0, None, -1
+    offset, etag, fd = 0, None, prepared.fd
+    state = prepared.found
     try:
+        url = await (job.urls.take(job) if job.urls else fetcher.signed_url(remote.path))
         if job.resumable:
-            state = await run_owned(lambda: _open_partial(job, folder, temp, side),
-                                    _close_found)
             probe, url = await fetcher.probe(remote, url, state[1] if state else 0)
             if (probe.total is not None and remote.size is not None
                     and probe.total != remote.size):
@@ -250,12 +253,12 @@ async def _download(job: FileJob, folder: DirHandle, temp: str, side: str) -> tu
             else:
                 if state:
                     os.close(state[0])
+                    state = None
                 fd = await new_temp(folder, temp)
                 etag = probe.etag
+            state = None
             if etag:
                 await asyncio.to_thread(write_sidecar, folder, side, _sidecar(job, etag))
-        else:
-            fd = await new_temp(folder, temp)
 
         def new_etag(value: str | None) -> None:
             write_sidecar(folder, side, _sidecar(job, value))
@@ -263,16 +266,17 @@ async def _download(job: FileJob, folder: DirHandle, temp: str, side: str) -> tu
         size = await fetcher.transfer(remote, url, FdSink(fd), offset=offset, etag=etag,
                                       report=job.report, on_etag=new_etag, label=job.label)
     except BaseException:
+        if state:
+            os.close(state[0])
         if fd >= 0:
             os.close(fd)
         raise
     return fd, size
 
 
-async def _copy(job: FileJob, folder: DirHandle, temp: str) -> tuple[int, int]:
+async def _copy(job: FileJob, fd: int) -> tuple[int, int]:
     assert job.local_source is not None
     source = job.local_source
-    fd = await new_temp(folder, temp)
     try:
         size = await run_blocking(
             lambda: copy_local(source, fd, progress=job.report, cancel=job.cancel), job.cancel
@@ -288,22 +292,59 @@ async def _copy(job: FileJob, folder: DirHandle, temp: str) -> tuple[int, int]:
     return fd, size
 
 
+@dataclass
+class _Prepared:
+    """The target folder opened, and what is already there: the first step of a file job."""
+
+    folder: DirHandle
+    skipped: bool = False
+    fd: int = -1
+    """A new, empty temp file (sources that are not resumed)."""
+    found: tuple[int, int, str] | None = None
+    """A temp file to resume from: (fd, size, ETag)."""
+
+
+def _prepare(job: FileJob, temp: str, side: str) -> _Prepared:
+    """Open the folder, apply "skip", open or create the temp file: one thread hop, not four."""
+    folder = open_folder(job.root, job.parts[:-1])
+    try:
+        if job.policy is ExistingPolicy.SKIP and exists(folder, job.parts[-1]):
+            return _Prepared(folder, skipped=True)
+        if job.resumable:
+            return _Prepared(folder, found=_open_partial(job, folder, temp, side))
+        return _Prepared(folder, fd=create_temp(folder, temp))
+    except BaseException:
+        folder.close()
+        raise
+
+
+def _release(prepared: _Prepared, temp: str) -> None:
+    """Undo :func:`_prepare` (its caller was cancelled while it ran)."""
+    _close_found(prepared.found)
+    if prepared.fd >= 0:
+        os.close(prepared.fd)
+        remove_quietly(prepared.folder, temp)
+    prepared.folder.close()
+
+
 async def run_file_job(job: FileJob) -> FileOutcome:
     """Download (or copy from the mount) one file to ``root/parts``; errors are ApiErrors."""
-    folder = await asyncio.to_thread(open_folder, job.root, job.parts[:-1])
+    temp, side = _temp_names(job)
+    prepared = await run_owned(lambda: _prepare(job, temp, side),
+                               lambda done: _release(done, temp))
+    folder = prepared.folder
     name = job.parts[-1]
-    target = Path(folder.path, name)
     try:
-        if job.policy is ExistingPolicy.SKIP and await asyncio.to_thread(exists, folder, name):
-            return FileOutcome(True, target)
-        temp, side = _temp_names(job)
+        if prepared.skipped:
+            return FileOutcome(True, Path(folder.path, name))
         job.kept_partial = False
         try:
             if job.local_source is not None:
-                fd, size = await _copy(job, folder, temp)
+                fd, size = await _copy(job, prepared.fd)
             else:
-                fd, size = await _download(job, folder, temp, side)
-            final = await finish_uncancelled(folder, fd, temp, side, name, job.policy)
+                fd, size = await _download(job, folder, temp, side, prepared)
+            final = await finish_uncancelled(folder, fd, temp, side if job.resumable else None,
+                                             name, job.policy)
         except OSError as exc:
             remove_quietly(folder, temp, side)
             raise translate_os_error(exc, job.label) from exc
@@ -317,7 +358,7 @@ async def run_file_job(job: FileJob) -> FileOutcome:
                 remove_quietly(folder, temp, side)
             raise
         if final is None:
-            return FileOutcome(True, target)
+            return FileOutcome(True, Path(folder.path, name))
         return FileOutcome(False, Path(folder.path, final), size)
     finally:
         folder.close()

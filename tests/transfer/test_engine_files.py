@@ -3,6 +3,7 @@ the existing-file policy, bounded parallelism and signed-URL refresh."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import stat
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from transfer_helpers import (
+    ASSET,
     MOUNT,
     ConcurrencyProbe,
     entries,
@@ -181,3 +183,55 @@ async def test_cancel_and_retry_a_queued_item(make_engine, xfer_emu, dest: Path)
     assert (summary.done, summary.cancelled) == (24, 0)
     assert (dest / "many" / "f_023.dat").stat().st_size == 4096
     assert not engine.retry(last.id)  # done items are not retried
+
+
+async def test_urls_are_fetched_once_per_file_a_little_ahead(make_engine, xfer_client, dest: Path) -> None:  # type: ignore[no-untyped-def]
+    real = xfer_client.data_assets.get_data_asset_file_urls
+    calls: list[str] = []
+
+    async def counting(asset_id: str, path: str):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        return await real(asset_id, path)
+
+    xfer_client.data_assets.get_data_asset_file_urls = counting
+    engine = make_engine(max_parallel=2)
+    summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    assert summary.done == 24
+    assert sorted(calls) == sorted(f"many/f_{i:03d}.dat" for i in range(24))  # none wasted
+    assert len(engine._urls) == 0
+
+
+async def test_a_stale_prefetched_url_is_fetched_again(xfer_client) -> None:  # type: ignore[no-untyped-def]
+    from co_tui.transfer.fetch import Fetcher
+    from co_tui.transfer.filejob import FileJob
+    from co_tui.transfer.model import RemoteFile
+    from co_tui.transfer.urls import MAX_AGE, UrlPrefetcher
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    now = [0.0]
+    fetcher = Fetcher(xfer_client, ASSET, sleep=no_sleep)
+    calls: list[str] = []
+    real = fetcher.signed_url
+
+    async def signed_url(path: str) -> str:
+        calls.append(path)
+        return await real(path)
+
+    fetcher.signed_url = signed_url  # type: ignore[method-assign]
+    urls = UrlPrefetcher(lambda: now[0])
+    job = FileJob(fetcher, RemoteFile("data/a.csv", 50_000, "a.csv"), "/unused", ("a.csv",),
+                  ExistingPolicy.SKIP, lambda n: None)
+    urls.want(job)
+    urls.want(job)  # asked twice, fetched once
+    first = await urls.take(job)
+    assert len(calls) == 1 and "X-Amz-Signature" in first
+    urls.want(job)
+    await asyncio.sleep(0)
+    now[0] += MAX_AGE + 1
+    await urls.take(job)
+    assert len(calls) == 3  # the stale one was dropped for a fresh fetch
+    urls.want(job)
+    urls.drop(job)
+    assert len(urls) == 0

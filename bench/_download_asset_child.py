@@ -1,0 +1,51 @@
+"""Child process of bench/download_asset.py: one download through co-tui's transfer engine.
+
+Usage: _download_asset_child.py DOMAIN TOKEN ASSET_ID DEST [FILE_PATH FILE_SIZE]
+
+Downloads the whole asset (or one file) into DEST exactly as the app would: listing, a fresh
+signed URL per file, up to 4 transfers in parallel, temp file + fsync + rename. Prints JSON:
+elapsed seconds (listing included), the process's peak RSS and how much it grew during the
+download.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _peak_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+async def main(domain: str, token: str, asset_id: str, dest: str, file_path: str | None,
+               file_size: int | None) -> None:
+    from co_tui.api import CodeOceanClient
+    from co_tui.transfer import DownloadEngine, DownloadRequest, DownloadTarget, TargetKind
+
+    if file_path:
+        target = DownloadTarget(asset_id, "bench", "bench", TargetKind.FILE, file_path, file_size)
+    else:
+        target = DownloadTarget(asset_id, "bench", "bench", TargetKind.ASSET)
+    async with CodeOceanClient(domain, token) as client:
+        engine = DownloadEngine(client, env={})
+        before = _peak_kib()
+        start = time.perf_counter()
+        summary = await engine.submit(DownloadRequest(target, Path(dest))).wait()
+        elapsed = time.perf_counter() - start
+        await engine.aclose()
+    if summary.failed or summary.error or not summary.done:
+        raise SystemExit(f"download failed: {summary.text}")
+    peak = _peak_kib()
+    print(json.dumps({"seconds": elapsed, "files": summary.done, "bytes": summary.bytes,
+                      "peak_rss_kib": peak, "peak_rss_growth_kib": max(0, peak - before)}))
+
+
+if __name__ == "__main__":
+    extra = sys.argv[5:]
+    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4],
+                     extra[0] if extra else None, int(extra[1]) if len(extra) > 1 else None))

@@ -1,0 +1,78 @@
+"""Signed URLs fetched a little ahead of their file, so the API's round trip overlaps a transfer.
+
+Each file needs one ``files/urls`` call before its bytes; done strictly in turn, a worker waits
+for two round trips per file (the URL, then the body). The engine asks for the URLs of the next
+few queued files while the current ones transfer; a file takes its URL when it starts. A URL is
+used only while it is fresh (:data:`MAX_AGE` seconds after it was fetched); an older one, or a
+failed prefetch, is simply fetched again, so signed URLs are still "fetched just before each file"
+and an expired one still gets its one refetch on 403.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from co_tui.transfer.filejob import FileJob
+
+__all__ = ["MAX_AGE", "UrlPrefetcher"]
+
+MAX_AGE = 60.0
+"""Seconds a prefetched URL stays usable (signed URLs live for minutes to hours)."""
+
+
+def _consume(task: asyncio.Task[str]) -> None:
+    """Mark a finished prefetch's outcome as seen (a failure is retried by the file itself)."""
+    if not task.cancelled():
+        task.exception()
+
+
+class UrlPrefetcher:
+    """Prefetched signed URLs by job, each with the time its request started."""
+
+    def __init__(self, clock: Callable[[], float], max_age: float = MAX_AGE) -> None:
+        self._clock = clock
+        self._max_age = max_age
+        self._pending: dict[int, tuple[asyncio.Task[str], float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def want(self, job: FileJob) -> None:
+        """Start fetching ``job``'s URL unless that is under way (call on the event loop)."""
+        if id(job) in self._pending or job.local_source is not None:
+            return
+        task = asyncio.ensure_future(job.fetcher.signed_url(job.remote.path))
+        task.add_done_callback(_consume)
+        self._pending[id(job)] = (task, self._clock())
+
+    def drop(self, job: FileJob) -> None:
+        """Forget ``job``'s prefetch (it was cancelled, or is about to be retried)."""
+        entry = self._pending.pop(id(job), None)
+        if entry is not None:
+            entry[0].cancel()
+
+    async def take(self, job: FileJob) -> str:
+        """``job``'s signed URL: the prefetched one while fresh, else a new one."""
+        entry = self._pending.pop(id(job), None)
+        if entry is not None:
+            task, started = entry
+            if self._clock() - started <= self._max_age:
+                try:
+                    return await task
+                except asyncio.CancelledError:
+                    current = asyncio.current_task()
+                    if current is not None and current.cancelling():
+                        raise  # our caller is being cancelled, not just the prefetch
+                except Exception:  # the fresh fetch below reports any real error
+                    pass
+            task.cancel()
+        return await job.fetcher.signed_url(job.remote.path)
+
+    def close(self) -> None:
+        """Cancel every prefetch."""
+        for task, _ in self._pending.values():
+            task.cancel()
+        self._pending.clear()
