@@ -17,7 +17,7 @@ it into a :class:`DownloadRequest`, and hands that to its :class:`DownloadEngine
 from __future__ import annotations
 
 from co_tui.transfer.batch import Batch, BatchSummary, TransferItem
-from co_tui.transfer.engine import DownloadEngine, describe_error
+from co_tui.transfer.engine import DownloadEngine
 from co_tui.transfer.errors import (
     DiskFullError,
     InsufficientSpaceError,
@@ -25,6 +25,7 @@ from co_tui.transfer.errors import (
     SizeMismatchError,
     TransferError,
     UnsafePathError,
+    describe_error,
 )
 from co_tui.transfer.local import default_destination, in_capsule, local_file, mount_root
 from co_tui.transfer.localfs import SpaceCheck, required_space, space_check

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from co_tui.api.errors import ApiError, NotFoundError, PermissionDeniedError
 from co_tui.transfer.batch import Batch, Signal, TransferItem
-from co_tui.transfer.errors import DiskFullError, TransferError
+from co_tui.transfer.errors import DiskFullError, describe_error
 from co_tui.transfer.fetch import Fetcher
 from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
 from co_tui.transfer.local import DATA_ROOT
@@ -45,25 +44,9 @@ from co_tui.transfer.zipjob import ZipJob, ZipMember, run_zip_job
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
 
-__all__ = ["DownloadEngine", "describe_error"]
+__all__ = ["DownloadEngine"]
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-def describe_error(exc: BaseException) -> str:
-    """A short reason for a failed item (raw text: the UI sanitises it; never a URL or token)."""
-    if isinstance(exc, TransferError):
-        return exc.message
-    if isinstance(exc, PermissionDeniedError):
-        return "access denied by the storage (403), even with a fresh link"
-    if isinstance(exc, NotFoundError):
-        return "no longer on the server (404)"
-    if isinstance(exc, ApiError):
-        message = exc.message.strip()
-        if message.startswith("<") or not message:  # an S3-style XML body says nothing useful
-            message = f"the server answered {exc.status}" if exc.status else exc.kind
-        return f"HTTP {exc.status}: {message}" if exc.status else message
-    return f"unexpected error ({type(exc).__name__})"
 
 
 @dataclass
