@@ -69,7 +69,9 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, TransferError):
         return exc.message
     if isinstance(exc, PermissionDeniedError):
-        return "access denied by the storage (403), even with a fresh link"
+        if exc.operation in ("download_file", "read_file"):
+            return "access denied by the storage (403), even with a fresh link"
+        return "you do not have permission (403)"
     if isinstance(exc, NotFoundError):
         return "no longer on the server (404)"
     if isinstance(exc, ApiError):
