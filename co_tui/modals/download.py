@@ -184,10 +184,9 @@ class DownloadDialog(ModalScreen["DownloadRequest | None"]):
         free = join(f"{format_size(space.free)} free")
         if self.target.size is not None and not space.ok:
             free = join(free, Content.styled(
-                f"  not enough: {format_size(space.needed)} needed with a safety margin",
-                "$error"))
+                f" · not enough ({format_size(space.needed)} needed)", "$error"))
         if self.from_mount:
-            free = join(free, Content.styled("  · copied from the capsule's /data mount",
+            free = join(free, Content.styled(" · copied from the capsule's /data mount",
                                              "$success"))
         return free
 
@@ -219,8 +218,8 @@ class DownloadDialog(ModalScreen["DownloadRequest | None"]):
             return
         space = self.space
         if space is not None and self.target.size is not None and not space.ok:
-            self._set_error(f"not enough free space: free {format_size(space.shortfall)} "
-                            "or choose another folder")
+            self._set_error(f"not enough free space (with a safety margin): free "
+                            f"{format_size(space.shortfall)} more or choose another folder")
             return
         request = self.request()
         if request.policy is not ExistingPolicy.OVERWRITE:

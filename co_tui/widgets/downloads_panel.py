@@ -198,25 +198,22 @@ class DownloadsPanel(Widget, can_focus=True):
     def _row(self, row: ItemView, width: int) -> Content:
         mark, style = _MARKS[row.state]
         right = self._right(row, width)
-        label_cells = max(8, width - 3 - right.cell_length)
-        label = display(row.label, max_cells=label_cells)
+        detail = Content.styled(f"  {row.detail}", "$text-muted") if row.detail else Content("")
+        label_cells = max(8, width - 3 - right.cell_length - detail.cell_length)
+        label = join(display(row.label, max_cells=label_cells), detail)
         gap = " " * max(1, width - 2 - label.cell_length - right.cell_length)
         return join(Content.styled(f"{mark} ", style), label, gap, right)
 
     def _right(self, row: ItemView, width: int) -> Content:
         size = format_size(row.total) if row.total is not None else ""
         if row.state is ItemState.RUNNING:
-            bar_width = 10 if width >= 70 else 6
             pct = f"{int((row.fraction or 0) * 100):3d}%"
-            speed = _speed(row.speed)
-            eta = format_eta(row.eta)
-            parts: list[Content | str] = [progress_bar(row.fraction, bar_width), f" {pct}"]
-            if width >= 100 and row.total is not None:
-                parts.append(f"  {format_size(row.done)}/{size}")
-            parts.append(f"  {speed:>11}" if speed else "  " + " " * 11)
-            parts.append(f"  {eta:>6}" if eta else "  " + " " * 6)
-            if row.detail:
-                parts.insert(0, Content.styled(f"{row.detail}  ", "$text-muted"))
+            parts: list[Content | str] = [progress_bar(row.fraction, 10 if width >= 70 else 6),
+                                          f" {pct}"]
+            if width >= 100:
+                amounts = f"{format_size(row.done)}/{size}" if size else format_size(row.done)
+                parts.append(f"  {amounts:>21}")
+            parts.append(f"  {_speed(row.speed):>11}  {format_eta(row.eta):>6}")
             return join(*parts)
         if row.state is ItemState.FAILED:
             return display(f"failed: {row.error}", max_cells=max(20, width // 2),
@@ -226,9 +223,8 @@ class DownloadsPanel(Widget, can_focus=True):
         text = words[row.state]
         if row.state is ItemState.DONE and row.from_mount:
             text = "copied from /data"
-        detail = f"  {row.detail}" if row.detail else ""
-        return Content.styled(f"{text}{detail}  {size:>9}", "$text-muted" if row.state
-                              is not ItemState.DONE else "")
+        muted = "" if row.state is ItemState.DONE else "$text-muted"
+        return Content.styled(f"{text}  {size:>10}", muted)
 
     # --- keys and mouse ---------------------------------------------------------------------
 
