@@ -112,6 +112,7 @@ class DownloadDialog(ModalScreen["DownloadRequest | None"]):
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """What, from where, to where, how; then the keys."""
         target = self.target
         what = join(f"Download {_WHAT[target.kind]} ",
                     display(target.name, max_cells=48, style="bold"))
@@ -134,6 +135,7 @@ class DownloadDialog(ModalScreen["DownloadRequest | None"]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Focus the destination and check its free space."""
         self.query_one("#download-dest", Input).focus()
         self._check_space(self.destination())
 

@@ -40,7 +40,9 @@ class HasMount(Protocol):
     """Anything with the asset's mount folder name (a ``DataAsset``, a ``DownloadTarget``)."""
 
     @property
-    def mount(self) -> str: ...
+    def mount(self) -> str:
+        """The asset's mount folder name."""
+        ...
 
 
 def in_capsule(env: Mapping[str, str]) -> bool:

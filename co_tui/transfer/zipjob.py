@@ -118,6 +118,7 @@ class _Archive:
         self.zip = zipfile.ZipFile(self.file, "w", zipfile.ZIP_STORED, allowZip64=True)
 
     def open_entry(self, member: ZipMember) -> BinaryIO:
+        """A new member being written (ZIP64 when it may pass 2 GiB or its size is unknown)."""
         info, force = _entry_info(member)
         return self.zip.open(info, "w", force_zip64=force)  # type: ignore[return-value]
 
@@ -130,10 +131,12 @@ class _Archive:
             return src.tell() - before
 
     def close(self) -> None:
+        """Write the central directory and close the archive (the temp fd stays open)."""
         self.zip.close()
         self.file.close()
 
     def abandon(self) -> None:
+        """Give up on a broken archive: close everything and remove the temp file."""
         try:
             self.zip.fp = None  # do not write a central directory for a broken archive
             self.file.close()

@@ -44,17 +44,29 @@ _CURSOR_BLURRED = "on $block-cursor-blurred-background"
 class DownloadsSource(Protocol):
     """What the panel reads and drives: :class:`~co_tui.transfer.DownloadEngine` is one."""
 
-    def __len__(self) -> int: ...
+    def __len__(self) -> int:
+        """How many items the queue holds."""
+        ...
 
-    def view(self, start: int = 0, count: int | None = None) -> list[ItemView]: ...
+    def view(self, start: int = 0, count: int | None = None) -> list[ItemView]:
+        """Snapshots of items ``start`` .. ``start + count`` in queue order."""
+        ...
 
-    def totals(self) -> TotalsView: ...
+    def totals(self) -> TotalsView:
+        """Counts, bytes, speed and ETA over the whole queue."""
+        ...
 
-    def cancel(self, item_id: int) -> bool: ...
+    def cancel(self, item_id: int) -> bool:
+        """Cancel a queued or running item; False if there was nothing to cancel."""
+        ...
 
-    def retry(self, item_id: int) -> bool: ...
+    def retry(self, item_id: int) -> bool:
+        """Queue a failed or cancelled item again; False if it cannot be retried."""
+        ...
 
-    def cancel_all(self) -> int: ...
+    def cancel_all(self) -> int:
+        """Cancel every queued and running item; how many were cancelled."""
+        ...
 
 
 def format_eta(seconds: float | None) -> str:
@@ -137,6 +149,7 @@ class DownloadsPanel(Widget, can_focus=True):
         self._rows: list[ItemView] = []
 
     def on_mount(self) -> None:
+        """Start the redraw timer (the only way progress reaches the screen)."""
         if self.refresh_rate > 0:
             self.set_interval(1 / self.refresh_rate, self.refresh)
 
@@ -153,6 +166,7 @@ class DownloadsPanel(Widget, can_focus=True):
         return rows[0] if rows else None
 
     def render(self) -> Content:
+        """The header and the rows on screen, read from the source now."""
         width = max(20, self.content_size.width)
         total = len(self.source)
         if self.cursor >= total:
@@ -229,12 +243,15 @@ class DownloadsPanel(Widget, can_focus=True):
     # --- keys and mouse ---------------------------------------------------------------------
 
     def watch_cursor(self) -> None:
+        """Redraw with the cursor on its new row."""
         self.refresh()
 
     def on_focus(self) -> None:
+        """The cursor row shows focus."""
         self.refresh()
 
     def on_blur(self) -> None:
+        """The cursor row shows it lost focus."""
         self.refresh()
 
     def action_move(self, delta: int) -> None:

@@ -4,6 +4,7 @@ resume, a cancel or a failure leaves nothing behind."""
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 from pathlib import Path
 
@@ -101,3 +102,26 @@ async def test_cancelling_an_archive_removes_every_temp_file(make_engine, xfer_e
     summary = await batch.wait()
     assert summary.cancelled == 1 and summary.kept_partial == 0
     assert entries(dest) == []  # no archive, no temp archive, no staged member
+
+
+@pytest.mark.parametrize(("size", "zip64"), [(5 * 2**30, True), (None, True), (1000, False)])
+def test_members_that_may_pass_2_gib_get_zip64_headers(tmp_path: Path, size: int | None, zip64: bool) -> None:
+    """The archive writer picks ZIP64 from the listed size (or when the size is unknown), so a
+    4 GiB member streams in without "File size too large"; small members stay plain."""
+    from co_tui.transfer.localfs import open_folder
+    from co_tui.transfer.model import RemoteFile
+
+    member = zipjob.ZipMember(RemoteFile("big.bin", size, "big.bin"), "asset/big.bin")
+    with open_folder(str(tmp_path), ()) as folder:
+        archive = zipjob._Archive(folder, "out.zip")
+        with archive.open_entry(member) as entry:
+            entry.write(b"0123456789")
+        archive.close()
+        os.close(archive.fd)
+    raw = (tmp_path / "out.zip").read_bytes()
+    extra_length = int.from_bytes(raw[28:30], "little")
+    name_length = int.from_bytes(raw[26:28], "little")
+    extra = raw[30 + name_length: 30 + name_length + extra_length]
+    assert (extra[:2] == b"\x01\x00") is zip64  # the ZIP64 extended-information field
+    with zipfile.ZipFile(tmp_path / "out.zip") as check:
+        assert check.read("asset/big.bin") == b"0123456789"
