@@ -13,6 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from co_tui.api.models import DataAsset, FolderItem
 
 __all__ = [
     "DownloadRequest",
@@ -82,6 +86,19 @@ class DownloadTarget:
     path: str = ""
     size: int | None = None
     files: int | None = None
+
+    @classmethod
+    def for_asset(cls, asset: DataAsset) -> DownloadTarget:
+        """The whole asset (``D`` on an asset), with its size and file count when known."""
+        return cls(asset.id, asset.name, asset.mount, TargetKind.ASSET, "", asset.size,
+                   asset.files)
+
+    @classmethod
+    def for_item(cls, asset: DataAsset, item: FolderItem) -> DownloadTarget:
+        """A file or folder of a listing (``d`` / ``D`` on a row of the file tree)."""
+        kind = TargetKind.FOLDER if item.is_folder else TargetKind.FILE
+        return cls(asset.id, asset.name, asset.mount, kind, item.path,
+                   None if item.is_folder else item.size)
 
     @property
     def name(self) -> str:

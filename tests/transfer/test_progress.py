@@ -77,3 +77,18 @@ async def test_views_show_speed_and_eta_while_running(make_engine, xfer_emu, des
     after = engine.totals()
     assert not after.active and after.speed is None and after.eta is None
     assert after.total_bytes == 0  # a cancelled item no longer counts
+
+
+def test_targets_from_the_api_models() -> None:
+    from co_tui.api.models import DataAsset, FolderItem
+    from co_tui.transfer import DownloadTarget
+
+    asset = DataAsset(id="a1", name="My asset", mount="my_asset", size=1234, files=7)
+    whole = DownloadTarget.for_asset(asset)
+    assert (whole.kind, whole.path, whole.size, whole.files, whole.name) == (
+        TargetKind.ASSET, "", 1234, 7, "my_asset")
+    one = DownloadTarget.for_item(asset, FolderItem(name="b.csv", path="raw/b.csv", size=10))
+    assert (one.kind, one.path, one.size, one.name) == (TargetKind.FILE, "raw/b.csv", 10, "b.csv")
+    folder = DownloadTarget.for_item(asset, FolderItem(name="raw", path="raw", type="folder"))
+    assert (folder.kind, folder.size, folder.name, folder.mount) == (
+        TargetKind.FOLDER, None, "raw", "my_asset")
