@@ -198,7 +198,9 @@ class DownloadsPanel(Widget, can_focus=True):
             words.insert(0, f"listing {totals.planning}")
         summary = join(Content.styled("Downloads  ", "bold"),
                        " · ".join(words) if words else "nothing yet")
-        fraction = totals.done_bytes / totals.total_bytes if totals.total_bytes else None
+        # Files of unknown size count 0 in the total: never claim more than 100%.
+        fraction = (min(1.0, totals.done_bytes / totals.total_bytes) if totals.total_bytes
+                    else None)
         tail = (f" {int((fraction or 0) * 100):3d}%  {format_size(totals.done_bytes)}"
                 f" of {format_size(totals.total_bytes)}")
         speed, eta = _speed(totals.speed), format_eta(totals.eta)
