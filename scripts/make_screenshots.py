@@ -54,6 +54,9 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
                                           "enter", "enter", "2", "enter", "j", "j"]),
     ("detail-narrow-80x24", (80, 24), ["slash", *"spike sorting kilosort4 ecephys_661398",
                                        "enter", "enter", "2"]),
+    ("edit-dialog", (120, 36), ["j", "j", "e"]),
+    ("share-dialog", (120, 36), ["j", "j", "p"]),
+    ("tags-dialog", (120, 36), ["j", "space", "j", "space", "t"]),
 ]
 
 

@@ -29,7 +29,7 @@ from co_tui.safe_text import display, join
 if TYPE_CHECKING:
     from co_tui.actions.bulk import BulkReport
     from co_tui.api import CodeOceanClient
-    from co_tui.api.models import DataAsset
+    from co_tui.api.models import DataAsset, Permissions
     from co_tui.app import CoTuiApp
 
 __all__ = ["AssetActionsScreen", "AssetEvent"]
@@ -189,9 +189,13 @@ class AssetActionsScreen(Screen[None]):
             self._say(display(reason), severity="warning", timeout=6)
             self.refresh_bindings()
             return
-        saved = await self.app.push_screen_wait(ShareScreen(client, asset, permissions))
-        if saved is not None:
-            self._tell("shared", [asset])
+
+        def done(saved: Permissions | None) -> None:
+            if saved is not None:
+                self._tell("shared", [asset])
+
+        # a callback, not push_screen_wait: no worker stays alive while the dialog is open
+        self.app.push_screen(ShareScreen(client, asset, permissions), done)
 
     # --- archive, restore, delete -------------------------------------------------------------
 

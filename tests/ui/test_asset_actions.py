@@ -245,3 +245,21 @@ async def test_copy_a_files_link_from_the_detail_view(emulator: Emulator, client
         await _settle(app, pilot)
         assert app.clipboard.startswith(emulator.config.files_origin)
         assert emulator.main_token not in app.clipboard
+
+
+async def test_share_opens_with_the_permissions_and_leaves_no_worker_waiting(
+        emulator: Emulator, client: CodeOceanClient) -> None:
+    from co_tui.modals.share import ShareScreen
+
+    target = (await _mine(client))[0]
+    app = _app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        await _highlight(app, pilot, target.id)
+        await pilot.press("p")
+        await _settle(app, pilot)  # would hang if a worker waited on the dialog
+        assert isinstance(app.screen, ShareScreen)
+        assert app.screen.asset.id == target.id
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, AssetListScreen)
