@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from co_tui.credentials import LoginSetup
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
+    from co_tui.transfer import DownloadEngine, DownloadRequest
 
 __all__ = ["CoTuiApp", "PendingClient", "describe_error"]
 
@@ -111,6 +112,7 @@ class CoTuiApp(App[None]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+l", "login", "Log in"),
+        Binding("ctrl+d", "show_downloads", "Downloads"),
     ]
     COMMANDS = App.COMMANDS | {_screen_actions_provider}
 
@@ -129,6 +131,7 @@ class CoTuiApp(App[None]):
         self.token_rejected = False
         self.rights = Rights()
         """What the session knows of the user's rights (greys out actions they cannot do)."""
+        self._downloads: DownloadEngine | None = None
 
     def on_mount(self) -> None:
         # Everything built up to the first frame (modules, Textual's widgets and styles) lives
@@ -183,13 +186,51 @@ class CoTuiApp(App[None]):
             return  # rights stay unknown: every action is offered and the server decides
         self.screen.refresh_bindings()
 
+    # --- downloads ----------------------------------------------------------------------------
+
+    @property
+    def downloads(self) -> DownloadEngine | None:
+        """The app's download queue (made on first use; it outlives any screen)."""
+        if self._downloads is None and self.client is not None:
+            from co_tui.transfer import DownloadEngine
+
+            self._downloads = DownloadEngine(self.client)
+        return self._downloads
+
+    def start_download(self, request: DownloadRequest) -> None:
+        """Queue ``request``, show the queue, and say how it went when it is over."""
+        engine = self.downloads
+        if engine is None:
+            return
+        batch = engine.submit(request)
+        self.action_show_downloads()
+
+        async def report() -> None:
+            summary = await batch.wait()
+            failed = bool(summary.failed or summary.error)
+            self.notify(cast(str, display(summary.text, multiline=True, max_chars=400)),
+                        severity="warning" if failed else "information", timeout=8)
+
+        self.run_worker(report(), group="download-report", exit_on_error=False)
+
+    def action_show_downloads(self) -> None:
+        """Show the download queue (downloads go on when it is hidden)."""
+        from co_tui.modals.downloads import DownloadsScreen
+
+        if self._downloads is not None and not isinstance(self.screen, DownloadsScreen):
+            self.push_screen(DownloadsScreen(self._downloads))
+
     async def on_unmount(self) -> None:
+        if self._downloads is not None:
+            await self._downloads.aclose()
         if self.client is not None:
             await self.client.aclose()
 
     # --- help and login -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_downloads":
+            return self._downloads is not None
         if action == "login":  # offered (and shown in the footer) once the token was rejected
             if not self.token_rejected:
                 return False  # and no import of the login screen (httpx) before the first frame

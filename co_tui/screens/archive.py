@@ -41,7 +41,7 @@ class ArchiveScreen(AssetListScreen, inherit_bindings=False):
         *[
             b for b in (*AssetActionsScreen.BINDINGS, *AssetListScreen.BINDINGS)
             if not (isinstance(b, Binding) and b.action in ("open_archive", "leave_search",
-                                                             "restore"))
+                                                             "restore", "download_assets"))
         ],
     ]
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset, Permissions
     from co_tui.app import CoTuiApp
+    from co_tui.transfer import DownloadRequest, DownloadTarget
 
 __all__ = ["AssetActionsScreen", "AssetEvent"]
 
@@ -39,6 +40,7 @@ AssetEvent = Literal["changed", "created", "archived", "restored", "deleted", "s
                      "attached"]
 
 SINGLE = frozenset({"edit", "share", "copy_id", "copy_url"})
+NEEDS_TARGET = frozenset({"download_assets"})
 """Actions on exactly one asset (the others also take a multi-selection)."""
 ARCHIVE_ONLY = frozenset({"restore", "delete"})
 NOT_IN_ARCHIVE = frozenset({"archive", "tags", "edit", "share", "create", "attach", "detach"})
@@ -62,6 +64,7 @@ class AssetActionsScreen(Screen[None]):
         Binding("c", "create", "Create", show=False),
         Binding("y", "copy_id", "Copy ID", show=False),
         Binding("Y", "copy_url", "Copy web URL", key_display="Y", show=False),
+        Binding("D", "download_assets", "Download asset", key_display="D", show=False),
         Binding("plus", "attach", "Attach to capsule", key_display="+", show=False),
         Binding("minus", "detach", "Detach from capsule", key_display="-", show=False),
     ]
@@ -110,7 +113,7 @@ class AssetActionsScreen(Screen[None]):
     def disabled_reason(self, action: str) -> str | None:
         """Why ``action`` cannot run now (shown in the help and the palette), or None."""
         assets = self.targets() if self.client is not None else []
-        if action in NEEDS or action in SINGLE or action in CAPSULE_ONLY:
+        if action in NEEDS or action in SINGLE or action in CAPSULE_ONLY or action in NEEDS_TARGET:
             if not assets:
                 return "No asset is highlighted."
         if action in SINGLE and len(assets) > 1:
@@ -126,7 +129,7 @@ class AssetActionsScreen(Screen[None]):
             return False
         if action in CAPSULE_ONLY and self.capsule_id is None:
             return False
-        if action in NEEDS or action in SINGLE or action in CAPSULE_ONLY:
+        if action in NEEDS or action in SINGLE or action in CAPSULE_ONLY or action in NEEDS_TARGET:
             return None if self.disabled_reason(action) else True
         return True
 
@@ -328,6 +331,31 @@ class AssetActionsScreen(Screen[None]):
 
         if self.client is not None and (assets := self.targets()):
             copy_text(self.app, "web URL", asset_web_url(self.client, assets[0].id))
+
+    # --- downloads ----------------------------------------------------------------------------
+
+    def action_download_assets(self) -> None:
+        """Download the highlighted or selected assets (as files or one zip each)."""
+        from co_tui.transfer import DownloadTarget
+
+        if (assets := self.targets()):
+            self.ask_download(DownloadTarget.for_asset(assets[0]),
+                              [DownloadTarget.for_asset(a) for a in assets[1:]])
+
+    def ask_download(self, target: DownloadTarget, more: Sequence[DownloadTarget] = ()) -> None:
+        """The download dialog for ``target``; ``more`` targets get the same choices."""
+        import dataclasses
+
+        from co_tui.modals.download import DownloadDialog
+
+        def chosen(request: DownloadRequest | None) -> None:
+            if request is None:
+                return
+            self.co_app.start_download(request)
+            for other in more:
+                self.co_app.start_download(dataclasses.replace(request, target=other))
+
+        self.app.push_screen(DownloadDialog(target), chosen)
 
     # --- attach / detach ----------------------------------------------------------------------
 

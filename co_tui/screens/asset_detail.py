@@ -70,6 +70,7 @@ class AssetDetailScreen(AssetActionsScreen):
         Binding("slash", "filter", "Filter names", key_display="/"),
         Binding("L", "load_more", "Load more", key_display="L"),
         Binding("l", "copy_link", "Copy file link", show=False),
+        Binding("d", "download", "Download", show=False),
         Binding("m", "toggle_raw", "Raw/rendered"),
         Binding("r", "refresh", "Refresh"),
     ]
@@ -340,7 +341,19 @@ class AssetDetailScreen(AssetActionsScreen):
                 return False
             item = self.files.file_tree.highlighted
             return True if item is not None and not item.is_folder else None
+        if action == "download":
+            if self.active_tab != "files":
+                return False
+            return True if self.files.file_tree.highlighted is not None else None
         return super().check_action(action, parameters)
+
+    def action_download(self) -> None:
+        """Download the highlighted file or folder (D: the whole asset)."""
+        from co_tui.transfer import DownloadTarget
+
+        item = self.files.file_tree.highlighted
+        if item is not None and self.asset is not None:
+            self.ask_download(DownloadTarget.for_item(self.asset, item))
 
     def action_copy_link(self) -> None:
         """Copy a link to the highlighted file (a signed URL: it expires)."""

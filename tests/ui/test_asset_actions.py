@@ -263,3 +263,64 @@ async def test_share_opens_with_the_permissions_and_leaves_no_worker_waiting(
         await pilot.press("escape")
         await _settle(app, pilot)
         assert isinstance(app.screen, AssetListScreen)
+
+
+async def test_download_a_file_from_the_detail_view_and_an_asset_from_the_list(
+        emulator: Emulator, client: CodeOceanClient, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from co_tui.modals.download import DownloadDialog
+    from co_tui.modals.downloads import DownloadsScreen
+
+    target = min((a for a in await _mine(client) if (a.files or 0) > 0),
+                 key=lambda a: a.size or 0)
+    app = _app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        assert app.check_action("show_downloads", ()) is False  # nothing queued yet
+        await _highlight(app, pilot, target.id)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        await pilot.press("2")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AssetDetailScreen)
+        tree = screen.files.file_tree
+        for _ in range(40):
+            item = tree.highlighted
+            if item is not None and not item.is_folder:
+                break
+            await pilot.press("enter", "j")
+            await _settle(app, pilot)
+        item = tree.highlighted
+        assert item is not None and not item.is_folder
+        await pilot.press("d")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, DownloadDialog)
+        app.screen.query_one("#download-dest", Input).value = str(tmp_path / "one")
+        (tmp_path / "one").mkdir()
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, DownloadsScreen)
+        engine = app.downloads
+        assert engine is not None
+        await engine.wait_idle()
+        got = [p for p in (tmp_path / "one").rglob("*") if p.is_file()]
+        assert [p.name for p in got] == [item.name] and got[0].stat().st_size == item.size
+        await pilot.press("escape")  # hide the queue, back to the asset
+        await _settle(app, pilot)
+        assert isinstance(app.screen, AssetDetailScreen)
+        # D on the list: the whole asset, every file with its size
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, AssetListScreen)
+        await pilot.press("D")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, DownloadDialog)
+        (tmp_path / "all").mkdir()
+        app.screen.query_one("#download-dest", Input).value = str(tmp_path / "all")
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        await engine.wait_idle()
+        files = [p for p in (tmp_path / "all").rglob("*") if p.is_file()]
+        assert len(files) == target.files
+        assert sum(p.stat().st_size for p in files) == target.size
+        assert not [p for p in (tmp_path / "all").rglob("*.part")]
