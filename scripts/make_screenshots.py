@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,7 +37,7 @@ async def shoot(name: str, size: tuple[int, int], keys: Sequence[str]) -> Path:
         await _settle(pilot)
         for key in keys:
             await pilot.press(key)
-            if len(key) > 1 or key in "2A":  # named keys change screens: wait for them
+            if len(key) > 1 or key in "2AD":  # named keys change screens: wait for them
                 await _settle(pilot)
         await _settle(pilot)
         path = Path(app.save_screenshot(f"{name}.svg", str(OUT)))
@@ -57,6 +58,8 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("edit-dialog", (120, 36), ["j", "j", "e"]),
     ("share-dialog", (120, 36), ["j", "j", "p"]),
     ("tags-dialog", (120, 36), ["j", "space", "j", "space", "t"]),
+    ("download-dialog", (120, 36), ["j", "j", "j", "j", "j", "j", "j", "D"]),
+    ("downloads-panel", (120, 36), [*"jjjjjjjjjj", "space", "space", "space", "D", "enter"]),
 ]
 
 
@@ -64,8 +67,10 @@ async def main() -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
     OUT.mkdir(exist_ok=True)
-    for name, size, keys in SHOTS:
-        print(await shoot(name, size, keys))
+    with tempfile.TemporaryDirectory() as downloads:
+        os.chdir(downloads)  # the download dialog offers the current folder
+        for name, size, keys in SHOTS:
+            print(await shoot(name, size, keys))
 
 
 if __name__ == "__main__":
