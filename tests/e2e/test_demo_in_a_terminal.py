@@ -59,3 +59,20 @@ def test_sixteen_colour_terminal_at_80x24() -> None:
         assert backgrounds[0] != backgrounds[1], "the cursor row is not distinguishable"
         app.press("q")
         assert app.finish() == 0
+
+
+def test_real_credentials_from_the_environment(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`co-tui` with CODEOCEAN_DOMAIN / CODEOCEAN_TOKEN: the skeleton frame first, then My Data
+    with the deployment's assets; the token never reaches the screen."""
+    from co_tui.emulator import EmulatorConfig, serve_in_thread
+
+    with serve_in_thread(EmulatorConfig(seed="demo")) as served:
+        token = served.emulator.main_token
+        env = {"CODEOCEAN_DOMAIN": served.domain, "CODEOCEAN_TOKEN": token,
+               "XDG_CONFIG_HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path)}
+        with PtyApp(env=env) as app:
+            screen = app.wait_for(lambda text: "loaded" in text and "ecephys" in text)
+            assert served.domain in screen and "DEMO" not in screen
+            assert token.encode() not in bytes(app.raw)
+            app.press("q")
+            assert app.finish() == 0
