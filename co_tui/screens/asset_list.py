@@ -73,6 +73,8 @@ class AssetListScreen(AssetActionsScreen):
         self._loading = False
         self._failed: str | None = None
         self._debounce: Timer | None = None
+        self._targets_key: tuple[frozenset[str], int, int] | None = None
+        self._targets: list[DataAsset] = []
 
     def _title(self) -> Content:
         title = Content.assemble(
@@ -243,9 +245,16 @@ class AssetListScreen(AssetActionsScreen):
     def targets(self) -> list[DataAsset]:
         """The selected assets, else the highlighted one."""
         table = self.query_one(AssetTable)
-        if table.selected:
-            return [asset for asset in table.assets if asset.id in table.selected]
-        return [table.highlighted] if table.highlighted is not None else []
+        selected = table.selected
+        if not selected:
+            return [table.highlighted] if table.highlighted is not None else []
+        # check_action asks for every key at each refresh: with 100,000 rows, do not rescan
+        # them all unless the selection or the rows changed
+        key = (selected, len(table.assets), id(table.assets))
+        if self._targets_key != key:
+            self._targets_key = key
+            self._targets = [asset for asset in table.assets if asset.id in selected]
+        return list(self._targets)
 
     def known_tags(self) -> list[str]:
         """Every tag among the loaded assets (for autocompletion)."""
@@ -255,6 +264,7 @@ class AssetListScreen(AssetActionsScreen):
     def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
         """Keep the rows true to the server after an action here or on another screen."""
         table = self.query_one(AssetTable)
+        self._targets_key = None  # rows may be replaced in place
         ids = [asset.id for asset in assets]
         leaving = "archived" if not self.archived else "restored"
         arriving = "restored" if not self.archived else "archived"
