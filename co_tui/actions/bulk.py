@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from co_tui.actions.metadata import describe_error, tag_error
-from co_tui.api.errors import ApiError, NotFoundError
+from co_tui.api.errors import ApiError, NotFoundError, PermissionDeniedError
 from co_tui.api.models import DataAsset, DataAssetSearchParams, DataAssetUpdateParams
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ class AssetResult:
     """The write's outcome was unknown and this status comes from reading the state back."""
     asset: DataAsset | None = None
     """The asset as the server has it now, when known (tag changes)."""
+    denied: bool = False
+    """The server refused it (403): the user may not do this to the asset."""
 
 
 OnResult = Callable[[AssetResult], None]
@@ -116,7 +118,8 @@ async def _run(
 
 
 def _failed(asset: DataAsset, error: ApiError, *, name: str | None = None) -> AssetResult:
-    return AssetResult(asset.id, name or asset.name, Status.FAILED, describe_error(error))
+    return AssetResult(asset.id, name or asset.name, Status.FAILED, describe_error(error),
+                       denied=isinstance(error, PermissionDeniedError))
 
 
 # --- tags ---------------------------------------------------------------------------------------

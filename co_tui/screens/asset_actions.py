@@ -263,7 +263,7 @@ class AssetActionsScreen(Screen[None]):
 
         done = [r.asset_id for r in report.results if r.status in (Status.OK, Status.SKIPPED)]
         for result in report.results:
-            if result.status is Status.FAILED and "permission" in result.reason.lower():
+            if result.denied:
                 self.co_app.rights.refuse(result.asset_id, report.action)
         if done:
             event: AssetEvent = {"archive": "archived", "restore": "restored"}.get(

@@ -171,7 +171,8 @@ async def test_archive_viewer_fails_and_lost_is_reconciled(client: CodeOceanClie
     ok_lost, ok, refused = report.results
     assert ok_lost.status is Status.OK and ok_lost.reconciled
     assert ok.status is Status.OK and not ok.reconciled
-    assert refused.status is Status.FAILED and "permission" in refused.reason
+    assert refused.status is Status.FAILED and "permission" in refused.reason and refused.denied
+    assert not ok.denied
     assert len(recorder.sent("PATCH", assets[0].id)) == 1
     assert {a.id for a in assets} <= await _archived_ids(client)
     assert VIEW_ONLY not in await _archived_ids(client)
