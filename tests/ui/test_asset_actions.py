@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import Input
 
 from co_tui.api import CodeOceanClient, NotFoundError, PermissionDeniedError
-from co_tui.api.models import DataAsset, DataAssetSearchParams
+from co_tui.api.models import DataAsset, DataAssetSearchParams, FolderItem
 from co_tui.app import CoTuiApp
 from co_tui.commands import screen_actions
 from co_tui.emulator import Emulator
@@ -34,6 +34,20 @@ async def _highlight(app: CoTuiApp, pilot, asset_id: str) -> None:  # type: igno
     await pilot.press("g", *["j"] * index)
     await pilot.pause()
     assert table.highlighted is not None and table.highlighted.id == asset_id
+
+
+async def _first_file(app: CoTuiApp, pilot, screen: AssetDetailScreen) -> FolderItem:  # type: ignore[no-untyped-def]
+    """Move the Files tab's cursor down to the first file, opening folders on the way."""
+    tree = screen.files.file_tree
+    for _ in range(40):
+        item = tree.highlighted
+        if item is not None and not item.is_folder:
+            break
+        await pilot.press("enter", "j")
+        await _settle(app, pilot)
+    item = tree.highlighted
+    assert item is not None and not item.is_folder
+    return item
 
 
 async def _archived(client: CodeOceanClient, asset_id: str) -> bool:
@@ -232,15 +246,7 @@ async def test_copy_a_files_link_from_the_detail_view(emulator: Emulator, client
         assert screen.check_action("copy_link", ()) is False  # only on the Files tab
         await pilot.press("2")
         await _settle(app, pilot)
-        tree = screen.files.file_tree
-        for _ in range(40):  # down to the first file, opening folders on the way
-            item = tree.highlighted
-            if item is not None and not item.is_folder:
-                break
-            await pilot.press("enter", "j")
-            await _settle(app, pilot)
-        item = tree.highlighted
-        assert item is not None and not item.is_folder
+        await _first_file(app, pilot, screen)
         await pilot.press("l")
         await _settle(app, pilot)
         assert app.clipboard.startswith(emulator.config.files_origin)
@@ -283,15 +289,7 @@ async def test_download_a_file_from_the_detail_view_and_an_asset_from_the_list(
         await _settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, AssetDetailScreen)
-        tree = screen.files.file_tree
-        for _ in range(40):
-            item = tree.highlighted
-            if item is not None and not item.is_folder:
-                break
-            await pilot.press("enter", "j")
-            await _settle(app, pilot)
-        item = tree.highlighted
-        assert item is not None and not item.is_folder
+        item = await _first_file(app, pilot, screen)
         await pilot.press("d")
         await _settle(app, pilot)
         assert isinstance(app.screen, DownloadDialog)
