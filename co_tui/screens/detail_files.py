@@ -328,7 +328,7 @@ class FilesPane(Container):
         if asset is None or generation != self._generation:
             return
         try:
-            preview, urls = await fetch_preview(self.client, asset.id, item)
+            preview, urls = await fetch_preview(self.client, asset.id, item, asset=asset)
         except ApiError as error:
             if generation == self._generation:
                 self._preview_failed(item, error)
@@ -372,7 +372,7 @@ class FilesPane(Container):
         previous = shown.chunks[-1]
         try:
             preview, urls = await fetch_preview(self.client, asset.id, shown.item,
-                                                urls=shown.urls, previous=previous)
+                                                urls=shown.urls, previous=previous, asset=asset)
         except ApiError as error:
             if generation == self._generation:
                 self.co_app.show_error(error, action=f"loading more of {shown.item.name}")

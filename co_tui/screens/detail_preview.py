@@ -7,10 +7,15 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from co_tui.api import CodeOceanClient, PermissionDeniedError
 from co_tui.api.models import DataAsset, FileURLs, FolderItem
 from co_tui.preview import PREVIEW_BYTES, Preview, build_preview
+from co_tui.transfer import local_file
+
+DATA_ROOT = Path("/data")
+"""Where a capsule mounts its data assets (``/data/<mount>``); tests point it elsewhere."""
 
 __all__ = ["fetch_preview", "files_note"]
 
@@ -22,17 +27,31 @@ async def fetch_preview(
     *,
     urls: FileURLs | None = None,
     previous: Preview | None = None,
-) -> tuple[Preview, FileURLs]:
+    asset: DataAsset | None = None,
+) -> tuple[Preview, FileURLs | None]:
     """The preview of ``item``'s first 256 KiB, or of the next chunk after ``previous``.
 
     Reads one Range of the signed URL (``view_url``, else ``download_url``). A 403 from the
     storage host means the signature expired: fresh URLs are fetched once and the read retried.
     ``build_preview`` runs in a thread (re-indenting a 256 KiB JSON file takes tens of ms).
+    Inside a capsule, when ``asset`` is mounted at ``/data/<mount>`` with this file at the
+    listed size, the local read-only copy is read instead and no URL is fetched.
     """
-    if urls is None:
-        urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
     resume = previous.resume if previous is not None else None
     start = resume.offset if resume is not None else 0
+    name = item.path or item.name
+    if asset is not None:
+        local = await asyncio.to_thread(local_file, asset, item.path, size=item.size,
+                                        data_root=DATA_ROOT)
+        if local is not None:
+            data, total = await asyncio.to_thread(_read_local, local, start)
+            preview = await asyncio.to_thread(
+                build_preview, data, name=name, start=start, total_size=total,
+                at_end=start + len(data) >= total, resume=resume,
+            )
+            return preview, None
+    if urls is None:
+        urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
     try:
         read = await client.files.read_range(urls.view_url or urls.download_url, start,
                                              PREVIEW_BYTES)
@@ -40,12 +59,19 @@ async def fetch_preview(
         urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
         read = await client.files.read_range(urls.view_url or urls.download_url, start,
                                              PREVIEW_BYTES)
-    name = item.path or item.name
     preview = await asyncio.to_thread(
         build_preview, read.data, name=name, start=start, total_size=read.total_size,
         at_end=read.at_end, resume=resume,
     )
     return preview, urls
+
+
+def _read_local(path: Path, start: int) -> tuple[bytes, int]:
+    """Up to 256 KiB of ``path`` from ``start``, and the file's size."""
+    with path.open("rb") as handle:
+        total = handle.seek(0, 2)
+        handle.seek(start)
+        return handle.read(PREVIEW_BYTES), total
 
 
 def files_note(asset: DataAsset) -> str | None:

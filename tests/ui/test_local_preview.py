@@ -1,0 +1,32 @@
+"""Inside a capsule, a previewed file of an asset mounted at /data/<mount> is read locally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from co_tui.api import CodeOceanClient, NotFoundError
+from co_tui.api.models import DataAsset, FolderItem
+from co_tui.screens import detail_preview
+from co_tui.screens.detail_preview import fetch_preview
+
+
+async def test_preview_reads_the_local_mount_and_fetches_no_url(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: CodeOceanClient) -> None:
+    monkeypatch.setenv("CO_CAPSULE_ID", "capsule-1")
+    monkeypatch.setattr(detail_preview, "DATA_ROOT", tmp_path)
+    (tmp_path / "raw" / "code").mkdir(parents=True)
+    body = b"print('local copy')\n" * 20_000  # 400 KB: more than one 256 KiB preview
+    (tmp_path / "raw" / "code" / "run.py").write_bytes(body)
+    asset = DataAsset(id="not-on-the-server", name="x", mount="raw")
+    item = FolderItem(name="run.py", path="code/run.py", size=len(body))
+    # the asset id is unknown to the server: any request would fail with a 404
+    preview, urls = await fetch_preview(client, asset.id, item, asset=asset)
+    assert urls is None and preview.resume is not None  # more than one screenful
+    more, _ = await fetch_preview(client, asset.id, item, asset=asset, previous=preview)
+    assert more is not None
+    # a size that differs from the listing means it is not the same file: go to the server
+    other = FolderItem(name="run.py", path="code/run.py", size=len(body) + 1)
+    with pytest.raises(NotFoundError):
+        await fetch_preview(client, asset.id, other, asset=asset)
