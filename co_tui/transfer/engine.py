@@ -212,6 +212,10 @@ class DownloadEngine:
                 wanted += 1
 
     async def _run_item(self, item: TransferItem) -> None:
+        if item.state is not ItemState.QUEUED:
+            # stopped (disk full) or cancelled between being taken off the queue and this task
+            # starting: it must not come back to life after its batch was reported finished
+            return
         job = item.job
         assert job is not None
         item.done = 0

@@ -202,3 +202,23 @@ async def test_a_full_disk_stops_the_batch_and_leaves_no_temp_file(make_engine, 
     assert summary.kept_partial == 0
     for path in under(dest):  # whatever finished before is complete, nothing is partial
         assert not path.name.startswith(".co-tui-")
+
+
+async def test_an_item_stopped_as_its_task_starts_stays_stopped(make_engine, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The race behind a temp file once left after a full disk: an item is stopped (here: cancelled
+    by the user) after a worker took it off the queue but before its task ran. It must not come
+    back to life and write after its batch was reported finished."""
+    engine = make_engine()
+    original = engine._run_item
+
+    async def stopped_first(item):  # type: ignore[no-untyped-def]
+        engine.cancel(item.id)  # between ensure_future(_run_item) and its first step
+        return await original(item)
+
+    monkeypatch.setattr(engine, "_run_item", stopped_first)
+    summary = await engine.submit(request(dest)).wait()
+    await engine.wait_idle()
+    states = {v.state for v in engine.view()}
+    assert states == {ItemState.CANCELLED}, states
+    assert summary.done == 0
+    assert temps(dest) == [] and [p for p in under(dest) if p.is_file()] == []
