@@ -129,15 +129,17 @@ def _run_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
-def _skip_trio() -> None:
-    """Keep httpcore from importing trio (~100 ms) just to detect it: the app runs on asyncio.
+def _skip_unused_imports() -> None:
+    """Keep httpx and httpcore from importing what the app never uses (~100 ms at launch).
 
-    httpcore tries ``import trio`` at import time whenever trio happens to be installed; a
-    ``None`` entry in ``sys.modules`` makes that import fail fast, as if it were absent. Only the
-    app's own process does this, never the library.
+    httpcore tries ``import trio`` whenever trio happens to be installed, only to detect it; httpx
+    imports its command-line tool (click, rich consoles) to offer ``httpx.main``. A ``None``
+    entry in ``sys.modules`` makes such an import fail fast, as if the module were absent, and
+    both packages fall back by design. Only the app's own process does this, never the library.
     """
-    if "trio" not in sys.modules:
-        sys.modules["trio"] = None  # type: ignore[assignment]
+    for name in ("trio", "httpx._main"):
+        if name not in sys.modules:
+            sys.modules[name] = None  # type: ignore[assignment]
 
 
 def _run_demo() -> int:
@@ -151,7 +153,7 @@ def _run_demo() -> int:
     with contextlib.ExitStack() as stack:
 
         def build() -> CodeOceanClient:
-            _skip_trio()
+            _skip_unused_imports()
             from co_tui.api import CodeOceanClient
             from co_tui.emulator import EmulatorConfig, serve_in_thread
 
@@ -277,7 +279,7 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
 
     def build() -> CodeOceanClient:
-        _skip_trio()
+        _skip_unused_imports()
         from co_tui.api import CodeOceanClient
 
         return CodeOceanClient(domain, creds.token)
