@@ -227,8 +227,10 @@ class AssetListScreen(AssetActionsScreen):
 
     @on(AssetTable.AssetHighlighted)
     def _highlighted(self, message: AssetTable.AssetHighlighted) -> None:
+        # no refresh_bindings() here: it recomposes the footer (a frame's worth of work per
+        # key), and the per-asset actions are not in the footer; keys, help and the palette
+        # ask check_action when they are used
         self.query_one(QuickLook).show(message.asset)
-        self.refresh_bindings()  # what may be done depends on the asset
 
     @on(AssetTable.EndNeared)
     def _end_neared(self, message: AssetTable.EndNeared) -> None:
@@ -238,7 +240,6 @@ class AssetListScreen(AssetActionsScreen):
     @on(AssetTable.SelectionChanged)
     def _selection_changed(self) -> None:
         self._update_status()
-        self.refresh_bindings()
 
     # --- acting on assets (AssetActionsScreen) -------------------------------------------------
 

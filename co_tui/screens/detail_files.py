@@ -260,7 +260,6 @@ class FilesPane(Container):
     def _highlighted(self, message: FileTree.Highlighted) -> None:
         message.stop()
         item = message.item
-        self.screen.refresh_bindings()  # file keys (copy link, download) follow the cursor
         if self.narrow or self.query_one("#file-filter", Input).has_focus:
             return  # no previews while typing a filter: the tree's cursor jumps around
         if item is None or item.is_folder:
