@@ -42,12 +42,13 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from co_tui.api import CodeOceanClient
+    from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
     from co_tui.credentials import LoginSetup
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
     from co_tui.transfer import DownloadEngine, DownloadRequest
 
-__all__ = ["CoTuiApp", "PendingClient", "describe_error"]
+__all__ = ["CoTuiApp", "PendingClient", "Prefetched", "describe_error"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,15 @@ class PendingClient:
 
     domain: str
     build: Callable[[], CodeOceanClient]
+
+
+@dataclass(frozen=True, slots=True)
+class Prefetched:
+    """My Data's first page, requested before Textual was even imported (``co-tui`` with real
+    credentials): the request travels while Python loads the UI."""
+
+    params: DataAssetSearchParams
+    page: asyncio.Future[DataAssetSearchResults]
 
 
 def describe_error(error: BaseException, action: str) -> tuple[str, str]:
@@ -121,8 +131,10 @@ class CoTuiApp(App[None]):
         *,
         demo: bool = False,
         login: LoginSetup | None = None,
+        first_page: Prefetched | None = None,
     ) -> None:
         super().__init__()
+        self.first_page = first_page
         self.pending = client if isinstance(client, PendingClient) else None
         self.client = None if isinstance(client, PendingClient) else client
         self.demo = demo
@@ -146,7 +158,8 @@ class CoTuiApp(App[None]):
         elif self.client is None:
             self.action_login(first_run=True)
         else:
-            self.push_screen(AssetListScreen(self.client, demo=self.demo))
+            self.push_screen(AssetListScreen(self.client, demo=self.demo,
+                                             first_page=self.first_page))
             self.learn_identity()
 
     def _connect(self, pending: PendingClient, screen: AssetListScreen) -> None:

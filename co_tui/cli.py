@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING
 from co_tui import __version__
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from co_tui.api import CodeOceanClient
+    from co_tui.api.models import DataAssetSearchParams
 
 __all__ = ["build_parser", "main"]
 
@@ -164,6 +167,15 @@ def _run_demo() -> int:
         return _open_app("local demo emulator", build, demo=True, save_login=False)
 
 
+def first_page_params() -> DataAssetSearchParams:
+    """The request My Data starts with (newest first, not archived, no filters); a test keeps it
+    equal to what the screen would send, or the prefetched page would go unused."""
+    from co_tui.api.models import DataAssetSearchParams
+
+    return DataAssetSearchParams(limit=200, sort_field="created", sort_order="desc",
+                                 archived=False)
+
+
 def _open_app(
     domain: str,
     build: Callable[[], CodeOceanClient],
@@ -174,30 +186,71 @@ def _open_app(
 ) -> int:
     """Paint the skeleton frame at once, then build the client and run the app.
 
-    With real credentials the client (httpx, the CA bundle: ~110 ms) is built right after the
-    skeleton, before Textual is imported, so My Data can ask for its first page as soon as it
-    mounts; measured (bench/app_launch.py) that puts the first rows on screen ~130 ms sooner
-    than building it after Textual's first frame, and no thread competes with the event loop.
-    The demo's ``build`` also starts the emulator (~0.7 s): the app runs it in a thread after
-    its first frame (:class:`co_tui.app.PendingClient`).
+    With real credentials (:func:`_launch`) the client is built right after the skeleton and My
+    Data's first page is requested before Textual is imported, so the request travels while
+    Python loads the UI. The demo's ``build`` also starts the emulator (~0.7 s): the app runs it
+    in a thread after its first frame (:class:`co_tui.app.PendingClient`).
     """
+    import asyncio
+
     from co_tui import splash
 
     painted = splash.paint(sys.stdout, domain, demo=demo)
-    started = False
+    started: list[bool] = []
     try:
-        client = None if demo else build()
+        if not demo:
+            return asyncio.run(_launch(build, profile, save_login, started))
         from co_tui.app import CoTuiApp, PendingClient
         from co_tui.credentials import LoginSetup
 
-        setup = LoginSetup(profile=profile, domain=None if demo else domain, save=save_login)
-        app = CoTuiApp(client or PendingClient(domain, build), demo=demo, login=setup)
-        started = True
+        app = CoTuiApp(PendingClient(domain, build), demo=True,
+                       login=LoginSetup(domain=None, save=save_login))
+        started.append(True)
         app.run()
+        return app.return_code or 0
     finally:
         if painted and not started:
             splash.restore(sys.stdout)
-    return app.return_code or 0
+
+
+async def _launch(
+    build: Callable[[], CodeOceanClient], profile: str | None, save_login: bool,
+    started: list[bool],
+) -> int:
+    """Build the client, send the first page's request, import the UI meanwhile, run the app.
+
+    Measured (bench/app_launch.py): building the client before Textual puts the first rows on
+    screen ~130 ms sooner than building it after Textual's first frame; a thread building it
+    alongside Textual's start-up makes every event-loop step wait for the GIL.
+    """
+    import asyncio
+    import importlib
+
+    client = build()
+    domain = client.domain
+    params = first_page_params()
+    page = asyncio.ensure_future(client.data_assets.search_data_assets(params))
+
+    def import_ui() -> ModuleType:
+        importlib.import_module("co_tui.screens.asset_list")
+        return importlib.import_module("co_tui.app")
+
+    try:
+        # the imports run in a thread so this loop can send the request and read the answer
+        app_module = await asyncio.to_thread(import_ui)
+        from co_tui.credentials import LoginSetup
+
+        setup = LoginSetup(profile=profile, domain=domain, save=save_login)
+        app = app_module.CoTuiApp(client, login=setup,
+                                  first_page=app_module.Prefetched(params, page))
+        started.append(True)
+        await app.run_async()
+        return int(app.return_code or 0)
+    finally:
+        if not page.done():
+            page.cancel()
+        elif not page.cancelled():
+            page.exception()  # retrieved: an unused failed prefetch is not an error to report
 
 
 def _run_login(args: argparse.Namespace) -> int:

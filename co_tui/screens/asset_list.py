@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset
+    from co_tui.app import Prefetched
 
 __all__ = ["SORT_FIELDS", "AssetListScreen"]
 
@@ -55,12 +56,20 @@ class AssetListScreen(AssetActionsScreen):
     ]
 
     def __init__(
-        self, client: CodeOceanClient | None, *, demo: bool = False, domain: str = ""
+        self,
+        client: CodeOceanClient | None,
+        *,
+        demo: bool = False,
+        domain: str = "",
+        first_page: Prefetched | None = None,
     ) -> None:
         """``client`` may come later (:meth:`connect`): the app paints this screen before it
-        pays for importing httpx; ``domain`` names the deployment in the title meanwhile."""
+        pays for importing httpx; ``domain`` names the deployment in the title meanwhile.
+        ``first_page`` is a request already on its way (sent while Textual was imported); it is
+        used when its parameters are the ones this screen would send."""
         super().__init__()
         self.client = client
+        self._prefetched = first_page
         self.domain = client.domain if client is not None else domain
         self.demo = demo
         self.query_text = ""
@@ -146,8 +155,14 @@ class AssetListScreen(AssetActionsScreen):
     @work(exclusive=True, group="search", exit_on_error=False)
     async def _load_first_page(self, generation: int) -> None:
         assert self.client is not None
+        params, prefetched, self._prefetched = self._params(), self._prefetched, None
         try:
-            page = await self.client.data_assets.search_data_assets(self._params())
+            if prefetched is not None and prefetched.params == params:
+                page = await prefetched.page
+            else:
+                if prefetched is not None:
+                    prefetched.page.cancel()
+                page = await self.client.data_assets.search_data_assets(params)
         except ApiError as error:
             if generation == self._generation:
                 self._loading = False

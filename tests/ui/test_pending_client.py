@@ -58,3 +58,28 @@ async def test_a_failed_build_is_reported_and_the_app_keeps_running() -> None:
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]
         assert any("connecting" in m and "CA bundle" in m for m in messages), messages
+
+
+async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: Emulator,
+                                                                     recorder) -> None:  # type: ignore[no-untyped-def]
+    """`co-tui` sends My Data's first request before Textual is imported: it must be exactly the
+    screen's own first request (else it is wasted), and the screen must not send it again."""
+    import asyncio
+
+    from co_tui.app import Prefetched
+    from co_tui.cli import first_page_params
+    from co_tui.screens.asset_list import AssetListScreen
+
+    assert AssetListScreen(None)._params() == first_page_params()
+    client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
+                             transport=recorder, files_transport=recorder)
+    page = asyncio.ensure_future(client.data_assets.search_data_assets(first_page_params()))
+    app = CoTuiApp(client, first_page=Prefetched(first_page_params(), page))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        assert len(app.screen.query_one(AssetTable).assets) > 0
+    searches = [r for r in recorder.requests
+                if r.url.path.endswith("/data_assets/search")
+                and b'"favorite":true' not in r.content and b"next_token" not in r.content
+                and b'"ownership":"created"' not in r.content]
+    assert len(searches) == 1, [r.content for r in searches]
