@@ -40,6 +40,7 @@ from co_tui.safe_text import display
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.screen import Screen
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
@@ -70,6 +71,18 @@ class Prefetched:
 
     params: DataAssetSearchParams
     page: asyncio.Future[DataAssetSearchResults]
+
+
+def _settle_heap() -> None:
+    """After the first frame: keep what start-up built out of the garbage collector, then let
+    it run (``co-tui`` starts with it off, see :func:`co_tui.cli.main`).
+
+    Everything built up to the first frame (modules, Textual's widgets and styles) lives as long
+    as the app: frozen, it is not rescanned by the collector's full passes each time pages of
+    assets arrive (a 40-100 ms stall each).
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def describe_error(error: BaseException, action: str) -> tuple[str, str]:
@@ -144,23 +157,28 @@ class CoTuiApp(App[None]):
         """What the session knows of the user's rights (greys out actions they cannot do)."""
         self._downloads: DownloadEngine | None = None
 
-    def on_mount(self) -> None:
-        # Everything built up to the first frame (modules, Textual's widgets and styles) lives
-        # as long as the app: keep it out of the garbage collector's full passes, which would
-        # otherwise rescan it each time pages of assets arrive (a 40-100 ms stall each).
-        self.call_after_refresh(gc.freeze)
+    def get_default_screen(self) -> Screen:
+        """The first screen on the stack is My Data itself, not Textual's blank screen.
+
+        Measured (bench/app_launch.py): pushing My Data over the blank screen composed and
+        rendered that one first, ~28 ms before the first rows. The first-run login is pushed
+        over the blank screen (a default screen's ``CSS_PATH`` is not loaded).
+        """
         from co_tui.screens.asset_list import AssetListScreen
 
         if self.pending is not None:
             screen = AssetListScreen(None, demo=self.demo, domain=self.pending.domain)
-            self.push_screen(screen)
             self.call_after_refresh(self._connect, self.pending, screen)
-        elif self.client is None:
+            return screen
+        if self.client is None:
+            return super().get_default_screen()
+        self.call_after_refresh(self.learn_identity)  # the first frame goes first
+        return AssetListScreen(self.client, demo=self.demo, first_page=self.first_page)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(_settle_heap)
+        if self.client is None and self.pending is None:
             self.action_login(first_run=True)
-        else:
-            self.push_screen(AssetListScreen(self.client, demo=self.demo,
-                                             first_page=self.first_page))
-            self.learn_identity()
 
     def _connect(self, pending: PendingClient, screen: AssetListScreen) -> None:
         """Build the pending client in a thread, after the first frame, and hand it to My Data.
@@ -260,6 +278,10 @@ class CoTuiApp(App[None]):
 
     def action_login(self, first_run: bool = False) -> None:
         """Log in again (after the server rejected the token)."""
+        self.push_screen(self._login_screen(first_run=first_run))
+
+    def _login_screen(self, *, first_run: bool) -> LoginScreen:
+        """The login screen: first run (nothing saved, cannot be cancelled) or token rejected."""
         import dataclasses
 
         from co_tui.credentials import LoginSetup
@@ -273,7 +295,7 @@ class CoTuiApp(App[None]):
                       "and an access token.")
         else:
             reason = "The server rejected the token. Enter a valid one to carry on."
-        self.push_screen(LoginScreen(setup, reason=reason, can_cancel=not first_run))
+        return LoginScreen(setup, reason=reason, can_cancel=not first_run)
 
     async def on_login_screen_logged_in(self, message: LoginScreen.LoggedIn) -> None:
         """A login succeeded: use its client and start again from My Data."""
@@ -283,7 +305,11 @@ class CoTuiApp(App[None]):
         self.token_rejected = False
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        await self.push_screen(AssetListScreen(self.client, demo=self.demo))
+        base = self.screen_stack[0]
+        if isinstance(base, AssetListScreen):  # reload it, keeping what was typed and filtered
+            base.connect(self.client)
+        else:  # the first-run login was over Textual's blank screen
+            await self.push_screen(AssetListScreen(self.client, demo=self.demo))
         self.rights = Rights()
         self.learn_identity()
         note = "Logged in; the login was saved." if message.saved else "Logged in (not saved)."

@@ -120,11 +120,12 @@ class AssetListScreen(AssetActionsScreen):
     def connect(self, client: CodeOceanClient) -> None:
         """Start loading with ``client`` (given at construction, or once the app built it)."""
         self.client = client
-        if client.domain != self.domain:
+        if client.domain != self.domain:  # a login to another deployment: none of its rows
             self.domain = client.domain
             self.query_one("#title-bar", Static).update(self._title())
+            self.query_one(AssetTable).set_assets([])
         self.reload()
-        self.load_favorites()
+        self.call_after_refresh(self.load_favorites)  # stars can wait for the first frame
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
@@ -379,5 +380,5 @@ class AssetListScreen(AssetActionsScreen):
     def action_refresh(self) -> None:
         """Load the list again (also the way to retry after an error)."""
         self.reload()
-        self.load_favorites()
+        self.call_after_refresh(self.load_favorites)  # stars can wait for the first frame
 

@@ -194,7 +194,7 @@ async def test_a_401_during_use_offers_the_login_screen(canary_emulator: Emulato
         await pilot.pause()
         await pilot.press(*CANARY, "enter")
         await _settle(app, pilot)
-        assert isinstance(app.screen, AssetListScreen) and app.screen is not my_data
+        assert app.screen is my_data  # My Data is the bottom screen: reloaded with the new client
         assert len(app.screen.query_one(AssetTable).assets) > 40
         assert app.client is not client and app.token_rejected is False
         assert "ctrl+l" not in {b.binding.key for b in app.screen.active_bindings.values()}
@@ -202,6 +202,27 @@ async def test_a_401_during_use_offers_the_login_screen(canary_emulator: Emulato
     assert app._exception is None
     # save=False (as in --demo): nothing was written
     assert resolve_credentials(profile=None, domain=None, environ={}) is None
+
+
+async def test_a_login_to_another_deployment_drops_the_old_rows(canary_emulator: Emulator) -> None:
+    """My Data stays the bottom screen across logins; another deployment's login must not leave
+    the first deployment's rows under the new title, even when its first page fails."""
+    transport = canary_emulator.transport()
+    client = CodeOceanClient(canary_emulator.config.api_origin, CANARY, transport=transport,
+                             files_transport=transport)
+    app = CoTuiApp(client)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await _settle(app, pilot)
+        my_data = app.screen
+        assert isinstance(my_data, AssetListScreen)
+        assert len(my_data.query_one(AssetTable).assets) > 40
+        other = CodeOceanClient("https://other.example.org", WRONG, transport=Unreachable())
+        my_data.connect(other)
+        await _settle(app, pilot)
+        assert my_data.query_one(AssetTable).assets == []
+        assert "other.example.org" in str(my_data.query_one("#title-bar", Static).render())
+        await other.aclose()
+    assert app._exception is None
 
 
 async def test_login_screen_fits_80x24(canary_emulator: Emulator) -> None:

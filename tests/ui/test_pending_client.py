@@ -83,3 +83,28 @@ async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: E
                 and b'"favorite":true' not in r.content and b"next_token" not in r.content
                 and b'"ownership":"created"' not in r.content]
     assert len(searches) == 1, [r.content for r in searches]
+
+
+async def test_my_data_is_the_first_screen_and_the_collector_comes_back_after_the_first_frame(
+        emulator: Emulator) -> None:
+    """`co-tui` starts with the garbage collector off (co_tui.cli.main); the app freezes what
+    start-up built and turns the collector back on once its first frame is drawn. My Data is
+    the bottom screen itself (not pushed over Textual's blank one: a second first render)."""
+    import gc
+
+    from co_tui.screens.asset_list import AssetListScreen
+
+    client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
+                             transport=emulator.transport(), files_transport=emulator.transport())
+    frozen = gc.get_freeze_count()
+    gc.disable()
+    try:
+        app = CoTuiApp(client)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await _settle(app, pilot)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen
+            assert len(app.screen_stack) == 1 and isinstance(app.screen, AssetListScreen)
+    finally:
+        gc.enable()
+        gc.unfreeze()

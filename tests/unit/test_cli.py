@@ -42,7 +42,10 @@ def test_emulator_rejects_bad_faults(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_without_credentials_the_app_explains_what_to_do(capsys: pytest.CaptureFixture[str]) -> None:
+    import gc
+
     assert main([]) == 2
+    assert gc.isenabled()  # main turns the collector off for start-up only
     err = capsys.readouterr().err
     assert "co-tui login" in err and "CODEOCEAN_TOKEN" in err and "--demo" in err
 
