@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 
 from co_tui.api import CodeOceanClient, PermissionDeniedError
@@ -35,7 +36,8 @@ async def fetch_preview(
     storage host means the signature expired: fresh URLs are fetched once and the read retried.
     ``build_preview`` runs in a thread (re-indenting a 256 KiB JSON file takes tens of ms).
     Inside a capsule, when ``asset`` is mounted at ``/data/<mount>`` with this file at the
-    listed size, the local read-only copy is read instead and no URL is fetched.
+    listed size, the local read-only copy is read instead and no URL is fetched; the
+    preview's first note says so.
     """
     resume = previous.resume if previous is not None else None
     start = resume.offset if resume is not None else 0
@@ -49,7 +51,8 @@ async def fetch_preview(
                 build_preview, data, name=name, start=start, total_size=total,
                 at_end=start + len(data) >= total, resume=resume,
             )
-            return preview, None
+            note = f"read from this capsule's {local}, not the network"
+            return dataclasses.replace(preview, notes=(note, *preview.notes)), None
     if urls is None:
         urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
     try:

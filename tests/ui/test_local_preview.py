@@ -24,8 +24,10 @@ async def test_preview_reads_the_local_mount_and_fetches_no_url(
     # the asset id is unknown to the server: any request would fail with a 404
     preview, urls = await fetch_preview(client, asset.id, item, asset=asset)
     assert urls is None and preview.resume is not None  # more than one screenful
+    local = tmp_path / "raw" / "code" / "run.py"
+    assert preview.notes[0] == f"read from this capsule's {local}, not the network"
     more, _ = await fetch_preview(client, asset.id, item, asset=asset, previous=preview)
-    assert more is not None
+    assert more is not None and more.notes[0] == preview.notes[0]
     # a size that differs from the listing means it is not the same file: go to the server
     other = FolderItem(name="run.py", path="code/run.py", size=len(body) + 1)
     with pytest.raises(NotFoundError):
