@@ -9,6 +9,7 @@ prints them, token included: reliability-anchors 4.3), redacted, and saved to a 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import os
 import time
@@ -36,11 +37,13 @@ from co_tui.api import (
     ServerError,
 )
 from co_tui.api.redact import redact
+from co_tui.config import Config, ConfigError, save_setting
 from co_tui.safe_text import display
 
 if TYPE_CHECKING:
     from textual.command import Provider
     from textual.screen import Screen
+    from textual.theme import Theme
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
@@ -145,8 +148,14 @@ class CoTuiApp(App[None]):
         demo: bool = False,
         login: LoginSetup | None = None,
         first_page: Prefetched | None = None,
+        config: Config | None = None,
     ) -> None:
+        """``config`` is what ``config.toml`` said (``co-tui`` passes it): its settings, and
+        its warnings to show. Without it (tests) the defaults are used and nothing is saved."""
         super().__init__()
+        self.config = config or Config()
+        self.settings = self.config.settings
+        """The user's settings (``[settings]`` in ``config.toml``)."""
         self.first_page = first_page
         self.pending = client if isinstance(client, PendingClient) else None
         self.client = None if isinstance(client, PendingClient) else client
@@ -157,7 +166,7 @@ class CoTuiApp(App[None]):
         """What the session knows of the user's rights (greys out actions they cannot do)."""
         self._downloads: DownloadEngine | None = None
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         """The first screen on the stack is My Data itself, not Textual's blank screen.
 
         Measured (bench/app_launch.py): pushing My Data over the blank screen composed and
@@ -167,16 +176,22 @@ class CoTuiApp(App[None]):
         from co_tui.screens.asset_list import AssetListScreen
 
         if self.pending is not None:
-            screen = AssetListScreen(None, demo=self.demo, domain=self.pending.domain)
+            screen = AssetListScreen(None, demo=self.demo, domain=self.pending.domain,
+                                     page_size=self.settings.page_size)
             self.call_after_refresh(self._connect, self.pending, screen)
             return screen
         if self.client is None:
             return super().get_default_screen()
         self.call_after_refresh(self.learn_identity)  # the first frame goes first
-        return AssetListScreen(self.client, demo=self.demo, first_page=self.first_page)
+        return AssetListScreen(self.client, demo=self.demo, first_page=self.first_page,
+                               page_size=self.settings.page_size)
 
     def on_mount(self) -> None:
         self.call_after_refresh(_settle_heap)
+        for warning in self.config.warnings:
+            self.notify(cast(str, display(warning, multiline=True)), severity="warning",
+                        timeout=10)
+        self._apply_theme()
         if self.client is None and self.pending is None:
             self.action_login(first_run=True)
 
@@ -224,8 +239,44 @@ class CoTuiApp(App[None]):
         if self._downloads is None and self.client is not None:
             from co_tui.transfer import DownloadEngine
 
-            self._downloads = DownloadEngine(self.client)
+            self._downloads = DownloadEngine(self.client,
+                                             max_parallel=self.settings.parallel_downloads)
         return self._downloads
+
+    @property
+    def download_dir(self) -> Path | None:
+        """The ``download_dir`` setting (``~`` expanded), or None for the dialog's default."""
+        chosen = self.settings.download_dir
+        return Path(chosen).expanduser() if chosen else None
+
+    # --- theme (a setting) ----------------------------------------------------------------------
+
+    def _apply_theme(self) -> None:
+        """Use the ``theme`` setting, and save the theme the user picks from then on."""
+        wanted = self.settings.theme
+        if wanted in self.available_themes:
+            if wanted != self.theme:
+                self.theme = wanted
+        else:
+            self.notify(cast(str, display(f"config.toml: there is no theme {wanted!r}; using "
+                                          f"{self.theme}")), severity="warning", timeout=10)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name == self.settings.theme or self.config.path is None:
+            return
+        self.settings = dataclasses.replace(self.settings, theme=theme.name)
+        self._save_setting("theme", theme.name)
+
+    @work(group="settings", exit_on_error=False)
+    async def _save_setting(self, name: str, value: str | int) -> None:
+        """Write one setting to ``config.toml`` (in a thread: it takes a file lock)."""
+        assert self.config.path is not None
+        try:
+            await asyncio.to_thread(save_setting, name, value, self.config.path)
+        except (ConfigError, OSError) as error:
+            self.notify(cast(str, display(f"Could not save the {name} setting: {error}")),
+                        severity="warning", timeout=8)
 
     def start_download(self, request: DownloadRequest) -> None:
         """Queue ``request``, show the queue, and say how it went when it is over."""
@@ -282,8 +333,6 @@ class CoTuiApp(App[None]):
 
     def _login_screen(self, *, first_run: bool) -> LoginScreen:
         """The login screen: first run (nothing saved, cannot be cancelled) or token rejected."""
-        import dataclasses
-
         from co_tui.credentials import LoginSetup
         from co_tui.screens.login import LoginScreen
 
@@ -309,7 +358,8 @@ class CoTuiApp(App[None]):
         if isinstance(base, AssetListScreen):  # reload it, keeping what was typed and filtered
             base.connect(self.client)
         else:  # the first-run login was over Textual's blank screen
-            await self.push_screen(AssetListScreen(self.client, demo=self.demo))
+            await self.push_screen(AssetListScreen(self.client, demo=self.demo,
+                                                   page_size=self.settings.page_size))
         self.rights = Rights()
         self.learn_identity()
         note = "Logged in; the login was saved." if message.saved else "Logged in (not saved)."

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams
+    from co_tui.config import Config
 
 __all__ = ["build_parser", "main"]
 
@@ -165,21 +166,34 @@ def _run_demo() -> int:
             return CodeOceanClient(served.domain, served.emulator.main_token)
 
         # a login offered in the demo (after a 401) checks against the emulator, saves nothing
-        return _open_app("local demo emulator", build, demo=True, save_login=False)
+        return _open_app("local demo emulator", build, _load_config(), demo=True,
+                         save_login=False)
 
 
-def first_page_params() -> DataAssetSearchParams:
+def _load_config() -> Config:
+    """``config.toml``'s settings; a file that does not parse gives the defaults and a warning
+    for the app to show (and is never rewritten: the returned config has no path)."""
+    from co_tui.config import Config, ConfigError, load_config
+
+    try:
+        return load_config()
+    except ConfigError as exc:
+        return Config(warnings=(f"{exc}; using the default settings",))
+
+
+def first_page_params(page_size: int) -> DataAssetSearchParams:
     """The request My Data starts with (newest first, not archived, no filters); a test keeps it
     equal to what the screen would send, or the prefetched page would go unused."""
     from co_tui.api.models import DataAssetSearchParams
 
-    return DataAssetSearchParams(limit=200, sort_field="created", sort_order="desc",
+    return DataAssetSearchParams(limit=page_size, sort_field="created", sort_order="desc",
                                  archived=False)
 
 
 def _open_app(
     domain: str,
     build: Callable[[], CodeOceanClient],
+    config: Config,
     *,
     demo: bool = False,
     profile: str | None = None,
@@ -200,11 +214,11 @@ def _open_app(
     started: list[bool] = []
     try:
         if not demo:
-            return asyncio.run(_launch(build, profile, save_login, started))
+            return asyncio.run(_launch(build, config, profile, save_login, started))
         from co_tui.app import CoTuiApp, PendingClient
         from co_tui.credentials import LoginSetup
 
-        app = CoTuiApp(PendingClient(domain, build), demo=True,
+        app = CoTuiApp(PendingClient(domain, build), demo=True, config=config,
                        login=LoginSetup(domain=None, save=save_login))
         started.append(True)
         app.run()
@@ -215,8 +229,8 @@ def _open_app(
 
 
 async def _launch(
-    build: Callable[[], CodeOceanClient], profile: str | None, save_login: bool,
-    started: list[bool],
+    build: Callable[[], CodeOceanClient], config: Config, profile: str | None,
+    save_login: bool, started: list[bool],
 ) -> int:
     """Build the client, send the first page's request, import the UI meanwhile, run the app.
 
@@ -229,7 +243,7 @@ async def _launch(
 
     client = build()
     domain = client.domain
-    params = first_page_params()
+    params = first_page_params(config.settings.page_size)
     page = asyncio.ensure_future(client.data_assets.search_data_assets(params))
 
     def import_ui() -> ModuleType:
@@ -242,7 +256,7 @@ async def _launch(
         from co_tui.credentials import LoginSetup
 
         setup = LoginSetup(profile=profile, domain=domain, save=save_login)
-        app = app_module.CoTuiApp(client, login=setup,
+        app = app_module.CoTuiApp(client, login=setup, config=config,
                                   first_page=app_module.Prefetched(params, page))
         started.append(True)
         await app.run_async()
@@ -315,7 +329,8 @@ def _run_app(args: argparse.Namespace) -> int:
         # first run in a terminal: the login screen asks, checks, saves, then opens My Data
         from co_tui.app import CoTuiApp
 
-        CoTuiApp(None, login=LoginSetup(profile=target.profile, domain=target.domain)).run()
+        CoTuiApp(None, login=LoginSetup(profile=target.profile, domain=target.domain),
+                 config=_load_config()).run()
         return 0
     if creds is None:
         print(
@@ -338,7 +353,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
         return CodeOceanClient(domain, creds.token)
 
-    return _open_app(domain, build, profile=creds.profile or target.profile)
+    return _open_app(domain, build, _load_config(), profile=creds.profile or target.profile)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

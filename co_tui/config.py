@@ -5,8 +5,8 @@
     default_profile = "work"
 
     [settings]
-    theme = "textual-dark"
-    page_size = 100
+    theme = "nord"
+    page_size = 500
 
     [profiles.work]
     domain = "https://codeocean.acme.com"
@@ -54,6 +54,7 @@ __all__ = [
     "load_config",
     "parse_config",
     "read_toml",
+    "save_setting",
     "save_settings",
     "update_toml_file",
     "validate_domain",
@@ -300,22 +301,34 @@ def update_toml_file(
 class Settings:
     """User preferences from ``[settings]`` in ``config.toml``; every field has a default.
 
-    ``download_dir`` ``None`` means "the current folder" (or ``/results`` inside a capsule, which
-    the download dialog decides). A value of the wrong type or out of range in the file is
-    replaced by the default with a warning, never a crash.
+    - ``theme``: a Textual theme name; picking one in the command palette saves it here.
+    - ``download_dir``: the download dialog's folder; ``None`` means the current folder (or
+      ``/results`` inside a capsule). ``~`` is expanded.
+    - ``page_size``: assets per search request in My Data and the archive bin (API: 1-1000).
+    - ``preview_max_bytes``: the most a preview reads per request (4 KiB - 256 KiB; smaller
+      suits slow links).
+    - ``parallel_downloads``: files transferred at once.
+    - ``clipboard``: ``auto`` (guess whether the terminal passes OSC 52 on), ``osc52`` (trust
+      it) or ``dialog`` (always show copied text to select); ``CO_TUI_CLIPBOARD`` overrides
+      ``auto`` for one session.
+
+    A value of the wrong type or out of range in the file is replaced by the default with a
+    warning, never a crash.
     """
 
     theme: str = "textual-dark"
     download_dir: str | None = None
-    page_size: int = 100
+    page_size: int = 200
     preview_max_bytes: int = 256 * 1024
     parallel_downloads: int = 4
+    clipboard: str = "auto"
 
     _RANGES: ClassVar[dict[str, tuple[int, int]]] = {
         "page_size": (1, 1000),
-        "preview_max_bytes": (4 * 1024, 16 * 1024 * 1024),
+        "preview_max_bytes": (4 * 1024, 256 * 1024),
         "parallel_downloads": (1, 16),
     }
+    _CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {"clipboard": ("auto", "osc52", "dialog")}
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
@@ -344,6 +357,8 @@ class Settings:
             return None
         if not isinstance(value, str) or not value or _unsafe_char(value):
             return "must be a non-empty line of text"
+        if name in cls._CHOICES and value not in cls._CHOICES[name]:
+            return "must be one of " + ", ".join(cls._CHOICES[name])
         return None
 
     def to_mapping(self) -> dict[str, Any]:
@@ -409,6 +424,25 @@ def load_config(path: Path | None = None) -> Config:
     """Read ``config.toml`` (defaults when it is missing); :class:`ConfigError` if it is broken."""
     path = path or paths.config_file()
     return parse_config(read_toml(path), path)
+
+
+def save_setting(name: str, value: str | int, path: Path | None = None) -> list[str]:
+    """Store one setting in ``config.toml`` (the others, profiles and unknown keys are kept, and
+    defaults the user never wrote stay unwritten); warns back. ``ConfigError`` if ``value``
+    is not valid for ``name``."""
+    if name not in {f.name for f in fields(Settings)}:
+        raise ConfigError(f"there is no setting {name!r}")
+    problem = Settings._check(name, value)
+    if problem:
+        raise ConfigError(f"settings.{name} {problem}")
+
+    def change(data: dict[str, Any]) -> None:
+        table = data.get("settings")
+        table = dict(table) if isinstance(table, Mapping) else {}
+        table[name] = value
+        data["settings"] = table
+
+    return update_toml_file(path or paths.config_file(), change, header=CONFIG_HEADER)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> list[str]:

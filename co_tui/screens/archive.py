@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from co_tui.api import CodeOceanClient
 from co_tui.screens.asset_actions import AssetActionsScreen
-from co_tui.screens.asset_list import AssetListScreen
+from co_tui.screens.asset_list import PAGE_SIZE, AssetListScreen
 from co_tui.widgets.asset_table import AssetTable
 
 __all__ = ["ArchiveScreen"]
@@ -45,8 +45,9 @@ class ArchiveScreen(AssetListScreen, inherit_bindings=False):
         ],
     ]
 
-    def __init__(self, client: CodeOceanClient, *, demo: bool = False) -> None:
-        super().__init__(client, demo=demo)
+    def __init__(self, client: CodeOceanClient, *, demo: bool = False,
+                 page_size: int = PAGE_SIZE) -> None:
+        super().__init__(client, demo=demo, page_size=page_size)
         self.archived = True
 
     def action_back(self) -> None:

@@ -322,7 +322,8 @@ class AssetActionsScreen(Screen[None]):
         from co_tui.modals.copy import copy_text
 
         if assets := self.targets():
-            copy_text(self.app, "asset ID", asset_id_text(assets[0]))
+            copy_text(self.app, "asset ID", asset_id_text(assets[0]),
+                      mode=self.co_app.settings.clipboard)
 
     def action_copy_url(self) -> None:
         """Copy the asset's web address ({domain}/data-assets/{id})."""
@@ -330,7 +331,8 @@ class AssetActionsScreen(Screen[None]):
         from co_tui.modals.copy import copy_text
 
         if self.client is not None and (assets := self.targets()):
-            copy_text(self.app, "web URL", asset_web_url(self.client, assets[0].id))
+            copy_text(self.app, "web URL", asset_web_url(self.client, assets[0].id),
+                      mode=self.co_app.settings.clipboard)
 
     # --- downloads ----------------------------------------------------------------------------
 
@@ -355,7 +357,8 @@ class AssetActionsScreen(Screen[None]):
             for other in more:
                 self.co_app.start_download(dataclasses.replace(request, target=other))
 
-        self.app.push_screen(DownloadDialog(target), chosen)
+        self.app.push_screen(DownloadDialog(target, destination=self.co_app.download_dir),
+                             chosen)
 
     # --- attach / detach ----------------------------------------------------------------------
 

@@ -371,7 +371,8 @@ class AssetDetailScreen(AssetActionsScreen):
         except ApiError as error:
             self.co_app.show_error(error, action="getting the file's link")
             return
-        copy_text(self.app, "file link", link.url, note=link.note())
+        copy_text(self.app, "file link", link.url, note=link.note(),
+                  mode=self.co_app.settings.clipboard)
 
     # --- acting on the asset (AssetActionsScreen) ----------------------------------------------
 

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
+from co_tui.config import Settings
 from co_tui.modals.filters import AssetFilters, FiltersScreen
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
@@ -30,8 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["SORT_FIELDS", "AssetListScreen"]
 
 SORT_FIELDS = ("created", "name", "size", "type")
-PAGE_SIZE = 200
-"""Rows per request: small enough for a fast first paint, large enough for few round trips."""
+PAGE_SIZE = Settings().page_size
+"""Rows per request unless ``settings.page_size`` says otherwise: small enough for a fast first
+paint, large enough for few round trips."""
 SEARCH_DEBOUNCE = 0.25
 
 
@@ -62,12 +64,15 @@ class AssetListScreen(AssetActionsScreen):
         demo: bool = False,
         domain: str = "",
         first_page: Prefetched | None = None,
+        page_size: int = PAGE_SIZE,
     ) -> None:
         """``client`` may come later (:meth:`connect`): the app paints this screen before it
         pays for importing httpx; ``domain`` names the deployment in the title meanwhile.
         ``first_page`` is a request already on its way (sent while Textual was imported); it is
-        used when its parameters are the ones this screen would send."""
+        used when its parameters are the ones this screen would send. ``page_size`` is the
+        ``page_size`` setting."""
         super().__init__()
+        self.page_size = page_size
         self.client = client
         self._prefetched = first_page
         self.domain = client.domain if client is not None else domain
@@ -135,7 +140,7 @@ class AssetListScreen(AssetActionsScreen):
     def _params(self, next_token: str | None = None) -> DataAssetSearchParams:
         return self.filters.apply_to(DataAssetSearchParams(
             query=self.query_text or None,
-            limit=PAGE_SIZE,
+            limit=self.page_size,
             sort_field=self.sort_field,
             sort_order=self.sort_direction,
             archived=self.archived,
@@ -370,7 +375,8 @@ class AssetListScreen(AssetActionsScreen):
         from co_tui.screens.archive import ArchiveScreen
 
         if self.client is not None:
-            self.app.push_screen(ArchiveScreen(self.client, demo=self.demo))
+            self.app.push_screen(ArchiveScreen(self.client, demo=self.demo,
+                                               page_size=self.page_size))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_archive":

@@ -327,7 +327,8 @@ class FilesPane(Container):
         if asset is None or generation != self._generation:
             return
         try:
-            preview, urls = await fetch_preview(self.client, asset.id, item, asset=asset)
+            preview, urls = await fetch_preview(self.client, asset.id, item, asset=asset,
+                                                max_bytes=self.co_app.settings.preview_max_bytes)
         except ApiError as error:
             if generation == self._generation:
                 self._preview_failed(item, error)
@@ -370,8 +371,9 @@ class FilesPane(Container):
             return
         previous = shown.chunks[-1]
         try:
-            preview, urls = await fetch_preview(self.client, asset.id, shown.item,
-                                                urls=shown.urls, previous=previous, asset=asset)
+            preview, urls = await fetch_preview(
+                self.client, asset.id, shown.item, urls=shown.urls, previous=previous,
+                asset=asset, max_bytes=self.co_app.settings.preview_max_bytes)
         except ApiError as error:
             if generation == self._generation:
                 self.co_app.show_error(error, action=f"loading more of {shown.item.name}")

@@ -29,8 +29,10 @@ async def fetch_preview(
     urls: FileURLs | None = None,
     previous: Preview | None = None,
     asset: DataAsset | None = None,
+    max_bytes: int = PREVIEW_BYTES,
 ) -> tuple[Preview, FileURLs | None]:
-    """The preview of ``item``'s first 256 KiB, or of the next chunk after ``previous``.
+    """The preview of ``item``'s first 256 KiB (``max_bytes``: the ``preview_max_bytes``
+    setting), or of the next chunk after ``previous``.
 
     Reads one Range of the signed URL (``view_url``, else ``download_url``). A 403 from the
     storage host means the signature expired: fresh URLs are fetched once and the read retried.
@@ -46,7 +48,7 @@ async def fetch_preview(
         local = await asyncio.to_thread(local_file, asset, item.path, size=item.size,
                                         data_root=DATA_ROOT)
         if local is not None:
-            data, total = await asyncio.to_thread(_read_local, local, start)
+            data, total = await asyncio.to_thread(_read_local, local, start, max_bytes)
             preview = await asyncio.to_thread(
                 build_preview, data, name=name, start=start, total_size=total,
                 at_end=start + len(data) >= total, resume=resume,
@@ -57,11 +59,11 @@ async def fetch_preview(
         urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
     try:
         read = await client.files.read_range(urls.view_url or urls.download_url, start,
-                                             PREVIEW_BYTES)
+                                             max_bytes)
     except PermissionDeniedError:
         urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
         read = await client.files.read_range(urls.view_url or urls.download_url, start,
-                                             PREVIEW_BYTES)
+                                             max_bytes)
     preview = await asyncio.to_thread(
         build_preview, read.data, name=name, start=start, total_size=read.total_size,
         at_end=read.at_end, resume=resume,
@@ -69,12 +71,12 @@ async def fetch_preview(
     return preview, urls
 
 
-def _read_local(path: Path, start: int) -> tuple[bytes, int]:
-    """Up to 256 KiB of ``path`` from ``start``, and the file's size."""
+def _read_local(path: Path, start: int, max_bytes: int) -> tuple[bytes, int]:
+    """Up to ``max_bytes`` of ``path`` from ``start``, and the file's size."""
     with path.open("rb") as handle:
         total = handle.seek(0, 2)
         handle.seek(start)
-        return handle.read(PREVIEW_BYTES), total
+        return handle.read(max_bytes), total
 
 
 def files_note(asset: DataAsset) -> str | None:

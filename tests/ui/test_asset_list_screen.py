@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Static
 from ui_helpers import _app, _settle, _status  # type: ignore[import-not-found]
 
 from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
+from co_tui.config import Config, Settings
 from co_tui.emulator import Emulator, EmulatorConfig
-from co_tui.screens import asset_list
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.asset_table import AssetTable
 
@@ -51,10 +50,9 @@ async def test_search_filters_and_sort_cycles(emulator: Emulator) -> None:
         assert [a.name.lower() for a in table.assets] == sorted(names, reverse=True)
 
 
-async def test_pages_load_as_the_cursor_nears_the_end(monkeypatch: pytest.MonkeyPatch, clock) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(asset_list, "PAGE_SIZE", 100)
+async def test_pages_load_as_the_cursor_nears_the_end(clock) -> None:  # type: ignore[no-untyped-def]
     emulator = Emulator(EmulatorConfig(seed="scale:450:1", clock=clock))
-    app = _app(emulator)
+    app = _app(emulator, Config(settings=Settings(page_size=100)))
     async with app.run_test(size=(100, 30)) as pilot:
         await _settle(app, pilot)
         table = app.screen.query_one(AssetTable)

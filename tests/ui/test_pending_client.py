@@ -68,13 +68,16 @@ async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: E
 
     from co_tui.app import Prefetched
     from co_tui.cli import first_page_params
+    from co_tui.config import Settings
     from co_tui.screens.asset_list import AssetListScreen
 
-    assert AssetListScreen(None)._params() == first_page_params()
+    assert AssetListScreen(None)._params() == first_page_params(Settings().page_size)
+    assert AssetListScreen(None, page_size=37)._params() == first_page_params(37)
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=recorder, files_transport=recorder)
-    page = asyncio.ensure_future(client.data_assets.search_data_assets(first_page_params()))
-    app = CoTuiApp(client, first_page=Prefetched(first_page_params(), page))
+    params = first_page_params(Settings().page_size)
+    page = asyncio.ensure_future(client.data_assets.search_data_assets(params))
+    app = CoTuiApp(client, first_page=Prefetched(params, page))
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(app, pilot)
         assert len(app.screen.query_one(AssetTable).assets) > 0

@@ -9,11 +9,12 @@ from textual.widgets import Static
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.app import CoTuiApp
+from co_tui.config import Config
 from co_tui.emulator import Emulator
 from co_tui.widgets.asset_table import AssetTable
 
 
-def _app(emulator: Emulator) -> CoTuiApp:
+def _app(emulator: Emulator, config: Config | None = None) -> CoTuiApp:
     """The demo app on the in-process ``emulator``; retry backoff does not sleep."""
     transport = emulator.transport()
 
@@ -22,7 +23,7 @@ def _app(emulator: Emulator) -> CoTuiApp:
 
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=transport, files_transport=transport, sleep=no_sleep)
-    return CoTuiApp(client, demo=True)
+    return CoTuiApp(client, demo=True, config=config)
 
 
 async def _settle(app: CoTuiApp, pilot: Any) -> None:
