@@ -332,10 +332,16 @@ class AssetDetailScreen(AssetActionsScreen):
         return self.query_one(TabbedContent).active
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys of the Files tab show in the footer only there; asset actions as the base
-        screen decides (disabled with a reason when the user may not)."""
+        """Keys of the Files tab show in the footer only there, and only when they apply (``L``
+        when the preview goes on, ``m`` when it has a raw view, ``/`` when the tree is in view);
+        asset actions as the base screen decides (disabled with a reason when the user may
+        not)."""
         if action in ("filter", "load_more", "toggle_raw"):
-            return self.active_tab == "files"
+            if self.active_tab != "files":
+                return False
+            files = self.files
+            return {"filter": files.tree_in_view, "load_more": files.can_load_more,
+                    "toggle_raw": files.can_toggle_raw}[action]
         if action == "copy_link":
             if self.active_tab != "files":
                 return False

@@ -94,6 +94,7 @@ class FilesPane(Container):
         self._generation = 0
         self._shown: _Shown | None = None
         self._pending: FolderItem | None = None
+        self._keys: tuple[bool, bool, bool] | None = None
 
     @property
     def co_app(self) -> CoTuiApp:
@@ -268,6 +269,7 @@ class FilesPane(Container):
             self._shown = None
             if item is not None:
                 self._show_folder(item)
+            self._keys_changed()
             return
         self._start_preview(item)
 
@@ -276,6 +278,7 @@ class FilesPane(Container):
         message.stop()
         if self.narrow:
             self.add_class("-preview-open")
+            self._keys_changed()
         shown = self._shown
         if shown is None or shown.item.path != message.item.path:
             self._start_preview(message.item, delay=0)
@@ -286,16 +289,51 @@ class FilesPane(Container):
         preview was not in use."""
         if self.has_class("-preview-open"):
             self.remove_class("-preview-open")
+            self._keys_changed()
         elif not self.preview.has_focus:
             return False
         self.file_tree.focus()
         return True
+
+    # --- which keys apply now (the footer shows only those) ------------------------------------
+
+    @property
+    def tree_in_view(self) -> bool:
+        """The file tree is on screen (the narrow layout shows it or the preview)."""
+        return not (self.narrow and self.has_class("-preview-open"))
+
+    @property
+    def preview_in_view(self) -> bool:
+        """The preview pane is on screen."""
+        return not self.narrow or self.has_class("-preview-open")
+
+    @property
+    def can_load_more(self) -> bool:
+        """A preview on screen goes on past what was read (``L``)."""
+        shown = self._shown
+        return (self.preview_in_view and shown is not None and bool(shown.chunks)
+                and shown.chunks[-1].resume is not None)
+
+    @property
+    def can_toggle_raw(self) -> bool:
+        """The preview on screen has a raw view (``m``)."""
+        shown = self._shown
+        return (self.preview_in_view and shown is not None and bool(shown.chunks)
+                and has_raw_view(shown.chunks[0]))
+
+    def _keys_changed(self) -> None:
+        """Refresh the footer when the keys that apply changed (not on every cursor move)."""
+        keys = (self.tree_in_view, self.can_load_more, self.can_toggle_raw)
+        if keys != self._keys:
+            self._keys = keys
+            self.screen.refresh_bindings()
 
     def set_narrow(self, narrow: bool) -> None:
         """Switch between the side-by-side and the one-pane layout."""
         if narrow == self.narrow:
             return
         self.set_class(narrow, "-narrow")
+        self._keys_changed()
         if not narrow:
             self.remove_class("-preview-open")
             item = self.file_tree.highlighted
@@ -355,6 +393,7 @@ class FilesPane(Container):
     def _show_preview_of(self, preview: Preview, document: Document | None = None) -> None:
         self._update_title(preview)
         self.preview.show_document(document or build_document(preview))
+        self._keys_changed()
 
     def load_more(self) -> bool:
         """Read the next 256 KiB of the previewed file. False when there is nothing more."""
@@ -390,6 +429,7 @@ class FilesPane(Container):
                          total_size=preview.total_size, truncated=preview.truncated,
                          resume=preview.resume, notes=preview.notes)
         self._update_title(merged)
+        self._keys_changed()
 
     def _update_title(self, preview: Preview) -> None:
         """The preview's header: file name, what it is, its size, and notes on what is shown."""

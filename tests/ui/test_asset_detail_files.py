@@ -388,3 +388,38 @@ async def test_narrow_terminal_swaps_tree_and_preview(emulator: Emulator, demo_s
         await settle(app, pilot)
         assert app.screen is not screen
     assert app._exception is None
+
+
+def _offered(screen: Any) -> set[str]:
+    """The Files-tab actions the footer offers now (check_action not False)."""
+    actions = {b.binding.action for b in screen.active_bindings.values()}
+    return actions & {"filter", "load_more", "toggle_raw"}
+
+
+async def test_footer_offers_only_the_preview_keys_that_apply(emulator: Emulator,
+                                                              demo_seed: Any) -> None:
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_detail(app, pilot, _id(demo_seed, STITCHED))
+        pane = await open_files(app, pilot, screen)
+        assert _offered(screen) == {"filter"}  # a folder is highlighted: nothing to load or flip
+        await preview_file(app, pilot, pane, "metadata/tile_positions.min.json")
+        await settle(app, pilot)
+        assert _offered(screen) == {"filter", "load_more"}  # 250 KB on one line: more to read
+        pane.file_tree._move_to(find_row(pane.file_tree, "metadata/"))
+        await settle(app, pilot)
+        assert _offered(screen) == {"filter"}
+    app = make_app(emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(app, pilot, _id(demo_seed, UNIT_QC))
+        pane = await open_files(app, pilot, screen)
+        pane.file_tree._move_to(find_row(pane.file_tree, "README.md"))
+        await settle(app, pilot)
+        assert _offered(screen) == {"filter"}  # narrow: the tree alone is on screen
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert _offered(screen) == {"toggle_raw"}  # the Markdown preview replaced the tree
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert _offered(screen) == {"filter"}
+    assert app._exception is None
