@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from co_tui.actions.metadata import describe_error, tag_error
+from co_tui.actions.field_values import tag_error
+from co_tui.actions.metadata import describe_error
 from co_tui.api.errors import ApiError, NotFoundError, PermissionDeniedError
 from co_tui.api.models import DataAsset, DataAssetSearchParams, DataAssetUpdateParams
 

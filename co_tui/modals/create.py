@@ -27,14 +27,16 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, Footer, Input, Static
 
 from co_tui.actions.create import (
+    CreateNotConfirmedError,
+    create_data_asset_once,
+    lookup_computation,
+)
+from co_tui.actions.create_form import (
     CombinedPart,
     CreateForm,
-    CreateNotConfirmedError,
     SourceKind,
     build_params,
     computation_problem,
-    create_data_asset_once,
-    lookup_computation,
     suggest_mount,
     validate_form,
 )

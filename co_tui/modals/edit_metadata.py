@@ -25,6 +25,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from co_tui.actions.field_values import format_custom, tag_error
 from co_tui.actions.metadata import (
     AssetValues,
     Conflict,
@@ -34,9 +35,7 @@ from co_tui.actions.metadata import (
     Side,
     check_form,
     custom_key,
-    format_custom,
     save_metadata,
-    tag_error,
 )
 from co_tui.api.errors import ApiError
 from co_tui.api.models import CustomMetadata, CustomMetadataField, DataAsset

@@ -32,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from co_tui.actions import bulk
-from co_tui.actions.metadata import tag_error
+from co_tui.actions.field_values import tag_error
 from co_tui.api.models import DataAsset
 from co_tui.modals.confirm import ConfirmScreen, render_results
 from co_tui.safe_text import display, is_safe, join

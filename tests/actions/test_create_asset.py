@@ -7,19 +7,21 @@ import asyncio
 import pytest
 
 from co_tui.actions.create import (
-    CombinedPart,
-    CreateForm,
     CreateNotConfirmedError,
-    SourceKind,
-    build_params,
-    computation_problem,
     create_data_asset_once,
     follow_asset,
     lookup_computation,
+    wait_until_settled,
+)
+from co_tui.actions.create_form import (
+    CombinedPart,
+    CreateForm,
+    SourceKind,
+    build_params,
+    computation_problem,
     parse_s3_location,
     suggest_mount,
     validate_form,
-    wait_until_settled,
 )
 from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAsset, DataAssetSearchParams

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from co_tui.actions.field_values import format_custom
 from co_tui.actions.metadata import (
     AssetValues,
     Conflict,
@@ -16,7 +17,6 @@ from co_tui.actions.metadata import (
     SaveFailed,
     check_form,
     custom_key,
-    format_custom,
     save_metadata,
 )
 from co_tui.api import CodeOceanClient

@@ -1,0 +1,159 @@
+"""Single fields of the edit dialog as text: custom-metadata values, mount, tags.
+
+:func:`format_custom` shows a custom-metadata value as text and :func:`parse_custom` reads it back
+against the deployment's schema field (number, date as epoch seconds, string; allowed values and
+ranges). :func:`mount_error` and :func:`tag_error` say why a typed mount or tag is refused, and
+:func:`has_controls` finds the characters no typed text may hold. Used by
+:mod:`co_tui.actions.metadata` (the form and the save flow).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any
+
+from co_tui.api.models import CustomMetadataField
+
+__all__ = ["format_custom", "has_controls", "mount_error", "parse_custom", "tag_error",
+           "value_error"]
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
+                 "%Y-%m-%dT%H:%M:%S")
+
+
+def has_controls(text: str, *, multiline: bool = False) -> bool:
+    """True when ``text`` holds a control, format, surrogate or line-separator character
+    (newlines and tabs are allowed in multi-line text). Typed text with one is refused."""
+    allowed = "\n\t" if multiline else ""
+    return any(
+        unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") and char not in allowed
+        for char in text
+    )
+
+
+
+# --- custom-metadata values as text -----------------------------------------------------------
+
+
+def _format_number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _format_date(value: Any) -> str:
+    try:
+        when = datetime.fromtimestamp(float(value), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return str(value)
+    if (when.hour, when.minute, when.second) == (0, 0, 0):
+        return when.strftime("%Y-%m-%d")
+    return when.strftime("%Y-%m-%d %H:%M" if when.second == 0 else "%Y-%m-%d %H:%M:%S")
+
+
+def format_custom(value: Any, spec: CustomMetadataField | None) -> str:
+    """A custom-metadata value as form text: numbers plainly, dates as UTC ``YYYY-MM-DD``,
+    several values joined with ``", "``, strings as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(format_custom(item, spec) for item in value)
+    kind = spec.type if spec is not None else ""
+    if kind == "date" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _format_date(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _format_number(value)
+    return str(value)
+
+
+def _parse_one(text: str, spec: CustomMetadataField) -> Any:
+    """One typed value from ``text``; raises ValueError with a message for the user."""
+    if spec.type == "number":
+        try:
+            number = int(text) if text.lstrip("+-").isdigit() else float(text)
+        except ValueError:
+            raise ValueError("must be a number") from None
+        if isinstance(number, float) and not math.isfinite(number):
+            raise ValueError("must be a finite number")
+        return number
+    if spec.type == "date":
+        if text.lstrip("-").isdigit():
+            return int(text)  # epoch seconds, as the API stores dates
+        cleaned = text.removesuffix("Z").removesuffix(" UTC").strip()
+        for pattern in _DATE_FORMATS:
+            try:
+                return int(datetime.strptime(cleaned, pattern).replace(tzinfo=UTC).timestamp())
+            except ValueError:
+                continue
+        raise ValueError("must be a date: YYYY-MM-DD (UTC)")
+    if has_controls(text):
+        raise ValueError("must not contain control characters")
+    return text
+
+
+def value_error(value: Any, spec: CustomMetadataField) -> str | None:
+    """Why a typed value breaks the schema (type, allowed values, range), or None."""
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, list) and not spec.multiple:
+        return "takes a single value"
+    for item in items:
+        numeric = isinstance(item, (int, float)) and not isinstance(item, bool)
+        if spec.type in ("number", "date") and not numeric:
+            return "must be a number" if spec.type == "number" else "must be a date"
+        if spec.type == "string" and not isinstance(item, str):
+            return "must be text"
+        if spec.allowed_values and item not in spec.allowed_values:
+            shown = ", ".join(format_custom(v, spec) for v in spec.allowed_values)
+            return f"must be one of: {shown}"
+        bounds = spec.range
+        if numeric and bounds is not None:
+            if bounds.min is not None and item < bounds.min:
+                return f"must be at least {_format_number(bounds.min)}"
+            if bounds.max is not None and item > bounds.max:
+                return f"must be at most {_format_number(bounds.max)}"
+    return None
+
+
+def parse_custom(text: str, spec: CustomMetadataField) -> Any:
+    """The typed value of one field's text (``None`` when empty); raises ValueError."""
+    text = text.strip()
+    if not text:
+        return None
+    if spec.multiple:
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        value: Any = [_parse_one(part, spec) for part in parts]
+    else:
+        value = _parse_one(text, spec)
+    error = value_error(value, spec)
+    if error:
+        raise ValueError(error)
+    return value
+
+
+
+# --- mount and tags -------------------------------------------------------------------------------
+
+
+def mount_error(mount: str) -> str | None:
+    """Why ``mount`` is not one folder name under ``/data``, or None when it is."""
+    if not mount.strip():
+        return "mount must not be empty"
+    if has_controls(mount):
+        return "mount must not contain control characters"
+    if "/" in mount or "\\" in mount:
+        return "mount must be one folder name (no / or \\)"
+    if mount.strip() in (".", ".."):
+        return "mount must be a folder name, not . or .."
+    return None
+
+
+def tag_error(tag: str) -> str | None:
+    """Why ``tag`` cannot be a tag (empty, control characters), or None."""
+    if not tag.strip():
+        return "tags must not be empty"
+    if has_controls(tag):
+        return "tags must not contain control characters"
+    return None
+
