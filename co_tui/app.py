@@ -11,19 +11,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
-import os
-import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
-import platformdirs
 from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 
 from co_tui.actions.rights import Rights
 from co_tui.api import (
@@ -31,13 +28,9 @@ from co_tui.api import (
     ApiError,
     ApiTimeoutError,
     AuthenticationError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    ServerError,
 )
-from co_tui.api.redact import redact
 from co_tui.config import Config, ConfigError, save_setting
+from co_tui.report import crash_report, describe_error, write_crash_file
 from co_tui.safe_text import display
 
 if TYPE_CHECKING:
@@ -52,7 +45,7 @@ if TYPE_CHECKING:
     from co_tui.screens.login import LoginScreen
     from co_tui.transfer import DownloadEngine, DownloadRequest
 
-__all__ = ["CoTuiApp", "PendingClient", "Prefetched", "describe_error"]
+__all__ = ["CoTuiApp", "PendingClient", "Prefetched"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +69,12 @@ class Prefetched:
     page: asyncio.Future[DataAssetSearchResults]
 
 
+PROBE_FIRST_DELAY = 5.0
+"""Seconds before the first check that the API answers again; doubled each time, up to
+:data:`PROBE_MAX_DELAY`."""
+PROBE_MAX_DELAY = 60.0
+
+
 def _settle_heap() -> None:
     """After the first frame: keep what start-up built out of the garbage collector, then let
     it run (``co-tui`` starts with it off, see :func:`co_tui.cli.main`).
@@ -86,33 +85,6 @@ def _settle_heap() -> None:
     """
     gc.freeze()
     gc.enable()
-
-
-def describe_error(error: BaseException, action: str) -> tuple[str, str]:
-    """(severity, message) for ``error`` met while doing ``action`` (e.g. "loading assets").
-
-    The message is plain text from our own words plus the server's (still unsanitised) message;
-    callers pass it through :func:`~co_tui.safe_text.display`.
-    """
-    if isinstance(error, AuthenticationError):
-        return "error", f"Token rejected while {action}: press ctrl+l to log in again."
-    if isinstance(error, PermissionDeniedError):
-        return "error", f"You do not have permission for {action}: {error.message}"
-    if isinstance(error, NotFoundError):
-        return "warning", f"Not found while {action}: it may have been deleted."
-    if isinstance(error, RateLimitedError):
-        if error.retry_after is not None:
-            when = time.strftime("%H:%M:%S", time.localtime(time.time() + error.retry_after))
-            return "warning", f"Rate limited while {action}: retry after {when} (press r)."
-        return "warning", f"Rate limited while {action}: press r to retry."
-    if isinstance(error, (ApiConnectionError, ApiTimeoutError)):
-        tail = " The change may have been applied." if error.outcome_unknown else ""
-        return "error", f"Network problem while {action}: {error.message}.{tail} Press r to retry."
-    if isinstance(error, ServerError):
-        return "error", f"The server failed while {action} ({error.status}): {error.message}"
-    if isinstance(error, ApiError):
-        return "error", f"Failed while {action}: {error.message}"
-    return "error", f"Unexpected error while {action}: {type(error).__name__}: {redact(str(error))}"
 
 
 def _screen_actions_provider() -> type[Provider]:
@@ -141,6 +113,10 @@ class CoTuiApp(App[None]):
     ]
     COMMANDS = App.COMMANDS | {_screen_actions_provider}
 
+    connection_problem: reactive[str | None] = reactive(None)
+    """Why the API is not answering (a request got no answer at all), or None while it does;
+    the asset screens show a banner while it is set (``co_tui.widgets.connection_banner``)."""
+
     def __init__(
         self,
         client: CodeOceanClient | PendingClient | None,
@@ -159,6 +135,8 @@ class CoTuiApp(App[None]):
         self.first_page = first_page
         self.pending = client if isinstance(client, PendingClient) else None
         self.client = None if isinstance(client, PendingClient) else client
+        if self.client is not None:
+            self._listen(self.client)
         self.demo = demo
         self.login_setup = login
         self.token_rejected = False
@@ -211,6 +189,7 @@ class CoTuiApp(App[None]):
                 return
             if self.client is None:  # a login may have replaced it meanwhile
                 self.client = client
+                self._listen(client)
                 screen.connect(client)
                 self.learn_identity()
             else:
@@ -249,35 +228,6 @@ class CoTuiApp(App[None]):
         chosen = self.settings.download_dir
         return Path(chosen).expanduser() if chosen else None
 
-    # --- theme (a setting) ----------------------------------------------------------------------
-
-    def _apply_theme(self) -> None:
-        """Use the ``theme`` setting, and save the theme the user picks from then on."""
-        wanted = self.settings.theme
-        if wanted in self.available_themes:
-            if wanted != self.theme:
-                self.theme = wanted
-        else:
-            self.notify(cast(str, display(f"config.toml: there is no theme {wanted!r}; using "
-                                          f"{self.theme}")), severity="warning", timeout=10)
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    def _theme_changed(self, theme: Theme) -> None:
-        if theme.name == self.settings.theme or self.config.path is None:
-            return
-        self.settings = dataclasses.replace(self.settings, theme=theme.name)
-        self._save_setting("theme", theme.name)
-
-    @work(group="settings", exit_on_error=False)
-    async def _save_setting(self, name: str, value: str | int) -> None:
-        """Write one setting to ``config.toml`` (in a thread: it takes a file lock)."""
-        assert self.config.path is not None
-        try:
-            await asyncio.to_thread(save_setting, name, value, self.config.path)
-        except (ConfigError, OSError) as error:
-            self.notify(cast(str, display(f"Could not save the {name} setting: {error}")),
-                        severity="warning", timeout=8)
-
     def start_download(self, request: DownloadRequest) -> None:
         """Queue ``request``, show the queue, and say how it went when it is over."""
         engine = self.downloads
@@ -306,6 +256,35 @@ class CoTuiApp(App[None]):
             await self._downloads.aclose()
         if self.client is not None:
             await self.client.aclose()
+
+    # --- theme (a setting) ----------------------------------------------------------------------
+
+    def _apply_theme(self) -> None:
+        """Use the ``theme`` setting, and save the theme the user picks from then on."""
+        wanted = self.settings.theme
+        if wanted in self.available_themes:
+            if wanted != self.theme:
+                self.theme = wanted
+        else:
+            self.notify(cast(str, display(f"config.toml: there is no theme {wanted!r}; using "
+                                          f"{self.theme}")), severity="warning", timeout=10)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name == self.settings.theme or self.config.path is None:
+            return
+        self.settings = dataclasses.replace(self.settings, theme=theme.name)
+        self._save_setting("theme", theme.name)
+
+    @work(group="settings", exit_on_error=False)
+    async def _save_setting(self, name: str, value: str | int) -> None:
+        """Write one setting to ``config.toml`` (in a thread: it takes a file lock)."""
+        assert self.config.path is not None
+        try:
+            await asyncio.to_thread(save_setting, name, value, self.config.path)
+        except (ConfigError, OSError) as error:
+            self.notify(cast(str, display(f"Could not save the {name} setting: {error}")),
+                        severity="warning", timeout=8)
 
     # --- help and login -----------------------------------------------------------------------
 
@@ -351,6 +330,8 @@ class CoTuiApp(App[None]):
         from co_tui.screens.asset_list import AssetListScreen
 
         old, self.client = self.client, message.client
+        self.connection_problem = None
+        self._listen(self.client)
         self.token_rejected = False
         while len(self.screen_stack) > 1:
             await self.pop_screen()
@@ -373,14 +354,48 @@ class CoTuiApp(App[None]):
         if old is not None and old is not self.client:
             await old.aclose()
 
+    # --- network loss (product section 5): a banner, and checks until the API answers again ----
+
+    def _listen(self, client: CodeOceanClient) -> None:
+        """Follow ``client``'s reachability (only while it is the app's client)."""
+
+        def changed(reachable: bool, error: ApiError | None) -> None:
+            if client is not self.client:
+                return
+            if not reachable:
+                self.connection_problem = error.message if error is not None else "no answer"
+                self._probe()
+            elif self.connection_problem is not None:
+                self.connection_problem = None
+                self.notify(cast(str, display(f"{client.domain} answers again.")), timeout=4)
+
+        client.on_reachability(changed)
+
+    @work(exclusive=True, group="probe", exit_on_error=False)
+    async def _probe(self) -> None:
+        """While the API does not answer, ask it again now and then (any answer ends this)."""
+        delay = PROBE_FIRST_DELAY
+        while self.connection_problem is not None and self.client is not None:
+            await asyncio.sleep(delay)
+            try:
+                await self.client.custom_metadata.get_custom_metadata()
+            except ApiError:
+                pass  # an error status still means it answered: the banner went already
+            delay = min(delay * 2, PROBE_MAX_DELAY)
+
     def show_error(self, error: BaseException, *, action: str) -> None:
         """The one error path: a toast in words the user can act on. Never raises.
 
-        A rejected token (401) also offers the login screen (``ctrl+l``).
+        A rejected token (401) also offers the login screen (``ctrl+l``). A read that got no
+        answer while the network-loss banner is up adds no toast: the banner says it already
+        (a write whose outcome is unknown still gets one: it says what to check).
         """
         if isinstance(error, AuthenticationError) and not self.token_rejected:
             self.token_rejected = True
             self.refresh_bindings()
+        if (isinstance(error, (ApiConnectionError, ApiTimeoutError)) and not error.outcome_unknown
+                and self.connection_problem is not None):
+            return
         severity, message = describe_error(error, action)
         timeout = 10 if severity == "error" else 6
         self.notify(
@@ -394,24 +409,9 @@ class CoTuiApp(App[None]):
     def _fatal_error(self) -> None:
         """Report the exception without locals, redacted, and keep a 0600 crash file."""
         error = self._exception
-        lines = traceback.format_exception(error) if error is not None else ["unknown error\n"]
-        report = redact("".join(lines))
-        where = _write_crash_file(report)
+        report = crash_report(error)
+        where = write_crash_file(report)
         self.bell()
         note = f"\nco-tui crashed; the report was saved to {where}\n" if where else "\n"
         self._exit_renderables.append(Text(report + note))
         self._close_messages_no_wait()
-
-
-def _write_crash_file(report: str) -> Path | None:
-    """Save ``report`` in the platform's state folder as a 0600 file; None if that fails."""
-    try:
-        folder = platformdirs.user_state_path("co-tui") / "crashes"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = folder / time.strftime("crash-%Y%m%d-%H%M%S.txt")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(report)
-        return path
-    except OSError:
-        return None

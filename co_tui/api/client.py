@@ -32,7 +32,13 @@ from co_tui import __version__
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
 from co_tui.api.data_assets import DataAssets
 from co_tui.api.domain import InsecureDomainError, normalize_domain
-from co_tui.api.errors import ApiError, ApiTimeoutError, build_error, request_never_sent
+from co_tui.api.errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    build_error,
+    request_never_sent,
+)
 from co_tui.api.files import SignedFiles
 from co_tui.api.models import decode, encode
 from co_tui.api.redact import Secret, install_log_redaction, safe_url
@@ -149,6 +155,26 @@ class CodeOceanClient:
         self.computations = Computations(self)
         self.custom_metadata = CustomMetadataSchema(self)
         self.files = SignedFiles(self, self._files, sockets=files_transport is None)
+        self.reachable: bool | None = None
+        """Whether the API answered the last request (``None`` before the first one)."""
+        self._reachability: list[Callable[[bool, ApiError | None], None]] = []
+
+    def on_reachability(self, callback: Callable[[bool, ApiError | None], None]) -> None:
+        """Call ``callback(reachable, error)`` when the API stops or starts answering.
+
+        Unreachable: a request ended without any answer (connection failed or cut, timed out;
+        after its retries), with that error. Reachable again: the next answer of any status.
+        Only changes are reported, from the task that made the request. Signed file URLs
+        (another host) do not count.
+        """
+        self._reachability.append(callback)
+
+    def _reached(self, reachable: bool, error: ApiError | None = None) -> None:
+        if reachable == self.reachable:
+            return
+        self.reachable = reachable
+        for callback in list(self._reachability):
+            callback(reachable, error)
 
     def __repr__(self) -> str:
         return f"CodeOceanClient(domain={self.domain!r})"
@@ -189,6 +215,26 @@ class CodeOceanClient:
         """
         content = None if body is None else encode(body)
         headers = {"Content-Type": "application/json"} if content is not None else None
+        try:
+            return await self._request(operation, method, path, kind=kind, content=content,
+                                       headers=headers, params=params, result=result)
+        except (ApiConnectionError, ApiTimeoutError) as error:
+            self._reached(False, error)
+            raise
+
+    async def _request(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        kind: OpKind,
+        content: bytes | None,
+        headers: dict[str, str] | None,
+        params: Mapping[str, str] | None,
+        result: type[T] | None,
+    ) -> T | None:
+        """:meth:`request` after encoding: the attempts, within the operation's deadline."""
         write = kind is OpKind.WRITE
         reached = False  # some attempt may have reached the server
         in_flight = False  # an attempt is being sent or awaited right now
@@ -211,6 +257,7 @@ class CodeOceanClient:
                         continue
                     in_flight = False
                     reached = True
+                    self._reached(True)
                     if response.status_code >= 400:
                         error = build_error(
                             operation=operation,

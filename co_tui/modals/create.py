@@ -299,7 +299,7 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
     @work(exclusive=True, exit_on_error=False, group="create")
     async def _create(self) -> None:
         """Send the create request once; dismiss with the draft, or keep the form and say why."""
-        from co_tui.app import describe_error
+        from co_tui.report import describe_error
 
         form = self.form()
         self.creating = True

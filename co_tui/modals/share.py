@@ -299,7 +299,7 @@ class ShareScreen(ModalScreen["Permissions | None"]):
     @work(exclusive=True, exit_on_error=False, group="share-save")
     async def _save(self) -> None:
         """Send the permissions and show what the server has afterwards."""
-        from co_tui.app import describe_error
+        from co_tui.report import describe_error
 
         self.saving = True
         self._set_status("Saving…")

@@ -35,6 +35,7 @@ from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.screens.detail_commands import DetailCommands
 from co_tui.screens.detail_files import NARROW_WIDTH, FilesPane
+from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.overview import (
     UNAVAILABLE,
     FieldList,
@@ -98,6 +99,7 @@ class AssetDetailScreen(AssetActionsScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(title_line(self.asset, self.asset_id), id="detail-title")
+        yield ConnectionBanner()
         with TabbedContent(initial="overview", id="detail-tabs"):
             with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-scroll"):
                 yield FieldList([("", Content.styled("loading…", MUTED))], id="overview-fields")

@@ -19,6 +19,7 @@ from co_tui.modals.filters import AssetFilters, FiltersScreen
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.widgets.asset_table import AssetTable
+from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.quick_look import QuickLook
 
 if TYPE_CHECKING:
@@ -100,6 +101,7 @@ class AssetListScreen(AssetActionsScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title-bar")
+        yield ConnectionBanner()
         yield Input(
             placeholder=(
                 "Search  (name: tag: run_script: commit_id: contained_data_id: or free text)"

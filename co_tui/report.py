@@ -1,0 +1,76 @@
+"""How failures reach the user: the words of an error toast, and the crash report.
+
+:func:`describe_error` is what :meth:`co_tui.app.CoTuiApp.show_error` (and dialogs that keep an
+error on screen) say about a failed request. :func:`crash_report` and :func:`write_crash_file`
+are the crash handler's (TS-6): a traceback without frame locals, redacted, saved 0600.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from pathlib import Path
+
+import platformdirs
+
+from co_tui.api import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+)
+from co_tui.api.redact import redact
+
+__all__ = ["crash_report", "describe_error", "write_crash_file"]
+
+
+def describe_error(error: BaseException, action: str) -> tuple[str, str]:
+    """(severity, message) for ``error`` met while doing ``action`` (e.g. "loading assets").
+
+    The message is plain text from our own words plus the server's (still unsanitised) message;
+    callers pass it through :func:`~co_tui.safe_text.display`.
+    """
+    if isinstance(error, AuthenticationError):
+        return "error", f"Token rejected while {action}: press ctrl+l to log in again."
+    if isinstance(error, PermissionDeniedError):
+        return "error", f"You do not have permission for {action}: {error.message}"
+    if isinstance(error, NotFoundError):
+        return "warning", f"Not found while {action}: it may have been deleted."
+    if isinstance(error, RateLimitedError):
+        if error.retry_after is not None:
+            when = time.strftime("%H:%M:%S", time.localtime(time.time() + error.retry_after))
+            return "warning", f"Rate limited while {action}: retry after {when} (press r)."
+        return "warning", f"Rate limited while {action}: press r to retry."
+    if isinstance(error, (ApiConnectionError, ApiTimeoutError)):
+        tail = " The change may have been applied." if error.outcome_unknown else ""
+        return "error", f"Network problem while {action}: {error.message}.{tail} Press r to retry."
+    if isinstance(error, ServerError):
+        return "error", f"The server failed while {action} ({error.status}): {error.message}"
+    if isinstance(error, ApiError):
+        return "error", f"Failed while {action}: {error.message}"
+    return "error", f"Unexpected error while {action}: {type(error).__name__}: {redact(str(error))}"
+
+
+def crash_report(error: BaseException | None) -> str:
+    """The traceback of ``error`` (no frame locals: they can hold the token), redacted."""
+    lines = traceback.format_exception(error) if error is not None else ["unknown error\n"]
+    return redact("".join(lines))
+
+
+def write_crash_file(report: str) -> Path | None:
+    """Save ``report`` in the platform's state folder as a 0600 file; None if that fails."""
+    try:
+        folder = platformdirs.user_state_path("co-tui") / "crashes"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / time.strftime("crash-%Y%m%d-%H%M%S.txt")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(report)
+        return path
+    except OSError:
+        return None
