@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Sequence
@@ -67,10 +68,16 @@ async def main() -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
     OUT.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as downloads:
-        os.chdir(downloads)  # the download dialog offers the current folder
+    downloads = Path(tempfile.gettempdir()) / "co-tui-screenshots"  # the same path every run
+    shutil.rmtree(downloads, ignore_errors=True)
+    downloads.mkdir()
+    os.chdir(downloads)  # the download dialog offers the current folder
+    try:
         for name, size, keys in SHOTS:
             print(await shoot(name, size, keys))
+    finally:
+        os.chdir(OUT)
+        shutil.rmtree(downloads, ignore_errors=True)
 
 
 if __name__ == "__main__":
