@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from co_tui.actions.field_values import has_controls
 from co_tui.api.models import (
     AWSS3Source,
     Computation,
@@ -212,6 +213,8 @@ def build_params(form: CreateForm) -> DataAssetParams:
     description = form.description.strip()
     if len(description) > DESCRIPTION_MAX:
         errors["description"] = f"at most {DESCRIPTION_MAX} characters"
+    elif has_controls(description, multiline=True):
+        errors["description"] = "no control characters (new lines and tabs are fine)"
     mount = form.mount.strip() or suggest_mount(name)
     try:
         mount = validate_mount(mount)

@@ -17,14 +17,14 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Checkbox, Footer, Input, Static
+from textual.widgets import Checkbox, Footer, Input, Static, TextArea
 
 from co_tui.actions.create import (
     CreateNotConfirmedError,
@@ -71,9 +71,13 @@ LOOKUP_DELAY = 0.4
 
 
 def _row(key: str, label: str, hint: str) -> ComposeResult:
-    with Horizontal(classes="create-row"):
+    with Horizontal(classes="create-row -tall" if key == "description" else "create-row"):
         yield Static(Content(label), classes="create-label")
-        yield Input(placeholder=plain(hint), id=f"create-{key}")
+        if key == "description":  # several lines, as in the edit dialog; tab leaves it
+            yield TextArea(id="create-description", compact=True, tab_behavior="focus",
+                           placeholder=plain(hint))
+        else:
+            yield Input(placeholder=plain(hint), id=f"create-{key}")
     if key == "computation_id":  # what the lookup found, right under the ID
         yield Static(id="create-computation-info", classes="create-info")
     yield Static(id=f"create-{key}-error", classes="create-error")
@@ -154,6 +158,8 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
     # --- reading the form --------------------------------------------------------------------
 
     def _value(self, key: str) -> str:
+        if key == "description":
+            return self.query_one("#create-description", TextArea).text
         return self.query_one(f"#create-{key}", Input).value
 
     def form(self) -> CreateForm:
@@ -225,6 +231,12 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
             self._lookup_timer = self.set_timer(LOOKUP_DELAY, self._lookup)
         if key in self.touched or self.submitted:
             self._revalidate()
+
+    @on(TextArea.Changed, "#create-description")
+    def _description_changed(self) -> None:
+        """The description is checked as it is typed (length, control characters)."""
+        self.touched.add("description")
+        self._revalidate()
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         """A field was left: from now on its problems are shown."""

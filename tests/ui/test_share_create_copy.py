@@ -63,11 +63,14 @@ async def settle(app: App[Any], pilot: Any) -> None:
 
 
 async def fill(pilot: Any, selector: str, value: str) -> None:
-    """Put ``value`` in the focused-or-named Input as a paste would (a key press per character
+    """Put ``value`` in the named Input or TextArea as a paste would (a key press per character
     costs ~60 ms under Pilot); tab / enter / ctrl+s are still pressed as keys."""
-    widget = pilot.app.screen.query_one(selector, Input)
+    widget = pilot.app.screen.query_one(selector)
     widget.focus()
-    widget.value = value
+    if isinstance(widget, TextArea):
+        widget.text = value
+    else:
+        widget.value = value
     await pilot.pause()
 
 
@@ -255,8 +258,9 @@ async def test_create_from_s3(client: CodeOceanClient) -> None:
         await settle(app, pilot)
         assert app.screen.query_one("#create-mount", Input).placeholder == "iris_examples"
         await pilot.press("tab")
-        await fill(pilot, "#create-description", "Fisher's iris")
-        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#create-description", TextArea)
+        await fill(pilot, "#create-description", "Fisher's iris\nthree species, 150 flowers")
+        await pilot.press("tab")  # leaves the multi-line description (no tab typed in it)
         await fill(pilot, "#create-tags", "iris, demo")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -264,7 +268,8 @@ async def test_create_from_s3(client: CodeOceanClient) -> None:
     asset = app.dismissed[0]
     assert isinstance(asset, DataAsset) and asset.state == "draft"
     assert (asset.name, asset.mount, asset.tags, asset.description) == (
-        "iris examples", "iris_examples", ("iris", "demo"), "Fisher's iris")
+        "iris examples", "iris_examples", ("iris", "demo"),
+        "Fisher's iris\nthree species, 150 flowers")
     assert asset.source_bucket is not None and asset.source_bucket.prefix == "examples"
 
 
@@ -280,11 +285,13 @@ async def test_create_validation_is_inline_and_sends_nothing(client: CodeOceanCl
         # ... and every problem on ctrl+s, with the focus on the first one
         app.screen.query_one("#create-tags", Input).value = "a, b, A"
         app.screen.query_one("#create-mount", Input).value = "../x"
+        app.screen.query_one("#create-description", TextArea).text = "two\nlines \x1b[31mred"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "enter a name" in text_of(app, "#create-name-error")
         assert "no '/'" in text_of(app, "#create-mount-error")
         assert "duplicate tag 'A'" in text_of(app, "#create-tags-error")
+        assert "no control characters" in text_of(app, "#create-description-error")
         assert "Fix the fields" in text_of(app, "#create-status")
         assert app.focused is app.screen.query_one("#create-bucket", Input)
         # fixing a field clears its message as it is typed
