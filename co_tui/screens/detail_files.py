@@ -14,7 +14,6 @@ preview in its place (``escape`` goes back to the tree).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -36,8 +35,9 @@ from co_tui.formatting import format_count, format_size
 from co_tui.preview import Preview, error_preview, external_preview
 from co_tui.safe_text import display
 from co_tui.screens.detail_preview import fetch_preview, files_note
-from co_tui.widgets.file_preview import FilePreview
+from co_tui.widgets.file_preview import FilePreview, preview_header
 from co_tui.widgets.file_tree import FileTree
+from co_tui.widgets.filter_box import FilterBox
 from co_tui.widgets.preview_document import (
     Document,
     build_document,
@@ -48,7 +48,7 @@ from co_tui.widgets.preview_document import (
 if TYPE_CHECKING:
     from co_tui.app import CoTuiApp
 
-__all__ = ["NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane", "FilterBox"]
+__all__ = ["NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane"]
 
 NARROW_WIDTH = 100
 """Below this many columns the preview replaces the tree instead of sitting beside it."""
@@ -66,21 +66,6 @@ class _Shown:
     chunks: list[Preview]
     urls: FileURLs | None
     raw: bool = False
-
-
-class FilterBox(Input):
-    """The filter's input box. It applies each keystroke as it is typed, in the same frame as
-    the box itself repaints (an ``Input.Changed`` message would reach the pane a frame later:
-    up to 17 ms more per keystroke)."""
-
-    def __init__(
-        self, on_change: Callable[[str], None], *, placeholder: str = "", id: str | None = None
-    ) -> None:
-        super().__init__(placeholder=placeholder, id=id)
-        self._on_change = on_change
-
-    def watch_value(self, value: str) -> None:
-        self._on_change(value)
 
 
 class FilesPane(Container):
@@ -432,23 +417,8 @@ class FilesPane(Container):
         self._keys_changed()
 
     def _update_title(self, preview: Preview) -> None:
-        """The preview's header: file name, what it is, its size, and notes on what is shown."""
-        size = format_size(preview.total_size) if preview.total_size is not None else ""
-        title = Content.assemble(
-            display(preview.name or "", style="bold"), "  ",
-            display(preview.title, style="$text-accent"),
-            (f"  {size}" if size else "", MUTED),
-        )
-        notes = [n for n in preview.notes if n]
-        if preview.resume is not None:
-            notes.append("L loads more")
-        if has_raw_view(preview):
-            shown = self._shown
-            notes.append("m shows " + ("rendered" if shown is not None and shown.raw else "raw"))
-        if notes:
-            title = Content.assemble(title, "\n", display(" · ".join(notes), multiline=True,
-                                                          style=MUTED))
-        self.query_one("#preview-title", Static).update(title)
+        raw = self._shown is not None and self._shown.raw
+        self.query_one("#preview-title", Static).update(preview_header(preview, raw=raw))
 
     def toggle_raw(self) -> bool:
         """Flip between rendered and raw (Markdown, tables, notebooks). False when the shown

@@ -20,10 +20,35 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
+from co_tui.formatting import format_size
+from co_tui.preview import Preview
+from co_tui.safe_text import display
 from co_tui.widgets.detail_strip import content_strip
-from co_tui.widgets.preview_document import Document, LinesPart
+from co_tui.widgets.preview_document import Document, LinesPart, has_raw_view
 
-__all__ = ["FilePreview"]
+__all__ = ["FilePreview", "preview_header"]
+
+MUTED = "$foreground-muted"
+
+
+def preview_header(preview: Preview, *, raw: bool = False) -> Content:
+    """The preview's header: file name, what it is, its size, and notes on what is shown and on
+    the keys that apply (``raw``: the raw view is on screen)."""
+    size = format_size(preview.total_size) if preview.total_size is not None else ""
+    title = Content.assemble(
+        display(preview.name or "", style="bold"), "  ",
+        display(preview.title, style="$text-accent"),
+        (f"  {size}" if size else "", MUTED),
+    )
+    notes = [n for n in preview.notes if n]
+    if preview.resume is not None:
+        notes.append("L loads more")
+    if has_raw_view(preview):
+        notes.append("m shows " + ("rendered" if raw else "raw"))
+    if notes:
+        title = Content.assemble(title, "\n", display(" · ".join(notes), multiline=True,
+                                                      style=MUTED))
+    return title
 
 CATCH_UP_LINES = 300
 """Lines the highlighter advances per idle slice when it is behind the view."""
