@@ -30,7 +30,7 @@ from co_tui.api import (
     PermissionDeniedError,
     find_attached,
 )
-from co_tui.api.models import CustomMetadata, DataAsset
+from co_tui.api.models import CustomMetadata, DataAsset, FolderItem
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.screens.detail_commands import DetailCommands
@@ -71,6 +71,7 @@ class AssetDetailScreen(AssetActionsScreen):
         Binding("slash", "filter", "Filter names", key_display="/"),
         Binding("L", "load_more", "Load more", key_display="L"),
         Binding("l", "copy_link", "Copy file link", show=False),
+        Binding("o", "open_pager", "Open in $PAGER", show=False),
         Binding("d", "download", "Download", show=False),
         Binding("m", "toggle_raw", "Raw/rendered"),
         Binding("r", "refresh", "Refresh"),
@@ -344,7 +345,7 @@ class AssetDetailScreen(AssetActionsScreen):
             files = self.files
             return {"filter": files.tree_in_view, "load_more": files.can_load_more,
                     "toggle_raw": files.can_toggle_raw}[action]
-        if action == "copy_link":
+        if action in ("copy_link", "open_pager"):
             if self.active_tab != "files":
                 return False
             item = self.files.file_tree.highlighted
@@ -368,6 +369,18 @@ class AssetDetailScreen(AssetActionsScreen):
         item = self.files.file_tree.highlighted
         if item is not None and not item.is_folder:
             self._copy_link(item.path)
+
+    def action_open_pager(self) -> None:
+        """Read the whole highlighted file in $PAGER (less by default)."""
+        item = self.files.file_tree.highlighted
+        if item is not None and not item.is_folder and self.asset is not None:
+            self._open_pager(self.asset, item)
+
+    @work(exclusive=True, group="pager", exit_on_error=False)
+    async def _open_pager(self, asset: DataAsset, item: FolderItem) -> None:
+        from co_tui.screens.detail_pager import open_in_pager
+
+        await open_in_pager(self.co_app, self.client, asset, item)
 
     @work(exclusive=True, group="copy-link", exit_on_error=False)
     async def _copy_link(self, path: str) -> None:
