@@ -76,3 +76,50 @@ def test_real_credentials_from_the_environment(tmp_path) -> None:  # type: ignor
             assert token.encode() not in bytes(app.raw)
             app.press("q")
             assert app.finish() == 0
+
+
+PAGER = """
+import sys, termios, tty
+first = open(sys.argv[1], encoding="utf-8").read().splitlines()[0]
+print("PAGER SAW: " + first, flush=True)
+fd = sys.stdin.fileno()
+saved = termios.tcgetattr(fd)
+tty.setraw(fd)
+sys.stdin.read(1)
+termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+"""
+
+
+def test_o_hands_the_terminal_to_the_pager_and_takes_it_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A real suspend and resume: the pager (a small script that shows the file's first line and
+    waits for a key) owns the terminal, then the app draws itself again and quits cleanly."""
+    import shlex
+    import sys
+
+    pager = tmp_path / "pager.py"
+    pager.write_text(PAGER, encoding="utf-8")
+    env = {"PAGER": shlex.join([sys.executable, str(pager)])}
+    with PtyApp("--demo", env=env) as app:
+        app.wait_for(lambda text: "DEMO" in text and "loaded" in text)
+        app.press("/")
+        app.idle(0.5)
+        app.press("spike sorting kilosort4 ecephys_661398\r")
+        app.wait_for(lambda text: "all 1 loaded" in text)
+        app.press("\r")
+        app.wait_for("Provenance")
+        app.press("2")
+        app.wait_for("code/")
+        app.press("\r")
+        app.wait_for("run.py")
+        app.press(DOWN + DOWN)
+        app.wait_for(lambda text: "code/run.py" in text and "from __future__ import" in text)
+        app.press("o")
+        app.wait_for('PAGER SAW: """Spike sorting with Kilosort 4.')
+        app.press("x")  # the pager quits
+        screen = app.wait_for(lambda text: "code/run.py" in text and "Files" in text
+                              and "PAGER SAW" not in text)
+        assert "from __future__ import" in screen
+        app.press("\x1b")
+        app.idle(0.3)
+        app.press("q")
+        assert app.finish() == 0
