@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--profile", metavar="NAME", help="use the saved login NAME")
     parser.add_argument("--domain", metavar="URL", help="the Code Ocean deployment's address")
+    parser.add_argument(
+        "--debug", action="store_true",
+        help="write a redacted request log (no tokens, no signed URLs) to the log folder",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     login = sub.add_parser(
         "login", help="check a domain and token and save them (the token is never an argument)"
@@ -360,6 +364,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``co-tui`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.debug:
+        from co_tui.debug_log import start_debug_log
+
+        log_path, warnings = start_debug_log()
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        try:
+            return _dispatch(args)
+        finally:
+            print(f"co-tui: the debug log is {log_path}", file=sys.stderr)
+    return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the command ``args`` names (the app when there is none)."""
     if args.command == "emulator":
         return _run_emulator(args)
     if args.command == "login":

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import http.cookiejar
+import logging
 import random
 import ssl
 import time
@@ -43,6 +44,9 @@ from co_tui.api.files import SignedFiles
 from co_tui.api.models import decode, encode
 from co_tui.api.redact import Secret, install_log_redaction, safe_url
 from co_tui.api.retry import DownloadTimeouts, OpKind, RetryBudget, RetryPolicy, Sleep, Timeouts
+
+log = logging.getLogger("co_tui.api")
+"""The request log (``co-tui --debug``): one line per attempt, URLs without their query."""
 
 __all__ = ["CodeOceanClient", "InsecureDomainError", "normalize_domain"]
 
@@ -244,11 +248,17 @@ class CodeOceanClient:
                 while True:
                     attempt += 1
                     in_flight = True
+                    started = time.perf_counter()
                     try:
                         response = await self._api.request(
                             method, path, content=content, params=params, headers=headers
                         )
                     except httpx.TransportError as exc:
+                        if log.isEnabledFor(logging.DEBUG):
+                            log.debug("%s %s %s -> %s after %.0f ms (attempt %d)", operation,
+                                      method, safe_url(self.api_base.join(path)),
+                                      type(exc).__name__,
+                                      (time.perf_counter() - started) * 1000, attempt)
                         in_flight = False
                         never_sent = request_never_sent(exc)
                         reached = reached or not never_sent
@@ -258,6 +268,11 @@ class CodeOceanClient:
                     in_flight = False
                     reached = True
                     self._reached(True)
+                    if log.isEnabledFor(logging.DEBUG):
+                        log.debug("%s %s %s -> %d, %d bytes in %.0f ms (attempt %d)", operation,
+                                  method, safe_url(response.request.url), response.status_code,
+                                  len(response.content), (time.perf_counter() - started) * 1000,
+                                  attempt)
                     if response.status_code >= 400:
                         error = build_error(
                             operation=operation,

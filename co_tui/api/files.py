@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import re
 import threading
@@ -30,6 +31,8 @@ from co_tui.api.fast_download import (
 )
 from co_tui.api.redact import safe_url
 from co_tui.api.retry import OpKind
+
+log = logging.getLogger("co_tui.api.files")
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -159,13 +162,20 @@ class SignedFiles:
                 while True:
                     attempt += 1
                     try:
-                        return await self._read_range_once(url, start, length)
+                        read = await self._read_range_once(url, start, length)
                     except ApiError as error:
+                        log.debug("read %s bytes %d+%d -> %s (attempt %d)", safe_url(url),
+                                  start, length, error.message, attempt)
                         cause = error.__cause__
                         never_sent = cause is not None and request_never_sent(cause)
                         await self._client._backoff_or_raise(
                             error, cause, OpKind.READ, attempt, never_sent
                         )
+                        continue
+                    log.debug("read %s bytes %d+%d -> %d bytes of %s (attempt %d)",
+                              safe_url(url), start, length, len(read.data), read.total_size,
+                              attempt)
+                    return read
         except TimeoutError as exc:
             raise ApiTimeoutError(
                 f"no answer within {deadline:g} s", operation="read_file", url=safe_url(url)
@@ -212,6 +222,7 @@ class SignedFiles:
         transfer promptly. Not retried: resuming is the caller's decision (``offset`` +
         ``if_range``; check ``DownloadResult.offset``, which is 0 when the file changed).
         """
+        log.debug("download %s from byte %d", safe_url(url), offset)
         if self._sockets:
             try:
                 return await self._download_in_thread(url, sink, offset, if_range, progress)
