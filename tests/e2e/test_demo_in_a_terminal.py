@@ -16,9 +16,8 @@ def test_demo_browse_preview_quit() -> None:
         _browse_preview_quit(app)
 
 
-def _browse_preview_quit(app: PtyApp) -> None:
-    screen = app.wait_for(lambda text: "DEMO" in text and "loaded" in text)
-    assert "My Data" in screen and "ecephys" in screen
+def _preview_run_py(app: PtyApp) -> str:
+    """From My Data: search the sorting result, open it, open code/ and preview run.py."""
     app.press("/")
     app.idle(0.5)  # the search bar takes focus before the typing starts
     app.press("spike sorting kilosort4 ecephys_661398\r")
@@ -30,7 +29,13 @@ def _browse_preview_quit(app: PtyApp) -> None:
     app.press("\r")
     app.wait_for("run.py")
     app.press(DOWN + DOWN)
-    screen = app.wait_for(lambda text: "code/run.py" in text and "from __future__ import" in text)
+    return app.wait_for(lambda text: "code/run.py" in text and "from __future__ import" in text)
+
+
+def _browse_preview_quit(app: PtyApp) -> None:
+    screen = app.wait_for(lambda text: "DEMO" in text and "loaded" in text)
+    assert "My Data" in screen and "ecephys" in screen
+    screen = _preview_run_py(app)
     assert "Python" in screen
     app.press("\x1b")  # back out of the preview / tree focus
     app.idle(0.3)  # a lone ESC followed at once by "q" would read as alt+q
@@ -101,18 +106,7 @@ def test_o_hands_the_terminal_to_the_pager_and_takes_it_back(tmp_path) -> None: 
     env = {"PAGER": shlex.join([sys.executable, str(pager)])}
     with PtyApp("--demo", env=env) as app:
         app.wait_for(lambda text: "DEMO" in text and "loaded" in text)
-        app.press("/")
-        app.idle(0.5)
-        app.press("spike sorting kilosort4 ecephys_661398\r")
-        app.wait_for(lambda text: "all 1 loaded" in text)
-        app.press("\r")
-        app.wait_for("Provenance")
-        app.press("2")
-        app.wait_for("code/")
-        app.press("\r")
-        app.wait_for("run.py")
-        app.press(DOWN + DOWN)
-        app.wait_for(lambda text: "code/run.py" in text and "from __future__ import" in text)
+        _preview_run_py(app)
         app.press("o")
         app.wait_for('PAGER SAW: """Spike sorting with Kilosort 4.')
         app.press("x")  # the pager quits

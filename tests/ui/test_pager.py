@@ -34,6 +34,18 @@ def _copying_pager(out: Path, seen: Path) -> str:
     return shlex.join([sys.executable, "-c", code])
 
 
+async def _press_o_on_the_readme(app: Any, pilot: Any, asset_id: str) -> Any:
+    """Open the asset's Files tab, highlight README.md and press o; returns the Files pane."""
+    screen = await open_detail(app, pilot, asset_id)
+    pane = await open_files(app, pilot, screen)
+    pane.file_tree._move_to(find_row(pane.file_tree, "README.md"))
+    pane.file_tree.focus()
+    await settle(app, pilot)
+    await pilot.press("o")
+    await settle(app, pilot)
+    return pane
+
+
 async def test_o_hands_the_whole_file_to_the_pager(emulator: Emulator, demo_seed: Any,
                                                    tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,13 +55,7 @@ async def test_o_hands_the_whole_file_to_the_pager(emulator: Emulator, demo_seed
     app = make_app(emulator)
     asset_id = next(a.id for a in demo_seed.assets if a.name == UNIT_QC)
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await open_detail(app, pilot, asset_id)
-        pane = await open_files(app, pilot, screen)
-        pane.file_tree._move_to(find_row(pane.file_tree, "README.md"))
-        pane.file_tree.focus()
-        await settle(app, pilot)
-        await pilot.press("o")
-        await settle(app, pilot)
+        pane = await _press_o_on_the_readme(app, pilot, asset_id)
         item = pane.file_tree.highlighted
         assert item is not None
         urls = await app.client.data_assets.get_data_asset_file_urls(asset_id, item.path)
@@ -66,13 +72,7 @@ async def test_no_pager_and_huge_files_are_explained(emulator: Emulator, demo_se
     app = make_app(emulator)
     asset_id = next(a.id for a in demo_seed.assets if a.name == UNIT_QC)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        screen = await open_detail(app, pilot, asset_id)
-        pane = await open_files(app, pilot, screen)
-        pane.file_tree._move_to(find_row(pane.file_tree, "README.md"))
-        pane.file_tree.focus()
-        await settle(app, pilot)
-        await pilot.press("o")
-        await settle(app, pilot)
+        await _press_o_on_the_readme(app, pilot, asset_id)
         notes = " ".join(str(n.message) for n in app._notifications)
         assert "No pager found: set $PAGER" in notes
     assert app._exception is None
