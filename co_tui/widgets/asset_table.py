@@ -5,15 +5,15 @@ reference/tui-anchors.md section 3); this widget keeps a reference to the asset 
 each visible line on demand through the Line API, caching the strips it drew. Appending a page
 costs nothing but a virtual-size update, so pages can arrive while the user scrolls.
 
-Columns drop by priority when the terminal is narrow; the name column never drops and takes the
-width that is left. Every server string reaches the screen through :func:`co_tui.safe_text.display`.
+Columns (:mod:`co_tui.widgets.asset_columns`) drop by priority when the terminal is narrow; the
+name column never drops and takes the width that is left. Every server string reaches the
+screen through :func:`co_tui.safe_text.display`.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -27,83 +27,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from co_tui.api.models import DataAsset
-from co_tui.formatting import format_count, format_date, format_size
-from co_tui.safe_text import display
+from co_tui.widgets.asset_columns import COLUMNS, GAP, Column, cell_content, layout_columns
 from co_tui.widgets.keys import CURSOR_BINDINGS
 
-__all__ = ["COLUMNS", "AssetTable", "Column", "layout_columns"]
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: ``priority`` 0 never drops; higher numbers drop first when narrow."""
-
-    key: str
-    title: str
-    width: int
-    priority: int
-    align_right: bool = False
-    sort_field: str | None = None
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("favorite", "★", 1, 3),
-    Column("name", "Name", 24, 0, sort_field="name"),
-    Column("type", "Type", 8, 2, sort_field="type"),
-    Column("state", "State", 7, 1),
-    Column("size", "Size", 9, 2, align_right=True, sort_field="size"),
-    Column("files", "Files", 7, 6, align_right=True),
-    Column("created", "Created", 10, 4, sort_field="created"),
-    Column("last_used", "Last used", 10, 7),
-    Column("owner", "Owner", 18, 5),
-    Column("tags", "Tags", 20, 8),
-)
-GAP = 1
-
-
-def layout_columns(width: int, columns: Sequence[Column] = COLUMNS) -> list[tuple[Column, int]]:
-    """The columns that fit in ``width`` cells and their widths, in display order.
-
-    Columns are dropped from the highest priority number down until the fixed ones plus the
-    name's minimum fit; the name column takes what is left.
-    """
-    kept = list(columns)
-    name = next(c for c in columns if c.priority == 0)
-
-    def needed(cols: list[Column]) -> int:
-        return sum(c.width for c in cols) + GAP * (len(cols) - 1)
-
-    for victim in sorted((c for c in columns if c.priority), key=lambda c: -c.priority):
-        if needed(kept) <= width:
-            break
-        kept.remove(victim)
-    spare = max(0, width - needed(kept))
-    return [(c, c.width + spare if c is name else c.width) for c in kept]
-
-
-def _cell(asset: DataAsset, key: str, favorites: frozenset[str]) -> Content:
-    if key == "favorite":
-        return Content("★" if asset.id in favorites else " ")
-    if key == "name":
-        return display(asset.name)
-    if key == "type":
-        return display(asset.type)
-    if key == "state":
-        style = {"failed": "$error", "draft": "$warning"}.get(asset.state, "")
-        return display(asset.state, style=style)
-    if key == "size":
-        return Content(format_size(asset.size))
-    if key == "files":
-        return Content(format_count(asset.files))
-    if key == "created":
-        return Content(format_date(asset.created))
-    if key == "last_used":
-        return Content(format_date(asset.last_used))
-    if key == "owner":
-        return display(asset.owner_email or asset.owner)
-    if key == "tags":
-        return display(", ".join(asset.tags or []))
-    raise KeyError(key)
+__all__ = ["AssetTable"]
 
 
 class AssetTable(ScrollView, can_focus=True):
@@ -366,7 +293,7 @@ class AssetTable(ScrollView, can_focus=True):
         for i, (column, col_width) in enumerate(layout_columns(width, self._columns)):
             if i:
                 segments.append(Segment(" " * GAP, style))
-            cell = _cell(asset, column.key, self._favorites)
+            cell = cell_content(asset, column.key, self._favorites)
             segments.extend(self._fit(cell, col_width, column.align_right, style))
         return Strip(segments).adjust_cell_length(width, style)
 

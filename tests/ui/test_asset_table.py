@@ -9,7 +9,8 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 
 from co_tui.api.models import DataAsset, SourceBucket
-from co_tui.widgets.asset_table import COLUMNS, AssetTable, layout_columns
+from co_tui.widgets.asset_columns import COLUMNS, layout_columns
+from co_tui.widgets.asset_table import AssetTable
 
 
 def make_assets(n: int, start: int = 0) -> list[DataAsset]:
