@@ -22,6 +22,7 @@ from textual.widget import Widget
 from co_tui.formatting import format_count, format_size
 from co_tui.safe_text import display, join
 from co_tui.transfer import ItemState, ItemView, TotalsView
+from co_tui.widgets.keys import CURSOR_BINDINGS
 
 __all__ = ["DownloadsPanel", "DownloadsSource", "format_eta", "progress_bar"]
 
@@ -116,12 +117,7 @@ class DownloadsPanel(Widget, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "move(1)", "Move", show=False),
-        Binding("up,k", "move(-1)", "Move", show=False),
-        Binding("pagedown", "page(1)", "Page", show=False),
-        Binding("pageup", "page(-1)", "Page", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+        *CURSOR_BINDINGS,
         Binding("x", "cancel", "Cancel"),
         Binding("r", "retry", "Retry"),
         Binding("X", "cancel_all", "Cancel all"),
@@ -256,7 +252,7 @@ class DownloadsPanel(Widget, can_focus=True):
         """The cursor row shows it lost focus."""
         self.refresh()
 
-    def action_move(self, delta: int) -> None:
+    def action_cursor(self, delta: int) -> None:
         """Move the cursor by ``delta`` rows."""
         total = len(self.source)
         if total:
@@ -264,12 +260,15 @@ class DownloadsPanel(Widget, can_focus=True):
 
     def action_page(self, direction: int) -> None:
         """Move by one screen of rows."""
-        self.action_move(direction * self.rows_height)
+        self.action_cursor(direction * self.rows_height)
 
-    def action_jump(self, where: int) -> None:
-        """To the first (0) or last (-1) item."""
-        total = len(self.source)
-        self.cursor = 0 if where == 0 or not total else total - 1
+    def action_first(self) -> None:
+        """To the first item."""
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        """To the last item."""
+        self.cursor = max(0, len(self.source) - 1)
 
     def action_cancel(self) -> None:
         """Cancel the highlighted item (queued or running)."""

@@ -1,4 +1,4 @@
-"""Key bindings shared by the list-like widgets (asset table, file tree)."""
+"""Key bindings shared by the list-like widgets (asset table, file tree, download queue)."""
 
 from __future__ import annotations
 

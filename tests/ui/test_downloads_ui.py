@@ -319,6 +319,10 @@ async def test_a_huge_queue_draws_only_the_rows_on_screen() -> None:
         await pilot.click(DownloadsPanel, offset=(5, 4))
         await pilot.pause()
         assert panel.cursor == panel._top + 2
+        await pilot.press("g")  # the vim keys of every list (widgets/keys.py)
+        assert panel.cursor == 0
+        await pilot.press("G", "k")
+        assert panel.cursor == 19_998
 
 
 def test_eta_format() -> None:
