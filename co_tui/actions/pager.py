@@ -11,6 +11,7 @@ The pager gets the file's raw bytes: ``less`` (the default) shows control charac
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shlex
 import shutil
@@ -65,8 +66,6 @@ async def fetch_for_pager(
 ) -> Path:
     """The file to open: the capsule's local copy when there is one, else a download of it into
     ``folder`` (a private temporary folder the caller removes)."""
-    import asyncio
-
     local = await asyncio.to_thread(local_file, asset, item.path, size=item.size,
                                     data_root=data_root)
     if local is not None:
