@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from co_tui.emulator.faults import FaultSpec
+from co_tui.emulator.quirks import QuirkSpec
 
 DEFAULT_SERVER_VERSION = "4.9.0"
 SEARCH_POST_SINCE = (3, 1, 0)
@@ -39,6 +40,8 @@ class EmulatorConfig:
     ``server_version`` gates features the way older deployments lack them. ``url_ttl`` is the
     lifetime of signed file URLs in seconds. ``api_origin`` / ``files_origin`` are the origins the
     emulator believes it is served at (``serve_in_thread`` replaces them with real loopback ports).
+    ``search_lag_ms`` is how long a write takes to reach search results (0: at once; see
+    ``index.py``). ``quirks`` makes responses carry odd-but-valid shapes (see ``quirks.py``).
     """
 
     seed: str = "demo"
@@ -52,6 +55,8 @@ class EmulatorConfig:
     api_origin: str = "http://emulator.test"
     files_origin: str = "http://files.emulator.test"
     clock: Callable[[], float] = field(default=time.time)
+    search_lag_ms: float = 0.0
+    quirks: QuirkSpec | None = None
 
     def __post_init__(self) -> None:
         parse_version(self.server_version)  # fail fast on a malformed version
@@ -61,6 +66,8 @@ class EmulatorConfig:
             raise ValueError("url_ttl must be > 0")
         if self.latency_ms < 0:
             raise ValueError("latency_ms must be >= 0")
+        if self.search_lag_ms < 0:
+            raise ValueError("search_lag_ms must be >= 0")
         if self.data_dir is not None and not isinstance(self.data_dir, Path):
             object.__setattr__(self, "data_dir", Path(self.data_dir))
 
