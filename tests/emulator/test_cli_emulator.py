@@ -105,3 +105,41 @@ def test_emulator_command_with_quirks_and_search_lag() -> None:
     finally:
         err = _stop(process)
     assert "Traceback" not in err
+
+
+def test_demo_serves_with_a_search_lag_and_the_benign_quirks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``co-tui --demo``'s emulator: a small search lag and the quirks no user can see."""
+    import asyncio
+    import contextlib
+
+    import co_tui.emulator
+    from co_tui import cli
+    from co_tui.emulator.quirks import BENIGN
+
+    real = co_tui.emulator.serve_in_thread
+    seen: dict[str, object] = {}
+
+    @contextlib.contextmanager
+    def spy(config, **kwargs):  # type: ignore[no-untyped-def]
+        seen["config"] = config
+        with real(config, **kwargs) as served:
+            seen["served"] = served
+            yield served
+
+    def open_app(domain, build, config, **kwargs) -> int:  # type: ignore[no-untyped-def]
+        client = build()
+        served = seen["served"]
+        seen["page"] = httpx.post(f"{served.domain}/api/v1/data_assets/search",  # type: ignore[attr-defined]
+                                  json={"limit": 5}, timeout=10,
+                                  auth=(served.emulator.main_token, "")).json()  # type: ignore[attr-defined]
+        asyncio.run(client.aclose())
+        return 0
+
+    monkeypatch.setattr(co_tui.emulator, "serve_in_thread", spy)
+    monkeypatch.setattr(cli, "_open_app", open_app)
+    assert cli._run_demo() == 0
+    config = seen["config"]
+    assert 500 <= config.search_lag_ms <= 1000  # type: ignore[attr-defined]
+    assert config.quirks.quirks == frozenset(BENIGN)  # type: ignore[attr-defined]
+    assert len(seen["page"]["results"]) == 5  # type: ignore[index]
