@@ -180,18 +180,13 @@ def _skip_unused_imports() -> None:
             sys.modules[name] = None  # type: ignore[assignment]
 
 
-DEMO_SEARCH_LAG_MS = 750.0
-"""The demo's search lags behind writes as a real deployment's does (see ``emulator/index.py``)."""
-DEMO_QUIRKS = "benign"
-"""The demo's responses carry the odd shapes a real server sends that change nothing a user
-sees (see ``emulator/quirks.py``), so what works in the demo works against a real server."""
-
-
 def _run_demo() -> int:
     """Open the app on the demo emulator, served on loopback in a background thread.
 
     The emulator (Starlette, uvicorn, the seed: ~0.7 s) starts in a thread while the app starts,
-    and stops when the app exits. It runs with a small search lag and the benign quirks.
+    and stops when the app exits. It runs with the emulator's ``demo`` preset: search lags
+    750 ms behind writes and responses carry the odd shapes a real server sends that change
+    nothing a user sees, so what works in the demo works against a real server.
     """
     import contextlib
 
@@ -201,10 +196,9 @@ def _run_demo() -> int:
             _skip_unused_imports()
             from co_tui.api import CodeOceanClient
             from co_tui.emulator import EmulatorConfig, serve_in_thread
-            from co_tui.emulator.quirks import QuirkSpec
+            from co_tui.emulator.config import preset
 
-            config = EmulatorConfig(seed="demo", search_lag_ms=DEMO_SEARCH_LAG_MS,
-                                    quirks=QuirkSpec.parse(DEMO_QUIRKS))
+            config = EmulatorConfig(seed="demo", **preset("demo"))
             served = stack.enter_context(serve_in_thread(config))
             return CodeOceanClient(served.domain, served.emulator.main_token)
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from co_tui.emulator.faults import FaultSpec
 from co_tui.emulator.quirks import QuirkSpec
@@ -75,3 +76,24 @@ class EmulatorConfig:
     def version_tuple(self) -> tuple[int, int, int]:
         """``server_version`` as a comparable tuple."""
         return parse_version(self.server_version)
+
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "tidy": {},
+    "demo": {"search_lag_ms": 750.0, "quirks": "benign"},
+    "real": {"search_lag_ms": 1500.0, "quirks": "sdk"},
+    "hostile": {"search_lag_ms": 3000.0, "quirks": "all"},
+}
+"""How much of a real server's behaviour to imitate, by name: ``tidy`` (writes show in search at
+once, tidy JSON), ``demo`` (what ``co-tui --demo`` runs: a small lag, quirks no user sees),
+``real`` (``--quirks --search-lag 1500``: every shape the official SDK reads), ``hostile``
+(``--quirks all --search-lag 3000``: what only a lenient client survives)."""
+
+
+def preset(name: str) -> dict[str, Any]:
+    """``EmulatorConfig`` keyword arguments of a :data:`PRESETS` entry (``KeyError`` if unknown),
+    e.g. ``EmulatorConfig(seed="demo", **preset("real"))``."""
+    options = dict(PRESETS[name])
+    if "quirks" in options:
+        options["quirks"] = QuirkSpec.parse(options["quirks"])
+    return options
