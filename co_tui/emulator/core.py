@@ -11,7 +11,7 @@ from co_tui.emulator.config import EmulatorConfig
 from co_tui.emulator.faults import ASGIApp, FaultInjector, FaultMiddleware, Receive, Scope, Send
 from co_tui.emulator.files_app import FilesApp
 from co_tui.emulator.index import SearchIndex
-from co_tui.emulator.quirks import QuirkMiddleware
+from co_tui.emulator.quirks_asgi import QuirkMiddleware
 from co_tui.emulator.signing import Signer
 from co_tui.emulator.store import Store
 
