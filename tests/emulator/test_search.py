@@ -308,3 +308,29 @@ async def test_legacy_get_search(main: httpx.AsyncClient) -> None:
     assert ids(owner["results"]) == [aid(3)]
     query = (await main.get("data_assets", params={"query": "tag:genomics"})).json()
     assert ids(query["results"]) == [aid(2)]
+
+
+async def test_a_store_saved_before_the_word_index_gets_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A data folder written by an emulator without ``asset_fts``: reopened, it is built (and
+    kept in step with writes by its triggers)."""
+    import sqlite3
+
+    from emulator_seed import API, TOKENS, Clock, basic, build_seed
+
+    from co_tui.emulator import Emulator, EmulatorConfig
+
+    config = EmulatorConfig(seed="test", data_dir=tmp_path, clock=Clock())
+    Emulator(config, seed_data=build_seed()).close()
+    conn = sqlite3.connect(tmp_path / "emulator.sqlite3")
+    conn.executescript("DROP TABLE asset_fts; DROP TRIGGER assets_fts_insert; "
+                       "DROP TRIGGER assets_fts_delete; DROP TRIGGER assets_fts_update;")
+    conn.close()
+    emu = Emulator(config)
+    try:
+        async with httpx.AsyncClient(transport=emu.transport(), base_url=f"{API}/api/v1/",
+                                     headers=basic(TOKENS["main"])) as main:
+            assert ids(await search_all(main, query="name:alpha")) == [aid(1)]
+            await main.put(f"data_assets/{aid(1)}", json={"name": "Omega now"})
+            assert ids(await search_all(main, query="name:omega")) == [aid(1)]
+    finally:
+        emu.close()
