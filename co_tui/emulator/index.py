@@ -132,9 +132,10 @@ class SearchIndex:
 
     @property
     def pending(self) -> int:
-        """How many written asset states search does not show yet."""
+        """How many written asset states search does not show yet (those that are due by now
+        are applied first, so with a real clock this drops to 0 once the lag has passed)."""
         with self.store.lock:
-            self._note_writes()
+            self.refresh()
             return len(self._queue)
 
     def refresh(self) -> None:

@@ -138,3 +138,12 @@ def test_no_lag_means_no_index(make_emulator: Callable[..., Emulator]) -> None:
 def test_negative_lag_is_refused(make_emulator: Callable[..., Emulator]) -> None:
     with pytest.raises(ValueError, match="search_lag_ms"):
         make_emulator(search_lag_ms=-1)
+
+
+async def test_pending_drops_once_the_lag_has_passed(lagged: Emulator, client: httpx.AsyncClient,
+                                                     clock: Clock) -> None:
+    await client.put(f"data_assets/{aid(1)}", json={"name": "Pending name"})
+    index = lagged.search_index
+    assert index is not None and index.pending == 1
+    clock.now += LAG
+    assert index.pending == 0  # no search needed to bring the index up to date
