@@ -66,6 +66,24 @@ def _add_emulator_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser
         "--server-version", default=None,
         help="emulated platform version (below 3.1: legacy search only; below 4.0: no files/urls)",
     )
+    p.add_argument(
+        "--search-lag", type=float, default=0.0, metavar="MS",
+        help=(
+            "a write (create, edit, archive, delete, sharing, a draft becoming ready) reaches "
+            "search results only MS milliseconds later, like a real search index; reading an "
+            "asset by id is immediate (default: 0)"
+        ),
+    )
+    p.add_argument(
+        "--quirks", nargs="?", const="sdk", default=None, metavar="SPEC",
+        help=(
+            "give responses odd-but-valid shapes at random (float timestamps, nulls, unknown "
+            "keys, a numeric next_token ...). SPEC: a set - benign (nothing a user sees "
+            "changes), sdk (the default: every shape the official SDK reads), all (also unknown "
+            "enum values, null lists, null owners) - or quirk names, -NAME to leave one out, "
+            "seed=N, rate=0..1 (default 0.5); e.g. 'all,-null-owner,seed=7'"
+        ),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,11 +120,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run_emulator(args: argparse.Namespace) -> int:
     from co_tui.emulator import EmulatorConfig, FaultSpec, run_server
+    from co_tui.emulator.quirks import QuirkSpec
 
     try:
         faults = FaultSpec.parse(args.faults) if args.faults else None
     except ValueError as exc:
         print(f"co-tui emulator: bad --faults: {exc}", file=sys.stderr)
+        return 2
+    try:
+        quirks = QuirkSpec.parse(args.quirks) if args.quirks is not None else None
+    except ValueError as exc:
+        print(f"co-tui emulator: bad --quirks: {exc}", file=sys.stderr)
+        return 2
+    if args.search_lag < 0:
+        print("co-tui emulator: bad --search-lag: must be >= 0", file=sys.stderr)
         return 2
     options: dict[str, object] = {}
     if args.server_version:
@@ -118,6 +145,8 @@ def _run_emulator(args: argparse.Namespace) -> int:
         latency_ms=args.latency,
         faults=faults,
         ready_delay=args.ready_delay,
+        search_lag_ms=args.search_lag,
+        quirks=quirks,
         **options,  # type: ignore[arg-type]
     )
 
@@ -155,7 +184,9 @@ def _run_demo() -> int:
     """Open the app on the demo emulator, served on loopback in a background thread.
 
     The emulator (Starlette, uvicorn, the seed: ~0.7 s) starts in a thread while the app starts,
-    and stops when the app exits.
+    and stops when the app exits. It runs with the emulator's ``demo`` preset: search lags
+    750 ms behind writes and responses carry the odd shapes a real server sends that change
+    nothing a user sees, so what works in the demo works against a real server.
     """
     import contextlib
 
@@ -165,8 +196,10 @@ def _run_demo() -> int:
             _skip_unused_imports()
             from co_tui.api import CodeOceanClient
             from co_tui.emulator import EmulatorConfig, serve_in_thread
+            from co_tui.emulator.config import preset
 
-            served = stack.enter_context(serve_in_thread(EmulatorConfig(seed="demo")))
+            config = EmulatorConfig(seed="demo", **preset("demo"))
+            served = stack.enter_context(serve_in_thread(config))
             return CodeOceanClient(served.domain, served.emulator.main_token)
 
         # a login offered in the demo (after a 401) checks against the emulator, saves nothing

@@ -17,9 +17,11 @@ Where ``reference/codeocean-api.md`` marks behaviour as unconfirmed, the emulato
 * ``POST .../permissions``: each of ``users`` / ``groups`` / ``everyone`` that is given replaces
   that part of the ACL; null/absent parts stay. The owner always remains owner. Unknown users or
   groups are 400.
-* Search: no ``archived`` means active assets only; free-text words are ANDed; ``limit`` 0/absent
-  is 100, above 1000 is clamped to 1000, negative is 400; ``sort_order`` defaults to ``asc`` when
-  only ``sort_field`` is given; the default order is ``created`` descending, ties by id.
+* Search: no ``archived`` means active assets only; free-text words are ANDed and matched as
+  words (prefix of the last one), not substrings (``search.py``); ``limit`` 0/absent is 100,
+  above 1000 or negative is 400; ``sort_order`` defaults to ``asc`` when only ``sort_field`` is
+  given; the default order is ``created`` descending, ties by id. ``next_token`` may come back as
+  a number.
 * Create from an unknown or inaccessible computation: 400 (the request body is wrong, the URL is
   not); a computation the caller may not capture: 403. Unknown bucket, empty prefix, missing
   results path or a contained asset that is not ready: accepted as ``draft``, then ``failed``

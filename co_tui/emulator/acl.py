@@ -46,8 +46,11 @@ def asset_role(store: Store, user: User, row: sqlite3.Row) -> str:
     return best
 
 
-def visible_clause(user: User, alias: str = "a") -> tuple[str, list[Any]]:
-    """SQL condition (and its arguments) for assets ``user`` may at least discover."""
+def visible_clause(user: User, alias: str = "a", schema: str = "") -> tuple[str, list[Any]]:
+    """SQL condition (and its arguments) for assets ``user`` may at least discover.
+
+    ``schema`` prefixes the grant tables (``"idx."`` for a lagging search index's copy).
+    """
     if user.admin:
         return "1", []
     # Uncorrelated IN (...) subqueries are evaluated once into a temporary index, so a scan
@@ -55,12 +58,13 @@ def visible_clause(user: User, alias: str = "a") -> tuple[str, list[Any]]:
     parts = [
         f"{alias}.owner = ?",
         f"{alias}.everyone != 'none'",
-        f"{alias}.pk IN (SELECT g.asset FROM asset_users g WHERE g.email_lc = ?)",
+        f"{alias}.pk IN (SELECT g.asset FROM {schema}asset_users g WHERE g.email_lc = ?)",
     ]
     args: list[Any] = [user.id, user.email_lc]
     if user.groups:
         marks = ",".join("?" * len(user.groups))
-        parts.append(f"{alias}.pk IN (SELECT h.asset FROM asset_groups h WHERE h.grp IN ({marks}))")
+        parts.append(f"{alias}.pk IN (SELECT h.asset FROM {schema}asset_groups h "
+                     f"WHERE h.grp IN ({marks}))")
         args.extend(user.groups)
     return "(" + " OR ".join(parts) + ")", args
 

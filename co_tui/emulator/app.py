@@ -100,6 +100,8 @@ class ApiGate:
             return
         scope["co_user"] = user
         self.emu.store.settle()
+        if self.emu.store.index is not None:
+            self.emu.store.index.refresh()
         await self.app(scope, receive, send)
 
 

@@ -7,8 +7,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from co_tui.emulator.faults import FaultSpec
+from co_tui.emulator.quirks import QuirkSpec
 
 DEFAULT_SERVER_VERSION = "4.9.0"
 SEARCH_POST_SINCE = (3, 1, 0)
@@ -39,6 +41,8 @@ class EmulatorConfig:
     ``server_version`` gates features the way older deployments lack them. ``url_ttl`` is the
     lifetime of signed file URLs in seconds. ``api_origin`` / ``files_origin`` are the origins the
     emulator believes it is served at (``serve_in_thread`` replaces them with real loopback ports).
+    ``search_lag_ms`` is how long a write takes to reach search results (0: at once; see
+    ``index.py``). ``quirks`` makes responses carry odd-but-valid shapes (see ``quirks.py``).
     """
 
     seed: str = "demo"
@@ -52,6 +56,8 @@ class EmulatorConfig:
     api_origin: str = "http://emulator.test"
     files_origin: str = "http://files.emulator.test"
     clock: Callable[[], float] = field(default=time.time)
+    search_lag_ms: float = 0.0
+    quirks: QuirkSpec | None = None
 
     def __post_init__(self) -> None:
         parse_version(self.server_version)  # fail fast on a malformed version
@@ -61,6 +67,8 @@ class EmulatorConfig:
             raise ValueError("url_ttl must be > 0")
         if self.latency_ms < 0:
             raise ValueError("latency_ms must be >= 0")
+        if self.search_lag_ms < 0:
+            raise ValueError("search_lag_ms must be >= 0")
         if self.data_dir is not None and not isinstance(self.data_dir, Path):
             object.__setattr__(self, "data_dir", Path(self.data_dir))
 
@@ -68,3 +76,24 @@ class EmulatorConfig:
     def version_tuple(self) -> tuple[int, int, int]:
         """``server_version`` as a comparable tuple."""
         return parse_version(self.server_version)
+
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "tidy": {},
+    "demo": {"search_lag_ms": 750.0, "quirks": "benign"},
+    "real": {"search_lag_ms": 1500.0, "quirks": "sdk"},
+    "hostile": {"search_lag_ms": 3000.0, "quirks": "all"},
+}
+"""How much of a real server's behaviour to imitate, by name: ``tidy`` (writes show in search at
+once, tidy JSON), ``demo`` (what ``co-tui --demo`` runs: a small lag, quirks no user sees),
+``real`` (``--quirks --search-lag 1500``: every shape the official SDK reads), ``hostile``
+(``--quirks all --search-lag 3000``: what only a lenient client survives)."""
+
+
+def preset(name: str) -> dict[str, Any]:
+    """``EmulatorConfig`` keyword arguments of a :data:`PRESETS` entry (``KeyError`` if unknown),
+    e.g. ``EmulatorConfig(seed="demo", **preset("real"))``."""
+    options = dict(PRESETS[name])
+    if "quirks" in options:
+        options["quirks"] = QuirkSpec.parse(options["quirks"])
+    return options

@@ -10,6 +10,8 @@ from co_tui.emulator.app import build_api_app
 from co_tui.emulator.config import EmulatorConfig
 from co_tui.emulator.faults import ASGIApp, FaultInjector, FaultMiddleware, Receive, Scope, Send
 from co_tui.emulator.files_app import FilesApp
+from co_tui.emulator.index import SearchIndex
+from co_tui.emulator.quirks_asgi import QuirkMiddleware
 from co_tui.emulator.signing import Signer
 from co_tui.emulator.store import Store
 
@@ -39,14 +41,19 @@ class Emulator:
         self.store = Store(config.data_dir, config.clock)
         try:
             self._open(seed_data)
+            if config.search_lag_ms > 0:
+                self.store.index = SearchIndex(self.store, config.search_lag_ms / 1000,
+                                               config.clock)
         except BaseException:
             self.store.close()
             raise
         self.faults = FaultInjector(config.faults)
         self.write_log: list[tuple[str, str, int]] = []
         self.signer = Signer(self.store.secret(), config.clock, config.url_ttl)
-        self.api_app: ASGIApp = FaultMiddleware(build_api_app(self), self.faults, "api",
-                                                config.latency_ms)
+        api: ASGIApp = build_api_app(self)
+        if config.quirks is not None and config.quirks.enabled:
+            api = QuirkMiddleware(api, config.quirks)
+        self.api_app: ASGIApp = FaultMiddleware(api, self.faults, "api", config.latency_ms)
         self.files_app: ASGIApp = FaultMiddleware(FilesApp(self.store, self.signer), self.faults,
                                                   "files", config.latency_ms)
         self.files_ports: set[int] = set()
@@ -111,6 +118,16 @@ class Emulator:
         from co_tui.emulator.transport import EmulatorTransport
 
         return EmulatorTransport(self.app)
+
+    @property
+    def search_index(self) -> SearchIndex | None:
+        """The lagging search index (``None`` when search shows writes at once)."""
+        return self.store.index
+
+    def search_catch_up(self) -> None:
+        """Make every write so far visible to search now (no-op without a search lag)."""
+        if self.store.index is not None:
+            self.store.index.catch_up()
 
     def close(self) -> None:
         """Close the database (the emulator must not be used afterwards)."""

@@ -2,16 +2,33 @@
 
 Query syntax (reference section 3.6): ``name:`` ``tag:`` ``run_script:`` ``commit_id:``
 ``contained_data_id:`` and free text; ``"quotes"`` make a phrase; the same field repeated means
-OR, different fields (and separate free-text words) mean AND; matching ignores case. ``name``,
-free text, ``run_script`` and ``commit_id`` match substrings; ``tag`` and ``contained_data_id``
-match whole values. Free text looks at the name, tags, description and custom-metadata values.
-An unknown ``field:`` is plain free text.
+OR, different fields (and separate free-text words) mean AND; matching ignores case. An unknown
+``field:`` is plain free text.
+
+Matching works like a search index, on words rather than substrings (SQLite FTS5, the
+``asset_fts`` table, Unicode-aware, accents ignored):
+
+* free text looks at the name, tags, description and custom-metadata values; ``name:`` at the
+  name; ``run_script:`` at the run script's path. A term is split into words the same way the
+  text is (``RNA-seq`` is ``rna`` ``seq``; ``code/run.sh`` is ``code`` ``run`` ``sh``) and matches
+  those words in that order, the last one as a prefix: ``seq`` finds "sequencing",
+  ``run_script:run.sh`` finds ``code/run.sh``, but ``quencing`` finds nothing. A quoted phrase
+  matches its words exactly (no prefix). A term with no letters or digits matches nothing.
+* ``commit_id:`` is a prefix of the whole commit hash (an abbreviated hash finds its commit).
+* ``tag:`` and ``contained_data_id:`` match whole values.
+* The ``filters`` of the body (``name``, ``description``, ``tags``, custom metadata) are
+  structured filters, not text search: ``name``/``description`` values match as substrings,
+  ``tags`` as whole tags, custom metadata by value or range.
 
 Everything becomes one SQL statement over indexed columns of ``assets``: the visibility rule,
 filters, ``ORDER BY <sort column>, id`` and a keyset condition taken from ``next_token``, so a
 page costs the same however deep it is and stays consistent when rows come and go between pages.
 ``next_token`` is opaque: urlsafe base64 of (a keyed hash of the query and the caller, the last
 row's sort value, its id). A token replayed with another query or by another user gives 400.
+``limit`` is 1..1000 (0 or absent: 100); above 1000 or negative is a 400.
+
+With a search lag (``index.py``) the statement reads the index's copy of the tables (schema
+``idx``) instead of the live ones, so a write shows in search only once the index has caught up.
 """
 
 from __future__ import annotations
@@ -35,6 +52,9 @@ ASSET_FIELDS = ("name", "tag", "run_script", "commit_id", "contained_data_id")
 SORT_COLUMNS = {"created": "a.created", "name": "a.name_lc", "size": "a.size", "type": "a.type"}
 INDEX_WALK_BUDGET = 0.03
 """Seconds a page query may walk the sort index before it is re-run as a full scan."""
+WORDS_FIRST_BUDGET = 0.01
+"""Seconds a page query may start from the word index's matches before it is re-run walking
+the sort index (a rare word's matches are fetched and sorted well within this)."""
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 OWNERSHIPS = ("created", "shared", "private")
@@ -47,6 +67,8 @@ class ParsedQuery:
 
     fields: dict[str, list[str]] = field(default_factory=dict)
     free: list[str] = field(default_factory=list)
+    quoted: set[str] = field(default_factory=set)
+    """Values that were written as a quoted phrase (matched without a prefix)."""
 
 
 def parse_query(text: str | None, known: tuple[str, ...] = ASSET_FIELDS) -> ParsedQuery:
@@ -63,6 +85,8 @@ def parse_query(text: str | None, known: tuple[str, ...] = ASSET_FIELDS) -> Pars
         value = phrase if phrase is not None else word
         if value is None:
             continue
+        if phrase is not None:
+            parsed.quoted.add(phrase.strip().lower())
         if name is not None and name.lower() in known:
             if value.strip():
                 parsed.fields.setdefault(name.lower(), []).append(value.strip().lower())
@@ -100,12 +124,22 @@ class SearchParams:
 
 
 def clamp_limit(limit: int | None) -> int:
-    """Default 100 (also for 0); above 1000 is clamped to 1000; negative is a 400."""
+    """Default 100 (also for 0); negative or above 1000 is a 400 (never silently clamped)."""
     if limit is None or limit == 0:
         return DEFAULT_LIMIT
     if limit < 0:
         raise bad_request("limit must not be negative")
-    return min(limit, MAX_LIMIT)
+    if limit > MAX_LIMIT:
+        raise bad_request(f"limit must be at most {MAX_LIMIT}, got {limit}")
+    return limit
+
+
+def _next_token(data: dict[str, Any]) -> str | None:
+    """``next_token`` as a string: a number is accepted too (the docs type it as one)."""
+    value = data.get("next_token")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return body.opt_str(data, "next_token") or None
 
 
 def _choice(value: str | None, allowed: tuple[str, ...], key: str) -> str | None:
@@ -129,7 +163,7 @@ def params_from_body(data: Any) -> SearchParams:
         query=body.opt_str(data, "query") or "",
         offset=max(offset or 0, 0),
         limit=clamp_limit(body.opt_int(data, "limit")),
-        next_token=body.opt_str(data, "next_token") or None,
+        next_token=_next_token(data),
         sort_field=sort_field,
         sort_order=(sort_order or "asc") if sort_field else "desc",
         type=_choice(body.opt_str(data, "type"), wire.ASSET_TYPES, "type"),
@@ -220,26 +254,53 @@ def _filter_sql(item: dict[str, Any]) -> tuple[str, list[Any]]:
     return (f"NOT {sql}" if item["exclude"] else sql), args
 
 
-def where_clause(params: SearchParams, user: User) -> tuple[list[str], list[Any]]:
-    """SQL conditions (ANDed) and their arguments for everything but paging."""
-    visible, args = acl.visible_clause(user)
+def fts_term(value: str, quoted: bool) -> str:
+    """One term as an FTS5 phrase: the text quoted (so no character is FTS syntax), the index's
+    tokenizer splits it into words; unquoted terms match their last word as a prefix."""
+    phrase = '"' + value.replace('"', '""') + '"'
+    return phrase if quoted else phrase + " *"
+
+
+def fts_match(parsed: ParsedQuery) -> str | None:
+    """The FTS5 ``MATCH`` expression for the word-matched parts of a query (``None``: none)."""
+    groups: list[str] = []
+    for name, column in (("name", "name"), ("run_script", "run_script")):
+        values = parsed.fields.get(name)
+        if values:
+            terms = " OR ".join(fts_term(v, v in parsed.quoted) for v in values)
+            groups.append(f"{column} : ({terms})")
+    groups.extend(f"body : {fts_term(term, term in parsed.quoted)}" for term in parsed.free)
+    return " AND ".join(groups) or None
+
+
+def where_clause(params: SearchParams, user: User,
+                 schema: str = "") -> tuple[list[str], list[Any]]:
+    """SQL conditions (ANDed) and their arguments for everything but paging.
+
+    ``schema`` prefixes the searched tables (``""``: the live ones, ``"idx."``: a lagging index).
+    The word-index condition leaves ``{pk}`` for :func:`_run` to fill in (see there).
+    """
+    visible, args = acl.visible_clause(user, schema=schema)
     where = [visible, "a.archived = ?"]
     args.append(1 if params.archived else 0)
     parsed = parse_query(params.query)
+    match = fts_match(parsed)
+    if match is not None:
+        where.append(f"{{pk}} IN (SELECT rowid FROM {schema}asset_fts WHERE asset_fts MATCH ?)")
+        args.append(match)
     field_sql = {
-        "name": ("instr(a.name_lc, ?) > 0", "{}"),
         "tag": ("instr(a.tags_key, ?) > 0", "\x1f{}\x1f"),
-        "run_script": ("instr(a.run_script_lc, ?) > 0", "{}"),
-        "commit_id": ("instr(a.commit_lc, ?) > 0", "{}"),
         "contained_data_id": ("instr(a.contained_key, ?) > 0", " {} "),
     }
     for name, values in parsed.fields.items():
-        sql, pattern = field_sql[name]
-        where.append("(" + " OR ".join([sql] * len(values)) + ")")
-        args.extend(pattern.format(value) for value in values)
-    for term in parsed.free:
-        where.append("instr(a.search_text, ?) > 0")
-        args.append(term)
+        if name == "commit_id":
+            where.append("(" + " OR ".join(["substr(a.commit_lc, 1, ?) = ?"] * len(values)) + ")")
+            for value in values:
+                args.extend([len(value), value])
+        elif name in field_sql:
+            sql, pattern = field_sql[name]
+            where.append("(" + " OR ".join([sql] * len(values)) + ")")
+            args.extend(pattern.format(value) for value in values)
     if params.type:
         where.append("a.type = ?")
         args.append(params.type)
@@ -254,8 +315,8 @@ def where_clause(params: SearchParams, user: User) -> tuple[list[str], list[Any]
         args.append(user.id)
     elif params.ownership == "private":
         where.append("a.owner = ? AND a.everyone = 'none' "
-                     "AND a.pk NOT IN (SELECT p.asset FROM asset_users p) "
-                     "AND a.pk NOT IN (SELECT q.asset FROM asset_groups q)")
+                     f"AND a.pk NOT IN (SELECT p.asset FROM {schema}asset_users p) "
+                     f"AND a.pk NOT IN (SELECT q.asset FROM {schema}asset_groups q)")
         args.append(user.id)
     if params.favorite:
         where.append("a.pk IN (SELECT f.asset FROM favorites f WHERE f.user_id = ?)")
@@ -308,34 +369,50 @@ class Page:
         return head + b',"results":[' + b",".join(self.rows) + b"]}"
 
 
-def _run(store: Store, sql: str, args: list[Any]) -> list[sqlite3.Row]:
-    """Run a page query: first along the sort index, then - if that has not finished within
-    :data:`INDEX_WALK_BUDGET` - as a full scan plus a top-N sort.
+def _run(store: Store, sql: str, args: list[Any], words: bool) -> list[sqlite3.Row]:
+    """Run a page query in two tries: the first within :data:`INDEX_WALK_BUDGET` (or
+    :data:`WORDS_FIRST_BUDGET`), the second -
+    when the first has not finished by then - with the plan that suits the other case.
 
-    Walking the index in sort order is fastest when matches are dense (the page is found after a
-    few thousand rows), but a query matching almost nothing visits every row in random table
-    order (~130 ms for 100,000 assets). A sequential scan bounds that case to ~50 ms.
+    Without word terms (``words`` false) the first walks the sort index, fastest when matches
+    are dense (the page is found after a few thousand rows); a query matching almost nothing
+    would visit every row in random table order (~130 ms for 100,000 assets), so the second
+    try is a sequential scan plus a top-N sort (~50 ms).
+
+    With word terms the first try starts from the word index's matches (``a.pk IN``: a few
+    milliseconds when they are few); when they are many (a common word: tens of thousands of
+    rows to fetch and sort), the second walks the sort index and checks each row against the
+    set of matches (``+a.pk`` keeps SQLite from starting from the set).
     """
+    first = {"hint": "", "pk": "a.pk"}
+    second = {"hint": "", "pk": "+a.pk"} if words else {"hint": " NOT INDEXED", "pk": "a.pk"}
     with store.lock:
-        deadline = time.perf_counter() + INDEX_WALK_BUDGET
+        deadline = time.perf_counter() + (WORDS_FIRST_BUDGET if words else INDEX_WALK_BUDGET)
 
         def over_budget() -> int:
             return 1 if time.perf_counter() > deadline else 0
 
         store.conn.set_progress_handler(over_budget, 2000)
         try:
-            return store.conn.execute(sql.format(hint=""), args).fetchall()
+            return store.conn.execute(sql.format(**first), args).fetchall()
         except sqlite3.OperationalError as exc:
             if "interrupt" not in str(exc):
                 raise
         finally:
             store.conn.set_progress_handler(None, 0)
-        return store.conn.execute(sql.format(hint=" NOT INDEXED"), args).fetchall()
+        return store.conn.execute(sql.format(**second), args).fetchall()
 
 
 def search_assets(store: Store, user: User, params: SearchParams) -> Page:
-    """Run a search and return one page (keyset paging by ``next_token``, or ``offset``)."""
-    where, args = where_clause(params, user)
+    """Run a search and return one page (keyset paging by ``next_token``, or ``offset``).
+
+    With a search lag the page comes from the index's copy, brought up to date first.
+    """
+    schema = ""
+    if store.index is not None:
+        store.index.refresh()
+        schema = store.index.schema
+    where, args = where_clause(params, user, schema)
     column = SORT_COLUMNS[params.sort_field or "created"]
     direction = "DESC" if params.sort_order == "desc" else "ASC"
     fingerprint = _fingerprint_hash(store, params, user)
@@ -345,10 +422,11 @@ def search_assets(store: Store, user: User, params: SearchParams) -> Page:
         where.append(f"({column}, a.id) {'<' if direction == 'DESC' else '>'} (?, ?)")
         args.extend([value, row_id])
         offset = 0
-    sql = (f"SELECT (SELECT j.wire FROM asset_json j WHERE j.pk = a.pk) AS wire, a.id, "
-           f"{column} AS k FROM assets a{{hint}} WHERE {' AND '.join(where)} "
+    sql = (f"SELECT (SELECT j.wire FROM {schema}asset_json j WHERE j.pk = a.pk) AS wire, a.id, "
+           f"{column} AS k FROM {schema}assets a{{hint}} WHERE {' AND '.join(where)} "
            f"ORDER BY {column} {direction}, a.id {direction} LIMIT ? OFFSET ?")
-    rows = _run(store, sql, [*args, params.limit + 1, offset])
+    words = fts_match(parse_query(params.query)) is not None
+    rows = _run(store, sql, [*args, params.limit + 1, offset], words)
     has_more = len(rows) > params.limit
     rows = rows[: params.limit]
     token = encode_token(fingerprint, rows[-1]["k"], rows[-1]["id"]) if has_more else None

@@ -19,7 +19,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from co_tui.emulator.index import SearchIndex
 
 SCHEMA_VERSION = "1"
 
@@ -99,6 +102,44 @@ CREATE INDEX IF NOT EXISTS asset_groups_grp ON asset_groups (grp, asset);
 CREATE INDEX IF NOT EXISTS attachments_asset ON attachments (asset_id);
 """
 
+FTS_TABLE = """
+CREATE VIRTUAL TABLE IF NOT EXISTS {schema}asset_fts USING fts5(
+    name, body, run_script, tokenize='unicode61 remove_diacritics 2');
+"""
+"""The word index of search: an asset's name, its free text (name, tags, description and
+custom-metadata values) and its run script, by the asset's ``pk`` (the FTS rowid)."""
+
+FTS_FILL = ("INSERT INTO {schema}asset_fts (rowid, name, body, run_script) "
+            "SELECT pk, name_lc, search_text, run_script_lc FROM {schema}assets")
+
+FTS_TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS {schema}assets_fts_insert AFTER INSERT ON assets BEGIN
+    INSERT INTO asset_fts (rowid, name, body, run_script)
+    VALUES (new.pk, new.name_lc, new.search_text, new.run_script_lc);
+END;
+CREATE TRIGGER IF NOT EXISTS {schema}assets_fts_delete AFTER DELETE ON assets BEGIN
+    DELETE FROM asset_fts WHERE rowid = old.pk;
+END;
+CREATE TRIGGER IF NOT EXISTS {schema}assets_fts_update
+AFTER UPDATE OF name_lc, search_text, run_script_lc ON assets BEGIN
+    UPDATE asset_fts SET name = new.name_lc, body = new.search_text,
+        run_script = new.run_script_lc WHERE rowid = old.pk;
+END;
+"""
+"""Keep ``asset_fts`` in step with ``assets`` on every write, whichever code path makes it."""
+
+
+def ensure_fts(conn: sqlite3.Connection, schema: str = "") -> None:
+    """Create and fill the word index of ``schema`` (``""`` = main, ``"idx."``) if it is missing,
+    then its triggers (a bulk fill is much faster than one trigger call per seeded asset)."""
+    name = schema.rstrip(".") or "main"
+    found = conn.execute(
+        f"SELECT 1 FROM {name}.sqlite_master WHERE name = 'asset_fts'").fetchone()
+    if found is None:
+        conn.executescript(FTS_TABLE.format(schema=schema))
+        conn.execute(FTS_FILL.format(schema=schema))
+    conn.executescript(FTS_TRIGGERS.format(schema=schema))
+
 
 def _lower(value: Any) -> Any:
     """SQL ``co_lower()``: Python's Unicode-aware lower() (SQLite's is ASCII only)."""
@@ -147,6 +188,10 @@ class Store:
         self._users_by_email: dict[str, User] = {}
         self.on_asset_change: list[Callable[[str], None]] = []
         """Callbacks told the id of every asset whose files or existence changed."""
+        self.after_commit: list[Callable[[], None]] = []
+        """Callbacks run (under the lock) after every write transaction commits."""
+        self.index: SearchIndex | None = None
+        """The lagging search index, when search lags behind writes (``index.py``)."""
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -161,6 +206,8 @@ class Store:
                 self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+            for callback in self.after_commit:
+                callback()
 
     def query(self, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query under the lock and return every row."""
@@ -182,6 +229,7 @@ class Store:
         """Create secondary indexes (after a bulk load, which is faster without them)."""
         with self.lock:
             self.conn.executescript(INDEXES)
+            ensure_fts(self.conn)
             self.conn.execute("ANALYZE")
 
     def check_existing(self) -> None:
@@ -194,6 +242,7 @@ class Store:
                 f"expected {SCHEMA_VERSION}); remove it to start afresh")
         with self.lock:
             self.conn.executescript(INDEXES)
+            ensure_fts(self.conn)  # stores written before search used a word index
 
     def notify_asset_changed(self, asset_id: str) -> None:
         """Tell listeners (file-listing caches) that an asset's files or existence changed."""

@@ -58,6 +58,28 @@ def test_parse_query(text: str, fields: dict, free: list) -> None:
     (f"contained_data_id:{aid(1)}", {4}),
     (f"contained_data_id:{aid(1)[:-1]}", set()),
     ("name:zzz-none", set()),
+    # words, not substrings: a prefix of a word matches, the middle of a word does not
+    ("name:alp", {1}),
+    ("name:lpha", set()),
+    ("sequenc", {2}),
+    ("quencing", set()),
+    ("rna", {2}),                                          # "RNA-seq" is two words
+    ("name:rna-seq", set()),                               # ... in the tags, not the name
+    ("tag:RNA-seq", {2}),
+    ('"visual cortex"', {1}),                              # a phrase: those words in that order
+    ('"cortex visual"', set()),
+    ('"visu"', set()),                                     # a quoted word is not a prefix
+    ("two-photon", {1}),
+    ("photon", {1}),                                       # a word of "two-photon"
+    ("hoton", set()),
+    ("name:SIGMA name:zzz", {18}),
+    ("--", set()),                                         # no word at all matches nothing
+    ('name:"a""b"', set()),                                # quotes are not FTS syntax
+    ("run_script:code/run", {3}),
+    ("run_script:sh", {3}),
+    ("run_script:un.sh", set()),
+    ("commit_id:abc", {3}),                                # a prefix of the hash
+    ("commit_id:def456", set()),                           # not the middle of it
 ])
 async def test_query(main: httpx.AsyncClient, query: str, expected: set[int]) -> None:
     found = set(ids(await search_all(main, query=query)))
@@ -186,10 +208,18 @@ async def test_paging_with_limit_7_equals_one_big_page(main: httpx.AsyncClient) 
     assert pages == -(-len(collected) // 7)
 
 
-async def test_limit_default_and_clamp(main: httpx.AsyncClient, emu) -> None:  # type: ignore[no-untyped-def]
-    for limit, expected in ((0, 16), (2, 2), (5000, 16)):
+async def test_limit_default_and_maximum(main: httpx.AsyncClient) -> None:
+    for limit, expected in ((0, 16), (2, 2), (1000, 16)):
         page = (await main.post("data_assets/search", json={"limit": limit})).json()
         assert len(page["results"]) == expected
+
+
+@pytest.mark.parametrize("limit", [1001, 5000])
+async def test_limit_above_1000_is_400_not_clamped(main: httpx.AsyncClient, limit: int) -> None:
+    response = await main.post("data_assets/search", json={"limit": limit})
+    assert response.status_code == 400 and "1000" in response.json()["message"]
+    legacy = await main.get("data_assets", params={"limit": str(limit)})
+    assert legacy.status_code == 400
 
 
 async def test_offset_and_from(main: httpx.AsyncClient) -> None:
@@ -278,3 +308,29 @@ async def test_legacy_get_search(main: httpx.AsyncClient) -> None:
     assert ids(owner["results"]) == [aid(3)]
     query = (await main.get("data_assets", params={"query": "tag:genomics"})).json()
     assert ids(query["results"]) == [aid(2)]
+
+
+async def test_a_store_saved_before_the_word_index_gets_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A data folder written by an emulator without ``asset_fts``: reopened, it is built (and
+    kept in step with writes by its triggers)."""
+    import sqlite3
+
+    from emulator_seed import API, TOKENS, Clock, basic, build_seed
+
+    from co_tui.emulator import Emulator, EmulatorConfig
+
+    config = EmulatorConfig(seed="test", data_dir=tmp_path, clock=Clock())
+    Emulator(config, seed_data=build_seed()).close()
+    conn = sqlite3.connect(tmp_path / "emulator.sqlite3")
+    conn.executescript("DROP TABLE asset_fts; DROP TRIGGER assets_fts_insert; "
+                       "DROP TRIGGER assets_fts_delete; DROP TRIGGER assets_fts_update;")
+    conn.close()
+    emu = Emulator(config)
+    try:
+        async with httpx.AsyncClient(transport=emu.transport(), base_url=f"{API}/api/v1/",
+                                     headers=basic(TOKENS["main"])) as main:
+            assert ids(await search_all(main, query="name:alpha")) == [aid(1)]
+            await main.put(f"data_assets/{aid(1)}", json={"name": "Omega now"})
+            assert ids(await search_all(main, query="name:omega")) == [aid(1)]
+    finally:
+        emu.close()
