@@ -121,6 +121,12 @@ async def create_data_asset_once(
 
 SETTLED = frozenset({"ready", "failed"})
 """States after which an asset no longer changes by itself."""
+FIRST_POLL = 2.0
+"""Seconds before the first look at a new draft: small imports are often ready by then."""
+MAX_POLL = 30.0
+"""The longest wait between two looks: a large import takes hours, and polling a server every
+few seconds for that long only loads it (the official SDK refuses intervals under 5 s)."""
+POLL_FACTOR = 1.5
 _TRANSIENT = (ApiConnectionError, ApiTimeoutError, ServerError, RateLimitedError)
 
 
@@ -128,9 +134,9 @@ async def follow_asset(
     client: CodeOceanClient,
     asset: DataAsset | str,
     *,
-    interval: float = 1.0,
-    max_interval: float = 10.0,
-    factor: float = 1.5,
+    interval: float = FIRST_POLL,
+    max_interval: float = MAX_POLL,
+    factor: float = POLL_FACTOR,
     timeout: float | None = None,  # noqa: ASYNC109 - a budget for the whole follow, not one call
     max_errors: int = 5,
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
@@ -140,9 +146,10 @@ async def follow_asset(
 
     The last asset yielded is settled (``ready``, or ``failed`` with ``failure_reason``). Polls
     ``GET /data_assets/{id}`` after ``interval`` seconds, growing by ``factor`` up to
-    ``max_interval``. Up to ``max_errors`` transient failures in a row (network, 5xx, 429) are
-    waited out; other errors (404: deleted, 403) are raised. ``TimeoutError`` after ``timeout``
-    seconds. Cancel the task (or the worker) that iterates to stop following.
+    ``max_interval`` (by default 2, 3, 4.5 ... 30 s). Up to ``max_errors`` transient failures
+    in a row (network, 5xx, 429) are waited out; other errors (404: deleted, 403) are raised.
+    ``TimeoutError`` after ``timeout`` seconds. Cancel the task (or the worker) that iterates
+    to stop following.
     """
     if interval <= 0 or max_interval <= 0 or factor < 1:
         raise ValueError("interval and max_interval must be positive and factor >= 1")

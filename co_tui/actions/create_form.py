@@ -2,36 +2,52 @@
 
 :class:`CreateForm` is what the dialog collects, as typed; :func:`validate_form` returns the
 problems by field (nothing is sent while there is one) and :func:`build_params` turns a valid form
-into the API's :class:`~co_tui.api.models.DataAssetParams` for one of three sources: an S3 bucket,
-a computation's results, or a combination of selected assets. Sending it is
-:mod:`co_tui.actions.create`.
+into the API's :class:`~co_tui.api.models.DataAssetParams` for one of three sources: an S3 bucket
+(optionally on a custom S3 endpoint), a computation's results (kept in Code Ocean, or written to
+an S3 bucket as an *external result*), or a combination of selected external assets
+(:func:`combinable` picks them from a selection and says why others are left out). The
+deployment's custom-metadata fields are checked as the edit dialog checks them
+(:func:`~co_tui.actions.field_values.check_custom`). Sending it is :mod:`co_tui.actions.create`.
+
+What goes on the wire, whatever was typed: ``tags`` always (an empty list when there are none),
+and an S3 ``prefix`` always (``""`` for the whole bucket), so no server has to guess what a
+missing field means.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from co_tui.actions.field_values import has_controls
+from co_tui.actions.field_values import check_custom, has_controls
+from co_tui.actions.metadata import custom_key
+from co_tui.actions.s3_location import bucket_error, parse_endpoint, parse_s3_location
 from co_tui.api.models import (
     AWSS3Source,
+    AWSS3Target,
     Computation,
     ComputationSource,
+    CustomMetadata,
     DataAsset,
     DataAssetParams,
     Source,
+    Target,
 )
 
 __all__ = [
+    "Combinable",
     "CombinedPart",
     "CreateForm",
     "FormErrors",
     "SourceKind",
+    "bucket_error",
     "build_params",
-        "computation_problem",
+    "combinable",
+    "computation_problem",
     "parse_computation_id",
+    "parse_endpoint",
     "parse_s3_location",
     "parse_tags",
     "suggest_mount",
@@ -40,7 +56,6 @@ __all__ = [
 ]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
 NAME_MAX = 200
 TAG_MAX = 100
 MOUNT_MAX = 255
@@ -64,10 +79,45 @@ class CombinedPart:
     mount: str
     state: str = "ready"
 
+    external: bool = True
+    """The asset's files stay in its S3 bucket; only such assets can be combined."""
+
     @classmethod
     def of(cls, asset: DataAsset) -> CombinedPart:
         """The part for ``asset``."""
-        return cls(asset.id, asset.name, asset.mount, asset.state)
+        return cls(asset.id, asset.name, asset.mount, asset.state, asset.is_external)
+
+
+@dataclass(frozen=True, slots=True)
+class Combinable:
+    """What a selection offers for "combine": its external assets, and why the rest are out."""
+
+    parts: tuple[CombinedPart, ...]
+    """The selected external assets, in selection order."""
+    note: str
+    """Why combining is not offered, or which selected assets are left out (empty: none)."""
+
+    @property
+    def offered(self) -> bool:
+        """True when two or more selected assets can be combined."""
+        return len(self.parts) >= 2
+
+
+def combinable(selected: Sequence[DataAsset]) -> Combinable:
+    """The selection's assets a combined asset can be made of: combined assets are made of
+    external assets (whose files stay in S3), two or more of them."""
+    parts = tuple(CombinedPart.of(asset) for asset in selected if asset.is_external)
+    left_out = len(selected) - len(parts)
+    if not selected or (len(parts) >= 2 and not left_out):
+        return Combinable(parts, "")
+    why = "combined assets are made of two or more external assets"
+    verb = "is" if left_out == 1 else "are"
+    if len(parts) < 2:
+        external = "none is" if not parts else "only 1 is"
+        return Combinable(parts, f"Combine is not offered: of {len(selected)} selected, "
+                                 f"{external} external; {why}.")
+    return Combinable(parts, f"{left_out} of {len(selected)} selected {verb} not external and "
+                             f"left out: {why}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +132,20 @@ class CreateForm:
     """Comma-separated, as typed."""
     bucket: str = ""
     prefix: str = ""
+    endpoint_name: str = ""
+    """A custom S3 endpoint configured on the deployment (empty: AWS)."""
     keep_on_external_storage: bool = False
     public: bool = False
     computation_id: str = ""
     path: str = ""
+    external_result: bool = False
+    """Write the computation's results to ``target_bucket`` (an external result)."""
+    target_bucket: str = ""
+    target_prefix: str = ""
+    target_endpoint: str = ""
     parts: tuple[CombinedPart, ...] = ()
+    custom: Mapping[str, str] = field(default_factory=dict)
+    """Custom-metadata text by schema field name."""
 
 
 class FormErrors(ValueError):
@@ -139,26 +198,6 @@ def parse_tags(text: str) -> list[str]:
     return tags
 
 
-def parse_s3_location(bucket: str, prefix: str) -> tuple[str, str]:
-    """(bucket, prefix) from the two fields; ``s3://bucket/prefix`` pasted in the bucket field
-    is split. Raises ``ValueError`` naming the problem."""
-    bucket = bucket.strip()
-    prefix = prefix.strip()
-    if bucket.lower().startswith("s3://"):
-        rest = bucket[5:]
-        bucket, _, pasted = rest.partition("/")
-        if pasted and prefix:
-            raise ValueError("the prefix is given twice (in s3://... and in Prefix)")
-        prefix = prefix or pasted
-    if not bucket:
-        raise ValueError("enter a bucket name")
-    if not _BUCKET.match(bucket) or ".." in bucket:
-        raise ValueError("not an S3 bucket name (3-63 lower-case letters, digits, '.', '-')")
-    if _CONTROL.search(prefix):
-        raise ValueError("the prefix contains control characters")
-    return bucket, prefix.strip("/")
-
-
 def _results_path(text: str) -> str:
     """A folder inside ``/results`` from what was typed (``/results/x``, ``results/x``, ``x``)."""
     path = text.strip().strip("/")
@@ -189,20 +228,78 @@ def computation_problem(computation: Computation) -> str | None:
     return None
 
 
-def validate_form(form: CreateForm) -> dict[str, str]:
-    """Every problem of ``form`` by field; empty when it can be sent."""
+def validate_form(form: CreateForm, schema: CustomMetadata | None = None) -> dict[str, str]:
+    """Every problem of ``form`` by field; empty when it can be sent. ``schema`` is the
+    deployment's custom metadata (problems keyed ``custom:<field>``)."""
     errors: dict[str, str] = {}
     try:
-        build_params(form)
+        build_params(form, schema)
     except FormErrors as invalid:
         errors = invalid.errors
     return errors
 
 
-def build_params(form: CreateForm) -> DataAssetParams:
+def _s3_location(
+    bucket: str, prefix: str, endpoint: str, errors: dict[str, str], keys: tuple[str, str]
+) -> tuple[str, str, str | None] | None:
+    """(bucket, prefix, endpoint) from three fields, or None with the problems in ``errors``
+    under ``keys`` (the bucket's key, the endpoint's key)."""
+    location: tuple[str, str] | None = None
+    try:
+        location = parse_s3_location(bucket, prefix)
+    except ValueError as problem:
+        errors[keys[0]] = str(problem)
+    try:
+        endpoint_name = parse_endpoint(endpoint)
+    except ValueError as problem:
+        errors[keys[1]] = str(problem)
+        return None
+    return None if location is None else (*location, endpoint_name)
+
+
+def _s3_source(form: CreateForm, errors: dict[str, str]) -> Source | None:
+    found = _s3_location(form.bucket, form.prefix, form.endpoint_name, errors,
+                         ("bucket", "endpoint_name"))
+    if found is None:
+        return None
+    bucket, prefix, endpoint = found
+    return Source(aws=AWSS3Source(
+        bucket=bucket, prefix=prefix, endpoint_name=endpoint,
+        keep_on_external_storage=form.keep_on_external_storage, public=form.public,
+    ))
+
+
+def _computation_source(
+    form: CreateForm, errors: dict[str, str]
+) -> tuple[Source | None, Target | None]:
+    source = target = None
+    computation_id = ""
+    try:
+        computation_id = parse_computation_id(form.computation_id)
+    except ValueError as problem:
+        errors["computation_id"] = str(problem)
+    try:
+        path = _results_path(form.path)
+    except ValueError as problem:
+        errors["path"] = str(problem)
+    else:
+        if computation_id:
+            source = Source(computation=ComputationSource(id=computation_id, path=path or None))
+    if form.external_result:
+        found = _s3_location(form.target_bucket, form.target_prefix, form.target_endpoint,
+                             errors, ("target_bucket", "target_endpoint"))
+        if found is not None:
+            bucket, prefix, endpoint = found
+            target = Target(aws=AWSS3Target(bucket=bucket, prefix=prefix, endpoint_name=endpoint))
+    return source, target
+
+
+def build_params(form: CreateForm, schema: CustomMetadata | None = None) -> DataAssetParams:
     """The create request for a valid ``form``; :class:`FormErrors` lists every problem.
 
-    An empty mount is made from the name (as the web app suggests one).
+    An empty mount is made from the name (as the web app suggests one). ``schema`` is the
+    deployment's custom metadata: its fields are read from ``form.custom`` (required ones must
+    have a value); without it no custom metadata is sent.
     """
     errors: dict[str, str] = {}
     name = form.name.strip()
@@ -226,32 +323,15 @@ def build_params(form: CreateForm) -> DataAssetParams:
         tags = parse_tags(form.tags)
     except ValueError as problem:
         errors["tags"] = str(problem)
+    custom, custom_errors = check_custom(form.custom, schema)
+    errors.update({custom_key(key): text for key, text in custom_errors.items()})
     source: Source | None = None
+    target: Target | None = None
     ids: list[str] | None = None
     if form.source is SourceKind.S3:
-        try:
-            bucket, prefix = parse_s3_location(form.bucket, form.prefix)
-            source = Source(aws=AWSS3Source(
-                bucket=bucket,
-                prefix=prefix or None,
-                keep_on_external_storage=form.keep_on_external_storage,
-                public=form.public,
-            ))
-        except ValueError as problem:
-            errors["bucket"] = str(problem)
+        source = _s3_source(form, errors)
     elif form.source is SourceKind.COMPUTATION:
-        computation_id = ""
-        try:
-            computation_id = parse_computation_id(form.computation_id)
-        except ValueError as problem:
-            errors["computation_id"] = str(problem)
-        try:
-            path = _results_path(form.path)
-        except ValueError as problem:
-            errors["path"] = str(problem)
-        else:
-            if computation_id:
-                source = Source(computation=ComputationSource(id=computation_id, path=path or None))
+        source, target = _computation_source(form, errors)
     else:
         parts_problem = _parts_problem(form.parts)
         if parts_problem:
@@ -261,19 +341,20 @@ def build_params(form: CreateForm) -> DataAssetParams:
         raise FormErrors(errors)
     return DataAssetParams(
         name=name, tags=tags, mount=mount, description=description or None,
-        source=source, data_asset_ids=ids,
+        source=source, target=target, custom_metadata=custom or None, data_asset_ids=ids,
     )
 
 
 def _parts_problem(parts: Sequence[CombinedPart]) -> str | None:
     if len(parts) < 2:
-        return "select at least two data assets to combine"
+        return "select at least two external data assets to combine"
     mounts: dict[str, str] = {}
     for part in parts:
+        if not part.external:
+            return f"{part.name} is not external: combined assets are made of external assets"
         if part.state != "ready":
             return f"{part.name} is {part.state}: only ready assets can be combined"
         if part.mount in mounts:
             return f"{mounts[part.mount]} and {part.name} share the mount {part.mount!r}"
         mounts[part.mount] = part.name
     return None
-

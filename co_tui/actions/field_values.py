@@ -1,23 +1,29 @@
-"""Single fields of the edit dialog as text: custom-metadata values, mount, tags.
+"""Single fields of the edit and create dialogs as text: custom-metadata values, mount, tags.
 
 :func:`format_custom` shows a custom-metadata value as text and :func:`parse_custom` reads it back
 against the deployment's schema field (number, date as epoch seconds, string; allowed values and
-ranges). :func:`mount_error` and :func:`tag_error` say why a typed mount or tag is refused, and
+ranges); :func:`check_custom` reads a whole form's custom-metadata texts, required fields
+included. :func:`mount_error` and :func:`tag_error` say why a typed mount or tag is refused, and
 :func:`has_controls` finds the characters no typed text may hold. Used by
-:mod:`co_tui.actions.metadata` (the form and the save flow).
+:mod:`co_tui.actions.metadata` (the edit form and the save flow) and
+:mod:`co_tui.actions.create_form` (the create form), so both dialogs check values the same way.
 """
 
 from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from co_tui.api.models import CustomMetadataField
+from co_tui.api.models import CustomMetadata, CustomMetadataField
 
-__all__ = ["format_custom", "has_controls", "mount_error", "parse_custom", "tag_error",
-           "value_error"]
+__all__ = ["REQUIRED", "check_custom", "format_custom", "has_controls", "mount_error",
+           "parse_custom", "tag_error", "value_error"]
+
+REQUIRED = "required"
+"""The message under a required custom-metadata field left empty."""
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M",
                  "%Y-%m-%dT%H:%M:%S")
@@ -130,6 +136,45 @@ def parse_custom(text: str, spec: CustomMetadataField) -> Any:
     if error:
         raise ValueError(error)
     return value
+
+
+def check_custom(
+    texts: Mapping[str, str],
+    schema: CustomMetadata | None,
+    original: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The custom-metadata map a form's ``texts`` (by field name) stand for, and its problems by
+    field name (empty when it may be sent).
+
+    ``original`` is the asset's map when editing and ``None`` when creating. Each schema field is
+    parsed with :func:`parse_custom`; a field still showing its stored value keeps that value
+    exactly; fields outside the schema keep their original values. A required field must have a
+    value, except when editing an asset that never had one (a field made required after the asset
+    was created must not block a rename).
+    """
+    before_all = original or {}
+    specs = {spec.name: spec for spec in (schema.fields or [])} if schema else {}
+    custom: dict[str, Any] = {k: v for k, v in before_all.items() if k not in specs}
+    errors: dict[str, str] = {}
+    for name, spec in specs.items():
+        text = texts.get(name, "")
+        before = before_all.get(name)
+        if before is not None and text == format_custom(before, spec) and (
+            value_error(before, spec) is None
+        ):
+            custom[name] = before  # untouched: keep the exact stored value
+            continue
+        try:
+            value = parse_custom(text, spec)
+        except ValueError as exc:
+            errors[name] = str(exc)
+            continue
+        if value is None or value == []:
+            if spec.required and (original is None or before is not None):
+                errors[name] = REQUIRED
+            continue
+        custom[name] = value
+    return custom, errors
 
 
 

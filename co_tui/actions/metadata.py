@@ -19,12 +19,11 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from co_tui.actions.field_values import (
+    check_custom,
     format_custom,
     has_controls,
     mount_error,
-    parse_custom,
     tag_error,
-    value_error,
 )
 from co_tui.api.errors import ApiError
 from co_tui.api.models import CustomMetadata, DataAsset, DataAssetUpdateParams
@@ -173,27 +172,8 @@ def check_form(
     tags, tag_problem = _check_tags(form.tags, original.tags)
     if tag_problem:
         errors["tags"] = tag_problem
-    specs = {spec.name: spec for spec in (schema.fields or [])} if schema else {}
-    custom = {k: v for k, v in original.custom.items() if k not in specs}
-    for name_, spec in specs.items():
-        text = form.custom.get(name_, "")
-        before = original.custom.get(name_)
-        key = custom_key(name_)
-        if before is not None and text == format_custom(before, spec) and (
-            value_error(before, spec) is None
-        ):
-            custom[name_] = before  # untouched: keep the exact stored value
-            continue
-        try:
-            value = parse_custom(text, spec)
-        except ValueError as exc:
-            errors[key] = str(exc)
-            continue
-        if value is None:
-            if spec.required and before is not None:
-                errors[key] = "required"
-            continue
-        custom[name_] = value
+    custom, custom_errors = check_custom(form.custom, schema, original.custom)
+    errors.update({custom_key(name_): text for name_, text in custom_errors.items()})
     if errors:
         return FormCheck(None, errors)
     return FormCheck(AssetValues(name, description, mount, tuple(tags), custom), {})

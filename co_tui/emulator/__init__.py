@@ -26,6 +26,9 @@ Where ``reference/codeocean-api.md`` marks behaviour as unconfirmed, the emulato
   not); a computation the caller may not capture: 403. Unknown bucket, empty prefix, missing
   results path or a contained asset that is not ready: accepted as ``draft``, then ``failed``
   with a ``failure_reason``.
+* Create of a combined asset with an internal part: 400 naming each internal part (the docs make
+  combined assets of external ones). A schema field marked ``required`` with no value (absent,
+  null, ``""`` or ``[]``) on create: 400 naming it; an update does not re-check required fields.
 * Files of an external asset: 400 naming the bucket. Files of a draft/failed asset: an empty
   listing. A listing of a missing folder, or a URL for a missing file: 404.
 * Transfer: 204; an unknown target bucket records ``transfer_error``; an asset attached to a

@@ -3,9 +3,14 @@
 The response is always the new asset in ``draft``. What happens next is decided at once and
 stored as a *plan* (the ``pending`` column) with a due time (``ready_at`` = now + ready delay).
 ``Store.settle`` applies due plans lazily at the start of the next request: the files are copied
-in (from a bucket prefix, a computation's results or the contained assets) and the asset becomes
-``ready``, or it becomes ``failed`` with a ``failure_reason`` (unknown bucket, empty prefix ...).
-No background task is needed, and a fake clock drives it deterministically.
+in (from a bucket prefix or a computation's results; an external or combined asset only gets its
+totals) and the asset becomes ``ready``, or it becomes ``failed`` with a ``failure_reason``
+(unknown bucket, empty prefix ...). No background task is needed, and a fake clock drives it
+deterministically.
+
+As the API documents, a combined asset is made of two or more external assets (an internal part
+is a 400 naming it), and the schema's ``required`` custom-metadata fields must have a value
+(400 naming the missing ones).
 """
 
 from __future__ import annotations
@@ -173,11 +178,13 @@ def _workstation_plan(store: Store, src: dict[str, Any], user: User,
 
 def _combined_plan(store: Store, ids: list[str], user: User,
                    values: dict[str, Any]) -> dict[str, Any]:
+    """A combined asset of ``ids``: two or more external assets (whose files stay in their
+    buckets), on different mounts. An internal part is refused, as the API documents."""
     if len(ids) < 2:
         raise bad_request("a combined data asset needs at least two data_asset_ids")
     contained = []
     mounts: set[str] = set()
-    all_external = True
+    internal: list[str] = []
     files = 0
     not_ready = None
     for asset_id in ids:
@@ -187,17 +194,30 @@ def _combined_plan(store: Store, ids: list[str], user: User,
         if row["mount"] in mounts:
             raise bad_request(f"two data assets share the mount {row['mount']!r}")
         mounts.add(row["mount"])
-        all_external = all_external and bool(row["external"])
+        if not row["external"]:
+            internal.append(f"{wire.decode(row['wire']).get('name', '')!r} ({asset_id})")
         files += int(row["files"])
         contained.append({"id": asset_id, "mount": row["mount"], "size": row["size"]})
+    if internal:
+        raise bad_request("a combined data asset is made of external data assets; not external: "
+                          + ", ".join(internal))
     values["type"] = "combined"
     values["contained_data_assets"] = contained
+    values["source_bucket"] = {"origin": "aws", "bucket": "", "prefix": "", "external": True}
     if not_ready is not None:  # accepted, but the build fails (like a real server's would)
         return {"state": "failed", "failure_reason": not_ready}
-    if all_external:
-        values["source_bucket"] = {"origin": "aws", "bucket": "", "prefix": "", "external": True}
-        return {"state": "ready", "files": files, "size": sum(c["size"] for c in contained)}
-    return {"state": "ready", "copy": ["assets", [[c["id"], c["mount"]] for c in contained]]}
+    return {"state": "ready", "files": files, "size": sum(c["size"] for c in contained)}
+
+
+def _missing_required(store: Store, custom: dict[str, Any] | None) -> list[str]:
+    """The schema's required custom-metadata fields that ``custom`` gives no value."""
+    schema = wire.loads_or_none(store.meta_get("custom_metadata")) or {}
+    given = custom or {}
+    return [
+        str(spec["name"]) for spec in schema.get("fields") or []
+        if isinstance(spec, dict) and spec.get("required") and spec.get("name")
+        and given.get(spec["name"]) in (None, "", [])
+    ]
 
 
 def create_asset(store: Store, user: User, data: Any, ready_delay: float) -> tuple[bytes, str]:
@@ -210,6 +230,10 @@ def create_asset(store: Store, user: User, data: Any, ready_delay: float) -> tup
     body.validate_mount(mount)
     tags = body.validate_tags(body.opt_str_list(data, "tags") or [])
     custom = body.opt_object(data, "custom_metadata")
+    missing = _missing_required(store, custom)
+    if missing:
+        raise bad_request("required custom metadata missing: "
+                          + ", ".join(repr(name) for name in missing))
     if custom:
         assets.validate_custom_metadata(store, custom)
     source = body.opt_object(data, "source") or {}
@@ -271,14 +295,8 @@ def finish_pending(store: Store, conn: sqlite3.Connection, pk: int) -> str:
     if copy:
         if copy[0] == "bucket":
             specs = _objects(store, copy[1], copy[2])
-        elif copy[0] == "computation":
-            specs = _results(store, copy[1], copy[2])
         else:
-            specs = []
-            for asset_id, mount in copy[1]:
-                src = conn.execute("SELECT pk FROM assets WHERE id = ?", (asset_id,)).fetchone()
-                if src is not None:
-                    tree.copy_tree(conn, src["pk"], pk, mount)
+            specs = _results(store, copy[1], copy[2])
         rows, gens, _, _ = tree.tree_rows(pk, specs, [])
         tree.insert_tree(conn, rows, gens)
         files, size = tree.totals(conn, pk)

@@ -1,9 +1,13 @@
 """``c``: create a data asset from an S3 bucket, a computation's results, or selected assets.
 
 :class:`CreateScreen` is a one-column form that fits 80x24: the source (``←→`` on the first line;
-"combine" is offered only when two or more assets are selected), that source's fields, then name,
-mount, description and tags. Fields are checked as they are left and all at once on ``ctrl+s``,
-with the problem shown under the field; a computation ID is looked up as it is typed to show the
+"combine" is offered only when two or more *external* assets are selected, and a line under it
+says why other selected assets are left out), that source's fields (an S3 bucket with an optional
+custom endpoint; a computation's results, optionally written to an S3 bucket as an external
+result), then name, mount, description, tags and the deployment's custom-metadata fields
+(required ones marked ``*``; loaded from ``GET /custom_metadata`` unless given). Fields are
+checked as they are left and all at once on ``ctrl+s``, the way the edit dialog checks them, with
+the problem shown under the field; a computation ID is looked up as it is typed to show the
 run's name and whether it has results. The request is sent exactly once from a worker
 (:func:`~co_tui.actions.create.create_data_asset_once`); on failure the dialog stays open with
 everything typed. It dismisses with the new (draft) :class:`~co_tui.api.models.DataAsset`, or
@@ -20,11 +24,12 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Checkbox, Footer, Input, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
 
 from co_tui.actions.create import (
     CreateNotConfirmedError,
@@ -32,59 +37,46 @@ from co_tui.actions.create import (
     lookup_computation,
 )
 from co_tui.actions.create_form import (
-    CombinedPart,
     CreateForm,
     SourceKind,
     build_params,
+    combinable,
     computation_problem,
     suggest_mount,
     validate_form,
 )
+from co_tui.actions.metadata import custom_key
 from co_tui.api.errors import ApiError, NotFoundError
+from co_tui.modals.create_layout import (
+    COMMON_FIELDS,
+    COMPUTATION_FIELDS,
+    ERROR_KEYS,
+    S3_FIELDS,
+    TARGET_FIELDS,
+    custom_row,
+    field_value,
+    parts_content,
+    read_form,
+    row,
+    widget_suffix,
+)
 from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join, plain
+from co_tui.widgets.custom_fields import CustomField
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
-    from co_tui.api.models import Computation, DataAsset
+    from co_tui.api.models import Computation, CustomMetadata, DataAsset
 
 __all__ = ["CreateScreen"]
 
-S3_FIELDS = (
-    ("bucket", "Bucket", "bucket-name, or paste s3://bucket/prefix"),
-    ("prefix", "Prefix", "folder in the bucket (empty: the whole bucket)"),
-)
-COMPUTATION_FIELDS = (
-    ("computation_id", "Computation ID", "the run's ID"),
-    ("path", "Path", "folder in /results (empty: all results)"),
-)
-COMMON_FIELDS = (
-    ("name", "Name", "required"),
-    ("mount", "Mount", "folder under /data"),
-    ("description", "Description", "optional"),
-    ("tags", "Tags", "comma-separated, optional"),
-)
-ERROR_KEYS = ("bucket", "prefix", "computation_id", "path", "parts", "name", "mount",
-              "description", "tags")
-PARTS_SHOWN = 6
 LOOKUP_DELAY = 0.4
 
 
-def _row(key: str, label: str, hint: str) -> ComposeResult:
-    with Horizontal(classes="create-row -tall" if key == "description" else "create-row"):
-        yield Static(Content(label), classes="create-label")
-        if key == "description":  # several lines, as in the edit dialog; tab leaves it
-            yield TextArea(id="create-description", compact=True, tab_behavior="focus",
-                           placeholder=plain(hint))
-        else:
-            yield Input(placeholder=plain(hint), id=f"create-{key}")
-    if key == "computation_id":  # what the lookup found, right under the ID
-        yield Static(id="create-computation-info", classes="create-info")
-    yield Static(id=f"create-{key}-error", classes="create-error")
-
-
 class CreateScreen(ModalScreen["DataAsset | None"]):
-    """The create dialog; ``selected_assets`` are the list's selection (for "combine")."""
+    """The create dialog; ``selected_assets`` are the list's selection (for "combine").
+    ``schema`` is the deployment's custom metadata; when ``None`` it is fetched here (and the
+    asset is created without custom metadata if that fails)."""
 
     CSS_PATH = "../styles/share.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,62 +84,114 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, client: CodeOceanClient, selected_assets: Sequence[DataAsset] = ()) -> None:
+    def __init__(
+        self,
+        client: CodeOceanClient,
+        selected_assets: Sequence[DataAsset] = (),
+        schema: CustomMetadata | None = None,
+    ) -> None:
         super().__init__()
         self.client = client
-        self.parts = tuple(CombinedPart.of(asset) for asset in selected_assets)
+        self.combine = combinable(selected_assets)
+        self.parts = self.combine.parts
+        self.schema = schema
+        self.schema_loading = schema is None
         self.touched: set[str] = set()
         self.submitted = False
         self.creating = False
         self.computation: Computation | None = None
         self._computation_for = ""
         self._lookup_timer: Timer | None = None
+        self._custom_fields: dict[str, CustomField] = {}
+
+    @property
+    def custom_names(self) -> list[str]:
+        """The schema's field names, in the order of their rows."""
+        return [spec.name for spec in (self.schema.fields or [])] if self.schema else []
 
     # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         sources: list[tuple[object, str]] = [(SourceKind.S3, "S3 bucket"),
                                              (SourceKind.COMPUTATION, "computation results")]
-        if len(self.parts) >= 2:
+        if self.combine.offered:
             sources.append((SourceKind.COMBINED, f"combine {len(self.parts)} selected"))
         with Vertical(id="create-dialog"):
             yield Static(Content("Create data asset"), id="create-title")
             with VerticalScroll(id="create-form"):
                 yield Choice("Source", sources, SourceKind.S3, id="create-source")
+                note = Static(display(self.combine.note, max_cells=300), id="create-combine-note")
+                note.display = bool(self.combine.note)
+                yield note
                 with Vertical(id="create-s3", classes="create-section"):
                     for key, label, hint in S3_FIELDS:
-                        yield from _row(key, label, hint)
+                        yield from row(key, label, hint)
                     yield Checkbox("Keep on external storage (do not copy into Code Ocean)",
                                    id="create-keep")
                     yield Checkbox("Public bucket (read without credentials)", id="create-public")
                 with Vertical(id="create-computation", classes="create-section"):
                     for key, label, hint in COMPUTATION_FIELDS:
-                        yield from _row(key, label, hint)
+                        yield from row(key, label, hint)
+                    yield Checkbox("Keep the results in an S3 bucket (an external result)",
+                                   id="create-external_result")
+                    with Vertical(id="create-target", classes="create-section"):
+                        for key, label, hint in TARGET_FIELDS:
+                            yield from row(key, label, hint)
                 with Vertical(id="create-combined", classes="create-section"):
-                    yield Static(self._parts_content(), id="create-parts")
+                    yield Static(parts_content(self.parts), id="create-parts")
                     yield Static(id="create-parts-error", classes="create-error")
                 with Vertical(id="create-common"):
                     for key, label, hint in COMMON_FIELDS:
-                        yield from _row(key, label, hint)
+                        yield from row(key, label, hint)
+                yield Static(Content("Custom metadata (* required)"), id="create-custom-title")
+                yield Vertical(id="create-custom")
             yield Static(id="create-status")
             yield Static(Content("←→ source  tab / enter next field  ctrl+s create  esc cancel"),
                          id="create-hint")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._show_source(SourceKind.S3)
+        self.query_one("#create-target").display = False
         self.query_one("#create-source", Choice).focus()
+        if self.schema_loading:
+            await self.query_one("#create-custom", Vertical).mount(
+                Static(Content("Loading the custom metadata fields…"), classes="create-note"))
+            self._load_schema()
+        else:
+            await self._mount_custom_fields()
 
-    def _parts_content(self) -> Content:
-        lines: list[Content] = [Content.styled("Combine these assets (each keeps its mount):",
-                                               "bold")]
-        for part in self.parts[:PARTS_SHOWN]:
-            state = "" if part.state == "ready" else f"  ({part.state})"
-            lines.append(join("\n  ", display(part.name, max_cells=48), "  →  /data/",
-                              display(part.mount, max_cells=30), state))
-        if len(self.parts) > PARTS_SHOWN:
-            lines.append(Content(f"\n  … and {len(self.parts) - PARTS_SHOWN} more"))
-        return join(*lines)
+    @work(exclusive=True, exit_on_error=False, group="create-schema")
+    async def _load_schema(self) -> None:
+        """Fetch the deployment's custom-metadata fields and add them to the form."""
+        box = self.query_one("#create-custom", Vertical)
+        try:
+            schema = await self.client.custom_metadata.get_custom_metadata()
+        except ApiError as exc:
+            await box.remove_children()
+            await box.mount(Static(display(
+                f"The custom metadata fields could not be loaded ({exc.message}): the asset is "
+                "created without custom metadata.", max_cells=1000), classes="create-note"))
+            return
+        finally:
+            self.schema_loading = False
+        self.schema = schema
+        await box.remove_children()
+        await self._mount_custom_fields()
+
+    async def _mount_custom_fields(self) -> None:
+        rows: list[Widget] = []
+        fields: dict[str, CustomField] = {}
+        for index, spec in enumerate((self.schema.fields or []) if self.schema else []):
+            fields[spec.name], widgets = custom_row(spec, index)
+            rows += widgets
+        if not rows:
+            rows.append(Static(Content("This deployment has no custom metadata fields."),
+                               classes="create-note"))
+        await self.query_one("#create-custom", Vertical).mount_all(rows)
+        self._custom_fields = fields  # only now: checks look their rows up
+        if self.submitted or self.touched:
+            self._revalidate()
 
     def _show_source(self, source: SourceKind) -> None:
         for kind, section in ((SourceKind.S3, "#create-s3"),
@@ -157,41 +201,35 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
 
     # --- reading the form --------------------------------------------------------------------
 
-    def _value(self, key: str) -> str:
-        if key == "description":
-            return self.query_one("#create-description", TextArea).text
-        return self.query_one(f"#create-{key}", Input).value
-
     def form(self) -> CreateForm:
         """The form as filled in now."""
-        return CreateForm(
-            source=SourceKind(str(self.query_one("#create-source", Choice).value)),
-            name=self._value("name"),
-            description=self._value("description"),
-            mount=self._value("mount"),
-            tags=self._value("tags"),
-            bucket=self._value("bucket"),
-            prefix=self._value("prefix"),
-            keep_on_external_storage=self.query_one("#create-keep", Checkbox).value,
-            public=self.query_one("#create-public", Checkbox).value,
-            computation_id=self._value("computation_id"),
-            path=self._value("path"),
-            parts=self.parts,
-        )
+        return read_form(self, self.parts, self._custom_fields)
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         """Show each problem under its field: every one after a create attempt, else only for
         fields the user has already left."""
-        for key in ERROR_KEYS:
+        for key in self._keys():
             message = errors.get(key, "")
             if not (self.submitted or key in self.touched or key == "parts"):
                 message = ""
-            widget = self.query_one(f"#create-{key}-error", Static)
+            widget = self.query_one(f"#create-{widget_suffix(key, self.custom_names)}-error",
+                                    Static)
             widget.update(display(message) if message else Content(""))
             widget.set_class(bool(message), "-shown")
 
+    def _keys(self) -> list[str]:
+        """Every field's key, in form order."""
+        return [*ERROR_KEYS, *(custom_key(name) for name in self._custom_fields)]
+
+    def _key_of(self, widget: Widget) -> str:
+        """The form key of a field's widget."""
+        suffix = (widget.id or "").removeprefix("create-")
+        if suffix.startswith("custom-"):
+            return custom_key(self.custom_names[int(suffix.removeprefix("custom-"))])
+        return suffix
+
     def _revalidate(self) -> dict[str, str]:
-        errors = validate_form(self.form())
+        errors = validate_form(self.form(), self.schema)
         problem = self._computation_problem()
         if problem and "computation_id" not in errors:
             errors["computation_id"] = problem
@@ -201,7 +239,7 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
     def _computation_problem(self) -> str | None:
         if self.form().source is not SourceKind.COMPUTATION or self.computation is None:
             return None
-        if self._computation_for != self._value("computation_id").strip():
+        if self._computation_for != field_value(self, "computation_id").strip():
             return None
         return computation_problem(self.computation)
 
@@ -218,9 +256,20 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
             self._show_source(SourceKind(str(event.choice.value)))
             self._revalidate()
 
+    @on(Checkbox.Changed, "#create-external_result")
+    def _external_result_changed(self, event: Checkbox.Changed) -> None:
+        """An external result: show where it goes."""
+        self.query_one("#create-target").display = event.value
+        self._revalidate()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """A custom-metadata value was picked: check it."""
+        self.touched.add(self._key_of(event.select))
+        self._revalidate()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         """Re-check a field already visited; suggest a mount; look up a computation ID."""
-        key = (event.input.id or "").removeprefix("create-")
+        key = self._key_of(event.input)
         if key == "name":
             self.query_one("#create-mount", Input).placeholder = plain(
                 suggest_mount(event.value) or "folder under /data"
@@ -240,7 +289,7 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         """A field was left: from now on its problems are shown."""
-        key = (event.input.id or "").removeprefix("create-")
+        key = self._key_of(event.input)
         if event.input.value.strip():
             self.touched.add(key)
             self._revalidate()
@@ -248,7 +297,8 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """``enter`` moves to the next field; on the last one it creates."""
         event.stop()
-        if event.input.id == "create-tags":
+        inputs = [widget for widget in self._custom_fields.values() if isinstance(widget, Input)]
+        if event.input is (inputs[-1] if inputs else self.query_one("#create-tags", Input)):
             self.action_create()
         else:
             self.focus_next()
@@ -257,7 +307,7 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
     async def _lookup(self) -> None:
         """Show the typed computation's name and state (or why it cannot be used)."""
         info = self.query_one("#create-computation-info", Static)
-        typed = self._value("computation_id").strip()
+        typed = field_value(self, "computation_id").strip()
         if not typed:
             info.update(Content(""))
             return
@@ -294,6 +344,10 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
         """Check every field, then create (in a worker)."""
         if self.creating:
             return
+        if self.schema_loading:
+            self._set_status("The custom metadata fields are still loading: try again in a "
+                             "moment.")
+            return
         self.submitted = True
         errors = self._revalidate()
         if errors:
@@ -303,9 +357,9 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
         self._create()
 
     def _focus_first(self, errors: dict[str, str]) -> None:
-        for key in ERROR_KEYS:
+        for key in self._keys():
             if key in errors and key != "parts":
-                self.query_one(f"#create-{key}", Input).focus()
+                self.query_one(f"#create-{widget_suffix(key, self.custom_names)}").focus()
                 return
 
     @work(exclusive=True, exit_on_error=False, group="create")
@@ -324,12 +378,14 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
                 else:
                     problem = computation_problem(self.computation)
                 if problem:
-                    self._show_errors({**validate_form(form), "computation_id": problem})
+                    self._show_errors({**validate_form(form, self.schema),
+                                       "computation_id": problem})
                     self._set_status("Fix the fields marked below.", error=True)
                     return
             self._set_status("Creating…")
             try:
-                result = await create_data_asset_once(self.client, build_params(form))
+                result = await create_data_asset_once(self.client,
+                                                      build_params(form, self.schema))
             except CreateNotConfirmedError as unknown:
                 self._set_status(str(unknown), error=True)
                 return

@@ -38,11 +38,12 @@ from co_tui.actions.metadata import (
     save_metadata,
 )
 from co_tui.api.errors import ApiError
-from co_tui.api.models import CustomMetadata, CustomMetadataField, DataAsset
+from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.modals.confirm import ConfirmScreen
 from co_tui.modals.filters import Choice
 from co_tui.modals.tags import Chip, TagChips
 from co_tui.safe_text import display, is_safe, join, plain
+from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -50,16 +51,6 @@ if TYPE_CHECKING:
 __all__ = ["EditMetadataScreen"]
 
 SIDES: tuple[tuple[Side, str], ...] = (("mine", "keep mine"), ("theirs", "take theirs"))
-
-
-def _hint(spec: CustomMetadataField) -> str:
-    bounds = spec.range
-    hint = {"number": "number", "date": "YYYY-MM-DD (UTC)"}.get(spec.type, "text")
-    if bounds is not None and (bounds.min is not None or bounds.max is not None):
-        low = "" if bounds.min is None else format_custom(bounds.min, None)
-        high = "" if bounds.max is None else format_custom(bounds.max, None)
-        hint += f" {low}…{high}"
-    return hint + (", comma-separated" if spec.multiple else "")
 
 
 class EditMetadataScreen(ModalScreen["DataAsset | None"]):
@@ -100,7 +91,7 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         self._shown_errors: dict[str, str] = {}
         # Widgets by field key, kept so that checking on every keystroke walks no DOM.
         self._error_lines: dict[str, Static] = {}
-        self._custom_fields: dict[str, Input | Select[str]] = {}
+        self._custom_fields: dict[str, CustomField] = {}
 
     @property
     def custom_names(self) -> list[str]:
@@ -193,21 +184,10 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         specs = (self.schema.fields or []) if self.schema else []
         rows: list[Widget] = []
         for index, spec in enumerate(specs):
-            text = self.initial.custom.get(spec.name, "")
-            field: Input | Select[str]
-            if spec.allowed_values and not spec.multiple:
-                choices = [format_custom(v, spec) for v in spec.allowed_values]
-                if text and text not in choices:
-                    choices.append(text)  # a stored value the schema no longer allows
-                field = Select([(display(c), c) for c in choices], prompt="—", compact=True,
-                               value=text if text else Select.NULL, id=f"custom-{index}")
-            else:
-                field = Input(value=plain(text), placeholder=plain(_hint(spec)), compact=True,
-                              id=f"custom-{index}")
+            field = custom_field(spec, self.initial.custom.get(spec.name, ""), f"custom-{index}")
             field.add_class("edit-field")
             self._custom_fields[spec.name] = field
-            units = f" ({spec.units})" if spec.units else ""
-            label = Label(display(spec.name + units, max_cells=13), classes="edit-label")
+            label = Label(custom_label(spec, max_cells=13), classes="edit-label")
             rows += [Horizontal(label, field, classes="edit-row"),
                      self._error_line(custom_key(spec.name), f"error-custom-{index}")]
         names = set(self.custom_names)
@@ -231,10 +211,10 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
 
         custom: dict[str, str] = {}
         for name, widget in self._custom_fields.items():
-            value: Any = widget.value
-            if isinstance(widget, Input):
-                value = raw(widget.value, base.custom.get(name, ""))
-            custom[name] = value if isinstance(value, str) else ""  # Select.NULL: empty
+            text = field_text(widget)
+            if isinstance(widget, Input):  # an Input shows stored text escaped
+                text = raw(text, base.custom.get(name, ""))
+            custom[name] = text
         return MetadataForm(
             name=raw(self.query_one("#edit-name", Input).value, base.name),
             description=raw(self.query_one("#edit-description", TextArea).text,

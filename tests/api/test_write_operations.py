@@ -24,6 +24,9 @@ from co_tui.api.models import (
     UserPermissions,
 )
 
+PROJECT = {"project": "Test imports"}
+"""The demo deployment requires a ``project`` on every new asset."""
+
 
 async def _first_owned(client: CodeOceanClient):  # type: ignore[no-untyped-def]
     page = await client.data_assets.search_data_assets(
@@ -106,7 +109,7 @@ async def test_create_from_s3_then_ready(client: CodeOceanClient, demo_seed, clo
     bucket = sorted(demo_seed.buckets)[0]
     created = await client.data_assets.create_data_asset(DataAssetParams(
         name="imported by test", tags=["import"], mount="imported",
-        source=Source(aws=AWSS3Source(bucket=bucket, prefix="")),
+        source=Source(aws=AWSS3Source(bucket=bucket, prefix="")), custom_metadata=PROJECT,
     ))
     assert created.state == "draft" and created.name == "imported by test"
     seen: list[str] = []
@@ -127,7 +130,7 @@ async def test_create_from_s3_then_ready(client: CodeOceanClient, demo_seed, clo
 async def test_create_from_unknown_bucket_fails_with_reason(client: CodeOceanClient, clock) -> None:
     created = await client.data_assets.create_data_asset(DataAssetParams(
         name="bad import", tags=[], mount="bad",
-        source=Source(aws=AWSS3Source(bucket="no-such-bucket-anywhere")),
+        source=Source(aws=AWSS3Source(bucket="no-such-bucket-anywhere")), custom_metadata=PROJECT,
     ))
     clock.now += 3600
     failed = await client.data_assets.wait_until_ready(created.id)
@@ -137,7 +140,7 @@ async def test_create_from_unknown_bucket_fails_with_reason(client: CodeOceanCli
 async def test_wait_until_ready_times_out(client: CodeOceanClient) -> None:
     created = await client.data_assets.create_data_asset(DataAssetParams(
         name="slow import", tags=[], mount="slow",
-        source=Source(aws=AWSS3Source(bucket="no-such-bucket-anywhere")),
+        source=Source(aws=AWSS3Source(bucket="no-such-bucket-anywhere")), custom_metadata=PROJECT,
     ))
 
     async def no_sleep(_: float) -> None:
@@ -154,18 +157,19 @@ async def test_create_from_computation_and_combined(client: CodeOceanClient, dem
     computation = next(c for c in demo_seed.computations if c.results and c.state == "completed")
     result = await client.data_assets.create_data_asset(DataAssetParams(
         name="captured results", tags=["captured"], mount="captured",
-        source=Source(computation=ComputationSource(id=computation.id)),
+        source=Source(computation=ComputationSource(id=computation.id)), custom_metadata=PROJECT,
     ))
     clock.now += 3600
     result = await client.data_assets.get_data_asset(result.id)
     assert result.state == "ready" and result.type == "result"
     assert result.provenance is not None and result.provenance.computation == computation.id
-    parts = await client.data_assets.search_data_assets(
-        DataAssetSearchParams(ownership="created", type="dataset", limit=2)
+    parts = await client.data_assets.search_data_assets(  # combined assets are made of external ones
+        DataAssetSearchParams(ownership="created", type="dataset", origin="external", limit=2)
     )
+    assert len(parts.results) == 2
     combined = await client.data_assets.create_data_asset(DataAssetParams(
         name="combined by test", tags=[], mount="combined",
-        data_asset_ids=[a.id for a in parts.results],
+        data_asset_ids=[a.id for a in parts.results], custom_metadata=PROJECT,
     ))
     assert combined.type == "combined"
     assert {c.id for c in combined.contained_data_assets or []} == {a.id for a in parts.results}
@@ -190,7 +194,7 @@ async def test_wait_until_ready_can_be_cancelled(client: CodeOceanClient, record
 
     created = await client.data_assets.create_data_asset(DataAssetParams(
         name="never ready", tags=[], mount="never",
-        source=Source(aws=AWSS3Source(bucket="no-such-bucket-anywhere")),
+        source=Source(aws=AWSS3Source(bucket="no-such-bucket-anywhere")), custom_metadata=PROJECT,
     ))
     polls: list[str] = []
     waiter = asyncio.create_task(client.data_assets.wait_until_ready(

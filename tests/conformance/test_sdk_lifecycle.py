@@ -79,9 +79,13 @@ def _fetch(url: str, **headers: str) -> requests.Response:
     return response
 
 
-def _owned_ready_datasets(co: CodeOcean) -> list[DataAsset]:
+PROJECT = {"project": "SDK conformance"}
+"""The demo deployment requires a ``project`` on every new asset, as a real one may."""
+
+
+def _owned_ready_datasets(co: CodeOcean, origin: str = "internal") -> list[DataAsset]:
     params = DataAssetSearchParams(ownership=Ownership.Created, type=DataAssetType.Dataset,
-                                   origin="internal", limit=1000)
+                                   origin=origin, limit=1000)
     return [a for a in co.data_assets.search_data_assets(params).results
             if a.state == DataAssetState.Ready and a.files]
 
@@ -140,7 +144,7 @@ def test_data_asset_life_cycle(served: ServedEmulator, seed, fast_polling: None)
     created = co.data_assets.create_data_asset(DataAssetParams(
         name="SDK import", tags=["sdk"], mount="sdk-import", description="made by the SDK",
         source=Source(aws=AWSS3Source(bucket=bucket, prefix="")),
-        custom_metadata=None,
+        custom_metadata=PROJECT,
     ))
     assert created.state == DataAssetState.Draft and created.owner == main_user.id
     ready = co.data_assets.wait_until_ready(created, polling_interval=5, timeout=30)
@@ -150,7 +154,8 @@ def test_data_asset_life_cycle(served: ServedEmulator, seed, fast_polling: None)
     # a bad bucket: wait_until_ready returns the failed asset
     bad = co.data_assets.create_data_asset(DataAssetParams(
         name="SDK bad import", tags=[], mount="bad",
-        source=Source(aws=AWSS3Source(bucket="no-such-bucket", keep_on_external_storage=True))))
+        source=Source(aws=AWSS3Source(bucket="no-such-bucket", keep_on_external_storage=True)),
+        custom_metadata=PROJECT))
     failed = co.data_assets.wait_until_ready(bad, polling_interval=5, timeout=30)
     assert failed.state == DataAssetState.Failed and "no-such-bucket" in failed.failure_reason
 
@@ -159,23 +164,24 @@ def test_data_asset_life_cycle(served: ServedEmulator, seed, fast_polling: None)
                        if c.results and c.state == "completed" and c.owner == main_user.id)
     result = co.data_assets.create_data_asset(DataAssetParams(
         name="SDK results", tags=["results"], mount="sdk-results",
-        source=Source(computation=ComputationSource(id=computation.id))))
+        source=Source(computation=ComputationSource(id=computation.id)),
+        custom_metadata=PROJECT))
     result = co.data_assets.wait_until_ready(result, polling_interval=5, timeout=30)
     assert result.type == DataAssetType.Result and result.state == DataAssetState.Ready
     assert result.provenance is not None and result.provenance.computation == computation.id
     run = co.computations.get_computation(computation.id)
     assert run.id == computation.id and run.state
 
-    # combined from two datasets with different mounts
+    # combined from two external datasets with different mounts
     parts: list[DataAsset] = []
-    for asset in _owned_ready_datasets(co):
+    for asset in _owned_ready_datasets(co, origin="external"):
         if asset.mount not in {p.mount for p in parts}:
             parts.append(asset)
         if len(parts) == 2:
             break
     combined = co.data_assets.create_data_asset(DataAssetParams(
         name="SDK combined", tags=[], mount="sdk-combined",
-        data_asset_ids=[p.id for p in parts]))
+        data_asset_ids=[p.id for p in parts], custom_metadata=PROJECT))
     assert combined.type == DataAssetType.Combined
     combined = co.data_assets.wait_until_ready(combined, polling_interval=5, timeout=30)
     assert {c.id for c in combined.contained_data_assets} == {p.id for p in parts}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from emulator_seed import COMP1, COMP2, COMP3, COMP4, Clock, aid
+from emulator_seed import COMP1, COMP2, COMP3, COMP4, Clock, aid, build_seed
 
-from co_tui.emulator import Emulator
+from co_tui.emulator import Emulator, EmulatorConfig
 
 
 def sdk_body(**overrides: object) -> dict:
@@ -163,30 +163,55 @@ async def test_from_cloud_workstation(main: httpx.AsyncClient, clock: Clock) -> 
     assert no_path.status_code == 400
 
 
-async def test_combined(main: httpx.AsyncClient, clock: Clock) -> None:
-    asset = await create(main, data_asset_ids=[aid(1), aid(2)])
-    assert asset["type"] == "combined"
-    assert asset["contained_data_assets"] == [
-        {"id": aid(1), "mount": "m1", "size": 555_033}, {"id": aid(2), "mount": "m2", "size": 2000}]
+async def external(main: httpx.AsyncClient, clock: Clock, **overrides: object) -> dict:
+    """A new external asset (kept in demo-bucket/raw), ready."""
+    overrides.setdefault("name", "kept outside")
+    overrides.setdefault("mount", "kept")
+    asset = await create(main, source=aws("demo-bucket", "raw", keep=True), **overrides)
     clock.now += 5
     ready = (await main.get(f"data_assets/{asset['id']}")).json()
-    assert ready["state"] == "ready" and ready["files"] == 2506
-    root = (await main.post(f"data_assets/{asset['id']}/files", json={"path": ""})).json()
-    assert [i["path"] for i in root["items"]] == ["m1", "m2"]
-    frames = (await main.post(f"data_assets/{asset['id']}/files",
-                              json={"path": "m1/frames"})).json()["items"]
-    assert len(frames) == 2500 and frames[0]["path"] == "m1/frames/frame_00000.tif"
+    assert ready["state"] == "ready" and ready["source_bucket"]["external"] is True
+    return ready
+
+
+async def test_combined_of_external_assets(main: httpx.AsyncClient, clock: Clock) -> None:
+    kept = await external(main, clock)
+    asset = await create(main, data_asset_ids=[kept["id"], aid(9)])
+    assert asset["type"] == "combined"
+    assert asset["contained_data_assets"] == [
+        {"id": kept["id"], "mount": "kept", "size": 803},
+        {"id": aid(9), "mount": "m9", "size": 10**12}]
+    assert asset["source_bucket"]["external"] is True
+    clock.now += 5
+    ready = (await main.get(f"data_assets/{asset['id']}")).json()
+    assert ready["state"] == "ready" and ready["files"] == 2 + 1000
+    assert ready["size"] == 803 + 10**12
     found = (await main.post("data_assets/search", json={
-        "query": f"contained_data_id:{aid(2)}"})).json()
+        "query": f"contained_data_id:{aid(9)}"})).json()
     assert asset["id"] in {r["id"] for r in found["results"]}
+
+
+async def test_combined_refuses_internal_parts_by_name(main: httpx.AsyncClient,
+                                                       clock: Clock, emu: Emulator) -> None:
+    kept = await external(main, clock)
+    response = await main.post("data_assets", json=sdk_body(
+        data_asset_ids=[aid(1), kept["id"], aid(2)]))
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert "made of external data assets" in message
+    assert f"'Alpha imaging dataset' ({aid(1)})" in message
+    assert f"'Beta sequencing' ({aid(2)})" in message and kept["id"] not in message
+    assert emu.write_log == [("POST", "/api/v1/data_assets", 200)]  # the refusal wrote nothing
 
 
 async def test_combined_of_a_not_ready_asset_fails_later(main: httpx.AsyncClient,
                                                          clock: Clock) -> None:
-    asset = await create(main, data_asset_ids=[aid(1), aid(6)])
+    draft = await create(main, name="still copying", mount="kept",
+                         source=aws("demo-bucket", "raw", keep=True))
+    asset = await create(main, data_asset_ids=[draft["id"], aid(9)])
     clock.now += 5
     failed = (await main.get(f"data_assets/{asset['id']}")).json()
-    assert failed["state"] == "failed" and aid(6) in failed["failure_reason"]
+    assert failed["state"] == "failed" and draft["id"] in failed["failure_reason"]
 
 
 @pytest.mark.parametrize("overrides", [
@@ -195,7 +220,8 @@ async def test_combined_of_a_not_ready_asset_fails_later(main: httpx.AsyncClient
     {"source": {"aws": {"prefix": "p"}}},
     {"source": aws("demo-bucket"), "data_asset_ids": [aid(1), aid(2)]},
     {"data_asset_ids": [aid(1)]},
-    {"data_asset_ids": [aid(1), aid(1)]},     # two parts on the same mount
+    {"data_asset_ids": [aid(9), aid(9)]},     # two parts on the same mount
+    {"data_asset_ids": [aid(1), aid(9)]},     # an internal part
     {"custom_metadata": {"species": "dog"}, "source": aws("demo-bucket")},
     {"results_info": {"commit": "x"}, "source": aws("demo-bucket")},
 ])
@@ -206,10 +232,54 @@ async def test_create_validation(main: httpx.AsyncClient, overrides: dict) -> No
 
 
 async def test_combined_needs_visible_assets(main: httpx.AsyncClient) -> None:
-    response = await main.post("data_assets", json=sdk_body(data_asset_ids=[aid(1), aid(13)]))
+    response = await main.post("data_assets", json=sdk_body(data_asset_ids=[aid(9), aid(13)]))
     assert response.status_code == 404
-    response = await main.post("data_assets", json=sdk_body(data_asset_ids=[aid(1), aid(12)]))
+    response = await main.post("data_assets", json=sdk_body(data_asset_ids=[aid(9), aid(12)]))
     assert response.status_code == 403
+
+
+@pytest.fixture
+def required_schema(clock: Clock) -> Iterator[Emulator]:
+    """The hand-made deployment, with ``species`` required and ``sessions`` a number."""
+    seed = build_seed()
+    seed.custom_metadata["fields"][0]["required"] = True
+    emulator = Emulator(EmulatorConfig(seed="test", clock=clock), seed_data=seed)
+    yield emulator
+    emulator.close()
+
+
+@pytest.mark.parametrize("custom", [None, {}, {"sessions": 3}, {"species": ""},
+                                    {"species": None, "sessions": 1}])
+async def test_required_custom_metadata_is_enforced_on_create(
+    required_schema: Emulator, http: Callable[..., httpx.AsyncClient], custom: dict | None
+) -> None:
+    client = http("main", emulator=required_schema)
+    response = await client.post("data_assets", json=sdk_body(source=aws("demo-bucket"),
+                                                              custom_metadata=custom))
+    assert response.status_code == 400, response.text
+    assert response.json()["message"] == "required custom metadata missing: 'species'"
+    assert required_schema.write_log == []
+    search = (await client.post("data_assets/search", json={"query": 'name:"new asset"'})).json()
+    assert search["results"] == []
+
+
+async def test_required_custom_metadata_given_is_accepted_and_still_type_checked(
+    required_schema: Emulator, http: Callable[..., httpx.AsyncClient]
+) -> None:
+    client = http("main", emulator=required_schema)
+    ok = await client.post("data_assets", json=sdk_body(
+        source=aws("demo-bucket"), custom_metadata={"species": "rat", "sessions": 2}))
+    assert ok.status_code == 200 and ok.json()["custom_metadata"] == {"species": "rat",
+                                                                      "sessions": 2}
+    for bad, words in (({"species": "dog"}, "not an allowed value"),
+                       ({"species": "rat", "sessions": "two"}, "must be a number"),
+                       ({"species": "rat", "sessions": 1001}, "must be <= 1000")):
+        response = await client.post("data_assets", json=sdk_body(source=aws("demo-bucket"),
+                                                                  custom_metadata=bad))
+        assert response.status_code == 400 and words in response.json()["message"], bad
+    # a required field is a create rule: an update may leave it as it is
+    updated = await client.put(f"data_assets/{aid(3)}", json={"name": "Gamma renamed"})
+    assert updated.status_code == 200
 
 
 async def test_results_info_makes_a_result(main: httpx.AsyncClient) -> None:

@@ -20,7 +20,8 @@ from co_tui.emulator.seeds.demo_base import asset_id
 
 RAW_661 = asset_id("ecephys_661398_2023-03-21_15-47-03 raw")
 BEHAVIOR = asset_id("behavior_661398 dynamic foraging")
-PROBES = asset_id("Neuropixels probe maps and channel geometry")
+SPIM_RAW = asset_id("SmartSPIM_695464_2023-10-18_20-52-55 raw")  # external
+EXA_RAW = asset_id("exaSPIM_653158_2023-06-01_21-08-12 raw")  # external
 
 Make = Callable[[CodeOceanClient], Awaitable[Screen[Any]]]
 
@@ -64,7 +65,8 @@ async def share(client: CodeOceanClient) -> Screen[Any]:
 async def create(client: CodeOceanClient) -> Screen[Any]:
     from co_tui.modals.create import CreateScreen
 
-    selected = [await client.data_assets.get_data_asset(i) for i in (BEHAVIOR, PROBES)]
+    # two external assets and an internal one: combine offers the two and says why
+    selected = [await client.data_assets.get_data_asset(i) for i in (SPIM_RAW, BEHAVIOR, EXA_RAW)]
     return CreateScreen(client, selected)
 
 

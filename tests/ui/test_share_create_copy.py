@@ -32,6 +32,8 @@ RAW_661 = asset_id("ecephys_661398_2023-03-21_15-47-03 raw")  # ada owns; alan v
 FMRI = asset_id("fMRI resting-state cohort A (BIDS)")  # ada owns; alan viewer
 BEHAVIOR = asset_id("behavior_661398 dynamic foraging")
 PROBES = asset_id("Neuropixels probe maps and channel geometry")
+SPIM_RAW = asset_id("SmartSPIM_695464_2023-10-18_20-52-55 raw")  # external
+EXA_RAW = asset_id("exaSPIM_653158_2023-06-01_21-08-12 raw")  # external
 KITTY = {"TERM": "xterm-kitty"}
 
 
@@ -251,7 +253,7 @@ async def test_create_from_s3(client: CodeOceanClient) -> None:
         await pilot.press("tab")
         assert app.focused is app.screen.query_one("#create-bucket", Input)
         await fill(pilot, "#create-bucket", "s3://demo-public-bucket/examples")
-        await pilot.press("tab", "tab", "tab", "tab")
+        await pilot.press("tab", "tab", "tab", "tab", "tab")  # prefix, endpoint, two checkboxes
         assert app.focused is app.screen.query_one("#create-name", Input)
         await fill(pilot, "#create-name", "iris examples")
         await pilot.press("tab")
@@ -262,7 +264,10 @@ async def test_create_from_s3(client: CodeOceanClient) -> None:
         await fill(pilot, "#create-description", "Fisher's iris\nthree species, 150 flowers")
         await pilot.press("tab")  # leaves the multi-line description (no tab typed in it)
         await fill(pilot, "#create-tags", "iris, demo")
-        await pilot.press("enter")
+        await pilot.press("enter")  # on to the custom metadata: the required project first
+        assert app.focused is app.screen.query_one("#create-custom-0", Input)
+        await fill(pilot, "#create-custom-0", "Iris atlas")
+        await pilot.press("ctrl+s")
         await settle(app, pilot)
     assert len(app.dismissed) == 1
     asset = app.dismissed[0]
@@ -271,6 +276,7 @@ async def test_create_from_s3(client: CodeOceanClient) -> None:
         "iris examples", "iris_examples", ("iris", "demo"),
         "Fisher's iris\nthree species, 150 flowers")
     assert asset.source_bucket is not None and asset.source_bucket.prefix == "examples"
+    assert asset.custom_metadata == {"project": "Iris atlas"}
 
 
 async def test_create_validation_is_inline_and_sends_nothing(client: CodeOceanClient, recorder) -> None:  # type: ignore[no-untyped-def]
@@ -313,6 +319,7 @@ async def test_create_server_refusal_keeps_the_form(client: CodeOceanClient) -> 
         await settle(app, pilot)
         assert "Run 1 - nf-core/rnaseq 3.14" in text_of(app, "#create-computation-info")
         await fill(pilot, "#create-name", "rnaseq capture")
+        await fill(pilot, "#create-custom-0", "Immune atlas")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         status = text_of(app, "#create-status")
@@ -337,32 +344,36 @@ async def test_create_refuses_a_computation_without_results(client: CodeOceanCli
     assert create_posts(recorder) == 0
 
 
-async def test_combined_is_offered_only_for_two_or_more(client: CodeOceanClient) -> None:
-    one = await selected(client, BEHAVIOR)
-    app = Host(lambda: CreateScreen(client, one))
+async def test_combined_is_offered_only_for_two_or_more_external(client: CodeOceanClient) -> None:
+    internal = await selected(client, BEHAVIOR, PROBES)
+    app = Host(lambda: CreateScreen(client, internal))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         from co_tui.modals.filters import Choice
 
         assert [label for _, label in app.screen.query_one("#create-source", Choice).options] == [
             "S3 bucket", "computation results"]
-    two = await selected(client, BEHAVIOR, PROBES)
+        assert "Combine is not offered: of 2 selected, none is external" in text_of(
+            app, "#create-combine-note")
+    two = await selected(client, SPIM_RAW, EXA_RAW)
     app = Host(lambda: CreateScreen(client, two))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
+        assert not app.screen.query_one("#create-combine-note").display  # nothing left out
         await pilot.press("left")  # wraps to the last source: combine
         await settle(app, pilot)
         parts = text_of(app, "#create-parts")
-        assert "behavior_661398 dynamic foraging  →  /data/behavior_661398" in parts
-        assert "/data/probe_maps" in parts
+        assert "SmartSPIM_695464_2023-10-18_20-52-55 raw" in parts
+        assert "→ /data/exaSPIM_653158_2023-06-01_21-08-12" in parts
         await pilot.press("tab")
         assert app.focused is app.screen.query_one("#create-name", Input)
-        await fill(pilot, "#create-name", "behaviour and probes")
+        await fill(pilot, "#create-name", "light-sheet pair")
+        await fill(pilot, "#create-custom-0", "Thalamus in the middle")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
     asset = app.dismissed[0]
     assert isinstance(asset, DataAsset) and asset.type == "combined"
-    assert {c.id for c in asset.contained_data_assets or ()} == {BEHAVIOR, PROBES}
+    assert {c.id for c in asset.contained_data_assets or ()} == {SPIM_RAW, EXA_RAW}
 
 
 # --- copy ----------------------------------------------------------------------------------------

@@ -1,0 +1,140 @@
+"""The create dialog's rows: which fields each source has, and the widgets of one row.
+
+Every field has a key (the :class:`~co_tui.actions.create_form.CreateForm` attribute, or
+``custom:<name>`` for a custom-metadata field); its widget is ``#create-<key>`` (a custom field's
+is ``#create-custom-<index>``) and its problem is shown in ``#create-<...>-error`` right under
+it. :class:`~co_tui.modals.create.CreateScreen` puts the rows together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Static, TextArea
+
+from co_tui.actions.create_form import CombinedPart, CreateForm, SourceKind
+from co_tui.actions.metadata import custom_key
+from co_tui.api.models import CustomMetadataField
+from co_tui.modals.filters import Choice
+from co_tui.safe_text import display, join, plain
+from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
+
+__all__ = [
+    "COMMON_FIELDS",
+    "COMPUTATION_FIELDS",
+    "ERROR_KEYS",
+    "S3_FIELDS",
+    "TARGET_FIELDS",
+    "custom_row",
+    "field_value",
+    "parts_content",
+    "read_form",
+    "row",
+    "widget_suffix",
+]
+
+Field = tuple[str, str, str]
+"""(key, label, hint) of one row."""
+
+S3_FIELDS: tuple[Field, ...] = (
+    ("bucket", "Bucket", "bucket-name, or paste s3://bucket/prefix"),
+    ("prefix", "Prefix", "folder in the bucket (empty: the whole bucket)"),
+    ("endpoint_name", "Endpoint", "custom S3 endpoint's name (empty: AWS S3)"),
+)
+COMPUTATION_FIELDS: tuple[Field, ...] = (
+    ("computation_id", "Computation ID", "the run's ID"),
+    ("path", "Path", "folder in /results (empty: all results)"),
+)
+TARGET_FIELDS: tuple[Field, ...] = (
+    ("target_bucket", "Into bucket", "bucket-name, or paste s3://bucket/prefix"),
+    ("target_prefix", "Prefix", "folder in the bucket (empty: the bucket's top)"),
+    ("target_endpoint", "Endpoint", "custom S3 endpoint's name (empty: AWS S3)"),
+)
+COMMON_FIELDS: tuple[Field, ...] = (
+    ("name", "Name", "required"),
+    ("mount", "Mount", "folder under /data"),
+    ("description", "Description", "optional"),
+    ("tags", "Tags", "comma-separated, optional"),
+)
+ERROR_KEYS = ("bucket", "prefix", "endpoint_name", "computation_id", "path", "target_bucket",
+              "target_prefix", "target_endpoint", "parts", "name", "mount", "description", "tags")
+"""The fixed fields' keys in form order (custom-metadata fields follow)."""
+LABEL_CELLS = 15
+PARTS_SHOWN = 4
+
+
+def row(key: str, label: str, hint: str) -> ComposeResult:
+    """One field: its label and input on a line, its problem under it."""
+    with Horizontal(classes="create-row -tall" if key == "description" else "create-row"):
+        yield Static(Content(label), classes="create-label")
+        if key == "description":  # several lines, as in the edit dialog; tab leaves it
+            yield TextArea(id="create-description", compact=True, tab_behavior="focus",
+                           placeholder=plain(hint))
+        else:
+            yield Input(placeholder=plain(hint), id=f"create-{key}")
+    if key == "computation_id":  # what the lookup found, right under the ID
+        yield Static(id="create-computation-info", classes="create-info")
+    yield Static(id=f"create-{key}-error", classes="create-error")
+
+
+def custom_row(spec: CustomMetadataField, index: int) -> tuple[CustomField, list[Widget]]:
+    """The widget of custom-metadata field ``spec`` (the form's ``index``-th) and the widgets
+    of its row: the labelled field, then its problem line."""
+    field = custom_field(spec, "", f"create-custom-{index}")
+    label = Static(custom_label(spec, max_cells=LABEL_CELLS), classes="create-label")
+    error = Static(id=f"create-custom-{index}-error", classes="create-error")
+    return field, [Horizontal(label, field, classes="create-row"), error]
+
+
+def field_value(form: Widget, key: str) -> str:
+    """The text of fixed field ``key`` in the dialog ``form``."""
+    if key == "description":
+        return form.query_one("#create-description", TextArea).text
+    return form.query_one(f"#create-{key}", Input).value
+
+
+def read_form(
+    form: Widget, parts: tuple[CombinedPart, ...], custom_fields: Mapping[str, CustomField]
+) -> CreateForm:
+    """What the dialog ``form`` holds now, as typed."""
+    def value(key: str) -> str:
+        return field_value(form, key)
+
+    def ticked(key: str) -> bool:
+        return form.query_one(f"#create-{key}", Checkbox).value
+
+    return CreateForm(
+        source=SourceKind(str(form.query_one("#create-source", Choice).value)),
+        name=value("name"), description=value("description"), mount=value("mount"),
+        tags=value("tags"), bucket=value("bucket"), prefix=value("prefix"),
+        endpoint_name=value("endpoint_name"), keep_on_external_storage=ticked("keep"),
+        public=ticked("public"), computation_id=value("computation_id"), path=value("path"),
+        external_result=ticked("external_result"), target_bucket=value("target_bucket"),
+        target_prefix=value("target_prefix"), target_endpoint=value("target_endpoint"),
+        parts=parts, custom={name: field_text(widget) for name, widget in custom_fields.items()},
+    )
+
+
+def widget_suffix(key: str, custom_names: Sequence[str]) -> str:
+    """The part after ``create-`` of the id of field ``key``'s widget."""
+    for index, name in enumerate(custom_names):
+        if key == custom_key(name):
+            return f"custom-{index}"
+    return key
+
+
+def parts_content(parts: Sequence[CombinedPart]) -> Content:
+    """The assets a combined asset would be made of, each with its mount on the next line."""
+    lines: list[Content] = [Content.styled("Combine these external assets (each keeps its "
+                                           "mount):", "bold")]
+    for part in parts[:PARTS_SHOWN]:
+        state = "" if part.state == "ready" else f"  ({part.state})"
+        lines.append(join("\n  ", display(part.name, max_cells=64), state,
+                          "\n      → /data/", display(part.mount, max_cells=58)))
+    if len(parts) > PARTS_SHOWN:
+        lines.append(Content(f"\n  … and {len(parts) - PARTS_SHOWN} more"))
+    return join(*lines)
