@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -43,6 +43,7 @@ from co_tui.actions.create_form import (
 from co_tui.api.errors import ApiError, NotFoundError
 from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join, plain
+from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -253,7 +254,14 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
         else:
             self.focus_next()
 
-    @work(exclusive=True, exit_on_error=False, group="create-lookup")
+    def _lookup_raised(self, error: BaseException) -> None:
+        self.computation = None
+        self.query_one("#create-computation-info", Static).update(
+            Content("could not look it up (an unexpected error)"))
+        self._revalidate()
+
+    @worker("looking up the computation", group="create-lookup", exclusive=True,
+            recover=_lookup_raised)
     async def _lookup(self) -> None:
         """Show the typed computation's name and state (or why it cannot be used)."""
         info = self.query_one("#create-computation-info", Static)
@@ -308,7 +316,15 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
                 self.query_one(f"#create-{key}", Input).focus()
                 return
 
-    @work(exclusive=True, exit_on_error=False, group="create")
+    def _create_raised(self, error: BaseException) -> None:
+        """Creating failed in a way nobody foresaw; the request may have gone out."""
+        from co_tui.report import describe_error
+
+        _, message = describe_error(error, "creating the data asset")
+        self._set_status(message + " The asset may have been created: look in My Data before "
+                         "creating it again. Everything you typed is kept.", error=True)
+
+    @worker("creating the data asset", group="create", exclusive=True, recover=_create_raised)
     async def _create(self) -> None:
         """Send the create request once; dismiss with the draft, or keep the form and say why."""
         from co_tui.report import describe_error
