@@ -397,3 +397,41 @@ async def test_a_detail_screen_keeps_working_after_every_tab_failed(
         assert isinstance(app.screen, AssetListScreen)
         assert isinstance(screen, AssetDetailScreen)
     assert app._exception is None
+
+
+async def test_login_check_failure_frees_the_form_and_enter_retries(
+    clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from co_tui.credentials import LoginSetup
+    from co_tui.screens import login as login_screen
+    from co_tui.screens.login import LoginScreen
+
+    canary = "cop_CANARY_funnel_3f9a1c"
+    emulator = Emulator(EmulatorConfig(seed="demo", clock=clock, main_token=canary))
+    real_login = login_screen.login
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"{HOSTILE} token={canary}")
+
+    monkeypatch.setattr(login_screen, "login", broken)
+    setup = LoginSetup(profile=None, domain=emulator.config.api_origin,
+                       transport=emulator.transport(), save=True)
+    app = CoTuiApp(None, login=setup)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        screen.query_one("#login-token", Input).value = canary
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert app.screen is screen and not screen.checking
+        result = str(screen.query_one("#login-result", Static).render())
+        assert "Checking the login failed unexpectedly: RuntimeError" in result
+        assert "Press enter to try again." in result
+        assert "[red]x[/]" in result and "\x1b" not in result and canary not in result
+        assert unexpected_toasts(app, "checking the login", canary)
+        monkeypatch.setattr(login_screen, "login", real_login)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, AssetListScreen)
+    assert app._exception is None
