@@ -31,7 +31,7 @@ from co_tui.api import (
 from co_tui.config import Config, ConfigError, save_setting
 from co_tui.report import crash_report, describe_error, write_crash_file
 from co_tui.safe_text import display
-from co_tui.workers import start_worker, worker
+from co_tui.workers import log_failure, start_worker, worker
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -233,7 +233,12 @@ class CoTuiApp(App[None]):
         engine = self.downloads
         if engine is None:
             return
-        batch = engine.submit(request)
+        try:
+            batch = engine.submit(request)
+        except Exception as error:  # a bug in queueing must not end the app: say it, go on
+            log_failure(error, "starting the download")
+            self.show_error(error, action="starting the download")
+            return
         self.action_show_downloads()
 
         async def report() -> None:

@@ -10,6 +10,7 @@ keep the app working, and recover once the fault is gone and the retry key is pr
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,12 +60,17 @@ def _id(demo_seed: Any, name: str) -> str:
 
 
 def break_method(owner: object, name: str, token: str) -> None:
-    """Make ``owner.name`` (a method of one client resource) raise a bug-like exception."""
+    """Make ``owner.name`` (a method of a client resource, or of the download engine) raise a
+    bug-like exception."""
 
-    async def broken(*args: object, **kwargs: object) -> None:
+    def broken_now(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"{HOSTILE} token={token}")
 
-    setattr(owner, name, broken)
+    async def broken(*args: object, **kwargs: object) -> None:
+        broken_now()
+
+    is_async = inspect.iscoroutinefunction(getattr(owner, name))
+    setattr(owner, name, broken if is_async else broken_now)
 
 
 def mend(owner: object, name: str) -> None:
@@ -371,7 +377,7 @@ async def test_an_unexpected_failure_is_in_the_debug_log_redacted(
         await _settle(app, pilot)
     logged = path.read_text(encoding="utf-8")
     assert "loading assets failed unexpectedly: RuntimeError" in logged
-    assert "Traceback" in logged and "in broken" in logged  # where the bug is
+    assert "Traceback" in logged and "in broken_now" in logged  # where the bug is
     assert emulator.main_token not in logged and "[REDACTED]" in logged
 
 
@@ -434,4 +440,36 @@ async def test_login_check_failure_frees_the_form_and_enter_retries(
         await pilot.press("enter")
         await _settle(app, pilot)
         assert isinstance(app.screen, AssetListScreen)
+    assert app._exception is None
+
+
+async def test_a_download_that_cannot_start_is_reported_and_d_retries(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    from co_tui.modals.download import DownloadDialog
+    from co_tui.modals.downloads import DownloadsScreen
+
+    app = _app(emulator, Config(settings=Settings(download_dir=str(tmp_path))))
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await _settle(app, pilot)
+        await _highlight(app, pilot, UNIT_QC)
+        engine = app.downloads
+        assert engine is not None
+        break_method(engine, "submit", emulator.main_token)
+        await pilot.press("D")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, DownloadDialog)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, AssetListScreen)
+        assert unexpected_toasts(app, "starting the download", emulator.main_token)
+        mend(engine, "submit")
+        await pilot.press("D")
+        await _settle(app, pilot)
+        await pilot.press("enter")
+        for _ in range(100):  # not _settle: the download runs on
+            await pilot.pause(0.02)
+            if isinstance(app.screen, DownloadsScreen):
+                break
+        assert isinstance(app.screen, DownloadsScreen)
     assert app._exception is None
