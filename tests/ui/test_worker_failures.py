@@ -56,7 +56,7 @@ def _no_preview_delay(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _id(demo_seed: Any, name: str) -> str:
-    return next(a.id for a in demo_seed.assets if a.name == name)
+    return str(next(a.id for a in demo_seed.assets if a.name == name))
 
 
 def break_method(owner: object, name: str, token: str) -> None:
@@ -80,7 +80,7 @@ def mend(owner: object, name: str) -> None:
 
 def unexpected_toasts(app: CoTuiApp, action: str, token: str) -> list[str]:
     """The toasts saying ``action`` failed unexpectedly, after checking each is inert text."""
-    found = []
+    found: list[str] = []
     for note in app._notifications:
         message = note.message
         text = message.plain if isinstance(message, Content) else str(message)
@@ -301,7 +301,8 @@ async def test_edit_save_failure_keeps_the_dialog_and_input(emulator: Emulator) 
         break_method(resource, "update_metadata", emulator.main_token)
         await pilot.press("ctrl+s")
         await _settle(app, pilot)
-        assert app.screen is dialog and not dialog.saving
+        assert not dialog.saving
+        assert app.screen is dialog
         status = str(dialog.query_one("#edit-status", Static).render())
         assert "Saving the metadata failed unexpectedly: RuntimeError" in status
         assert "[red]x[/]" in status and "\x1b" not in status
@@ -332,7 +333,8 @@ async def test_create_failure_keeps_the_form_and_warns_it_may_exist(emulator: Em
         break_method(resource, "create_data_asset", emulator.main_token)
         await pilot.press("ctrl+s")
         await _settle(app, pilot)
-        assert app.screen is dialog and not dialog.creating
+        assert not dialog.creating
+        assert app.screen is dialog
         status = str(dialog.query_one("#create-status", Static).render())
         assert "Creating the data asset failed unexpectedly: RuntimeError" in status
         assert "may have been created" in status and "Everything you typed is kept" in status
@@ -414,7 +416,7 @@ async def test_login_check_failure_frees_the_form_and_enter_retries(
 
     canary = "cop_CANARY_funnel_3f9a1c"
     emulator = Emulator(EmulatorConfig(seed="demo", clock=clock, main_token=canary))
-    real_login = login_screen.login
+    from co_tui.login import login as real_login
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"{HOSTILE} token={canary}")
@@ -430,7 +432,8 @@ async def test_login_check_failure_frees_the_form_and_enter_retries(
         screen.query_one("#login-token", Input).value = canary
         await pilot.press("enter")
         await _settle(app, pilot)
-        assert app.screen is screen and not screen.checking
+        assert not screen.checking
+        assert app.screen is screen
         result = str(screen.query_one("#login-result", Static).render())
         assert "Checking the login failed unexpectedly: RuntimeError" in result
         assert "Press enter to try again." in result
