@@ -9,8 +9,8 @@ itself, or a bug such as a ``KeyError``) is
 2. handed to the method's ``recover`` function, called with the error and the worker's own
    arguments, which puts the owner back in a usable state (the loading text gives way to
    "press r to retry", a dialog keeps its input and says why),
-3. shown through :meth:`co_tui.app.CoTuiApp.show_error` ("loading assets failed unexpectedly:
-   RuntimeError: …  Press r to try again.", the key being the screen's refresh key, if any).
+3. shown through :meth:`co_tui.app.CoTuiApp.show_error` ("Loading assets failed unexpectedly:
+   RuntimeError: …. Press r to try again.", the key being the screen's refresh key, if any).
 
 Cancellation (a newer exclusive worker, the screen closing) passes through untouched.
 :func:`start_worker` does the same for a coroutine started by hand. A unit test keeps every
