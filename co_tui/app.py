@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -32,6 +31,7 @@ from co_tui.api import (
 from co_tui.config import Config, ConfigError, save_setting
 from co_tui.report import crash_report, describe_error, write_crash_file
 from co_tui.safe_text import display
+from co_tui.workers import log_failure, start_worker, worker
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -195,9 +195,9 @@ class CoTuiApp(App[None]):
             else:
                 await client.aclose()
 
-        self.run_worker(connect(), name="connect", exit_on_error=False)
+        start_worker(self, connect(), action="connecting", group="connect")
 
-    @work(group="identity", exit_on_error=False)
+    @worker("learning who you are", group="identity")
     async def learn_identity(self) -> None:
         """Learn who the user is (for greying out what they may not do); silent on failure."""
         from co_tui.actions.rights import learn_identity
@@ -233,7 +233,12 @@ class CoTuiApp(App[None]):
         engine = self.downloads
         if engine is None:
             return
-        batch = engine.submit(request)
+        try:
+            batch = engine.submit(request)
+        except Exception as error:  # a bug in queueing must not end the app: say it, go on
+            log_failure(error, "starting the download")
+            self.show_error(error, action="starting the download")
+            return
         self.action_show_downloads()
 
         async def report() -> None:
@@ -242,7 +247,7 @@ class CoTuiApp(App[None]):
             self.notify(cast(str, display(summary.text, multiline=True, max_chars=400)),
                         severity="warning" if failed else "information", timeout=8)
 
-        self.run_worker(report(), group="download-report", exit_on_error=False)
+        start_worker(self, report(), action="reporting on the downloads", group="download-report")
 
     def action_show_downloads(self) -> None:
         """Show the download queue (downloads go on when it is hidden)."""
@@ -276,7 +281,7 @@ class CoTuiApp(App[None]):
         self.settings = dataclasses.replace(self.settings, theme=theme.name)
         self._save_setting("theme", theme.name)
 
-    @work(group="settings", exit_on_error=False)
+    @worker("saving a setting", group="settings")
     async def _save_setting(self, name: str, value: str | int) -> None:
         """Write one setting to ``config.toml`` (in a thread: it takes a file lock)."""
         assert self.config.path is not None
@@ -371,7 +376,7 @@ class CoTuiApp(App[None]):
 
         client.on_reachability(changed)
 
-    @work(exclusive=True, group="probe", exit_on_error=False)
+    @worker("checking whether the API answers again", group="probe", exclusive=True)
     async def _probe(self) -> None:
         """While the API does not answer, ask it again now and then (any answer ends this)."""
         delay = PROBE_FIRST_DELAY
@@ -383,8 +388,11 @@ class CoTuiApp(App[None]):
                 pass  # an error status still means it answered: the banner went already
             delay = min(delay * 2, PROBE_MAX_DELAY)
 
-    def show_error(self, error: BaseException, *, action: str) -> None:
+    def show_error(self, error: BaseException, *, action: str, retry: str | None = None) -> None:
         """The one error path: a toast in words the user can act on. Never raises.
+
+        Workers reach it through :mod:`co_tui.workers` whatever they raise; ``retry`` is the
+        key that tries again (named after an unexpected error).
 
         A rejected token (401) also offers the login screen (``ctrl+l``). A read that got no
         answer while the network-loss banner is up adds no toast: the banner says it already
@@ -396,7 +404,7 @@ class CoTuiApp(App[None]):
         if (isinstance(error, (ApiConnectionError, ApiTimeoutError)) and not error.outcome_unknown
                 and self.connection_problem is not None):
             return
-        severity, message = describe_error(error, action)
+        severity, message = describe_error(error, action, retry=retry)
         timeout = 10 if severity == "error" else 6
         self.notify(
             cast(str, display(message, multiline=True, max_chars=600)),

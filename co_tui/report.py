@@ -29,11 +29,15 @@ from co_tui.api.redact import redact
 __all__ = ["crash_report", "describe_error", "write_crash_file"]
 
 
-def describe_error(error: BaseException, action: str) -> tuple[str, str]:
+def describe_error(error: BaseException, action: str, *,
+                   retry: str | None = None) -> tuple[str, str]:
     """(severity, message) for ``error`` met while doing ``action`` (e.g. "loading assets").
 
     The message is plain text from our own words plus the server's (still unsanitised) message;
-    callers pass it through :func:`~co_tui.safe_text.display`.
+    callers pass it through :func:`~co_tui.safe_text.display`. An error that is not a typed
+    API error is a bug or a case nobody foresaw: the message says it was unexpected, names the
+    exception's type, redacts its text, and ends with "press ``retry`` to try again" when the
+    screen has such a key.
     """
     if isinstance(error, AuthenticationError):
         return "error", f"Token rejected while {action}: press ctrl+l to log in again."
@@ -53,7 +57,11 @@ def describe_error(error: BaseException, action: str) -> tuple[str, str]:
         return "error", f"The server failed while {action} ({error.status}): {error.message}"
     if isinstance(error, ApiError):
         return "error", f"Failed while {action}: {error.message}"
-    return "error", f"Unexpected error while {action}: {type(error).__name__}: {redact(str(error))}"
+    text = f"{type(error).__name__}: {redact(str(error))}".rstrip()
+    if not text.endswith((".", "!", "?")):
+        text += "."
+    tail = f" Press {retry} to try again." if retry else ""
+    return "error", f"{action[:1].upper()}{action[1:]} failed unexpectedly: {text}{tail}"
 
 
 def crash_report(error: BaseException | None) -> str:

@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -63,6 +63,7 @@ from co_tui.modals.create_layout import (
 from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join, plain
 from co_tui.widgets.custom_fields import CustomField
+from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -161,7 +162,16 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
         else:
             await self._mount_custom_fields()
 
-    @work(exclusive=True, exit_on_error=False, group="create-schema")
+    async def _schema_raised(self, error: BaseException) -> None:
+        """Loading the schema failed unexpectedly: say so; the form works without it."""
+        box = self.query_one("#create-custom", Vertical)
+        await box.remove_children()
+        await box.mount(Static(Content(
+            "The custom metadata fields could not be loaded (an unexpected error): the asset is "
+            "created without custom metadata."), classes="create-note"))
+
+    @worker("loading the custom metadata fields", group="create-schema", exclusive=True,
+            recover=_schema_raised)
     async def _load_schema(self) -> None:
         """Fetch the deployment's custom-metadata fields and add them to the form."""
         box = self.query_one("#create-custom", Vertical)
@@ -303,7 +313,14 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
         else:
             self.focus_next()
 
-    @work(exclusive=True, exit_on_error=False, group="create-lookup")
+    def _lookup_raised(self, error: BaseException) -> None:
+        self.computation = None
+        self.query_one("#create-computation-info", Static).update(
+            Content("could not look it up (an unexpected error)"))
+        self._revalidate()
+
+    @worker("looking up the computation", group="create-lookup", exclusive=True,
+            recover=_lookup_raised)
     async def _lookup(self) -> None:
         """Show the typed computation's name and state (or why it cannot be used)."""
         info = self.query_one("#create-computation-info", Static)
@@ -362,7 +379,15 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
                 self.query_one(f"#create-{widget_suffix(key, self.custom_names)}").focus()
                 return
 
-    @work(exclusive=True, exit_on_error=False, group="create")
+    def _create_raised(self, error: BaseException) -> None:
+        """Creating failed in a way nobody foresaw; the request may have gone out."""
+        from co_tui.report import describe_error
+
+        _, message = describe_error(error, "creating the data asset")
+        self._set_status(message + " The asset may have been created: look in My Data before "
+                         "creating it again. Everything you typed is kept.", error=True)
+
+    @worker("creating the data asset", group="create", exclusive=True, recover=_create_raised)
     async def _create(self) -> None:
         """Send the create request once; dismiss with the draft, or keep the form and say why."""
         from co_tui.report import describe_error

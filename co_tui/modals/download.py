@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -45,6 +44,7 @@ from co_tui.transfer import (
 )
 from co_tui.transfer.local import DATA_ROOT
 from co_tui.transfer.localfs import DiskUsage
+from co_tui.workers import worker
 
 __all__ = ["DownloadDialog"]
 
@@ -162,7 +162,13 @@ class DownloadDialog(ModalScreen["DownloadRequest | None"]):
         self._set_error("")
         self._check_space(self.destination())
 
-    @work(exclusive=True, exit_on_error=False, group="download-space")
+    def _space_raised(self, error: BaseException, destination: Path) -> None:
+        self.space = None
+        self.query_one("#download-space", Static).update(
+            Content("cannot check the free space (an unexpected error)"))
+
+    @worker("checking the free space", group="download-space", exclusive=True,
+            recover=_space_raised)
     async def _check_space(self, destination: Path) -> None:
         needed = self.target.size or 0
         target = self.target

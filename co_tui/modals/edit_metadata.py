@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -44,6 +43,7 @@ from co_tui.modals.filters import Choice
 from co_tui.modals.tags import Chip, TagChips
 from co_tui.safe_text import display, is_safe, join, plain
 from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
+from co_tui.workers import log_failure, worker
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -161,7 +161,15 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         else:
             await self._mount_custom_fields()
 
-    @work(exclusive=True, exit_on_error=False, group="edit-schema")
+    async def _schema_raised(self, error: BaseException) -> None:
+        box = self.query_one("#edit-custom", Vertical)
+        await box.remove_children()
+        await box.mount(Static(Content("The custom metadata fields could not be loaded (an "
+                                       "unexpected error); custom metadata is kept as it is."),
+                               classes="note"))
+
+    @worker("loading the custom metadata fields", group="edit-schema", exclusive=True,
+            recover=_schema_raised)
     async def _load_schema(self) -> None:
         box = self.query_one("#edit-custom", Vertical)
         await box.mount(Static(Content("Loading the custom metadata fields…"), classes="note"))
@@ -364,12 +372,16 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         self._status("Saving…")
         self._save(mine)
 
-    @work(exclusive=True, exit_on_error=False, group="edit-save")
+    @worker("saving the metadata", group="edit-save", exclusive=True)
     async def _save(self, mine: AssetValues) -> None:
         try:
             result = await save_metadata(self.client, self.asset.id, self.base, mine)
         except Exception as exc:  # whatever happens, the dialog and the input stay
-            self._status(f"Not saved: {exc}", "$error")
+            from co_tui.report import describe_error
+
+            log_failure(exc, "saving the metadata")
+            _, message = describe_error(exc, "saving the metadata")
+            self._status(f"{message} Your edits are kept; ctrl+s tries again.", "$error")
             return
         finally:
             self.saving = False

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -37,6 +36,7 @@ from co_tui.actions.sharing import (
 from co_tui.api.errors import ApiError
 from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join
+from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -296,7 +296,15 @@ class ShareScreen(ModalScreen["Permissions | None"]):
             return
         self._save()
 
-    @work(exclusive=True, exit_on_error=False, group="share-save")
+    def _save_raised(self, error: BaseException) -> None:
+        """Saving failed in a way nobody foresaw; the change may have reached the server."""
+        from co_tui.report import describe_error
+
+        _, message = describe_error(error, "saving the sharing")
+        self._set_status(message + " The sharing may have changed: reopen the dialog to see "
+                         "it. Your edits are kept.", error=True)
+
+    @worker("saving the sharing", group="share-save", exclusive=True, recover=_save_raised)
     async def _save(self) -> None:
         """Send the permissions and show what the server has afterwards."""
         from co_tui.report import describe_error

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.cells import cell_len
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -36,6 +35,7 @@ from co_tui.actions.field_values import tag_error
 from co_tui.api.models import DataAsset
 from co_tui.modals.confirm import ConfirmScreen, render_results
 from co_tui.safe_text import display, is_safe, join
+from co_tui.workers import log_failure, worker
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -323,7 +323,7 @@ class TagsScreen(ModalScreen["list[DataAsset]"]):
     def watch_applying(self, applying: bool) -> None:
         self.query_one("#tags-apply", Button).disabled = applying
 
-    @work(exclusive=True, exit_on_error=False, group="tags-apply")
+    @worker("applying the tags", group="tags-apply", exclusive=True)
     async def _apply(self, add: list[str], remove: list[str]) -> None:
         status = self.query_one("#tags-status", Static)
         total = len(self.assets)
@@ -338,9 +338,18 @@ class TagsScreen(ModalScreen["list[DataAsset]"]):
         try:
             report = await bulk.change_tags(self.client, self.assets, add, remove,
                                             on_result=progress)
-        except Exception as exc:  # the dialog must survive anything and keep the chips
+        except ValueError as problem:  # a tag the rules refuse: the chips stay for a fix
             self.applying = False
-            status.update(display(f"Not applied: {exc}", style="$error"))
+            status.update(display(f"Not applied: {problem}", style="$error"))
+            return
+        except Exception as exc:  # the dialog must survive anything and keep the chips
+            from co_tui.report import describe_error
+
+            self.applying = False
+            log_failure(exc, "applying the tags")
+            _, message = describe_error(exc, "applying the tags")
+            status.update(display(f"{message} The tags you chose are kept: apply again or "
+                                  "reload to see what changed.", style="$error"))
             return
         self.applying = False
         self.report = report

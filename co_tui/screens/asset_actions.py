@@ -17,7 +17,6 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
-from textual import work
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
@@ -25,6 +24,7 @@ from textual.screen import Screen
 from co_tui.actions.rights import NEEDS
 from co_tui.api import ApiError, PermissionDeniedError
 from co_tui.safe_text import display, join
+from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from co_tui.actions.bulk import BulkReport
@@ -173,7 +173,7 @@ class AssetActionsScreen(Screen[None]):
         if self.client is not None and (assets := self.targets()):
             self._open_share(self.client, assets[0])
 
-    @work(exclusive=True, group="share", exit_on_error=False)
+    @worker("reading who the asset is shared with", group="share", exclusive=True)
     async def _open_share(self, client: CodeOceanClient, asset: DataAsset) -> None:
         from co_tui.modals.share import ShareScreen
 
@@ -246,7 +246,7 @@ class AssetActionsScreen(Screen[None]):
 
         self.app.push_screen(screen, confirmed)
 
-    @work(group="bulk", exit_on_error=False)
+    @worker("changing the assets", group="bulk")
     async def _run_bulk(self, action: str, assets: list[DataAsset]) -> None:
         from co_tui.actions import bulk
 
@@ -294,7 +294,7 @@ class AssetActionsScreen(Screen[None]):
 
         self.app.push_screen(CreateScreen(self.client, selected), done)
 
-    @work(group="follow", exit_on_error=False)
+    @worker("following the new asset", group="follow")
     async def _follow(self, asset: DataAsset) -> None:
         """Follow a new asset until ready or failed, updating its row; no UI is blocked."""
         from co_tui.actions.create import follow_asset
@@ -370,7 +370,7 @@ class AssetActionsScreen(Screen[None]):
         """Detach the highlighted or selected assets from this capsule."""
         self._attach_or_detach(False)
 
-    @work(group="attach", exit_on_error=False)
+    @worker("attaching or detaching", group="attach")
     async def _attach_or_detach(self, attach: bool) -> None:
         from co_tui.actions.attach import attach_assets, detach_assets
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -46,6 +46,7 @@ from co_tui.widgets.overview import (
     provenance_rows,
     title_line,
 )
+from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -137,7 +138,16 @@ class AssetDetailScreen(AssetActionsScreen):
         self._generation += 1
         self._load_asset(self._generation)
 
-    @work(exclusive=True, group="asset", exit_on_error=False)
+    def _asset_failed(self, generation: int) -> None:
+        """The asset could not be read: unless an older copy is on show, say so and offer r."""
+        if generation == self._generation and self.asset is None:
+            self.query_one("#overview-fields", FieldList).set_rows([("", Content.styled(
+                "Could not load this data asset: press r to retry.", "$text-error"))])
+
+    def _asset_raised(self, error: BaseException, generation: int) -> None:
+        self._asset_failed(generation)
+
+    @worker("loading the data asset", group="asset", exclusive=True, recover=_asset_raised)
     async def _load_asset(self, generation: int) -> None:
         try:
             asset = await self.client.data_assets.get_data_asset(self.asset_id)
@@ -150,9 +160,7 @@ class AssetDetailScreen(AssetActionsScreen):
         except ApiError as error:
             if generation == self._generation:
                 self.co_app.show_error(error, action="loading the data asset")
-                if self.asset is None:
-                    self.query_one("#overview-fields", FieldList).set_rows([("", Content.styled(
-                        "Could not load this data asset: press r to retry.", "$text-error"))])
+                self._asset_failed(generation)
             return
         if generation != self._generation:
             return
@@ -208,7 +216,7 @@ class AssetDetailScreen(AssetActionsScreen):
         if options:
             links.highlighted = min(highlighted or 0, len(options) - 1)
 
-    @work(group="names", exit_on_error=False)
+    @worker("loading the names of linked items", group="names")
     async def _load_names(self, generation: int, asset: DataAsset) -> None:
         """Names behind the ids: capsule / computation and every linked asset."""
         prov = asset.provenance
@@ -254,7 +262,7 @@ class AssetDetailScreen(AssetActionsScreen):
             self._linked[asset_id] = "could not load"
             self.co_app.show_error(error, action="loading a linked data asset")
 
-    @work(group="schema", exit_on_error=False)
+    @worker("loading the custom metadata fields", group="schema")
     async def _load_schema(self) -> None:
         """Custom-metadata names and units; the overview shows raw keys without it."""
         try:
@@ -274,7 +282,11 @@ class AssetDetailScreen(AssetActionsScreen):
         elif tab == "files":
             self.files.start()
 
-    @work(exclusive=True, group="sharing", exit_on_error=False)
+    def _sharing_raised(self, error: BaseException, generation: int) -> None:
+        self.query_one("#sharing-text", Static).update(
+            describe_sharing(None, note="Could not load sharing: press r to retry."))
+
+    @worker("loading sharing", group="sharing", exclusive=True, recover=_sharing_raised)
     async def _load_sharing(self, generation: int) -> None:
         text = self.query_one("#sharing-text", Static)
         try:
@@ -295,7 +307,12 @@ class AssetDetailScreen(AssetActionsScreen):
                 self.co_app.rights.learn(self.asset, permissions)
                 self.refresh_bindings()
 
-    @work(exclusive=True, group="attached", exit_on_error=False)
+    def _attached_raised(self, error: BaseException, generation: int) -> None:
+        self.query_one("#attached-text", Static).update(describe_attached(
+            None, note="Could not search capsules and pipelines: press r to retry."))
+
+    @worker("finding where the asset is attached", group="attached", exclusive=True,
+            recover=_attached_raised)
     async def _load_attached(self, generation: int) -> None:
         text = self.query_one("#attached-text", Static)
         try:
@@ -376,13 +393,13 @@ class AssetDetailScreen(AssetActionsScreen):
         if item is not None and not item.is_folder and self.asset is not None:
             self._open_pager(self.asset, item)
 
-    @work(exclusive=True, group="pager", exit_on_error=False)
+    @worker("opening the file in the pager", group="pager", exclusive=True)
     async def _open_pager(self, asset: DataAsset, item: FolderItem) -> None:
         from co_tui.screens.detail_pager import open_in_pager
 
         await open_in_pager(self.co_app, self.client, asset, item)
 
-    @work(exclusive=True, group="copy-link", exit_on_error=False)
+    @worker("getting the file's link", group="copy-link", exclusive=True)
     async def _copy_link(self, path: str) -> None:
         from co_tui.actions.clipboard import file_share_link
         from co_tui.modals.copy import copy_text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -21,6 +21,7 @@ from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.quick_look import QuickLook
+from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -160,7 +161,20 @@ class AssetListScreen(AssetActionsScreen):
         self._update_status()
         self._load_first_page(self._generation)
 
-    @work(exclusive=True, group="search", exit_on_error=False)
+    def _page_failed(self, generation: int, failed: str) -> None:
+        """A page could not be read at all: the status says so and offers r (not "loading…")."""
+        if generation == self._generation:
+            self._loading = False
+            self._failed = failed
+            self._update_status()
+
+    def _first_page_raised(self, error: BaseException, generation: int) -> None:
+        self._page_failed(generation, "loading assets")
+
+    def _next_page_raised(self, error: BaseException, generation: int, token: str) -> None:
+        self._page_failed(generation, "loading more assets")
+
+    @worker("loading assets", group="search", exclusive=True, recover=_first_page_raised)
     async def _load_first_page(self, generation: int) -> None:
         assert self.client is not None
         params, prefetched, self._prefetched = self._params(), self._prefetched, None
@@ -186,7 +200,7 @@ class AssetListScreen(AssetActionsScreen):
         self._loading = False
         self._update_status()
 
-    @work(exclusive=True, group="page", exit_on_error=False)
+    @worker("loading more assets", group="page", exclusive=True, recover=_next_page_raised)
     async def _load_next_page(self, generation: int, token: str) -> None:
         assert self.client is not None
         self._loading = True
@@ -207,7 +221,7 @@ class AssetListScreen(AssetActionsScreen):
         self._loading = False
         self._update_status()
 
-    @work(exclusive=True, group="favorites", exit_on_error=False)
+    @worker("loading the favourites", group="favorites", exclusive=True)
     async def load_favorites(self) -> None:
         """Learn which assets are favourites (the API has a filter, but no field for it)."""
         if self.client is None:

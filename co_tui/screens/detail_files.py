@@ -17,7 +17,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.content import Content
@@ -44,6 +44,7 @@ from co_tui.widgets.preview_document import (
     continue_document,
     has_raw_view,
 )
+from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from co_tui.app import CoTuiApp
@@ -149,7 +150,12 @@ class FilesPane(Container):
 
     # --- folders ------------------------------------------------------------------------------
 
-    @work(group="folders", exit_on_error=False)
+    def _folder_failed(self, error: BaseException, path: str) -> None:
+        """Listing ``path`` failed: its row offers a retry, the status stops saying loading."""
+        self.file_tree.set_folder_error(path, "could not list this folder")
+        self._update_status()
+
+    @worker("listing a folder", group="folders", recover=_folder_failed)
     async def _list_folder(self, path: str) -> None:
         asset = self.asset
         if asset is None:
@@ -161,11 +167,11 @@ class FilesPane(Container):
             if asset.is_external or "external" in error.message.lower():
                 self.file_tree.set_folder_error(path, "external asset: files are not listed here")
                 return
-            self.file_tree.set_folder_error(path, "could not list this folder")
+            self._folder_failed(error, path)
             self.co_app.show_error(error, action=action)
             return
         except ApiError as error:
-            self.file_tree.set_folder_error(path, "could not list this folder")
+            self._folder_failed(error, path)
             self.co_app.show_error(error, action=action)
             return
         if self.asset is None or self.asset.id != asset.id:
@@ -342,7 +348,14 @@ class FilesPane(Container):
         self.preview.show_message(Content.styled("loading…", MUTED))
         self._load_preview(self._generation, item, delay)
 
-    @work(exclusive=True, group="preview", exit_on_error=False)
+    def _preview_raised(self, error: BaseException, generation: int, item: FolderItem,
+                        delay: float) -> None:
+        if generation == self._generation:
+            preview = error_preview(item.path, "could not read the file (an unexpected error)")
+            self._shown = _Shown(item, [preview], None)
+            self._show_preview_of(preview)
+
+    @worker("previewing the file", group="preview", exclusive=True, recover=_preview_raised)
     async def _load_preview(self, generation: int, item: FolderItem, delay: float) -> None:
         if delay:
             await asyncio.sleep(delay)  # cancelled here when the cursor moves on
@@ -388,7 +401,7 @@ class FilesPane(Container):
         self._more(self._generation, shown)
         return True
 
-    @work(exclusive=True, group="preview", exit_on_error=False)
+    @worker("loading more of the file", group="preview", exclusive=True)
     async def _more(self, generation: int, shown: _Shown) -> None:
         asset = self.asset
         if asset is None:

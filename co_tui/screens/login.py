@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -30,6 +30,7 @@ from co_tui.config import ConfigError, validate_domain
 from co_tui.credentials import LoginSetup
 from co_tui.login import VerifyResult, login, verify
 from co_tui.safe_text import display
+from co_tui.workers import worker
 
 __all__ = ["LoginInput", "LoginScreen", "LoginSetup"]
 
@@ -191,7 +192,15 @@ class LoginScreen(Screen[None]):
 
     # --- the check ----------------------------------------------------------------------------
 
-    @work(exclusive=True, group="login", exit_on_error=False)
+    def _check_raised(self, error: BaseException, domain: str, token: Secret) -> None:
+        """The check failed in a way nobody foresaw: the form is usable again and says why."""
+        from co_tui.report import describe_error
+
+        self._finish()
+        self._show(describe_error(error, "checking the login")[1] + " Press enter to try again.",
+                   "error")
+
+    @worker("checking the login", group="login", exclusive=True, recover=_check_raised)
     async def _check(self, domain: str, token: Secret) -> None:
         transport = self.setup.transport
         warnings: tuple[str, ...] = ()

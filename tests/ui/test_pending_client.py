@@ -57,7 +57,8 @@ async def test_a_failed_build_is_reported_and_the_app_keeps_running() -> None:
         await pilot.pause()
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]
-        assert any("connecting" in m and "CA bundle" in m for m in messages), messages
+        assert any("connecting failed unexpectedly" in m.lower() and "CA bundle" in m
+                   for m in messages), messages
 
 
 async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: Emulator,

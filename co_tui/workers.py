@@ -1,0 +1,176 @@
+"""Every worker of the UI starts here, so that no failure of one is ever silent.
+
+Textual's ``@work(exit_on_error=False)`` keeps an exception inside the worker: nothing is shown,
+and a screen that said "loading…" says it for ever. :func:`worker` is ``@work`` with one more
+job: an exception the method lets out (an :class:`~co_tui.api.ApiError` it does not handle
+itself, or a bug such as a ``KeyError``) is
+
+1. logged with its traceback (the ``--debug`` log redacts it; without one nothing is written),
+2. handed to the method's ``recover`` function, called with the error and the worker's own
+   arguments, which puts the owner back in a usable state (the loading text gives way to
+   "press r to retry", a dialog keeps its input and says why),
+3. shown through :meth:`co_tui.app.CoTuiApp.show_error` ("Loading assets failed unexpectedly:
+   RuntimeError: …. Press r to try again.", the key being the screen's refresh key, if any).
+
+Cancellation (a newer exclusive worker, the screen closing) passes through untouched.
+:func:`start_worker` does the same for a coroutine started by hand. A unit test keeps every
+worker of ``co_tui`` on these two (no bare ``@work`` or ``run_worker`` elsewhere).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, overload
+
+from textual import work
+from textual.app import App
+
+from co_tui.api.redact import redact
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.worker import Worker
+
+__all__ = ["log_failure", "start_worker", "worker", "worker_failed"]
+
+log = logging.getLogger("co_tui.ui")
+log.addHandler(logging.NullHandler())  # no debug log: nothing reaches the terminal (lastResort)
+
+NodeT = TypeVar("NodeT", bound="DOMNode")
+P = ParamSpec("P")
+Recover = Callable[Concatenate[NodeT, BaseException, P], Awaitable[None] | None]
+"""Puts the owner back after a failure: ``recover(self, error, *the worker's arguments)``."""
+
+
+def log_failure(error: BaseException, action: str) -> None:
+    """Record ``error`` met while doing ``action`` in the ``--debug`` log (if one is on).
+
+    A typed API error is one line (the request log has the details); anything else is a bug
+    and gets its traceback. Records are redacted by :mod:`co_tui.api.redact` when the debug
+    log is on; the message is redacted here as well, for any other handler.
+    """
+    from co_tui.api import ApiError  # the first frame does not import the client
+
+    if isinstance(error, ApiError):
+        log.info("%s failed: %s", action, redact(str(error)))
+    else:
+        log.error("%s failed unexpectedly: %s: %s", action, type(error).__name__,
+                  redact(str(error)), exc_info=error)
+
+
+def _retry_key(node: DOMNode) -> str | None:
+    """The key of the node's screen's ``refresh`` action (``r`` on the lists and the detail
+    view), or None where there is none (dialogs, the app's own workers)."""
+    if isinstance(node, App):
+        return None
+    try:
+        screen = node.screen
+        for binding in screen.active_bindings.values():
+            if binding.binding.action == "refresh" and binding.enabled:
+                return node.app.get_key_display(binding.binding)
+    except Exception:  # a screen being torn down: no hint rather than a second failure
+        return None
+    return None
+
+
+async def worker_failed(node: DOMNode, action: str, error: BaseException,
+                        recover: Callable[[], Awaitable[None] | None] | None = None) -> None:
+    """The failure path of every worker: log, let the owner recover, tell the user. Never
+    raises (a failure here is logged)."""
+    log_failure(error, action)
+    if recover is not None:
+        try:
+            outcome = recover()
+            if inspect.isawaitable(outcome):
+                await outcome
+        except Exception as second:  # the message below must still be shown
+            log_failure(second, f"recovering after {action}")
+    try:
+        app = node.app
+        show_error = getattr(app, "show_error", None)
+        if show_error is not None:
+            show_error(error, action=action, retry=_retry_key(node))
+        else:  # a widget tested on its own, in a bare App
+            from co_tui.report import describe_error
+            from co_tui.safe_text import display
+
+            severity, message = describe_error(error, action, retry=_retry_key(node))
+            app.notify(display(message, multiline=True, max_chars=600).plain,
+                       severity="error" if severity == "error" else "warning", markup=False)
+    except Exception as third:  # no app any more (closing): the log has it
+        log_failure(third, f"reporting that {action} failed")
+
+
+class _Decorator(Protocol):
+    """What ``worker(...)`` without ``recover`` returns: generic in the method it decorates."""
+
+    def __call__(
+        self, method: Callable[Concatenate[NodeT, P], Coroutine[Any, Any, None]], /,
+    ) -> Callable[Concatenate[NodeT, P], Worker[None]]: ...
+
+
+@overload
+def worker(action: str, *, group: str, exclusive: bool = False,
+           recover: None = None) -> _Decorator: ...
+
+
+@overload
+def worker(
+    action: str, *, group: str, exclusive: bool = False, recover: Recover[NodeT, P],
+) -> Callable[[Callable[Concatenate[NodeT, P], Coroutine[Any, Any, None]]],
+              Callable[Concatenate[NodeT, P], Worker[None]]]: ...
+
+
+def worker(
+    action: str,
+    *,
+    group: str,
+    exclusive: bool = False,
+    recover: Recover[NodeT, P] | None = None,
+) -> Any:
+    """``@work(group=..., exclusive=..., exit_on_error=False)`` whose failures reach the user.
+
+    ``action`` says what the worker does, in words that fit "… failed unexpectedly" (e.g.
+    "loading assets"). ``recover``, a function of the class defined above the worker, is
+    called as ``recover(self, error, *args, **kwargs)`` with the worker's arguments when the
+    worker raises; it may be async. See the module docstring.
+    """
+
+    def decorator(
+        method: Callable[Concatenate[NodeT, P], Coroutine[Any, Any, None]],
+    ) -> Callable[Concatenate[NodeT, P], Worker[None]]:
+        @functools.wraps(method)
+        async def guarded(self: NodeT, /, *args: P.args, **kwargs: P.kwargs) -> None:
+            try:
+                await method(self, *args, **kwargs)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                undo = (functools.partial(recover, self, error, *args, **kwargs)
+                        if recover is not None else None)
+                await worker_failed(self, action, error, undo)
+
+        return work(guarded, group=group, exclusive=exclusive, exit_on_error=False)
+
+    return decorator
+
+
+def start_worker(node: DOMNode, job: Coroutine[Any, Any, None], *, action: str, group: str,
+                 name: str = "", exclusive: bool = False) -> Worker[None]:
+    """Run the coroutine ``job`` as a worker of ``node``, its failure reported like
+    :func:`worker`'s (for a closure started by hand)."""
+
+    async def guarded() -> None:
+        try:
+            await job
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            await worker_failed(node, action, error)
+
+    return node.run_worker(guarded(), name=name or action, group=group, exclusive=exclusive,
+                           exit_on_error=False)
