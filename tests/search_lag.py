@@ -121,11 +121,11 @@ class SearchLagTransport(httpx.AsyncBaseTransport):
 
 
 class FakeTime:
-    """A clock that moves only when slept on: the lag's clock and the client's waits alike, so
-    a test of a 3 s lag takes no real time."""
+    """A clock that moves only when slept on (or set): the emulator's, the lag's and the
+    client's waits alike, so a test of a 3 s lag takes no real time."""
 
-    def __init__(self) -> None:
-        self.now = 0.0
+    def __init__(self, now: float = 1_760_000_000.0) -> None:
+        self.now = now
         self.slept: list[float] = []
 
     def __call__(self) -> float:

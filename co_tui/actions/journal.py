@@ -24,6 +24,8 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 if TYPE_CHECKING:
     from co_tui.api.models import DataAsset
 
@@ -98,6 +100,26 @@ class Applied:
         return ", ".join(f"{n} {kind}" for kind, n in counts.items()) + " · search updating"
 
 
+EDITABLE = ("name", "description", "tags", "mount", "custom_metadata")
+"""The fields an edit changes (search may still have the old values)."""
+
+
+def _overlay(entry: _Entry, found: DataAsset) -> tuple[DataAsset, bool]:
+    """What to show for an asset search listed where it belongs, and whether search has caught
+    up with the entry (then it is the newer source: a draft may have become ready since)."""
+    mine = entry.asset
+    if mine is None or entry.kind in ("archived", "restored"):
+        return found, True  # listed on the right side: that is all those writes change
+    if entry.kind == "created":
+        if found.state == "draft" and mine.state != "draft":
+            return mine, False  # followed to ready or failed here; search still has the draft
+        return found, True
+    ours = {name: getattr(mine, name) for name in EDITABLE}
+    if all(getattr(found, name) == value for name, value in ours.items()):
+        return found, True
+    return msgspec.structs.replace(found, **ours), False
+
+
 _EVENTS = frozenset({"changed", "created", "archived", "restored", "deleted"})
 
 
@@ -137,8 +159,8 @@ class WriteJournal:
             entry = _Entry(now, event, asset, old.archived if old else None)
             if event == "created":
                 entry.archived = False
-            elif event == "changed":
-                entry.kind = old.kind if old and old.kind == "created" else "changed"
+            elif event == "created" and old is not None and old.kind == "changed":
+                entry.kind = "changed"  # a followed draft that was edited meanwhile
             elif event in ("archived", "restored"):
                 entry.archived = event == "archived"
             elif event == "deleted":
@@ -193,14 +215,12 @@ class WriteJournal:
             if entry.deleted or (entry.archived is not None and entry.archived != archived):
                 adjusted[asset.id] = entry.kind
                 continue
-            if entry.kind in ("created", "changed") and entry.asset is not None \
-                    and entry.asset != asset:
-                out.append(entry.asset)
+            shown_asset, caught_up = _overlay(entry, asset)
+            out.append(shown_asset)
+            if caught_up:
+                self.forget(asset.id)
+            elif shown_asset is not asset:
                 adjusted[asset.id] = entry.kind
-                continue
-            out.append(asset)
-            if entry.archived is not None or entry.asset == asset:
-                self.forget(asset.id)  # search has caught up with this write
         if first_page and not narrowed:
             arriving = [
                 entry.asset for key, entry in list(self._entries.items())
