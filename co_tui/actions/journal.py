@@ -79,6 +79,8 @@ class _Entry:
     archived: bool | None = None
     """Where it belongs: True the archive bin, False My Data, None not known here."""
     deleted: bool = False
+    created: bool = False
+    """This session created it."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ class WriteJournal:
         now = self._now()
         for asset in assets:
             old = self._live(asset.id)
-            entry = _Entry(now, event, asset, old.archived if old else None)
+            entry = _Entry(now, event, asset, old.archived if old else None,
+                           created=event == "created" or (old is not None and old.created))
             if event == "created":
                 entry.archived = False
             elif event == "created" and old is not None and old.kind == "changed":
@@ -178,7 +181,7 @@ class WriteJournal:
     def created_ids(self) -> set[str]:
         """Assets this session created lately."""
         return {key for key in list(self._entries)
-                if (entry := self._live(key)) is not None and entry.kind == "created"}
+                if (entry := self._live(key)) is not None and entry.created}
 
     def forget(self, asset_id: str) -> None:
         """Drop what is known of one asset (search has been seen to agree)."""
