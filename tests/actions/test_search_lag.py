@@ -276,3 +276,22 @@ def _rename(name: str):  # type: ignore[no-untyped-def]
     from co_tui.api.models import DataAssetUpdateParams
 
     return DataAssetUpdateParams(name=name)
+
+
+async def test_with_a_real_clock_delete_after_archive_waits_the_lag_out(emulator: Emulator, sleeps: list[float]) -> None:
+    """The same wait on real time (a 0.6 s lag, the default journal): nothing fake about it."""
+    import time
+
+    real = make_client(emulator, lagged(emulator, 0.6), sleeps)
+    journal = WriteJournal()
+    try:
+        [asset] = await _owned(real, 1)
+        await bulk.archive(real, [asset], journal=journal)
+        journal.record("archived", [asset])
+        started = time.monotonic()
+        [result] = (await bulk.delete(real, [asset], journal=journal)).results
+        waited = time.monotonic() - started
+    finally:
+        await real.aclose()
+    assert result.status is Status.OK, result.reason
+    assert 0.5 <= waited < 5
