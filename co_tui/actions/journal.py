@@ -112,11 +112,14 @@ def _overlay(entry: _Entry, found: DataAsset) -> tuple[DataAsset, bool]:
     mine = entry.asset
     if mine is None or entry.kind in ("archived", "restored"):
         return found, True  # listed on the right side: that is all those writes change
+    settled_here = found.state == "draft" and mine.state != "draft"
     if entry.kind == "created":
-        if found.state == "draft" and mine.state != "draft":
+        if settled_here:
             return mine, False  # followed to ready or failed here; search still has the draft
         return found, True
     ours = {name: getattr(mine, name) for name in EDITABLE}
+    if settled_here:
+        ours.update(state=mine.state, failure_reason=mine.failure_reason)
     if all(getattr(found, name) == value for name, value in ours.items()):
         return found, True
     return msgspec.structs.replace(found, **ours), False
@@ -162,8 +165,8 @@ class WriteJournal:
                            created=event == "created" or (old is not None and old.created))
             if event == "created":
                 entry.archived = False
-            elif event == "created" and old is not None and old.kind == "changed":
-                entry.kind = "changed"  # a followed draft that was edited meanwhile
+                if old is not None and old.kind == "changed":
+                    entry.kind = "changed"  # a followed draft that was edited meanwhile
             elif event in ("archived", "restored"):
                 entry.archived = event == "archived"
             elif event == "deleted":

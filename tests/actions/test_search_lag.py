@@ -295,3 +295,17 @@ async def test_with_a_real_clock_delete_after_archive_waits_the_lag_out(emulator
         await real.aclose()
     assert result.status is Status.OK, result.reason
     assert 0.5 <= waited < 5
+
+
+async def test_an_edited_draft_keeps_its_new_name_while_it_is_followed(clock: FakeTime) -> None:
+    journal = journal_on(clock)
+    draft = DataAsset(id="n1", name="first", created=1, state="draft")
+    journal.record("created", [draft])
+    renamed = DataAsset(id="n1", name="second", created=1, state="draft")
+    journal.record("changed", [renamed])
+    ready = DataAsset(id="n1", name="second", created=1, state="ready")
+    journal.record("created", [ready])  # the follower's next state
+    stale = journal.apply([draft], archived=False)  # search: the draft under its first name
+    assert [(a.name, a.state) for a in stale.results] == [("second", "ready")]
+    assert stale.adjusted == {"n1": "changed"} and journal.created_ids() == {"n1"}
+    assert journal.apply([ready], archived=False).adjusted == {}  # caught up
