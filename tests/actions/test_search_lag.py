@@ -7,6 +7,7 @@ actions' waits: the 3 s pass as soon as something waits, so these tests take no 
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from co_tui.actions import bulk
@@ -63,8 +64,10 @@ def _deletes(emulator: Emulator) -> list[str]:
 
 
 def _params(name: str = "lagging iris") -> DataAssetParams:
-    return build_params(CreateForm(source=SourceKind.S3, name=name, bucket="demo-public-bucket",
-                                   prefix="examples"))
+    params = build_params(CreateForm(source=SourceKind.S3, name=name,
+                                     bucket="demo-public-bucket", prefix="examples"))
+    # the demo deployment's required custom metadata field (emulators that enforce it)
+    return msgspec.structs.replace(params, custom_metadata={"project": "lag tests"})
 
 
 def _fault_on_create(monkeypatch, client: CodeOceanClient, emulator: Emulator, kind: str) -> None:  # type: ignore[no-untyped-def]
@@ -278,10 +281,11 @@ def _rename(name: str):  # type: ignore[no-untyped-def]
     return DataAssetUpdateParams(name=name)
 
 
-async def test_with_a_real_clock_delete_after_archive_waits_the_lag_out(emulator: Emulator, sleeps: list[float]) -> None:
-    """The same wait on real time (a 0.6 s lag, the default journal): nothing fake about it."""
+async def test_with_a_real_clock_delete_after_archive_waits_the_lag_out(demo_seed, sleeps: list[float]) -> None:  # type: ignore[no-untyped-def]
+    """The same wait on real time (a 0.6 s lag, real clocks, the default journal)."""
     import time
 
+    emulator = Emulator(EmulatorConfig(seed="demo"), seed_data=demo_seed)
     real = make_client(emulator, lagged(emulator, 0.6), sleeps)
     journal = WriteJournal()
     try:

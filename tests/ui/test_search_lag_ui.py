@@ -182,6 +182,9 @@ async def test_created_and_edited_assets_under_lag(emulator: Emulator, transport
         assert isinstance(app.screen, CreateScreen)
         app.screen.query_one("#create-bucket", Input).value = "s3://demo-public-bucket/examples"
         app.screen.query_one("#create-name", Input).value = "made under lag"
+        for required in app.screen.query("#create-custom-0"):  # once the form has the project
+            assert isinstance(required, Input)
+            required.value = "lag tests"
         await pilot.pause()
         await pilot.press("ctrl+s")
         await _settle(app, pilot)
