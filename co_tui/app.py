@@ -21,6 +21,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
+from co_tui.actions.journal import WriteJournal
 from co_tui.actions.rights import Rights
 from co_tui.api import (
     ApiConnectionError,
@@ -142,6 +143,8 @@ class CoTuiApp(App[None]):
         self.token_rejected = False
         self.rights = Rights()
         """What the session knows of the user's rights (greys out actions they cannot do)."""
+        self.journal = WriteJournal()
+        """This session's recent writes, laid over search answers that lag behind them."""
         self._downloads: DownloadEngine | None = None
 
     def get_default_screen(self) -> Screen[None]:
@@ -205,7 +208,7 @@ class CoTuiApp(App[None]):
         if self.client is None:
             return
         try:
-            self.rights.identity = await learn_identity(self.client)
+            self.rights.learned(await learn_identity(self.client))
         except ApiError:
             return  # rights stay unknown: every action is offered and the server decides
         self.screen.refresh_bindings()
@@ -347,6 +350,7 @@ class CoTuiApp(App[None]):
             await self.push_screen(AssetListScreen(self.client, demo=self.demo,
                                                    page_size=self.settings.page_size))
         self.rights = Rights()
+        self.journal = WriteJournal()
         self.learn_identity()
         note = "Logged in; the login was saved." if message.saved else "Logged in (not saved)."
         self.notify(cast(str, display(note)), timeout=4)

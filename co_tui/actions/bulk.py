@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from co_tui.actions.field_values import tag_error
+from co_tui.actions.journal import SearchWait, WriteJournal
 from co_tui.actions.metadata import describe_error
 from co_tui.api.errors import ApiError, NotFoundError, PermissionDeniedError
 from co_tui.api.models import DataAsset, DataAssetSearchParams, DataAssetUpdateParams
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
 
 __all__ = [
-    "AssetResult", "BulkReport", "OnResult", "Status", "add_tag", "archive", "archived_state",
-    "change_tags", "delete", "remove_tag", "restore",
+    "AssetResult", "BulkReport", "OnResult", "OnWait", "Status", "add_tag", "archive",
+    "archived_state", "change_tags", "delete", "remove_tag", "restore",
 ]
 
 DEFAULT_CONCURRENCY = 4
@@ -247,8 +248,34 @@ async def archived_state(client: CodeOceanClient, asset: DataAsset) -> bool | No
     return None
 
 
+OnWait = Callable[[str], None]
+"""Told (once per asset) that an action waits for the search index, with a sentence saying so."""
+
+
+def _waiting(on_wait: OnWait | None, asset: DataAsset, what: str) -> Callable[[], None] | None:
+    if on_wait is None:
+        return None
+    return lambda: on_wait(f"Waiting for the search index to show {asset.name!r} as {what}…")
+
+
+async def _state_until(client: CodeOceanClient, asset: DataAsset, want: bool, wait: SearchWait,
+                       on_wait: OnWait | None) -> bool | None:
+    """:func:`archived_state` asked again until it says ``want`` or ``wait`` runs out; the last
+    answer. Search lags writes, so a just-changed state may take seconds to show."""
+    state: bool | None = None
+
+    async def check() -> bool:
+        nonlocal state
+        state = await archived_state(client, asset)
+        return state is want
+
+    await wait.until(check, _waiting(on_wait, asset, "archived" if want else "restored"))
+    return state
+
+
 async def _set_archived(
-    client: CodeOceanClient, asset: DataAsset, archive: bool
+    client: CodeOceanClient, asset: DataAsset, archive: bool, wait: SearchWait,
+    on_wait: OnWait | None,
 ) -> AssetResult:
     try:
         await client.data_assets.archive_data_asset(asset.id, archive)
@@ -259,47 +286,76 @@ async def _set_archived(
             fresh = await client.data_assets.get_data_asset(asset.id)
         except ApiError as read_error:
             return AssetResult(asset.id, asset.name, Status.UNKNOWN, _unknown(exc, read_error))
-        state = await archived_state(client, fresh)
+        state = await _state_until(client, fresh, archive, wait, on_wait)
         if state is None:
             return AssetResult(asset.id, asset.name, Status.UNKNOWN,
                                f"{describe_error(exc)}; the archive state could not be read back."
                                " Nothing was re-sent.")
         if state == archive:
             return AssetResult(asset.id, fresh.name, Status.OK, reconciled=True)
-        return AssetResult(asset.id, fresh.name, Status.FAILED, _not_applied(exc),
-                           reconciled=True)
+        return AssetResult(asset.id, fresh.name, Status.FAILED,
+                           f"{_not_applied(exc)} (the search index was given {wait.bound:g} s to"
+                           " show it)", reconciled=True)
     return AssetResult(asset.id, asset.name, Status.OK)
+
+
+def _wait_of(journal: WriteJournal | None) -> SearchWait:
+    return journal.wait if journal is not None else SearchWait()
 
 
 async def archive(client: CodeOceanClient, assets: Sequence[DataAsset], *,
                   concurrency: int = DEFAULT_CONCURRENCY,
-                  on_result: OnResult | None = None) -> BulkReport:
-    """Archive each asset (it leaves My Data for the archive bin)."""
-    return await _run("archive", assets, lambda a: _set_archived(client, a, True),
+                  on_result: OnResult | None = None, journal: WriteJournal | None = None,
+                  on_wait: OnWait | None = None) -> BulkReport:
+    """Archive each asset (it leaves My Data for the archive bin).
+
+    ``journal`` gives the wait for the search index when a lost answer is read back.
+    """
+    wait = _wait_of(journal)
+    return await _run("archive", assets, lambda a: _set_archived(client, a, True, wait, on_wait),
                       concurrency, on_result)
 
 
 async def restore(client: CodeOceanClient, assets: Sequence[DataAsset], *,
                   concurrency: int = DEFAULT_CONCURRENCY,
-                  on_result: OnResult | None = None) -> BulkReport:
-    """Restore (unarchive) each asset."""
-    return await _run("restore", assets, lambda a: _set_archived(client, a, False),
+                  on_result: OnResult | None = None, journal: WriteJournal | None = None,
+                  on_wait: OnWait | None = None) -> BulkReport:
+    """Restore (unarchive) each asset (``journal`` as for :func:`archive`)."""
+    wait = _wait_of(journal)
+    return await _run("restore", assets,
+                      lambda a: _set_archived(client, a, False, wait, on_wait),
                       concurrency, on_result)
 
 
-async def _delete_one(client: CodeOceanClient, asset: DataAsset) -> AssetResult:
+async def _delete_one(client: CodeOceanClient, asset: DataAsset, journal: WriteJournal | None,
+                      on_wait: OnWait | None) -> AssetResult:
     # Check the asset really is archived: deleting is permanent, and whether the API itself
-    # refuses to delete an active data asset is not documented (reference 3.4).
+    # refuses to delete an active data asset is not documented. The check reads search, which
+    # lags writes: when this session archived or restored the asset lately and search does not
+    # agree yet, ask again for a while rather than act on (or report) a stale answer.
     try:
         fresh = await client.data_assets.get_data_asset(asset.id)
     except NotFoundError:
         return AssetResult(asset.id, asset.name, Status.SKIPPED, "already deleted")
     except ApiError as exc:
         return _failed(asset, exc)
-    state = await archived_state(client, fresh)
-    if state is not True:
-        reason = ("not archived: archive it before deleting" if state is False
-                  else "could not confirm that it is archived; nothing was deleted")
+    known = journal.archived(asset.id) if journal is not None else None
+    if known is None:
+        state = await archived_state(client, fresh)
+    else:
+        state = await _state_until(client, fresh, known, _wait_of(journal), on_wait)
+    if state is not True or known is False:
+        waited = _wait_of(journal).bound
+        if known is True:
+            reason = (f"archived in this session, but the search index does not show it yet "
+                      f"(waited {waited:g} s); nothing was deleted: try again in a moment")
+        elif known is False and state is not False:
+            reason = (f"restored in this session, and the search index has not caught up "
+                      f"(waited {waited:g} s); nothing was deleted")
+        elif state is False:
+            reason = "not archived: archive it before deleting"
+        else:
+            reason = "could not confirm that it is archived; nothing was deleted"
         return AssetResult(asset.id, fresh.name, Status.FAILED, reason)
     try:
         await client.data_assets.delete_data_asset(asset.id)
@@ -319,6 +375,13 @@ async def _delete_one(client: CodeOceanClient, asset: DataAsset) -> AssetResult:
 
 async def delete(client: CodeOceanClient, assets: Sequence[DataAsset], *,
                  concurrency: int = DEFAULT_CONCURRENCY,
-                 on_result: OnResult | None = None) -> BulkReport:
-    """Delete each archived asset permanently; active ones are refused, not deleted."""
-    return await _run("delete", assets, lambda a: _delete_one(client, a), concurrency, on_result)
+                 on_result: OnResult | None = None, journal: WriteJournal | None = None,
+                 on_wait: OnWait | None = None) -> BulkReport:
+    """Delete each archived asset permanently; active ones are refused, not deleted.
+
+    ``journal`` is what this session archived and restored lately: where search does not show
+    that yet, the archive check waits for it (``on_wait`` is told) instead of trusting a stale
+    answer.
+    """
+    return await _run("delete", assets, lambda a: _delete_one(client, a, journal, on_wait),
+                      concurrency, on_result)

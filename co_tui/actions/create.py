@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from co_tui.actions.create_form import parse_computation_id
+from co_tui.actions.journal import SearchWait, WriteJournal
 from co_tui.api.errors import (
     ApiConnectionError,
     ApiError,
@@ -66,10 +67,12 @@ class CreateNotConfirmedError(Exception):
     Nothing was re-sent; ``error`` is the original failure.
     """
 
-    def __init__(self, error: ApiError, name: str) -> None:
+    def __init__(self, error: ApiError, name: str, waited: float = 0.0) -> None:
+        searched = (f" (search was given {waited:g} s: its index can lag behind new assets)"
+                    if waited > 0 else "")
         super().__init__(
-            f"The server's answer was lost and no new asset named {name!r} was found. Nothing "
-            "was sent again: look in My Data before creating it again."
+            f"The server's answer was lost and no new asset named {name!r} was found{searched}. "
+            "Nothing was sent again: look in My Data before creating it again."
         )
         self.error = error
 
@@ -89,31 +92,49 @@ async def _same_name(client: CodeOceanClient, params: DataAssetParams) -> list[D
 
 
 async def create_data_asset_once(
-    client: CodeOceanClient, params: DataAssetParams
+    client: CodeOceanClient,
+    params: DataAssetParams,
+    *,
+    journal: WriteJournal | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> CreateResult:
     """``POST /data_assets`` exactly once.
 
     Before sending, the caller's assets with the same name are noted; if the answer is lost
     (``outcome_unknown``), a new one with that name and mount is looked for instead of sending
-    again. Raises the request's :class:`~co_tui.api.errors.ApiError` when it was rejected, and
+    again. Search lags new assets by seconds, so it is asked again for a while (``journal``'s
+    :class:`~co_tui.actions.journal.SearchWait`, default 10 s; ``on_wait`` is told once) before
+    giving up; assets this session created lately (``journal``) are never taken for the new
+    one. Raises the request's :class:`~co_tui.api.errors.ApiError` when it was rejected, and
     :class:`CreateNotConfirmedError` when the outcome stays unknown.
     """
+    known = journal.created_ids() if journal is not None else set()
     try:
-        before: set[str] | None = {a.id for a in await _same_name(client, params)}
+        before: set[str] | None = {a.id for a in await _same_name(client, params)} | known
     except ApiError:
-        before = None  # recovery then takes the newest match
+        before = None  # recovery then takes the newest match not created lately
     try:
         return CreateResult(await client.data_assets.create_data_asset(params))
     except ApiError as error:
         if not error.outcome_unknown:
             raise
-        try:
-            found = await _same_name(client, params)
-        except ApiError:
-            raise CreateNotConfirmedError(error, params.name) from error
-        new = [a for a in found if before is None or a.id not in before]
-        if not new:
-            raise CreateNotConfirmedError(error, params.name) from error
+        new: list[DataAsset] = []
+
+        async def found() -> bool:
+            nonlocal new
+            try:
+                same = await _same_name(client, params)
+            except ApiError:
+                return False
+            new = [a for a in same if a.id not in (before if before is not None else known)]
+            return bool(new)
+
+        wait = journal.wait if journal is not None else SearchWait()
+        tell = None if on_wait is None else (lambda: on_wait(
+            "The server's answer was lost: waiting for the search index to show the new "
+            "asset (nothing is sent again)…"))
+        if not await wait.until(found, tell):
+            raise CreateNotConfirmedError(error, params.name, wait.bound) from error
         return CreateResult(max(new, key=lambda a: a.created), recovered=True)
 
 

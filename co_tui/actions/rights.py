@@ -118,6 +118,21 @@ class Rights:
             self.roles[asset.id] = role
         return role
 
+    def learned(self, identity: Identity) -> None:
+        """Take what :func:`learn_identity` found, without forgetting what is known already.
+
+        Search lags writes: a user whose first asset was created in this session may be found
+        to have created nothing, after :meth:`created` learnt who they are.
+        """
+        old = self.identity or Identity()
+        self.identity = Identity(user_id=identity.user_id or old.user_id,
+                                 email=identity.email or old.email)
+
+    def created(self, asset: DataAsset) -> None:
+        """This session created ``asset``: its owner is the user (known at once, whereas search
+        shows a new asset only seconds later)."""
+        self.learned(Identity(user_id=asset.owner or None, email=asset.owner_email or None))
+
     def permissions_refused(self, asset: DataAsset) -> None:
         """Reading the asset's permissions got a 403: the user may only discover it."""
         self.roles[asset.id] = "discoverable"

@@ -409,8 +409,9 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
                     return
             self._set_status("Creating…")
             try:
-                result = await create_data_asset_once(self.client,
-                                                      build_params(form, self.schema))
+                result = await create_data_asset_once(  # a lost answer: search, which lags
+                    self.client, build_params(form, self.schema),
+                    journal=getattr(self.app, "journal", None), on_wait=self._set_status)
             except CreateNotConfirmedError as unknown:
                 self._set_status(str(unknown), error=True)
                 return

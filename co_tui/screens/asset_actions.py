@@ -91,7 +91,15 @@ class AssetActionsScreen(Screen[None]):
                     severity=severity, timeout=timeout)
 
     def _tell(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
-        """Tell every open asset screen (this one, the list under a detail view ...)."""
+        """Tell every open asset screen (this one, the list under a detail view ...).
+
+        The session's journal notes it too, so lists loaded before search shows the change
+        still show it (see :mod:`co_tui.actions.journal`).
+        """
+        self.co_app.journal.record(event, assets)
+        if event == "created":
+            for asset in assets:
+                self.co_app.rights.created(asset)
         for screen in list(self.app.screen_stack):
             if isinstance(screen, AssetActionsScreen):
                 screen.on_assets(event, assets)
@@ -253,7 +261,12 @@ class AssetActionsScreen(Screen[None]):
         assert self.client is not None
         operation = {"archive": bulk.archive, "restore": bulk.restore, "delete": bulk.delete}
         self._say(f"{_VERB.get(action, 'Delete')[:-1]}ing {len(assets)} asset(s)…", timeout=3)
-        report = await operation[action](self.client, assets)
+
+        def waiting(text: str) -> None:  # search has not caught up with a recent write yet
+            self._say(text, timeout=6)
+
+        report = await operation[action](self.client, assets, journal=self.co_app.journal,
+                                         on_wait=waiting)
         self._report(report, assets)
 
     def _report(self, report: BulkReport, assets: Sequence[DataAsset]) -> None:

@@ -91,6 +91,8 @@ class AssetListScreen(AssetActionsScreen):
         self._debounce: Timer | None = None
         self._targets_key: tuple[frozenset[str], int, int] | None = None
         self._targets: list[DataAsset] = []
+        self._search_lag: dict[str, str] = {}
+        """Rows search has not caught up with (id -> archived, created ...), for the status."""
 
     def _title(self) -> Content:
         title = Content.assemble(
@@ -195,7 +197,7 @@ class AssetListScreen(AssetActionsScreen):
         if generation != self._generation:
             return
         table = self.query_one(AssetTable)
-        table.set_assets(page.results)
+        table.set_assets(self._with_journal(page.results, first=True))
         self._next_token = page.next_token if page.has_more else None
         self._loading = False
         self._update_status()
@@ -216,10 +218,21 @@ class AssetListScreen(AssetActionsScreen):
             return
         if generation != self._generation:
             return
-        self.query_one(AssetTable).append_assets(page.results)
+        self.query_one(AssetTable).append_assets(self._with_journal(page.results, first=False))
         self._next_token = page.next_token if page.has_more else None
         self._loading = False
         self._update_status()
+
+    def _with_journal(self, results: Sequence[DataAsset], *, first: bool) -> list[DataAsset]:
+        """A search page with this session's recent writes laid over it: search lags writes,
+        so it may still list an asset archived or deleted here, or miss one created here."""
+        table = self.query_one(AssetTable)
+        applied = self.co_app.journal.apply(
+            results, archived=self.archived, first_page=first,
+            narrowed=bool(self.query_text or self.filters.active),
+            shown=() if first or not self.co_app.journal else {a.id for a in table.assets})
+        self._search_lag = {**({} if first else self._search_lag), **applied.adjusted}
+        return applied.results
 
     @worker("loading the favourites", group="favorites", exclusive=True)
     async def load_favorites(self) -> None:
@@ -253,6 +266,10 @@ class AssetListScreen(AssetActionsScreen):
         else:
             narrowed = self.query_text or self.filters.active
             text = "no data assets match" if narrowed else "no data assets"
+        if self._search_lag:
+            from co_tui.actions.journal import Applied
+
+            text += f"  ·  {Applied([], self._search_lag).note()}"
         if selected:
             text += f"  ·  {selected:,} selected"
         if self.filters.active:

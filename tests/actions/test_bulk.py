@@ -16,6 +16,7 @@ from co_tui.api.models import DataAsset, DataAssetSearchParams
 from co_tui.api.retry import Timeouts
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import RAW_661, asset_id
+from tests.search_lag import FakeTime, journal_on
 
 VIEW_ONLY = asset_id("MERFISH mouse cortex section 12")  # shared with Ada as viewer
 
@@ -183,10 +184,12 @@ async def test_archive_timeout_is_read_back_as_not_applied(emulator, client_for)
     [asset] = await _owned(impatient, 1)
     emulator.faults.spec = dataclasses.replace(emulator.faults.spec, slow_ms=30_000)
     emulator.faults.inject("slow", times=1, method="PATCH")
-    report = await bulk.archive(impatient, [asset])
+    time = FakeTime()  # the read-back gives search 10 s to show the write (fake seconds here)
+    report = await bulk.archive(impatient, [asset], journal=journal_on(time))
     [result] = report.results
     assert result.status is Status.FAILED and result.reconciled
-    assert "did not answer in time" in result.reason
+    assert "did not answer in time" in result.reason and "search index" in result.reason
+    assert time.now >= 10
     assert _writes(emulator, "PATCH") == []
 
 

@@ -34,6 +34,7 @@ from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.common import custom_metadata_schema
 from co_tui.emulator.seeds.demo_base import EXA, SPIM695, asset_id
 from co_tui.emulator.seeds.demo_runs import computation_id
+from tests.search_lag import FakeTime, journal_on
 
 BEHAVIOR = asset_id("behavior_661398 dynamic foraging")
 PROBES = asset_id("Neuropixels probe maps and channel geometry")
@@ -393,10 +394,13 @@ async def test_an_unknown_outcome_with_nothing_found_is_not_resent(
     client: CodeOceanClient, emulator: Emulator, recorder, monkeypatch  # type: ignore[no-untyped-def]
 ) -> None:
     fault_on_create(monkeypatch, client, emulator, "reset")
+    time = FakeTime()  # search is given 10 s to show the asset (fake seconds here)
     with pytest.raises(CreateNotConfirmedError) as info:
-        await create_data_asset_once(client, build_params(s3_form(name="never arrives"), SCHEMA))
+        await create_data_asset_once(client, build_params(s3_form(name="never arrives"), SCHEMA),
+                                     journal=journal_on(time))
     assert info.value.error.outcome_unknown
-    assert "Nothing was sent again" in str(info.value)
+    assert "Nothing was sent again" in str(info.value) and "10 s" in str(info.value)
+    assert time.now >= 10
     assert create_posts(recorder) == 1
     assert emulator.write_log == []
     assert await _named(client, "never arrives") == []
