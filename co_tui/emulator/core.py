@@ -47,8 +47,10 @@ class Emulator:
         self.signer = Signer(self.store.secret(), config.clock, config.url_ttl)
         self.api_app: ASGIApp = FaultMiddleware(build_api_app(self), self.faults, "api",
                                                 config.latency_ms)
-        self.files_app: ASGIApp = FaultMiddleware(FilesApp(self.store, self.signer), self.faults,
-                                                  "files", config.latency_ms)
+        self.file_origin = FilesApp(self.store, self.signer)
+        """The signed-URL origin itself; its ``quirks`` turn on redirects and a viewer page."""
+        self.files_app: ASGIApp = FaultMiddleware(self.file_origin, self.faults, "files",
+                                                  config.latency_ms)
         self.files_ports: set[int] = set()
         self._files_host = _netloc(config.files_origin)
 
