@@ -16,7 +16,9 @@ Where ``reference/codeocean-api.md`` marks behaviour as unconfirmed, the emulato
   the whole map (``{}`` clears it).
 * ``POST .../permissions``: each of ``users`` / ``groups`` / ``everyone`` that is given replaces
   that part of the ACL; null/absent parts stay. The owner always remains owner. Unknown users or
-  groups are 400.
+  groups are 400. ``editor`` is 400 on a data asset (users and groups are ``viewer`` / ``owner``,
+  groups also ``discoverable``), except for an entry that already holds it, which may be sent
+  back unchanged. ``share_assets`` is stored and returned by the GET (``false`` until set).
 * Search: no ``archived`` means active assets only; free-text words are ANDed; ``limit`` 0/absent
   is 100, above 1000 is clamped to 1000, negative is 400; ``sort_order`` defaults to ``asc`` when
   only ``sort_field`` is given; the default order is ``created`` descending, ties by id.
