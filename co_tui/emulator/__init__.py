@@ -16,9 +16,7 @@ Where ``reference/codeocean-api.md`` marks behaviour as unconfirmed, the emulato
   the whole map (``{}`` clears it).
 * ``POST .../permissions``: each of ``users`` / ``groups`` / ``everyone`` that is given replaces
   that part of the ACL; null/absent parts stay. The owner always remains owner. Unknown users or
-  groups are 400. ``editor`` is 400 on a data asset (users and groups are ``viewer`` / ``owner``,
-  groups also ``discoverable``), except for an entry that already holds it, which may be sent
-  back unchanged. ``share_assets`` is stored and returned by the GET (``false`` until set).
+  groups are 400.
 * Search: no ``archived`` means active assets only; free-text words are ANDed; ``limit`` 0/absent
   is 100, above 1000 is clamped to 1000, negative is 400; ``sort_order`` defaults to ``asc`` when
   only ``sort_field`` is given; the default order is ``created`` descending, ties by id.
@@ -30,6 +28,10 @@ Where ``reference/codeocean-api.md`` marks behaviour as unconfirmed, the emulato
   listing. A listing of a missing folder, or a URL for a missing file: 404.
 * Transfer: 204; an unknown target bucket records ``transfer_error``; an asset attached to a
   release pipeline needs ``force``. Detach of ids that are not attached: ignored (204).
+* Roles on a data asset: ``editor`` in a permissions ``POST`` is 400 (users and groups are
+  ``viewer`` / ``owner``, groups also ``discoverable``), except for an entry that already holds
+  it, which may be sent back unchanged. ``share_assets`` is stored and returned by the ``GET``
+  (``false`` until set).
 """
 
 from __future__ import annotations

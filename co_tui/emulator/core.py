@@ -47,10 +47,8 @@ class Emulator:
         self.signer = Signer(self.store.secret(), config.clock, config.url_ttl)
         self.api_app: ASGIApp = FaultMiddleware(build_api_app(self), self.faults, "api",
                                                 config.latency_ms)
-        self.file_origin = FilesApp(self.store, self.signer)
-        """The signed-URL origin itself; its ``quirks`` turn on redirects and a viewer page."""
-        self.files_app: ASGIApp = FaultMiddleware(self.file_origin, self.faults, "files",
-                                                  config.latency_ms)
+        self.files_app: ASGIApp = FaultMiddleware(FilesApp(self.store, self.signer), self.faults,
+                                                  "files", config.latency_ms)
         self.files_ports: set[int] = set()
         self._files_host = _netloc(config.files_origin)
 
@@ -75,6 +73,14 @@ class Emulator:
     def tokens(self) -> dict[str, str]:
         """E-mail -> API token of every user that has one (main user first)."""
         return {user.email: user.token for user in self.store.users if user.token}
+
+    @property
+    def file_origin(self) -> FilesApp:
+        """The signed-URL origin itself (inside fault injection); its ``quirks`` turn on
+        redirects and a viewer page for ``view_url``."""
+        middleware = self.files_app
+        assert isinstance(middleware, FaultMiddleware) and isinstance(middleware.app, FilesApp)
+        return middleware.app
 
     @property
     def main_token(self) -> str:
