@@ -389,7 +389,7 @@ async def preview_baseline(runs: int, path: str, *, trace: bool) -> list[float]:
         if trace:
             tracemalloc.start()
         start = time.perf_counter()
-        read = await client.files.read_range(urls.view_url or urls.download_url, 0, 256 * 1024)
+        read = await client.files.read_range(urls.download_url or urls.view_url, 0, 256 * 1024)
         lines = read.data.decode("utf-8", "replace").splitlines()
         elapsed = time.perf_counter() - start
         if trace:

@@ -2,8 +2,12 @@
 
 :class:`PermissionsDraft` holds who has access as the dialog edits it (users by e-mail, groups,
 everyone) next to the version loaded from the server. Every edit is validated before any
-request: a malformed e-mail, a duplicate entry, a role the API does not know for that kind of
+request: a malformed e-mail, a duplicate entry, a role data assets do not have for that kind of
 entry, or removing / demoting the asset's owner raise :class:`SharingError` and change nothing.
+Data assets have viewers and owners (groups may also be discoverable): ``editor`` is never
+offered. An ``editor`` entry read from a server is kept as it is, and sent back unchanged unless
+the user gives it another role. ``share_assets`` ("also share the attached assets with the
+people added", as the SDK defines it) is part of the draft and of the diff.
 
 :meth:`PermissionsDraft.diff` is what the dialog shows before saving, and says which changes need
 a second confirmation (granting owner to anyone, opening the asset to everyone).
@@ -16,8 +20,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from co_tui.actions.permissions_diff import (
+    RANK,
+    Change,
+    Entry,
+    Kind,
+    PermissionsDiff,
+    diff_permissions,
+    entries_of,
+    key_of,
+)
 from co_tui.api.errors import ApiError
 from co_tui.api.models import GroupPermissions, Permissions, UserPermissions
 
@@ -40,14 +54,13 @@ __all__ = [
     "validate_group",
 ]
 
-USER_ROLES: tuple[str, ...] = ("viewer", "editor", "owner")
-"""Roles a user can be given, weakest first (reference section 2)."""
-GROUP_ROLES: tuple[str, ...] = ("discoverable", "viewer", "editor", "owner")
-"""Roles a group can be given, weakest first."""
+USER_ROLES: tuple[str, ...] = ("viewer", "owner")
+"""Roles a user can be given on a data asset, weakest first (no ``editor``: a capsule role)."""
+GROUP_ROLES: tuple[str, ...] = ("discoverable", "viewer", "owner")
+"""Roles a group can be given on a data asset, weakest first."""
 EVERYONE_ROLES: tuple[str, ...] = ("none", "discoverable", "viewer")
 """What everyone in the deployment may do, weakest first."""
 
-_RANK = {"none": 0, "discoverable": 1, "viewer": 2, "editor": 3, "owner": 4}
 
 # Deliberately simple: one "@", something on both sides, a dot in the domain, and none of the
 # characters that mean the user pasted a list or a display name ("Ada <ada@x.org>", "a, b").
@@ -55,9 +68,6 @@ _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[^@\s<>(),;:\"\[\]\\]+\.[^@\s<>(),
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 EMAIL_MAX = 254
 GROUP_MAX = 256
-
-Kind = Literal["user", "group"]
-
 
 class SharingError(ValueError):
     """An edit that cannot be made (bad e-mail, duplicate, owner removal ...), before any request.
@@ -92,143 +102,6 @@ def validate_group(text: str) -> str:
     return group
 
 
-def _key(kind: Kind, name: str) -> tuple[Kind, str]:
-    # E-mail addresses are compared without case (the server does); group names are identifiers.
-    return (kind, name.lower() if kind == "user" else name)
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One user or group and its role."""
-
-    kind: Kind
-    name: str
-    role: str
-
-    @property
-    def key(self) -> tuple[Kind, str]:
-        """Identity of the entry: users by lower-cased e-mail, groups by name."""
-        return _key(self.kind, self.name)
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One line of a diff. ``before`` is None for an added entry, ``after`` None for a removed one.
-
-    ``kind`` ``"everyone"`` is the everyone setting (``name`` is ``"everyone"``).
-    """
-
-    kind: Literal["user", "group", "everyone"]
-    name: str
-    before: str | None
-    after: str | None
-    needs_confirmation: bool = False
-
-    @property
-    def action(self) -> Literal["added", "removed", "changed"]:
-        """``added``, ``removed`` or ``changed`` (a role change, or everyone changed)."""
-        if self.before is None:
-            return "added"
-        if self.after is None:
-            return "removed"
-        return "changed"
-
-    def describe(self) -> str:
-        """The change in words, e.g. ``"alan@x.org: viewer → owner"``."""
-        who = "everyone" if self.kind == "everyone" else (
-            f"group {self.name}" if self.kind == "group" else self.name
-        )
-        if self.action == "added":
-            return f"add {who} as {self.after}"
-        if self.action == "removed":
-            return f"remove {who} (was {self.before})"
-        return f"{who}: {self.before} → {self.after}"
-
-
-@dataclass(frozen=True, slots=True)
-class PermissionsDiff:
-    """The changes between two versions of an asset's permissions, users first, then groups,
-    then everyone."""
-
-    changes: tuple[Change, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        """True when there is nothing to save."""
-        return not self.changes
-
-    @property
-    def confirmations(self) -> tuple[Change, ...]:
-        """The changes that need a second confirmation before saving."""
-        return tuple(change for change in self.changes if change.needs_confirmation)
-
-    def confirmation_reasons(self) -> list[str]:
-        """One sentence per change that needs confirming (for the confirmation dialog)."""
-        reasons = []
-        for change in self.confirmations:
-            if change.kind == "everyone":
-                reasons.append(
-                    f"Everyone in the deployment will be able to "
-                    f"{'open and download' if change.after == 'viewer' else 'find'} this asset"
-                    f" ({change.after})."
-                )
-            else:
-                who = change.name if change.kind == "user" else f"group {change.name}"
-                reasons.append(
-                    f"{who} becomes an owner: they can share, archive and delete this asset."
-                )
-        return reasons
-
-
-def _owner_grant(before: str | None, after: str | None) -> bool:
-    return after == "owner" and before != "owner"
-
-
-def diff_permissions(
-    before: Permissions, after: Permissions, *, owner_email: str | None = None
-) -> PermissionsDiff:
-    """What changes from ``before`` to ``after`` (and which changes need confirming).
-
-    ``owner_email`` is left out of the user changes: the server keeps the owner whatever is sent.
-    """
-    changes: list[Change] = []
-    owner = owner_email.lower() if owner_email else None
-    for kind in ("user", "group"):
-        old = _entries(before, kind)
-        new = _entries(after, kind)
-        for key, entry in new.items():
-            if kind == "user" and key[1] == owner:
-                continue
-            was = old.get(key)
-            if was is None or was.role != entry.role:
-                before_role = None if was is None else was.role
-                changes.append(Change(kind, entry.name, before_role, entry.role,
-                                      _owner_grant(before_role, entry.role)))
-        for key, entry in old.items():
-            if key not in new and not (kind == "user" and key[1] == owner):
-                changes.append(Change(kind, entry.name, entry.role, None))
-    old_everyone = before.everyone or "none"
-    new_everyone = after.everyone or "none"
-    if old_everyone != new_everyone:
-        # Opening up needs confirming; narrowing (viewer -> discoverable -> none) does not.
-        wider = _RANK.get(new_everyone, 0) > _RANK.get(old_everyone, 0)
-        changes.append(Change("everyone", "everyone", old_everyone, new_everyone, wider))
-    return PermissionsDiff(tuple(changes))
-
-
-def _entries(permissions: Permissions, kind: Kind) -> dict[tuple[Kind, str], Entry]:
-    out: dict[tuple[Kind, str], Entry] = {}
-    if kind == "user":
-        for user in permissions.users or []:
-            entry = Entry("user", user.email, user.role)
-            out.setdefault(entry.key, entry)
-    else:
-        for group in permissions.groups or []:
-            entry = Entry("group", group.group, group.role)
-            out.setdefault(entry.key, entry)
-    return out
-
-
 @dataclass
 class PermissionsDraft:
     """An asset's permissions as the user edits them, next to the version loaded (``baseline``).
@@ -242,6 +115,8 @@ class PermissionsDraft:
     owner_email: str | None = None
     entries: list[Entry] = field(default_factory=list)
     everyone: str = "none"
+    share_assets: bool = False
+    """Also share the attached assets with the people added (``share_assets`` in the POST)."""
 
     def __post_init__(self) -> None:
         if self.owner_email is None:
@@ -252,9 +127,10 @@ class PermissionsDraft:
             self._load(self.baseline)
 
     def _load(self, permissions: Permissions) -> None:
-        self.entries = [*_entries(permissions, "user").values(),
-                        *_entries(permissions, "group").values()]
+        self.entries = [*entries_of(permissions, "user").values(),
+                        *entries_of(permissions, "group").values()]
         self.everyone = permissions.everyone or "none"
+        self.share_assets = bool(permissions.share_assets)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -265,17 +141,19 @@ class PermissionsDraft:
 
     def find(self, kind: Kind, name: str) -> Entry | None:
         """The entry for this user (any case) or group, if present."""
-        key = _key(kind, name.strip())
+        key = key_of(kind, name.strip())
         return next((e for e in self.entries if e.key == key), None)
 
     def to_permissions(self) -> Permissions:
-        """The body to POST: every user (owner included) and group, and everyone."""
+        """The body to POST: every user (owner included) and group, everyone and
+        ``share_assets``. Entries keep the role they have, ``editor`` from a server included."""
         return Permissions(
             users=[UserPermissions(email=e.name, role=e.role)
                    for e in self.entries if e.kind == "user"],
             groups=[GroupPermissions(group=e.name, role=e.role)
                     for e in self.entries if e.kind == "group"],
             everyone=self.everyone,
+            share_assets=self.share_assets,
         )
 
     def diff(self) -> PermissionsDiff:
@@ -316,10 +194,20 @@ class PermissionsDraft:
         return updated
 
     def cycle_role(self, entry: Entry, step: int = 1) -> Entry:
-        """Give ``entry`` the next (``1``) or previous (``-1``) role of its kind, wrapping."""
+        """Give ``entry`` the next (``1``) or previous (``-1``) role of its kind, wrapping.
+
+        A role the dialog does not offer (``editor`` read from a server) moves to the nearest
+        offered one in that direction: ``owner`` up, ``viewer`` down."""
         roles = USER_ROLES if entry.kind == "user" else GROUP_ROLES
-        index = roles.index(entry.role) if entry.role in roles else -1
-        return self.set_role(entry, roles[(index + step) % len(roles)])
+        if entry.role in roles:
+            index = roles.index(entry.role)
+            return self.set_role(entry, roles[(index + step) % len(roles)])
+        rank = RANK.get(entry.role, 0)
+        if step > 0:
+            role = next((r for r in roles if RANK[r] > rank), roles[0])
+        else:
+            role = next((r for r in reversed(roles) if RANK[r] < rank), roles[-1])
+        return self.set_role(entry, role)
 
     def remove(self, entry: Entry) -> None:
         """Remove a user or group; raises :class:`SharingError` for the owner."""
@@ -333,6 +221,10 @@ class PermissionsDraft:
         if role not in EVERYONE_ROLES:
             raise SharingError(f"everyone can be {', '.join(EVERYONE_ROLES)}", field="everyone")
         self.everyone = role
+
+    def set_share_assets(self, share: bool) -> None:
+        """Also share (or not) the attached assets with the people added."""
+        self.share_assets = share
 
     def rebase(self, server: Permissions, *, keep_edits: bool) -> None:
         """Take ``server`` as the new loaded version; keep the user's edits or drop them."""
@@ -350,8 +242,9 @@ class PermissionsDraft:
     def _check_role(kind: Kind, role: str) -> None:
         roles = USER_ROLES if kind == "user" else GROUP_ROLES
         if role not in roles:
+            allowed = f"{', '.join(roles[:-1])} or {roles[-1]}"
             raise SharingError(
-                f"a {kind} can be {', '.join(roles)} (not {role!r})", field="role"
+                f"on a data asset a {kind} can be {allowed} (not {role!r})", field="role"
             )
 
 
@@ -367,7 +260,7 @@ class ApplyResult:
     permissions: Permissions
     landed: bool
     outcome_was_unknown: bool = False
-    remaining: PermissionsDiff = PermissionsDiff()
+    remaining: PermissionsDiff = field(default_factory=PermissionsDiff)
     sent: bool = True
 
     @property

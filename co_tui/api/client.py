@@ -5,8 +5,10 @@ Two long-lived ``httpx.AsyncClient``\\ s (architecture rule 2, reliability-ancho
 - the API client talks only to ``{domain}/api/v1/``, with HTTP Basic auth (token as user name,
   empty password), explicit timeouts, no cookies, and a transport guard that refuses any request
   to another origin;
-- the signed-URL client has no auth, no cookies, no redirects and no headers of ours: signed
-  URLs carry their own authorisation, and S3 rejects a second one (reference section 3.10).
+- the signed-URL client has no auth, no cookies and no headers of ours: signed URLs carry their
+  own authorisation, and S3 rejects a second one (reference section 3.10). httpx follows no
+  redirects itself: ``client.files`` follows them hop by hop (co_tui/api/redirects.py), each hop
+  through this client's credential check.
 
 Every operation goes through :meth:`CodeOceanClient.request`, which applies the operation's
 retry policy and total deadline and turns every failure into an

@@ -8,9 +8,10 @@ GIL for both, so the event loop only ever sees progress counts.
 
 Scope is deliberately narrow — exactly what a signed storage URL needs: one ``GET``, HTTP/1.1,
 ``Connection: close``, an identity body with ``Content-Length`` (or delimited by close), an
-optional ``Range`` / ``If-Range``. It sends no credentials of any kind and follows no redirects.
-Anything else (a chunked body, say) raises :class:`FallbackNeeded` and the caller streams with
-httpx instead.
+optional ``Range`` / ``If-Range``. It sends no credentials of any kind (no cookies either, on
+any hop) and follows redirects under the same rule as the httpx path
+(:func:`co_tui.api.redirects.redirect_target`), one new connection per hop. Anything else (a
+chunked body, say) raises :class:`FallbackNeeded` and the caller streams with httpx instead.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import httpx
 from co_tui import __version__
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, build_error
 from co_tui.api.redact import safe_url
+from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
 
 __all__ = [
     "Connection",
@@ -55,6 +57,15 @@ class FallbackNeeded(Exception):
 
 class DownloadCancelled(Exception):
     """The download was cancelled through its ``cancel`` event."""
+
+
+class _Redirected(Exception):
+    """The response was a redirect: nothing was written; go to ``location`` (maybe None)."""
+
+    def __init__(self, status: int, location: str | None) -> None:
+        super().__init__(status)
+        self.status = status
+        self.location = location
 
 
 @dataclass(frozen=True)
@@ -181,9 +192,36 @@ def download_blocking(
     ``progress`` is called with the running count of bytes written (cheaply: the caller should
     sample it on a timer, not redraw per call). ``cancel`` stops the transfer at the next
     buffer; ``on_connect`` hands out the connection so another thread can shut it down at once.
+    Redirects are followed, one connection per hop, under the shared rule (a refused one raises
+    :class:`~co_tui.api.redirects.RedirectError`).
     Raises :class:`~co_tui.api.errors.ApiError` subclasses (HTTP errors, timeouts, a body cut
     short), :class:`DownloadCancelled`, or :class:`FallbackNeeded`.
     """
+    current = url
+    followed = 0
+    while True:
+        try:
+            return _download_once(current, sink, offset, if_range, connect_timeout, idle_timeout,
+                                  cancel, progress, on_connect, buffer_bytes)
+        except _Redirected as hop:
+            current = redirect_target(url, current, hop.status, hop.location, followed,
+                                      operation="download_file")
+            followed += 1
+
+
+def _download_once(
+    url: str,
+    sink: Sink,
+    offset: int,
+    if_range: str | None,
+    connect_timeout: float,
+    idle_timeout: float,
+    cancel: threading.Event | None,
+    progress: Callable[[int], None] | None,
+    on_connect: Callable[[Connection], None] | None,
+    buffer_bytes: int,
+) -> DownloadResult:
+    """One request of :func:`download_blocking` (raises :class:`_Redirected` for a redirect)."""
     shown = safe_url(url)
     try:
         conn = Connection(url, connect_timeout, idle_timeout)
@@ -244,6 +282,8 @@ def _transfer(
     head = _parse_head(bytes(buffer[:end]))
     body_start = end + 4
     headers = head.headers
+    if head.status in REDIRECT_STATUSES:
+        raise _Redirected(head.status, headers.get("location"))
     if "transfer-encoding" in headers or "content-encoding" in headers:
         raise FallbackNeeded(headers.get("transfer-encoding") or headers.get("content-encoding"))
     length_text = headers.get("content-length")

@@ -2,7 +2,9 @@
 
 These requests go through the client's second ``httpx.AsyncClient``, which has no auth, no
 cookies and refuses to send an ``Authorization`` header: a signed URL authorises itself, and the
-Code Ocean token must never reach the storage host (reliability-anchors 2.4).
+Code Ocean token must never reach the storage host (reliability-anchors 2.4). Redirects are
+followed hop by hop under the rule of :mod:`co_tui.api.redirects` (the fast download path
+applies the same rule), each hop going through that client's checks again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from co_tui.api.fast_download import (
     download_blocking,
 )
 from co_tui.api.redact import safe_url
+from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
 from co_tui.api.retry import OpKind
 
 log = logging.getLogger("co_tui.api.files")
@@ -146,6 +149,31 @@ class SignedFiles:
         self._http = http
         self._sockets = sockets
 
+    @asynccontextmanager
+    async def _get(
+        self, url: str, headers: dict[str, str], operation: str
+    ) -> AsyncIterator[httpx.Response]:
+        """The streamed response of ``GET url`` after following its redirects (at most five,
+        never to a weaker scheme; :func:`~co_tui.api.redirects.redirect_target`). Every hop is
+        sent with the same headers, through the client's request hooks."""
+        current = url
+        followed = 0
+        while True:
+            request = self._http.build_request("GET", current, headers=headers)
+            response = await self._http.send(request, stream=True)
+            if response.status_code not in REDIRECT_STATUSES:
+                break
+            await response.aclose()
+            current = redirect_target(url, current, response.status_code,
+                                      response.headers.get("Location"), followed,
+                                      operation=operation)
+            followed += 1
+            log.debug("%s redirected to %s", operation, safe_url(current))
+        try:
+            yield response
+        finally:
+            await response.aclose()
+
     async def read_range(self, url: str, start: int = 0, length: int = PREVIEW_BYTES) -> RangeRead:
         """At most ``length`` bytes from ``start`` (an HTTP Range request), retried like a read.
 
@@ -184,7 +212,7 @@ class SignedFiles:
     async def _read_range_once(self, url: str, start: int, length: int) -> RangeRead:
         headers = {"Range": f"bytes={start}-{start + length - 1}"}
         try:
-            async with self._http.stream("GET", url, headers=headers) as response:
+            async with self._get(url, headers, "read_file") as response:
                 if response.status_code == 416:
                     return RangeRead(b"", start, _total_from_416(response), None)
                 if response.status_code not in (200, 206):
@@ -272,7 +300,7 @@ class SignedFiles:
             if if_range:
                 headers["If-Range"] = if_range
         try:
-            async with self._http.stream("GET", url, headers=headers) as response:
+            async with self._get(url, headers, "download_file") as response:
                 if response.status_code == 416 and offset > 0:
                     total = _total_from_416(response)
                     yield FileStream(response, offset, total, response.headers.get("ETag"), None)

@@ -33,6 +33,10 @@ Where ``reference/codeocean-api.md`` marks behaviour as unconfirmed, the emulato
   listing. A listing of a missing folder, or a URL for a missing file: 404.
 * Transfer: 204; an unknown target bucket records ``transfer_error``; an asset attached to a
   release pipeline needs ``force``. Detach of ids that are not attached: ignored (204).
+* Roles on a data asset: ``editor`` in a permissions ``POST`` is 400 (users and groups are
+  ``viewer`` / ``owner``, groups also ``discoverable``), except for an entry that already holds
+  it, which may be sent back unchanged. ``share_assets`` is stored and returned by the ``GET``
+  (``false`` until set).
 """
 
 from __future__ import annotations

@@ -206,7 +206,8 @@ def delete_asset(store: Store, user: User, asset_id: str) -> None:
         raise bad_request("data asset must be archived before it can be deleted")
     pk = row["pk"]
     with store.transaction() as conn:
-        for table in ("asset_users", "asset_groups", "favorites", "files", "gen_folders"):
+        for table in ("asset_users", "asset_groups", "asset_share", "favorites", "files",
+                      "gen_folders"):
             conn.execute(f"DELETE FROM {table} WHERE asset = ?", (pk,))
         conn.execute("DELETE FROM asset_json WHERE pk = ?", (pk,))
         conn.execute("DELETE FROM attachments WHERE asset_id = ?", (asset_id,))
@@ -230,23 +231,42 @@ def get_permissions(store: Store, user: User, asset_id: str) -> dict[str, Any]:
     groups = [{"group": r["grp"], "role": r["role"]} for r in store.query(
         "SELECT grp, role FROM asset_groups WHERE asset = ?", (row["pk"],))]
     groups.sort(key=lambda g: _role_order((g["group"], g["role"])))
-    return {"users": users, "groups": groups, "everyone": row["everyone"]}
+    share = store.query_one("SELECT share_assets FROM asset_share WHERE asset = ?", (row["pk"],))
+    return {"users": users, "groups": groups, "everyone": row["everyone"],
+            "share_assets": bool(share and share["share_assets"])}
+
+
+def _no_new_editor(role: str, held: str | None, who: str) -> None:
+    """400 for ``editor`` on a data asset, unless ``who`` already holds it (kept as it was).
+
+    Data assets have viewers and owners (and discoverable groups); ``editor`` is a capsule
+    role. A grant made before that rule may still be on the server, and sending the whole list
+    back unchanged must not fail because of it.
+    """
+    if role == "editor" and held != "editor":
+        raise bad_request(f"the editor role does not exist for data assets ({who}): use "
+                          "viewer or owner")
 
 
 def update_permissions(store: Store, user: User, asset_id: str, data: Any) -> bool:
     """``POST /data_assets/{id}/permissions``; owner only.
 
-    Each of ``users``, ``groups`` and ``everyone`` that is given replaces that part of the ACL
-    (null/absent leaves it unchanged). The asset's owner always stays its owner. Returns whether
-    the ACL changed.
+    Each of ``users``, ``groups``, ``everyone`` and ``share_assets`` that is given replaces that
+    part of the ACL (null/absent leaves it unchanged). The asset's owner always stays its owner.
+    ``editor`` is refused unless the entry already held it. Returns whether the ACL changed.
     """
     data = body.as_object(data)
     users = body.opt_list(data, "users")
     groups = body.opt_list(data, "groups")
     everyone = body.opt_str(data, "everyone")
-    body.opt_bool(data, "share_assets")
+    share_assets = body.opt_bool(data, "share_assets")
     row, _ = acl.require_asset(store, user, asset_id, "owner")
     owner_email = (store.email_of(row["owner"]) or "").lower()
+    pk = row["pk"]
+    old_users = {r["email_lc"]: r["role"] for r in store.query(
+        "SELECT email_lc, role FROM asset_users WHERE asset = ?", (pk,))}
+    old_groups = {r["grp"]: r["role"] for r in store.query(
+        "SELECT grp, role FROM asset_groups WHERE asset = ?", (pk,))}
     new_users: dict[str, str] | None = None
     if users is not None:
         new_users = {}
@@ -255,7 +275,8 @@ def update_permissions(store: Store, user: User, asset_id: str, data: Any) -> bo
             email = body.req_str(entry, "email")
             role = body.req_str(entry, "role")
             if role not in wire.USER_ROLES:
-                raise bad_request(f"invalid user role {role!r} (owner, editor or viewer)")
+                raise bad_request(f"invalid user role {role!r} (owner or viewer)")
+            _no_new_editor(role, old_users.get(email.lower()), f"user {email}")
             if store.user_by_email(email) is None:
                 raise bad_request(f"user {email!r} not found")
             if email.lower() != owner_email:
@@ -269,21 +290,20 @@ def update_permissions(store: Store, user: User, asset_id: str, data: Any) -> bo
             group = body.req_str(entry, "group")
             role = body.req_str(entry, "role")
             if role not in wire.GROUP_ROLES:
-                raise bad_request(f"invalid group role {role!r}")
+                raise bad_request(f"invalid group role {role!r} (owner, viewer or discoverable)")
+            _no_new_editor(role, old_groups.get(group), f"group {group}")
             if group not in known:
                 raise bad_request(f"group {group!r} not found")
             new_groups[group] = role
     if everyone is not None and everyone not in wire.EVERYONE_ROLES:
         raise bad_request(f"invalid everyone role {everyone!r} (none, viewer or discoverable)")
-    pk = row["pk"]
-    old_users = {r["email_lc"]: r["role"] for r in store.query(
-        "SELECT email_lc, role FROM asset_users WHERE asset = ?", (pk,))}
-    old_groups = {r["grp"]: r["role"] for r in store.query(
-        "SELECT grp, role FROM asset_groups WHERE asset = ?", (pk,))}
+    shared = store.query_one("SELECT share_assets FROM asset_share WHERE asset = ?", (pk,))
+    old_share = bool(shared and shared["share_assets"])
     changed = (
         (new_users is not None and new_users != old_users)
         or (new_groups is not None and new_groups != old_groups)
         or (everyone is not None and everyone != row["everyone"])
+        or (share_assets is not None and share_assets != old_share)
     )
     if not changed:
         return False
@@ -298,6 +318,9 @@ def update_permissions(store: Store, user: User, asset_id: str, data: Any) -> bo
                              [(pk, group, role) for group, role in new_groups.items()])
         if everyone is not None:
             conn.execute("UPDATE assets SET everyone = ? WHERE pk = ?", (everyone, pk))
+        if share_assets is not None:
+            conn.execute("INSERT OR REPLACE INTO asset_share (asset, share_assets) VALUES (?, ?)",
+                         (pk, int(share_assets)))
     return True
 
 

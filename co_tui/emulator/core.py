@@ -82,6 +82,14 @@ class Emulator:
         return {user.email: user.token for user in self.store.users if user.token}
 
     @property
+    def file_origin(self) -> FilesApp:
+        """The signed-URL origin itself (inside fault injection); its ``quirks`` turn on
+        redirects and a viewer page for ``view_url``."""
+        middleware = self.files_app
+        assert isinstance(middleware, FaultMiddleware) and isinstance(middleware.app, FilesApp)
+        return middleware.app
+
+    @property
     def main_token(self) -> str:
         """The main demo user's token (the first seed user)."""
         main_id = self.store.meta_get("main_user")

@@ -7,14 +7,21 @@ expired signature is 403 with an XML error body. Bodies honour ``Range`` (``byte
 and carry ``ETag``, ``Last-Modified``, ``Accept-Ranges`` and the exact ``Content-Length``. Large
 bodies are generated and sent in chunks, so a multi-GB file costs neither disk nor memory.
 
+:class:`FileOriginQuirks` (``Emulator.file_origin.quirks``, set at run time by tests) makes the
+origin behave like real storage behind a load balancer or CDN: every signed URL answers a chain
+of ``307`` redirects before its bytes, and a ``view_url`` (inline) answers a browser viewer page
+instead of the file, as a deployment's viewer does.
+
 It is a bare ASGI app (no framework): every byte of a download goes through this loop.
 """
 
 from __future__ import annotations
 
+import html
 import mimetypes
 import re
 import urllib.parse
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
 
@@ -27,6 +34,35 @@ from co_tui.emulator.store import Store
 
 CHUNK_SIZE = 1 << 20
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_HOP = re.compile(r"^/_hop/(\d+)(/.*)$")
+REDIRECT_LOCATIONS = ("absolute", "relative", "none")
+
+
+@dataclass
+class FileOriginQuirks:
+    """What the file origin does besides serving bytes; all off by default.
+
+    ``redirects``: every signed URL first answers ``redirects`` times ``307 Temporary Redirect``
+    to the same origin under another path (``/_hop/N/...``), then serves the file.
+    ``location``: how those redirects name their target: ``absolute`` (a full URL, as S3 does),
+    ``relative`` (a path) or ``none`` (no ``Location`` header at all: a broken server).
+    Each redirect also sets a cookie, which a client must never send back.
+    ``viewer_page``: a ``view_url`` (``response-content-disposition=inline``) answers a small
+    HTML page that shows the file, never its raw bytes; a ``download_url`` is unchanged.
+    ``requests``: when a list, the headers of every request the origin receives are appended
+    (lower-cased names), hops included.
+    """
+
+    redirects: int = 0
+    location: str = "absolute"
+    viewer_page: bool = False
+    requests: list[dict[str, str]] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.redirects < 0:
+            raise ValueError("redirects must be >= 0")
+        if self.location not in REDIRECT_LOCATIONS:
+            raise ValueError(f"location must be one of {', '.join(REDIRECT_LOCATIONS)}")
 
 
 def _xml_error(code: str, message: str) -> bytes:
@@ -76,6 +112,7 @@ class FilesApp:
         self.store = store
         self.signer = signer
         self.chunk_size = chunk_size
+        self.quirks = FileOriginQuirks()
 
     async def _simple(self, send: Send, status: int, body: bytes, method: str,
                       extra: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -95,13 +132,24 @@ class FilesApp:
                                [(b"allow", b"GET, HEAD")])
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        quirks = self.quirks
+        if quirks.requests is not None:
+            quirks.requests.append(dict(headers))
         if "authorization" in headers:
             await self._simple(send, 400, _xml_error(
                 "InvalidArgument", "Only one auth mechanism allowed; only the X-Amz-Algorithm "
                 "query parameter, Signature query string parameter or the Authorization header "
                 "should be specified"), method)
             return
-        bucket, _, rest = scope["path"].lstrip("/").partition("/")
+        path = scope["path"]
+        hop = _HOP.match(path)
+        left = int(hop.group(1)) if hop else quirks.redirects
+        if hop:
+            path = hop.group(2)
+        if left > 0 and path.startswith(f"/{BUCKET}/"):
+            await self._redirect(scope, send, method, headers, f"/_hop/{left - 1}{path}")
+            return
+        bucket, _, rest = path.lstrip("/").partition("/")
         asset_id, _, path = rest.partition("/")
         if bucket != BUCKET or not asset_id or not path:
             await self._simple(send, 404, _xml_error("NoSuchKey", "The specified key does not "
@@ -119,7 +167,35 @@ class FilesApp:
             await self._simple(send, 404, _xml_error("NoSuchKey", "The specified key does not "
                                "exist."), method)
             return
+        if quirks.viewer_page and query.get("response-content-disposition") == "inline":
+            await self._viewer(send, method, found[0].path)
+            return
         await self._serve(send, method, headers, query, *found)
+
+    async def _redirect(self, scope: Scope, send: Send, method: str, headers: dict[str, str],
+                        target: str) -> None:
+        """A ``307`` to ``target`` (a path on this origin, with the request's query)."""
+        query = scope["query_string"].decode("latin-1")
+        relative = urllib.parse.quote(target, safe="/") + (f"?{query}" if query else "")
+        extra = [(b"set-cookie", b"co_hop=1; Path=/")]
+        if self.quirks.location == "absolute":
+            origin = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
+            extra.append((b"location", (origin + relative).encode("latin-1")))
+        elif self.quirks.location == "relative":
+            extra.append((b"location", relative.encode("latin-1")))
+        await self._simple(send, 307, _xml_error("TemporaryRedirect", "Please re-send this "
+                           "request to the specified temporary endpoint."), method, extra)
+
+    async def _viewer(self, send: Send, method: str, path: str) -> None:
+        """The page a browser gets for a ``view_url``: HTML around the file, not the file."""
+        body = ("<!DOCTYPE html>\n<html><head><title>" + html.escape(path) + "</title></head>"
+                "<body><h1>File viewer</h1><iframe src=\"raw\"></iframe></body></html>\n"
+                ).encode()
+        headers = [(b"content-type", b"text/html; charset=utf-8"),
+                   (b"content-length", str(len(body)).encode()),
+                   (b"content-disposition", b"inline")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
 
     def _lookup(self, asset_id: str, path: str) -> tuple[tree.FileRef, int] | None:
         with self.store.lock:

@@ -3,8 +3,11 @@
 :class:`ShareScreen` shows the users, groups and everyone with their roles. Keyboard only:
 ``↑↓`` pick an entry, ``←→`` (or ``r``) change its role, ``d`` remove it; ``a`` jumps to the add
 line (choose user or group and a role, type the e-mail or group name, ``enter`` adds); the
-pending change is always shown as a diff. ``ctrl+s`` saves: granting owner or opening the asset
-to everyone first asks again (:class:`ShareConfirmScreen`). Saving runs in a worker; on failure
+roles offered are those of data assets (users viewer / owner, groups also discoverable; an
+``editor`` already on the server is shown as it is). A checkbox sets ``share_assets``: also share
+the attached assets with the people added. The pending change is always shown as a diff.
+``ctrl+s`` saves: granting owner or opening the asset to everyone first asks again
+(:class:`ShareConfirmScreen`). Saving runs in a worker; on failure
 the dialog stays open with every edit kept and the error shown; after saving it shows the
 permissions read back from the server. ``esc`` closes (twice when there are unsaved edits) and
 the dialog dismisses with the saved :class:`~co_tui.api.models.Permissions`, or ``None`` when
@@ -20,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from co_tui.actions.sharing import (
@@ -123,6 +126,9 @@ class ShareScreen(ModalScreen["Permissions | None"]):
             yield Choice("with role", [(r, r) for r in USER_ROLES], "viewer",
                          id="share-add-role")
             yield Input(placeholder="e-mail address, then enter", id="share-add-name")
+            yield Checkbox(Content.assemble("Also share the attached assets",
+                                            (" with the people added", "dim")),
+                           self.draft.share_assets, id="share-assets")
             yield Static(id="share-diff")
             yield Static(id="share-status")
             yield Static(
@@ -163,6 +169,7 @@ class ShareScreen(ModalScreen["Permissions | None"]):
         if options:
             entries.highlighted = min(keep or 0, len(options) - 1)
         self.query_one("#share-everyone", Choice).value = self.draft.everyone
+        self.query_one("#share-assets", Checkbox).value = self.draft.share_assets
         self.query_one("#share-diff", Static).update(self._diff_content())
 
     def _diff_content(self) -> Content:
@@ -252,6 +259,13 @@ class ShareScreen(ModalScreen["Permissions | None"]):
             role.refresh()
             name = self.query_one("#share-add-name", Input)
             name.placeholder = "group name, then enter" if group else "e-mail address, then enter"
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """"Also share the attached assets" toggled (ignoring the redraw setting it back)."""
+        event.stop()
+        if event.value != self.draft.share_assets:
+            self.draft.set_share_assets(event.value)
+            self._edited()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """``enter`` in the add line adds the entry (validated first; nothing is sent yet)."""

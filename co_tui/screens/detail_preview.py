@@ -34,7 +34,8 @@ async def fetch_preview(
     """The preview of ``item``'s first 256 KiB (``max_bytes``: the ``preview_max_bytes``
     setting), or of the next chunk after ``previous``.
 
-    Reads one Range of the signed URL (``view_url``, else ``download_url``). A 403 from the
+    Reads one Range of the signed ``download_url`` (the raw file; ``view_url`` may answer a
+    browser viewer page, so it is only for copy-link). A 403 from the
     storage host means the signature expired: fresh URLs are fetched once and the read retried.
     ``build_preview`` runs in a thread (re-indenting a 256 KiB JSON file takes tens of ms).
     Inside a capsule, when ``asset`` is mounted at ``/data/<mount>`` with this file at the
@@ -58,11 +59,11 @@ async def fetch_preview(
     if urls is None:
         urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
     try:
-        read = await client.files.read_range(urls.view_url or urls.download_url, start,
+        read = await client.files.read_range(urls.download_url or urls.view_url, start,
                                              max_bytes)
     except PermissionDeniedError:
         urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
-        read = await client.files.read_range(urls.view_url or urls.download_url, start,
+        read = await client.files.read_range(urls.download_url or urls.view_url, start,
                                              max_bytes)
     preview = await asyncio.to_thread(
         build_preview, read.data, name=name, start=start, total_size=read.total_size,

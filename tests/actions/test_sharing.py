@@ -61,10 +61,10 @@ def test_duplicates_roles_and_the_owner_are_guarded() -> None:
     draft = PermissionsDraft(perms({"ada@example.org": "owner", "alan@example.org": "viewer"}),
                              owner_email="ada@example.org")
     with pytest.raises(SharingError, match="already in the list"):
-        draft.add("user", "ALAN@example.org", "editor")
+        draft.add("user", "ALAN@example.org", "viewer")
     with pytest.raises(SharingError, match=r"already in the list \(the owner"):
         draft.add("user", "ada@example.org", "viewer")
-    with pytest.raises(SharingError, match="a user can be"):
+    with pytest.raises(SharingError, match="a user can be viewer or owner"):
         draft.add("user", "grace@example.org", "discoverable")
     owner = draft.find("user", "Ada@Example.org")
     assert owner is not None and draft.is_owner_entry(owner)
@@ -78,6 +78,49 @@ def test_duplicates_roles_and_the_owner_are_guarded() -> None:
     draft.add("group", "genomics", "discoverable")
     assert draft.cycle_role(Entry("group", "genomics", "discoverable")).role == "viewer"
     assert draft.dirty
+
+
+def test_editor_is_never_offered_but_one_from_the_server_is_kept() -> None:
+    draft = PermissionsDraft(perms({"ada@x.org": "owner", "alan@x.org": "editor"},
+                                   {"imaging": "editor"}), owner_email="ada@x.org")
+    for kind, name in (("user", "grace@x.org"), ("group", "genomics")):
+        with pytest.raises(SharingError, match=r"\(not 'editor'\)") as info:
+            draft.add(kind, name, "editor")  # type: ignore[arg-type]
+        assert info.value.field == "role"
+    alan = draft.find("user", "alan@x.org")
+    imaging = draft.find("group", "imaging")
+    assert alan is not None and alan.role == "editor"  # shown as it is
+    assert imaging is not None and imaging.role == "editor"
+    with pytest.raises(SharingError):
+        draft.set_role(Entry("user", "alan@x.org", "viewer"), "editor")
+    assert not draft.dirty
+    sent = draft.to_permissions()  # sent back unchanged
+    assert as_maps(sent)[0]["alan@x.org"] == "editor" and as_maps(sent)[1] == {"imaging": "editor"}
+    # changing it moves to an offered role: up to owner, down to viewer
+    assert draft.cycle_role(alan, 1).role == "owner"
+    draft.set_role(alan, "viewer")
+    assert draft.cycle_role(imaging, -1).role == "viewer"
+    assert {(c.name, c.before, c.after) for c in draft.diff().changes} == {
+        ("alan@x.org", "editor", "viewer"), ("imaging", "editor", "viewer")}
+    back = PermissionsDraft(perms({"ada@x.org": "owner", "alan@x.org": "editor"}),
+                            owner_email="ada@x.org")
+    alan = back.find("user", "alan@x.org")
+    assert alan is not None and back.cycle_role(alan, -1).role == "viewer"
+
+
+def test_share_assets_is_part_of_the_draft_and_the_diff() -> None:
+    loaded = perms({"ada@x.org": "owner"})
+    assert loaded.share_assets is None  # a server that does not say: off
+    draft = PermissionsDraft(loaded, owner_email="ada@x.org")
+    assert draft.share_assets is False and draft.to_permissions().share_assets is False
+    draft.set_share_assets(True)
+    assert draft.dirty and draft.to_permissions().share_assets is True
+    (change,) = draft.diff().changes
+    assert change.kind == "share_assets" and not change.needs_confirmation
+    assert change.describe() == "also share the attached assets: off → on"
+    on = Permissions(users=loaded.users, everyone="none", share_assets=True)
+    assert PermissionsDraft(on).share_assets is True
+    assert diff_permissions(on, loaded).changes[0].describe().endswith("on → off")
 
 
 def test_owner_defaults_to_the_first_owner_listed() -> None:
@@ -116,7 +159,7 @@ def test_diff_lists_every_change_and_what_needs_confirming() -> None:
 async def test_changes_land_as_diffed(client: CodeOceanClient, emulator: Emulator) -> None:
     loaded = await client.data_assets.get_permissions(RAW_661)
     draft = PermissionsDraft(loaded, owner_email="ada@example.org")
-    draft.add("user", "Grace@Example.org", "editor")
+    draft.add("user", "Grace@Example.org", "viewer")
     alan = draft.find("user", "alan@example.org")
     assert alan is not None
     draft.set_role(alan, "owner")
@@ -131,7 +174,7 @@ async def test_changes_land_as_diffed(client: CodeOceanClient, emulator: Emulato
     after = await client.data_assets.get_permissions(RAW_661)
     assert as_maps(after) == as_maps(result.permissions) == wanted
     assert as_maps(after) == ({"ada@example.org": "owner", "alan@example.org": "owner",
-                               "grace@example.org": "editor"}, {"genomics": "discoverable"},
+                               "grace@example.org": "viewer"}, {"genomics": "discoverable"},
                               "discoverable")
     assert [w for w in emulator.write_log if w[1].endswith("/permissions")] == [
         ("POST", f"/api/v1/data_assets/{RAW_661}/permissions", 204)]
@@ -208,3 +251,29 @@ async def test_a_dropped_request_that_did_not_land_says_so(
     assert emulator.write_log == []
     draft.rebase(result.permissions, keep_edits=True)
     assert draft.everyone == "viewer" and draft.dirty  # the edit is still there to retry
+
+
+async def test_share_assets_and_a_held_editor_round_trip(client: CodeOceanClient,
+                                                         emulator: Emulator) -> None:
+    """A server that holds an editor from before: saving another change sends it back as it is
+    (accepted), share_assets lands and reads back; a new editor is the server's 400."""
+    pk = emulator.store.asset_row(RAW_661)["pk"]
+    with emulator.store.transaction() as conn:
+        conn.execute("INSERT INTO asset_users (asset, email_lc, role) VALUES (?, ?, 'editor')",
+                     (pk, "grace@example.org"))
+    draft = PermissionsDraft(await client.data_assets.get_permissions(RAW_661),
+                             owner_email="ada@example.org")
+    grace = draft.find("user", "grace@example.org")
+    assert grace is not None and grace.role == "editor"
+    draft.set_share_assets(True)
+    draft.add("group", "genomics", "viewer")
+    result = await apply_permissions(client, RAW_661, draft)
+    assert result.landed and result.permissions.share_assets is True
+    users, groups, _ = as_maps(result.permissions)
+    assert users["grace@example.org"] == "editor" and groups["genomics"] == "viewer"
+    wanted = draft.to_permissions()
+    assert wanted.users is not None
+    wanted.users.append(UserPermissions(email="rosalind@example.org", role="editor"))
+    with pytest.raises(BadRequestError) as info:
+        await client.data_assets.update_permissions(RAW_661, wanted)
+    assert "editor" in info.value.message and "rosalind@example.org" in info.value.message

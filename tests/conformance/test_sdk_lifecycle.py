@@ -197,11 +197,15 @@ def test_data_asset_life_cycle(served: ServedEmulator, seed, fast_polling: None)
     other = seed.users[1]
     co.data_assets.update_permissions(ready.id, Permissions(
         users=[UserPermissions(email=other.email, role=UserRole.Viewer)],
-        groups=[], everyone=EveryoneRole.None_))
+        groups=[], everyone=EveryoneRole.None_, share_assets=True))
     perms = co.data_assets.get_permissions(ready.id)
     assert {(u.email, u.role) for u in perms.users} == {
         (main_user.email, UserRole.Owner), (other.email, UserRole.Viewer)}
-    assert perms.everyone == EveryoneRole.None_
+    assert perms.everyone == EveryoneRole.None_ and perms.share_assets is True
+    with pytest.raises(Error) as no_editor:  # data assets have viewers and owners only
+        co.data_assets.update_permissions(ready.id, Permissions(
+            users=[UserPermissions(email=other.email, role=UserRole.Editor)]))
+    assert no_editor.value.status_code == 400 and "editor" in no_editor.value.message
     viewer = _client(served, served.emulator.tokens[other.email])
     assert viewer.data_assets.get_data_asset(ready.id).id == ready.id
     with pytest.raises(Error) as denied:

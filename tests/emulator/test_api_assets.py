@@ -228,19 +228,19 @@ async def test_permissions_read(main: httpx.AsyncClient) -> None:
     perms = (await main.get(f"data_assets/{aid(2)}/permissions")).json()
     assert perms == {"users": [{"email": "main@example.org", "role": "owner"},
                                {"email": "alan@example.org", "role": "viewer"}],
-                     "groups": [], "everyone": "none"}
+                     "groups": [], "everyone": "none", "share_assets": False}
 
 
 async def test_permissions_replace_given_parts_and_keep_the_owner(
         main: httpx.AsyncClient, emu: Emulator) -> None:
-    body = {"users": [{"email": "grace@example.org", "role": "editor"},
+    body = {"users": [{"email": "grace@example.org", "role": "viewer"},
                       {"email": "main@example.org", "role": "viewer"}],
             "groups": None, "everyone": "discoverable", "share_assets": None}
     response = await main.post(f"data_assets/{aid(2)}/permissions", json=body)
     assert response.status_code == 204 and response.content == b""
     perms = (await main.get(f"data_assets/{aid(2)}/permissions")).json()
     assert perms["users"] == [{"email": "main@example.org", "role": "owner"},
-                              {"email": "grace@example.org", "role": "editor"}]
+                              {"email": "grace@example.org", "role": "viewer"}]
     assert perms["everyone"] == "discoverable" and perms["groups"] == []
     body = {"groups": [{"group": "imaging", "role": "viewer"}]}
     assert (await main.post(f"data_assets/{aid(2)}/permissions", json=body)).status_code == 204
@@ -256,11 +256,63 @@ async def test_permissions_replace_given_parts_and_keep_the_owner(
     {"users": [{"email": "nobody@example.org", "role": "viewer"}]},
     {"users": [{"email": "alan@example.org", "role": "discoverable"}]},
     {"groups": [{"group": "no-such-group", "role": "viewer"}]},
-    {"everyone": "editor"}, {"users": "alan"},
+    {"everyone": "editor"}, {"users": "alan"}, {"share_assets": "maybe"},
 ])
 async def test_permissions_validation(main: httpx.AsyncClient, body: dict) -> None:
     response = await main.post(f"data_assets/{aid(2)}/permissions", json=body)
     assert response.status_code == 400 and response.json()["message"]
+
+
+@pytest.mark.parametrize("body", [
+    {"users": [{"email": "grace@example.org", "role": "editor"}]},
+    {"users": [{"email": "alan@example.org", "role": "editor"}]},  # a viewer made editor
+    {"groups": [{"group": "imaging", "role": "editor"}]},
+])
+async def test_editor_is_refused_on_a_data_asset(main: httpx.AsyncClient, emu: Emulator,
+                                                 body: dict) -> None:
+    before = (await main.get(f"data_assets/{aid(2)}/permissions")).json()
+    response = await main.post(f"data_assets/{aid(2)}/permissions", json=body)
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert "editor" in message and "data assets" in message
+    assert "grace" in message or "alan" in message or "imaging" in message  # names the entry
+    assert (await main.get(f"data_assets/{aid(2)}/permissions")).json() == before
+    assert emu.write_log == []
+
+
+async def test_an_editor_held_from_before_can_be_sent_back(
+        http: Callable[..., httpx.AsyncClient]) -> None:
+    """Asset 10 (Alan's) has main as editor from before: the whole list comes back unchanged
+    with a new viewer, and the editor stays; promoting someone else to editor is refused."""
+    alan = http("alan")
+    perms = (await alan.get(f"data_assets/{aid(10)}/permissions")).json()
+    assert {"email": "main@example.org", "role": "editor"} in perms["users"]
+    users = [*perms["users"], {"email": "grace@example.org", "role": "viewer"}]
+    response = await alan.post(f"data_assets/{aid(10)}/permissions", json={"users": users})
+    assert response.status_code == 204
+    after = (await alan.get(f"data_assets/{aid(10)}/permissions")).json()
+    assert {"email": "main@example.org", "role": "editor"} in after["users"]
+    assert {"email": "grace@example.org", "role": "viewer"} in after["users"]
+    users[-1] = {"email": "grace@example.org", "role": "editor"}
+    response = await alan.post(f"data_assets/{aid(10)}/permissions", json={"users": users})
+    assert response.status_code == 400 and "grace@example.org" in response.json()["message"]
+    # the editor still works as a role: main may edit the metadata (role enforcement)
+    assert (await http("main").put(f"data_assets/{aid(10)}",
+                                   json={"description": "x"})).status_code == 200
+
+
+async def test_share_assets_is_stored_and_returned(main: httpx.AsyncClient, emu: Emulator) -> None:
+    url = f"data_assets/{aid(2)}/permissions"
+    assert (await main.get(url)).json()["share_assets"] is False
+    assert (await main.post(url, json={"share_assets": True})).status_code == 204
+    perms = (await main.get(url)).json()
+    assert perms["share_assets"] is True and perms["everyone"] == "none"  # nothing else changed
+    assert (await main.post(url, json={"share_assets": None, "everyone": "none"})
+            ).status_code == 204
+    assert (await main.get(url)).json()["share_assets"] is True  # null leaves it as it was
+    assert (await main.post(url, json={"share_assets": False})).status_code == 204
+    assert (await main.get(url)).json()["share_assets"] is False
+    assert len([w for w in emu.write_log if w[1].endswith("/permissions")]) == 2
 
 
 @pytest.mark.parametrize(("asset", "who", "get", "files", "put", "perms", "archive"), [

@@ -311,3 +311,53 @@ def test_parse_range_unit() -> None:
     assert parse_range("bytes=-1", 0) is False
     assert parse_range("bytes=", 10) is None
     assert parse_range(" bytes=2-3 ", 10) == (2, 3)
+
+
+# -- file origin quirks: redirects on demand, a viewer page for view_url ------------------------
+
+
+async def test_signed_urls_redirect_on_demand(emu: Emulator, main: httpx.AsyncClient,
+                                              files_client: httpx.AsyncClient) -> None:
+    from co_tui.emulator.files_app import FileOriginQuirks
+
+    urls = await urls_for(main, 1, "data/raw/sub dir/c d+e.txt")
+    emu.file_origin.quirks = FileOriginQuirks(redirects=3, requests=[])
+    url = urls["download_url"]
+    hops = []
+    for _ in range(3):
+        response = await files_client.get(url, headers={"Range": "bytes=0-3"})
+        assert response.status_code == 307 and "set-cookie" in response.headers
+        url = response.headers["location"]
+        hops.append(url)
+    parts = [urllib.parse.urlsplit(hop) for hop in hops]
+    assert [p.path.split("/")[2] for p in parts] == ["2", "1", "0"]  # /_hop/N/...
+    assert all(p.netloc == urllib.parse.urlsplit(urls["download_url"]).netloc for p in parts)
+    final = await files_client.get(url, headers={"Range": "bytes=0-3"})
+    assert final.status_code == 206 and final.content == b"plus"
+    assert len(emu.file_origin.quirks.requests or []) == 4
+    # a hop URL keeps the signature: tampering with it is still refused
+    assert (await files_client.get(url.replace("X-Amz-Signature=", "X-Amz-Signature=0"))
+            ).status_code == 403
+    emu.file_origin.quirks = FileOriginQuirks(redirects=1, location="relative")
+    response = await files_client.get(urls["download_url"])
+    assert response.headers["location"].startswith("/_hop/0/")
+    emu.file_origin.quirks = FileOriginQuirks(redirects=1, location="none")
+    response = await files_client.get(urls["download_url"])
+    assert response.status_code == 307 and "location" not in response.headers
+    with pytest.raises(ValueError):
+        FileOriginQuirks(redirects=-1)
+    with pytest.raises(ValueError):
+        FileOriginQuirks(location="sideways")
+
+
+async def test_view_url_can_answer_a_viewer_page(emu: Emulator, main: httpx.AsyncClient,
+                                                 files_client: httpx.AsyncClient) -> None:
+    from co_tui.emulator.files_app import FileOriginQuirks
+
+    urls = await urls_for(main, 1, "README.md")
+    emu.file_origin.quirks = FileOriginQuirks(viewer_page=True)
+    viewed = await files_client.get(urls["view_url"], headers={"Range": "bytes=0-3"})
+    assert viewed.status_code == 200 and viewed.headers["content-type"].startswith("text/html")
+    assert b"<html>" in viewed.content and b"README.md" in viewed.content
+    raw = await files_client.get(urls["download_url"])
+    assert raw.status_code == 200 and b"<html>" not in raw.content

@@ -78,9 +78,11 @@ async def copy(client: CodeOceanClient) -> Screen[Any]:
                       reason="Unknown terminal: the OSC 52 copy cannot be confirmed.")
 
 
-# Add Grace by e-mail, make Alan an owner, open to everyone as discoverable: every kind of diff.
+# Add Grace by e-mail, make Alan an owner, open to everyone as discoverable, also share the
+# attached assets: every kind of diff.
 SHARE_EDITS = ["a", *"grace@example.org", "enter", "shift+tab", "shift+tab", "shift+tab",
-               "shift+tab", "up", "up", "right", "right", "tab", "right"]
+               "shift+tab", "up", "up", "right", "tab", "right", "tab", "tab", "tab", "tab",
+               "space"]
 
 
 def test_share_dialog_120x36(snap_compare, host) -> None:  # type: ignore[no-untyped-def]

@@ -142,3 +142,32 @@ async def test_a_file_that_changes_during_the_resume_is_restarted(make_engine, x
     assert ranges[-2][0] is not None and ranges[-2][1]  # Range + If-Range with the old ETag ...
     assert ranges[-1] == (None, None)  # ... answered with the new file: fetched again from 0
     assert temps(dest) == []
+
+
+async def test_downloads_and_resumes_go_through_redirects(make_engine, xfer_client, xfer_emu, probe, sleeps, dest: Path) -> None:  # type: ignore[no-untyped-def]
+    """Storage that redirects every signed URL five times: the whole asset lands, and a body
+    cut on the last hop resumes there with Range + If-Range, with no credentials on any hop."""
+    from co_tui.emulator.files_app import FileOriginQuirks
+
+    xfer_emu.file_origin.quirks = FileOriginQuirks(redirects=5)
+    real = xfer_client.files.read_range
+
+    async def read_range(url: str, start: int = 0, length: int = 256 * 1024):  # type: ignore[no-untyped-def]
+        result = await real(url, start, length)
+        xfer_emu.faults.inject("truncate", times=1, method="GET", path_contains="/_hop/0/")
+        return result
+
+    xfer_client.files.read_range = read_range
+    summary = await make_engine().submit(_big(dest)).wait()
+    assert summary.done == 1
+    assert local_files(dest)[BIG_NAME] == server_files(xfer_emu)[BIG]
+    finals = [(r.headers.get("range"), r.headers.get("if-range"))
+              for r in probe.files_requests() if r.url.path.startswith("/_hop/0/")]
+    assert finals[0] == ("bytes=0-0", None) and finals[1] == (None, None)
+    assert finals[2][0] == f"bytes={1024 * 1024}-" and finals[2][1]
+    hops = [r for r in probe.files_requests() if BIG in r.url.path]
+    assert len(hops) == 6 * len(finals)
+    assert not any("authorization" in r.headers or "cookie" in r.headers for r in hops)
+    xfer_client.files.read_range = real
+    whole = await make_engine().submit(request(dest / "all")).wait()
+    assert whole.failed == 0 and whole.done > 1

@@ -59,7 +59,7 @@ async def test_o_hands_the_whole_file_to_the_pager(emulator: Emulator, demo_seed
         item = pane.file_tree.highlighted
         assert item is not None
         urls = await app.client.data_assets.get_data_asset_file_urls(asset_id, item.path)
-        expected = (await app.client.files.read_range(urls.view_url, 0, 1 << 20)).data
+        expected = (await app.client.files.read_range(urls.download_url, 0, 1 << 20)).data
     assert out.read_bytes() == expected and len(expected) == item.size
     paged = Path(seen.read_text())
     assert paged.name == "README.md" and not paged.parent.exists()  # the copy is gone

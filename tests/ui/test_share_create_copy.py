@@ -3,13 +3,14 @@ emulator; plus the clipboard texts and the OSC 52 policy."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from textual.app import App
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 
 from co_tui.actions.clipboard import (
     ClipboardMode,
@@ -26,6 +27,7 @@ from co_tui.emulator.seeds.demo_base import asset_id
 from co_tui.emulator.seeds.demo_runs import computation_id
 from co_tui.modals.copy import CopyScreen, copy_text
 from co_tui.modals.create import CreateScreen
+from co_tui.modals.filters import Choice
 from co_tui.modals.share import ShareConfirmScreen, ShareScreen
 
 RAW_661 = asset_id("ecephys_661398_2023-03-21_15-47-03 raw")  # ada owns; alan viewer; neuro-lab viewer
@@ -182,7 +184,7 @@ async def test_owner_grant_needs_a_second_confirmation(client: CodeOceanClient) 
         entries = app.screen.query_one("#share-entries", OptionList)
         entries.focus()
         entries.highlighted = 1  # alan, viewer
-        await pilot.press("right", "right")  # viewer -> editor -> owner
+        await pilot.press("right")  # viewer -> owner (no editor on a data asset)
         await settle(app, pilot)
         diff = text_of(app, "#share-diff")
         assert "alan@example.org: viewer → owner" in diff and "asks to confirm" in diff
@@ -234,6 +236,69 @@ async def test_share_group_with_discoverable_role(client: CodeOceanClient) -> No
         await pilot.press("ctrl+s")
         await settle(app, pilot)
     assert maps(await client.data_assets.get_permissions(FMRI))[1] == {"genomics": "discoverable"}
+
+
+async def test_share_assets_checkbox_is_saved_and_read_back(client: CodeOceanClient,
+                                                              recorder) -> None:  # type: ignore[no-untyped-def]
+    app = await share_host(client, FMRI)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        box = app.screen.query_one("#share-assets", Checkbox)
+        assert box.value is False and "Also share the attached assets" in str(box.label)
+        # from the list: everyone, add kind, add role, the name, then the checkbox
+        await pilot.press("tab", "tab", "tab", "tab", "tab")
+        assert app.screen.focused is box
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert "also share the attached assets: off → on" in text_of(app, "#share-diff")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Saved." in text_of(app, "#share-status")
+        assert box.value is True and "No changes to save." in text_of(app, "#share-diff")
+    posts = [r for r in recorder.requests if r.method == "POST" and r.url.path.endswith("/permissions")]
+    assert len(posts) == 1 and json.loads(posts[0].content)["share_assets"] is True
+    assert (await client.data_assets.get_permissions(FMRI)).share_assets is True
+
+
+async def test_share_offers_no_editor_and_keeps_one_from_the_server(
+        client: CodeOceanClient, emulator: Emulator) -> None:
+    pk = emulator.store.asset_row(FMRI)["pk"]
+    with emulator.store.transaction() as conn:
+        conn.execute("INSERT INTO asset_users (asset, email_lc, role) VALUES (?, ?, 'editor')",
+                     (pk, "grace@example.org"))
+        conn.execute("INSERT INTO asset_groups (asset, grp, role) VALUES (?, ?, 'editor')",
+                     (pk, "imaging-core"))
+    app = await share_host(client, FMRI)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ShareScreen)
+        rows = [str(o.prompt) for o in screen.query_one("#share-entries", OptionList).options]
+        assert any("grace@example.org" in r and "editor" in r for r in rows)  # shown as it is
+        assert any("imaging-core" in r and "editor" in r for r in rows)
+        role = screen.query_one("#share-add-role", Choice)
+        assert [v for v, _ in role.options] == ["viewer", "owner"]
+        await pilot.press("tab", "tab", "right")  # add a group: its roles, still no editor
+        await settle(app, pilot)
+        assert [v for v, _ in role.options] == ["discoverable", "viewer", "owner"]
+        # add a viewer; the editors go back unchanged
+        await pilot.press("left")  # back to a user
+        await fill(pilot, "#share-add-name", "santiago@example.org")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Saved." in text_of(app, "#share-status"), text_of(app, "#share-status")
+        users, groups, _ = maps(await client.data_assets.get_permissions(FMRI))
+        assert users["grace@example.org"] == "editor" and groups["imaging-core"] == "editor"
+        # changing the editor entry moves it to an offered role (down: viewer)
+        entries = screen.query_one("#share-entries", OptionList)
+        entries.focus()
+        entries.highlighted = next(i for i, e in enumerate(screen.draft.entries)
+                                   if e.name == "grace@example.org")
+        await pilot.press("left")
+        await settle(app, pilot)
+        assert "grace@example.org: editor → viewer" in text_of(app, "#share-diff")
 
 
 # --- create -------------------------------------------------------------------------------------
