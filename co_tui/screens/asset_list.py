@@ -331,6 +331,8 @@ class AssetListScreen(AssetActionsScreen):
             table.prepend_assets([a for a in assets if a.id not in known])
         elif event in (leaving, "deleted"):
             table.remove_assets(ids)
+            # a row that left says nothing more about search catching up with it
+            self._search_lag = {k: v for k, v in self._search_lag.items() if k not in ids}
         elif event == arriving:
             self.reload()  # they belong somewhere in the sorted list: ask the server
         if table.highlighted is not None:

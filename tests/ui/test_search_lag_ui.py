@@ -153,6 +153,7 @@ async def test_archive_restore_delete_under_lag(emulator: Emulator, transport: h
         await _settle(app, pilot)
         assert not isinstance(app.screen, ResultsScreen), "the delete failed"
         assert isinstance(app.screen, ArchiveScreen) and target.id not in _ids(app)
+        assert "archived · search updating" not in _status(app)  # the row it spoke of is gone
         assert LAG <= clock.now - before <= 10  # it waited for the index, within the bound
         messages = _messages(app)
         assert any("Waiting for the search index" in m for m in messages), messages
