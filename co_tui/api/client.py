@@ -23,11 +23,10 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
-import msgspec
 
 from co_tui import __version__
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
@@ -37,6 +36,7 @@ from co_tui.api.errors import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
+    UnexpectedResponseError,
     build_error,
     request_never_sent,
 )
@@ -51,6 +51,51 @@ log = logging.getLogger("co_tui.api")
 __all__ = ["CodeOceanClient", "InsecureDomainError", "normalize_domain"]
 
 T = TypeVar("T")
+
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""The most read of one API answer (after content decoding). The largest real answers, a
+1,000-asset search page and a folder of 100,000 files, are about 10 MB."""
+
+
+def _size(count: int) -> str:
+    """``33554432`` -> ``"32 MiB"`` (whole MiB), else bytes."""
+    mib, rest = divmod(count, 1024 * 1024)
+    return f"{mib} MiB" if mib and not rest else f"{count:,} bytes"
+
+
+class _TooLarge(Exception):
+    """The wire bytes of an answer passed the cap."""
+
+
+class _CappedStream(httpx.AsyncByteStream):
+    """An answer's body stream that stops with :class:`_TooLarge` after ``cap`` bytes."""
+
+    def __init__(self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, cap: int) -> None:
+        if not isinstance(inner, httpx.AsyncByteStream):
+            raise TypeError("an async client's answers stream asynchronously")
+        self._inner = inner
+        self._cap = cap
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        size = 0
+        async for chunk in self._inner:
+            size += len(chunk)
+            if size > self._cap:
+                raise _TooLarge
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
+    """A closed streamed ``response`` as a complete one holding ``body`` (already decoded, so
+    its content-encoding headers are dropped), for :func:`build_error` to read."""
+    headers = [(k, v) for k, v in response.headers.multi_items()
+               if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+    return httpx.Response(response.status_code, headers=headers, content=body,
+                          request=response.request, extensions=response.extensions)
+
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
@@ -100,7 +145,8 @@ class CodeOceanClient:
 
     ``transport`` / ``files_transport`` are the test and ``--demo`` seam: pass the emulator's
     in-process transport, or leave them ``None`` for real sockets. ``sleep`` and ``rng`` are
-    injectable so tests can record the retry schedule without waiting.
+    injectable so tests can record the retry schedule without waiting. ``max_response_bytes``
+    caps the body read of one API answer (:data:`MAX_RESPONSE_BYTES` unless given).
     """
 
     def __init__(
@@ -118,8 +164,12 @@ class CodeOceanClient:
         rng: Callable[[float, float], float] = random.uniform,
         agent_id: str | None = None,
         allow_http: bool = False,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         install_log_redaction()
+        self.max_response_bytes = max_response_bytes
+        """The most read of one API answer; a larger one fails with
+        :class:`~co_tui.api.errors.UnexpectedResponseError` (signed file URLs are not capped)."""
         self._token = token if isinstance(token, Secret) else Secret(token)
         self.domain = normalize_domain(domain, allow_http=allow_http)
         self.api_base = httpx.URL(f"{self.domain}/api/v1/")
@@ -250,7 +300,7 @@ class CodeOceanClient:
                     in_flight = True
                     started = time.perf_counter()
                     try:
-                        response = await self._api.request(
+                        response, body, complete = await self._send(
                             method, path, content=content, params=params, headers=headers
                         )
                     except httpx.TransportError as exc:
@@ -271,12 +321,11 @@ class CodeOceanClient:
                     if log.isEnabledFor(logging.DEBUG):
                         log.debug("%s %s %s -> %d, %d bytes in %.0f ms (attempt %d)", operation,
                                   method, safe_url(response.request.url), response.status_code,
-                                  len(response.content), (time.perf_counter() - started) * 1000,
-                                  attempt)
+                                  len(body), (time.perf_counter() - started) * 1000, attempt)
                     if response.status_code >= 400:
                         error = build_error(
                             operation=operation,
-                            response=response,
+                            response=_with_body(response, body),
                             write=write,
                             url=path,
                             now=time.time(),
@@ -285,10 +334,21 @@ class CodeOceanClient:
                         continue
                     if result is None:
                         return None
+                    if not complete:
+                        raise UnexpectedResponseError(
+                            f"the response is larger than {_size(self.max_response_bytes)}, the "
+                            "most this client reads from the API",
+                            status=response.status_code, operation=operation,
+                            url=safe_url(path),
+                        )
                     try:
-                        return decode(response.content, result)
-                    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                        raise build_error(operation=operation, exc=exc, url=path) from exc
+                        return decode(body, result)
+                    except (ValueError, RecursionError, MemoryError) as exc:
+                        # msgspec's errors and the lenient reader's are ValueErrors; the other
+                        # two are belts and braces for a decoder that gives up some other way
+                        reason = exc if isinstance(exc, ValueError) else ValueError(
+                            "the body could not be decoded")
+                        raise build_error(operation=operation, exc=reason, url=path) from exc
         except TimeoutError as exc:
             raise ApiTimeoutError(
                 f"no answer within {self.timeouts.deadline:g} s",
@@ -296,6 +356,48 @@ class CodeOceanClient:
                 url=safe_url(path),
                 outcome_unknown=write and (reached or in_flight),
             ) from exc
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        content: bytes | None,
+        params: Mapping[str, str] | None,
+        headers: dict[str, str] | None,
+    ) -> tuple[httpx.Response, bytes, bool]:
+        """Send one attempt and read its body, at most :attr:`max_response_bytes` of it.
+
+        Returns the response, the body and whether the body is complete. The body is read as
+        it streams in, so an answer larger than the cap costs no more memory than the cap.
+        Transport errors while reading are raised like those of sending.
+        """
+        request = self._api.build_request(
+            method, path, content=content, params=params, headers=headers
+        )
+        response = await self._api.send(request, stream=True)
+        cap = self.max_response_bytes
+        try:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > cap and response.status_code < 400:
+                return response, b"", False
+            # the bytes on the wire are capped too: compressed data that decodes to nothing
+            # (junk after a gzip member) would otherwise be read until the deadline
+            response.stream = _CappedStream(response.stream, cap)
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > cap:
+                        chunks.append(chunk[: len(chunk) - (size - cap)])
+                        return response, b"".join(chunks), False
+                    chunks.append(chunk)
+            except _TooLarge:
+                return response, b"".join(chunks), False
+            return response, b"".join(chunks), True
+        finally:
+            await response.aclose()
 
     async def _backoff_or_raise(
         self,
