@@ -49,10 +49,11 @@ __all__ = ["UnreadableResponse", "decode_leniently"]
 T = TypeVar("T")
 
 
-class UnreadableResponse(ValueError):
+class UnreadableResponse(msgspec.ValidationError):
     """The body is JSON of a shape no reading can turn into the expected model.
 
-    A ``ValueError``, like msgspec's own errors: the client reports it as an unexpected response.
+    A ``msgspec.ValidationError`` (so a ``ValueError``), as the typed decoder would have
+    raised: the client reports it as an unexpected response.
     """
 
 

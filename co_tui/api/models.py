@@ -665,8 +665,8 @@ def decode(data: bytes | str, type_: type[T]) -> T:
     by :func:`co_tui.api.lenient.decode_leniently` (float timestamps, ``null`` fields, numbers
     for strings, pages with a record that cannot be read ...). Raises ``ValueError``
     subclasses only: ``msgspec.DecodeError`` when the body is not JSON (or not UTF-8),
-    :class:`~co_tui.api.lenient.UnreadableResponse` when even the lenient reading fails or the
-    body is nested too deeply; the client turns both into
+    :class:`~co_tui.api.lenient.UnreadableResponse` (a ``msgspec.ValidationError``) when even
+    the lenient reading fails or the body is nested too deeply; the client turns both into
     :class:`~co_tui.api.errors.UnexpectedResponseError`.
     """
     decoder = _DECODERS.get(type_)
