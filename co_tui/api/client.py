@@ -23,12 +23,13 @@ import logging
 import random
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
 from co_tui import __version__
+from co_tui.api.body import MAX_RESPONSE_BYTES, read_capped, size_text, with_body
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
 from co_tui.api.data_assets import DataAssets
 from co_tui.api.domain import InsecureDomainError, normalize_domain
@@ -51,51 +52,6 @@ log = logging.getLogger("co_tui.api")
 __all__ = ["CodeOceanClient", "InsecureDomainError", "normalize_domain"]
 
 T = TypeVar("T")
-
-MAX_RESPONSE_BYTES = 32 * 1024 * 1024
-"""The most read of one API answer (after content decoding). The largest real answers, a
-1,000-asset search page and a folder of 100,000 files, are about 10 MB."""
-
-
-def _size(count: int) -> str:
-    """``33554432`` -> ``"32 MiB"`` (whole MiB), else bytes."""
-    mib, rest = divmod(count, 1024 * 1024)
-    return f"{mib} MiB" if mib and not rest else f"{count:,} bytes"
-
-
-class _TooLarge(Exception):
-    """The wire bytes of an answer passed the cap."""
-
-
-class _CappedStream(httpx.AsyncByteStream):
-    """An answer's body stream that stops with :class:`_TooLarge` after ``cap`` bytes."""
-
-    def __init__(self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, cap: int) -> None:
-        if not isinstance(inner, httpx.AsyncByteStream):
-            raise TypeError("an async client's answers stream asynchronously")
-        self._inner = inner
-        self._cap = cap
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        size = 0
-        async for chunk in self._inner:
-            size += len(chunk)
-            if size > self._cap:
-                raise _TooLarge
-            yield chunk
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
-def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
-    """A closed streamed ``response`` as a complete one holding ``body`` (already decoded, so
-    its content-encoding headers are dropped), for :func:`build_error` to read."""
-    headers = [(k, v) for k, v in response.headers.multi_items()
-               if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
-    return httpx.Response(response.status_code, headers=headers, content=body,
-                          request=response.request, extensions=response.extensions)
-
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
@@ -325,7 +281,7 @@ class CodeOceanClient:
                     if response.status_code >= 400:
                         error = build_error(
                             operation=operation,
-                            response=_with_body(response, body),
+                            response=with_body(response, body),
                             write=write,
                             url=path,
                             now=time.time(),
@@ -336,8 +292,8 @@ class CodeOceanClient:
                         return None
                     if not complete:
                         raise UnexpectedResponseError(
-                            f"the response is larger than {_size(self.max_response_bytes)}, the "
-                            "most this client reads from the API",
+                            f"the response is larger than {size_text(self.max_response_bytes)},"
+                            " the most this client reads from the API",
                             status=response.status_code, operation=operation,
                             url=safe_url(path),
                         )
@@ -376,28 +332,11 @@ class CodeOceanClient:
             method, path, content=content, params=params, headers=headers
         )
         response = await self._api.send(request, stream=True)
-        cap = self.max_response_bytes
         try:
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > cap and response.status_code < 400:
-                return response, b"", False
-            # the bytes on the wire are capped too: compressed data that decodes to nothing
-            # (junk after a gzip member) would otherwise be read until the deadline
-            response.stream = _CappedStream(response.stream, cap)
-            chunks: list[bytes] = []
-            size = 0
-            try:
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > cap:
-                        chunks.append(chunk[: len(chunk) - (size - cap)])
-                        return response, b"".join(chunks), False
-                    chunks.append(chunk)
-            except _TooLarge:
-                return response, b"".join(chunks), False
-            return response, b"".join(chunks), True
+            body, complete = await read_capped(response, self.max_response_bytes)
         finally:
             await response.aclose()
+        return response, body, complete
 
     async def _backoff_or_raise(
         self,
