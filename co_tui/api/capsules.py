@@ -8,8 +8,6 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import msgspec
-
 from co_tui.api.models import (
     Capsule,
     CapsuleSearchParams,
@@ -19,6 +17,7 @@ from co_tui.api.models import (
     DataAssetAttachParams,
     DataAssetAttachResults,
 )
+from co_tui.api.paging import Pager
 from co_tui.api.paths import seg
 from co_tui.api.retry import OpKind
 
@@ -82,15 +81,16 @@ class Capsules(_AttachTarget):
     async def search_capsules_iterator(
         self, search_params: CapsuleSearchParams
     ) -> AsyncIterator[Capsule]:
-        """Every capsule matching a search, following ``next_token``."""
-        params = search_params
-        while True:
+        """Every capsule matching a search, following ``next_token`` (or ``offset``) like
+        :meth:`DataAssets.search_data_assets_pages`, with the same stop on a cursor that would
+        not make progress."""
+        params: CapsuleSearchParams | None = search_params
+        pager = Pager(search_params, operation=f"search_{self._route}")
+        while params is not None:
             page = await self.search_capsules(params)
             for capsule in page.results:
                 yield capsule
-            if not page.has_more or not page.next_token:
-                return
-            params = msgspec.structs.replace(params, next_token=page.next_token)
+            params = pager.advance(params, page)
 
 
 class Pipelines(Capsules):

@@ -29,9 +29,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
-import msgspec
 
 from co_tui import __version__
+from co_tui.api.body import MAX_RESPONSE_BYTES, read_capped, size_text, with_body
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
 from co_tui.api.data_assets import DataAssets
 from co_tui.api.domain import InsecureDomainError, normalize_domain
@@ -39,6 +39,7 @@ from co_tui.api.errors import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
+    UnexpectedResponseError,
     build_error,
     request_never_sent,
 )
@@ -102,7 +103,8 @@ class CodeOceanClient:
 
     ``transport`` / ``files_transport`` are the test and ``--demo`` seam: pass the emulator's
     in-process transport, or leave them ``None`` for real sockets. ``sleep`` and ``rng`` are
-    injectable so tests can record the retry schedule without waiting.
+    injectable so tests can record the retry schedule without waiting. ``max_response_bytes``
+    caps the body read of one API answer (:data:`MAX_RESPONSE_BYTES` unless given).
     """
 
     def __init__(
@@ -120,8 +122,12 @@ class CodeOceanClient:
         rng: Callable[[float, float], float] = random.uniform,
         agent_id: str | None = None,
         allow_http: bool = False,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         install_log_redaction()
+        self.max_response_bytes = max_response_bytes
+        """The most read of one API answer; a larger one fails with
+        :class:`~co_tui.api.errors.UnexpectedResponseError` (signed file URLs are not capped)."""
         self._token = token if isinstance(token, Secret) else Secret(token)
         self.domain = normalize_domain(domain, allow_http=allow_http)
         self.api_base = httpx.URL(f"{self.domain}/api/v1/")
@@ -252,7 +258,7 @@ class CodeOceanClient:
                     in_flight = True
                     started = time.perf_counter()
                     try:
-                        response = await self._api.request(
+                        response, body, complete = await self._send(
                             method, path, content=content, params=params, headers=headers
                         )
                     except httpx.TransportError as exc:
@@ -273,12 +279,11 @@ class CodeOceanClient:
                     if log.isEnabledFor(logging.DEBUG):
                         log.debug("%s %s %s -> %d, %d bytes in %.0f ms (attempt %d)", operation,
                                   method, safe_url(response.request.url), response.status_code,
-                                  len(response.content), (time.perf_counter() - started) * 1000,
-                                  attempt)
+                                  len(body), (time.perf_counter() - started) * 1000, attempt)
                     if response.status_code >= 400:
                         error = build_error(
                             operation=operation,
-                            response=response,
+                            response=with_body(response, body),
                             write=write,
                             url=path,
                             now=time.time(),
@@ -287,10 +292,21 @@ class CodeOceanClient:
                         continue
                     if result is None:
                         return None
+                    if not complete:
+                        raise UnexpectedResponseError(
+                            f"the response is larger than {size_text(self.max_response_bytes)},"
+                            " the most this client reads from the API",
+                            status=response.status_code, operation=operation,
+                            url=safe_url(path),
+                        )
                     try:
-                        return decode(response.content, result)
-                    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                        raise build_error(operation=operation, exc=exc, url=path) from exc
+                        return decode(body, result)
+                    except (ValueError, RecursionError, MemoryError) as exc:
+                        # msgspec's errors and the lenient reader's are ValueErrors; the other
+                        # two are belts and braces for a decoder that gives up some other way
+                        reason = exc if isinstance(exc, ValueError) else ValueError(
+                            "the body could not be decoded")
+                        raise build_error(operation=operation, exc=reason, url=path) from exc
         except TimeoutError as exc:
             raise ApiTimeoutError(
                 f"no answer within {self.timeouts.deadline:g} s",
@@ -298,6 +314,31 @@ class CodeOceanClient:
                 url=safe_url(path),
                 outcome_unknown=write and (reached or in_flight),
             ) from exc
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        content: bytes | None,
+        params: Mapping[str, str] | None,
+        headers: dict[str, str] | None,
+    ) -> tuple[httpx.Response, bytes, bool]:
+        """Send one attempt and read its body, at most :attr:`max_response_bytes` of it.
+
+        Returns the response, the body and whether the body is complete. The body is read as
+        it streams in, so an answer larger than the cap costs no more memory than the cap.
+        Transport errors while reading are raised like those of sending.
+        """
+        request = self._api.build_request(
+            method, path, content=content, params=params, headers=headers
+        )
+        response = await self._api.send(request, stream=True)
+        try:
+            body, complete = await read_capped(response, self.max_response_bytes)
+        finally:
+            await response.aclose()
+        return response, body, complete
 
     async def _backoff_or_raise(
         self,

@@ -23,6 +23,7 @@ from co_tui.api.models import (
     Permissions,
     TransferDataParams,
 )
+from co_tui.api.paging import Pager
 from co_tui.api.paths import seg
 from co_tui.api.retry import OpKind
 
@@ -193,19 +194,23 @@ class DataAssets:
     async def search_data_assets_pages(
         self, search_params: DataAssetSearchParams
     ) -> AsyncIterator[DataAssetSearchResults]:
-        """Every page of a search, following ``next_token`` until ``has_more`` is false.
+        """Every page of a search, until ``has_more`` is false.
 
-        The page size defaults to the API's maximum (1,000) when ``limit`` is not set.
+        The next page is asked for with ``next_token``, or with ``offset`` when a page says more
+        follow but has no token (:class:`~co_tui.api.paging.Pager`). Raises
+        :class:`~co_tui.api.paging.PagingStopped` after the last good page when the server
+        repeats a cursor or sends a page that adds nothing. The page size defaults to the API's
+        maximum (1,000) when ``limit`` is not set.
         """
-        params = search_params
-        if params.limit is None:
-            params = msgspec.structs.replace(params, limit=FULL_SCAN_LIMIT)
-        while True:
+        params: DataAssetSearchParams | None = search_params
+        if search_params.limit is None:
+            params = msgspec.structs.replace(search_params, limit=FULL_SCAN_LIMIT)
+        assert params is not None
+        pager = Pager(params, operation="search_data_assets")
+        while params is not None:
             page = await self.search_data_assets(params)
             yield page
-            if not page.has_more or not page.next_token:
-                return
-            params = msgspec.structs.replace(params, next_token=page.next_token)
+            params = pager.advance(params, page)
 
     async def search_data_assets_iterator(
         self, search_params: DataAssetSearchParams

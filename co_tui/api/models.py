@@ -9,7 +9,10 @@ search page). Every model is tolerant by construction:
   ``StrEnum`` classes below name the values we know, for comparisons and for building requests;
 - every field except an object's identity has a default, so a missing optional field, or a
   "required" one that an older server leaves out (``owner`` before platform 4.3), decodes fine;
-- numbers sent as strings (``"size": "123"``) are accepted (``strict=False`` decoding).
+- numbers sent as strings (``"size": "123"``) are accepted (``strict=False`` decoding);
+- an answer that still does not fit (a float timestamp, ``null`` where the model has a default,
+  a number for a string, one unreadable record in a page) is read again by the lenient path of
+  :mod:`co_tui.api.lenient`; the typed decoder stays the fast path for every answer that fits.
 
 Request models encode with ``omit_defaults``: an unset field is left out, which the API treats
 like ``null`` (reference section 6.3). Operations whose semantics need every field on the wire
@@ -445,6 +448,9 @@ class DataAssetSearchResults(_Model):
     has_more: bool = False
     results: list[DataAsset] = msgspec.field(default_factory=list)
     next_token: str | None = None
+    unreadable: int = 0
+    """Records of this page that could not be read and were left out (counted by this client,
+    never read from the server or sent; see :mod:`co_tui.api.lenient`)."""
 
 
 class TransferDataParams(_Model):
@@ -475,6 +481,9 @@ class Folder(_Model):
     """One level of an asset's file tree."""
 
     items: list[FolderItem] = msgspec.field(default_factory=list)
+    unreadable: int = 0
+    """Items of this listing that could not be read and were left out (counted by this client,
+    never read from the server or sent; see :mod:`co_tui.api.lenient`)."""
 
 
 class FileURLs(_Model):
@@ -582,6 +591,9 @@ class CapsuleSearchResults(_Model):
     has_more: bool = False
     results: list[Capsule] = msgspec.field(default_factory=list)
     next_token: str | None = None
+    unreadable: int = 0
+    """Records of this page that could not be read and were left out (counted by this client,
+    never read from the server or sent; see :mod:`co_tui.api.lenient`)."""
 
 
 class InputDataAsset(_Model):
@@ -649,13 +661,30 @@ _DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
 def decode(data: bytes | str, type_: type[T]) -> T:
     """Decode JSON ``data`` into ``type_`` (a model, or e.g. ``list[Model]``), tolerantly.
 
-    Raises ``msgspec.ValidationError`` / ``msgspec.DecodeError`` when the shape is wrong; the
-    client turns those into :class:`~co_tui.api.errors.UnexpectedResponseError`.
+    The typed msgspec decoder reads every well-formed answer; an answer it refuses is read again
+    by :func:`co_tui.api.lenient.decode_leniently` (float timestamps, ``null`` fields, numbers
+    for strings, pages with a record that cannot be read ...). Raises ``ValueError``
+    subclasses only: ``msgspec.DecodeError`` when the body is not JSON (or not UTF-8),
+    :class:`~co_tui.api.lenient.UnreadableResponse` (a ``msgspec.ValidationError``) when even
+    the lenient reading fails or the body is nested too deeply; the client turns both into
+    :class:`~co_tui.api.errors.UnexpectedResponseError`.
     """
     decoder = _DECODERS.get(type_)
     if decoder is None:
         decoder = _DECODERS[type_] = msgspec.json.Decoder(type_, strict=False)
-    return decoder.decode(data)  # type: ignore[no-any-return]
+    try:
+        value = decoder.decode(data)
+    except msgspec.ValidationError:
+        from co_tui.api.lenient import decode_leniently
+
+        return decode_leniently(data, type_)
+    except RecursionError:
+        from co_tui.api.lenient import UnreadableResponse
+
+        raise UnreadableResponse("the JSON is nested too deeply to read") from None
+    if getattr(value, "unreadable", 0):  # counted by this client only, never taken from a server
+        value = msgspec.structs.replace(value, unreadable=0)
+    return value  # type: ignore[no-any-return]
 
 
 def encode(value: Any) -> bytes:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
+from co_tui.api.paging import Pager, PagingStopped
 from co_tui.config import Settings
 from co_tui.modals.filters import AssetFilters, FiltersScreen
 from co_tui.safe_text import display
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from co_tui.api import CodeOceanClient
-    from co_tui.api.models import DataAsset
+    from co_tui.api.models import DataAsset, DataAssetSearchResults
     from co_tui.app import Prefetched
 
 __all__ = ["SORT_FIELDS", "AssetListScreen"]
@@ -40,7 +41,7 @@ SEARCH_DEBOUNCE = 0.25
 
 
 class AssetListScreen(AssetActionsScreen):
-    """The asset table with a search bar, quick look and paging by ``next_token``.
+    """The asset table with a search bar, quick look and paging (:class:`~co_tui.api.paging.Pager`).
 
     Also the base of the archive bin (:class:`co_tui.screens.archive.ArchiveScreen`), which sets
     ``archived`` and its own ``LIST_NAME`` and keys.
@@ -84,7 +85,13 @@ class AssetListScreen(AssetActionsScreen):
         self.sort_direction = "desc"
         self.archived = False
         self.filters = AssetFilters()
-        self._next_token: str | None = None
+        self._next: DataAssetSearchParams | None = None
+        """The request for the next page; ``None`` when every page is loaded."""
+        self._pager: Pager | None = None
+        self._paging_stopped: str | None = None
+        """Why paging stopped before the server's last page (it would not make progress)."""
+        self._unreadable = 0
+        """Records of the loaded pages that could not be read (the server sent them; we skip)."""
         self._generation = 0
         self._loading = False
         self._failed: str | None = None
@@ -142,15 +149,24 @@ class AssetListScreen(AssetActionsScreen):
 
     # --- loading ------------------------------------------------------------------------------
 
-    def _params(self, next_token: str | None = None) -> DataAssetSearchParams:
+    def _params(self) -> DataAssetSearchParams:
         return self.filters.apply_to(DataAssetSearchParams(
             query=self.query_text or None,
             limit=self.page_size,
             sort_field=self.sort_field,
             sort_order=self.sort_direction,
             archived=self.archived,
-            next_token=next_token,
         ))
+
+    def _page_arrived(self, params: DataAssetSearchParams, page: DataAssetSearchResults) -> None:
+        """Count what ``page`` skipped and work out the request for the next one."""
+        assert self._pager is not None
+        self._unreadable += page.unreadable
+        try:
+            self._next = self._pager.advance(params, page)
+        except PagingStopped as stopped:
+            self._next = None
+            self._paging_stopped = stopped.reason
 
     def reload(self) -> None:
         """Fetch the first page again for the current query, sort and filters."""
@@ -173,7 +189,8 @@ class AssetListScreen(AssetActionsScreen):
     def _first_page_raised(self, error: BaseException, generation: int) -> None:
         self._page_failed(generation, "loading assets")
 
-    def _next_page_raised(self, error: BaseException, generation: int, token: str) -> None:
+    def _next_page_raised(self, error: BaseException, generation: int,
+                          params: DataAssetSearchParams) -> None:
         self._page_failed(generation, "loading more assets")
 
     @worker("loading assets", group="search", exclusive=True, recover=_first_page_raised)
@@ -198,17 +215,18 @@ class AssetListScreen(AssetActionsScreen):
             return
         table = self.query_one(AssetTable)
         table.set_assets(self._with_journal(page.results, first=True))
-        self._next_token = page.next_token if page.has_more else None
+        self._pager, self._unreadable, self._paging_stopped = Pager(params), 0, None
+        self._page_arrived(params, page)
         self._loading = False
         self._update_status()
 
     @worker("loading more assets", group="page", exclusive=True, recover=_next_page_raised)
-    async def _load_next_page(self, generation: int, token: str) -> None:
+    async def _load_next_page(self, generation: int, params: DataAssetSearchParams) -> None:
         assert self.client is not None
         self._loading = True
         self._update_status()
         try:
-            page = await self.client.data_assets.search_data_assets(self._params(token))
+            page = await self.client.data_assets.search_data_assets(params)
         except ApiError as error:
             if generation == self._generation:
                 self._loading = False
@@ -219,7 +237,7 @@ class AssetListScreen(AssetActionsScreen):
         if generation != self._generation:
             return
         self.query_one(AssetTable).append_assets(self._with_journal(page.results, first=False))
-        self._next_token = page.next_token if page.has_more else None
+        self._page_arrived(params, page)
         self._loading = False
         self._update_status()
 
@@ -259,8 +277,10 @@ class AssetListScreen(AssetActionsScreen):
             text = "loading…"
         elif self._loading:
             text = f"{count:,} loaded, loading more…"
-        elif self._next_token:
+        elif self._next:
             text = f"{count:,} loaded, more available"
+        elif self._paging_stopped:
+            text = f"{count:,} loaded"
         elif count:
             text = f"all {count:,} loaded"
         else:
@@ -270,12 +290,20 @@ class AssetListScreen(AssetActionsScreen):
             from co_tui.actions.journal import Applied
 
             text += f"  ·  {Applied([], self._search_lag).note()}"
+        warnings = []
+        if self._unreadable:
+            warnings.append(f"{self._unreadable:,} asset{'s' if self._unreadable != 1 else ''} "
+                            "could not be read")
+        if self._paging_stopped and not self._loading:
+            warnings.append(f"paging stopped: {self._paging_stopped}")
         if selected:
             text += f"  ·  {selected:,} selected"
         if self.filters.active:
             text += f"  ·  filters: {self.filters.describe()}"
         sort = f"  ·  sorted by {self.sort_field} {'▲' if self.sort_direction == 'asc' else '▼'}"
-        self.query_one("#status", Static).update(Content(text + sort))
+        self.query_one("#status", Static).update(Content.assemble(
+            text, *[part for warning in warnings
+                    for part in ("  ·  ", display(warning, style="$warning"))], sort))
 
     # --- table events -----------------------------------------------------------------------
 
@@ -288,8 +316,8 @@ class AssetListScreen(AssetActionsScreen):
 
     @on(AssetTable.EndNeared)
     def _end_neared(self, message: AssetTable.EndNeared) -> None:
-        if self._next_token and not self._failed:
-            self._load_next_page(self._generation, self._next_token)
+        if self._next is not None and not self._failed:
+            self._load_next_page(self._generation, self._next)
 
     @on(AssetTable.SelectionChanged)
     def _selection_changed(self) -> None:

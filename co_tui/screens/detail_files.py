@@ -81,6 +81,8 @@ class FilesPane(Container):
         self._shown: _Shown | None = None
         self._pending: FolderItem | None = None
         self._keys: tuple[bool, bool, bool] | None = None
+        self._unreadable: dict[str, int] = {}
+        """Entries of each listed folder that could not be read (the listing skipped them)."""
 
     @property
     def co_app(self) -> CoTuiApp:
@@ -145,6 +147,7 @@ class FilesPane(Container):
                 self._show_preview_of(external_preview(bucket.bucket or "?", bucket.prefix or ""))
             return
         self.file_tree.reset()
+        self._unreadable.clear()
         self._update_status()
         self._list_folder("")
 
@@ -177,6 +180,7 @@ class FilesPane(Container):
         if self.asset is None or self.asset.id != asset.id:
             return
         self.file_tree.set_folder(path, folder.items)
+        self._unreadable[path] = folder.unreadable
         self._update_status()
 
     @on(FileTree.FolderRequested)
@@ -242,6 +246,13 @@ class FilesPane(Container):
             status.update(Content.assemble(
                 (f"{tree.match_count:,} loaded names match ", ""),
                 display(repr(tree.filter), max_cells=30, style="bold"),
+            ), layout=False)
+            return
+        skipped = sum(self._unreadable.values())
+        if skipped:
+            status.update(Content.assemble(
+                (text, MUTED), " · ",
+                (f"{skipped:,} entr{'ies' if skipped != 1 else 'y'} could not be read", "$warning"),
             ), layout=False)
             return
         status.update(Content.styled(text, MUTED), layout=False)
