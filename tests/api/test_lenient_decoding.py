@@ -21,6 +21,9 @@ from co_tui.api.paging import PagingStopped
 from tests.conftest import make_client
 from tests.reshape import Reshape, request_json
 
+OWN_SHAPES = True
+"""These tests reshape the tidy emulator's answers themselves (see tests/api/conftest.py)."""
+
 SEARCH = "/data_assets/search"
 Rewrite = Callable[[httpx.Request, Any], Any]
 

@@ -25,6 +25,9 @@ from co_tui.api.lenient import UnreadableResponse
 from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults, Folder, decode
 from co_tui.emulator import Emulator, EmulatorConfig
 
+OWN_SHAPES = True
+"""These tests reshape the tidy emulator's answers themselves (see tests/api/conftest.py)."""
+
 INT64 = 2**63
 
 

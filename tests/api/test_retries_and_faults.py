@@ -91,7 +91,7 @@ async def test_writes_are_never_resent(client, emulator, recorder, sleeps, kind)
     assert info.value.outcome_unknown is (kind != "429")
 
 
-async def test_lost_response_write_applied_exactly_once(client, emulator, recorder) -> None:  # type: ignore[no-untyped-def]
+async def test_lost_response_write_applied_exactly_once(client, emulator, recorder, index_catches_up) -> None:  # type: ignore[no-untyped-def]
     asset = await _owned_asset(client)
     emulator.faults.inject("lost", times=1, method="PATCH", path_contains="/archive")
     with pytest.raises(ApiConnectionError) as info:
@@ -99,6 +99,7 @@ async def test_lost_response_write_applied_exactly_once(client, emulator, record
     assert info.value.outcome_unknown
     assert len(recorder.sent("PATCH", "/archive")) == 1
     # Reading back settles what happened: it was applied, once.
+    index_catches_up()
     archived = await client.data_assets.search_data_assets(DataAssetSearchParams(archived=True))
     assert asset.id in {a.id for a in archived.results}
     assert [w for w in emulator.write_log if "/archive" in w[1]] == [

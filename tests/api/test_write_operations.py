@@ -57,17 +57,19 @@ async def test_update_metadata_uses_the_given_current_version(client: CodeOceanC
     assert (await client.data_assets.get_data_asset(asset.id)).tags == ("a", "b")
 
 
-async def test_archive_restore_delete_life_cycle(client: CodeOceanClient) -> None:
+async def test_archive_restore_delete_life_cycle(client: CodeOceanClient, index_catches_up) -> None:  # type: ignore[no-untyped-def]
     asset = await _first_owned(client)
     with pytest.raises(BadRequestError) as refused:
         await client.data_assets.delete_data_asset(asset.id)
     assert "archive" in refused.value.message.lower()
     await client.data_assets.archive_data_asset(asset.id, True)
+    index_catches_up()
     archived = await client.data_assets.search_data_assets(DataAssetSearchParams(archived=True))
     assert asset.id in {a.id for a in archived.results}
     active = [a.id async for a in client.data_assets.search_data_assets_iterator(DataAssetSearchParams())]
     assert asset.id not in active
     await client.data_assets.archive_data_asset(asset.id, False)
+    index_catches_up()
     active = [a.id async for a in client.data_assets.search_data_assets_iterator(DataAssetSearchParams())]
     assert asset.id in active
     await client.data_assets.archive_data_asset(asset.id, True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from pty_app import PtyApp  # type: ignore[import-not-found]
 
 ESCAPES = re.compile(rb"\x1b\](?:0|2|8|52);")
@@ -66,12 +67,15 @@ def test_sixteen_colour_terminal_at_80x24() -> None:
         assert app.finish() == 0
 
 
-def test_real_credentials_from_the_environment(tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("mode", ["tidy", "real"])
+def test_real_credentials_from_the_environment(tmp_path, mode: str) -> None:  # type: ignore[no-untyped-def]
     """`co-tui` with CODEOCEAN_DOMAIN / CODEOCEAN_TOKEN: the skeleton frame first, then My Data
-    with the deployment's assets; the token never reaches the screen."""
+    with the deployment's assets; the token never reaches the screen. Against a tidy emulator
+    and one as odd as a real deployment (quirky shapes, search lagging writes by 1.5 s)."""
     from co_tui.emulator import EmulatorConfig, serve_in_thread
+    from co_tui.emulator.config import preset
 
-    with serve_in_thread(EmulatorConfig(seed="demo")) as served:
+    with serve_in_thread(EmulatorConfig(seed="demo", **preset(mode))) as served:
         token = served.emulator.main_token
         env = {"CODEOCEAN_DOMAIN": served.domain, "CODEOCEAN_TOKEN": token,
                "XDG_CONFIG_HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path)}
