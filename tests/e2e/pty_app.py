@@ -77,6 +77,20 @@ class PtyApp:
                 break
         raise AssertionError(f"timed out waiting; the screen shows:\n{self.text}")
 
+    def press_until(self, keys: str | bytes, predicate: Callable[[str], bool] | str,
+                    timeout: float = 20.0, every: float = 3.0) -> str:
+        """Press ``keys`` until the screen shows ``predicate`` (for a key that is safe to repeat,
+        such as a tab's number: on a loaded machine a key pressed while a screen is still
+        mounting can arrive before the screen listens)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.press(keys)
+            try:
+                return self.wait_for(predicate, timeout=min(every, deadline - time.monotonic()))
+            except AssertionError:
+                if time.monotonic() >= deadline or self.process.poll() is not None:
+                    raise
+
     def idle(self, seconds: float) -> None:
         """Keep reading for ``seconds`` (lets a key's effect, such as a focus change, land)."""
         deadline = time.monotonic() + seconds

@@ -25,10 +25,11 @@ def _preview_run_py(app: PtyApp) -> str:
     app.wait_for(lambda text: "all 1 loaded" in text)
     app.press("\r")
     app.wait_for("Provenance")
-    app.press("2")
-    app.wait_for("code/")
+    app.press_until("2", "code/")
+    app.idle(0.3)  # the tree takes focus once the tab shows
     app.press("\r")
     app.wait_for("run.py")
+    app.idle(0.3)
     app.press(DOWN + DOWN)
     return app.wait_for(lambda text: "code/run.py" in text and "from __future__ import" in text)
 
