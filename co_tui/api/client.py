@@ -6,7 +6,7 @@ Two long-lived ``httpx.AsyncClient``\\ s (architecture rule 2, reliability-ancho
   empty password), explicit timeouts, no cookies, and a transport guard that refuses any request
   to another origin;
 - the signed-URL client has no auth, no cookies and no headers of ours: signed URLs carry their
-  own authorisation, and S3 rejects a second one (reference section 3.10). httpx follows no
+  own authorisation, and S3 rejects a request that carries a second one. httpx follows no
   redirects itself: ``client.files`` follows them hop by hop (co_tui/api/redirects.py), each hop
   through this client's credential check.
 

@@ -2,7 +2,7 @@
 
 These requests go through the client's second ``httpx.AsyncClient``, which has no auth, no
 cookies and refuses to send an ``Authorization`` header: a signed URL authorises itself, and the
-Code Ocean token must never reach the storage host (reliability-anchors 2.4). Redirects are
+Code Ocean token must never reach the storage host. Redirects are
 followed hop by hop under the rule of :mod:`co_tui.api.redirects` (the fast download path
 applies the same rule), each hop going through that client's checks again.
 """

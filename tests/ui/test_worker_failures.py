@@ -1,4 +1,4 @@
-"""Any failure of a worker reaches the user (issue 9, section 2), against the in-process emulator.
+"""Any failure of a worker reaches the user, against the in-process emulator.
 
 A real server cannot produce a Python bug on demand, so each test makes one client method of the
 app's own client raise a ``RuntimeError`` whose text holds markup, escape sequences and the
