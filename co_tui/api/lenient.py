@@ -279,12 +279,17 @@ def _struct(node: mi.StructType) -> _Coerce:
         plan.append((field.encode_name, field.name, coerce, field.required,
                      field.name in identity))
 
+    int_keys = frozenset(f.encode_name for f in node.fields if _is_int(f.type))
+
     def coerce_struct(value: Any) -> Any:
         if type(value) is not dict:
             return _BAD
         if records is None:
-            try:  # most records of a page that failed as a whole are fine: read them in C
-                return msgspec.convert(value, cls, strict=False)
+            # Most records of a page that failed as a whole are fine, or odd only in the two
+            # ways real servers are (a float timestamp, a null): mend those two and read the
+            # record in C; only what is still refused takes the field-by-field reading below.
+            try:
+                return msgspec.convert(_mend(value, int_keys), cls, strict=False)
             except msgspec.ValidationError:
                 pass
         kwargs: dict[str, Any] = {}
@@ -307,6 +312,20 @@ def _struct(node: mi.StructType) -> _Coerce:
         return cls(**kwargs)
 
     return coerce_struct
+
+
+def _is_int(node: mi.Type) -> bool:
+    """True for an integer field (``int`` or ``int | None``): a timestamp, a size, a count."""
+    if isinstance(node, mi.UnionType):
+        return any(isinstance(t, mi.IntType) for t in node.types)
+    return isinstance(node, mi.IntType)
+
+
+def _mend(value: dict[str, Any], int_keys: frozenset[str]) -> dict[str, Any]:
+    """``value`` without its ``null`` entries (each field then takes its default, which for an
+    optional field is ``null`` anyway) and with finite floats in integer fields truncated."""
+    return {k: (int(v) if type(v) is float and k in int_keys and math.isfinite(v) else v)
+            for k, v in value.items() if v is not None}
 
 
 def _strict_union(node: mi.UnionType) -> _Coerce:
