@@ -284,7 +284,10 @@ def zip_of(members: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
-            z.writestr(name, data)
+            # a fixed date, as gzip's mtime=0 above: the same bytes in every run (test ids
+            # are built from them, and parallel test workers must collect the same ids)
+            z.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data,
+                       compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
