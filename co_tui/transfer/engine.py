@@ -94,6 +94,9 @@ class DownloadEngine:
         self._workers: set[asyncio.Task[None]] = set()
         self._planners: set[asyncio.Task[None]] = set()
         self._running: set[TransferItem] = set()
+        self._taken: set[TransferItem] = set()
+        """Items a worker took off the queue whose run has not returned yet: between the two
+        an item is neither queued nor running, and must still count as work in flight."""
         self._totals = _Totals()
         self._meter = SpeedMeter(clock, speed_window)
         self._messages: deque[str] = deque(maxlen=20)
@@ -109,9 +112,13 @@ class DownloadEngine:
         self._batches.append(batch)
         task = asyncio.ensure_future(self._plan(batch))
         self._planners.add(task)
-        task.add_done_callback(self._planners.discard)
+        task.add_done_callback(self._planned)
         self._touch()
         return batch
+
+    def _planned(self, task: asyncio.Task[None]) -> None:
+        self._planners.discard(task)
+        self._touch()  # the engine may be idle now (an empty or failed listing)
 
     async def _plan(self, batch: Batch) -> None:
         request = batch.request
@@ -191,12 +198,15 @@ class DownloadEngine:
                 item = self._queue.popleft()
                 if item.state is not ItemState.QUEUED:
                     continue
-                item.task = asyncio.ensure_future(self._run_item(item))
-                self._prefetch_urls()
+                self._taken.add(item)
                 try:
+                    item.task = asyncio.ensure_future(self._run_item(item))
+                    self._prefetch_urls()
                     await item.task
                 finally:
                     item.task = None
+                    self._taken.discard(item)
+                    self._touch()  # busy may have just become False: wake wait_idle()
         finally:
             if me is not None:
                 self._workers.discard(me)
@@ -353,7 +363,7 @@ class DownloadEngine:
         t = self._totals
         done = t.finished + sum(item.current_done() for item in list(self._running))
         planning = sum(1 for b in self._batches if not b.planned and not b.error)
-        active = bool(self._running or self._queue or planning)
+        active = bool(self._running or self._taken or self._queue or planning)
         speed = self._meter.sample(done) if active else None
         return TotalsView(
             items=len(self._items), counts=dict(t.counts), done_bytes=done,
@@ -364,8 +374,9 @@ class DownloadEngine:
 
     @property
     def busy(self) -> bool:
-        """True while a batch is being listed or an item is queued or running."""
-        return bool(self._planners or self._running or any(
+        """True while a batch is being listed or an item is queued, taken off the queue by a
+        worker (until its run returns) or running."""
+        return bool(self._planners or self._running or self._taken or any(
             item.state is ItemState.QUEUED for item in self._queue))
 
     async def wait_idle(self) -> None:
