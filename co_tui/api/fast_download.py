@@ -12,6 +12,11 @@ optional ``Range`` / ``If-Range``. It sends no credentials of any kind (no cooki
 any hop) and follows redirects under the same rule as the httpx path
 (:func:`co_tui.api.redirects.redirect_target`), one new connection per hop. Anything else (a
 chunked body, say) raises :class:`FallbackNeeded` and the caller streams with httpx instead.
+
+Given the file's listed ``size``, no body may make the file larger: an announced length that
+disagrees is refused before a byte is written, and a body that runs on is cut at that size
+(:class:`BodySizeError`), so a misbehaving host cannot fill the disk. Between two reads the
+socket waits at most ``idle_timeout`` seconds (a stalled body fails as a timeout).
 """
 
 from __future__ import annotations
@@ -29,16 +34,19 @@ from typing import BinaryIO
 import httpx
 
 from co_tui import __version__
-from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, build_error
+from co_tui.api.errors import ApiConnectionError, ApiError, ApiTimeoutError, build_error
 from co_tui.api.redact import safe_url
 from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
 
 __all__ = [
+    "BodySizeError",
     "Connection",
     "DownloadCancelled",
     "DownloadResult",
     "FallbackNeeded",
+    "check_announced",
     "download_blocking",
+    "stalled_message",
 ]
 
 BUFFER_BYTES = 1 << 20
@@ -57,6 +65,49 @@ class FallbackNeeded(Exception):
 
 class DownloadCancelled(Exception):
     """The download was cancelled through its ``cancel`` event."""
+
+
+class BodySizeError(ApiError):
+    """A body larger than the file's listed size, or one announced with another size.
+
+    Not a network blip: retrying would fetch the same wrong bytes, so callers fail the file.
+    ``too_large`` tells "more than listed" from "announced smaller".
+    """
+
+    kind = "body_size"
+
+    def __init__(self, message: str, *, too_large: bool, url: str = "") -> None:
+        self.too_large = too_large
+        super().__init__(message, operation="download_file", url=url)
+
+
+def _too_large(size: int, announced: int | None, url: str) -> BodySizeError:
+    said = f" (it announced {announced:,})" if announced is not None else ""
+    return BodySizeError(f"the server sent more than the listed size of {size:,} bytes{said}",
+                         too_large=True, url=url)
+
+
+def check_announced(size: int, start: int, total: int | None, length: int | None,
+                    url: str = "") -> int:
+    """How many body bytes a response starting at ``start`` may carry for a file listed at
+    ``size``; raises :class:`BodySizeError` when the server's file size (``total``) or body
+    length (``length``) disagrees, before anything is written."""
+    allowed = size - start
+    if allowed < 0:
+        raise _too_large(size, total, url)
+    for what, announced, expected in (("a file", total, size), ("a body", length, allowed)):
+        if announced is None or announced == expected:
+            continue
+        if announced > expected:
+            raise _too_large(size, total if total is not None else length, url)
+        raise BodySizeError(f"the server announced {what} of {announced:,} bytes, the listing "
+                            f"says {size:,}", too_large=False, url=url)
+    return allowed
+
+
+def stalled_message(seconds: float) -> str:
+    """The reason given when a body stops arriving for the read timeout."""
+    return f"the server sent nothing for {seconds:g} s"
 
 
 class _Redirected(Exception):
@@ -186,8 +237,13 @@ def download_blocking(
     progress: Callable[[int], None] | None = None,
     on_connect: Callable[[Connection], None] | None = None,
     buffer_bytes: int = BUFFER_BYTES,
+    size: int | None = None,
 ) -> DownloadResult:
     """GET ``url`` (from ``offset``) and write its body to ``sink``; run it in a worker thread.
+
+    ``size`` is the file's listed size, when known: the file never grows past it (see the
+    module docstring), and a body without a length that ends short of it is a broken
+    connection. ``idle_timeout`` bounds the wait for each read of the socket.
 
     ``progress`` is called with the running count of bytes written (cheaply: the caller should
     sample it on a timer, not redraw per call). ``cancel`` stops the transfer at the next
@@ -202,7 +258,7 @@ def download_blocking(
     while True:
         try:
             return _download_once(current, sink, offset, if_range, connect_timeout, idle_timeout,
-                                  cancel, progress, on_connect, buffer_bytes)
+                                  cancel, progress, on_connect, buffer_bytes, size)
         except _Redirected as hop:
             current = redirect_target(url, current, hop.status, hop.location, followed,
                                       operation="download_file")
@@ -220,6 +276,7 @@ def _download_once(
     progress: Callable[[int], None] | None,
     on_connect: Callable[[Connection], None] | None,
     buffer_bytes: int,
+    size: int | None,
 ) -> DownloadResult:
     """One request of :func:`download_blocking` (raises :class:`_Redirected` for a redirect)."""
     shown = safe_url(url)
@@ -237,10 +294,11 @@ def _download_once(
         conn.shutdown()
         raise DownloadCancelled()
     try:
-        return _transfer(conn, sink, offset, if_range, cancel, progress, buffer_bytes, shown)
+        return _transfer(conn, sink, offset, if_range, cancel, progress, buffer_bytes, shown,
+                         size)
     except TimeoutError as exc:
         raise ApiTimeoutError(
-            f"no data for {idle_timeout:g} s", operation="download_file", url=shown
+            stalled_message(idle_timeout), operation="download_file", url=shown
         ) from exc
     except OSError as exc:
         if cancel is not None and cancel.is_set():
@@ -261,6 +319,7 @@ def _transfer(
     progress: Callable[[int], None] | None,
     buffer_bytes: int,
     shown: str,
+    size: int | None,
 ) -> DownloadResult:
     sock = conn.sock
     sock.sendall(_request_bytes(conn.parts, offset, if_range))
@@ -313,10 +372,19 @@ def _transfer(
             raise ApiConnectionError("206 response with a missing or wrong Content-Range",
                                      url=shown, operation="download_file")
         start, total = parsed[0], parsed[2]
+    # ``limit``: the most body bytes that may be written. With a length, HTTP ends the body
+    # there (anything after it is not part of the answer); without one, the listed size is the
+    # limit and one more byte means the server is sending too much.
+    limit = length
+    if size is not None:
+        allowed = check_announced(size, start, total, length, shown)
+        limit = allowed if length is None else length
     written = 0
     pending = view[body_start:filled]
-    if length is not None and len(pending) > length:
-        pending = pending[:length]
+    if limit is not None and len(pending) > limit:
+        if length is None:
+            raise _too_large(size or 0, None, shown)
+        pending = pending[:limit]
     while True:
         if pending:
             _write_all(sink, pending)
@@ -327,15 +395,19 @@ def _transfer(
             break
         if cancel is not None and cancel.is_set():
             raise DownloadCancelled()
-        want = buffer_bytes if length is None else min(buffer_bytes, length - written)
+        want = buffer_bytes if limit is None else max(1, min(buffer_bytes, limit - written))
         n = sock.recv_into(view[:want])
         if n == 0:
-            if length is None:
+            if limit is None:
                 break
-            raise ApiConnectionError(
-                f"connection closed after {written} of {length} bytes",
-                url=shown, operation="download_file",
-            )
+            if written < limit:
+                raise ApiConnectionError(
+                    f"connection closed after {written:,} of {limit:,} bytes",
+                    url=shown, operation="download_file",
+                )
+            break
+        if limit is not None and written + n > limit:  # only when there is no length
+            raise _too_large(size or 0, None, shown)
         pending = view[:n]
     return DownloadResult(head.status, start, total, headers.get("etag"),
                           headers.get("last-modified"), written)

@@ -22,14 +22,23 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from co_tui.api.errors import ApiError, ApiTimeoutError, build_error, request_never_sent
+from co_tui.api.errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiTimeoutError,
+    build_error,
+    request_never_sent,
+)
 from co_tui.api.fast_download import (
+    BodySizeError,
     Connection,
     DownloadCancelled,
     DownloadResult,
     FallbackNeeded,
     Sink,
+    check_announced,
     download_blocking,
+    stalled_message,
 )
 from co_tui.api.redact import safe_url
 from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
@@ -41,6 +50,7 @@ if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
 
 __all__ = [
+    "BodySizeError",
     "DownloadCancelled",
     "DownloadResult",
     "FileStream",
@@ -220,15 +230,22 @@ class SignedFiles:
                     raise build_error(operation="read_file", response=response, url=url)
                 offset, total = _sizes(response, start)
                 skip = start - offset  # a 200 starts at 0: skip up to the requested start
-                wanted = skip + length
+                # Whatever the server sends (the whole file, an endless body), at most
+                # ``length`` bytes are kept and the read stops there; skipped bytes are dropped
+                # as they arrive.
                 chunks: list[bytes] = []
-                got = 0
-                async for chunk in response.aiter_raw(64 * 1024):
-                    chunks.append(chunk)
-                    got += len(chunk)
-                    if got >= wanted:
+                kept = 0
+                async for chunk in response.aiter_raw():
+                    if skip >= len(chunk):
+                        skip -= len(chunk)
+                        continue
+                    piece = chunk[skip:skip + length - kept]
+                    skip = 0
+                    chunks.append(piece)
+                    kept += len(piece)
+                    if kept >= length:
                         break
-                data = b"".join(chunks)[skip:wanted]
+                data = b"".join(chunks)
                 return RangeRead(data, start, total, response.headers.get("ETag"))
         except httpx.TransportError as exc:
             raise build_error(operation="read_file", exc=exc, url=url) from exc
@@ -241,8 +258,16 @@ class SignedFiles:
         offset: int = 0,
         if_range: str | None = None,
         progress: Callable[[int], None] | None = None,
+        size: int | None = None,
     ) -> DownloadResult:
         """Write the body of ``url`` (from ``offset``) to ``sink``: a file descriptor or file.
+
+        ``size`` is the file's listed size, when known. The file never grows past it: a
+        ``Content-Length`` or ``Content-Range`` that disagrees is refused before a byte is
+        written, and a body that runs on is cut there; both raise :class:`BodySizeError`. A
+        body with no length that ends short of it is a broken connection (resumable). A body
+        that stops arriving fails after the read timeout
+        (:attr:`~co_tui.api.retry.DownloadTimeouts.read`) with an ``ApiTimeoutError``.
 
         On real sockets a worker thread moves the bytes (:mod:`co_tui.api.fast_download`,
         curl's throughput); with an injected transport (tests, the in-process emulator) or an
@@ -253,10 +278,11 @@ class SignedFiles:
         log.debug("download %s from byte %d", safe_url(url), offset)
         if self._sockets:
             try:
-                return await self._download_in_thread(url, sink, offset, if_range, progress)
+                return await self._download_in_thread(url, sink, offset, if_range, progress,
+                                                      size)
             except FallbackNeeded:
                 pass
-        return await _download_with_httpx(self, url, sink, offset, if_range, progress)
+        return await _download_with_httpx(self, url, sink, offset, if_range, progress, size)
 
     async def _download_in_thread(
         self,
@@ -265,6 +291,7 @@ class SignedFiles:
         offset: int,
         if_range: str | None,
         progress: Callable[[int], None] | None,
+        size: int | None,
     ) -> DownloadResult:
         cancel = threading.Event()
         connections: list[Connection] = []
@@ -272,7 +299,7 @@ class SignedFiles:
         job = asyncio.ensure_future(asyncio.to_thread(
             download_blocking, url, sink, offset=offset, if_range=if_range,
             connect_timeout=timeouts.connect, idle_timeout=timeouts.read,
-            cancel=cancel, progress=progress, on_connect=connections.append,
+            cancel=cancel, progress=progress, on_connect=connections.append, size=size,
         ))
         try:
             return await asyncio.shield(job)
@@ -316,6 +343,10 @@ class SignedFiles:
                     response.headers.get("ETag"),
                     response.headers.get("Last-Modified"),
                 )
+        except httpx.ReadTimeout as exc:
+            seconds = self._client.download_timeouts.read
+            raise ApiTimeoutError(stalled_message(seconds), operation="download_file",
+                                  url=safe_url(url)) from exc
         except httpx.TransportError as exc:
             raise build_error(operation="download_file", exc=exc, url=url) from exc
 
@@ -327,16 +358,37 @@ async def _download_with_httpx(
     offset: int,
     if_range: str | None,
     progress: Callable[[int], None] | None,
+    size: int | None,
 ) -> DownloadResult:
     written = 0
     async with files.open_stream(url, offset=offset, if_range=if_range) as stream:
         status = stream.response.status_code
-        if status != 416:
-            async for chunk in stream.aiter_raw():
-                await _write_in_thread(sink, chunk)
-                written += len(chunk)
-                if progress is not None:
-                    progress(written)
+        if status == 416:
+            return DownloadResult(status, stream.offset, stream.total_size, stream.etag,
+                                  stream.last_modified, 0)
+        headers = stream.response.headers
+        length_text = headers.get("Content-Length")
+        framed = "Transfer-Encoding" in headers
+        length = int(length_text) if length_text and length_text.isdigit() and not framed else None
+        limit: int | None = None
+        if size is not None:
+            limit = check_announced(size, stream.offset, stream.total_size, length,
+                                    safe_url(url))
+        async for chunk in stream.aiter_raw():
+            if limit is not None and written + len(chunk) > limit:
+                # a chunked or close-delimited body running past the listed size: stop reading
+                # before any of it reaches the sink
+                raise BodySizeError(
+                    f"the server sent more than the listed size of {size:,} bytes",
+                    too_large=True, url=safe_url(url))
+            await _write_in_thread(sink, chunk)
+            written += len(chunk)
+            if progress is not None:
+                progress(written)
+        if limit is not None and written < limit and length is None and not framed:
+            # a body delimited by the connection closing, closed early: a broken transfer
+            raise ApiConnectionError(f"connection closed after {written:,} of {limit:,} bytes",
+                                     operation="download_file", url=safe_url(url))
         return DownloadResult(
             status, stream.offset, stream.total_size, stream.etag, stream.last_modified, written
         )

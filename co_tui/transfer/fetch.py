@@ -4,8 +4,14 @@ The signed URL is fetched just before the file (it expires) and fetched again on
 storage answers 403. Broken transfers (resets, truncated bodies, timeouts, 5xx, 429) are retried
 with the client's read policy and resumed with ``Range`` + ``If-Range`` when an ETag is known; a
 200 where a 206 was asked for means the file changed, and the sink is rewound to 0. The total is
-checked against the listing's size and the server's. Everything local that fails is mapped to a
-transfer error (disk full, permissions); nothing here knows about queues or the UI.
+checked against the listing's size and the server's.
+
+The listing's size is also a ceiling while the bytes arrive: a server announcing more, or
+sending on past it, fails the file at once with "the server sent more than the listed size"
+(never retried: it would only send the same again), and nothing beyond that size reaches the
+sink. A body that stalls fails after the read timeout and is retried and resumed like any broken
+transfer. Everything local that fails is mapped to a transfer error (disk full, permissions);
+nothing here knows about queues or the UI.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from co_tui.api.errors import ApiError, PermissionDeniedError
+from co_tui.api.fast_download import BodySizeError
 from co_tui.api.retry import OpKind
 from co_tui.transfer.errors import SizeMismatchError, TransferError
 from co_tui.transfer.localfs import DISK_FULL_ERRNOS, translate_os_error
@@ -174,8 +181,10 @@ class Fetcher:
             try:
                 result = await self.client.files.download(
                     url, sink.sink, offset=offset, if_range=etag if offset else None,
-                    progress=progress,
+                    progress=progress, size=remote.size,
                 )
+            except BodySizeError as exc:
+                raise SizeMismatchError(f"{what}: {exc.message}") from exc
             except PermissionDeniedError:
                 if refreshed:
                     raise
