@@ -74,7 +74,8 @@ async def fetch_for_pager(
     target = folder / _local_name(item)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
-        await client.files.download(urls.download_url or urls.view_url, fd)
+        # bounded by the listed size: a host sending on cannot fill the temporary folder
+        await client.files.download(urls.download_url or urls.view_url, fd, size=item.size)
     finally:
         os.close(fd)
     return target

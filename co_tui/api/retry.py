@@ -60,9 +60,14 @@ class DownloadTimeouts:
 
     connect: float = 10.0
     read: float = 60.0
+    """The longest wait for the next bytes of a response (its head, then between two pieces
+    of its body). A download has no overall deadline - a big file may take hours - so this is
+    what ends a body that stalls: the transfer fails with a timeout (retried and resumed like
+    any broken transfer)."""
     write: float = 30.0
     pool: float = 10.0
     range_deadline: float = 45.0
+    """The whole of one preview read (a Range of at most 256 KiB), retries included."""
 
 
 class RetryBudget:

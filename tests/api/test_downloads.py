@@ -1,19 +1,26 @@
 """``client.files.download``: real bytes over loopback sockets (the fast path) and in process
-(the httpx path), resume, faults, cancellation, and what goes on the wire."""
+(the httpx path), resume, faults, cancellation, and what goes on the wire; bodies that do not
+match the listed size, and previews against endless bodies."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import os
+import time
+import tracemalloc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
-from co_tui.api import ApiConnectionError, CodeOceanClient, PermissionDeniedError
+from co_tui.api import ApiConnectionError, ApiTimeoutError, CodeOceanClient, PermissionDeniedError
 from co_tui.api.fast_download import _request_bytes
+from co_tui.api.files import PREVIEW_BYTES, BodySizeError
+from co_tui.api.retry import DownloadTimeouts
 from co_tui.emulator.content import read_content
+from tests.bad_file_host import BadFileHost, Reply, pattern
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +190,85 @@ def test_request_carries_no_credentials_and_refuses_injection() -> None:
     ]:
         with pytest.raises(ValueError):
             _request_bytes(urllib.parse.urlsplit(bad_url), 10, bad_etag)
+
+
+# --- bodies that do not match the listing, from a misbehaving loopback host ------------------
+
+
+@pytest.fixture
+async def bad_host() -> AsyncIterator[BadFileHost]:
+    host = BadFileHost()
+    await host.start()
+    yield host
+    await host.close()
+
+
+@pytest.fixture(params=["fast", "httpx"])
+async def host_client(request: pytest.FixtureRequest) -> AsyncIterator[CodeOceanClient]:
+    """A client whose signed-URL reads go over real sockets: the worker-thread reader, or httpx."""
+    files = None if request.param == "fast" else httpx.AsyncHTTPTransport(retries=0)
+    client = CodeOceanClient("http://127.0.0.1:1", "cop_x", files_transport=files,
+                             download_timeouts=DownloadTimeouts(read=0.2))
+    yield client
+    await client.aclose()
+
+
+@pytest.mark.parametrize("framing", ["close", "chunked"])
+async def test_preview_reads_its_budget_from_an_endless_body(bad_host: BadFileHost, host_client: CodeOceanClient, framing: str) -> None:
+    bad_host.add("endless.txt", 10, Reply(extra=None, framing=framing, ranges=False))
+    read = await host_client.files.read_range(f"{bad_host.origin}/b/endless.txt?sig=1")
+    assert read.data == pattern(0, PREVIEW_BYTES)
+    assert bad_host.served("endless.txt")[0].status == 200  # the Range was ignored
+
+
+async def test_preview_further_in_keeps_only_what_it_shows(bad_host: BadFileHost, host_client: CodeOceanClient) -> None:
+    """A host that ignores Range sends everything before the wanted part: it is dropped as it
+    arrives, never held (it was, all of it, before)."""
+    start = 16 * 1024 * 1024
+    bad_host.add("big.log", 64 * 1024 * 1024, Reply(framing="close", ranges=False))
+    tracemalloc.start()
+    try:
+        read = await host_client.files.read_range(f"{bad_host.origin}/b/big.log?sig=1", start)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert read.start == start and read.data == pattern(start, PREVIEW_BYTES)
+    assert peak < 4 * 1024 * 1024, peak
+
+
+@pytest.mark.parametrize("reply", [Reply(extra=None, framing="close"),
+                                   Reply(extra=None, framing="chunked"),
+                                   Reply(extra=None, declared=4096)],
+                         ids=["close", "chunked", "length"])
+async def test_download_stops_at_the_listed_size(bad_host: BadFileHost, host_client: CodeOceanClient, tmp_path: Path, reply: Reply) -> None:
+    bad_host.add("f.bin", 1000, reply)
+    target = tmp_path / "f.bin"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        with pytest.raises(BodySizeError) as info:
+            await host_client.files.download(f"{bad_host.origin}/b/f.bin?sig=1", fd, size=1000)
+    finally:
+        os.close(fd)
+    assert info.value.too_large
+    assert "the server sent more than the listed size of 1,000 bytes" in info.value.message
+    assert target.stat().st_size <= 1000
+    assert target.read_bytes() == pattern(0, target.stat().st_size)
+    assert "sig=1" not in str(info.value)
+
+
+async def test_download_without_a_listed_size_takes_what_is_announced(bad_host: BadFileHost, host_client: CodeOceanClient, tmp_path: Path) -> None:
+    bad_host.add("f.bin", 1000, Reply(extra=500))
+    with open(tmp_path / "f.bin", "wb") as out:
+        result = await host_client.files.download(f"{bad_host.origin}/b/f.bin?sig=1", out)
+    assert result.written == 1500 and (tmp_path / "f.bin").read_bytes() == pattern(0, 1500)
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked"])
+async def test_a_stalled_body_times_out_with_a_clear_message(bad_host: BadFileHost, host_client: CodeOceanClient, tmp_path: Path, framing: str) -> None:
+    bad_host.add("f.bin", 1000, Reply(cut=100, stall=True, framing=framing))
+    started = time.monotonic()
+    with open(tmp_path / "f.bin", "wb") as out, pytest.raises(ApiTimeoutError) as info:
+        await host_client.files.download(f"{bad_host.origin}/b/f.bin?sig=1", out, size=1000)
+    assert info.value.message == "the server sent nothing for 0.2 s"
+    assert time.monotonic() - started < 5
+    assert (tmp_path / "f.bin").read_bytes() == pattern(0, 100)

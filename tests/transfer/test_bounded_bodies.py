@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from transfer_helpers import MiB, request, seed, temps
+from transfer_helpers import ASSET, MiB, entries, request, seed, temps
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.retry import DownloadTimeouts
@@ -286,7 +286,7 @@ async def test_an_archive_with_a_bad_member_fails_and_leaves_nothing(engine: Dow
     assert summary.failed == 1 and TOO_MUCH in item.error and name in item.error, item.error
     assert sum(s.sent for s in host.served(name)) > (2000 if bad == "staged" else HUGE)
     assert oracle.violations == []
-    assert list(dest.iterdir()) == []  # no archive, no temp archive, no staged member
+    assert entries(dest) == []  # no archive, no temp archive, no staged member
 
 
 async def test_an_archive_of_honest_members_is_whole(engine: DownloadEngine, host: BadFileHost, oracle: WriteOracle, dest: Path) -> None:
@@ -299,3 +299,19 @@ async def test_an_archive_of_honest_members_is_whole(engine: DownloadEngine, hos
         assert archive.read("stream/fine.bin") == pattern(0, 2000)
         assert archive.read("stream/huge.bin") == pattern(0, HUGE)
     assert oracle.violations == [] and oracle.peak["stream/huge.bin"] == HUGE
+
+
+async def test_the_pager_copy_is_bounded_too(engine: DownloadEngine, host: BadFileHost, dest: Path, tmp_path: Path) -> None:
+    """``o`` fetches a whole file for ``$PAGER``: a host sending on is cut at the listed size."""
+    from co_tui.actions.pager import fetch_for_pager
+    from co_tui.api.files import BodySizeError
+    from co_tui.api.models import FolderItem
+
+    host.add("small.bin", SMALL, Reply(extra=None, framing="close"))
+    client = engine.client
+    asset = await client.data_assets.get_data_asset(ASSET)
+    item = FolderItem(name="small.bin", path="bad/small.bin", size=SMALL)
+    with pytest.raises(BodySizeError) as info:
+        await fetch_for_pager(client, asset, item, dest, data_root=tmp_path / "no-mount")
+    assert TOO_MUCH in info.value.message
+    assert (dest / "small.bin").stat().st_size <= SMALL
