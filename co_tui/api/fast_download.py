@@ -15,8 +15,8 @@ chunked body, say) raises :class:`FallbackNeeded` and the caller streams with ht
 
 Given the file's listed ``size``, no body may make the file larger: an announced length that
 disagrees is refused before a byte is written, and a body that runs on is cut at that size
-(:class:`BodySizeError`), so a misbehaving host cannot fill the disk. Between two reads the
-socket waits at most ``idle_timeout`` seconds (a stalled body fails as a timeout).
+(:class:`~co_tui.api.body_limits.BodySizeError`), so a misbehaving host cannot fill the disk.
+Between two reads the socket waits at most ``idle_timeout`` seconds (a stall is a timeout).
 """
 
 from __future__ import annotations
@@ -34,19 +34,17 @@ from typing import BinaryIO
 import httpx
 
 from co_tui import __version__
-from co_tui.api.errors import ApiConnectionError, ApiError, ApiTimeoutError, build_error
+from co_tui.api.body_limits import check_announced, stalled_message, too_large
+from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, build_error
 from co_tui.api.redact import safe_url
 from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
 
 __all__ = [
-    "BodySizeError",
     "Connection",
     "DownloadCancelled",
     "DownloadResult",
     "FallbackNeeded",
-    "check_announced",
     "download_blocking",
-    "stalled_message",
 ]
 
 BUFFER_BYTES = 1 << 20
@@ -65,49 +63,6 @@ class FallbackNeeded(Exception):
 
 class DownloadCancelled(Exception):
     """The download was cancelled through its ``cancel`` event."""
-
-
-class BodySizeError(ApiError):
-    """A body larger than the file's listed size, or one announced with another size.
-
-    Not a network blip: retrying would fetch the same wrong bytes, so callers fail the file.
-    ``too_large`` tells "more than listed" from "announced smaller".
-    """
-
-    kind = "body_size"
-
-    def __init__(self, message: str, *, too_large: bool, url: str = "") -> None:
-        self.too_large = too_large
-        super().__init__(message, operation="download_file", url=url)
-
-
-def _too_large(size: int, announced: int | None, url: str) -> BodySizeError:
-    said = f" (it announced {announced:,})" if announced is not None else ""
-    return BodySizeError(f"the server sent more than the listed size of {size:,} bytes{said}",
-                         too_large=True, url=url)
-
-
-def check_announced(size: int, start: int, total: int | None, length: int | None,
-                    url: str = "") -> int:
-    """How many body bytes a response starting at ``start`` may carry for a file listed at
-    ``size``; raises :class:`BodySizeError` when the server's file size (``total``) or body
-    length (``length``) disagrees, before anything is written."""
-    allowed = size - start
-    if allowed < 0:
-        raise _too_large(size, total, url)
-    for what, announced, expected in (("a file", total, size), ("a body", length, allowed)):
-        if announced is None or announced == expected:
-            continue
-        if announced > expected:
-            raise _too_large(size, total if total is not None else length, url)
-        raise BodySizeError(f"the server announced {what} of {announced:,} bytes, the listing "
-                            f"says {size:,}", too_large=False, url=url)
-    return allowed
-
-
-def stalled_message(seconds: float) -> str:
-    """The reason given when a body stops arriving for the read timeout."""
-    return f"the server sent nothing for {seconds:g} s"
 
 
 class _Redirected(Exception):
@@ -383,7 +338,7 @@ def _transfer(
     pending = view[body_start:filled]
     if limit is not None and len(pending) > limit:
         if length is None:
-            raise _too_large(size or 0, None, shown)
+            raise too_large(size or 0, None, shown)
         pending = pending[:limit]
     while True:
         if pending:
@@ -407,7 +362,7 @@ def _transfer(
                 )
             break
         if limit is not None and written + n > limit:  # only when there is no length
-            raise _too_large(size or 0, None, shown)
+            raise too_large(size or 0, None, shown)
         pending = view[:n]
     return DownloadResult(head.status, start, total, headers.get("etag"),
                           headers.get("last-modified"), written)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from co_tui.api.body_limits import BodySizeError, check_announced, stalled_message, too_large
 from co_tui.api.errors import (
     ApiConnectionError,
     ApiError,
@@ -30,15 +31,12 @@ from co_tui.api.errors import (
     request_never_sent,
 )
 from co_tui.api.fast_download import (
-    BodySizeError,
     Connection,
     DownloadCancelled,
     DownloadResult,
     FallbackNeeded,
     Sink,
-    check_announced,
     download_blocking,
-    stalled_message,
 )
 from co_tui.api.redact import safe_url
 from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
@@ -378,9 +376,7 @@ async def _download_with_httpx(
             if limit is not None and written + len(chunk) > limit:
                 # a chunked or close-delimited body running past the listed size: stop reading
                 # before any of it reaches the sink
-                raise BodySizeError(
-                    f"the server sent more than the listed size of {size:,} bytes",
-                    too_large=True, url=safe_url(url))
+                raise too_large(size or 0, None, safe_url(url))
             await _write_in_thread(sink, chunk)
             written += len(chunk)
             if progress is not None:

@@ -22,8 +22,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
+from co_tui.api.body_limits import BodySizeError
 from co_tui.api.errors import ApiError, PermissionDeniedError
-from co_tui.api.fast_download import BodySizeError
 from co_tui.api.retry import OpKind
 from co_tui.transfer.errors import SizeMismatchError, TransferError
 from co_tui.transfer.localfs import DISK_FULL_ERRNOS, translate_os_error
