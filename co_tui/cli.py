@@ -354,8 +354,16 @@ def _run_logout(args: argparse.Namespace) -> int:
 def _run_app(args: argparse.Namespace) -> int:
     from co_tui.api.domain import InsecureDomainError, normalize_domain
     from co_tui.config import ConfigError
-    from co_tui.credentials import LoginSetup, login_target, resolve_credentials
+    from co_tui.credentials import (
+        LoginSetup,
+        login_target,
+        make_credentials_private,
+        resolve_credentials,
+    )
 
+    # before anything reads the tokens; the notice is shown on screen, not after quitting
+    private_notice = make_credentials_private()
+    notices = [private_notice] if private_notice else []
     try:
         creds = resolve_credentials(profile=args.profile, domain=args.domain)
         target = login_target(profile=args.profile, domain=args.domain)
@@ -367,17 +375,18 @@ def _run_app(args: argparse.Namespace) -> int:
         from co_tui.app import CoTuiApp
 
         CoTuiApp(None, login=LoginSetup(profile=target.profile, domain=target.domain),
-                 config=_load_config()).run()
+                 config=_with_notices(_load_config(), notices)).run()
         return 0
     if creds is None:
+        for notice in notices:  # no app to show it in
+            print(f"co-tui: {notice}", file=sys.stderr)
         print(
             "co-tui: no Code Ocean credentials found. Run 'co-tui login', or set "
             "CODEOCEAN_DOMAIN and CODEOCEAN_TOKEN, or try 'co-tui --demo'.",
             file=sys.stderr,
         )
         return 2
-    for warning in creds.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    notices += creds.warnings
     try:
         domain = normalize_domain(creds.domain)
     except InsecureDomainError as exc:
@@ -390,7 +399,18 @@ def _run_app(args: argparse.Namespace) -> int:
 
         return CodeOceanClient(domain, creds.token)
 
-    return _open_app(domain, build, _load_config(), profile=creds.profile or target.profile)
+    return _open_app(domain, build, _with_notices(_load_config(), notices),
+                     profile=creds.profile or target.profile)
+
+
+def _with_notices(config: Config, notices: Sequence[str]) -> Config:
+    """``config`` with ``notices`` first among the warnings the app shows when it starts
+    (printed to the terminal instead, they would appear only after the app quits)."""
+    import dataclasses
+
+    if not notices:
+        return config
+    return dataclasses.replace(config, warnings=(*notices, *config.warnings))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import stat
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ __all__ = [
     "StoredLogin",
     "load_stored_logins",
     "login_target",
+    "make_credentials_private",
     "resolve_credentials",
     "token_env_var",
     "validate_token",
@@ -193,6 +195,35 @@ def load_stored_logins(
         if stored is not None:
             logins[name] = stored
     return logins, warnings
+
+
+def make_credentials_private(path: Path | None = None) -> str | None:
+    """Narrow a ``credentials.toml`` that other users can read or change to 0600; the notice.
+
+    Called when the app starts, before anything reads the file: ssh and gh refuse or warn about a
+    shared key up front, and a notice printed before the full-screen app only shows once the user
+    quits. The file is co-tui's own (written 0600 by ``co-tui login``), so it is fixed rather than
+    reported. Returns the notice to show on screen, or None when the file is absent or private.
+    Reading credentials (:func:`resolve_credentials`) never changes a mode; only launch does.
+    """
+    if os.name != "posix":  # Windows has no such bits (ACLs instead)
+        return None
+    path = path or paths.credentials_file()
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if not stat.S_ISREG(mode) or not paths.is_shared_mode(mode):
+        return None
+    bits = stat.S_IMODE(mode)
+    how = "readable by others" if bits & 0o044 else "accessible by other users"
+    try:
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        return (f"{path.name} is {how} (mode {bits:04o}) and co-tui could not make it private: "
+                f"{exc.strerror}. Run 'chmod 600 {shlex.quote(str(path))}'.")
+    return (f"{path.name} was {how} (mode {bits:04o}); co-tui made it private (0600). "
+            "Tokens in it may have been read: consider revoking them.")
 
 
 def _stored_entry(
