@@ -29,7 +29,6 @@ import calendar
 import functools
 import os
 import shutil
-import subprocess
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -40,6 +39,7 @@ from typing import TYPE_CHECKING
 from co_tui.api.models import DataAsset
 from co_tui.api.paths import seg
 from co_tui.api.redact import redact
+from co_tui.children import ChildError, run_child
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -94,9 +94,9 @@ def tmux_set_clipboard() -> str | None:
     if tmux is None:
         return None
     try:
-        done = subprocess.run([tmux, "show-options", "-gv", "set-clipboard"],
-                              capture_output=True, text=True, timeout=0.2, check=False)
-    except (OSError, subprocess.SubprocessError):
+        done = run_child([tmux, "show-options", "-gv", "set-clipboard"],
+                         capture_output=True, text=True, timeout=0.2)
+    except (OSError, ChildError):
         return None
     value = done.stdout.strip()
     return value or None

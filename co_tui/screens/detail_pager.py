@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
@@ -13,6 +12,7 @@ from textual.app import SuspendNotSupported
 
 from co_tui.actions.pager import PAGER_MAX_BYTES, fetch_for_pager, pager_command
 from co_tui.api import ApiError
+from co_tui.children import run_child
 from co_tui.formatting import format_size
 from co_tui.safe_text import display
 from co_tui.screens import detail_preview
@@ -58,7 +58,7 @@ async def open_in_pager(
             return
         try:
             with app.suspend():  # the pager owns the terminal; the app waits, as intended
-                subprocess.run([*command, str(path)], check=False)  # noqa: ASYNC221
+                run_child([*command, str(path)])  # without the token in its environment
         except SuspendNotSupported:
             say("This terminal cannot hand the screen to a pager.")
         except OSError as error:
