@@ -37,6 +37,7 @@ __all__ = [
     "is_dangerous",
     "is_placeholder",
     "placeholder_name",
+    "shield",
     "unit_bounds",
 ]
 
@@ -104,6 +105,22 @@ def encode(text: str, *, multiline: bool = False) -> str:
     if pattern.search(text) is None:
         return text
     return pattern.sub(_encode_one, text)
+
+
+def _shield_one(match: re.Match[str]) -> str:
+    return _PLACEHOLDER.get(match.group(), match.group())
+
+
+def shield(text: str, *, multiline: bool = False) -> str:
+    """Replace any dangerous character left in editable ``text`` by its placeholder.
+
+    Unlike :func:`encode` it leaves reserved code points alone, so it changes nothing in text
+    that is already editable: a widget applies it to every value it is given, as a safety net.
+    """
+    pattern = _ENCODE_MULTI if multiline else _ENCODE_SINGLE
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_shield_one, text)
 
 
 def _decode_one(match: re.Match[str]) -> str:
