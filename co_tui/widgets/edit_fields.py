@@ -55,6 +55,17 @@ def shown(editable: str, style: Style | None = None) -> Text:
     return text
 
 
+_FALLBACK_STYLE = Style(bold=True, underline=True)
+
+
+def _placeholder_style(widget: Input | TextArea) -> Style:
+    """The placeholder style from CSS (a fixed one while the stylesheet is not applied yet)."""
+    try:
+        return widget.get_component_rich_style(PLACEHOLDER_CLASS, partial=True)
+    except KeyError:  # asked for a size before the widget's styles were computed
+        return _FALLBACK_STYLE
+
+
 class EditInput(Input):
     """A one-line field holding server text exactly (see the module docstring)."""
 
@@ -92,7 +103,7 @@ class EditInput(Input):
     def _value(self) -> Text:
         if self.password:
             return super()._value
-        return shown(self.value, self.get_component_rich_style(PLACEHOLDER_CLASS, partial=True))
+        return shown(self.value, _placeholder_style(self))
 
 
 class EditTextArea(TextArea):
@@ -140,5 +151,4 @@ class EditTextArea(TextArea):
         return super()._delete_via_keyboard((top_row, top_col), (bottom_row, bottom_col))
 
     def get_line(self, line_index: int) -> Text:
-        return shown(self.document.get_line(line_index),
-                     self.get_component_rich_style(PLACEHOLDER_CLASS, partial=True))
+        return shown(self.document.get_line(line_index), _placeholder_style(self))
