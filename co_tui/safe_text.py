@@ -43,7 +43,9 @@ Handing the result to widgets (textual 8.2; checked by tests/security/test_rende
 * ``app.notify(display(msg), title=plain(t))`` with ``markup`` left at its default: a Content
   message is then used unchanged, while ``markup=False`` calls ``Content(message)`` and raises
   on a Content. The title is used as plain text, so give it :func:`plain`;
-* ``Input(value=plain(s))`` and clipboard copies: :func:`plain`.
+* clipboard copies and read-only ``Input`` text: :func:`plain`. A field the user edits and
+  that is sent back holds :mod:`co_tui.edit_buffer` text instead (``co_tui.widgets.edit_fields``),
+  which is reversible: :func:`plain` is not.
 """
 
 from __future__ import annotations

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from co_tui.api.models import CustomMetadata, CustomMetadataField
+from co_tui.edit_buffer import is_dangerous
 
 __all__ = ["REQUIRED", "check_custom", "format_custom", "has_controls", "mount_error",
            "parse_custom", "tag_error", "value_error"]
@@ -29,15 +31,22 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H
                  "%Y-%m-%dT%H:%M:%S")
 
 
-def has_controls(text: str, *, multiline: bool = False) -> bool:
-    """True when ``text`` holds a control, format, surrogate or line-separator character
-    (newlines and tabs are allowed in multi-line text). Typed text with one is refused."""
-    allowed = "\n\t" if multiline else ""
-    return any(
-        unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") and char not in allowed
-        for char in text
-    )
+def has_controls(text: str, *, multiline: bool = False, original: str = "") -> bool:
+    """True when ``text`` holds a character that must not reach a terminal (a C0/C1 control,
+    ESC, DEL, a bidi embedding, override or isolate, a line separator, a lone surrogate; newlines
+    and tabs are allowed in multi-line text) more times than ``original`` does. Typed text with
+    one is refused; one the server already had is kept. Harmless characters that real text needs
+    (joiners, bidi marks, soft hyphens, variation selectors, combining marks) are allowed."""
+    found = Counter(char for char in text if is_dangerous(char, multiline=multiline))
+    if not found:
+        return False
+    had = Counter(char for char in original if is_dangerous(char, multiline=multiline))
+    return bool(found - had)
 
+
+def _has_invisible(text: str) -> bool:
+    """True when ``text`` holds any control, format, surrogate or separator character."""
+    return any(unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") for char in text)
 
 
 # --- custom-metadata values as text -----------------------------------------------------------
@@ -74,8 +83,9 @@ def format_custom(value: Any, spec: CustomMetadataField | None) -> str:
     return str(value)
 
 
-def _parse_one(text: str, spec: CustomMetadataField) -> Any:
-    """One typed value from ``text``; raises ValueError with a message for the user."""
+def _parse_one(text: str, spec: CustomMetadataField, original: str = "") -> Any:
+    """One typed value from ``text``; raises ValueError with a message for the user.
+    ``original`` is the field's stored text: control characters it had may stay."""
     if spec.type == "number":
         try:
             number = int(text) if text.lstrip("+-").isdigit() else float(text)
@@ -94,7 +104,7 @@ def _parse_one(text: str, spec: CustomMetadataField) -> Any:
             except ValueError:
                 continue
         raise ValueError("must be a date: YYYY-MM-DD (UTC)")
-    if has_controls(text):
+    if has_controls(text, original=original):
         raise ValueError("must not contain control characters")
     return text
 
@@ -122,16 +132,23 @@ def value_error(value: Any, spec: CustomMetadataField) -> str | None:
     return None
 
 
-def parse_custom(text: str, spec: CustomMetadataField) -> Any:
-    """The typed value of one field's text (``None`` when empty); raises ValueError."""
-    text = text.strip()
-    if not text:
+def parse_custom(text: str, spec: CustomMetadataField, original: str | None = None) -> Any:
+    """The typed value of one field's text (``None`` when empty); raises ValueError.
+
+    ``original`` is the field's stored text when it had a value. Typed text is trimmed, except
+    an edited single text value, which is kept exactly as typed so that an edit keeps every
+    character (spaces included) the user did not delete; control characters the stored text
+    had may stay."""
+    if not text.strip():
         return None
+    before = original or ""
     if spec.multiple:
         parts = [part.strip() for part in text.split(",") if part.strip()]
-        value: Any = [_parse_one(part, spec) for part in parts]
+        value: Any = [_parse_one(part, spec, before) for part in parts]
+    elif spec.type == "string" and original is not None:
+        value = _parse_one(text, spec, before)
     else:
-        value = _parse_one(text, spec)
+        value = _parse_one(text.strip(), spec, before)
     error = value_error(value, spec)
     if error:
         raise ValueError(error)
@@ -165,7 +182,8 @@ def check_custom(
             custom[name] = before  # untouched: keep the exact stored value
             continue
         try:
-            value = parse_custom(text, spec)
+            value = parse_custom(text, spec,
+                                 format_custom(before, spec) if before is not None else None)
         except ValueError as exc:
             errors[name] = str(exc)
             continue
@@ -185,7 +203,7 @@ def mount_error(mount: str) -> str | None:
     """Why ``mount`` is not one folder name under ``/data``, or None when it is."""
     if not mount.strip():
         return "mount must not be empty"
-    if has_controls(mount):
+    if _has_invisible(mount):
         return "mount must not contain control characters"
     if "/" in mount or "\\" in mount:
         return "mount must be one folder name (no / or \\)"

@@ -7,9 +7,10 @@ field (``name``, ``description``, ``mount``, ``tags``, ``custom:<field>``) befor
 opened it returns a :class:`Conflict` with both versions of each such field, otherwise it PUTs
 every field. A PUT whose outcome is unknown is never re-sent; the asset is read back instead.
 
-The form holds raw text. A dialog shows server text escaped (``co_tui.safe_text.plain``) and
-hands back the raw original for any field the user left as shown, so opening and saving never
-rewrites a name that merely contains a control character.
+The form holds the text to send. The dialog's edit fields (``co_tui.edit_buffer``) give back
+every character of the server's value the user did not delete, so opening and saving never
+rewrites a field, and an edited field keeps its joiners, bidi marks, tabs and even the control
+characters the server had; only control characters *added* by typing or pasting are refused.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BASIC_FIELDS", "AssetValues", "Conflict", "FieldConflict", "FormCheck", "MetadataForm",
-    "SaveFailed", "SaveResult", "Saved", "Side", "check_form", "custom_key", "describe_error",
-    "find_conflicts", "save_metadata",
+    "SaveFailed", "SaveResult", "Saved", "Side", "changed_fields", "check_form", "custom_key",
+    "describe_error", "field_labels", "find_conflicts", "save_metadata",
 ]
 
 BASIC_FIELDS: tuple[tuple[str, str], ...] = (
@@ -153,7 +154,8 @@ def check_form(
 ) -> FormCheck:
     """Validate ``form`` before any request; ``original`` is what the dialog opened with.
 
-    Rules: a non-empty name and single-line text without control characters; a mount that is one
+    Rules: a non-empty name and single-line text without control characters other than those
+    the server's value already had (:func:`has_controls`); a mount that is one
     folder name; tags neither empty nor duplicated (ignoring case); each schema field of the
     right type (number, date as epoch seconds, string), allowed value and range. A required field
     may not be cleared (one that was already empty when the dialog opened does not block a
@@ -163,9 +165,11 @@ def check_form(
     name, description, mount = form.name, form.description, form.mount
     if not name.strip():
         errors["name"] = "name must not be empty"
-    elif name != original.name and has_controls(name):
+    elif name != original.name and has_controls(name, original=original.name):
         errors["name"] = "name must not contain control characters"
-    if description != original.description and has_controls(description, multiline=True):
+    if description != original.description and has_controls(
+        description, multiline=True, original=original.description
+    ):
         errors["description"] = "description must not contain control characters"
     if mount != original.mount and (problem := mount_error(mount)):
         errors["mount"] = problem
@@ -243,6 +247,19 @@ SaveResult = Saved | Conflict | SaveFailed
 
 def _label(key: str) -> str:
     return dict(BASIC_FIELDS).get(key, key.removeprefix(CUSTOM_PREFIX))
+
+
+def changed_fields(base: AssetValues, mine: AssetValues) -> list[str]:
+    """Keys of the fields whose value in ``mine`` differs from ``base`` (compared exactly), in
+    form order."""
+    keys = dict.fromkeys([*base.keys(), *mine.keys()])
+    return [key for key in keys if mine.get(key) != base.get(key)]
+
+
+def field_labels(keys: Sequence[str]) -> str:
+    """``["name", "custom:project"]`` -> ``"name, project"`` (for a message)."""
+    return ", ".join(_label(key).lower() if key in dict(BASIC_FIELDS) else _label(key)
+                     for key in keys)
 
 
 def find_conflicts(

@@ -38,11 +38,13 @@ from co_tui.actions.metadata import (
 )
 from co_tui.api.errors import ApiError
 from co_tui.api.models import CustomMetadata, DataAsset
+from co_tui.edit_buffer import decode
 from co_tui.modals.confirm import ConfirmScreen
 from co_tui.modals.filters import Choice
 from co_tui.modals.tags import Chip, TagChips
 from co_tui.safe_text import display, is_safe, join, plain
 from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
+from co_tui.widgets.edit_fields import EditInput, EditTextArea
 from co_tui.workers import log_failure, worker
 
 if TYPE_CHECKING:
@@ -106,19 +108,18 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
             yield Static(join("Edit metadata — ", display(self.asset.name, max_cells=60)),
                          id="edit-title")
             with VerticalScroll(id="edit-form"):
-                yield from self._row("Name", Input(value=plain(form.name), id="edit-name",
-                                                   compact=True), "name")
-                yield from self._row("Description", TextArea(plain(form.description,
-                                                                   multiline=True),
-                                                             id="edit-description",
-                                                             compact=True), "description")
-                yield from self._row("Mount", Input(value=plain(form.mount), id="edit-mount",
-                                                    compact=True), "mount")
+                yield from self._row("Name", EditInput(form.name, id="edit-name",
+                                                       compact=True), "name")
+                yield from self._row("Description", EditTextArea(form.description,
+                                                                 id="edit-description",
+                                                                 compact=True), "description")
+                yield from self._row("Mount", EditInput(form.mount, id="edit-mount",
+                                                        compact=True), "mount")
                 with Horizontal(classes="edit-row"):
                     yield Label(Content("Tags"), classes="edit-label")
                     with Vertical(classes="edit-field", id="edit-tags-field"):
                         yield TagChips([Chip(tag) for tag in self.base.tags], id="edit-tags")
-                        yield Input(placeholder="add a tag (enter)", id="edit-tag-input",
+                        yield EditInput(placeholder="add a tag (enter)", id="edit-tag-input",
                                     compact=True,
                                     suggester=SuggestFromList(self.known_tags,
                                                               case_sensitive=False))
@@ -210,26 +211,14 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
     # --- reading and checking -----------------------------------------------------------------
 
     def read_form(self) -> MetadataForm:
-        """The form as the widgets show it now, as raw text: a field still showing the server's
-        value (escaped for display) gives back that value exactly."""
-        base = self.base_form
-
-        def raw(shown: str, value: str, multiline: bool = False) -> str:
-            return value if shown == plain(value, multiline=multiline) else shown
-
-        custom: dict[str, str] = {}
-        for name, widget in self._custom_fields.items():
-            text = field_text(widget)
-            if isinstance(widget, Input):  # an Input shows stored text escaped
-                text = raw(text, base.custom.get(name, ""))
-            custom[name] = text
+        """The form as the widgets hold it now, as the text to send: the edit fields give back
+        every character of the server's value the user did not delete."""
         return MetadataForm(
-            name=raw(self.query_one("#edit-name", Input).value, base.name),
-            description=raw(self.query_one("#edit-description", TextArea).text,
-                            base.description, True),
-            mount=raw(self.query_one("#edit-mount", Input).value, base.mount),
+            name=self.query_one("#edit-name", EditInput).server_text,
+            description=self.query_one("#edit-description", EditTextArea).server_text,
+            mount=self.query_one("#edit-mount", EditInput).server_text,
             tags=self.query_one("#edit-tags", TagChips).tags,  # chips hold raw tags
-            custom=custom,
+            custom={name: field_text(widget) for name, widget in self._custom_fields.items()},
         )
 
     @property
@@ -279,7 +268,7 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         if event.input.id != "edit-tag-input":
             self.focus_next()
             return
-        text = event.value.strip()
+        text = decode(event.value).strip()
         problem = tag_error(text) if text else None
         chips = self.query_one("#edit-tags", TagChips)
         if problem is None and text and not chips.add(text):
@@ -351,10 +340,9 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
     def _fill(self, values: AssetValues) -> None:
         """Show ``values`` in the form (after a conflict was resolved)."""
         form = MetadataForm.of(values, self.schema)
-        self.query_one("#edit-name", Input).value = plain(form.name)
-        self.query_one("#edit-description", TextArea).text = plain(form.description,
-                                                                   multiline=True)
-        self.query_one("#edit-mount", Input).value = plain(form.mount)
+        self.query_one("#edit-name", EditInput).set_server_text(form.name)
+        self.query_one("#edit-description", EditTextArea).set_server_text(form.description)
+        self.query_one("#edit-mount", EditInput).set_server_text(form.mount)
         chips = self.query_one("#edit-tags", TagChips)
         chips.chips = [Chip(tag) for tag in values.tags]
         chips.refresh(layout=True)
@@ -363,7 +351,7 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
             if isinstance(widget, Select):
                 widget.value = text if text else Select.NULL
             else:
-                widget.value = plain(text)
+                widget.set_server_text(text)
 
     def _start_save(self, mine: AssetValues) -> None:
         # Marked before the worker starts: a second ctrl+s must not start an exclusive worker,

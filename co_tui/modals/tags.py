@@ -33,8 +33,10 @@ from textual.widgets import Button, Input, Static
 from co_tui.actions import bulk
 from co_tui.actions.field_values import tag_error
 from co_tui.api.models import DataAsset
+from co_tui.edit_buffer import decode
 from co_tui.modals.confirm import ConfirmScreen, render_results
 from co_tui.safe_text import display, is_safe, join
+from co_tui.widgets.edit_fields import EditInput
 from co_tui.workers import log_failure, worker
 
 if TYPE_CHECKING:
@@ -253,7 +255,7 @@ class TagsScreen(ModalScreen["list[DataAsset]"]):
         with Vertical(id="tags-dialog"):
             yield Static(title, id="tags-title")
             yield TagChips(chips_for(self.assets), id="tags-chips")
-            yield Input(placeholder="add a tag (enter)", id="tags-input", compact=True,
+            yield EditInput(placeholder="add a tag (enter)", id="tags-input", compact=True,
                         suggester=SuggestFromList(self.known_tags, case_sensitive=False))
             yield Static(Content(""), id="tags-error")
             with VerticalScroll(id="tags-results"):
@@ -286,7 +288,7 @@ class TagsScreen(ModalScreen["list[DataAsset]"]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Add the typed tag as a chip."""
         event.stop()
-        text = event.value.strip()
+        text = decode(event.value).strip()
         if not text:
             return
         if problem := tag_error(text):

@@ -2,7 +2,8 @@
 dialogs alike.
 
 :func:`custom_field` makes the widget (a :class:`~textual.widgets.Select` for a single value
-from a list of allowed values, an :class:`~textual.widgets.Input` with a hint otherwise),
+from a list of allowed values, an :class:`~co_tui.widgets.edit_fields.EditInput` with a hint
+otherwise),
 :func:`custom_label` its label (units, and ``*`` for a required field) and :func:`field_text`
 reads the widget back as form text. Checking that text is
 :func:`co_tui.actions.field_values.check_custom`.
@@ -11,15 +12,16 @@ reads the widget back as form text. Checking that text is
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from co_tui.actions.field_values import format_custom
 from co_tui.api.models import CustomMetadataField
 from co_tui.safe_text import display, join, plain
+from co_tui.widgets.edit_fields import EditInput
 
 __all__ = ["CustomField", "custom_field", "custom_label", "field_hint", "field_text"]
 
-CustomField = Input | Select[str]
+CustomField = EditInput | Select[str]
 """The widget of one custom-metadata field."""
 
 
@@ -51,11 +53,13 @@ def custom_field(spec: CustomMetadataField, text: str, widget_id: str) -> Custom
             choices.append(text)
         return Select([(display(c), c) for c in choices], prompt="—", compact=True,
                       value=text if text else Select.NULL, id=widget_id)
-    return Input(value=plain(text), placeholder=plain(field_hint(spec)), compact=True,
-                 id=widget_id)
+    return EditInput(text, placeholder=plain(field_hint(spec)), compact=True, id=widget_id)
 
 
 def field_text(widget: CustomField) -> str:
-    """The text a field holds now (``""`` for a Select with nothing chosen)."""
+    """The text a field holds now, as it is to be sent (``""`` for a Select with nothing
+    chosen): a text field gives back every stored character the user did not delete."""
+    if isinstance(widget, EditInput):
+        return widget.server_text
     value = widget.value
     return value if isinstance(value, str) else ""

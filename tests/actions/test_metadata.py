@@ -138,15 +138,23 @@ def test_multiple_values_and_fields_outside_the_schema() -> None:
     assert errors == {"custom:probes": "must be one of: A, B", "custom:n": "must be at least 0"}
 
 
-def test_server_text_with_control_characters_passes_only_untouched() -> None:
+def test_server_controls_are_kept_in_an_edit_and_new_ones_refused() -> None:
     values = AssetValues("bad\x1b[2Jname", "line\r\nnext\x9b", "mnt", ("t\x07ag", "ok"), {})
     form = MetadataForm.of(values, None)
     assert check_form(form, values, None).values == values
-    form.name = "still bad\x1b[2J"
+    form.name = "still bad\x1b[2J"  # edited: the ESC the server had stays
+    form.description = "line\r\nnext\x9b and more"
+    kept = check_form(form, values, None).values
+    assert kept is not None and kept.name == "still bad\x1b[2J"
+    assert kept.description == "line\r\nnext\x9b and more"
+    form.name = "still bad\x1b[2J\x1b]0;x\x07"  # typed or pasted controls are refused
     form.tags = [*form.tags, "new\x07"]
     errors = check_form(form, values, None).errors
     assert errors == {"name": "name must not contain control characters",
                       "tags": "tags must not contain control characters"}
+    form.name, form.tags = "family 👨\u200d👩\u200d👧 \u200f", ["داده\u200cها"]
+    assert check_form(form, values, None).ok  # joiners and bidi marks are text, not controls
+    form.description = values.description
     form.name, form.tags = "clean", ["t\x07ag", " spaced "]
     changed = check_form(form, values, None).values
     assert changed is not None and changed.name == "clean" and changed.tags == ("t\x07ag", "spaced")

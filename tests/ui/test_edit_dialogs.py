@@ -108,7 +108,9 @@ async def test_server_text_is_shown_escaped_and_kept_exactly(client: CodeOceanCl
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert screen.query_one("#edit-name", Input).value == "evil\\x1b]0;title\\x07 [b]x[/b]"
+        name = screen.query_one("#edit-name", Input)
+        assert "\x1b" not in name.value and "\x07" not in name.value
+        assert "evil␛]0;title␇ [b]x[/b]" in "".join(s.text for s in name.render_line(0))
         assert "t\\x1b[2J" in str(screen.query_one(TagChips).render())
         assert "\x1b" not in text(screen, "#edit-title")
         screen.query_one("#edit-mount", Input).value = "moved"
