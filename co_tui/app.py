@@ -28,6 +28,7 @@ from co_tui.api import (
     ApiError,
     ApiTimeoutError,
     AuthenticationError,
+    NotFoundError,
 )
 from co_tui.config import Config, ConfigError, save_setting
 from co_tui.report import crash_report, describe_error, write_crash_file
@@ -380,6 +381,14 @@ class CoTuiApp(App[None]):
 
         client.on_reachability(changed)
 
+        def missing(error: NotFoundError) -> None:
+            if client is self.client:
+                from co_tui.screens.gone import asset_missing
+
+                asset_missing(self, error)
+
+        client.on_asset_missing(missing)
+
     @worker("checking whether the API answers again", group="probe", exclusive=True)
     async def _probe(self) -> None:
         """While the API does not answer, ask it again now and then (any answer ends this)."""
@@ -400,7 +409,10 @@ class CoTuiApp(App[None]):
 
         A rejected token (401) also offers the login screen (``ctrl+l``). A read that got no
         answer while the network-loss banner is up adds no toast: the banner says it already
-        (a write whose outcome is unknown still gets one: it says what to check).
+        (a write whose outcome is unknown still gets one: it says what to check). A 404 that
+        means a data asset is gone adds none either: every screen follows that (the client
+        reports it to :func:`co_tui.screens.gone.asset_missing`); one that may be about a file
+        inside an asset waits until the asset itself is checked.
         """
         if isinstance(error, AuthenticationError) and not self.token_rejected:
             self.token_rejected = True
@@ -409,6 +421,11 @@ class CoTuiApp(App[None]):
                 and self.connection_problem is not None):
             return
         severity, message = describe_error(error, action, retry=retry)
+        if isinstance(error, NotFoundError) and error.asset_id is not None:
+            from co_tui.screens.gone import hold_until_checked
+
+            if error.about_asset or hold_until_checked(self, error, severity, message):
+                return  # co_tui.screens.gone says it once, when the asset is gone
         timeout = 10 if severity == "error" else 6
         self.notify(
             cast(str, display(message, multiline=True, max_chars=600)),

@@ -173,6 +173,13 @@ class WriteJournal:
                 entry.deleted = True
             self._entries[asset.id] = entry
 
+    def gone(self, asset_id: str) -> None:
+        """Note that the server no longer has the asset (a 404: deleted elsewhere, or no longer
+        shared): search may list it for a while yet, and it must not come back meanwhile."""
+        old = self._live(asset_id)
+        self._entries[asset_id] = _Entry(self._now(), "deleted", old.asset if old else None,
+                                         deleted=True)
+
     def archived(self, asset_id: str) -> bool | None:
         """Whether this session archived (True) or restored (False) the asset lately; None
         when it did neither (or deleted it)."""

@@ -19,13 +19,15 @@ Resources (``client.data_assets``, ``client.capsules`` ...) name their methods a
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import functools
 import http.cookiejar
 import logging
 import random
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -39,6 +41,7 @@ from co_tui.api.errors import (
     ApiConnectionError,
     ApiError,
     ApiTimeoutError,
+    NotFoundError,
     UnexpectedResponseError,
     build_error,
     request_never_sent,
@@ -54,6 +57,10 @@ log = logging.getLogger("co_tui.api")
 __all__ = ["CodeOceanClient", "InsecureDomainError", "normalize_domain"]
 
 T = TypeVar("T")
+
+_CALLER_REPORTS: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "co_tui_caller_reports_missing", default=False)
+"""Set inside :meth:`CodeOceanClient.caller_reports_missing` (copied into tasks started there)."""
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
@@ -170,6 +177,7 @@ class CodeOceanClient:
         self.reachable: bool | None = None
         """Whether the API answered the last request (``None`` before the first one)."""
         self._reachability: list[Callable[[bool, ApiError | None], None]] = []
+        self._missing: list[Callable[[NotFoundError], None]] = []
 
     def on_reachability(self, callback: Callable[[bool, ApiError | None], None]) -> None:
         """Call ``callback(reachable, error)`` when the API stops or starts answering.
@@ -180,6 +188,34 @@ class CodeOceanClient:
         (another host) do not count.
         """
         self._reachability.append(callback)
+
+    def on_asset_missing(self, callback: Callable[[NotFoundError], None]) -> None:
+        """Call ``callback(error)`` each time an endpoint of one data asset answers 404.
+
+        ``error.asset_id`` names the asset; ``error.about_asset`` is False when the 404 may be
+        about a file or folder inside it rather than the asset itself (see
+        :class:`~co_tui.api.errors.NotFoundError`). Called from the task that made the request,
+        just before the error is raised to it.
+        """
+        self._missing.append(callback)
+
+    @staticmethod
+    @contextlib.contextmanager
+    def caller_reports_missing() -> Iterator[None]:
+        """Requests made inside this block (and tasks it starts) mark their 404s
+        ``caller_reports``: the caller tells the user what became of each asset itself."""
+        token = _CALLER_REPORTS.set(True)
+        try:
+            yield
+        finally:
+            _CALLER_REPORTS.reset(token)
+
+    def _asset_missing(self, error: NotFoundError, asset_id: str, about_asset: bool) -> None:
+        error.asset_id = asset_id
+        error.about_asset = about_asset
+        error.caller_reports = _CALLER_REPORTS.get()
+        for callback in list(self._missing):
+            callback(error)
 
     def _reached(self, reachable: bool, error: ApiError | None = None) -> None:
         if reachable == self.reachable:
@@ -219,11 +255,15 @@ class CodeOceanClient:
         body: Any = None,
         params: Mapping[str, str] | None = None,
         result: type[T] | None = None,
+        asset_id: str | None = None,
+        about_asset: bool = True,
     ) -> T | None:
         """Send one API operation with its retry policy and deadline; decode the answer.
 
         ``body`` is encoded as JSON (models drop unset fields). ``result`` is the type to decode
-        the response into, or ``None`` to ignore the body (204 answers).
+        the response into, or ``None`` to ignore the body (204 answers). ``asset_id`` names the
+        data asset whose endpoint this is: a 404 is then reported to :meth:`on_asset_missing`
+        (``about_asset`` False: the 404 may be about something inside the asset).
         """
         content = None if body is None else encode(body)
         headers = {"Content-Type": "application/json"} if content is not None else None
@@ -232,6 +272,10 @@ class CodeOceanClient:
                                        headers=headers, params=params, result=result)
         except (ApiConnectionError, ApiTimeoutError) as error:
             self._reached(False, error)
+            raise
+        except NotFoundError as error:
+            if asset_id is not None:
+                self._asset_missing(error, asset_id, about_asset)
             raise
 
     async def _request(

@@ -57,7 +57,7 @@ class DataAssets:
         """``GET /data_assets/{id}``."""
         return await self._client.request(  # type: ignore[return-value]
             "get_data_asset", "GET", f"data_assets/{seg(data_asset_id)}",
-            kind=OpKind.READ, result=DataAsset,
+            kind=OpKind.READ, result=DataAsset, asset_id=data_asset_id,
         )
 
     async def create_data_asset(self, data_asset_params: DataAssetParams) -> DataAsset:
@@ -104,13 +104,14 @@ class DataAssets:
         )
         return await self._client.request(  # type: ignore[return-value]
             "update_metadata", "PUT", f"data_assets/{seg(data_asset_id)}",
-            kind=OpKind.WRITE, body=full, result=DataAsset,
+            kind=OpKind.WRITE, body=full, result=DataAsset, asset_id=data_asset_id,
         )
 
     async def delete_data_asset(self, data_asset_id: str) -> None:
         """``DELETE /data_assets/{id}`` (the asset must be archived first)."""
         await self._client.request(
-            "delete_data_asset", "DELETE", f"data_assets/{seg(data_asset_id)}", kind=OpKind.WRITE
+            "delete_data_asset", "DELETE", f"data_assets/{seg(data_asset_id)}", kind=OpKind.WRITE,
+            asset_id=data_asset_id,
         )
 
     async def archive_data_asset(self, data_asset_id: str, archive: bool) -> None:
@@ -118,21 +119,21 @@ class DataAssets:
         await self._client.request(
             "archive_data_asset" if archive else "unarchive_data_asset",
             "PATCH", f"data_assets/{seg(data_asset_id)}/archive",
-            kind=OpKind.WRITE, params={"archive": _bool_param(archive)},
+            kind=OpKind.WRITE, params={"archive": _bool_param(archive)}, asset_id=data_asset_id,
         )
 
     async def get_permissions(self, data_asset_id: str) -> Permissions:
         """``GET /data_assets/{id}/permissions``."""
         return await self._client.request(  # type: ignore[return-value]
             "get_permissions", "GET", f"data_assets/{seg(data_asset_id)}/permissions",
-            kind=OpKind.READ, result=Permissions,
+            kind=OpKind.READ, result=Permissions, asset_id=data_asset_id,
         )
 
     async def update_permissions(self, data_asset_id: str, permissions: Permissions) -> None:
         """``POST /data_assets/{id}/permissions``. Never blindly re-sent; read back to reconcile."""
         await self._client.request(
             "update_permissions", "POST", f"data_assets/{seg(data_asset_id)}/permissions",
-            kind=OpKind.WRITE, body=permissions,
+            kind=OpKind.WRITE, body=permissions, asset_id=data_asset_id,
         )
 
     async def transfer_data_asset(
@@ -141,7 +142,7 @@ class DataAssets:
         """``POST /data_assets/{id}/transfer`` (admins only): move the files to another bucket."""
         await self._client.request(
             "transfer_data_asset", "POST", f"data_assets/{seg(data_asset_id)}/transfer",
-            kind=OpKind.WRITE, body=transfer_params,
+            kind=OpKind.WRITE, body=transfer_params, asset_id=data_asset_id,
         )
 
     # --- search -----------------------------------------------------------------------------
@@ -226,7 +227,8 @@ class DataAssets:
         """``POST /data_assets/{id}/files``: one folder level (``""`` is the root)."""
         return await self._client.request(  # type: ignore[return-value]
             "list_data_asset_files", "POST", f"data_assets/{seg(data_asset_id)}/files",
-            kind=OpKind.READ, body={"path": path}, result=Folder,
+            kind=OpKind.READ, body={"path": path}, result=Folder, asset_id=data_asset_id,
+            about_asset=False,  # or a folder that is not there
         )
 
     async def get_data_asset_file_urls(self, data_asset_id: str, path: str) -> FileURLs:
@@ -242,6 +244,9 @@ class DataAssets:
                     "get_data_asset_file_urls", "GET",
                     f"data_assets/{seg(data_asset_id)}/files/urls",
                     kind=OpKind.READ, params={"path": path}, result=FileURLs,
+                    # before the endpoint is known to exist, a 404 may only mean an old server
+                    asset_id=data_asset_id if self._file_urls_supported else None,
+                    about_asset=False,
                 )
             except NotFoundError:
                 if self._file_urls_supported:
@@ -261,6 +266,7 @@ class DataAssets:
             "get_data_asset_file_download_url", "GET",
             f"data_assets/{seg(data_asset_id)}/files/download_url",
             kind=OpKind.READ, params={"path": path}, result=DownloadFileURL,
+            asset_id=data_asset_id, about_asset=False,
         )
 
     # --- waiting ----------------------------------------------------------------------------

@@ -93,9 +93,21 @@ class PermissionDeniedError(ApiError):
 
 
 class NotFoundError(ApiError):
-    """404: the asset (or file, capsule ...) does not exist or is not visible to this user."""
+    """404: the asset (or file, capsule ...) does not exist or is not visible to this user.
+
+    On an endpoint of one data asset (``/data_assets/{id}...``) the client fills in
+    ``asset_id``. ``about_asset`` says whether the 404 can only mean that the asset is gone
+    (``GET`` / ``PUT`` / ``DELETE`` of the asset, its archive state, its permissions) or may
+    be about something inside it (a file or folder that is not there). ``caller_reports`` is
+    True when the code that made the request says itself, per asset, what became of it (bulk
+    actions), so a general "this asset is gone" message would repeat it.
+    """
 
     kind = "not_found"
+
+    asset_id: str | None = None
+    about_asset: bool = False
+    caller_reports: bool = False
 
 
 class ConflictError(ApiError):

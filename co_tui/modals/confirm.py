@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -88,12 +88,20 @@ class ConfirmScreen(ModalScreen[bool]):
         confirm_label: str = "OK",
         *,
         danger: bool = False,
+        about: Mapping[str, str] | None = None,
     ) -> None:
+        """``about`` (id -> name) names the data assets the question is about: the dialog
+        closes if the server says one of them is gone."""
         super().__init__()
         self.title_content = _content(title)
         self.body_content = _content(body)
         self.confirm_label = confirm_label
         self.danger = danger
+        self.about = dict(about or {})
+
+    def shown_assets(self) -> dict[str, str]:
+        """The data assets the question is about (see ``about``)."""
+        return self.about
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="-danger" if self.danger else ""):
@@ -128,14 +136,21 @@ class TypedNameConfirmScreen(ModalScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, asset_names: Sequence[str]) -> None:
+    def __init__(self, asset_names: Sequence[str], *,
+                 about: Mapping[str, str] | None = None) -> None:
+        """``about`` as for :class:`ConfirmScreen`."""
         super().__init__()
         if not asset_names:
             raise ValueError("nothing to delete")
         self.asset_names = list(asset_names)
+        self.about = dict(about or {})
         # A name is typed as the dialog shows it: control characters as their escapes.
         count = len(self.asset_names)
         self.expected = plain(self.asset_names[0]) if count == 1 else f"delete {count}"
+
+    def shown_assets(self) -> dict[str, str]:
+        """The data assets to delete (see ``about``)."""
+        return self.about
 
     def compose(self) -> ComposeResult:
         count = len(self.asset_names)

@@ -109,6 +109,10 @@ class DownloadDialog(ModalScreen["DownloadRequest | None"]):
         """True when the capsule's ``/data`` mount holds the asset (a local copy)."""
         self.not_a_folder = False
 
+    def shown_assets(self) -> dict[str, str]:
+        """The asset to download from (the dialog closes if the server says it is gone)."""
+        return {self.target.asset_id: self.target.asset_name}
+
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:

@@ -95,6 +95,10 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         self._error_lines: dict[str, Static] = {}
         self._custom_fields: dict[str, CustomField] = {}
 
+    def shown_assets(self) -> dict[str, str]:
+        """The asset being edited (the dialog closes if the server says it is gone)."""
+        return {self.asset.id: self.asset.name}
+
     @property
     def custom_names(self) -> list[str]:
         """Schema field names, in the order of their rows (``custom-<index>`` ids)."""

@@ -112,6 +112,10 @@ class ShareScreen(ModalScreen["Permissions | None"]):
         self.saving = False
         self._discard_armed = False
 
+    def shown_assets(self) -> dict[str, str]:
+        """The asset being shared (the dialog closes if the server says it is gone)."""
+        return {self.asset.id: self.asset.name}
+
     # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:

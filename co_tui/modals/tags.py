@@ -248,6 +248,11 @@ class TagsScreen(ModalScreen["list[DataAsset]"]):
         self.updated: dict[str, DataAsset] = {}
         self.report: bulk.BulkReport | None = None
 
+    def shown_assets(self) -> dict[str, str]:
+        """The assets being tagged (the dialog closes if the server says one is gone, unless
+        it is applying: then its report says so)."""
+        return {asset.id: asset.name for asset in self.assets}
+
     def compose(self) -> ComposeResult:
         count = len(self.assets)
         title = (join("Tags of ", display(self.assets[0].name, max_cells=56)) if count == 1

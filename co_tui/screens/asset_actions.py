@@ -224,7 +224,8 @@ class AssetActionsScreen(Screen[None]):
 
         if self.client is None or not (assets := self.targets()):
             return
-        screen = TypedNameConfirmScreen([asset.name for asset in assets])
+        screen = TypedNameConfirmScreen([asset.name for asset in assets],
+                                        about={asset.id: asset.name for asset in assets})
 
         def confirmed(ok: bool | None) -> None:
             if ok:
@@ -246,7 +247,8 @@ class AssetActionsScreen(Screen[None]):
         else:
             body = join(names_list_content([a.name for a in assets]), "\n\n",
                         "Restored assets go back to My Data.")
-        screen = ConfirmScreen(f"{_VERB[action]} {what}?", body, _VERB[action])
+        screen = ConfirmScreen(f"{_VERB[action]} {what}?", body, _VERB[action],
+                               about={asset.id: asset.name for asset in assets})
 
         def confirmed(ok: bool | None) -> None:
             if ok:

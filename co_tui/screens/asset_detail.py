@@ -4,7 +4,8 @@
 The screen owns its workers (architecture rule 4): the asset itself, the names behind its ids
 (capsule, computation, input and contained assets), the custom-metadata schema, permissions and
 attachments. The Files tab's workers live in :class:`~co_tui.screens.detail_files.FilesPane`.
-Every failure goes through ``app.show_error``; a 404 on the asset itself says so and goes back.
+Every failure goes through ``app.show_error``; a 404 on the asset itself closes the screen with a
+message (:mod:`co_tui.screens.gone`).
 
 Lineage: each input (or contained) asset is a row of an ``OptionList``; ``enter`` pushes another
 detail screen, and ``backspace`` / ``escape`` pops back.
@@ -13,7 +14,7 @@ detail screen, and ``backspace`` / ``escape`` pops back.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,10 +32,10 @@ from co_tui.api import (
     find_attached,
 )
 from co_tui.api.models import CustomMetadata, DataAsset, FolderItem
-from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.screens.detail_commands import DetailCommands
 from co_tui.screens.detail_files import NARROW_WIDTH, FilesPane
+from co_tui.screens.gone import shown_asset
 from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.overview import (
     UNAVAILABLE,
@@ -152,11 +153,7 @@ class AssetDetailScreen(AssetActionsScreen):
         try:
             asset = await self.client.data_assets.get_data_asset(self.asset_id)
         except NotFoundError:
-            if generation == self._generation:
-                message = Content.assemble("Data asset not found: ", display(self.asset_id))
-                self.notify(cast(str, message), severity="warning", timeout=6)
-                self._leave()
-            return
+            return  # the asset is gone: co_tui.screens.gone closes this screen and says so
         except ApiError as error:
             if generation == self._generation:
                 self.co_app.show_error(error, action="loading the data asset")
@@ -413,6 +410,10 @@ class AssetDetailScreen(AssetActionsScreen):
                   mode=self.co_app.settings.clipboard)
 
     # --- acting on the asset (AssetActionsScreen) ----------------------------------------------
+
+    def shown_assets(self) -> dict[str, str]:
+        """The asset this screen is about (it closes when the server says it is gone)."""
+        return shown_asset(self.asset, self.asset_id)
 
     def targets(self) -> list[DataAsset]:
         """This asset, once loaded."""

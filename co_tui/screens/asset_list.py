@@ -339,6 +339,10 @@ class AssetListScreen(AssetActionsScreen):
             self._targets = [asset for asset in table.assets if asset.id in selected]
         return list(self._targets)
 
+    def loaded(self, asset_id: str) -> DataAsset | None:
+        """The loaded row of ``asset_id``, if any."""
+        return next((a for a in self.query_one(AssetTable).assets if a.id == asset_id), None)
+
     def known_tags(self) -> list[str]:
         """Every tag among the loaded assets (for autocompletion)."""
         return sorted({tag for asset in self.query_one(AssetTable).assets
