@@ -5,7 +5,9 @@ The edit dialog shows an asset as text (:class:`MetadataForm`), the user types, 
 field (``name``, ``description``, ``mount``, ``tags``, ``custom:<field>``) before any request.
 :func:`save_metadata` then re-reads the asset: if someone else changed a field since the dialog
 opened it returns a :class:`Conflict` with both versions of each such field, otherwise it PUTs
-every field. A PUT whose outcome is unknown is never re-sent; the asset is read back instead.
+the fields that differ from the server (:func:`changed_fields`; the API takes all five, so the
+others carry the server's own values, byte for byte) and says which in :attr:`Saved.fields`.
+A PUT whose outcome is unknown is never re-sent; the asset is read back instead.
 
 The form holds the text to send. The dialog's edit fields (``co_tui.edit_buffer``) give back
 every character of the server's value the user did not delete, so opening and saving never
@@ -87,11 +89,20 @@ class AssetValues:
             custom[key[len(CUSTOM_PREFIX):]] = value
         return replace(self, custom=custom)
 
-    def to_params(self) -> DataAssetUpdateParams:
-        """The PUT body: every field, exactly these values."""
-        return DataAssetUpdateParams(name=self.name, description=self.description,
-                                     tags=list(self.tags), mount=self.mount,
-                                     custom_metadata=dict(self.custom))
+    def to_params(self, keys: Sequence[str] | None = None) -> DataAssetUpdateParams:
+        """The PUT body with exactly these values: every field, or only the fields of ``keys``
+        (any ``custom:`` key sends the whole custom-metadata map; the others stay ``None``,
+        which :meth:`~co_tui.api.data_assets.DataAssets.update_metadata` fills from the
+        server's current asset)."""
+        wanted = {key.split(":", 1)[0] for key in keys} if keys is not None else None
+
+        def pick(field_name: str, value: Any) -> Any:
+            return value if wanted is None or field_name in wanted else None
+
+        return DataAssetUpdateParams(
+            name=pick("name", self.name), description=pick("description", self.description),
+            tags=pick("tags", list(self.tags)), mount=pick("mount", self.mount),
+            custom_metadata=pick("custom", dict(self.custom)))
 
 
 # --- the form -----------------------------------------------------------------------------------
@@ -211,6 +222,8 @@ class Saved:
     wrote: bool = True
     reconciled: bool = False
     """The PUT's answer was lost and a read-back showed every field saved."""
+    fields: tuple[str, ...] = ()
+    """Keys of the fields the save changed on the server (empty when nothing differed)."""
 
 
 @dataclass(frozen=True)
@@ -298,7 +311,8 @@ async def save_metadata(
 
     Re-reads the asset first: fields changed by someone else since ``base`` give a
     :class:`Conflict` (resolve it, then call again with ``base=conflict.theirs``). When nothing
-    differs from the server the PUT is skipped. An unknown outcome is reconciled by reading the
+    differs from the server the PUT is skipped; otherwise only the differing fields come from
+    ``mine``. An unknown outcome is reconciled by reading the
     asset back: saved when every field equals what was sent, never re-sent.
     """
     try:
@@ -309,20 +323,23 @@ async def save_metadata(
     conflicts = find_conflicts(base, mine, theirs)
     if conflicts:
         return Conflict(current, base, mine, theirs, tuple(conflicts))
-    if mine == theirs:
+    changed = tuple(changed_fields(theirs, mine))
+    if not changed:
         return Saved(current, wrote=False)
     try:
-        updated = await client.data_assets.update_metadata(asset_id, mine.to_params(),
+        # Only the changed fields come from the form; the others are the server's own values.
+        updated = await client.data_assets.update_metadata(asset_id, mine.to_params(changed),
                                                            current=current)
     except ApiError as exc:
         if not exc.outcome_unknown:
             return SaveFailed(exc, "not_saved", describe_error(exc) + ". Nothing was saved.")
-        return await _reconcile(client, asset_id, mine, exc)
-    return Saved(updated)
+        return await _reconcile(client, asset_id, mine, exc, changed)
+    return Saved(updated, fields=changed)
 
 
 async def _reconcile(
-    client: CodeOceanClient, asset_id: str, sent: AssetValues, error: ApiError
+    client: CodeOceanClient, asset_id: str, sent: AssetValues, error: ApiError,
+    changed: tuple[str, ...],
 ) -> SaveResult:
     """After an unknown outcome: read the asset back and tell whether ``sent`` is on the server."""
     try:
@@ -333,7 +350,7 @@ async def _reconcile(
             f"the asset back failed too ({read_error.message}). Nothing was re-sent; saving "
             "again re-reads the asset first."))
     if AssetValues.of(after) == sent:
-        return Saved(after, reconciled=True)
+        return Saved(after, reconciled=True, fields=changed)
     return SaveFailed(error, "not_saved", (
         f"{describe_error(error)}. The asset was read back: the change was not saved. "
         "Nothing was re-sent."))

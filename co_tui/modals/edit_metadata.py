@@ -6,7 +6,9 @@ attempt) and sends nothing while any is wrong. ``ctrl+s`` saves in a worker thro
 input as typed and the error shown in it; when someone else changed the asset since the dialog
 opened, the conflict view shows both versions of each such field and lets the user keep theirs
 or mine per field (or overwrite all). ``esc`` cancels, asking first when something was typed.
-Dismisses with the saved :class:`~co_tui.api.models.DataAsset`, or ``None`` when cancelled.
+Saving names the fields it changes (``Saving name, description…``); a field left alone is not
+changed. Dismisses with the saved :class:`~co_tui.api.models.DataAsset` (``saved_fields`` then
+lists the fields the save changed), or ``None`` when cancelled.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ from co_tui.actions.metadata import (
     MetadataForm,
     Saved,
     Side,
+    changed_fields,
     check_form,
     custom_key,
+    field_labels,
     save_metadata,
 )
 from co_tui.api.errors import ApiError
@@ -94,6 +98,8 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         # Widgets by field key, kept so that checking on every keystroke walks no DOM.
         self._error_lines: dict[str, Static] = {}
         self._custom_fields: dict[str, CustomField] = {}
+        self.saved_fields: tuple[str, ...] = ()
+        """After a save: keys of the fields it changed on the server (empty: nothing differed)."""
 
     def shown_assets(self) -> dict[str, str]:
         """The asset being edited (the dialog closes if the server says it is gone)."""
@@ -361,7 +367,9 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         # Marked before the worker starts: a second ctrl+s must not start an exclusive worker,
         # which would cancel a PUT in flight and leave its outcome unknown.
         self.saving = True
-        self._status("Saving…")
+        changed = changed_fields(self.base, mine)
+        self._status(f"Saving {field_labels(changed)}…" if changed else
+                     "No field was changed: checking the server…")
         self._save(mine)
 
     @worker("saving the metadata", group="edit-save", exclusive=True)
@@ -378,6 +386,7 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         finally:
             self.saving = False
         if isinstance(result, Saved):
+            self.saved_fields = result.fields
             self.dismiss(result.asset)
         elif isinstance(result, Conflict):
             await self._show_conflict(result)

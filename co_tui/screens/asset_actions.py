@@ -145,19 +145,25 @@ class AssetActionsScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Edit the name, description, mount, tags and custom metadata."""
+        from co_tui.actions.metadata import field_labels
         from co_tui.modals.edit_metadata import EditMetadataScreen
 
         if self.client is None or not (assets := self.targets()):
             return
 
+        dialog = EditMetadataScreen(self.client, assets[0], None, known_tags=self.known_tags())
+
         def done(asset: DataAsset | None) -> None:
             if asset is not None:
                 self._tell("changed", [asset])
-                self._say(join("Saved ", display(asset.name, max_cells=60)), timeout=4)
+                name = display(asset.name, max_cells=60)
+                if dialog.saved_fields:
+                    fields = display(field_labels(dialog.saved_fields), max_cells=120)
+                    self._say(join("Saved ", fields, " of ", name), timeout=4)
+                else:
+                    self._say(join("Nothing to save: ", name, " is unchanged"), timeout=4)
 
-        self.app.push_screen(
-            EditMetadataScreen(self.client, assets[0], None, known_tags=self.known_tags()), done
-        )
+        self.app.push_screen(dialog, done)
 
     def action_tags(self) -> None:
         """Add or remove tags on the highlighted or selected assets."""

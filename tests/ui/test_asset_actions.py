@@ -145,6 +145,8 @@ async def test_edit_from_the_list_updates_the_row(emulator: Emulator,
         assert isinstance(app.screen, AssetListScreen)
         row = next(a for a in app.screen.query_one(AssetTable).assets if a.id == target.id)
         assert row.name == "renamed from the list"
+        said = [str(note.message) for note in app._notifications]
+        assert "Saved name of renamed from the list" in said  # says which fields it changed
     assert (await client.data_assets.get_data_asset(target.id)).name == "renamed from the list"
 
 

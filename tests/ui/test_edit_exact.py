@@ -10,6 +10,7 @@ of the PUT body the user did not touch.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -132,3 +133,29 @@ async def test_a_typed_tag_with_joiners_is_kept(client: CodeOceanClient) -> None
         await settle(pilot)
     stored = await client.data_assets.get_data_asset(RAW)
     assert stored.tags == ("ok", family + " داده\u200cها")
+
+
+async def test_the_save_names_the_fields_it_changes(client: CodeOceanClient, emulator, recorder) -> None:  # type: ignore[no-untyped-def]
+    text = HOSTILE_SAMPLES[1]
+    asset = await _store(client, text, [text])
+    schema = await client.custom_metadata.get_custom_metadata()
+    app = Host(lambda: EditMetadataScreen(client, asset, schema))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EditMetadataScreen)
+        await _type_at_end(pilot, screen.query_one("#edit-description", TextArea), "append")
+        await _type_at_end(pilot, screen.query_one("#edit-name", Input), "none")
+        emulator.faults.spec = dataclasses.replace(emulator.faults.spec, slow_ms=300)
+        emulator.faults.inject("slow", times=1, method="PUT")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Saving description…" in str(screen.query_one("#edit-status").render())
+        await settle(pilot)
+        assert app.screen is not screen
+    assert screen.saved_fields == ("description",)
+    put = _puts(recorder)[-1]
+    assert put["description"] == text + "zz"
+    assert (put["name"], put["tags"], put["mount"]) == (text, [text], asset.mount)
+    assert put["custom_metadata"] == dict(asset.custom_metadata or {})
+
