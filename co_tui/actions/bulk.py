@@ -44,6 +44,8 @@ class Status(StrEnum):
     """Not done; ``reason`` says why."""
     UNKNOWN = "unknown"
     """The write may have landed and reading the state back failed too."""
+    GONE = "gone"
+    """The server no longer has the asset (404: deleted elsewhere, or no longer shared)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ OnResult = Callable[[AssetResult], None]
 """Called as each asset finishes (for progress)."""
 
 _VERBS = {"tags": "updated", "archive": "archived", "restore": "restored", "delete": "deleted"}
+GONE_REASON = "no longer exists on the server (deleted elsewhere, or no longer shared with you)"
+NAMES_IN_SUMMARY = 3
+"""Names of gone assets the one-line summary lists before "and N more"."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,14 @@ class BulkReport:
 
     @property
     def all_ok(self) -> bool:
-        """True when nothing failed and nothing is unknown."""
+        """True when nothing failed and nothing is unknown (assets found gone are neither: the
+        summary names them)."""
         return not any(r.status in (Status.FAILED, Status.UNKNOWN) for r in self.results)
+
+    @property
+    def gone(self) -> list[AssetResult]:
+        """The results of assets the server no longer has."""
+        return [r for r in self.results if r.status is Status.GONE]
 
     @property
     def updated(self) -> list[DataAsset]:
@@ -90,20 +101,39 @@ class BulkReport:
         return [r.asset for r in self.results if r.status is Status.OK and r.asset is not None]
 
     def summary(self) -> str:
-        """One line such as ``"3 archived, 1 skipped, 1 failed"``."""
+        """One line such as ``"3 archived, 1 failed; 1 no longer exists: 'NAME'"``.
+
+        It holds server text (the names of gone assets, cut to 60 characters): show it through
+        ``display``.
+        """
         words = {Status.OK: _VERBS.get(self.action, "done"), Status.SKIPPED: "skipped",
                  Status.FAILED: "failed", Status.UNKNOWN: "unknown"}
         parts = [f"{self.count(s)} {word}" for s, word in words.items() if self.count(s)]
-        return ", ".join(parts) or "nothing to do"
+        text = ", ".join(parts)
+        if gone := self.gone:
+            names = ", ".join(f"'{_cut(r.name)}'" for r in gone[:NAMES_IN_SUMMARY])
+            more = f" and {len(gone) - NAMES_IN_SUMMARY} more" if len(gone) > NAMES_IN_SUMMARY \
+                else ""
+            verb = "no longer exists" if len(gone) == 1 else "no longer exist"
+            text = f"{text}; " if text else ""
+            text += f"{len(gone)} {verb}: {names}{more}"
+        return text or "nothing to do"
+
+
+def _cut(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 async def _run(
+    client: CodeOceanClient,
     action: str,
     assets: Sequence[DataAsset],
     step: Callable[[DataAsset], Awaitable[AssetResult]],
     concurrency: int,
     on_result: OnResult | None,
 ) -> BulkReport:
+    """Run ``step`` on each asset. The 404s met are marked as reported by the caller: the
+    report names each asset found gone."""
     if concurrency < 1:
         raise ValueError("concurrency must be >= 1")
     gate = asyncio.Semaphore(concurrency)
@@ -115,11 +145,14 @@ async def _run(
             on_result(result)
         return result
 
-    results = await asyncio.gather(*(one(asset) for asset in assets))
+    with client.caller_reports_missing():
+        results = await asyncio.gather(*(one(asset) for asset in assets))
     return BulkReport(action, tuple(results))
 
 
 def _failed(asset: DataAsset, error: ApiError, *, name: str | None = None) -> AssetResult:
+    if isinstance(error, NotFoundError):
+        return AssetResult(asset.id, name or asset.name, Status.GONE, GONE_REASON)
     return AssetResult(asset.id, name or asset.name, Status.FAILED, describe_error(error),
                        denied=isinstance(error, PermissionDeniedError))
 
@@ -189,7 +222,7 @@ async def change_tags(
                                reconciled=True)
         return AssetResult(asset.id, updated.name, Status.OK, asset=updated)
 
-    return await _run("tags", assets, step, concurrency, on_result)
+    return await _run(client, "tags", assets, step, concurrency, on_result)
 
 
 async def add_tag(client: CodeOceanClient, assets: Sequence[DataAsset], tag: str, *,
@@ -284,6 +317,8 @@ async def _set_archived(
             return _failed(asset, exc)
         try:
             fresh = await client.data_assets.get_data_asset(asset.id)
+        except NotFoundError as read_error:
+            return _failed(asset, read_error)
         except ApiError as read_error:
             return AssetResult(asset.id, asset.name, Status.UNKNOWN, _unknown(exc, read_error))
         state = await _state_until(client, fresh, archive, wait, on_wait)
@@ -312,7 +347,8 @@ async def archive(client: CodeOceanClient, assets: Sequence[DataAsset], *,
     ``journal`` gives the wait for the search index when a lost answer is read back.
     """
     wait = _wait_of(journal)
-    return await _run("archive", assets, lambda a: _set_archived(client, a, True, wait, on_wait),
+    return await _run(client, "archive", assets,
+                      lambda a: _set_archived(client, a, True, wait, on_wait),
                       concurrency, on_result)
 
 
@@ -322,7 +358,7 @@ async def restore(client: CodeOceanClient, assets: Sequence[DataAsset], *,
                   on_wait: OnWait | None = None) -> BulkReport:
     """Restore (unarchive) each asset (``journal`` as for :func:`archive`)."""
     wait = _wait_of(journal)
-    return await _run("restore", assets,
+    return await _run(client, "restore", assets,
                       lambda a: _set_archived(client, a, False, wait, on_wait),
                       concurrency, on_result)
 
@@ -383,5 +419,5 @@ async def delete(client: CodeOceanClient, assets: Sequence[DataAsset], *,
     that yet, the archive check waits for it (``on_wait`` is told) instead of trusting a stale
     answer.
     """
-    return await _run("delete", assets, lambda a: _delete_one(client, a, journal, on_wait),
-                      concurrency, on_result)
+    return await _run(client, "delete", assets,
+                      lambda a: _delete_one(client, a, journal, on_wait), concurrency, on_result)

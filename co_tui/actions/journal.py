@@ -173,6 +173,10 @@ class WriteJournal:
                 entry.deleted = True
             self._entries[asset.id] = entry
 
+    def knows(self, asset_id: str) -> bool:
+        """Whether this session wrote to (or learnt the deletion of) the asset lately."""
+        return self._live(asset_id) is not None
+
     def gone(self, asset_id: str) -> None:
         """Note that the server no longer has the asset (a 404: deleted elsewhere, or no longer
         shared): search may list it for a while yet, and it must not come back meanwhile."""

@@ -34,7 +34,8 @@ NAMES_SHOWN = 8
 """Names listed in a confirmation before "... and N more"."""
 
 _MARKS = {Status.OK: ("✓", "$success"), Status.SKIPPED: ("–", "$text-muted"),
-          Status.FAILED: ("✗", "$error"), Status.UNKNOWN: ("?", "$warning")}
+          Status.FAILED: ("✗", "$error"), Status.UNKNOWN: ("?", "$warning"),
+          Status.GONE: ("∅", "$warning")}
 
 
 def _content(text: str | Content) -> Content:
@@ -43,7 +44,8 @@ def _content(text: str | Content) -> Content:
 
 
 def render_results(results: Sequence[AssetResult]) -> Content:
-    """One line per asset: a mark (✓ done, – skipped, ✗ failed, ? unknown), name, reason."""
+    """One line per asset: a mark (✓ done, – skipped, ✗ failed, ? unknown, ∅ gone), name,
+    reason."""
     lines: list[Content] = []
     for result in results:
         mark, style = _MARKS[result.status]

@@ -362,7 +362,7 @@ class TagsScreen(ModalScreen["list[DataAsset]"]):
         self.report = report
         for asset in report.updated:
             self.updated[asset.id] = asset
-        if report.all_ok and total == 1:
+        if report.all_ok and total == 1 and not report.gone:
             self.dismiss(list(self.updated.values()))
             return
         self._show_report(report)

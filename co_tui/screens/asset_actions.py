@@ -291,10 +291,13 @@ class AssetActionsScreen(Screen[None]):
                 report.action, "deleted")  # type: ignore[assignment]
             self._tell(event, [asset for asset in assets if asset.id in set(done)])
         self.refresh_bindings()
+        summary = report.summary()
+        summary = summary[:1].upper() + summary[1:]  # not capitalize(): names keep their case
         if report.all_ok:
-            self._say(display(report.summary().capitalize()), timeout=5)
+            self._say(display(summary, max_chars=600), timeout=8 if report.gone else 5,
+                      severity="warning" if report.gone else "information")
         else:
-            self.app.push_screen(ResultsScreen(report.summary().capitalize(), report))
+            self.app.push_screen(ResultsScreen(display(summary, max_chars=600), report))
 
     # --- create -------------------------------------------------------------------------------
 

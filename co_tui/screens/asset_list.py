@@ -100,6 +100,8 @@ class AssetListScreen(AssetActionsScreen):
         self._targets: list[DataAsset] = []
         self._search_lag: dict[str, str] = {}
         """Rows search has not caught up with (id -> archived, created ...), for the status."""
+        self._refreshed: tuple[int, list[DataAsset]] | None = None
+        """The load a refresh (``r``) started, and the first page's rows before it."""
 
     def _title(self) -> Content:
         title = Content.assemble(
@@ -215,6 +217,11 @@ class AssetListScreen(AssetActionsScreen):
             return
         table = self.query_one(AssetTable)
         table.set_assets(self._with_journal(page.results, first=True))
+        if self._refreshed is not None and self._refreshed[0] == generation:
+            from co_tui.screens.list_refresh import explain_vanished, vanished
+
+            before, self._refreshed = self._refreshed[1], None
+            explain_vanished(self, vanished(before, table.assets, self.co_app.journal))
         self._pager, self._unreadable, self._paging_stopped = Pager(params), 0, None
         self._page_arrived(params, page)
         self._loading = False
@@ -451,7 +458,10 @@ class AssetListScreen(AssetActionsScreen):
         return super().check_action(action, parameters)
 
     def action_refresh(self) -> None:
-        """Load the list again (also the way to retry after an error)."""
+        """Load the list again (also the way to retry after an error); say where the rows
+        went that another client archived, restored or deleted meanwhile."""
+        before = list(self.query_one(AssetTable).assets[: self.page_size])
         self.reload()
+        self._refreshed = (self._generation, before) if before else None
         self.call_after_refresh(self.load_favorites)  # stars can wait for the first frame
 

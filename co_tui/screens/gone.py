@@ -157,7 +157,9 @@ def _close(app: CoTuiApp, stack: list[Screen[object]], about: set[int], *, quiet
     now = range(lowest, len(stack)) if lowest is not None else range(0)
     for index in reversed(now):
         _close_one(app, stack[index])
-    later = [stack[index] for index in about if index not in now]
+    # a dialog that reports the 404 itself stays until the user closes it
+    later = [stack[index] for index in about if index not in now
+             and not (quiet and isinstance(stack[index], ModalScreen))]
     if later:
         for screen in later:
             _closing_later.add(screen)

@@ -107,10 +107,11 @@ async def test_mixed_results_permission_missing_and_ok(client: CodeOceanClient, 
     viewer_only = await client.data_assets.get_data_asset(VIEW_ONLY)
     gone = DataAsset(id="00000000-0000-0000-0000-00000000dead", name="ghost")
     report = await bulk.add_tag(client, [viewer_only, gone, mine], "bulk-test")
-    assert [r.status for r in report.results] == [Status.FAILED, Status.FAILED, Status.OK]
+    assert [r.status for r in report.results] == [Status.FAILED, Status.GONE, Status.OK]
     assert "permission" in report.results[0].reason and "403" in report.results[0].reason
     assert "no longer exists" in report.results[1].reason
-    assert report.summary() == "1 updated, 2 failed" and not report.all_ok
+    assert report.summary() == "1 updated, 1 failed; 1 no longer exists: 'ghost'"
+    assert not report.all_ok
     assert "bulk-test" not in ((await client.data_assets.get_data_asset(VIEW_ONLY)).tags or ())
 
 

@@ -225,3 +225,60 @@ async def test_a_view_under_another_closes_when_it_comes_back_to_the_top(
         await _settle(app, pilot)
         assert isinstance(app.screen, AssetListScreen)
         _said_gone_once(app, asset)
+
+
+async def test_bulk_archive_names_the_asset_deleted_elsewhere(app: CoTuiApp, other: CodeOcean) -> None:
+    from co_tui.modals.confirm import ConfirmScreen
+
+    async with app.run_test(size=(140, 36)) as pilot:
+        await _settle(app, pilot)
+        chosen = [await _subject(app) for _ in range(3)]
+        for asset in chosen:
+            await _highlight(app, pilot, asset.id)
+            await pilot.press("space")
+        await pilot.press("a")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await _delete_elsewhere(other, chosen[1].id)
+        await pilot.press("y")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, AssetListScreen)
+        assert not {a.id for a in chosen} & set(_ids(app))
+        assert app.screen.query_one(AssetTable).selected == frozenset()
+        said = _messages(app)
+        assert f"2 archived; 1 no longer exists: '{chosen[1].name}'" in said
+        assert not [m for m in said if "no longer exists on the server" in m]
+
+
+async def test_tags_dialog_reports_a_gone_asset_and_stays_open(app: CoTuiApp, other: CodeOcean) -> None:
+    from co_tui.modals.help import HelpScreen
+    from co_tui.modals.tags import TagsScreen
+
+    async with app.run_test(size=(140, 36)) as pilot:
+        await _settle(app, pilot)
+        chosen = [await _subject(app) for _ in range(2)]
+        for asset in chosen:
+            await _highlight(app, pilot, asset.id)
+            await pilot.press("space")
+        await pilot.press("t")
+        await _settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, TagsScreen)
+        await _delete_elsewhere(other, chosen[0].id)
+        dialog.query_one("#tags-input", Input).focus()
+        await pilot.press(*"followed", "enter", "ctrl+s")
+        await _settle(app, pilot)
+        assert app.screen is dialog
+        assert dialog.report is not None
+        assert dialog.report.summary() == f"1 updated; 1 no longer exists: '{chosen[0].name}'"
+        assert chosen[0].id not in [a.id for a in app.screen_stack[0].query_one(AssetTable).assets]
+        await app.push_screen(HelpScreen.for_screen(dialog))  # another dialog over it, closed:
+        await _settle(app, pilot)
+        app.pop_screen()
+        await _settle(app, pilot)
+        assert app.screen is dialog  # ... it is still there
+        await pilot.press("enter")  # closes once the results are seen
+        await _settle(app, pilot)
+        assert isinstance(app.screen, AssetListScreen)
+        assert not [m for m in _messages(app) if GONE in m]
+        assert app._exception is None
