@@ -34,6 +34,7 @@ __all__ = [
     "decode",
     "encode",
     "glyph",
+    "has_placeholders",
     "is_dangerous",
     "is_placeholder",
     "placeholder_name",
@@ -135,6 +136,14 @@ def decode(text: str) -> str:
     if _DECODE.search(text) is None:
         return text
     return _DECODE.sub(_decode_one, text)
+
+
+_RESERVED: Final = re.compile(f"[{_RESERVED_CLASS}]")
+
+
+def has_placeholders(editable: str) -> bool:
+    """True when ``editable`` shows a placeholder (or an escaped reserved character)."""
+    return _RESERVED.search(editable) is not None
 
 
 def unit_bounds(text: str, index: int) -> tuple[int, int]:

@@ -42,7 +42,7 @@ from co_tui.actions.metadata import (
 )
 from co_tui.api.errors import ApiError
 from co_tui.api.models import CustomMetadata, DataAsset
-from co_tui.edit_buffer import decode
+from co_tui.edit_buffer import decode, has_placeholders
 from co_tui.modals.confirm import ConfirmScreen
 from co_tui.modals.filters import Choice
 from co_tui.modals.tags import Chip, TagChips
@@ -136,6 +136,10 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
                 yield self._error_line("tags")
                 yield Static(Content("Custom metadata"), classes="edit-heading")
                 yield Vertical(id="edit-custom")
+            yield Static(Content.from_markup(
+                "[b]␛ ␉ ⇄ ⍰[/b] stand for invisible control characters the server's text holds; "
+                "they are kept as they are. Deleting a symbol removes that character."),
+                id="edit-legend")
             yield from self._conflict_view()
             yield Static(Content(""), id="edit-status")
             with Horizontal(id="edit-buttons"):
@@ -171,6 +175,7 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
             self._load_schema()
         else:
             await self._mount_custom_fields()
+        self._show_legend()
 
     async def _schema_raised(self, error: BaseException) -> None:
         box = self.query_one("#edit-custom", Vertical)
@@ -197,6 +202,7 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
         self.base_form = MetadataForm.of(self.base, schema)
         await box.remove_children()
         await self._mount_custom_fields()
+        self._show_legend()
 
     async def _mount_custom_fields(self) -> None:
         box = self.query_one("#edit-custom", Vertical)
@@ -254,6 +260,13 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
     def _check(self) -> None:
         check = check_form(self.read_form(), self.base, self.schema)
         self._show_errors(check.errors, touched_only=not self.attempted)
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        """Explain the placeholder symbols while any field shows one."""
+        texts = [self.query_one("#edit-description", EditTextArea).text,
+                 *(widget.value for widget in self.query(EditInput))]
+        self.query_one("#edit-legend").set_class(any(map(has_placeholders, texts)), "-shown")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Check the form as the user types."""

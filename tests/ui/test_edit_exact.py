@@ -159,3 +159,19 @@ async def test_the_save_names_the_fields_it_changes(client: CodeOceanClient, emu
     assert (put["name"], put["tags"], put["mount"]) == (text, [text], asset.mount)
     assert put["custom_metadata"] == dict(asset.custom_metadata or {})
 
+
+
+async def test_placeholders_are_explained_only_when_shown(client: CodeOceanClient) -> None:
+    schema = await client.custom_metadata.get_custom_metadata()
+    for text, shown in ((HOSTILE_SAMPLES[0], False), (HOSTILE_SAMPLES[4], True)):
+        asset = await _store(client, text, ["ok"])
+        app = Host(lambda asset=asset: EditMetadataScreen(client, asset, schema))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            legend = app.screen.query_one("#edit-legend")
+            assert legend.has_class("-shown") is shown and legend.display is shown
+            if shown:  # deleting every placeholder hides the legend again
+                for selector in ("#edit-name", "#edit-description", "#custom-0"):
+                    app.screen.query_one(selector, Input | TextArea).clear()
+                await pilot.pause()
+                assert not legend.has_class("-shown")
