@@ -16,10 +16,15 @@ Forbidden code points (:func:`is_safe` is False when any is present):
   the next :data:`TAB_SIZE` stop; in multi-line mode ``\\r\\n`` becomes ``\\n``), DEL U+007F and the
   C1 controls U+0080-U+009F;
 * lone surrogates U+D800-U+DFFF (a JSON ``"\\ud800"`` decodes to one);
-* every format character (category ``Cf``: bidi embeddings, overrides and isolates, ZWSP/ZWNJ/ZWJ,
-  word joiner, BOM, soft hyphen, U+061C, tag characters ...) and U+2028/U+2029.
+* every format character (category ``Cf``: bidi embeddings, overrides and isolates, ZWSP, word
+  joiner, BOM, tag characters ...) except :data:`HARMLESS_FORMAT`, and U+2028/U+2029.
 
-Deliberately kept: private-use (``Co``) code points, which terminals draw as ordinary glyphs (icon
+Deliberately kept as themselves: :data:`HARMLESS_FORMAT` (soft hyphen, ZWNJ, ZWJ, LRM, RLM,
+ALM), which Persian, Hebrew and Arabic text and emoji sequences need and which are inert on a
+terminal, so a family emoji displays as one emoji; variation selectors and combining marks (not
+``Cf``).
+
+Also kept: private-use (``Co``) code points, which terminals draw as ordinary glyphs (icon
 fonts use them), and unassigned (``Cn``) code points, which a newer terminal may know as a real
 character (new emoji) and none treats as a control; escaping them would depend on the Python's
 Unicode version, not on any risk.
@@ -63,6 +68,7 @@ from textual.content import Content, Span
 __all__ = [
     "DESCRIPTION_MAX_CHARS",
     "ESCAPE_STYLE",
+    "HARMLESS_FORMAT",
     "NAME_MAX_CELLS",
     "PREVIEW_LINE_MAX_CHARS",
     "TAB_SIZE",
@@ -94,14 +100,20 @@ combining marks cannot make a "200-cell" name megabytes long."""
 ELLIPSIS: Final = "…"
 
 # Format characters (category Cf) as of Unicode 14 (Python 3.11), plus U+13439-U+1343F, which
-# Unicode 15 made Cf. test_safe_text checks this list against the running Python's unicodedata.
+# Unicode 15 made Cf, minus HARMLESS_FORMAT. test_safe_text checks this list against the running
+# Python's unicodedata.
 _CF_RANGES: Final = (
-    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
-    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+    (0x0600, 0x0605), (0x06DD, 0x06DD), (0x070F, 0x070F),
+    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200B), (0x202A, 0x202E),
     (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
     (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
     (0xE0001, 0xE0001), (0xE0020, 0xE007F),
 )  # fmt: skip
+HARMLESS_FORMAT: Final = frozenset("\u00ad\u061c\u200c\u200d\u200e\u200f")
+"""Format characters that real text needs and that no terminal treats as a control, shown as
+they are: soft hyphen, Arabic letter mark, zero-width non-joiner and joiner (Persian words, emoji
+sequences such as the family emoji), left-to-right and right-to-left marks. They are left out of
+``_CF_RANGES``."""
 _OTHER_RANGES: Final = (
     (0x0000, 0x0009),  # C0 up to and including TAB
     (0x000B, 0x001F),  # the rest of C0 (LF, U+000A, is added for single-line text)

@@ -136,8 +136,9 @@ class EditMetadataScreen(ModalScreen["DataAsset | None"]):
                 yield self._error_line("tags")
                 yield Static(Content("Custom metadata"), classes="edit-heading")
                 yield Vertical(id="edit-custom")
-            yield Static(Content.from_markup(
-                "[b]␛ ␉ ⇄ ⍰[/b] stand for invisible control characters the server's text holds; "
+            yield Static(Content.assemble(
+                ("␛ ␉ ⇄ ⍰", "bold"),
+                " stand for invisible control characters the server's text holds; "
                 "they are kept as they are. Deleting a symbol removes that character."),
                 id="edit-legend")
             yield from self._conflict_view()
