@@ -215,7 +215,10 @@ class CodeOceanClient:
         error.about_asset = about_asset
         error.caller_reports = _CALLER_REPORTS.get()
         for callback in list(self._missing):
-            callback(error)
+            try:
+                callback(error)
+            except Exception:  # a listener's failure must not replace the caller's error
+                log.exception("on_asset_missing listener failed")
 
     def _reached(self, reachable: bool, error: ApiError | None = None) -> None:
         if reachable == self.reachable:

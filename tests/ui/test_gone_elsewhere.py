@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -282,3 +283,31 @@ async def test_tags_dialog_reports_a_gone_asset_and_stays_open(app: CoTuiApp, ot
         assert isinstance(app.screen, AssetListScreen)
         assert not [m for m in _messages(app) if GONE in m]
         assert app._exception is None
+
+
+async def test_a_download_started_on_a_deleted_asset_drops_its_row(
+        served: ServedEmulator, other: CodeOcean, tmp_path: Path) -> None:
+    from co_tui.config import Config, Settings
+    from co_tui.modals.download import DownloadDialog
+
+    client = CodeOceanClient(served.domain, served.emulator.main_token)
+    app = CoTuiApp(client, demo=True,
+                   config=Config(settings=Settings(download_dir=str(tmp_path))))
+    async with app.run_test(size=(140, 36)) as pilot:
+        await _settle(app, pilot)
+        asset = await _subject(app, with_files=True)
+        await _highlight(app, pilot, asset.id)
+        await pilot.press("D")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, DownloadDialog)
+        await _delete_elsewhere(other, asset.id)
+        await pilot.press("enter")
+        for _ in range(20):
+            await _settle(app, pilot)
+            if asset.id not in [a.id for a in app.screen_stack[0].query_one(AssetTable).assets]:
+                break
+        assert asset.id not in [a.id for a in app.screen_stack[0].query_one(AssetTable).assets]
+        assert [m for m in _messages(app) if GONE in m] == [
+            f"'{asset.name}' {GONE} (deleted elsewhere, or no longer shared with you)"]
+    written = await asyncio.to_thread(lambda: [p for p in tmp_path.rglob("*") if p.is_file()])
+    assert not written  # nothing was written
