@@ -388,8 +388,9 @@ def _shown(widget: Widget) -> bool:
     return True
 
 
-async def wait_quiet(app: CoTuiApp, pilot: Any, within: float = QUIET_WITHIN) -> str | None:
+async def wait_quiet(app: CoTuiApp, pilot: Any, within: float | None = None) -> str | None:
     """None once nothing is loading; what is still busy after ``within`` seconds otherwise."""
+    within = QUIET_WITHIN if within is None else within
     deadline = time.monotonic() + within
     busy = busy_texts(app)
     while busy and time.monotonic() < deadline:
