@@ -369,9 +369,9 @@ def busy_texts(app: CoTuiApp) -> list[str]:
             text = str(widget.render())
             found += [f"{type(screen).__name__} #{widget.id}: {text[:80]!r}"
                       for word in BUSY_WORDS if word in text]
-        for widget in screen.query("*"):
-            if getattr(widget, "loading", False) is True:
-                found.append(f"{type(screen).__name__}: {widget!r} is loading")
+        for node in screen.query("*"):
+            if getattr(node, "loading", False) is True:
+                found.append(f"{type(screen).__name__}: {node!r} is loading")
     # a download in progress is progress, not a screen stuck loading (the files are not faulted)
     found += [f"worker {w.name or w.group!r} ({w.state.name})" for w in app.workers
               if not w.is_finished and w.group not in DOWNLOAD_GROUPS]
