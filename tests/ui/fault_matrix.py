@@ -369,9 +369,9 @@ def busy_texts(app: CoTuiApp) -> list[str]:
             text = str(widget.render())
             found += [f"{type(screen).__name__} #{widget.id}: {text[:80]!r}"
                       for word in BUSY_WORDS if word in text]
-        for widget in screen.query("*"):
-            if getattr(widget, "loading", False) is True:
-                found.append(f"{type(screen).__name__}: {widget!r} is loading")
+        for node in screen.query("*"):
+            if getattr(node, "loading", False) is True:
+                found.append(f"{type(screen).__name__}: {node!r} is loading")
     # a download in progress is progress, not a screen stuck loading (the files are not faulted)
     found += [f"worker {w.name or w.group!r} ({w.state.name})" for w in app.workers
               if not w.is_finished and w.group not in DOWNLOAD_GROUPS]
@@ -388,8 +388,9 @@ def _shown(widget: Widget) -> bool:
     return True
 
 
-async def wait_quiet(app: CoTuiApp, pilot: Any, within: float = QUIET_WITHIN) -> str | None:
+async def wait_quiet(app: CoTuiApp, pilot: Any, within: float | None = None) -> str | None:
     """None once nothing is loading; what is still busy after ``within`` seconds otherwise."""
+    within = QUIET_WITHIN if within is None else within
     deadline = time.monotonic() + within
     busy = busy_texts(app)
     while busy and time.monotonic() < deadline:
