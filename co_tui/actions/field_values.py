@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from co_tui.api.models import CustomMetadata, CustomMetadataField
 from co_tui.edit_buffer import is_dangerous
 
 __all__ = ["REQUIRED", "check_custom", "format_custom", "has_controls", "mount_error",
-           "parse_custom", "tag_error", "value_error"]
+           "parse_custom", "split_items", "tag_error", "value_error"]
 
 REQUIRED = "required"
 """The message under a required custom-metadata field left empty."""
@@ -132,18 +132,50 @@ def value_error(value: Any, spec: CustomMetadataField) -> str | None:
     return None
 
 
-def parse_custom(text: str, spec: CustomMetadataField, original: str | None = None) -> Any:
+def split_items(text: str, known: Sequence[str] = ()) -> list[str]:
+    """The items of a comma-separated field, each trimmed, except that a ``known`` item (a
+    stored value, as :func:`format_custom` shows it) found whole at an item boundary stays one
+    item exactly as it was, commas and edge spaces included: adding an item to
+    ``"a, b", "c"`` must not split the first one."""
+    candidates = sorted({item for item in known if item}, key=len, reverse=True)
+    items: list[str] = []
+    pos, end = 0, len(text)
+    while pos < end:
+        starts = (pos + 1, pos) if text[pos] == " " else (pos,)
+        match = next(
+            ((start, item) for start in starts for item in candidates
+             if text.startswith(item, start)
+             and (start + len(item) == end or text[start + len(item)] == ",")),
+            None,
+        )
+        if match is not None:
+            items.append(match[1])
+            pos = match[0] + len(match[1]) + 1
+            continue
+        comma = text.find(",", pos)
+        stop = end if comma < 0 else comma
+        if part := text[pos:stop].strip():
+            items.append(part)
+        pos = stop + 1
+    return items
+
+
+def parse_custom(
+    text: str, spec: CustomMetadataField, original: str | None = None,
+    items: Sequence[str] = (),
+) -> Any:
     """The typed value of one field's text (``None`` when empty); raises ValueError.
 
-    ``original`` is the field's stored text when it had a value. Typed text is trimmed, except
-    an edited single text value, which is kept exactly as typed so that an edit keeps every
-    character (spaces included) the user did not delete; control characters the stored text
-    had may stay."""
+    ``original`` is the field's stored text when it had a value, and ``items`` its stored
+    values one by one (several-valued fields). Typed text is trimmed, except an edited single
+    text value, which is kept exactly as typed so that an edit keeps every character (spaces
+    included) the user did not delete, and stored items, which :func:`split_items` keeps whole;
+    control characters the stored text had may stay."""
     if not text.strip():
         return None
     before = original or ""
     if spec.multiple:
-        parts = [part.strip() for part in text.split(",") if part.strip()]
+        parts = split_items(text, items)
         value: Any = [_parse_one(part, spec, before) for part in parts]
     elif spec.type == "string" and original is not None:
         value = _parse_one(text, spec, before)
@@ -182,8 +214,10 @@ def check_custom(
             custom[name] = before  # untouched: keep the exact stored value
             continue
         try:
-            value = parse_custom(text, spec,
-                                 format_custom(before, spec) if before is not None else None)
+            value = parse_custom(
+                text, spec, format_custom(before, spec) if before is not None else None,
+                [format_custom(item, spec) for item in before] if isinstance(before, list) else (),
+            )
         except ValueError as exc:
             errors[name] = str(exc)
             continue

@@ -79,3 +79,36 @@ def test_sent_values_are_exactly_the_edit(
                                ("custom:project", values.custom.get("project"), server),
                                ("tags", values.tags, tuple(tags))):
         assert (key in changed) == (value != before), key
+
+
+# --- several values in one field ------------------------------------------------------------------
+
+MULTI = CustomMetadata(fields=[CustomMetadataField(name="labels", type="string", multiple=True)])
+stored_item = st.text(biased_char, min_size=1, max_size=8).filter(
+    lambda item: item.strip() and not has_controls(item))
+"""A stored item may hold commas and edge spaces: the web app stores a list, not a text."""
+added_item = st.text(st.characters(blacklist_characters=",", blacklist_categories=("Cc", "Cs")),
+                     min_size=1, max_size=6).filter(lambda item: item == item.strip() and item)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(stored_item, min_size=1, max_size=4), added_item, op)
+def test_several_values_keep_every_item_not_removed(
+    items: list[str], added: str, action: str
+) -> None:
+    """Adding an item (typing ", x" at the end), removing the last one or nothing: the other
+    items come back exactly, commas and edge spaces included (before, an item "a, b" came back
+    as two items "a" and "b" as soon as the field was edited)."""
+    assume(added not in items)
+    base = AssetValues("n", "", "mnt", (), {"labels": items})
+    form = MetadataForm.of(base, MULTI)
+    shown = form.custom["labels"]
+    if action == "append":
+        form.custom["labels"] = f"{shown}, {added}"
+    elif action == "delete":
+        form.custom["labels"] = ", ".join(items[:-1])
+    check = check_form(form, base, MULTI)
+    values = check.values
+    assert values is not None, check.errors
+    want = {"none": items, "append": [*items, added], "delete": items[:-1]}[action]
+    assert values.custom.get("labels", []) == want
