@@ -134,6 +134,7 @@ class DataAssets:
         await self._client.request(
             "update_permissions", "POST", f"data_assets/{seg(data_asset_id)}/permissions",
             kind=OpKind.WRITE, body=permissions, asset_id=data_asset_id,
+            about_asset=False,  # or a user or group it names
         )
 
     async def transfer_data_asset(
@@ -143,6 +144,7 @@ class DataAssets:
         await self._client.request(
             "transfer_data_asset", "POST", f"data_assets/{seg(data_asset_id)}/transfer",
             kind=OpKind.WRITE, body=transfer_params, asset_id=data_asset_id,
+            about_asset=False,  # or a bucket or prefix it names
         )
 
     # --- search -----------------------------------------------------------------------------

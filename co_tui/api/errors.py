@@ -97,8 +97,9 @@ class NotFoundError(ApiError):
 
     On an endpoint of one data asset (``/data_assets/{id}...``) the client fills in
     ``asset_id``. ``about_asset`` says whether the 404 can only mean that the asset is gone
-    (``GET`` / ``PUT`` / ``DELETE`` of the asset, its archive state, its permissions) or may
-    be about something inside it (a file or folder that is not there). ``caller_reports`` is
+    (``GET`` / ``PUT`` / ``DELETE`` of the asset, its archive state, reading its permissions)
+    or may be about something inside or named by the request (a file or folder that is not
+    there, a user or group in new permissions). ``caller_reports`` is
     True when the code that made the request says itself, per asset, what became of it (bulk
     actions), so a general "this asset is gone" message would repeat it.
     """

@@ -8,6 +8,7 @@ import pytest
 
 from co_tui.actions import bulk
 from co_tui.actions.bulk import AssetResult, BulkReport, Status
+from co_tui.actions.bulk_report import _cut
 from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAsset, DataAssetSearchParams
 from co_tui.emulator import Emulator, EmulatorConfig
@@ -48,7 +49,7 @@ async def test_archive_reports_the_asset_deleted_elsewhere(client: CodeOceanClie
     client.on_asset_missing(seen.append)
     report = await bulk.archive(client, assets)
     assert [r.status for r in report.results] == [Status.OK, Status.OK, Status.GONE, Status.OK]
-    assert report.summary() == f"3 archived; 1 no longer exists: '{bulk._cut(assets[2].name)}'"
+    assert report.summary() == f"3 archived; 1 no longer exists: '{_cut(assets[2].name)}'"
     assert report.all_ok and [r.asset_id for r in report.gone] == [assets[2].id]
     assert seen and all(e.asset_id == assets[2].id and e.caller_reports for e in seen)
 
@@ -58,11 +59,11 @@ async def test_tags_and_restore_report_gone_assets(client: CodeOceanClient, othe
     await _delete_elsewhere(other, assets[0])
     report = await bulk.add_tag(client, assets, "followed")
     assert [r.status for r in report.results] == [Status.GONE, Status.OK, Status.OK]
-    assert report.summary() == f"2 updated; 1 no longer exists: '{bulk._cut(assets[0].name)}'"
+    assert report.summary() == f"2 updated; 1 no longer exists: '{_cut(assets[0].name)}'"
     archived = await _owned(client, 2, archived=True)
     await _delete_elsewhere(other, archived[1], archived=True)
     report = await bulk.restore(client, archived)
-    assert report.summary() == f"1 restored; 1 no longer exists: '{bulk._cut(archived[1].name)}'"
+    assert report.summary() == f"1 restored; 1 no longer exists: '{_cut(archived[1].name)}'"
 
 
 def test_summary_names_a_few_gone_assets_cut_and_counts_the_rest() -> None:
