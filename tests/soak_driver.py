@@ -95,9 +95,9 @@ class Navigator:
             await self.app.workers.wait_for_complete()
         await self.pilot.pause()
 
-    async def wait_for(self, ready: Callable[[], bool], timeout: float = 10.0) -> bool:
-        """Pause until ``ready()`` holds (``False`` after ``timeout`` seconds)."""
-        deadline = time.monotonic() + timeout
+    async def wait_for(self, ready: Callable[[], bool], within: float = 10.0) -> bool:
+        """Pause until ``ready()`` holds (``False`` after ``within`` seconds)."""
+        deadline = time.monotonic() + within
         while not ready():
             if time.monotonic() > deadline:
                 self.counts.missed += 1
@@ -113,7 +113,7 @@ class Navigator:
     async def start(self) -> None:
         """Wait for My Data's first page."""
         await self.wait_for(lambda: isinstance(self.app.screen, AssetListScreen)
-                            and bool(self.table.assets), timeout=30)
+                            and bool(self.table.assets), within=30)
 
     async def round(self) -> None:
         """One round: the list, one asset's detail screen, back."""
@@ -185,7 +185,7 @@ class Navigator:
             await self.settle()
         await self.pilot.press("2")
         await self.settle()
-        await self.wait_for(lambda: screen.files.file_tree.row_count > 0, timeout=5)
+        await self.wait_for(lambda: screen.files.file_tree.row_count > 0, within=5)
         asset = screen.asset
         paths = PREVIEWS.get(asset.name if asset is not None else "", [])
         for path in rng.sample(paths, k=len(paths)):

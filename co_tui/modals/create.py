@@ -29,7 +29,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from co_tui.actions.create import (
     CreateNotConfirmedError,
@@ -63,6 +63,7 @@ from co_tui.modals.create_layout import (
 from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join, plain
 from co_tui.widgets.custom_fields import CustomField
+from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class CreateScreen(ModalScreen["DataAsset | None"]):
             yield Static(id="create-status")
             yield Static(Content("←→ source  tab / enter next field  ctrl+s create  esc cancel"),
                          id="create-hint")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         self._show_source(SourceKind.S3)

@@ -26,7 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from co_tui.formatting import format_count, format_size
 from co_tui.modals.confirm import ConfirmScreen
@@ -44,6 +44,7 @@ from co_tui.transfer import (
 )
 from co_tui.transfer.local import DATA_ROOT
 from co_tui.transfer.localfs import DiskUsage
+from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 
 __all__ = ["DownloadDialog"]
@@ -136,7 +137,7 @@ class DownloadDialog(ModalScreen["DownloadRequest | None"]):
             yield Static(id="download-error")
             yield Static(join("enter download   esc cancel   ↑↓ move   ←→ change"),
                          id="download-hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the destination and check its free space."""

@@ -14,9 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from co_tui.widgets.downloads_panel import DownloadsPanel
+from co_tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from co_tui.transfer import DownloadEngine
@@ -42,7 +43,7 @@ class DownloadsScreen(ModalScreen[None]):
             yield DownloadsPanel(self.engine, id="downloads-panel")
             yield Static(Content("x cancel   r retry   X cancel all   esc hide"),
                          id="downloads-hint")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(DownloadsPanel).focus()

@@ -23,9 +23,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from co_tui.api.models import DataAssetSearchParams
+from co_tui.widgets.footer import KeyFooter
 
 __all__ = ["ORIGINS", "OWNERSHIPS", "TYPES", "AssetFilters", "Choice", "FiltersScreen"]
 
@@ -197,7 +198,7 @@ class FiltersScreen(ModalScreen["AssetFilters | None"]):
                 Content("←→ change   ↑↓ move   enter apply   x clear   esc cancel"),
                 id="filters-hint",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter-type", Choice).focus()

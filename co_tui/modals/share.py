@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from co_tui.actions.sharing import (
@@ -39,6 +39,7 @@ from co_tui.actions.sharing import (
 from co_tui.api.errors import ApiError
 from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join
+from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class ShareScreen(ModalScreen["Permissions | None"]):
                 Content("↑↓ entry  ←→ role  d remove  a add  ctrl+s save  esc close"),
                 id="share-hint",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._refresh()

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from co_tui.api import (
@@ -37,6 +37,7 @@ from co_tui.screens.detail_commands import DetailCommands
 from co_tui.screens.detail_files import NARROW_WIDTH, FilesPane
 from co_tui.screens.gone import shown_asset
 from co_tui.widgets.connection_banner import ConnectionBanner
+from co_tui.widgets.footer import KeyFooter
 from co_tui.widgets.overview import (
     UNAVAILABLE,
     FieldList,
@@ -122,7 +123,7 @@ class AssetDetailScreen(AssetActionsScreen):
                 yield Static(describe_sharing(None), id="sharing-text")
             with TabPane("4 Attached", id="attached"), VerticalScroll(id="attached-scroll"):
                 yield Static(describe_attached(None), id="attached-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.asset is not None:

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
@@ -21,6 +21,7 @@ from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.connection_banner import ConnectionBanner
+from co_tui.widgets.footer import KeyFooter
 from co_tui.widgets.quick_look import QuickLook
 from co_tui.workers import worker
 
@@ -124,7 +125,7 @@ class AssetListScreen(AssetActionsScreen):
             yield AssetTable(id="assets")
             yield QuickLook(id="quick-look")
         yield Static("", id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(AssetTable)

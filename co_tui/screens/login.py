@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.redact import Secret, redact
@@ -30,6 +30,7 @@ from co_tui.config import ConfigError, validate_domain
 from co_tui.credentials import LoginSetup
 from co_tui.login import VerifyResult, login, verify
 from co_tui.safe_text import display
+from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 
 __all__ = ["LoginInput", "LoginScreen", "LoginSetup"]
@@ -122,7 +123,7 @@ class LoginScreen(Screen[None]):
                 ),
                 id="login-hint",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def _where_saved(self) -> str:
         if not self.setup.save:

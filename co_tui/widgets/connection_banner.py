@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from co_tui.safe_text import display
+from co_tui.widgets.watchers import drop_watchers
 
 __all__ = ["ConnectionBanner", "banner_text"]
 
@@ -34,6 +35,11 @@ class ConnectionBanner(Static):
 
     def on_mount(self) -> None:
         self.watch(self.app, "connection_problem", self._follow)
+
+    def on_unmount(self) -> None:
+        # the app keeps its watchers until connection_problem changes (which may be never):
+        # without this, every detail screen's banner stayed alive after the screen closed
+        drop_watchers(self.app, self)
 
     def _follow(self, problem: str | None) -> None:
         client = getattr(self.app, "client", None)

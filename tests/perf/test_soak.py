@@ -1,0 +1,53 @@
+"""A long session stays small: seeded random navigation over the demo (list, search, open,
+tabs, previews, back) must not leave widgets behind.
+
+The count of live widgets after ``gc.collect()`` is measured instead of RSS: it is exact and
+does not depend on the allocator. Before the footer and banner fixes, every round left about
+forty footer keys alive (each with its styles and rendered lines), which is what made RSS grow
+by megabytes a minute. bench/soak.py measures RSS over 20 minutes.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+
+import pytest
+from textual.widget import Widget
+
+from co_tui.widgets.footer import KeyFooter
+from tests.soak_driver import demo_app
+
+WARM_UP_ROUNDS = 3
+SOAK_SECONDS = 60.0
+MAX_NEW_WIDGETS = 10
+"""Widgets that may be alive at the end and not after the warm-up (the list's footer may show
+a few more keys than it did); a leak of one screen's worth or of footer keys is far above."""
+
+
+def live_widgets() -> list[Widget]:
+    gc.collect()
+    return [o for o in gc.get_objects() if isinstance(o, Widget)]
+
+
+@pytest.mark.slow
+async def test_random_navigation_leaves_no_widgets_behind() -> None:
+    async with demo_app(seed=10) as navigator:
+        for _ in range(WARM_UP_ROUNDS):
+            await navigator.round()
+        await navigator.settle()
+        before = len(live_widgets())
+        started = time.monotonic()
+        while time.monotonic() - started < SOAK_SECONDS:
+            await navigator.round()
+        await navigator._back_to_list()
+        await navigator.settle()
+        widgets = live_widgets()
+        detached = [type(w).__name__ for w in widgets if not w.is_attached]
+        counts = navigator.counts
+        assert counts.rounds >= WARM_UP_ROUNDS + 5 and counts.previews >= 5, counts
+        assert counts.missed <= counts.rounds, counts  # it navigated; it did not just wait
+        assert len(widgets) - before <= MAX_NEW_WIDGETS, (before, len(widgets), detached[:20])
+        assert detached == [], detached[:20]
+        assert navigator.app.screen.query(KeyFooter)
+        assert navigator.app._exception is None
