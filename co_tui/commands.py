@@ -126,13 +126,21 @@ def _chain(screen: Screen[Any]) -> list[DOMNode]:
     for widget in screen.query(Widget):
         if (
             widget not in nodes
-            and type(widget).__module__.startswith("co_tui.")
-            and widget.BINDINGS
+            and _declares_keys(widget)
             and widget.display
         ):
             nodes.append(widget)
     nodes.extend([screen, screen.app])
     return nodes
+
+
+def _declares_keys(widget: Widget) -> bool:
+    """Whether one of co-tui's classes in ``widget``'s hierarchy declares keys (a co-tui
+    subclass of a Textual widget, such as the footer, does not bring that widget's keys in)."""
+    return any(
+        cls.__module__.startswith("co_tui.") and cls.__dict__.get("BINDINGS")
+        for cls in type(widget).__mro__
+    )
 
 
 def _bindings(node: DOMNode) -> Iterator[tuple[str, Binding]]:
