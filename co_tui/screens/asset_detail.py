@@ -173,7 +173,14 @@ class AssetDetailScreen(AssetActionsScreen):
         if len(self.app.screen_stack) > 1 and self.app.screen is self:
             self.app.pop_screen()
 
+    def _gone(self) -> bool:
+        """True once the screen is being removed: a worker that resumes now finds its widgets
+        gone (the fault matrix met a name lookup that finished while the screen closed)."""
+        return self._pruning or self._closing or self._closed
+
     def _show_asset(self, asset: DataAsset) -> None:
+        if self._gone():
+            return
         self.asset = asset
         self.query_one("#detail-title", Static).update(title_line(asset, asset.id))
         self.query_one("#overview-fields", FieldList).set_rows(
@@ -183,6 +190,8 @@ class AssetDetailScreen(AssetActionsScreen):
         self.files.set_asset(asset)
 
     def _show_provenance(self) -> None:
+        if self._gone():
+            return
         asset = self.asset
         rows = provenance_rows(asset, self._names) if asset is not None else None
         self.set_class(rows is not None, "-has-provenance")
@@ -190,7 +199,7 @@ class AssetDetailScreen(AssetActionsScreen):
 
     def _show_links(self) -> None:
         asset = self.asset
-        if asset is None:
+        if asset is None or self._gone():
             return
         inputs = list((asset.provenance.data_assets or []) if asset.provenance else [])
         contained = list(asset.contained_data_assets or [])
@@ -267,7 +276,7 @@ class AssetDetailScreen(AssetActionsScreen):
             self._schema = await self.client.custom_metadata.get_custom_metadata()
         except ApiError:
             return
-        if self.asset is not None:
+        if self.asset is not None and not self._gone():
             self.query_one("#overview-fields", FieldList).set_rows(
                 overview_rows(self.asset, schema=self._schema))
 

@@ -81,7 +81,7 @@ class Edit:
     asset_id: str
     kind: str  # "description" or "tag"
     marker: str
-    outcome: str = "pending"  # saved / failed / unknown / conflict / not_opened
+    outcome: str = "pending"  # saved / failed / unknown / conflict / not_typed
 
 
 @dataclass
@@ -285,10 +285,16 @@ class Driver:
         assert isinstance(dialog, EditMetadataScreen)
         edit = Edit(dialog.asset.id, "description", self._marker("d"))
         self.edits.append(edit)
+        await self.pilot.pause()  # the dialog focuses its name field when mounted
         area = dialog.query_one("#edit-description", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
         await self.keys(*edit.marker)
+        if not area.text.endswith(edit.marker) or self.app.focused is not area:
+            # the keys went elsewhere (focus moved): not an edit of the description to judge
+            edit.outcome = "not_typed"
+            await self._leave_dialog(EditMetadataScreen)
+            return
         await self._save(dialog, edit, "ctrl+s")
         await self._leave_dialog(EditMetadataScreen)
 
@@ -335,8 +341,13 @@ class Driver:
         assert isinstance(dialog, TagsScreen)
         edit = Edit(dialog.assets[0].id, "tag", self._marker("t"))
         self.edits.append(edit)
+        await self.pilot.pause()
         dialog.query_one("#tags-input", Input).focus()
         await self.keys(*edit.marker, "enter")
+        if edit.marker not in dialog.chips.added:
+            edit.outcome = "not_typed"
+            await self._leave_dialog(TagsScreen)
+            return
         await self._save(dialog, edit, "ctrl+s")
         await self._leave_dialog(TagsScreen)
 

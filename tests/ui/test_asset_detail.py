@@ -301,3 +301,21 @@ async def test_works_at_80_by_24(emulator: Emulator, demo_seed: Any) -> None:
         assert lines[description + 2].startswith(" " * 16)
         assert all(len(line) <= overview.size.width for line in lines)
     assert app._exception is None
+
+
+async def test_a_lookup_that_finishes_after_the_screen_closed_changes_nothing(
+        emulator: Emulator, demo_seed: Any) -> None:
+    """Found by the fault matrix: a name lookup (or the asset, or the schema) answered while the
+    detail screen was being removed, and filling the provenance raised NoMatches."""
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_detail(app, pilot, _asset_id(demo_seed, "spike sorting kilosort4 ecephys_661398 (result)"))
+        asset = screen.asset
+        assert asset is not None
+        await app.pop_screen()
+        await settle(app, pilot)
+        screen._show_asset(asset)  # what the workers do when their answer arrives
+        screen._show_provenance()
+        screen._show_links()
+        await settle(app, pilot)
+    assert app._exception is None
