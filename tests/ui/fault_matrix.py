@@ -551,6 +551,7 @@ def summarise(results: list[SequenceResult]) -> dict[str, Any]:
         "stuck_screens": sum(1 for r in results if r.stuck),
         "duplicate_writes": sum(len(r.duplicates) for r in results),
         "lost_edits": sum(len(r.lost) for r in results),
+        "unchecked_edits": sum(len(r.unchecked) for r in results),
         "steps": sum(len(r.steps) for r in results),
         "faults_injected": sum(r.faults for r in results),
         "edits": dict(Counter(e.outcome for e in edits)),
