@@ -62,7 +62,7 @@ def _run_chunk(seeds: list[int], steps: int, folder: str) -> list[dict[str, Any]
     return [dataclasses.asdict(r) for r in results]
 
 
-BATCH = 20
+BATCH = 10
 """Sequences per task handed to a worker (each task starts its own emulator, ~1.5 s)."""
 
 
@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="first seed (default: 1)")
     parser.add_argument("--steps", type=int, default=STEPS, help="actions per sequence")
     parser.add_argument("--workers", type=int, default=1, help="parallel processes")
+    parser.add_argument("--name", default="fault_storm", help="results file name")
     parser.add_argument("--minutes", type=float, default=None,
                         help="start no new batch after this long (the results say how many ran)")
     args = parser.parse_args(argv)
@@ -129,7 +130,7 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace, wall: float,
     problems = [{"seed": r.seed, "crash": r.crash, "stuck": r.stuck,
                  "duplicates": r.duplicates, "lost": r.lost, "steps": r.steps}
                 for r in results if not r.ok]
-    write_results("fault_storm", {
+    write_results(args.name, {
         "faults": MATRIX_FAULTS, "sleep_scale": SLEEP_SCALE, "quiet_within_s": QUIET_WITHIN,
         "steps_per_sequence": args.steps, "first_seed": args.seed, "workers": args.workers,
         "complete": final and len(results) == args.sequences, **counts, "problems": problems,

@@ -98,6 +98,7 @@ class SequenceResult:
     lost: list[str] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
     faults: int = 0
+    unchecked: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -419,6 +420,10 @@ def check_writes(served: ServedEmulator, result: SequenceResult, driver: Driver,
         if edit.asset_id not in finals:
             finals[edit.asset_id] = _server_asset(served, edit.asset_id)
         asset = finals[edit.asset_id]
+        if asset is not None and "_unreadable" in asset:
+            result.unchecked.append(f"{edit.marker}: reading the asset back gave "
+                                    f"{asset['_unreadable']}")
+            continue
         if asset is None:
             if edit.outcome == "saved":
                 result.lost.append(f"{edit.marker}: asset {edit.asset_id} is gone")
@@ -450,7 +455,8 @@ def _server_asset(served: ServedEmulator, asset_id: str) -> dict[str, Any] | Non
                          auth=(served.emulator.main_token, ""), timeout=30)
     if response.status_code == 404:
         return None
-    response.raise_for_status()
+    if response.status_code != 200:  # e.g. no longer visible: nothing to compare, say so
+        return {"description": "", "tags": [], "_unreadable": response.status_code}
     decoded: dict[str, Any] = response.json()
     return decoded
 
@@ -545,6 +551,7 @@ def summarise(results: list[SequenceResult]) -> dict[str, Any]:
         "stuck_screens": sum(1 for r in results if r.stuck),
         "duplicate_writes": sum(len(r.duplicates) for r in results),
         "lost_edits": sum(len(r.lost) for r in results),
+        "unchecked_edits": sum(len(r.unchecked) for r in results),
         "steps": sum(len(r.steps) for r in results),
         "faults_injected": sum(r.faults for r in results),
         "edits": dict(Counter(e.outcome for e in edits)),
