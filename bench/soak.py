@@ -9,7 +9,7 @@ the app's event loop samples this process's RSS every 10 s. The figure is the le
 slope of RSS after the first 2 minutes (caches fill while everything is seen once).
 Target (issue 10): slope < 0.5 MB/min.
 
-Run: python bench/soak.py [--minutes 20] [--seed 1]
+Run: python bench/soak.py [--minutes 20] [--seed 1] [--name soak]
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--name", default="soak",
+                        help="results file name (bench/results/NAME.json), e.g. one per seed")
     args = parser.parse_args()
     result = asyncio.run(soak(args.minutes, args.seed))
     print(f"Random navigation over the demo for {args.minutes:g} min (seed {args.seed}): "
@@ -95,7 +97,7 @@ def main() -> None:
     print(f"slope of RSS after the first {SKIP_MINUTES:g} min: {slope:+.2f} MB/min "
           f"(target < {TARGET_MB_PER_MIN}) -> "
           f"{'PASS' if slope < TARGET_MB_PER_MIN else 'FAIL'}")  # type: ignore[operator]
-    write_results("soak", result)
+    write_results(args.name, result)
 
 
 if __name__ == "__main__":
