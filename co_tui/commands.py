@@ -5,11 +5,11 @@ app's) straight from their ``BINDINGS``, so the help dialog (``?``) and the comm
 (``ctrl+p``) list exactly the keys that exist, and stay in sync when a screen gains one.
 
 Which widgets count: the focused widget and its containers (as Textual resolves keys), plus every
-co-tui widget on the screen that has bindings, so the table's keys are listed even while the
-search bar has the focus. The editing keys of Textual's text inputs are left out (they are not
-actions of the app); keys co-tui adds to an input are kept. A key bound at several levels is
-attributed as Textual dispatches it: the innermost binding wins unless an outer one has
-``priority``.
+co-tui widget on screen (not in a hidden tab) that declares bindings, so the table's keys are
+listed even while the search bar has the focus. The editing keys of Textual's text inputs are
+left out (they are not actions of the app); keys co-tui adds to an input are kept. A key bound
+at several levels is attributed as Textual dispatches it: the innermost binding wins unless an
+outer one has ``priority``.
 """
 
 from __future__ import annotations
@@ -114,6 +114,20 @@ def _is_text_input(node: DOMNode) -> bool:
     return isinstance(node, (Input, TextArea))
 
 
+def _declares_bindings(widget: Widget) -> bool:
+    """A co-tui widget with keys of its own (not only those inherited from Textual, such as the
+    footer's scrolling keys)."""
+    return any(
+        cls.__module__.startswith("co_tui.") and cls.__dict__.get("BINDINGS")
+        for cls in type(widget).__mro__
+    )
+
+
+def _displayed(widget: Widget) -> bool:
+    """The widget and all its containers are displayed (not, say, in a hidden tab)."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
 def _chain(screen: Screen[Any]) -> list[DOMNode]:
     """The nodes whose bindings apply on ``screen``, innermost first, app last."""
     nodes: list[DOMNode] = []
@@ -124,12 +138,7 @@ def _chain(screen: Screen[Any]) -> list[DOMNode]:
             if isinstance(node, Widget) and not isinstance(node, Screen)
         )
     for widget in screen.query(Widget):
-        if (
-            widget not in nodes
-            and type(widget).__module__.startswith("co_tui.")
-            and widget.BINDINGS
-            and widget.display
-        ):
+        if widget not in nodes and _declares_bindings(widget) and _displayed(widget):
             nodes.append(widget)
     nodes.extend([screen, screen.app])
     return nodes

@@ -1,8 +1,12 @@
-"""The Files tab of the asset detail screen: the file tree, its filter and the preview.
+"""The Files tab of the asset detail screen: the file tree, its filter, the preview and its keys.
 
-``FilesPane`` owns the workers of the tab (architecture rule 4): one ``list_data_asset_files``
-call per opened folder, and one exclusive preview worker whose stale results are dropped by a
-generation check when the cursor moves on.
+``FilesPane`` owns the tab's keys (``/`` filter, ``L`` load more, ``m`` raw view, ``l`` copy a
+file's link, ``o`` read it in ``$PAGER``, ``d`` download, ``escape`` back), the checks that
+decide which of them apply (the footer and the help show only those), and the tab's workers
+(architecture rule 4): one ``list_data_asset_files`` call per opened folder, one exclusive
+preview worker whose stale results are dropped by a generation check when the cursor moves on,
+the file-link and pager workers. What needs a dialog (downloading, copying a link) is asked of
+the screen with a message.
 
 The preview pipeline itself is :func:`~co_tui.screens.detail_preview.fetch_preview`.
 
@@ -15,14 +19,19 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from co_tui.actions.clipboard import FileLink, file_share_link
+from co_tui.actions.pager import pager_command, pager_copy, run_pager, too_big_for_pager
 from co_tui.api import (
     ApiError,
     BadRequestError,
@@ -48,8 +57,9 @@ from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from co_tui.app import CoTuiApp
+    from co_tui.transfer import DownloadTarget
 
-__all__ = ["NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane"]
+__all__ = ["FILES_ACTIONS", "NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane"]
 
 NARROW_WIDTH = 100
 """Below this many columns the preview replaces the tree instead of sitting beside it."""
@@ -57,6 +67,10 @@ PREVIEW_DELAY = 0.06
 """Seconds the cursor must rest on a file before its preview is fetched (holding a key down
 fetches nothing but the file it stops on)."""
 MUTED = "$foreground-muted"
+
+FILES_ACTIONS = frozenset({"back", "filter", "load_more", "toggle_raw", "copy_link", "open_pager",
+                           "download"})
+"""The pane's own actions: offered only while the pane is on screen."""
 
 
 @dataclass
@@ -71,6 +85,32 @@ class _Shown:
 
 class FilesPane(Container):
     """File tree, filter and preview for one asset; see the module docstring."""
+
+    HELP_GROUP: ClassVar[str] = "Files"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("backspace", "back", "Back", show=False),
+        Binding("slash", "filter", "Filter names", key_display="/"),
+        Binding("L", "load_more", "Load more", key_display="L"),
+        Binding("l", "copy_link", "Copy file link", show=False),
+        Binding("o", "open_pager", "Open in $PAGER", show=False),
+        Binding("d", "download", "Download", show=False),
+        Binding("m", "toggle_raw", "Raw/rendered"),
+    ]
+
+    class DownloadAsked(Message):
+        """The user asked to download a file or folder of the asset (``d``)."""
+
+        def __init__(self, target: DownloadTarget) -> None:
+            super().__init__()
+            self.target = target
+
+    class LinkFetched(Message):
+        """A link to a file was made (``l``): the screen copies it to the clipboard."""
+
+        def __init__(self, link: FileLink) -> None:
+            super().__init__()
+            self.link = link
 
     def __init__(self, client: CodeOceanClient, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -328,7 +368,34 @@ class FilesPane(Container):
         keys = (self.tree_in_view, self.can_load_more, self.can_toggle_raw)
         if keys != self._keys:
             self._keys = keys
-            self.screen.refresh_bindings()
+            self.refresh_bindings()
+
+    @property
+    def in_view(self) -> bool:
+        """The pane is on screen (its tab is the active one)."""
+        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The pane's keys apply only while its tab is on show, and only when they can do
+        something: ``/`` when the tree is in view, ``L`` when the preview goes on, ``m`` when it
+        has a raw view (False hides them); ``l`` and ``o`` need a file highlighted, ``d`` a file
+        or a folder (None shows them disabled)."""
+        if action not in FILES_ACTIONS:
+            return True
+        if not self.in_view:
+            return False
+        if action == "filter":
+            return self.tree_in_view
+        if action == "load_more":
+            return self.can_load_more
+        if action == "toggle_raw":
+            return self.can_toggle_raw
+        item = self.file_tree.highlighted
+        if action in ("copy_link", "open_pager"):
+            return True if item is not None and not item.is_folder else None
+        if action == "download":
+            return True if item is not None else None
+        return True
 
     def set_narrow(self, narrow: bool) -> None:
         """Switch between the side-by-side and the one-pane layout."""
@@ -461,3 +528,86 @@ class FilesPane(Container):
     def shown_preview(self) -> Preview | None:
         """The first chunk of the preview on screen."""
         return self._shown.chunks[0] if self._shown is not None and self._shown.chunks else None
+
+    # --- the pane's actions (its keys) ---------------------------------------------------------
+
+    async def action_back(self) -> None:
+        """Back: out of the filter box or the narrow preview first, then to the previous
+        screen."""
+        if self.leave_filter(clear=True) or self.close_preview():
+            return
+        await self.run_action("screen.back")
+
+    def action_filter(self) -> None:
+        """Filter the loaded file names."""
+        self.open_filter()
+
+    def action_load_more(self) -> None:
+        """Read the next 256 KiB of the previewed file."""
+        if not self.load_more():
+            self.notify("Nothing more to load.", timeout=3)
+
+    def action_toggle_raw(self) -> None:
+        """Raw or rendered view of Markdown, tables and notebooks."""
+        if not self.toggle_raw():
+            self.notify("This preview has no raw view.", timeout=3)
+
+    def action_download(self) -> None:
+        """Ask the screen for the download dialog of the highlighted file or folder."""
+        from co_tui.transfer import DownloadTarget
+
+        item = self.file_tree.highlighted
+        if item is not None and self.asset is not None:
+            self.post_message(self.DownloadAsked(DownloadTarget.for_item(self.asset, item)))
+
+    def action_copy_link(self) -> None:
+        """Copy a link to the highlighted file (a signed URL: it expires)."""
+        item = self.file_tree.highlighted
+        if item is not None and not item.is_folder and self.asset is not None:
+            self._copy_link(self.asset.id, item.path)
+
+    @worker("getting the file's link", group="copy-link", exclusive=True)
+    async def _copy_link(self, asset_id: str, path: str) -> None:
+        try:
+            link = await file_share_link(self.client, asset_id, path)
+        except ApiError as error:
+            self.co_app.show_error(error, action="getting the file's link")
+            return
+        self.post_message(self.LinkFetched(link))
+
+    def action_open_pager(self) -> None:
+        """Read the whole highlighted file in $PAGER (less by default)."""
+        item = self.file_tree.highlighted
+        if item is not None and not item.is_folder and self.asset is not None:
+            self._open_pager(self.asset, item)
+
+    def _say(self, text: str, severity: Literal["information", "warning", "error"] = "warning",
+             timeout: float = 6) -> None:
+        self.notify(cast(str, display(text)), severity=severity, timeout=timeout)
+
+    @worker("opening the file in the pager", group="pager", exclusive=True)
+    async def _open_pager(self, asset: DataAsset, item: FolderItem) -> None:
+        """Fetch ``item`` (or find its local copy), hand the terminal to the pager, remove the
+        copy. Every failure is a toast."""
+        if refusal := too_big_for_pager(item):
+            self._say(refusal)
+            return
+        command = pager_command()
+        if command is None:
+            self._say("No pager found: set $PAGER (for example PAGER=less).")
+            return
+        if item.size:
+            self._say(f"Reading {item.name} ({format_size(item.size)})…", "information", 3)
+        try:
+            async with pager_copy(self.client, asset, item) as path:
+                try:
+                    with self.app.suspend():  # the pager owns the terminal; the app waits
+                        run_pager(command, path)
+                except SuspendNotSupported:
+                    self._say("This terminal cannot hand the screen to a pager.")
+                except OSError as error:
+                    self._say(f"Could not run {command[0]}: {error.strerror}", "error", 8)
+        except ApiError as error:
+            self.co_app.show_error(error, action=f"reading {item.name}")
+        except OSError as error:
+            self._say(f"Could not keep a copy of {item.name}: {error.strerror}", "error", 8)
