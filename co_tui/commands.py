@@ -10,6 +10,9 @@ listed even while the search bar has the focus. The editing keys of Textual's te
 left out (they are not actions of the app); keys co-tui adds to an input are kept. A key bound
 at several levels is attributed as Textual dispatches it: the innermost binding wins unless an
 outer one has ``priority``.
+
+The palette's second line explains each action in words written for users
+(:mod:`co_tui.key_help`), not in the docstrings of the ``action_*`` methods.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
+
+from co_tui.key_help import explanation
 
 __all__ = ["KeyAction", "ScreenActionsProvider", "screen_actions"]
 
@@ -74,19 +79,15 @@ class KeyAction:
 
     @property
     def explanation(self) -> str:
-        """The first line of the action method's docstring; "" for Textual's own actions (their
-        docstrings are written for developers)."""
+        """What the action does, in words for the user (:mod:`co_tui.key_help`); "" for
+        Textual's own actions."""
         namespace, _, name = self.action.rpartition(".")
         target: DOMNode = self.node
         if namespace == "app":
             target = self.node.app
         elif namespace == "screen":
             target = self.node.screen if isinstance(self.node, Widget) else self.node
-        method = getattr(target, f"action_{name.split('(')[0]}", None)
-        if not str(getattr(method, "__module__", "")).startswith("co_tui."):
-            return ""
-        doc = (getattr(method, "__doc__", None) or "").strip()
-        return doc.splitlines()[0] if doc else ""
+        return explanation(type(target), name)
 
     def run(self) -> Any:
         """Perform the action where it is bound (returns the awaitable from ``run_action``)."""
