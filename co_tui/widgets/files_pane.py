@@ -3,12 +3,10 @@
 ``FilesPane`` owns the tab's keys (``/`` filter, ``L`` load more, ``m`` raw view, ``l`` copy a
 file's link, ``o`` read it in ``$PAGER``, ``d`` download, ``escape`` back), the checks that
 decide which of them apply (the footer and the help show only those), and the tab's workers
-(architecture rule 4): one ``list_data_asset_files`` call per opened folder, one exclusive
-preview worker whose stale results are dropped by a generation check when the cursor moves on,
-the file-link and pager workers. What needs a dialog (downloading, copying a link) is asked of
-the screen with a message.
-
-The preview pipeline itself is :func:`~co_tui.screens.detail_preview.fetch_preview`.
+(architecture rule 4): one ``list_data_asset_files`` call per opened folder, the file-link and
+the pager workers. The preview and its workers are :class:`~co_tui.widgets.preview_panel.
+PreviewPanel`'s. What needs a dialog (downloading, copying a link) is asked of the screen with
+a message.
 
 Wide terminals show the tree and the preview side by side and preview the highlighted file;
 narrow ones (under :data:`NARROW_WIDTH` columns) show the tree, and ``enter`` on a file opens its
@@ -17,8 +15,6 @@ preview in its place (``escape`` goes back to the tree).
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from textual import on
@@ -36,23 +32,16 @@ from co_tui.api import (
     ApiError,
     BadRequestError,
     CodeOceanClient,
-    NotFoundError,
-    PermissionDeniedError,
 )
-from co_tui.api.models import DataAsset, FileURLs, FolderItem
+from co_tui.api.models import DataAsset, FolderItem
 from co_tui.formatting import format_count, format_size
-from co_tui.preview import Preview, error_preview, external_preview
+from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
-from co_tui.screens.detail_preview import fetch_preview, files_note
-from co_tui.widgets.file_preview import FilePreview, preview_header
+from co_tui.screens.detail_preview import files_note
+from co_tui.widgets.file_preview import FilePreview
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.filter_box import FilterBox
-from co_tui.widgets.preview_document import (
-    Document,
-    build_document,
-    continue_document,
-    has_raw_view,
-)
+from co_tui.widgets.preview_panel import PREVIEW_DELAY, PreviewPanel
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
@@ -63,24 +52,11 @@ __all__ = ["FILES_ACTIONS", "NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane"]
 
 NARROW_WIDTH = 100
 """Below this many columns the preview replaces the tree instead of sitting beside it."""
-PREVIEW_DELAY = 0.06
-"""Seconds the cursor must rest on a file before its preview is fetched (holding a key down
-fetches nothing but the file it stops on)."""
 MUTED = "$foreground-muted"
 
 FILES_ACTIONS = frozenset({"back", "filter", "load_more", "toggle_raw", "copy_link", "open_pager",
                            "download"})
 """The pane's own actions: offered only while the pane is on screen."""
-
-
-@dataclass
-class _Shown:
-    """The file whose preview is on screen, and its chunks so far."""
-
-    item: FolderItem
-    chunks: list[Preview]
-    urls: FileURLs | None
-    raw: bool = False
 
 
 class FilesPane(Container):
@@ -117,8 +93,6 @@ class FilesPane(Container):
         self.client = client
         self.asset: DataAsset | None = None
         self._started = False
-        self._generation = 0
-        self._shown: _Shown | None = None
         self._pending: FolderItem | None = None
         self._keys: tuple[bool, bool, bool] | None = None
         self._unreadable: dict[str, int] = {}
@@ -136,15 +110,18 @@ class FilesPane(Container):
                             id="file-filter")
             yield FileTree(id="file-tree")
             yield Static("", id="files-status")
-        with Vertical(id="preview-pane"):
-            yield Static(Content.styled("Preview", MUTED), id="preview-title")
-            yield FilePreview(id="preview")
+        yield PreviewPanel(self.client, id="preview-pane")
         yield Static("", id="files-note")
 
     @property
     def file_tree(self) -> FileTree:
         """The file tree."""
         return self.query_one(FileTree)
+
+    @property
+    def previewer(self) -> PreviewPanel:
+        """The preview half of the tab (header, preview and their workers)."""
+        return self.query_one(PreviewPanel)
 
     @property
     def preview(self) -> FilePreview:
@@ -163,6 +140,7 @@ class FilesPane(Container):
         changed = self.asset is None or self.asset.id != asset.id or (
             files_note(self.asset) != files_note(asset))
         self.asset = asset
+        self.previewer.asset = asset
         if self._started and changed:
             self.reload()
 
@@ -184,7 +162,7 @@ class FilesPane(Container):
             self.query_one("#files-note", Static).update(display(note, multiline=True))
             if self.asset.is_external and self.asset.source_bucket is not None:
                 bucket = self.asset.source_bucket
-                self._show_preview_of(external_preview(bucket.bucket or "?", bucket.prefix or ""))
+                self.previewer.show(external_preview(bucket.bucket or "?", bucket.prefix or ""))
             return
         self.file_tree.reset()
         self._unreadable.clear()
@@ -265,9 +243,8 @@ class FilesPane(Container):
         tree = self.file_tree
         tree.focus()
         item = tree.highlighted
-        shown = self._shown
         if (not self.narrow and item is not None and not item.is_folder
-                and (shown is None or shown.item.path != item.path)):
+                and self.previewer.shown_path != item.path):
             self._start_preview(item)
 
     def _update_status(self) -> None:
@@ -306,12 +283,11 @@ class FilesPane(Container):
         if self.narrow or self.query_one("#file-filter", Input).has_focus:
             return  # no previews while typing a filter: the tree's cursor jumps around
         if item is None or item.is_folder:
-            self._generation += 1
-            self.workers.cancel_group(self, "preview")
-            self._shown = None
+            self.previewer.clear()
             if item is not None:
-                self._show_folder(item)
-            self._keys_changed()
+                tree = self.file_tree
+                loaded = tree.folder_state(item.path) == "loaded"
+                self.previewer.show_folder(item, tree.loaded_count(item.path) if loaded else None)
             return
         self._start_preview(item)
 
@@ -321,8 +297,7 @@ class FilesPane(Container):
         if self.narrow:
             self.add_class("-preview-open")
             self._keys_changed()
-        shown = self._shown
-        if shown is None or shown.item.path != message.item.path:
+        if self.previewer.shown_path != message.item.path:
             self._start_preview(message.item, delay=0)
         self.preview.focus()
 
@@ -352,16 +327,12 @@ class FilesPane(Container):
     @property
     def can_load_more(self) -> bool:
         """A preview on screen goes on past what was read (``L``)."""
-        shown = self._shown
-        return (self.preview_in_view and shown is not None and bool(shown.chunks)
-                and shown.chunks[-1].resume is not None)
+        return self.preview_in_view and self.previewer.has_more
 
     @property
     def can_toggle_raw(self) -> bool:
         """The preview on screen has a raw view (``m``)."""
-        shown = self._shown
-        return (self.preview_in_view and shown is not None and bool(shown.chunks)
-                and has_raw_view(shown.chunks[0]))
+        return self.preview_in_view and self.previewer.has_raw_view
 
     def _keys_changed(self) -> None:
         """Refresh the footer when the keys that apply changed (not on every cursor move)."""
@@ -409,125 +380,26 @@ class FilesPane(Container):
             if item is not None and not item.is_folder:
                 self._start_preview(item)
 
-    def _show_folder(self, item: FolderItem) -> None:
-        state = self.file_tree.folder_state(item.path)
-        count = self.file_tree.loaded_count(item.path)
-        what = f"{count:,} entries" if state == "loaded" else "enter opens it"
-        self.query_one("#preview-title", Static).update(Content.assemble(
-            display(item.path + "/", style="bold"), ("  folder · ", MUTED), (what, MUTED)))
-        self.preview.show_message(Content.styled("A folder: enter or → opens it in the tree.",
-                                                 MUTED))
-
-    def _start_preview(self, item: FolderItem, *, delay: float = PREVIEW_DELAY) -> None:
-        self._generation += 1
-        self._shown = _Shown(item, [], None)
-        self.query_one("#preview-title", Static).update(Content.assemble(
-            display(item.path, style="bold"), "  ", (format_size(item.size), MUTED)))
-        self.preview.show_message(Content.styled("loading…", MUTED))
-        self._load_preview(self._generation, item, delay)
-
-    def _preview_raised(self, error: BaseException, generation: int, item: FolderItem,
-                        delay: float) -> None:
-        if generation == self._generation:
-            preview = error_preview(item.path, "could not read the file (an unexpected error)")
-            self._shown = _Shown(item, [preview], None)
-            self._show_preview_of(preview)
-
-    @worker("previewing the file", group="preview", exclusive=True, recover=_preview_raised)
-    async def _load_preview(self, generation: int, item: FolderItem, delay: float) -> None:
-        if delay:
-            await asyncio.sleep(delay)  # cancelled here when the cursor moves on
-        asset = self.asset
-        if asset is None or generation != self._generation:
-            return
-        try:
-            preview, urls = await fetch_preview(self.client, asset.id, item, asset=asset,
-                                                max_bytes=self.co_app.settings.preview_max_bytes)
-        except ApiError as error:
-            if generation == self._generation:
-                self._preview_failed(item, error)
-            return
-        raw = self._shown.raw if self._shown is not None else False
-        document = await asyncio.to_thread(build_document, preview, raw=raw)
-        if generation != self._generation:
-            return
-        self._shown = _Shown(item, [preview], urls, raw)
-        self._show_preview_of(preview, document)
-
-    def _preview_failed(self, item: FolderItem, error: ApiError) -> None:
-        if isinstance(error, NotFoundError):
-            message = "the file is gone (404)"
-        elif isinstance(error, PermissionDeniedError):
-            message = "you do not have permission to read this file (403)"
-        else:
-            message = f"could not read the file: {error.message}"
-        preview = error_preview(item.path, message)
-        self._shown = _Shown(item, [preview], None)
-        self._show_preview_of(preview)
-        self.co_app.show_error(error, action=f"previewing {item.name}")
-
-    def _show_preview_of(self, preview: Preview, document: Document | None = None) -> None:
-        self._update_title(preview)
-        self.preview.show_document(document or build_document(preview))
-        self._keys_changed()
-
-    def load_more(self) -> bool:
-        """Read the next 256 KiB of the previewed file. False when there is nothing more."""
-        shown = self._shown
-        if shown is None or not shown.chunks or shown.chunks[-1].resume is None:
-            return False
-        self._more(self._generation, shown)
-        return True
-
-    @worker("loading more of the file", group="preview", exclusive=True)
-    async def _more(self, generation: int, shown: _Shown) -> None:
-        asset = self.asset
-        if asset is None:
-            return
-        previous = shown.chunks[-1]
-        try:
-            preview, urls = await fetch_preview(
-                self.client, asset.id, shown.item, urls=shown.urls, previous=previous,
-                asset=asset, max_bytes=self.co_app.settings.preview_max_bytes)
-        except ApiError as error:
-            if generation == self._generation:
-                self.co_app.show_error(error, action=f"loading more of {shown.item.name}")
-            return
-        if generation != self._generation or self._shown is not shown:
-            return
-        shown.chunks.append(preview)
-        shown.urls = urls
-        document = self.preview.document
-        continue_document(document, previous, preview)
-        self.preview.refresh_document()
-        first = shown.chunks[0]
-        merged = Preview(first.kind, first.name, first.title, first.body,
-                         total_size=preview.total_size, truncated=preview.truncated,
-                         resume=preview.resume, notes=preview.notes)
-        self._update_title(merged)
-        self._keys_changed()
-
-    def _update_title(self, preview: Preview) -> None:
-        raw = self._shown is not None and self._shown.raw
-        self.query_one("#preview-title", Static).update(preview_header(preview, raw=raw))
-
-    def toggle_raw(self) -> bool:
-        """Flip between rendered and raw (Markdown, tables, notebooks). False when the shown
-        preview has no raw view."""
-        shown = self._shown
-        if shown is None or not shown.chunks or not has_raw_view(shown.chunks[0]):
-            return False
-        shown.raw = not shown.raw
-        document = build_document(shown.chunks[0], raw=shown.raw)
-        for previous, chunk in zip(shown.chunks, shown.chunks[1:], strict=False):
-            continue_document(document, previous, chunk)
-        self._show_preview_of(shown.chunks[0], document)
-        return True
-
     @property
     def shown_preview(self) -> Preview | None:
         """The first chunk of the preview on screen."""
-        return self._shown.chunks[0] if self._shown is not None and self._shown.chunks else None
+        return self.previewer.shown_preview
+
+    def load_more(self) -> bool:
+        """Read the next 256 KiB of the previewed file. False when there is nothing more."""
+        return self.previewer.load_more()
+
+    def toggle_raw(self) -> bool:
+        """Flip between rendered and raw. False when the preview has no raw view."""
+        return self.previewer.toggle_raw()
+
+    def _start_preview(self, item: FolderItem, *, delay: float = PREVIEW_DELAY) -> None:
+        self.previewer.start(item, delay=delay)
+
+    @on(PreviewPanel.Changed)
+    def _preview_changed(self, message: PreviewPanel.Changed) -> None:
+        message.stop()
+        self._keys_changed()
 
     # --- the pane's actions (its keys) ---------------------------------------------------------
 
