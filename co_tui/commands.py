@@ -5,11 +5,14 @@ app's) straight from their ``BINDINGS``, so the help dialog (``?``) and the comm
 (``ctrl+p``) list exactly the keys that exist, and stay in sync when a screen gains one.
 
 Which widgets count: the focused widget and its containers (as Textual resolves keys), plus every
-co-tui widget on the screen that has bindings, so the table's keys are listed even while the
-search bar has the focus. The editing keys of Textual's text inputs are left out (they are not
-actions of the app); keys co-tui adds to an input are kept. A key bound at several levels is
-attributed as Textual dispatches it: the innermost binding wins unless an outer one has
-``priority``.
+co-tui widget on screen (not in a hidden tab) that declares bindings, so the table's keys are
+listed even while the search bar has the focus. The editing keys of Textual's text inputs are
+left out (they are not actions of the app); keys co-tui adds to an input are kept. A key bound
+at several levels is attributed as Textual dispatches it: the innermost binding wins unless an
+outer one has ``priority``.
+
+The palette's second line explains each action in words written for users
+(:mod:`co_tui.key_help`), not in the docstrings of the ``action_*`` methods.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
+
+from co_tui.key_help import explanation
 
 __all__ = ["KeyAction", "ScreenActionsProvider", "screen_actions"]
 
@@ -74,19 +79,15 @@ class KeyAction:
 
     @property
     def explanation(self) -> str:
-        """The first line of the action method's docstring; "" for Textual's own actions (their
-        docstrings are written for developers)."""
+        """What the action does, in words for the user (:mod:`co_tui.key_help`); "" for
+        Textual's own actions."""
         namespace, _, name = self.action.rpartition(".")
         target: DOMNode = self.node
         if namespace == "app":
             target = self.node.app
         elif namespace == "screen":
             target = self.node.screen if isinstance(self.node, Widget) else self.node
-        method = getattr(target, f"action_{name.split('(')[0]}", None)
-        if not str(getattr(method, "__module__", "")).startswith("co_tui."):
-            return ""
-        doc = (getattr(method, "__doc__", None) or "").strip()
-        return doc.splitlines()[0] if doc else ""
+        return explanation(type(target), name)
 
     def run(self) -> Any:
         """Perform the action where it is bound (returns the awaitable from ``run_action``)."""
@@ -114,6 +115,20 @@ def _is_text_input(node: DOMNode) -> bool:
     return isinstance(node, (Input, TextArea))
 
 
+def _declares_bindings(widget: Widget) -> bool:
+    """A co-tui widget with keys of its own (not only those inherited from Textual, such as the
+    footer's scrolling keys)."""
+    return any(
+        cls.__module__.startswith("co_tui.") and cls.__dict__.get("BINDINGS")
+        for cls in type(widget).__mro__
+    )
+
+
+def _displayed(widget: Widget) -> bool:
+    """The widget and all its containers are displayed (not, say, in a hidden tab)."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
 def _chain(screen: Screen[Any]) -> list[DOMNode]:
     """The nodes whose bindings apply on ``screen``, innermost first, app last."""
     nodes: list[DOMNode] = []
@@ -124,23 +139,10 @@ def _chain(screen: Screen[Any]) -> list[DOMNode]:
             if isinstance(node, Widget) and not isinstance(node, Screen)
         )
     for widget in screen.query(Widget):
-        if (
-            widget not in nodes
-            and _declares_keys(widget)
-            and widget.display
-        ):
+        if widget not in nodes and _declares_bindings(widget) and _displayed(widget):
             nodes.append(widget)
     nodes.extend([screen, screen.app])
     return nodes
-
-
-def _declares_keys(widget: Widget) -> bool:
-    """Whether one of co-tui's classes in ``widget``'s hierarchy declares keys (a co-tui
-    subclass of a Textual widget, such as the footer, does not bring that widget's keys in)."""
-    return any(
-        cls.__module__.startswith("co_tui.") and cls.__dict__.get("BINDINGS")
-        for cls in type(widget).__mro__
-    )
 
 
 def _bindings(node: DOMNode) -> Iterator[tuple[str, Binding]]:

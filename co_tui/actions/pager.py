@@ -2,7 +2,9 @@
 
 The preview shows the first 256 KiB; a log of a few MB is better read whole in ``less``. The
 file is fetched into a private temporary folder (or, inside a capsule, read from its
-``/data/<mount>`` copy), then the app suspends and runs ``$PAGER`` on it.
+``/data/<mount>`` copy), then the app suspends and runs ``$PAGER`` on it. Everything but the
+suspending is here; the Files tab (:class:`~co_tui.widgets.files_pane.FilesPane`) suspends the
+app around :func:`run_pager`.
 
 The pager gets the file's raw bytes: ``less`` (the default) shows control characters as
 ``^[`` and co-tui never adds ``-R``. A ``$PAGER`` that writes bytes straight to the terminal
@@ -12,13 +14,17 @@ The pager gets the file's raw bytes: ``less`` (the default) shows control charac
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shlex
 import shutil
-from collections.abc import Mapping
+import tempfile
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from co_tui.children import run_child
+from co_tui.formatting import format_size
 from co_tui.transfer import UnsafePathError, local_file
 from co_tui.transfer.local import DATA_ROOT
 from co_tui.transfer.paths import local_parts
@@ -27,7 +33,14 @@ if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
     from co_tui.api.models import DataAsset, FolderItem
 
-__all__ = ["PAGER_MAX_BYTES", "fetch_for_pager", "pager_command"]
+__all__ = [
+    "PAGER_MAX_BYTES",
+    "fetch_for_pager",
+    "pager_command",
+    "pager_copy",
+    "run_pager",
+    "too_big_for_pager",
+]
 
 PAGER_MAX_BYTES = 256 * 1024 * 1024
 """Files up to this size open in the pager; bigger ones are for ``d`` (download)."""
@@ -47,6 +60,14 @@ def pager_command(env: Mapping[str, str] | None = None) -> list[str] | None:
     for name in ("less", "more"):
         if shutil.which(name):
             return [name]
+    return None
+
+
+def too_big_for_pager(item: FolderItem) -> str | None:
+    """What to tell the user when ``item`` is too big for the pager, or ``None``."""
+    if item.size is not None and item.size > PAGER_MAX_BYTES:
+        return (f"{item.name} is {format_size(item.size)}: too big for the pager (up to "
+                f"{format_size(PAGER_MAX_BYTES)}); d downloads it.")
     return None
 
 
@@ -79,3 +100,23 @@ async def fetch_for_pager(
     finally:
         os.close(fd)
     return target
+
+
+@contextlib.asynccontextmanager
+async def pager_copy(
+    client: CodeOceanClient, asset: DataAsset, item: FolderItem, *, data_root: Path = DATA_ROOT,
+) -> AsyncIterator[Path]:
+    """The file to hand to the pager (:func:`fetch_for_pager` into a private temporary folder,
+    0700), removed with its folder on leaving the block. Raises ``ApiError`` or ``OSError``
+    when the file cannot be fetched or kept."""
+    folder = Path(tempfile.mkdtemp(prefix="co-tui-"))
+    try:
+        yield await fetch_for_pager(client, asset, item, folder, data_root=data_root)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_pager(command: Sequence[str], path: Path) -> None:
+    """Run ``command`` on ``path`` and wait for it (the caller has handed it the terminal); the
+    child's environment holds no token. Raises ``OSError`` when it cannot run."""
+    run_child([*command, str(path)])

@@ -3,7 +3,8 @@
 
 The screen owns its workers (architecture rule 4): the asset itself, the names behind its ids
 (capsule, computation, input and contained assets), the custom-metadata schema, permissions and
-attachments. The Files tab's workers live in :class:`~co_tui.screens.detail_files.FilesPane`.
+attachments. The Files tab's keys and workers live in :class:`~co_tui.widgets.files_pane.FilesPane`,
+which asks this screen (by message) for what needs a dialog: downloading, copying a file's link.
 Every failure goes through ``app.show_error``; a 404 on the asset itself closes the screen with a
 message (:mod:`co_tui.screens.gone`).
 
@@ -31,12 +32,11 @@ from co_tui.api import (
     PermissionDeniedError,
     find_attached,
 )
-from co_tui.api.models import CustomMetadata, DataAsset, FolderItem
+from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
-from co_tui.screens.detail_commands import DetailCommands
-from co_tui.screens.detail_files import NARROW_WIDTH, FilesPane
 from co_tui.screens.gone import shown_asset
 from co_tui.widgets.connection_banner import ConnectionBanner
+from co_tui.widgets.files_pane import NARROW_WIDTH, FilesPane
 from co_tui.widgets.footer import KeyFooter
 from co_tui.widgets.overview import (
     UNAVAILABLE,
@@ -53,7 +53,7 @@ from co_tui.workers import worker
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["TABS", "AssetDetailScreen", "DetailCommands"]
+__all__ = ["TABS", "AssetDetailScreen"]
 
 TABS = ("overview", "files", "sharing", "attached")
 MUTED = "$text-muted"
@@ -63,20 +63,14 @@ class AssetDetailScreen(AssetActionsScreen):
     """Everything about one data asset; see the module docstring."""
 
     CSS_PATH = "../styles/detail.tcss"
-    COMMANDS: ClassVar = {DetailCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The Files tab's own keys (and its escape) are FilesPane's.
         Binding("escape", "back", "Back"),
         Binding("backspace", "back", "Back", show=False),
         Binding("1", "show_tab('overview')", "Overview", show=False),
         Binding("2", "show_tab('files')", "Files", show=False),
         Binding("3", "show_tab('sharing')", "Sharing", show=False),
         Binding("4", "show_tab('attached')", "Attached", show=False),
-        Binding("slash", "filter", "Filter names", key_display="/"),
-        Binding("L", "load_more", "Load more", key_display="L"),
-        Binding("l", "copy_link", "Copy file link", show=False),
-        Binding("o", "open_pager", "Open in $PAGER", show=False),
-        Binding("d", "download", "Download", show=False),
-        Binding("m", "toggle_raw", "Raw/rendered"),
         Binding("r", "refresh", "Refresh"),
     ]
 
@@ -358,64 +352,17 @@ class AssetDetailScreen(AssetActionsScreen):
         """The id of the tab on show."""
         return self.query_one(TabbedContent).active
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys of the Files tab show in the footer only there, and only when they apply (``L``
-        when the preview goes on, ``m`` when it has a raw view, ``/`` when the tree is in view);
-        asset actions as the base screen decides (disabled with a reason when the user may
-        not)."""
-        if action in ("filter", "load_more", "toggle_raw"):
-            if self.active_tab != "files":
-                return False
-            files = self.files
-            return {"filter": files.tree_in_view, "load_more": files.can_load_more,
-                    "toggle_raw": files.can_toggle_raw}[action]
-        if action in ("copy_link", "open_pager"):
-            if self.active_tab != "files":
-                return False
-            item = self.files.file_tree.highlighted
-            return True if item is not None and not item.is_folder else None
-        if action == "download":
-            if self.active_tab != "files":
-                return False
-            return True if self.files.file_tree.highlighted is not None else None
-        return super().check_action(action, parameters)
+    @on(FilesPane.DownloadAsked)
+    def _download_asked(self, message: FilesPane.DownloadAsked) -> None:
+        message.stop()
+        self.ask_download(message.target)
 
-    def action_download(self) -> None:
-        """Download the highlighted file or folder (D: the whole asset)."""
-        from co_tui.transfer import DownloadTarget
-
-        item = self.files.file_tree.highlighted
-        if item is not None and self.asset is not None:
-            self.ask_download(DownloadTarget.for_item(self.asset, item))
-
-    def action_copy_link(self) -> None:
-        """Copy a link to the highlighted file (a signed URL: it expires)."""
-        item = self.files.file_tree.highlighted
-        if item is not None and not item.is_folder:
-            self._copy_link(item.path)
-
-    def action_open_pager(self) -> None:
-        """Read the whole highlighted file in $PAGER (less by default)."""
-        item = self.files.file_tree.highlighted
-        if item is not None and not item.is_folder and self.asset is not None:
-            self._open_pager(self.asset, item)
-
-    @worker("opening the file in the pager", group="pager", exclusive=True)
-    async def _open_pager(self, asset: DataAsset, item: FolderItem) -> None:
-        from co_tui.screens.detail_pager import open_in_pager
-
-        await open_in_pager(self.co_app, self.client, asset, item)
-
-    @worker("getting the file's link", group="copy-link", exclusive=True)
-    async def _copy_link(self, path: str) -> None:
-        from co_tui.actions.clipboard import file_share_link
+    @on(FilesPane.LinkFetched)
+    def _link_fetched(self, message: FilesPane.LinkFetched) -> None:
         from co_tui.modals.copy import copy_text
 
-        try:
-            link = await file_share_link(self.client, self.asset_id, path)
-        except ApiError as error:
-            self.co_app.show_error(error, action="getting the file's link")
-            return
+        message.stop()
+        link = message.link
         copy_text(self.app, "file link", link.url, note=link.note(),
                   mode=self.co_app.settings.clipboard)
 
@@ -447,11 +394,8 @@ class AssetDetailScreen(AssetActionsScreen):
         self.refresh_bindings()
 
     def action_back(self) -> None:
-        """Back: out of the filter box or the narrow preview first, then to the previous
-        screen."""
-        files = self.files
-        if self.active_tab == "files" and (files.leave_filter(clear=True) or files.close_preview()):
-            return
+        """Back to the previous screen (in the Files tab, escape first leaves the filter box or
+        the narrow preview: see FilesPane)."""
         self._leave()
 
     def action_show_tab(self, tab: str) -> None:
@@ -466,21 +410,6 @@ class AssetDetailScreen(AssetActionsScreen):
         if tab not in self._loaded_tabs and (tab != "files" or self.asset is not None):
             self._load_tab(tab)
         self.refresh_bindings()
-
-    def action_filter(self) -> None:
-        """Filter the loaded file names."""
-        if self.active_tab == "files":
-            self.files.open_filter()
-
-    def action_load_more(self) -> None:
-        """Read the next 256 KiB of the previewed file."""
-        if not self.files.load_more():
-            self.notify("Nothing more to load.", timeout=3)
-
-    def action_toggle_raw(self) -> None:
-        """Raw or rendered view of Markdown, tables and notebooks."""
-        if not self.files.toggle_raw():
-            self.notify("This preview has no raw view.", timeout=3)
 
     def action_refresh(self) -> None:
         """Read the asset again (and the tabs already opened)."""

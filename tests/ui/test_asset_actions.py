@@ -245,7 +245,7 @@ async def test_copy_a_files_link_from_the_detail_view(emulator: Emulator, client
         await _settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, AssetDetailScreen)
-        assert screen.check_action("copy_link", ()) is False  # only on the Files tab
+        assert screen.files.check_action("copy_link", ()) is False  # only on the Files tab
         await pilot.press("2")
         await _settle(app, pilot)
         await _first_file(app, pilot, screen)

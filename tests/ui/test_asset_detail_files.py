@@ -27,7 +27,7 @@ from textual.widgets import Input, Static
 
 from co_tui.emulator import Emulator
 from co_tui.preview import PreviewKind
-from co_tui.screens import detail_files
+from co_tui.widgets import files_pane
 from co_tui.widgets.file_tree import WINDOW
 from co_tui.widgets.overview import FieldList
 
@@ -44,7 +44,7 @@ BEHAVIOR = "behavior_661398 dynamic foraging"
 
 @pytest.fixture(autouse=True)
 def _no_preview_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(detail_files, "PREVIEW_DELAY", 0.0)
+    monkeypatch.setattr(files_pane, "PREVIEW_DELAY", 0.0)
 
 
 async def test_one_files_call_per_opened_folder(emulator: Emulator, recorder: Any, demo_seed: Any) -> None:
@@ -248,7 +248,7 @@ async def test_4_gib_file_reads_256_kib_and_loads_more(
 async def test_stale_previews_are_dropped_when_moving_quickly(
     emulator: Emulator, recorder: Any, demo_seed: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(detail_files, "PREVIEW_DELAY", 0.05)
+    monkeypatch.setattr(files_pane, "PREVIEW_DELAY", 0.05)
     app = make_app(emulator, recorder)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_detail(app, pilot, _id(demo_seed, UNIT_QC))

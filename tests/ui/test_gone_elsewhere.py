@@ -24,10 +24,10 @@ from co_tui.app import CoTuiApp
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.server import ServedEmulator
 from co_tui.modals.edit_metadata import EditMetadataScreen
-from co_tui.screens import detail_files
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_detail import AssetDetailScreen
 from co_tui.screens.asset_list import AssetListScreen
+from co_tui.widgets import files_pane
 from co_tui.widgets.asset_table import AssetTable
 from tests.ui.ui_helpers import _ids, _settle
 
@@ -42,7 +42,7 @@ def served() -> Iterator[ServedEmulator]:
 
 @pytest.fixture(autouse=True)
 def _no_preview_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(detail_files, "PREVIEW_DELAY", 0.0)
+    monkeypatch.setattr(files_pane, "PREVIEW_DELAY", 0.0)
 
 
 @pytest.fixture

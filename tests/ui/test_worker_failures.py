@@ -38,9 +38,9 @@ from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.modals.create import CreateScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.preview import PreviewKind
-from co_tui.screens import detail_files
 from co_tui.screens.asset_detail import AssetDetailScreen
 from co_tui.screens.asset_list import AssetListScreen
+from co_tui.widgets import files_pane
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.overview import FieldList
 
@@ -52,7 +52,7 @@ UNIT_QC = "unit QC ecephys_661398 (result)"
 
 @pytest.fixture(autouse=True)
 def _no_preview_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(detail_files, "PREVIEW_DELAY", 0.0)
+    monkeypatch.setattr(files_pane, "PREVIEW_DELAY", 0.0)
 
 
 def _id(demo_seed: Any, name: str) -> str:

@@ -1,10 +1,12 @@
-"""The Files tab of the asset detail screen: the file tree, its filter and the preview.
+"""The Files tab of the asset detail screen: the file tree, its filter, the preview and its keys.
 
-``FilesPane`` owns the workers of the tab (architecture rule 4): one ``list_data_asset_files``
-call per opened folder, and one exclusive preview worker whose stale results are dropped by a
-generation check when the cursor moves on.
-
-The preview pipeline itself is :func:`~co_tui.screens.detail_preview.fetch_preview`.
+``FilesPane`` owns the tab's keys (``/`` filter, ``L`` load more, ``m`` raw view, ``l`` copy a
+file's link, ``o`` read it in ``$PAGER``, ``d`` download, ``escape`` back), the checks that
+decide which of them apply (the footer and the help show only those), and the tab's workers
+(architecture rule 4): one ``list_data_asset_files`` call per opened folder, the file-link and
+the pager workers. The preview and its workers are :class:`~co_tui.widgets.preview_panel.
+PreviewPanel`'s. What needs a dialog (downloading, copying a link) is asked of the screen with
+a message.
 
 Wide terminals show the tree and the preview side by side and preview the highlighted file;
 narrow ones (under :data:`NARROW_WIDTH` columns) show the tree, and ``enter`` on a file opens its
@@ -13,72 +15,84 @@ preview in its place (``escape`` goes back to the tree).
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from co_tui.actions.clipboard import FileLink, file_share_link
+from co_tui.actions.pager import pager_command, pager_copy, run_pager, too_big_for_pager
 from co_tui.api import (
     ApiError,
     BadRequestError,
     CodeOceanClient,
-    NotFoundError,
-    PermissionDeniedError,
 )
-from co_tui.api.models import DataAsset, FileURLs, FolderItem
+from co_tui.api.models import DataAsset, FolderItem
 from co_tui.formatting import format_count, format_size
-from co_tui.preview import Preview, error_preview, external_preview
+from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
-from co_tui.screens.detail_preview import fetch_preview, files_note
-from co_tui.widgets.file_preview import FilePreview, preview_header
+from co_tui.screens.detail_preview import files_note
+from co_tui.widgets.file_preview import FilePreview
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.filter_box import FilterBox
-from co_tui.widgets.preview_document import (
-    Document,
-    build_document,
-    continue_document,
-    has_raw_view,
-)
+from co_tui.widgets.preview_panel import PREVIEW_DELAY, PreviewPanel
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from co_tui.app import CoTuiApp
+    from co_tui.transfer import DownloadTarget
 
-__all__ = ["NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane"]
+__all__ = ["FILES_ACTIONS", "NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane"]
 
 NARROW_WIDTH = 100
 """Below this many columns the preview replaces the tree instead of sitting beside it."""
-PREVIEW_DELAY = 0.06
-"""Seconds the cursor must rest on a file before its preview is fetched (holding a key down
-fetches nothing but the file it stops on)."""
 MUTED = "$foreground-muted"
 
-
-@dataclass
-class _Shown:
-    """The file whose preview is on screen, and its chunks so far."""
-
-    item: FolderItem
-    chunks: list[Preview]
-    urls: FileURLs | None
-    raw: bool = False
+FILES_ACTIONS = frozenset({"back", "filter", "load_more", "toggle_raw", "copy_link", "open_pager",
+                           "download"})
+"""The pane's own actions: offered only while the pane is on screen."""
 
 
 class FilesPane(Container):
     """File tree, filter and preview for one asset; see the module docstring."""
+
+    HELP_GROUP: ClassVar[str] = "Files"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("backspace", "back", "Back", show=False),
+        Binding("slash", "filter", "Filter names", key_display="/"),
+        Binding("L", "load_more", "Load more", key_display="L"),
+        Binding("l", "copy_link", "Copy file link", show=False),
+        Binding("o", "open_pager", "Open in $PAGER", show=False),
+        Binding("d", "download", "Download", show=False),
+        Binding("m", "toggle_raw", "Raw/rendered"),
+    ]
+
+    class DownloadAsked(Message):
+        """The user asked to download a file or folder of the asset (``d``)."""
+
+        def __init__(self, target: DownloadTarget) -> None:
+            super().__init__()
+            self.target = target
+
+    class LinkFetched(Message):
+        """A link to a file was made (``l``): the screen copies it to the clipboard."""
+
+        def __init__(self, link: FileLink) -> None:
+            super().__init__()
+            self.link = link
 
     def __init__(self, client: CodeOceanClient, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.client = client
         self.asset: DataAsset | None = None
         self._started = False
-        self._generation = 0
-        self._shown: _Shown | None = None
         self._pending: FolderItem | None = None
         self._keys: tuple[bool, bool, bool] | None = None
         self._unreadable: dict[str, int] = {}
@@ -96,15 +110,18 @@ class FilesPane(Container):
                             id="file-filter")
             yield FileTree(id="file-tree")
             yield Static("", id="files-status")
-        with Vertical(id="preview-pane"):
-            yield Static(Content.styled("Preview", MUTED), id="preview-title")
-            yield FilePreview(id="preview")
+        yield PreviewPanel(self.client, id="preview-pane")
         yield Static("", id="files-note")
 
     @property
     def file_tree(self) -> FileTree:
         """The file tree."""
         return self.query_one(FileTree)
+
+    @property
+    def previewer(self) -> PreviewPanel:
+        """The preview half of the tab (header, preview and their workers)."""
+        return self.query_one(PreviewPanel)
 
     @property
     def preview(self) -> FilePreview:
@@ -123,6 +140,7 @@ class FilesPane(Container):
         changed = self.asset is None or self.asset.id != asset.id or (
             files_note(self.asset) != files_note(asset))
         self.asset = asset
+        self.previewer.asset = asset
         if self._started and changed:
             self.reload()
 
@@ -144,7 +162,7 @@ class FilesPane(Container):
             self.query_one("#files-note", Static).update(display(note, multiline=True))
             if self.asset.is_external and self.asset.source_bucket is not None:
                 bucket = self.asset.source_bucket
-                self._show_preview_of(external_preview(bucket.bucket or "?", bucket.prefix or ""))
+                self.previewer.show(external_preview(bucket.bucket or "?", bucket.prefix or ""))
             return
         self.file_tree.reset()
         self._unreadable.clear()
@@ -225,9 +243,8 @@ class FilesPane(Container):
         tree = self.file_tree
         tree.focus()
         item = tree.highlighted
-        shown = self._shown
         if (not self.narrow and item is not None and not item.is_folder
-                and (shown is None or shown.item.path != item.path)):
+                and self.previewer.shown_path != item.path):
             self._start_preview(item)
 
     def _update_status(self) -> None:
@@ -266,12 +283,11 @@ class FilesPane(Container):
         if self.narrow or self.query_one("#file-filter", Input).has_focus:
             return  # no previews while typing a filter: the tree's cursor jumps around
         if item is None or item.is_folder:
-            self._generation += 1
-            self.workers.cancel_group(self, "preview")
-            self._shown = None
+            self.previewer.clear()
             if item is not None:
-                self._show_folder(item)
-            self._keys_changed()
+                tree = self.file_tree
+                loaded = tree.folder_state(item.path) == "loaded"
+                self.previewer.show_folder(item, tree.loaded_count(item.path) if loaded else None)
             return
         self._start_preview(item)
 
@@ -281,8 +297,7 @@ class FilesPane(Container):
         if self.narrow:
             self.add_class("-preview-open")
             self._keys_changed()
-        shown = self._shown
-        if shown is None or shown.item.path != message.item.path:
+        if self.previewer.shown_path != message.item.path:
             self._start_preview(message.item, delay=0)
         self.preview.focus()
 
@@ -312,23 +327,46 @@ class FilesPane(Container):
     @property
     def can_load_more(self) -> bool:
         """A preview on screen goes on past what was read (``L``)."""
-        shown = self._shown
-        return (self.preview_in_view and shown is not None and bool(shown.chunks)
-                and shown.chunks[-1].resume is not None)
+        return self.preview_in_view and self.previewer.has_more
 
     @property
     def can_toggle_raw(self) -> bool:
         """The preview on screen has a raw view (``m``)."""
-        shown = self._shown
-        return (self.preview_in_view and shown is not None and bool(shown.chunks)
-                and has_raw_view(shown.chunks[0]))
+        return self.preview_in_view and self.previewer.has_raw_view
 
     def _keys_changed(self) -> None:
         """Refresh the footer when the keys that apply changed (not on every cursor move)."""
         keys = (self.tree_in_view, self.can_load_more, self.can_toggle_raw)
         if keys != self._keys:
             self._keys = keys
-            self.screen.refresh_bindings()
+            self.refresh_bindings()
+
+    @property
+    def in_view(self) -> bool:
+        """The pane is on screen (its tab is the active one)."""
+        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The pane's keys apply only while its tab is on show, and only when they can do
+        something: ``/`` when the tree is in view, ``L`` when the preview goes on, ``m`` when it
+        has a raw view (False hides them); ``l`` and ``o`` need a file highlighted, ``d`` a file
+        or a folder (None shows them disabled)."""
+        if action not in FILES_ACTIONS:
+            return True
+        if not self.in_view:
+            return False
+        if action == "filter":
+            return self.tree_in_view
+        if action == "load_more":
+            return self.can_load_more
+        if action == "toggle_raw":
+            return self.can_toggle_raw
+        item = self.file_tree.highlighted
+        if action in ("copy_link", "open_pager"):
+            return True if item is not None and not item.is_folder else None
+        if action == "download":
+            return True if item is not None else None
+        return True
 
     def set_narrow(self, narrow: bool) -> None:
         """Switch between the side-by-side and the one-pane layout."""
@@ -342,122 +380,106 @@ class FilesPane(Container):
             if item is not None and not item.is_folder:
                 self._start_preview(item)
 
-    def _show_folder(self, item: FolderItem) -> None:
-        state = self.file_tree.folder_state(item.path)
-        count = self.file_tree.loaded_count(item.path)
-        what = f"{count:,} entries" if state == "loaded" else "enter opens it"
-        self.query_one("#preview-title", Static).update(Content.assemble(
-            display(item.path + "/", style="bold"), ("  folder · ", MUTED), (what, MUTED)))
-        self.preview.show_message(Content.styled("A folder: enter or → opens it in the tree.",
-                                                 MUTED))
-
-    def _start_preview(self, item: FolderItem, *, delay: float = PREVIEW_DELAY) -> None:
-        self._generation += 1
-        self._shown = _Shown(item, [], None)
-        self.query_one("#preview-title", Static).update(Content.assemble(
-            display(item.path, style="bold"), "  ", (format_size(item.size), MUTED)))
-        self.preview.show_message(Content.styled("loading…", MUTED))
-        self._load_preview(self._generation, item, delay)
-
-    def _preview_raised(self, error: BaseException, generation: int, item: FolderItem,
-                        delay: float) -> None:
-        if generation == self._generation:
-            preview = error_preview(item.path, "could not read the file (an unexpected error)")
-            self._shown = _Shown(item, [preview], None)
-            self._show_preview_of(preview)
-
-    @worker("previewing the file", group="preview", exclusive=True, recover=_preview_raised)
-    async def _load_preview(self, generation: int, item: FolderItem, delay: float) -> None:
-        if delay:
-            await asyncio.sleep(delay)  # cancelled here when the cursor moves on
-        asset = self.asset
-        if asset is None or generation != self._generation:
-            return
-        try:
-            preview, urls = await fetch_preview(self.client, asset.id, item, asset=asset,
-                                                max_bytes=self.co_app.settings.preview_max_bytes)
-        except ApiError as error:
-            if generation == self._generation:
-                self._preview_failed(item, error)
-            return
-        raw = self._shown.raw if self._shown is not None else False
-        document = await asyncio.to_thread(build_document, preview, raw=raw)
-        if generation != self._generation:
-            return
-        self._shown = _Shown(item, [preview], urls, raw)
-        self._show_preview_of(preview, document)
-
-    def _preview_failed(self, item: FolderItem, error: ApiError) -> None:
-        if isinstance(error, NotFoundError):
-            message = "the file is gone (404)"
-        elif isinstance(error, PermissionDeniedError):
-            message = "you do not have permission to read this file (403)"
-        else:
-            message = f"could not read the file: {error.message}"
-        preview = error_preview(item.path, message)
-        self._shown = _Shown(item, [preview], None)
-        self._show_preview_of(preview)
-        self.co_app.show_error(error, action=f"previewing {item.name}")
-
-    def _show_preview_of(self, preview: Preview, document: Document | None = None) -> None:
-        self._update_title(preview)
-        self.preview.show_document(document or build_document(preview))
-        self._keys_changed()
-
-    def load_more(self) -> bool:
-        """Read the next 256 KiB of the previewed file. False when there is nothing more."""
-        shown = self._shown
-        if shown is None or not shown.chunks or shown.chunks[-1].resume is None:
-            return False
-        self._more(self._generation, shown)
-        return True
-
-    @worker("loading more of the file", group="preview", exclusive=True)
-    async def _more(self, generation: int, shown: _Shown) -> None:
-        asset = self.asset
-        if asset is None:
-            return
-        previous = shown.chunks[-1]
-        try:
-            preview, urls = await fetch_preview(
-                self.client, asset.id, shown.item, urls=shown.urls, previous=previous,
-                asset=asset, max_bytes=self.co_app.settings.preview_max_bytes)
-        except ApiError as error:
-            if generation == self._generation:
-                self.co_app.show_error(error, action=f"loading more of {shown.item.name}")
-            return
-        if generation != self._generation or self._shown is not shown:
-            return
-        shown.chunks.append(preview)
-        shown.urls = urls
-        document = self.preview.document
-        continue_document(document, previous, preview)
-        self.preview.refresh_document()
-        first = shown.chunks[0]
-        merged = Preview(first.kind, first.name, first.title, first.body,
-                         total_size=preview.total_size, truncated=preview.truncated,
-                         resume=preview.resume, notes=preview.notes)
-        self._update_title(merged)
-        self._keys_changed()
-
-    def _update_title(self, preview: Preview) -> None:
-        raw = self._shown is not None and self._shown.raw
-        self.query_one("#preview-title", Static).update(preview_header(preview, raw=raw))
-
-    def toggle_raw(self) -> bool:
-        """Flip between rendered and raw (Markdown, tables, notebooks). False when the shown
-        preview has no raw view."""
-        shown = self._shown
-        if shown is None or not shown.chunks or not has_raw_view(shown.chunks[0]):
-            return False
-        shown.raw = not shown.raw
-        document = build_document(shown.chunks[0], raw=shown.raw)
-        for previous, chunk in zip(shown.chunks, shown.chunks[1:], strict=False):
-            continue_document(document, previous, chunk)
-        self._show_preview_of(shown.chunks[0], document)
-        return True
-
     @property
     def shown_preview(self) -> Preview | None:
         """The first chunk of the preview on screen."""
-        return self._shown.chunks[0] if self._shown is not None and self._shown.chunks else None
+        return self.previewer.shown_preview
+
+    def load_more(self) -> bool:
+        """Read the next 256 KiB of the previewed file. False when there is nothing more."""
+        return self.previewer.load_more()
+
+    def toggle_raw(self) -> bool:
+        """Flip between rendered and raw. False when the preview has no raw view."""
+        return self.previewer.toggle_raw()
+
+    def _start_preview(self, item: FolderItem, *, delay: float = PREVIEW_DELAY) -> None:
+        self.previewer.start(item, delay=delay)
+
+    @on(PreviewPanel.Changed)
+    def _preview_changed(self, message: PreviewPanel.Changed) -> None:
+        message.stop()
+        self._keys_changed()
+
+    # --- the pane's actions (its keys) ---------------------------------------------------------
+
+    async def action_back(self) -> None:
+        """Back: out of the filter box or the narrow preview first, then to the previous
+        screen."""
+        if self.leave_filter(clear=True) or self.close_preview():
+            return
+        await self.run_action("screen.back")
+
+    def action_filter(self) -> None:
+        """Filter the loaded file names."""
+        self.open_filter()
+
+    def action_load_more(self) -> None:
+        """Read the next 256 KiB of the previewed file."""
+        if not self.load_more():
+            self.notify("Nothing more to load.", timeout=3)
+
+    def action_toggle_raw(self) -> None:
+        """Raw or rendered view of Markdown, tables and notebooks."""
+        if not self.toggle_raw():
+            self.notify("This preview has no raw view.", timeout=3)
+
+    def action_download(self) -> None:
+        """Ask the screen for the download dialog of the highlighted file or folder."""
+        from co_tui.transfer import DownloadTarget
+
+        item = self.file_tree.highlighted
+        if item is not None and self.asset is not None:
+            self.post_message(self.DownloadAsked(DownloadTarget.for_item(self.asset, item)))
+
+    def action_copy_link(self) -> None:
+        """Copy a link to the highlighted file (a signed URL: it expires)."""
+        item = self.file_tree.highlighted
+        if item is not None and not item.is_folder and self.asset is not None:
+            self._copy_link(self.asset.id, item.path)
+
+    @worker("getting the file's link", group="copy-link", exclusive=True)
+    async def _copy_link(self, asset_id: str, path: str) -> None:
+        try:
+            link = await file_share_link(self.client, asset_id, path)
+        except ApiError as error:
+            self.co_app.show_error(error, action="getting the file's link")
+            return
+        self.post_message(self.LinkFetched(link))
+
+    def action_open_pager(self) -> None:
+        """Read the whole highlighted file in $PAGER (less by default)."""
+        item = self.file_tree.highlighted
+        if item is not None and not item.is_folder and self.asset is not None:
+            self._open_pager(self.asset, item)
+
+    def _say(self, text: str, severity: Literal["information", "warning", "error"] = "warning",
+             timeout: float = 6) -> None:
+        self.notify(cast(str, display(text)), severity=severity, timeout=timeout)
+
+    @worker("opening the file in the pager", group="pager", exclusive=True)
+    async def _open_pager(self, asset: DataAsset, item: FolderItem) -> None:
+        """Fetch ``item`` (or find its local copy), hand the terminal to the pager, remove the
+        copy. Every failure is a toast."""
+        if refusal := too_big_for_pager(item):
+            self._say(refusal)
+            return
+        command = pager_command()
+        if command is None:
+            self._say("No pager found: set $PAGER (for example PAGER=less).")
+            return
+        if item.size:
+            self._say(f"Reading {item.name} ({format_size(item.size)})…", "information", 3)
+        try:
+            async with pager_copy(self.client, asset, item) as path:
+                try:
+                    with self.app.suspend():  # the pager owns the terminal; the app waits
+                        run_pager(command, path)
+                except SuspendNotSupported:
+                    self._say("This terminal cannot hand the screen to a pager.")
+                except OSError as error:
+                    self._say(f"Could not run {command[0]}: {error.strerror}", "error", 8)
+        except ApiError as error:
+            self.co_app.show_error(error, action=f"reading {item.name}")
+        except OSError as error:
+            self._say(f"Could not keep a copy of {item.name}: {error.strerror}", "error", 8)
