@@ -1,4 +1,4 @@
-"""Imports run one way: the back-end packages never pull in Textual (architecture.md)."""
+"""Imports run one way: the back-end packages never pull in Textual (docs/architecture.md, 'Import rules')."""
 
 from __future__ import annotations
 
