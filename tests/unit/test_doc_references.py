@@ -127,6 +127,22 @@ def test_docs_exist() -> None:
     assert {"product.md", "architecture.md", "api-notes.md", "reliability.md"} <= set(_headings())
 
 
+DOCS_REF = re.compile(r"""\b([\w-]+\.md)\)?,?\s+(?:'([^']+)'|"([^"]+)")""")
+"""Inside docs/: ``product.md, 'Keys'`` or ``[product.md](product.md), "Keys"``."""
+
+
+def test_docs_cite_their_own_sections_by_existing_headings() -> None:
+    headings = _headings()
+    problems = []
+    for doc in sorted(DOCS.glob("*.md")):
+        text = " ".join(doc.read_text(encoding="utf-8").split())
+        for match in DOCS_REF.finditer(text):
+            name, section = match.group(1), match.group(2) or match.group(3)
+            if name in headings and section not in headings[name]:
+                problems.append(f"docs/{doc.name}: {name} has no heading {section!r}")
+    assert not problems, "\n".join(problems)
+
+
 def test_every_reference_in_code_points_into_docs() -> None:
     headings = _headings()
     problems = [p for path in _files() for p in _problems(_chunks(path), headings)]
