@@ -24,7 +24,7 @@ highlight), plus a small file to move the cursor to between runs.
     baseline in the same run: the same Range read followed by ``decode("utf-8", "replace")`` and
     ``splitlines()``, the least any text preview does.
 
-Targets (product section 6): first rows <= 300 ms, filter keystroke <= 50 ms, first highlighted
+Targets (docs/product.md, 'Performance targets'): first rows <= 300 ms, filter keystroke <= 50 ms, first highlighted
 screen <= 150 ms, memory growth <= 20 MB.
 
 Run: python bench/folder_and_preview.py [--runs 7]

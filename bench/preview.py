@@ -14,7 +14,7 @@ same process: ``data.decode("utf-8", "replace").splitlines()``, the least any te
   4 GiB log, the Python file and the Markdown file (imports, lexer loading and building the
   Markdown parser included).
 
-Target (product section 6): first highlighted screen <= 150 ms, memory growth <= 20 MB.
+Target (docs/product.md, 'Performance targets'): first highlighted screen <= 150 ms, memory growth <= 20 MB.
 
 Run: python bench/preview.py [--runs 21]
 """

@@ -3,7 +3,8 @@
 Every failure a screen's worker meets goes through :meth:`CoTuiApp.show_error`, which turns it into
 words for the user (server text sanitised) and never ends the app. An exception that escapes
 anyway is reported by :meth:`CoTuiApp._fatal_error` without frame locals (Textual's default
-prints them, token included: reliability-anchors 4.3), redacted, and saved to a 0600 crash file.
+prints them, token included), redacted, and saved to a 0600 crash file (docs/reliability.md,
+'Crash reports').
 """
 
 from __future__ import annotations
@@ -364,7 +365,7 @@ class CoTuiApp(App[None]):
         if old is not None and old is not self.client:
             await old.aclose()
 
-    # --- network loss (product section 5): a banner, and checks until the API answers again ----
+    # --- network loss (docs/product.md, 'Network loss'): a banner, then checks until it answers -
 
     def _listen(self, client: CodeOceanClient) -> None:
         """Follow ``client``'s reachability (only while it is the app's client)."""
@@ -433,7 +434,7 @@ class CoTuiApp(App[None]):
             timeout=timeout,
         )
 
-    # --- crash handling (TS-6) ---------------------------------------------------------------
+    # --- crash handling (docs/reliability.md, 'Crash reports') --------------------------------
 
     def _fatal_error(self) -> None:
         """Report the exception without locals, redacted, and keep a 0600 crash file."""

@@ -1,8 +1,8 @@
 """Command line: the only place that wires real dependencies together.
 
-``co-tui emulator`` runs the Code Ocean API emulator alone (product section 2). Heavy imports
-(the emulator, starlette, uvicorn) happen inside the subcommands that need them, so ``--help``
-and ``--version`` stay instant.
+``co-tui emulator`` runs the Code Ocean API emulator alone (docs/product.md, 'The emulator').
+Heavy imports (the emulator, starlette, uvicorn) happen inside the subcommands that need them,
+so ``--help`` and ``--version`` stay instant.
 """
 
 from __future__ import annotations
@@ -87,7 +87,9 @@ def _add_emulator_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also inspected by tests: no option may take a token, S4)."""
+    """The argument parser (inspected by tests: no option may take a token).
+
+    Why: docs/reliability.md, 'Token secrecy'."""
     parser = argparse.ArgumentParser(
         prog="co-tui",
         description="A keyboard-driven terminal browser for Code Ocean data assets.",

@@ -1,7 +1,6 @@
 """Where the domain and token come from: ``--profile``/``--domain``, environment, profiles.
 
-Resolution (:func:`resolve_credentials`), first match wins (product.md section 2,
-reliability-anchors CR-1):
+Resolution (:func:`resolve_credentials`), first match wins (docs/product.md, 'Connecting'):
 
 1. ``--profile NAME``: that profile's domain and token; the environment is ignored, as the AWS
    CLI drops its env provider when a profile is named. ``--domain`` must then agree with it.
@@ -27,9 +26,9 @@ profile, the token **and the domain it was saved for**. A token is only used for
 editing the domain in the less guarded ``config.toml`` cannot redirect a saved token to another
 host (gh scopes tokens to hosts the same way).
 
-No system keyring: product.md does not ask for one, the ``keyring`` package is not a dependency,
-and the places co-tui runs (SSH sessions, capsule and workstation containers) mostly have no
-Secret Service, where gh's experience is a silent fallback to a file anyway (cli/cli#8954).
+No system keyring: the ``keyring`` package is not a dependency, and the places co-tui runs (SSH
+sessions, capsule and workstation containers) mostly have no Secret Service, where gh's experience
+is a silent fallback to a file anyway (cli/cli#8954).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``co-tui login`` / ``co-tui logout`` without the TUI: read a token, check it, store or remove it.
 
 - :func:`read_token_from_stdin` (``--token-stdin``) and :func:`prompt_login` (hidden input) are
-  the only ways a token comes in: never argv (CR-3).
+  the only ways a token comes in: never argv (docs/reliability.md, 'Token secrecy').
 - :func:`verify` checks a domain and token with one API call; :func:`login` verifies then saves.
 - :func:`save_login` writes ``credentials.toml`` (token and its domain) and ``config.toml`` (the
   profile) under one lock; :func:`logout` removes the token but keeps the profile's name and

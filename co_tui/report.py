@@ -2,7 +2,8 @@
 
 :func:`describe_error` is what :meth:`co_tui.app.CoTuiApp.show_error` (and dialogs that keep an
 error on screen) say about a failed request. :func:`crash_report` and :func:`write_crash_file`
-are the crash handler's (TS-6): a traceback without frame locals, redacted, saved 0600.
+are the crash handler's: a traceback without frame locals, redacted, saved 0600
+(docs/reliability.md, 'Crash reports').
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Textual and Rich pass ESC, 8-bit C1 controls, NUL and bidi controls straight to the terminal, and
 ``Label``/``Static``/``notify``/``Tree``/``DataTable`` parse ``str`` as markup (``[@click=...]``
-runs actions, ``[/]`` crashes). See ``reliability-anchors.md`` section 4 (TS-1..TS-4). So:
+runs actions, ``[/]`` crashes). See docs/reliability.md, 'Terminal escape sequences',
+'Markup' and 'Bidi and invisible characters'. So:
 
 * every server or file string goes through :func:`display` (or :func:`escape_line` for preview
   lines) and the widget receives the returned :class:`~textual.content.Content`, which is never
@@ -35,10 +36,11 @@ reversible (a name that really contains the six characters ``\\x1b`` looks like 
 except that the escape is dimmed). In exchange the mapping is idempotent: the output contains no
 forbidden code point, so escaping it again changes nothing.
 
-Length caps (TS-3/TS-4) always count the marker, so a capped result passes through again unchanged:
-single-line text is cut to ``max_cells`` terminal cells (wide characters count 2) with ``…``;
-multi-line text and preview lines are cut to ``max_chars`` characters with ``… [+N chars]``,
-where N counts the input characters not shown. Escapes and tab runs are never cut in half.
+Length caps (docs/reliability.md, 'Length caps') always count the marker, so a capped result passes
+through again unchanged: single-line text is cut to ``max_cells`` terminal cells (wide characters
+count 2) with ``…``; multi-line text and preview lines are cut to ``max_chars`` characters with ``…
+[+N chars]``, where N counts the input characters not shown. Escapes and tab runs are never cut in
+half.
 
 Handing the result to widgets (textual 8.2; checked by tests/security/test_render_safety.py):
 
@@ -88,7 +90,7 @@ DESCRIPTION_MAX_CHARS: Final = 10_000
 PREVIEW_LINE_MAX_CHARS: Final = 2_000
 """One preview line is cut to this many characters, marker included."""
 UNLIMITED: Final = sys.maxsize
-"""Pass as ``max_cells``/``max_chars`` to get the full escaped value (TS-3 "on demand")."""
+"""Pass as ``max_cells``/``max_chars`` to get the full escaped value (shown on demand)."""
 TAB_SIZE: Final = 4
 """Tabs become spaces up to the next multiple of this many cells."""
 ESCAPE_STYLE: Final = "dim"
@@ -380,7 +382,7 @@ def is_safe(text: str, *, multiline: bool = False) -> bool:
 
 
 def escape_line(line: str, max_chars: int = PREVIEW_LINE_MAX_CHARS, *, style: str = "") -> Content:
-    """One line of a file preview as inert Content (TS-4).
+    """One line of a file preview as inert Content (docs/reliability.md, 'Preview limits').
 
     A single trailing line terminator (``\\n``, ``\\r\\n`` or ``\\r``) is dropped, so lines from
     ``readline()`` or ``splitlines(keepends=True)`` show without a stray ``\\x0d``. Everything

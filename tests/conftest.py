@@ -1,4 +1,4 @@
-"""Suite-wide hermetic set-up (architecture rule 9)."""
+"""Suite-wide hermetic set-up (docs/architecture.md, 'Hermetic tests')."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Attaching data assets to the capsule this app runs in, and detaching them.
 
-Inside a Code Ocean capsule or cloud workstation the platform sets ``CO_CAPSULE_ID``
-(reference section 1); :func:`current_capsule_id` reads it, and is ``None`` anywhere else, where
+Inside a Code Ocean capsule or cloud workstation the platform sets ``CO_CAPSULE_ID``;
+:func:`current_capsule_id` reads it, and is ``None`` anywhere else, where
 the dialogs offer no attach / detach at all.
 
 :func:`attach_assets` and :func:`detach_assets` act on a selection one asset at a time, so each

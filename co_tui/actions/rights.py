@@ -10,7 +10,7 @@ The API has no "who am I" call and data assets carry no "my role" field, so co-t
   ``everyone`` setting or being an admin cannot be told apart (group membership and admin
   status are not in the API): the role stays unknown and the server decides;
 - **refusals**: a 403 on an action greys that action out for that asset from then on
-  (product.md section 5), whatever was believed before.
+  (docs/product.md, 'Errors'), whatever was believed before.
 
 An unknown role never disables anything: offering an action the server then refuses is better
 than hiding one the user may do.

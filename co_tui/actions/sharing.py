@@ -13,7 +13,7 @@ people added", as the SDK defines it) is part of the draft and of the diff.
 a second confirmation (granting owner to anyone, opening the asset to everyone).
 :func:`apply_permissions` POSTs the edited permissions once and reads them back; when the answer
 was lost it reads back and reports whether the change landed, and never sends it again
-(product section 5).
+(docs/reliability.md, 'Duplicate writes').
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Data-asset operations (reference section 3), named as the official SDK names them."""
+"""Data-asset operations, named as the official SDK names them.
+
+The endpoints and what co-tui assumes of them: docs/api-notes.md, 'Endpoints co-tui uses'.
+"""
 
 from __future__ import annotations
 

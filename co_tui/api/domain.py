@@ -1,7 +1,8 @@
 """The deployment's address as users type it, checked before any token goes near it.
 
-Kept apart from :mod:`co_tui.api.client` so configuration and the command line can validate a
-domain without importing httpx (which costs a launch ~80 ms before the first frame).
+Kept apart from :mod:`co_tui.api.client` so configuration and the command line can validate a domain
+without importing httpx, which would slow the first frame (docs/product.md, 'Measurements behind the
+design').
 """
 
 from __future__ import annotations

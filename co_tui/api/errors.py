@@ -3,7 +3,7 @@
 Every failure of an API operation reaches callers as an :class:`ApiError` subclass carrying the
 HTTP status (when there was a response), the server's ``message``, the operation's name, and —
 for writes — whether the request may have been applied (``outcome_unknown``), so the UI can read
-the state back instead of guessing (reliability-anchors section 2.3).
+the state back instead of guessing (docs/reliability.md, 'Duplicate writes').
 
 :func:`build_error` is the only place where statuses and transport exceptions are mapped.
 """
@@ -166,7 +166,7 @@ _BY_STATUS: dict[int, type[ApiError]] = {
 @cache
 def _httpx_tables() -> tuple[dict[type[BaseException], str], tuple[type[BaseException], ...]]:
     """httpx's exception classes, imported on first use: the error classes above are imported by
-    the UI before the first frame, httpx (~90 ms) only when the first request needs it."""
+    the UI before the first frame, httpx only when the first request needs it."""
     import httpx
 
     timeout_words: dict[type[BaseException], str] = {
@@ -189,7 +189,9 @@ def request_never_sent(exc: BaseException) -> bool:
 
 
 def _server_message(response: httpx.Response) -> tuple[str, Any]:
-    """The server's ``message`` and parsed body, as the SDK reads them (reference section 5)."""
+    """The server's ``message`` and parsed body, as the SDK reads them.
+
+    Error bodies: docs/api-notes.md, 'Errors the API documents'."""
     text = response.text if response.content else ""
     try:
         data = json.loads(text) if text else None

@@ -15,8 +15,8 @@ search page). Every model is tolerant by construction:
   :mod:`co_tui.api.lenient`; the typed decoder stays the fast path for every answer that fits.
 
 Request models encode with ``omit_defaults``: an unset field is left out, which the API treats
-like ``null`` (reference section 6.3). Operations whose semantics need every field on the wire
-(update metadata) fill every field before encoding.
+like ``null`` (docs/api-notes.md, 'Nulls and absent fields'). Operations whose semantics need
+every field on the wire (update metadata) fill every field before encoding.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class _Model(msgspec.Struct, kw_only=True, omit_defaults=True, gc=False):
     """
 
 
-# --- enums (the wire strings of reference section 2) -------------------------------------------
+# --- enums (the wire strings: docs/api-notes.md, 'Wire values') --------------------------------
 
 
 class DataAssetType(StrEnum):

@@ -1,4 +1,4 @@
-"""Retry policy, decided per operation rather than per HTTP verb (reliability-anchors 2.3, 2.5).
+"""Retry policy, decided per operation rather than per HTTP verb (docs/reliability.md, 'Retries').
 
 - :attr:`OpKind.READ` operations (GET, and the POSTs that only read: search, list files) are
   retried on connection failures, timeouts, 429 and 5xx, with full-jitter exponential backoff,

@@ -1,4 +1,4 @@
-"""A faithful local emulator of the Code Ocean REST API (product section 7).
+"""A faithful local emulator of the Code Ocean REST API (docs/product.md, 'The emulator').
 
 Public interface::
 
@@ -7,7 +7,7 @@ Public interface::
 Names are imported lazily, so ``import co_tui.emulator.seed_model`` (used by the seeds and the
 client's tests) does not pull in Starlette, uvicorn or SQLite set-up.
 
-Where ``reference/codeocean-api.md`` marks behaviour as unconfirmed, the emulator chooses:
+Where the API docs leave behaviour open (docs/api-notes.md), the emulator chooses:
 
 * ``DELETE`` of an asset that is not archived: 400 ``data asset must be archived before it can
   be deleted`` (a state precondition, not a permission problem, so not 403; 409 is not in the

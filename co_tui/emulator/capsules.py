@@ -5,7 +5,7 @@ capsule, a pipeline or a cloud-workstation computation live in ``attachments`` w
 ``"capsule:<id>"``, ``"pipeline:<id>"`` or ``"computation:<id>"``. Capsule search is evaluated in
 Python (a deployment has few capsules); a free-text term equal to a data asset's id matches the
 capsules that have that asset attached, which is how the web app and clients find where an asset
-is used (reference section 3.14).
+is used (docs/api-notes.md, 'Endpoints co-tui uses': "attached to").
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 One transaction, ``executemany`` per table, secondary indexes built afterwards: 100,000 assets
 load in a few seconds. Seed values are validated here, so the API can only ever emit the enum
-strings of reference section 2.
+strings of docs/api-notes.md, 'Wire values'.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Data-asset search: the query language, the body's filters, sorting and keyset paging.
 
-Query syntax (reference section 3.6): ``name:`` ``tag:`` ``run_script:`` ``commit_id:``
+Query syntax (the SDK's, as documented): ``name:`` ``tag:`` ``run_script:`` ``commit_id:``
 ``contained_data_id:`` and free text; ``"quotes"`` make a phrase; the same field repeated means
 OR, different fields (and separate free-text words) mean AND; matching ignores case. An unknown
 ``field:`` is plain free text.
@@ -376,8 +376,8 @@ def _run(store: Store, sql: str, args: list[Any], words: bool) -> list[sqlite3.R
 
     Without word terms (``words`` false) the first walks the sort index, fastest when matches
     are dense (the page is found after a few thousand rows); a query matching almost nothing
-    would visit every row in random table order (~130 ms for 100,000 assets), so the second
-    try is a sequential scan plus a top-N sort (~50 ms).
+    would visit every row in random table order, so the second try is a sequential scan plus a
+    top-N sort, about twice as fast (docs/product.md, 'Measurements behind the design').
 
     With word terms the first try starts from the word index's matches (``a.pk IN``: a few
     milliseconds when they are few); when they are many (a common word: tens of thousands of

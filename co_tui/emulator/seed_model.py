@@ -5,7 +5,7 @@ Nothing here touches SQLite or HTTP: the store (``store.py``) turns these record
 the file server (``content.py``) turns :class:`Content` specs into bytes on demand, so a 4 GiB
 file or a folder of 100,000 files costs no disk.
 
-Field names follow the API's wire names (``reference/codeocean-api.md`` section 4) wherever a
+Field names follow the API's wire names (as the SDK's models spell them) wherever a
 field ends up on the wire.
 """
 
@@ -92,7 +92,7 @@ class SeedAsset:
     ``files`` counts on the wire are derived from them (``size_override`` / ``files_override``
     replace the derived numbers, e.g. for external assets whose files are not listable).
     ``source_bucket``, ``provenance``, ``custom_metadata``, ``app_parameters`` and
-    ``contained_data_assets`` use the wire shapes of reference section 4.1.
+    ``contained_data_assets`` use the wire shapes of a ``DataAsset``.
     """
 
     id: str

@@ -1,4 +1,4 @@
-"""JSON shapes the emulator sends: data assets (reference section 4.1), capsules, computations.
+"""JSON shapes the emulator sends: data assets (the SDK's ``DataAsset``), capsules, computations.
 
 A data asset's JSON is encoded once, when the asset is written, and stored next to it (the
 ``wire`` column), so a 1000-row search page is a join of stored bytes rather than 1000 dict

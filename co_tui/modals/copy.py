@@ -6,7 +6,8 @@ terminals in capsules usually do), says so in a notification, and opens :class:`
 when asked to or when :func:`~co_tui.actions.clipboard.copy_policy` cannot trust the terminal.
 The dialog shows the text in a read-only field, selected, so the user can copy it with the
 terminal's own selection. The app never emits OSC 52 for anything but this deliberate action,
-and only for text that went through :func:`~co_tui.safe_text.plain` (TS-5).
+and only for text that went through :func:`~co_tui.safe_text.plain` (docs/reliability.md,
+'Copying and links').
 """
 
 from __future__ import annotations

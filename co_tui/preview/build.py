@@ -6,7 +6,7 @@ The routing, for the first chunk of a file (``start == 0``):
 2. a recognised binary format → ``image`` / ``archive`` / ``binary`` with its description; gzip,
    bzip2 and xz are decompressed a little and what is inside is previewed (a ``.csv.gz`` shows
    a table, a ``.tar.gz`` its members, a ``.nii.gz`` its dimensions);
-3. other binary (TS-4 rules, :mod:`co_tui.preview.detect`) → ``binary``, "binary file, N bytes";
+3. other binary (:mod:`co_tui.preview.detect`) → ``binary``, "binary file, N bytes";
 4. text, by name: ``.ipynb`` → ``notebook``; ``.jsonl``/``.ndjson`` → ``json`` (one record per
    line, as written); JSON by name or content → ``json`` (re-indented); ``.csv``/``.tsv`` →
    ``csv``; Markdown (``.md``, ``.Rmd``...) → ``markdown``; anything with a lexer → ``code``;

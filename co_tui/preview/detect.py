@@ -1,4 +1,4 @@
-"""Is it text or binary, and in which encoding? (reliability-anchors TS-4.)
+"""Is it text or binary, and in which encoding? (docs/reliability.md, 'Preview limits'.)
 
 The rules, in order, for a chunk that starts at offset 0:
 

@@ -1,4 +1,4 @@
-"""A hex view, one window of rows at a time (TS-4: 16 bytes per row, printable ASCII only).
+"""A hex view, one window of rows at a time (16 bytes per row, printable ASCII only).
 
 Rows are formatted on demand: a scrolling view asks for the rows it shows, so a 256 KiB chunk
 (16,384 rows) is never formatted all at once.

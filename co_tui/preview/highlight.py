@@ -4,15 +4,17 @@ Choosing a lexer (:func:`choose_lexer`):
 
 1. By file name, over Pygments' *built-in* lexer table only. ``pygments.lexers.
    get_lexer_for_filename`` also loads every plugin lexer through entry points on its first call
-   (with IPython installed that imports IPython: 0.46 s, measured), so this module matches the
+   (with IPython installed that imports IPython), so this module matches the
    built-in patterns itself, the same way Pygments does (explicit names beat globs; ties go to
    ``analyse_text`` on the text, or to the lexer priority).
 2. A few data-science names Pygments does not know (``.zattrs``, ``.oebin``, ``.nf``, ``.Rmd``...).
 3. By content, cheaply: a ``#!`` line names the interpreter; ``<?xml``, ``<!DOCTYPE html`` and
    a leading ``{``/``[`` that parses as JSON are recognised. ``guess_lexer`` is not used: it
-   runs every lexer's ``analyse_text`` (0.1 s cold, measured) and calls a plain log file
+   runs every lexer's ``analyse_text`` (slow when cold) and calls a plain log file
    "CBM BASIC V2".
 4. Otherwise plain text (``None``).
+
+The costs avoided: docs/product.md, 'Measurements behind the design'.
 
 Highlighting (:func:`highlight`, :class:`Highlighter`): Pygments lexes from the start of the text,
 but lazily, so asking for the lines ``[start, stop)`` costs lexing ``stop`` lines, not the whole

@@ -1,4 +1,4 @@
-"""The numbers that bound a preview (reliability-anchors TS-4, product section 3.2).
+"""The numbers that bound a preview (docs/reliability.md, 'Preview limits').
 
 Every limit here exists so that a preview costs the same whatever the file: a 4 GiB log and a
 10 MB single-line JSON file both cost one 256 KiB read and a few milliseconds of work.
@@ -11,16 +11,16 @@ PREVIEW_BYTES = 256 * 1024
 here so this package never imports the HTTP client)."""
 
 SNIFF_BYTES = 8 * 1024
-"""Binary detection looks at this many leading bytes (TS-4)."""
+"""Binary detection looks at this many leading bytes."""
 
 BINARY_RATIO = 0.30
-"""More than this share of non-text bytes in the sniffed prefix means binary (TS-4)."""
+"""More than this share of non-text bytes in the sniffed prefix means binary."""
 
 MAX_LINE_CHARS = 2_000
-"""Lines are cut here, with a ``… [+N chars]`` marker (TS-4)."""
+"""Lines are cut here, with a ``… [+N chars]`` marker."""
 
 MAX_LINES = 5_000
-"""At most this many lines per chunk; "load more" continues after the last one (TS-4)."""
+"""At most this many lines per chunk; "load more" continues after the last one."""
 
 TABLE_ROWS = 200
 """CSV/TSV: data rows per chunk shown as a table."""
@@ -32,9 +32,9 @@ TABLE_CELL_CHARS = 200
 """CSV/TSV: cells are cut here (with an ellipsis)."""
 
 MARKDOWN_RENDER_CHARS = 32 * 1024
-"""Markdown is rendered from at most this many characters: markdown-it-py needs ~1.8 ms per KiB
-of dense Markdown (bench/preview.py), so 256 KiB would take ~0.5 s and 32 KiB (a long README)
-takes ~60 ms. The raw view always has the whole chunk."""
+"""Markdown is rendered from at most this many characters (a long README): markdown-it-py's time
+grows with the text, and a whole chunk would stall the preview (docs/product.md, 'Measurements
+behind the design'). The raw view always has the whole chunk."""
 
 NOTEBOOK_OUTPUT_LINES = 50
 """Lines of text kept from one notebook output (stream text, text/plain, traceback)."""

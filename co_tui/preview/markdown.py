@@ -8,8 +8,8 @@ as plain data (:class:`~co_tui.preview.model.Span` ``href``); nothing becomes a 
 hyperlink.
 
 Rendering is capped at :data:`~co_tui.preview.limits.MARKDOWN_RENDER_CHARS` characters, cut at a
-blank line, because markdown-it-py takes about 1.8 ms per KiB of dense Markdown (measured): the
-raw view shows the rest.
+blank line, because markdown-it-py's time grows with the text (docs/product.md, 'Measurements behind
+the design'): the raw view shows the rest.
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ class TableBody:
 class Span:
     """A run of inline text with a set of styles: ``strong``, ``em``, ``code``, ``strike``,
     ``link``, ``image``. ``href`` is a link's or image's target (show it as text; never make it
-    a live terminal hyperlink: TS-5)."""
+    a live terminal hyperlink: docs/reliability.md, 'Copying and links')."""
 
     text: str
     styles: frozenset[str] = frozenset()

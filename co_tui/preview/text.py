@@ -5,7 +5,7 @@ Decisions:
 - Text is decoded with ``surrogateescape`` (UTF-8, Windows-1252) or ``surrogatepass``
   (UTF-16/32), so decoding is exactly reversible and a character position always maps back to a
   byte offset. Bytes that are not valid in the encoding are then shown as U+FFFD (one per byte),
-  which is TS-4's ``errors="replace"`` as far as the reader can tell.
+  which is ``errors="replace"`` as far as the reader can tell.
 - When the read stopped mid-file, the chunk ends after its last complete line; the cut-off tail
   (and with it any partial multibyte character) is left for the next chunk. A chunk with no
   newline at all (one enormous line) ends after its last complete character instead.

@@ -1,5 +1,5 @@
-"""The archive bin (product.md 3.3): archived data assets, with My Data's table, search, filters,
-sort and paging.
+"""The archive bin (docs/product.md, 'Archive bin'): archived data assets, with My Data's table,
+search, filters, sort and paging.
 
 It is :class:`~co_tui.screens.asset_list.AssetListScreen` searching with ``archived: true``, so
 the two lists cannot drift apart. Restore (``u``) and permanent delete (``D``, typed-name

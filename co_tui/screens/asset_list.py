@@ -1,4 +1,4 @@
-"""My Data: the searchable, sortable, paged list of data assets (product.md section 3.1)."""
+"""My Data: the searchable, sortable, paged list of data assets (docs/product.md)."""
 
 from __future__ import annotations
 

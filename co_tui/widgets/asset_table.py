@@ -1,9 +1,9 @@
 """``AssetTable``: a virtual table of data assets that renders only the rows on screen.
 
-Textual's ``DataTable`` builds every row up front (100,000 rows block the loop for ~12 s,
-reference/tui-anchors.md section 3); this widget keeps a reference to the asset list and draws
-each visible line on demand through the Line API, caching the strips it drew. Appending a page
-costs nothing but a virtual-size update, so pages can arrive while the user scrolls.
+Textual's ``DataTable`` builds every row up front (100,000 rows block the loop for seconds:
+docs/product.md, 'Measurements behind the design'); this widget keeps a reference to the asset list
+and draws each visible line on demand through the Line API, caching the strips it drew. Appending a
+page costs nothing but a virtual-size update, so pages can arrive while the user scrolls.
 
 Columns (:mod:`co_tui.widgets.asset_columns`) drop by priority when the terminal is narrow; the
 name column never drops and takes the width that is left. Every server string reaches the

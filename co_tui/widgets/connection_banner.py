@@ -1,4 +1,4 @@
-"""A one-line banner while the API does not answer (product section 5: network loss).
+"""A one-line banner while the API does not answer (docs/product.md, 'Network loss').
 
 Each asset screen shows one under its title. It follows :attr:`CoTuiApp.connection_problem`,
 which the client's reachability reports set (:meth:`CodeOceanClient.on_reachability`): shown

@@ -1,8 +1,8 @@
 """``FileTree``: a lazily loaded, virtual tree of an asset's files.
 
-Textual's ``Tree`` builds a node per entry (100,000 leaves take ~2.6 s, reference/tui-anchors.md
-section 3), so this is a Line-API widget like ``AssetTable``: the listings live in a
-:class:`~co_tui.widgets.file_tree_model.TreeModel`, which flattens only what is visible (a
+Textual's ``Tree`` builds a node per entry (100,000 leaves take seconds: docs/product.md,
+'Measurements behind the design'), so this is a Line-API widget like ``AssetTable``: the listings
+live in a :class:`~co_tui.widgets.file_tree_model.TreeModel`, which flattens only what is visible (a
 window of each opened folder, then "… N more"), and each line is drawn when it is on screen.
 
 The widget never talks to the API. Expanding a folder that is not loaded posts

@@ -1,7 +1,8 @@
 """Parts for structured previews: tables, rendered Markdown, notebook cells, binary formats.
 
 Pure: these run in a worker thread when a preview arrives. Every string from the file goes
-through :mod:`co_tui.safe_text`; link targets are shown as text, never as live links (TS-5).
+through :mod:`co_tui.safe_text`; link targets are shown as text, never as live links
+(docs/reliability.md, 'Copying and links').
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Retry policy per operation, against faults the emulator produces (reliability-anchors R1-R5)."""
+"""Retry policy per operation, against faults the emulator produces (docs/reliability.md, 'Retries')."""
 
 from __future__ import annotations
 

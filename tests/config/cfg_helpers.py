@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 def canary_forms(token: str) -> list[str]:
-    """Every form a leaked token could take (reliability-anchors 6.1)."""
+    """Every form a leaked token could take (docs/reliability.md, 'Token secrecy')."""
     return [
         token,
         base64.b64encode(f"{token}:".encode()).decode(),

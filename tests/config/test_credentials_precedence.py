@@ -1,4 +1,4 @@
-"""Where credentials come from: --profile > env > profiles (product.md 2, CR-1, S3's table)."""
+"""Where credentials come from: --profile > env > profiles (docs/product.md, 'Connecting')."""
 
 from __future__ import annotations
 

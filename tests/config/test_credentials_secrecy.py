@@ -1,4 +1,4 @@
-"""S2 for this layer: a canary token never shows in reprs, sources, warnings, errors or logs."""
+"""Token secrecy for this layer: a canary token never shows in reprs, sources, warnings, errors or logs."""
 
 from __future__ import annotations
 

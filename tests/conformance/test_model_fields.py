@@ -1,4 +1,4 @@
-"""Our models speak the SDK's language: same class names, same field names (architecture rule 1)."""
+"""Our models speak the SDK's language: same class names, same field names (docs/architecture.md, "Speak the SDK's language")."""
 
 from __future__ import annotations
 

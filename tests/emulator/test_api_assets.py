@@ -16,7 +16,7 @@ ENUMS = {"state": {"draft", "ready", "failed"}, "type": {"dataset", "result", "c
 
 
 def check_wire(asset: dict) -> None:
-    """The wire contract of reference section 4.1 / emulator checklist item 7."""
+    """The wire contract of a ``DataAsset``: every required key, only known enum values."""
     assert ALWAYS <= set(asset), ALWAYS - set(asset)
     for key, allowed in ENUMS.items():
         assert asset[key] in allowed

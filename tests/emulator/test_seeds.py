@@ -25,7 +25,7 @@ from co_tui.emulator.seeds import (
     load_seed,
 )
 
-# Enums from reference/codeocean-api.md section 2.
+# Enums as the API sends them (docs/api-notes.md, 'Wire values').
 ASSET_STATES = {"draft", "ready", "failed"}
 ASSET_TYPES = {"dataset", "result", "combined", "model"}
 ORIGINS = {"aws", "local", "gcp"}

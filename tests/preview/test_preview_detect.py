@@ -1,4 +1,4 @@
-"""Binary detection (TS-4) and format recognition on a fixture set."""
+"""Binary detection (docs/reliability.md, 'Preview limits') and format recognition on a fixture set."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def test_classify(name: str, data: bytes, binary: bool, label: str | None, text:
 
 
 def test_fixture_set_is_large_enough() -> None:
-    """TS-5/T5 asks for a fixture set covering NUL, UTF-16, PNG, gzip, random, latin-1, UTF-8."""
+    """The fixture set covers NUL, UTF-16, PNG, gzip, random, latin-1, UTF-8."""
     assert len(CASES) >= 50
     assert sum(1 for c in CASES if c[2]) >= 20 and sum(1 for c in CASES if not c[2]) >= 15
 

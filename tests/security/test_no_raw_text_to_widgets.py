@@ -1,4 +1,4 @@
-"""AST lint (TS-2, T3): server or file text reaches widgets only as sanitised Content.
+"""AST lint (docs/reliability.md, 'Markup'): server or file text reaches widgets only as sanitised Content.
 
 Every argument given to a text sink — widget constructors (``Label``, ``Static`` ...), ``update``,
 ``notify``, tree and table adders, ``title`` / ``sub_title`` assignments — must be visibly safe:

@@ -1,5 +1,5 @@
-"""T1/T3: hostile text shown through ``safe_text`` never puts an escape sequence or a live link
-or action on the terminal (reliability-anchors.md 6.1, 6.2).
+"""Hostile text shown through ``safe_text`` never puts an escape sequence or a live link or
+action on the terminal (docs/reliability.md, 'Testing these rules').
 
 The oracle is the byte stream Textual would write: inside ``run_test`` we render a full frame with
 ``app.screen._compositor.render_update(full=True).render_segments(app.console)`` (a private API,
@@ -34,7 +34,7 @@ SEED = int(os.environ.get("CO_TUI_ORACLE_SEED", "20251122"))
 CORPUS_SIZE = 300
 PER_FRAME = 10
 
-# --- the hostile corpus (6.1) -----------------------------------------------------------------
+# --- the hostile corpus -------------------------------------------------------------------------
 
 _B64 = base64.b64encode(f"{CANARY} clipboard".encode()).decode()
 PAYLOADS = [
@@ -301,7 +301,7 @@ async def test_render_oracle_finds_nothing_in_sanitised_frames() -> None:
     # the oracle sees what the sanitiser prevents: titles, clipboard, links, C1, DSR, passthrough
     assert len(raw_found) > 0 and len(raw_stray) > 0
     assert {"OSC 0", "OSC 8", "OSC 52", "C1 0x9b", "CSI n", "DCS", "APC"} <= set(raw_kinds)
-    # T3: no action or link came from data
+    # no action or link came from data
     assert clean.links <= baseline.links
     assert clean.click_actions <= baseline.click_actions
     assert not any("app." in action for action in clean.click_actions)

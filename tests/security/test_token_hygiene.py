@@ -1,4 +1,5 @@
-"""The token never leaves its origin and never shows up in logs, reprs or errors (S1, S2)."""
+"""The token never leaves its origin and never shows up in logs, reprs or errors
+(docs/reliability.md, 'Token secrecy')."""
 
 from __future__ import annotations
 

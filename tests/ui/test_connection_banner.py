@@ -1,4 +1,4 @@
-"""Network loss (product section 5): a banner on every asset screen, what was loaded stays
+"""Network loss (docs/product.md, 'Network loss'): a banner on every asset screen, what was loaded stays
 browsable, and the banner goes once the API answers again (Pilot, in-process emulator; a
 refused connection is injected by a transport wrapper, tests/api/test_reachability.py)."""
 

@@ -1,4 +1,5 @@
-"""The command line surface (S4: no option of the app takes a token)."""
+"""The command line surface (no option of the app takes a token: docs/reliability.md,
+'Token secrecy')."""
 
 from __future__ import annotations
 

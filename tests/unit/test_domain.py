@@ -1,4 +1,4 @@
-"""Domain normalisation and the refusal of plain http (NET-3)."""
+"""Domain normalisation and the refusal of plain http (docs/reliability.md, 'Token secrecy')."""
 
 from __future__ import annotations
 

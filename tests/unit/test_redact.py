@@ -1,4 +1,4 @@
-"""The token and signed-URL signatures never reach reprs or logs (S2, CR-4, CR-5)."""
+"""The token and signed-URL signatures never reach reprs or logs (docs/reliability.md, 'Token secrecy')."""
 
 from __future__ import annotations
 

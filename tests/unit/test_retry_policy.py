@@ -1,4 +1,4 @@
-"""The retry schedule (reliability-anchors R4), checked on the policy itself."""
+"""The retry schedule (docs/reliability.md, 'Retries'), checked on the policy itself."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The sanitiser (TS-1..TS-4, T2, T3 at unit level): fixed cases, the exact code-point set, caps
-and Hypothesis properties."""
+"""The sanitiser at unit level: fixed cases, the exact code-point set, caps and Hypothesis
+properties (docs/reliability.md, 'Terminal escape sequences' to 'Length caps')."""
 
 from __future__ import annotations
 
@@ -223,7 +223,7 @@ def test_escape_forms(code: int, escaped: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Single-line caps (TS-3).
+# Single-line caps (docs/reliability.md, 'Length caps').
 
 
 def test_long_name_is_cut_to_200_cells_with_ellipsis() -> None:
@@ -271,7 +271,7 @@ def test_zero_width_flood_is_bounded() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Multi-line (descriptions) and preview lines (TS-3, TS-4).
+# Multi-line (descriptions) and preview lines (docs/reliability.md, 'Length caps').
 
 
 def test_multiline_keeps_newlines_and_normalises_crlf() -> None:
@@ -344,7 +344,7 @@ def test_to_text_keeps_characters_and_styles() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Properties (T2). The example count follows the suite's profile (tests/conftest.py), times 10.
+# Properties. The example count follows the suite's profile (tests/conftest.py), times 10.
 
 _MANY = settings().max_examples * 10
 
