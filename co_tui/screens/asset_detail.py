@@ -1,9 +1,10 @@
-"""Asset detail (product.md 3.2): overview with provenance, files with preview, sharing and
-"attached to", in tabs under a one-line title.
+"""Asset detail (docs/product.md, 'Asset detail'): overview with provenance, files with preview,
+sharing and "attached to", in tabs under a one-line title.
 
-The screen owns its workers (architecture rule 4): the asset itself, the names behind its ids
-(capsule, computation, input and contained assets), the custom-metadata schema, permissions and
-attachments. The Files tab's keys and workers live in :class:`~co_tui.widgets.files_pane.FilesPane`,
+The screen owns its workers (docs/architecture.md, 'Workers'): the asset itself, the names
+behind its ids (capsule, computation, input and contained assets), the custom-metadata schema,
+permissions and attachments. The Files tab's keys and workers live in
+:class:`~co_tui.widgets.files_pane.FilesPane`,
 which asks this screen (by message) for what needs a dialog: downloading, copying a file's link.
 Every failure goes through ``app.show_error``; a 404 on the asset itself closes the screen with a
 message (:mod:`co_tui.screens.gone`).

@@ -3,10 +3,10 @@
 ``FilesPane`` owns the tab's keys (``/`` filter, ``L`` load more, ``m`` raw view, ``l`` copy a
 file's link, ``o`` read it in ``$PAGER``, ``d`` download, ``escape`` back), the checks that
 decide which of them apply (the footer and the help show only those), and the tab's workers
-(architecture rule 4): one ``list_data_asset_files`` call per opened folder, the file-link and
-the pager workers. The preview and its workers are :class:`~co_tui.widgets.preview_panel.
-PreviewPanel`'s. What needs a dialog (downloading, copying a link) is asked of the screen with
-a message.
+(docs/architecture.md, 'Workers'): one ``list_data_asset_files`` call per opened folder, the
+file-link and the pager workers. The preview and its workers are
+:class:`~co_tui.widgets.preview_panel.PreviewPanel`'s. What needs a dialog (downloading,
+copying a link) is asked of the screen with a message.
 
 Wide terminals show the tree and the preview side by side and preview the highlighted file;
 narrow ones (under :data:`NARROW_WIDTH` columns) show the tree, and ``enter`` on a file opens its
