@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from co_tui.transfer.errors import UnsafePathError
+from co_tui.transfer.localfs import write_all
 from co_tui.transfer.paths import local_parts
 
 __all__ = [
@@ -163,17 +164,13 @@ def copy_local(
             else:
                 n = src.readinto(buffer) or 0
                 if n:
-                    _write_all(sink, view[:n])
+                    if isinstance(sink, int):
+                        write_all(sink, view[:n])
+                    else:
+                        sink.write(view[:n])
             if n == 0:
                 return copied
             copied += n
             if progress is not None:
                 progress(copied)
 
-
-def _write_all(sink: int | BinaryIO, data: memoryview) -> None:
-    if isinstance(sink, int):
-        while data:
-            data = data[os.write(sink, data):]
-    else:
-        sink.write(data)

@@ -38,6 +38,7 @@ __all__ = [
     "required_space",
     "space_check",
     "translate_os_error",
+    "write_all",
     "write_sidecar",
 ]
 
@@ -193,15 +194,20 @@ def publish(folder: DirHandle, temp: str, final: str, *, overwrite: bool) -> Non
     os.unlink(temp, dir_fd=folder.fd)
 
 
+def write_all(fd: int, data: bytes | memoryview) -> None:
+    """Write all of ``data`` to the descriptor ``fd`` (``os.write`` may take only part)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def write_sidecar(folder: DirHandle, name: str, data: dict[str, Any]) -> None:
     """Write the small JSON that lets a later run resume a temp file (ETag, size, source)."""
     blob = json.dumps(data, sort_keys=True).encode()
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC,
                  0o666, dir_fd=folder.fd)
     try:
-        view = memoryview(blob)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, blob)
     finally:
         os.close(fd)
 
