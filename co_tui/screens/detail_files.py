@@ -4,7 +4,7 @@
 call per opened folder, and one exclusive preview worker whose stale results are dropped by a
 generation check when the cursor moves on.
 
-The preview pipeline itself is :func:`~co_tui.screens.detail_preview.fetch_preview`.
+The preview pipeline itself is :func:`~co_tui.actions.preview_io.fetch_preview`.
 
 Wide terminals show the tree and the preview side by side and preview the highlighted file;
 narrow ones (under :data:`NARROW_WIDTH` columns) show the tree, and ``enter`` on a file opens its
@@ -23,6 +23,7 @@ from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from co_tui.actions.preview_io import fetch_preview, files_note
 from co_tui.api import (
     ApiError,
     BadRequestError,
@@ -34,7 +35,6 @@ from co_tui.api.models import DataAsset, FileURLs, FolderItem
 from co_tui.formatting import format_count, format_size
 from co_tui.preview import Preview, error_preview, external_preview
 from co_tui.safe_text import display
-from co_tui.screens.detail_preview import fetch_preview, files_note
 from co_tui.widgets.file_preview import FilePreview, preview_header
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.filter_box import FilterBox

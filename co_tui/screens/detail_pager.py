@@ -15,7 +15,7 @@ from co_tui.api import ApiError
 from co_tui.children import run_child
 from co_tui.formatting import format_size
 from co_tui.safe_text import display
-from co_tui.screens import detail_preview
+from co_tui.transfer import local
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -49,7 +49,7 @@ async def open_in_pager(
             say(f"Reading {item.name} ({format_size(item.size)})…", "information", 3)
         try:
             path = await fetch_for_pager(client, asset, item, folder,
-                                         data_root=detail_preview.DATA_ROOT)
+                                         data_root=local.DATA_ROOT)
         except ApiError as error:
             app.show_error(error, action=f"reading {item.name}")
             return

@@ -27,7 +27,6 @@ from co_tui.transfer.batch import Batch, Signal, TransferItem
 from co_tui.transfer.errors import DiskFullError, describe_error
 from co_tui.transfer.fetch import Fetcher
 from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
-from co_tui.transfer.local import DATA_ROOT
 from co_tui.transfer.localfs import DiskUsage
 from co_tui.transfer.model import (
     DownloadRequest,
@@ -73,7 +72,7 @@ class DownloadEngine:
         sleep: Sleep = asyncio.sleep,
         disk_usage: DiskUsage = shutil.disk_usage,
         env: Mapping[str, str] | None = None,
-        data_root: Path = DATA_ROOT,
+        data_root: Path | None = None,
         speed_window: float = 5.0,
     ) -> None:
         if max_parallel < 1:

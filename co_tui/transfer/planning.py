@@ -134,7 +134,7 @@ async def make_plan(
     request: DownloadRequest,
     *,
     env: Mapping[str, str],
-    data_root: Path,
+    data_root: Path | None,
     disk_usage: DiskUsage,
     parallel: int = 4,
 ) -> Plan:
