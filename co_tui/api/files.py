@@ -18,7 +18,7 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -38,17 +38,19 @@ from co_tui.api.fast_download import (
     download_blocking,
 )
 from co_tui.api.http_stream import (
+    SOCKET_READ_BYTES,
     FileStream,
     body_sizes,
     download_with_httpx,
     get_following,
     open_stream,
+    raise_socket_read_size,
 )
 from co_tui.api.models import FileURLs
 from co_tui.api.ranges import total_from_416
 from co_tui.api.redact import safe_url
 from co_tui.api.retry import OpKind, Sleep
-from co_tui.api.sink import ByteSink
+from co_tui.api.sink import ByteSink, GuardedSink, ResumableSink
 
 log = logging.getLogger("co_tui.api.files")
 
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
 
 __all__ = [
+    "SOCKET_READ_BYTES",
     "BodySizeError",
     "ByteSink",
     "DownloadCancelled",
@@ -66,30 +69,13 @@ __all__ = [
     "ResumeError",
     "SignedFiles",
     "download_link",
+    "raise_socket_read_size",
 ]
 
 T = TypeVar("T")
 
 PREVIEW_BYTES = 256 * 1024
 """The most a preview reads (product section 3.2)."""
-
-SOCKET_READ_BYTES = 256 * 1024
-"""How much httpcore asks the socket for per read (its default is 64 KiB)."""
-
-
-def raise_socket_read_size() -> None:
-    """Let httpcore read up to :data:`SOCKET_READ_BYTES` per socket read.
-
-    httpcore reads HTTP/1.1 bodies 64 KiB at a time, and each read costs a round of h11 and
-    async machinery: streaming a 1 GiB signed URL on loopback ran at a third of ``curl``'s
-    throughput, and at ~1.1x curl with 256 KiB reads (bench/download.py). The knob is a class
-    attribute; a test fails if an httpcore upgrade removes it.
-    """
-    from httpcore._async.http11 import AsyncHTTP11Connection
-
-    if getattr(AsyncHTTP11Connection, "READ_NUM_BYTES", 0) < SOCKET_READ_BYTES:
-        AsyncHTTP11Connection.READ_NUM_BYTES = SOCKET_READ_BYTES
-
 
 def download_link(urls: FileURLs) -> str:
     """The URL that serves the raw file: ``download_url``, else ``view_url`` (which may answer
@@ -116,18 +102,6 @@ class RangeRead:
         return self.total_size is not None and self.start + len(self.data) >= self.total_size
 
 
-class ResumableSink(ByteSink, Protocol):
-    """A sink that can say how much it holds and go back to an offset (to resume or restart)."""
-
-    def position(self) -> int:
-        """Bytes safely held now."""
-        ...
-
-    def rewind(self, offset: int) -> None:
-        """Drop everything after ``offset`` and take bytes from there (or raise if it cannot)."""
-        ...
-
-
 class ResumeError(ApiError):
     """A resumed download could not be brought to a consistent end: the server kept refusing
     the range (``reason`` "unresumable") or the file kept changing ("changing")."""
@@ -136,22 +110,6 @@ class ResumeError(ApiError):
         super().__init__(f"download could not be resumed ({reason})", operation="download_file",
                          url=url)
         self.reason = reason
-
-
-class _GuardedSink:
-    """Passes bytes on, remembering the sink's own failure: a local write error (a full disk)
-    must not be mistaken for a broken connection and retried."""
-
-    def __init__(self, sink: ByteSink) -> None:
-        self._sink = sink
-        self.failure: OSError | None = None
-
-    def write(self, data: bytes | memoryview, /) -> object:
-        try:
-            return self._sink.write(data)
-        except OSError as exc:
-            self.failure = exc
-            raise
 
 
 class SignedFiles:
@@ -388,7 +346,7 @@ class SignedFiles:
                 if report is not None:
                     report(base + n)
 
-            guarded = _GuardedSink(sink)
+            guarded = GuardedSink(sink)
             try:
                 result = await self.download(
                     url, guarded, offset=offset, if_range=etag if offset else None,

@@ -28,7 +28,32 @@ from co_tui.api.sink import ByteSink
 
 log = logging.getLogger("co_tui.api.files")
 
-__all__ = ["FileStream", "body_sizes", "download_with_httpx", "get_following", "open_stream"]
+SOCKET_READ_BYTES = 256 * 1024
+"""How much httpcore asks the socket for per read (its default is 64 KiB)."""
+
+
+def raise_socket_read_size() -> None:
+    """Let httpcore read up to :data:`SOCKET_READ_BYTES` per socket read.
+
+    httpcore reads HTTP/1.1 bodies 64 KiB at a time, and each read costs a round of h11 and
+    async machinery: streaming a 1 GiB signed URL on loopback ran at a third of ``curl``'s
+    throughput, and at ~1.1x curl with 256 KiB reads (bench/download.py). The knob is a class
+    attribute; a test fails if an httpcore upgrade removes it.
+    """
+    from httpcore._async.http11 import AsyncHTTP11Connection
+
+    if getattr(AsyncHTTP11Connection, "READ_NUM_BYTES", 0) < SOCKET_READ_BYTES:
+        AsyncHTTP11Connection.READ_NUM_BYTES = SOCKET_READ_BYTES
+
+__all__ = [
+    "SOCKET_READ_BYTES",
+    "FileStream",
+    "body_sizes",
+    "download_with_httpx",
+    "get_following",
+    "open_stream",
+    "raise_socket_read_size",
+]
 
 
 @dataclass
@@ -50,7 +75,7 @@ class FileStream:
         """The body exactly as stored (no content decoding).
 
         With no ``chunk_size`` the pieces come as the socket delivers them (up to
-        ``SOCKET_READ_BYTES`` of :mod:`co_tui.api.files`); re-chunking copies every byte once
+        :data:`SOCKET_READ_BYTES`); re-chunking copies every byte once
         more, which costs a third of the throughput on loopback (bench/download.py).
         """
         return self.response.aiter_raw(chunk_size)

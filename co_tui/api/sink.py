@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["ByteSink"]
+__all__ = ["ByteSink", "GuardedSink", "ResumableSink"]
 
 
 class ByteSink(Protocol):
@@ -22,3 +22,32 @@ class ByteSink(Protocol):
     def write(self, data: bytes | memoryview, /) -> object:
         """Take all of ``data``."""
         ...
+
+
+class ResumableSink(ByteSink, Protocol):
+    """A sink that can say how much it holds and go back to an offset (to resume or restart)."""
+
+    def position(self) -> int:
+        """Bytes safely held now."""
+        ...
+
+    def rewind(self, offset: int) -> None:
+        """Drop everything after ``offset`` and take bytes from there (or raise if it cannot)."""
+        ...
+
+
+class GuardedSink:
+    """Passes bytes on, remembering the sink's own failure: a local write error (a full disk)
+    must not be mistaken for a broken connection and retried."""
+
+    def __init__(self, sink: ByteSink) -> None:
+        self._sink = sink
+        self.failure: OSError | None = None
+
+    def write(self, data: bytes | memoryview, /) -> object:
+        """Hand ``data`` to the wrapped sink; note its ``OSError`` before passing it on."""
+        try:
+            return self._sink.write(data)
+        except OSError as exc:
+            self.failure = exc
+            raise
