@@ -33,6 +33,7 @@ import httpx
 from co_tui import __version__
 from co_tui.api.body import MAX_RESPONSE_BYTES, read_capped, size_text, with_body
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
+from co_tui.api.codec import decode, encode
 from co_tui.api.data_assets import DataAssets
 from co_tui.api.domain import InsecureDomainError, normalize_domain
 from co_tui.api.errors import (
@@ -45,7 +46,6 @@ from co_tui.api.errors import (
     request_never_sent,
 )
 from co_tui.api.files import SignedFiles
-from co_tui.api.models import decode, encode
 from co_tui.api.redact import Secret, install_log_redaction, safe_url
 from co_tui.api.retry import (
     DownloadTimeouts,
