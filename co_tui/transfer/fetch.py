@@ -17,13 +17,14 @@ nothing here knows about queues or the UI.
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from co_tui.api.body_limits import BodySizeError
 from co_tui.api.files import ResumeError, download_link
 from co_tui.api.models import FileURLs
+from co_tui.api.retry import Sleep
 from co_tui.transfer.errors import SizeMismatchError, TransferError
 from co_tui.transfer.localfs import translate_os_error, write_all
 from co_tui.transfer.model import RemoteFile
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
 
 __all__ = ["FdSink", "Fetcher", "Probe", "StreamSink"]
-
-Sleep = Callable[[float], Awaitable[None]]
-
 
 class FdSink:
     """A temp file's descriptor as a download sink: its size is what is safely written."""
