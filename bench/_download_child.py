@@ -19,13 +19,14 @@ def _peak_kib() -> int:
 
 async def main(url: str, dest: str) -> None:
     from co_tui.api import CodeOceanClient
+    from co_tui.transfer.fetch import FdSink
 
     async with CodeOceanClient("http://127.0.0.1", "unused") as client:
         before = _peak_kib()
         start = time.perf_counter()
         fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            result = await client.files.download(url, fd)
+            result = await client.files.download(url, FdSink(fd))
         finally:
             os.close(fd)
         elapsed = time.perf_counter() - start

@@ -17,7 +17,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import write_results
 
-from co_tui.api.models import DataAssetSearchResults, decode
+from co_tui.api.codec import decode
+from co_tui.api.models import DataAssetSearchResults
 
 
 def make_page(n: int = 1000) -> bytes:

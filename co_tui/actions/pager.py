@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from co_tui.children import run_child
 from co_tui.formatting import format_size
 from co_tui.transfer import UnsafePathError, local_file
+from co_tui.transfer.fetch import FdSink
 from co_tui.transfer.local import DATA_ROOT
 from co_tui.transfer.paths import local_parts
 
@@ -96,7 +97,7 @@ async def fetch_for_pager(
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
         # bounded by the listed size: a host sending on cannot fill the temporary folder
-        await client.files.download(urls.download_url or urls.view_url, fd, size=item.size)
+        await client.files.download(urls.download_url or urls.view_url, FdSink(fd), size=item.size)
     finally:
         os.close(fd)
     return target

@@ -3,7 +3,7 @@
 A file host is trusted for the bytes of a file, never for how many there are: the listing says
 how big the file is, and a download may not grow past that, whatever ``Content-Length``,
 ``Content-Range`` or the body itself says. Both ways bytes are moved (the socket reader in
-:mod:`co_tui.api.fast_download` and the httpx stream in :mod:`co_tui.api.files`) apply these
+:mod:`co_tui.api.fast_download` and the httpx stream in :mod:`co_tui.api.http_stream`) apply these
 checks, and word a stalled body the same way.
 """
 

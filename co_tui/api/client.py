@@ -22,11 +22,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import functools
 import http.cookiejar
 import logging
 import random
-import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
@@ -36,6 +34,7 @@ import httpx
 from co_tui import __version__
 from co_tui.api.body import MAX_RESPONSE_BYTES, read_capped, size_text, with_body
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
+from co_tui.api.codec import decode, encode
 from co_tui.api.data_assets import DataAssets
 from co_tui.api.domain import InsecureDomainError, normalize_domain
 from co_tui.api.errors import (
@@ -48,9 +47,17 @@ from co_tui.api.errors import (
     request_never_sent,
 )
 from co_tui.api.files import SignedFiles
-from co_tui.api.models import decode, encode
 from co_tui.api.redact import Secret, install_log_redaction, safe_url
-from co_tui.api.retry import DownloadTimeouts, OpKind, RetryBudget, RetryPolicy, Sleep, Timeouts
+from co_tui.api.retry import (
+    DownloadTimeouts,
+    OpKind,
+    Retrier,
+    RetryBudget,
+    RetryPolicy,
+    Sleep,
+    Timeouts,
+)
+from co_tui.api.tls import ssl_context
 
 log = logging.getLogger("co_tui.api")
 """The request log (``co-tui --debug``): one line per attempt, URLs without their query."""
@@ -96,17 +103,6 @@ async def _refuse_auth_header(request: httpx.Request) -> None:
         raise httpx.UnsupportedProtocol("refusing to send credentials with a signed URL")
 
 
-@functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    """The verifying TLS context both origins share, built once per process.
-
-    httpx builds one per transport otherwise, and loading the CA bundle is the slowest part of
-    making a client: it is on the path to the first rows on screen (docs/product.md, 'Measurements
-    behind the design').
-    """
-    return httpx.create_ssl_context()
-
-
 class CodeOceanClient:
     """Async client for one Code Ocean deployment.
 
@@ -143,13 +139,12 @@ class CodeOceanClient:
         self.timeouts = timeouts or Timeouts()
         self.download_timeouts = download_timeouts or DownloadTimeouts()
         self.retry = retry or RetryPolicy()
-        self._budget = retry_budget or RetryBudget()
-        self._sleep = sleep
-        self._rng = rng
+        self.retrier = Retrier(self.retry, retry_budget or RetryBudget(), sleep=sleep, rng=rng)
+        """Waits between attempts or gives up: API operations and signed-URL range reads."""
         headers = {"Accept": "application/json", "User-Agent": f"co-tui/{__version__}"}
         if agent_id:
             headers["Agent-Id"] = agent_id
-        inner = transport or httpx.AsyncHTTPTransport(verify=_ssl_context(), retries=0)
+        inner = transport or httpx.AsyncHTTPTransport(verify=ssl_context(), retries=0)
         t = self.timeouts
         self._api = httpx.AsyncClient(
             base_url=self.api_base,
@@ -166,7 +161,7 @@ class CodeOceanClient:
             cookies=_no_cookies(),
             timeout=httpx.Timeout(connect=d.connect, read=d.read, write=d.write, pool=d.pool),
             follow_redirects=False,
-            transport=files_transport or httpx.AsyncHTTPTransport(verify=_ssl_context(), retries=0),
+            transport=files_transport or httpx.AsyncHTTPTransport(verify=ssl_context(), retries=0),
             event_hooks={"request": [_refuse_auth_header]},
             trust_env=False,
         )
@@ -320,7 +315,7 @@ class CodeOceanClient:
                         never_sent = request_never_sent(exc)
                         reached = reached or not never_sent
                         error = build_error(operation=operation, exc=exc, write=write, url=path)
-                        await self._backoff_or_raise(error, exc, kind, attempt, never_sent)
+                        await self.retrier.backoff_or_raise(error, exc, kind, attempt, never_sent)
                         continue
                     in_flight = False
                     reached = True
@@ -337,7 +332,7 @@ class CodeOceanClient:
                             url=path,
                             now=time.time(),
                         )
-                        await self._backoff_or_raise(error, None, kind, attempt, False)
+                        await self.retrier.backoff_or_raise(error, None, kind, attempt, False)
                         continue
                     if result is None:
                         return None
@@ -388,20 +383,3 @@ class CodeOceanClient:
         finally:
             await response.aclose()
         return response, body, complete
-
-    async def _backoff_or_raise(
-        self,
-        error: ApiError,
-        exc: BaseException | None,
-        kind: OpKind,
-        attempt: int,
-        never_sent: bool,
-    ) -> None:
-        delay = self.retry.delay_for(
-            error, kind=kind, attempt=attempt, never_sent=never_sent, rng=self._rng
-        )
-        if delay is None or not self._budget.try_spend():
-            if exc is not None:
-                raise error from exc
-            raise error
-        await self._sleep(delay)

@@ -1,10 +1,11 @@
-"""Streaming a signed URL straight into a file, at ``curl`` speed.
+"""Streaming a signed URL straight into a sink (a file, in the end), at ``curl`` speed.
 
 httpx streams bodies through h11, which copies every byte into and out of its receive buffer,
 and httpcore reads 64 KiB at a time: a 1 GiB download ran at about half of ``curl``'s
 throughput (bench/download.py). Here a worker thread does what curl does instead: a blocking
-socket reads with ``recv_into`` into one reused buffer and ``os.write``\\ s it out, releasing the
-GIL for both, so the event loop only ever sees progress counts.
+socket reads with ``recv_into`` into one reused buffer and hands each filled piece to the sink
+(a temp file's descriptor ``os.write``\\ s it), releasing the GIL for both, so the event loop
+only ever sees progress counts.
 
 Scope is deliberately narrow — exactly what a signed storage URL needs: one ``GET``, HTTP/1.1,
 ``Connection: close``, an identity body with ``Content-Length`` (or delimited by close), an
@@ -21,23 +22,23 @@ Between two reads the socket waits at most ``idle_timeout`` seconds (a stall is 
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import ssl
 import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
 
 import httpx
 
 from co_tui import __version__
 from co_tui.api.body_limits import check_announced, stalled_message, too_large
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, build_error
+from co_tui.api.ranges import parse_content_range, total_from_416
 from co_tui.api.redact import safe_url
 from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
+from co_tui.api.sink import ByteSink
+from co_tui.api.tls import ssl_context
 
 __all__ = [
     "Connection",
@@ -52,10 +53,6 @@ _UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f-\uffff]")
 _UNSAFE_IN_VALUE = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_HEAD = 64 * 1024
 _ERROR_BODY = 64 * 1024
-
-Sink = int | BinaryIO
-"""Where the bytes go: a file descriptor (fastest: no copy) or a binary file object."""
-
 
 class FallbackNeeded(Exception):
     """The response uses HTTP features this fast path does not implement; use httpx instead."""
@@ -98,12 +95,6 @@ class _Head:
     headers: httpx.Headers
 
 
-def _ssl_context() -> ssl.SSLContext:
-    import certifi
-
-    return ssl.create_default_context(cafile=certifi.where())
-
-
 def _parse_head(raw: bytes) -> _Head:
     lines = raw.decode("latin-1").split("\r\n")
     parts = lines[0].split(" ", 2)
@@ -116,14 +107,6 @@ def _parse_head(raw: bytes) -> _Head:
             raise ApiConnectionError("malformed response header", operation="download_file")
         pairs.append((name, value.strip()))
     return _Head(int(parts[1]), parts[2] if len(parts) > 2 else "", httpx.Headers(pairs))
-
-
-def _write_all(sink: Sink, view: memoryview) -> None:
-    if isinstance(sink, int):
-        while view:
-            view = view[os.write(sink, view):]
-    else:
-        sink.write(view)
 
 
 class Connection:
@@ -139,7 +122,7 @@ class Connection:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.settimeout(idle_timeout)
         if parts.scheme == "https":
-            sock = _ssl_context().wrap_socket(sock, server_hostname=parts.hostname)
+            sock = ssl_context().wrap_socket(sock, server_hostname=parts.hostname)
         self.sock = sock
         self._lock = threading.Lock()
         self.closed = False
@@ -182,7 +165,7 @@ def _request_bytes(parts: urllib.parse.SplitResult, offset: int, if_range: str |
 
 def download_blocking(
     url: str,
-    sink: Sink,
+    sink: ByteSink,
     *,
     offset: int = 0,
     if_range: str | None = None,
@@ -194,7 +177,7 @@ def download_blocking(
     buffer_bytes: int = BUFFER_BYTES,
     size: int | None = None,
 ) -> DownloadResult:
-    """GET ``url`` (from ``offset``) and write its body to ``sink``; run it in a worker thread.
+    """GET ``url`` (from ``offset``) and hand its body to ``sink``; run it in a worker thread.
 
     ``size`` is the file's listed size, when known: the file never grows past it (see the
     module docstring), and a body without a length that ends short of it is a broken
@@ -222,7 +205,7 @@ def download_blocking(
 
 def _download_once(
     url: str,
-    sink: Sink,
+    sink: ByteSink,
     offset: int,
     if_range: str | None,
     connect_timeout: float,
@@ -267,7 +250,7 @@ def _download_once(
 
 def _transfer(
     conn: Connection,
-    sink: Sink,
+    sink: ByteSink,
     offset: int,
     if_range: str | None,
     cancel: threading.Event | None,
@@ -311,14 +294,11 @@ def _transfer(
                 break
             body += chunk
         if head.status == 416 and offset > 0:
-            total = headers.get("content-range", "").rpartition("/")[2]
-            return DownloadResult(416, offset, int(total) if total.isdigit() else None,
+            return DownloadResult(416, offset, total_from_416(headers.get("content-range")),
                                   headers.get("etag"), headers.get("last-modified"), 0)
         response = httpx.Response(head.status, headers=headers, content=body,
                                   request=httpx.Request("GET", shown))
         raise build_error(operation="download_file", response=response, url=shown)
-
-    from co_tui.api.files import parse_content_range
 
     start, total = 0, length
     if head.status == 206:
@@ -342,7 +322,7 @@ def _transfer(
         pending = pending[:limit]
     while True:
         if pending:
-            _write_all(sink, pending)
+            sink.write(pending)
             written += len(pending)
             if progress is not None:
                 progress(written)

@@ -1,10 +1,12 @@
-"""Reading signed file URLs: a byte range for previews, a stream for downloads.
+"""The signed-file service: everything between "this file of this asset" and its bytes.
 
-These requests go through the client's second ``httpx.AsyncClient``, which has no auth, no
-cookies and refuses to send an ``Authorization`` header: a signed URL authorises itself, and the
-Code Ocean token must never reach the storage host. Redirects are
-followed hop by hop under the rule of :mod:`co_tui.api.redirects` (the fast download path
-applies the same rule), each hop going through that client's checks again.
+``client.files`` fetches a file's signed URLs, fetches them again when the storage answers 403
+(the signature expired), retries broken reads under the client's policy, reads byte ranges for
+previews, and streams a body into a sink (:class:`~co_tui.api.sink.ByteSink`) with resume. It
+never opens or writes a file: the transfer layer hands it a sink and keeps temp files, renames
+and the final size check. Signed URLs go through the client's second httpx client (no auth, no
+cookies; :mod:`co_tui.api.http_stream`) or, on real sockets, through the socket reader of
+:mod:`co_tui.api.fast_download`.
 """
 
 from __future__ import annotations
@@ -12,21 +14,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import re
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from co_tui.api.body_limits import BodySizeError, check_announced, stalled_message, too_large
+from co_tui.api.body_limits import BodySizeError
 from co_tui.api.errors import (
-    ApiConnectionError,
     ApiError,
     ApiTimeoutError,
+    PermissionDeniedError,
     build_error,
     request_never_sent,
 )
@@ -35,12 +35,22 @@ from co_tui.api.fast_download import (
     DownloadCancelled,
     DownloadResult,
     FallbackNeeded,
-    Sink,
     download_blocking,
 )
+from co_tui.api.http_stream import (
+    SOCKET_READ_BYTES,
+    FileStream,
+    body_sizes,
+    download_with_httpx,
+    get_following,
+    open_stream,
+    raise_socket_read_size,
+)
+from co_tui.api.models import FileURLs
+from co_tui.api.ranges import total_from_416
 from co_tui.api.redact import safe_url
-from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
-from co_tui.api.retry import OpKind
+from co_tui.api.retry import OpKind, Sleep
+from co_tui.api.sink import ByteSink, GuardedSink, ResumableSink
 
 log = logging.getLogger("co_tui.api.files")
 
@@ -48,47 +58,29 @@ if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
 
 __all__ = [
+    "SOCKET_READ_BYTES",
     "BodySizeError",
+    "ByteSink",
     "DownloadCancelled",
     "DownloadResult",
     "FileStream",
     "RangeRead",
+    "ResumableSink",
+    "ResumeError",
     "SignedFiles",
-    "parse_content_range",
+    "download_link",
+    "raise_socket_read_size",
 ]
 
-_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
+T = TypeVar("T")
 
 PREVIEW_BYTES = 256 * 1024
-"""The most a preview reads (product section 3.2)."""
+"""The most a preview reads (docs/reliability.md, 'Preview limits')."""
 
-SOCKET_READ_BYTES = 256 * 1024
-"""How much httpcore asks the socket for per read (its default is 64 KiB)."""
-
-
-def raise_socket_read_size() -> None:
-    """Let httpcore read up to :data:`SOCKET_READ_BYTES` per socket read.
-
-    httpcore reads HTTP/1.1 bodies 64 KiB at a time, and each read costs a round of h11 and
-    async machinery: streaming a 1 GiB signed URL on loopback ran at a third of ``curl``'s
-    throughput, and at ~1.1x curl with 256 KiB reads (bench/download.py). The knob is a class
-    attribute; a test fails if an httpcore upgrade removes it.
-    """
-    from httpcore._async.http11 import AsyncHTTP11Connection
-
-    if getattr(AsyncHTTP11Connection, "READ_NUM_BYTES", 0) < SOCKET_READ_BYTES:
-        AsyncHTTP11Connection.READ_NUM_BYTES = SOCKET_READ_BYTES
-
-
-def parse_content_range(value: str | None) -> tuple[int, int, int | None] | None:
-    """``(first, last, total)`` from ``Content-Range: bytes a-b/n`` (total None for ``*``)."""
-    if not value:
-        return None
-    match = _CONTENT_RANGE.match(value)
-    if match is None:
-        return None
-    first, last, total = match.groups()
-    return int(first), int(last), None if total == "*" else int(total)
+def download_link(urls: FileURLs) -> str:
+    """The URL that serves the raw file: ``download_url``, else ``view_url`` (which may answer
+    a browser viewer page, so it is only the fallback)."""
+    return urls.download_url or urls.view_url
 
 
 @dataclass(frozen=True)
@@ -110,44 +102,18 @@ class RangeRead:
         return self.total_size is not None and self.start + len(self.data) >= self.total_size
 
 
-@dataclass
-class FileStream:
-    """An open download response.
+class ResumeError(ApiError):
+    """A resumed download could not be brought to a consistent end: the server kept refusing
+    the range (``reason`` "unresumable") or the file kept changing ("changing")."""
 
-    ``offset`` is where its bytes start in the file: the requested offset for a 206, and 0 when
-    the server sent the whole file instead (no Range support, or ``If-Range`` did not match —
-    the file changed, so a resume must start over).
-    """
-
-    response: httpx.Response
-    offset: int
-    total_size: int | None
-    etag: str | None
-    last_modified: str | None
-
-    def aiter_raw(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
-        """The body exactly as stored (no content decoding).
-
-        With no ``chunk_size`` the pieces come as the socket delivers them (up to
-        :data:`SOCKET_READ_BYTES`); re-chunking copies every byte once more, which costs a third
-        of the throughput on loopback (bench/download.py).
-        """
-        return self.response.aiter_raw(chunk_size)
-
-
-def _sizes(response: httpx.Response, requested_start: int) -> tuple[int, int | None]:
-    """(offset of the body, total file size) for a 200 or 206 response."""
-    if response.status_code == 206:
-        parsed = parse_content_range(response.headers.get("Content-Range"))
-        if parsed is None or parsed[0] != requested_start:
-            raise httpx.RemoteProtocolError("206 response with a missing or wrong Content-Range")
-        return parsed[0], parsed[2]
-    length = response.headers.get("Content-Length")
-    return 0, int(length) if length and length.isdigit() else None
+    def __init__(self, reason: str, *, url: str = "") -> None:
+        super().__init__(f"download could not be resumed ({reason})", operation="download_file",
+                         url=url)
+        self.reason = reason
 
 
 class SignedFiles:
-    """``client.files``: byte ranges and streams from signed URLs."""
+    """``client.files``: signed URLs, byte ranges and streams of data asset files."""
 
     def __init__(
         self, client: CodeOceanClient, http: httpx.AsyncClient, *, sockets: bool = True
@@ -157,30 +123,53 @@ class SignedFiles:
         self._http = http
         self._sockets = sockets
 
-    @asynccontextmanager
-    async def _get(
-        self, url: str, headers: dict[str, str], operation: str
-    ) -> AsyncIterator[httpx.Response]:
-        """The streamed response of ``GET url`` after following its redirects (at most five,
-        never to a weaker scheme; :func:`~co_tui.api.redirects.redirect_target`). Every hop is
-        sent with the same headers, through the client's request hooks."""
-        current = url
-        followed = 0
-        while True:
-            request = self._http.build_request("GET", current, headers=headers)
-            response = await self._http.send(request, stream=True)
-            if response.status_code not in REDIRECT_STATUSES:
-                break
-            await response.aclose()
-            current = redirect_target(url, current, response.status_code,
-                                      response.headers.get("Location"), followed,
-                                      operation=operation)
-            followed += 1
-            log.debug("%s redirected to %s", operation, safe_url(current))
+    # --- signed URLs ----------------------------------------------------------------------------
+
+    async def file_urls(self, asset_id: str, path: str) -> FileURLs:
+        """Fresh signed URLs for ``path`` of the asset (they expire: fetch just before use)."""
+        return await self._client.data_assets.get_data_asset_file_urls(asset_id, path)
+
+    async def signed_url(self, asset_id: str, path: str) -> str:
+        """A fresh signed URL serving the raw bytes of ``path`` (:func:`download_link`)."""
+        return download_link(await self.file_urls(asset_id, path))
+
+    async def with_fresh_urls(
+        self,
+        asset_id: str,
+        path: str,
+        use: Callable[[FileURLs], Awaitable[T]],
+        *,
+        urls: FileURLs | None = None,
+    ) -> tuple[T, FileURLs]:
+        """``use(urls)`` with ``urls`` (fetched when None); when the storage answers 403 (the
+        signature expired), fresh URLs are fetched once and ``use`` is called again. Returns
+        its result and the URLs that worked."""
+        if urls is None:
+            urls = await self.file_urls(asset_id, path)
         try:
-            yield response
-        finally:
-            await response.aclose()
+            return await use(urls), urls
+        except PermissionDeniedError:
+            urls = await self.file_urls(asset_id, path)
+            return await use(urls), urls
+
+    async def read_file(
+        self,
+        asset_id: str,
+        path: str,
+        start: int = 0,
+        length: int = PREVIEW_BYTES,
+        *,
+        urls: FileURLs | None = None,
+    ) -> tuple[RangeRead, FileURLs]:
+        """:meth:`read_range` of ``path`` through its signed :func:`download_link`, with fresh
+        URLs once after a 403 (:meth:`with_fresh_urls`)."""
+
+        async def read(current: FileURLs) -> RangeRead:
+            return await self.read_range(download_link(current), start, length)
+
+        return await self.with_fresh_urls(asset_id, path, read, urls=urls)
+
+    # --- reading a range ------------------------------------------------------------------------
 
     async def read_range(self, url: str, start: int = 0, length: int = PREVIEW_BYTES) -> RangeRead:
         """At most ``length`` bytes from ``start`` (an HTTP Range request), retried like a read.
@@ -204,7 +193,7 @@ class SignedFiles:
                                   start, length, error.message, attempt)
                         cause = error.__cause__
                         never_sent = cause is not None and request_never_sent(cause)
-                        await self._client._backoff_or_raise(
+                        await self._client.retrier.backoff_or_raise(
                             error, cause, OpKind.READ, attempt, never_sent
                         )
                         continue
@@ -220,13 +209,14 @@ class SignedFiles:
     async def _read_range_once(self, url: str, start: int, length: int) -> RangeRead:
         headers = {"Range": f"bytes={start}-{start + length - 1}"}
         try:
-            async with self._get(url, headers, "read_file") as response:
+            async with get_following(self._http, url, headers, "read_file") as response:
                 if response.status_code == 416:
-                    return RangeRead(b"", start, _total_from_416(response), None)
+                    total = total_from_416(response.headers.get("Content-Range"))
+                    return RangeRead(b"", start, total, None)
                 if response.status_code not in (200, 206):
                     await response.aread()
                     raise build_error(operation="read_file", response=response, url=url)
-                offset, total = _sizes(response, start)
+                offset, total = body_sizes(response, start)
                 skip = start - offset  # a 200 starts at 0: skip up to the requested start
                 # Whatever the server sends (the whole file, an endless body), at most
                 # ``length`` bytes are kept and the read stops there; skipped bytes are dropped
@@ -248,21 +238,23 @@ class SignedFiles:
         except httpx.TransportError as exc:
             raise build_error(operation="read_file", exc=exc, url=url) from exc
 
+    # --- streaming into a sink -------------------------------------------------------------------
+
     async def download(
         self,
         url: str,
-        sink: Sink,
+        sink: ByteSink,
         *,
         offset: int = 0,
         if_range: str | None = None,
         progress: Callable[[int], None] | None = None,
         size: int | None = None,
     ) -> DownloadResult:
-        """Write the body of ``url`` (from ``offset``) to ``sink``: a file descriptor or file.
+        """Hand the body of ``url`` (from ``offset``) to ``sink``, piece by piece, in order.
 
-        ``size`` is the file's listed size, when known. The file never grows past it: a
+        ``size`` is the file's listed size, when known. The sink never gets more than that: a
         ``Content-Length`` or ``Content-Range`` that disagrees is refused before a byte is
-        written, and a body that runs on is cut there; both raise :class:`BodySizeError`. A
+        passed on, and a body that runs on is cut there; both raise :class:`BodySizeError`. A
         body with no length that ends short of it is a broken connection (resumable). A body
         that stops arriving fails after the read timeout
         (:attr:`~co_tui.api.retry.DownloadTimeouts.read`) with an ``ApiTimeoutError``.
@@ -270,7 +262,7 @@ class SignedFiles:
         On real sockets a worker thread moves the bytes (:mod:`co_tui.api.fast_download`,
         curl's throughput); with an injected transport (tests, the in-process emulator) or an
         unusual response it streams through httpx. Cancelling the awaiting task stops the
-        transfer promptly. Not retried: resuming is the caller's decision (``offset`` +
+        transfer promptly. One attempt: :meth:`fetch_into` retries and resumes (``offset`` +
         ``if_range``; check ``DownloadResult.offset``, which is 0 when the file changed).
         """
         log.debug("download %s from byte %d", safe_url(url), offset)
@@ -280,12 +272,15 @@ class SignedFiles:
                                                       size)
             except FallbackNeeded:
                 pass
-        return await _download_with_httpx(self, url, sink, offset, if_range, progress, size)
+        return await download_with_httpx(
+            self._http, url, sink, offset=offset, if_range=if_range, progress=progress,
+            size=size, read_timeout=self._client.download_timeouts.read,
+        )
 
     async def _download_in_thread(
         self,
         url: str,
-        sink: Sink,
+        sink: ByteSink,
         offset: int,
         if_range: str | None,
         progress: Callable[[int], None] | None,
@@ -309,101 +304,103 @@ class SignedFiles:
                 await job
             raise
 
+    async def fetch_into(
+        self,
+        asset_id: str,
+        path: str,
+        url: str,
+        sink: ResumableSink,
+        *,
+        offset: int = 0,
+        etag: str | None = None,
+        size: int | None = None,
+        report: Callable[[int], None] | None = None,
+        on_etag: Callable[[str | None], None] | None = None,
+        attempts: int = 4,
+        sleep: Sleep = asyncio.sleep,
+    ) -> DownloadResult:
+        """Stream ``path`` of the asset from ``offset`` into ``sink`` until the body is complete.
+
+        ``url`` is a signed URL fetched just before; when the storage answers 403 a fresh one
+        is fetched once. Broken transfers (resets, truncated bodies, timeouts, 5xx, 429) wait
+        as the client's retry policy says (no shared budget: a long batch must not run out)
+        and resume from ``sink.position()`` with ``If-Range: etag`` (from 0 without an
+        ETag); ``attempts`` bounds them. A 200 where a 206 was asked for means the file changed:
+        the sink is rewound to 0 and ``on_etag`` hears the new validator. ``report`` gets the
+        running position (from a worker thread: keep it a plain store).
+
+        Returns the last attempt's result (a 416 when ``offset`` was already the listed
+        ``size``); checking the total is the caller's. Raises :class:`BodySizeError` (the
+        server sent more than ``size``), :class:`ResumeError`, the sink's own ``OSError``, or
+        the ``ApiError`` that ended the retries.
+        """
+        refreshed = False
+        failures = 0
+        while True:
+            sink.rewind(offset)
+            if report is not None:
+                report(offset)
+            base = offset
+
+            def progress(n: int, base: int = base) -> None:
+                if report is not None:
+                    report(base + n)
+
+            guarded = GuardedSink(sink)
+            try:
+                result = await self.download(
+                    url, guarded, offset=offset, if_range=etag if offset else None,
+                    progress=progress, size=size,
+                )
+            except BodySizeError:
+                raise  # never retried: the server would only send the same again
+            except PermissionDeniedError:
+                if refreshed:
+                    raise
+                refreshed = True  # the signature expired: one fresh URL, then give up
+                url = await self.signed_url(asset_id, path)
+                continue
+            except ApiError as exc:
+                if guarded.failure is not None:
+                    raise guarded.failure from exc
+                failures += 1
+                delay = self._client.retry.delay_for(
+                    exc, kind=OpKind.READ, attempt=failures, never_sent=False
+                )
+                if delay is None or failures >= attempts:
+                    raise
+                await sleep(delay)
+                offset = sink.position() if etag else 0
+                continue
+            if result.status == 416:
+                if size is not None and offset == size:
+                    return result
+                offset, etag = 0, None  # the file shrank or the range was wrong: start over
+                failures += 1
+                if failures >= attempts:
+                    raise ResumeError("unresumable", url=safe_url(url))
+                continue
+            if offset and result.offset == 0:
+                # If-Range did not match: the bytes that came are a new version from its start.
+                offset, etag = 0, result.etag
+                if on_etag is not None:
+                    on_etag(etag)
+                failures += 1
+                if failures >= attempts:
+                    raise ResumeError("changing", url=safe_url(url))
+                continue
+            return result
+
     @asynccontextmanager
     async def open_stream(
         self, url: str, *, offset: int = 0, if_range: str | None = None
     ) -> AsyncIterator[FileStream]:
         """Open a download of ``url`` from ``offset`` (Range + optional If-Range validator).
 
-        Not retried here: the transfer layer owns resume, so it decides what a broken stream
-        means. Errors are :class:`ApiError`\\ s; a 416 for an offset at the end of the file
-        yields an empty stream at that offset.
+        Not retried here: the caller decides what a broken stream means. Errors are
+        :class:`ApiError`\\ s; a 416 for an offset at the end of the file yields an empty stream
+        at that offset.
         """
-        headers: dict[str, str] = {}
-        if offset > 0:
-            headers["Range"] = f"bytes={offset}-"
-            if if_range:
-                headers["If-Range"] = if_range
-        try:
-            async with self._get(url, headers, "download_file") as response:
-                if response.status_code == 416 and offset > 0:
-                    total = _total_from_416(response)
-                    yield FileStream(response, offset, total, response.headers.get("ETag"), None)
-                    return
-                if response.status_code not in (200, 206):
-                    await response.aread()
-                    raise build_error(operation="download_file", response=response, url=url)
-                start, total = _sizes(response, offset)
-                yield FileStream(
-                    response,
-                    start,
-                    total,
-                    response.headers.get("ETag"),
-                    response.headers.get("Last-Modified"),
-                )
-        except httpx.ReadTimeout as exc:
-            seconds = self._client.download_timeouts.read
-            raise ApiTimeoutError(stalled_message(seconds), operation="download_file",
-                                  url=safe_url(url)) from exc
-        except httpx.TransportError as exc:
-            raise build_error(operation="download_file", exc=exc, url=url) from exc
-
-
-async def _download_with_httpx(
-    files: SignedFiles,
-    url: str,
-    sink: Sink,
-    offset: int,
-    if_range: str | None,
-    progress: Callable[[int], None] | None,
-    size: int | None,
-) -> DownloadResult:
-    written = 0
-    async with files.open_stream(url, offset=offset, if_range=if_range) as stream:
-        status = stream.response.status_code
-        if status == 416:
-            return DownloadResult(status, stream.offset, stream.total_size, stream.etag,
-                                  stream.last_modified, 0)
-        headers = stream.response.headers
-        length_text = headers.get("Content-Length")
-        framed = "Transfer-Encoding" in headers
-        length = int(length_text) if length_text and length_text.isdigit() and not framed else None
-        limit: int | None = None
-        if size is not None:
-            limit = check_announced(size, stream.offset, stream.total_size, length,
-                                    safe_url(url))
-        async for chunk in stream.aiter_raw():
-            if limit is not None and written + len(chunk) > limit:
-                # a chunked or close-delimited body running past the listed size: stop reading
-                # before any of it reaches the sink
-                raise too_large(size or 0, None, safe_url(url))
-            await _write_in_thread(sink, chunk)
-            written += len(chunk)
-            if progress is not None:
-                progress(written)
-        if limit is not None and written < limit and length is None and not framed:
-            # a body delimited by the connection closing, closed early: a broken transfer
-            raise ApiConnectionError(f"connection closed after {written:,} of {limit:,} bytes",
-                                     operation="download_file", url=safe_url(url))
-        return DownloadResult(
-            status, stream.offset, stream.total_size, stream.etag, stream.last_modified, written
-        )
-
-
-def _total_from_416(response: httpx.Response) -> int | None:
-    value = response.headers.get("Content-Range", "")
-    match = re.match(r"^\s*bytes\s+\*/(\d+)\s*$", value)
-    return int(match.group(1)) if match else None
-
-
-async def _write_in_thread(sink: Sink, data: bytes) -> None:
-    if isinstance(sink, int):
-        await asyncio.to_thread(_write_fd, sink, data)
-    else:
-        await asyncio.to_thread(sink.write, data)
-
-
-def _write_fd(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+        async with open_stream(self._http, url, offset=offset, if_range=if_range,
+                               read_timeout=self._client.download_timeouts.read) as stream:
+            yield stream

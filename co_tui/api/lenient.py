@@ -1,6 +1,6 @@
 """Lenient decoding: the slow path for a response that does not fit the models exactly.
 
-:func:`co_tui.api.models.decode` first decodes with msgspec's typed decoder (fast, and right for
+:func:`co_tui.api.codec.decode` first decodes with msgspec's typed decoder (fast, and right for
 every well-formed answer). When that fails validation, :func:`decode_leniently` decodes the body
 untyped and reads it against the models' declared types (``msgspec.inspect``), record by record,
 the way the official SDK reads a page:

@@ -22,7 +22,7 @@ every field on the wire (update metadata) fill every field before encoding.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 
@@ -80,8 +80,6 @@ __all__ = [
     "UserPermissions",
     "UserRole",
     "Version",
-    "decode",
-    "encode",
 ]
 
 
@@ -648,45 +646,3 @@ class CustomMetadata(_Model):
 
     fields: list[CustomMetadataField] | None = None
     categories: list[str] | None = None
-
-
-# --- codec ---------------------------------------------------------------------------------------
-
-T = TypeVar("T")
-
-_ENCODER = msgspec.json.Encoder()
-_DECODERS: dict[Any, msgspec.json.Decoder[Any]] = {}
-
-
-def decode(data: bytes | str, type_: type[T]) -> T:
-    """Decode JSON ``data`` into ``type_`` (a model, or e.g. ``list[Model]``), tolerantly.
-
-    The typed msgspec decoder reads every well-formed answer; an answer it refuses is read again
-    by :func:`co_tui.api.lenient.decode_leniently` (float timestamps, ``null`` fields, numbers
-    for strings, pages with a record that cannot be read ...). Raises ``ValueError``
-    subclasses only: ``msgspec.DecodeError`` when the body is not JSON (or not UTF-8),
-    :class:`~co_tui.api.lenient.UnreadableResponse` (a ``msgspec.ValidationError``) when even
-    the lenient reading fails or the body is nested too deeply; the client turns both into
-    :class:`~co_tui.api.errors.UnexpectedResponseError`.
-    """
-    decoder = _DECODERS.get(type_)
-    if decoder is None:
-        decoder = _DECODERS[type_] = msgspec.json.Decoder(type_, strict=False)
-    try:
-        value = decoder.decode(data)
-    except msgspec.ValidationError:
-        from co_tui.api.lenient import decode_leniently
-
-        return decode_leniently(data, type_)
-    except RecursionError:
-        from co_tui.api.lenient import UnreadableResponse
-
-        raise UnreadableResponse("the JSON is nested too deeply to read") from None
-    if getattr(value, "unreadable", 0):  # counted by this client only, never taken from a server
-        value = msgspec.structs.replace(value, unreadable=0)
-    return value  # type: ignore[no-any-return]
-
-
-def encode(value: Any) -> bytes:
-    """Encode a model (or list of models, or plain JSON data) as JSON bytes."""
-    return _ENCODER.encode(value)

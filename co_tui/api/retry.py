@@ -27,7 +27,7 @@ from co_tui.api.errors import (
     ServerError,
 )
 
-__all__ = ["OpKind", "RetryBudget", "RetryPolicy", "Timeouts"]
+__all__ = ["DownloadTimeouts", "OpKind", "Retrier", "RetryBudget", "RetryPolicy", "Timeouts"]
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -134,3 +134,43 @@ class RetryPolicy:
         if isinstance(error, (ApiConnectionError, ApiTimeoutError)):
             return self.backoff(attempt, rng)
         return None
+
+
+class Retrier:
+    """The one place a failed attempt waits or gives up: the policy, the shared budget, the
+    (injectable) sleep and jitter source of one client.
+
+    API operations and signed-URL range reads both go through :meth:`backoff_or_raise`.
+    """
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        budget: RetryBudget,
+        *,
+        sleep: Sleep,
+        rng: Callable[[float, float], float] = random.uniform,
+    ) -> None:
+        self.policy = policy
+        self.budget = budget
+        self.sleep = sleep
+        self._rng = rng
+
+    async def backoff_or_raise(
+        self,
+        error: ApiError,
+        exc: BaseException | None,
+        kind: OpKind,
+        attempt: int,
+        never_sent: bool,
+    ) -> None:
+        """Sleep before retry number ``attempt`` + 1, or raise ``error`` (from ``exc``) when the
+        policy gives up or the budget is spent."""
+        delay = self.policy.delay_for(
+            error, kind=kind, attempt=attempt, never_sent=never_sent, rng=self._rng
+        )
+        if delay is None or not self.budget.try_spend():
+            if exc is not None:
+                raise error from exc
+            raise error
+        await self.sleep(delay)

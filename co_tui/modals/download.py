@@ -42,7 +42,6 @@ from co_tui.transfer import (
     mount_root,
     space_check,
 )
-from co_tui.transfer.local import DATA_ROOT
 from co_tui.transfer.localfs import DiskUsage
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
@@ -94,7 +93,7 @@ class DownloadDialog(ModalScreen["DownloadRequest | None"]):
         destination: Path | None = None,
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
-        data_root: Path = DATA_ROOT,
+        data_root: Path | None = None,
         disk_usage: DiskUsage = shutil.disk_usage,
     ) -> None:
         super().__init__()

@@ -1,8 +1,9 @@
 """File previews: the bytes of a file in, a plain description of what to show out.
 
-No I/O and no UI here (no Textual, no Rich): the screen reads at most 256 KiB of the file
-(``co_tui.api.files.SignedFiles.read_range`` or the local mount), calls :func:`build_preview`
-in a worker, and draws the :class:`Preview`, passing every string through ``co_tui.safe_text``.
+No I/O and no UI here (no Textual, no Rich): ``co_tui.actions.preview_io`` reads at most
+256 KiB of the file (through ``client.files`` or the local mount) and calls
+:func:`build_preview` in a thread; the screen draws the :class:`Preview`, passing every string
+through ``co_tui.safe_text``.
 
 - :func:`build_preview`, :func:`external_preview`, :func:`error_preview`: the entry points;
 - :mod:`.model`: ``Preview`` and the bodies (text, table, Markdown blocks, notebook cells, bytes);

@@ -1,6 +1,7 @@
 """The download queue: batches of items, a few running at once, cancel and retry per item.
 
-A screen owns one :class:`DownloadEngine` (built with the app's client) and calls
+The app owns one :class:`DownloadEngine` (``CoTuiApp.downloads``, built with the app's client
+on first use; it outlives every screen); screens call
 :meth:`~DownloadEngine.submit` with the dialog's :class:`~co_tui.transfer.model.DownloadRequest`.
 The engine runs on the app's event loop: listing and HTTP are async, file-system work and the
 byte moving happen in worker threads. The UI never gets a callback: it polls
@@ -27,7 +28,6 @@ from co_tui.transfer.batch import Batch, Signal, TransferItem
 from co_tui.transfer.errors import DiskFullError, describe_error
 from co_tui.transfer.fetch import Fetcher
 from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
-from co_tui.transfer.local import DATA_ROOT
 from co_tui.transfer.localfs import DiskUsage
 from co_tui.transfer.model import (
     DownloadRequest,
@@ -73,7 +73,7 @@ class DownloadEngine:
         sleep: Sleep = asyncio.sleep,
         disk_usage: DiskUsage = shutil.disk_usage,
         env: Mapping[str, str] | None = None,
-        data_root: Path = DATA_ROOT,
+        data_root: Path | None = None,
         speed_window: float = 5.0,
     ) -> None:
         if max_parallel < 1:

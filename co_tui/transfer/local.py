@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from co_tui.transfer.errors import UnsafePathError
+from co_tui.transfer.localfs import write_all
 from co_tui.transfer.paths import local_parts
 
 __all__ = [
@@ -30,7 +31,8 @@ __all__ = [
 ]
 
 DATA_ROOT = Path("/data")
-"""Where a capsule mounts its data assets."""
+"""Where a capsule mounts its data assets: the one definition, read when a mount is looked up
+(``data_root=None`` everywhere means this), so tests can point it elsewhere in one place."""
 _COPY_CHUNK = 8 * 1024 * 1024
 _NO_KERNEL_COPY = frozenset({errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP})
 """copy_file_range refusals that mean "copy by hand" (old kernels, some file systems)."""
@@ -74,9 +76,10 @@ def default_destination(
 
 
 def mount_root(
-    mount: str, *, env: Mapping[str, str] | None = None, data_root: Path = DATA_ROOT
+    mount: str, *, env: Mapping[str, str] | None = None, data_root: Path | None = None
 ) -> Path | None:
-    """The resolved ``/data/<mount>`` folder when inside a capsule and it exists, else None."""
+    """The resolved ``/data/<mount>`` folder when inside a capsule and it exists, else None
+    (``data_root``: :data:`DATA_ROOT` unless given)."""
     env = os.environ if env is None else env
     if not in_capsule(env) or not mount:
         return None
@@ -85,7 +88,7 @@ def mount_root(
             return None  # a mount is one plain folder name; anything else is not ours to read
     except UnsafePathError:
         return None
-    root = data_root / mount
+    root = (DATA_ROOT if data_root is None else data_root) / mount
     try:
         return root.resolve(strict=True) if root.is_dir() else None
     except OSError:
@@ -118,12 +121,14 @@ def local_file(
     *,
     size: int | None = None,
     env: Mapping[str, str] | None = None,
-    data_root: Path = DATA_ROOT,
+    data_root: Path | None = None,
 ) -> Path | None:
     """The local copy of ``path`` of ``asset`` in the capsule's ``/data`` mount, or None.
 
-    For previews: read this file instead of fetching the signed URL. Pass the listing's
-    ``size`` to require that the local file matches it.
+    The one local-mount shortcut: previews and the pager read this file instead of fetching
+    the signed URL (downloads plan with :func:`mount_root` + :func:`find_in_mount`, the same
+    two steps, resolving the mount once per batch). Pass the listing's ``size`` to require
+    that the local file matches it.
     """
     root = mount_root(asset.mount, env=env, data_root=data_root)
     return None if root is None else find_in_mount(root, path, size)
@@ -163,17 +168,13 @@ def copy_local(
             else:
                 n = src.readinto(buffer) or 0
                 if n:
-                    _write_all(sink, view[:n])
+                    if isinstance(sink, int):
+                        write_all(sink, view[:n])
+                    else:
+                        sink.write(view[:n])
             if n == 0:
                 return copied
             copied += n
             if progress is not None:
                 progress(copied)
 
-
-def _write_all(sink: int | BinaryIO, data: memoryview) -> None:
-    if isinstance(sink, int):
-        while data:
-            data = data[os.write(sink, data):]
-    else:
-        sink.write(data)

@@ -1,4 +1,5 @@
-"""File-system steps of a download, done relative to folder descriptors (reliability DL-1..DL-6).
+"""File-system steps of a download, done relative to folder descriptors (docs/reliability.md,
+'Path traversal in downloads' and 'Download integrity').
 
 Every folder below the destination is entered with ``O_NOFOLLOW``: a symlink anywhere on the way
 (planted before the download or swapped in during it) is refused rather than followed, so nothing
@@ -38,6 +39,7 @@ __all__ = [
     "required_space",
     "space_check",
     "translate_os_error",
+    "write_all",
     "write_sidecar",
 ]
 
@@ -47,7 +49,8 @@ _NO_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLIN
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NEW_FILE_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 MARGIN_BYTES = 64 * 1024 * 1024
-"""Free space kept in reserve beyond what a batch needs (DL-6)."""
+"""Free space kept in reserve beyond what a batch needs (docs/reliability.md, 'Download
+integrity')."""
 
 
 class DirHandle:
@@ -193,15 +196,20 @@ def publish(folder: DirHandle, temp: str, final: str, *, overwrite: bool) -> Non
     os.unlink(temp, dir_fd=folder.fd)
 
 
+def write_all(fd: int, data: bytes | memoryview) -> None:
+    """Write all of ``data`` to the descriptor ``fd`` (``os.write`` may take only part)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def write_sidecar(folder: DirHandle, name: str, data: dict[str, Any]) -> None:
     """Write the small JSON that lets a later run resume a temp file (ETag, size, source)."""
     blob = json.dumps(data, sort_keys=True).encode()
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC,
                  0o666, dir_fd=folder.fd)
     try:
-        view = memoryview(blob)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, blob)
     finally:
         os.close(fd)
 

@@ -1,4 +1,5 @@
-"""Local names from server paths: pure functions, validated part by part (reliability DL-1).
+"""Local names from server paths: pure functions, validated part by part (docs/reliability.md,
+'Path traversal in downloads').
 
 A server path is untrusted text. It becomes a local path only through :func:`local_parts`:
 

@@ -4,7 +4,7 @@ Planning lists the target, turns every server path into validated local parts (a
 cannot be written safely becomes a failed entry, never a write), gives two server names that
 clean up to the same local name distinct numbered names, picks the capsule mount as the source
 of each file that it holds with the listed size, and checks the free space before anything is
-written (DL-6).
+written (docs/reliability.md, 'Download integrity').
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ async def make_plan(
     request: DownloadRequest,
     *,
     env: Mapping[str, str],
-    data_root: Path,
+    data_root: Path | None,
     disk_usage: DiskUsage,
     parallel: int = 4,
 ) -> Plan:

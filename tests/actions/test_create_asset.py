@@ -29,7 +29,8 @@ from co_tui.actions.create_form import (
 )
 from co_tui.actions.metadata import AssetValues, MetadataForm, check_form
 from co_tui.api import CodeOceanClient, NotFoundError
-from co_tui.api.models import CustomMetadata, DataAsset, DataAssetSearchParams, decode
+from co_tui.api.codec import decode
+from co_tui.api.models import CustomMetadata, DataAsset, DataAssetSearchParams
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.common import custom_metadata_schema
 from co_tui.emulator.seeds.demo_base import EXA, SPIM695, asset_id

@@ -20,6 +20,7 @@ from co_tui.api.fast_download import _request_bytes
 from co_tui.api.files import PREVIEW_BYTES, BodySizeError
 from co_tui.api.retry import DownloadTimeouts
 from co_tui.emulator.content import read_content
+from co_tui.transfer.fetch import FdSink
 from tests.bad_file_host import BadFileHost, Reply, pattern
 
 
@@ -60,7 +61,7 @@ async def test_fast_download_writes_exact_bytes(sock_client, demo_seed, tmp_path
     dest = tmp_path / "out.bin"
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT, 0o644)
     try:
-        result = await sock_client.files.download(urls.download_url, fd, progress=seen.append)
+        result = await sock_client.files.download(urls.download_url, FdSink(fd), progress=seen.append)
     finally:
         os.close(fd)
     data = dest.read_bytes()
@@ -246,7 +247,7 @@ async def test_download_stops_at_the_listed_size(bad_host: BadFileHost, host_cli
     fd = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         with pytest.raises(BodySizeError) as info:
-            await host_client.files.download(f"{bad_host.origin}/b/f.bin?sig=1", fd, size=1000)
+            await host_client.files.download(f"{bad_host.origin}/b/f.bin?sig=1", FdSink(fd), size=1000)
     finally:
         os.close(fd)
     assert info.value.too_large

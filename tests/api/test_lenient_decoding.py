@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from co_tui.api import CodeOceanClient, ServerError, UnexpectedResponseError
-from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults, Folder, decode
+from co_tui.api.codec import decode
+from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults, Folder
 from co_tui.api.paging import PagingStopped
 from tests.conftest import make_client
 from tests.reshape import Reshape, request_json

@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from co_tui.api import ApiError, CodeOceanClient, UnexpectedResponseError
+from co_tui.api.codec import decode
 from co_tui.api.lenient import UnreadableResponse
-from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults, Folder, decode
+from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults, Folder
 from co_tui.emulator import Emulator, EmulatorConfig
 
 OWN_SHAPES = True

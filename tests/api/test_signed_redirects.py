@@ -17,6 +17,7 @@ from co_tui.api import CodeOceanClient
 from co_tui.api.redirects import MAX_REDIRECTS, RedirectError, redirect_target
 from co_tui.emulator.content import read_content
 from co_tui.emulator.files_app import FileOriginQuirks
+from co_tui.transfer.fetch import FdSink
 
 README = "README.md"
 
@@ -203,7 +204,7 @@ async def test_fast_download_follows_redirects(
     dest = tmp_path / "out.bin"
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
-        result = await sock_client.files.download(urls.download_url, fd)
+        result = await sock_client.files.download(urls.download_url, FdSink(fd))
     finally:
         os.close(fd)
     assert result.status == 200 and result.written == f.content.size

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from co_tui.actions.preview_io import fetch_preview
 from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAsset, FolderItem
-from co_tui.screens import detail_preview
-from co_tui.screens.detail_preview import fetch_preview
+from co_tui.transfer import local as local_mount
 
 
 async def test_preview_reads_the_local_mount_and_fetches_no_url(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: CodeOceanClient) -> None:
     monkeypatch.setenv("CO_CAPSULE_ID", "capsule-1")
-    monkeypatch.setattr(detail_preview, "DATA_ROOT", tmp_path)
+    monkeypatch.setattr(local_mount, "DATA_ROOT", tmp_path)
     (tmp_path / "raw" / "code").mkdir(parents=True)
     body = b"print('local copy')\n" * 20_000  # 400 KB: more than one 256 KiB preview
     (tmp_path / "raw" / "code" / "run.py").write_bytes(body)

@@ -21,13 +21,13 @@ from test_asset_detail_helpers import (
 
 from co_tui.actions.clipboard import file_share_link
 from co_tui.actions.pager import fetch_for_pager
+from co_tui.actions.preview_io import fetch_preview
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import FolderItem
 from co_tui.emulator import Emulator
 from co_tui.emulator.content import read_content
 from co_tui.emulator.files_app import FileOriginQuirks
 from co_tui.preview.model import MarkdownBody
-from co_tui.screens.detail_preview import fetch_preview
 
 UNIT_QC = "unit QC ecephys_661398 (result)"
 RAW_661 = "ecephys_661398_2023-03-21_15-47-03 raw"

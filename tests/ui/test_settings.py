@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from co_tui import paths
+from co_tui.actions.preview_io import fetch_preview
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAsset, FolderItem
 from co_tui.app import CoTuiApp
@@ -18,8 +19,7 @@ from co_tui.config import read_toml
 from co_tui.emulator import Emulator
 from co_tui.modals.copy import CopyScreen
 from co_tui.modals.download import DownloadDialog
-from co_tui.screens import detail_preview
-from co_tui.screens.detail_preview import fetch_preview
+from co_tui.transfer import local as local_mount
 from co_tui.widgets.asset_table import AssetTable
 from tests.conftest import RecordingTransport
 from tests.ui.ui_helpers import _settle
@@ -117,7 +117,7 @@ async def test_bad_settings_and_a_broken_file_are_warnings_on_screen(
 async def test_preview_reads_at_most_the_preview_max_bytes_setting(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: CodeOceanClient) -> None:
     monkeypatch.setenv("CO_CAPSULE_ID", "capsule-1")
-    monkeypatch.setattr(detail_preview, "DATA_ROOT", tmp_path)
+    monkeypatch.setattr(local_mount, "DATA_ROOT", tmp_path)
     (tmp_path / "raw").mkdir()
     body = b"x = 1\n" * 5_000  # 30 KB
     (tmp_path / "raw" / "run.py").write_bytes(body)

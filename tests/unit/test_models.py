@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
+from co_tui.api.codec import decode, encode
 from co_tui.api.models import (
     AWSS3Source,
     DataAsset,
@@ -15,8 +16,6 @@ from co_tui.api.models import (
     Folder,
     Permissions,
     Source,
-    decode,
-    encode,
 )
 
 FULL = b"""{

@@ -1,7 +1,9 @@
-"""Reading a file's preview for the Files tab, and why an asset may have no files to list.
+"""Reading the bytes a file's preview needs, and why an asset may have no files to list.
 
-:func:`fetch_preview` is the whole preview pipeline (signed URLs, one 256 KiB Range read,
-``build_preview`` in a thread); the Files tab and ``bench/folder_and_preview.py`` both use it.
+:func:`fetch_preview` is the whole preview pipeline without a UI: the capsule's local copy when
+there is one, else one Range read of the signed URL through the signed-file service (which
+fetches fresh URLs once after a 403), then ``build_preview`` in a thread. The Files tab uses it
+(and so does ``bench/folder_and_preview.py``, through that tab).
 """
 
 from __future__ import annotations
@@ -9,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from co_tui.api import CodeOceanClient, PermissionDeniedError
-from co_tui.api.models import DataAsset, FileURLs, FolderItem
 from co_tui.preview import PREVIEW_BYTES, Preview, build_preview
-from co_tui.transfer import local_file
+from co_tui.transfer.local import local_file
 
-DATA_ROOT = Path("/data")
-"""Where a capsule mounts its data assets (``/data/<mount>``); tests point it elsewhere."""
+if TYPE_CHECKING:
+    from co_tui.api.client import CodeOceanClient
+    from co_tui.api.models import DataAsset, FileURLs, FolderItem
 
 __all__ = ["fetch_preview", "files_note"]
 
@@ -35,19 +37,18 @@ async def fetch_preview(
     setting), or of the next chunk after ``previous``.
 
     Reads one Range of the signed ``download_url`` (the raw file; ``view_url`` may answer a
-    browser viewer page, so it is only for copy-link). A 403 from the
-    storage host means the signature expired: fresh URLs are fetched once and the read retried.
-    ``build_preview`` runs in a thread (re-indenting a 256 KiB JSON file takes tens of ms).
-    Inside a capsule, when ``asset`` is mounted at ``/data/<mount>`` with this file at the
-    listed size, the local read-only copy is read instead and no URL is fetched; the
-    preview's first note says so.
+    browser viewer page, so it is only for copy-link); ``urls`` are reused when given. A 403
+    from the storage host means the signature expired: the service fetches fresh URLs once
+    and reads again. ``build_preview`` runs in a thread (re-indenting a 256 KiB JSON file
+    takes tens of ms). Inside a capsule, when ``asset`` is mounted at ``/data/<mount>`` with
+    this file at the listed size, the local read-only copy is read instead and no URL is
+    fetched; the preview's first note says so.
     """
     resume = previous.resume if previous is not None else None
     start = resume.offset if resume is not None else 0
     name = item.path or item.name
     if asset is not None:
-        local = await asyncio.to_thread(local_file, asset, item.path, size=item.size,
-                                        data_root=DATA_ROOT)
+        local = await asyncio.to_thread(local_file, asset, item.path, size=item.size)
         if local is not None:
             data, total = await asyncio.to_thread(_read_local, local, start, max_bytes)
             preview = await asyncio.to_thread(
@@ -56,15 +57,7 @@ async def fetch_preview(
             )
             note = f"read from this capsule's {local}, not the network"
             return dataclasses.replace(preview, notes=(note, *preview.notes)), None
-    if urls is None:
-        urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
-    try:
-        read = await client.files.read_range(urls.download_url or urls.view_url, start,
-                                             max_bytes)
-    except PermissionDeniedError:
-        urls = await client.data_assets.get_data_asset_file_urls(asset_id, item.path)
-        read = await client.files.read_range(urls.download_url or urls.view_url, start,
-                                             max_bytes)
+    read, urls = await client.files.read_file(asset_id, item.path, start, max_bytes, urls=urls)
     preview = await asyncio.to_thread(
         build_preview, read.data, name=name, start=start, total_size=read.total_size,
         at_end=read.at_end, resume=resume,
