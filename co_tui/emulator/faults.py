@@ -56,6 +56,10 @@ class _Cut(Exception):
     """Raised into the app when a truncated body has sent enough bytes."""
 
 
+class _Gone(Exception):
+    """Raised into the app when the client of a dripping response has disconnected."""
+
+
 @dataclass(frozen=True)
 class FaultSpec:
     """Random fault rates and their parameters.
@@ -148,6 +152,7 @@ class FaultInjector:
         self._random = random.Random(self._spec.seed)
         self._forced: list[_Forced] = []
         self._lock = threading.Lock()
+        self._stops = 0
         self.history: list[tuple[str, str, str]] = []
 
     @property
@@ -186,6 +191,20 @@ class FaultInjector:
         """Drop every queued forced fault."""
         with self._lock:
             self._forced.clear()
+
+    def stop(self) -> None:
+        """Faults off now: no random rates (parameters and seed kept), no queued forced faults,
+        and a response still dripping sends the rest of its body at once."""
+        with self._lock:
+            self._spec = FaultSpec(seed=self._spec.seed, retry_after=self._spec.retry_after,
+                                   slow_ms=self._spec.slow_ms, scope=self._spec.scope)
+            self._forced.clear()
+            self._stops += 1
+
+    @property
+    def stops(self) -> int:
+        """How many times :meth:`stop` was called (a drip started before a stop ends early)."""
+        return self._stops
 
     def pick(self, origin: str, method: str, path: str) -> str | None:
         """The fault for this request, or ``None``; consumes forced faults and random draws."""
@@ -337,24 +356,41 @@ class FaultMiddleware:
         await drop_connection(send, reset=False)
 
     async def _drip(self, scope: Scope, receive: Receive, send: Send, gap: float) -> None:
+        """Send the body one byte at a time, ``gap`` seconds apart; the rest at once when the
+        faults are stopped meanwhile, and nothing more once the client has gone."""
+        stops = self.injector.stops
+        # the connection's owner: uvicorn's request cycle (see drop_connection), whose
+        # ``disconnected`` is a flag, or the in-process transport's, where it is an event
+        cycle = getattr(send, "__self__", None)
+        transport = getattr(cycle, "transport", None)
+
+        def gone() -> bool:
+            if isinstance(transport, asyncio.Transport) and transport.is_closing():
+                return True
+            flag = getattr(cycle, "disconnected", False)
+            return flag.is_set() if isinstance(flag, asyncio.Event) else flag is True
+
         async def drip(message: Message) -> None:
             if message["type"] != "http.response.body":
                 await send(message)
                 return
             body = message.get("body", b"")
             more = message.get("more_body", False)
-            for index in range(len(body)):
+            index = 0
+            while index < len(body) and self.injector.stops == stops:
+                if gone():
+                    raise _Gone()
                 last = index == len(body) - 1
-                await send(
-                    {
-                        "type": "http.response.body",
-                        "body": body[index : index + 1],
-                        "more_body": more or not last,
-                    }
-                )
+                await send({"type": "http.response.body", "body": body[index : index + 1],
+                            "more_body": more or not last})
+                index += 1
                 if not last or more:
                     await asyncio.sleep(gap)
-            if not body and not more:
-                await send(message)
+            if index < len(body) or (not body and not more):
+                await send({"type": "http.response.body", "body": body[index:],
+                            "more_body": more})
 
-        await self.app(scope, receive, drip)
+        try:
+            await self.app(scope, receive, drip)
+        except _Gone:
+            pass

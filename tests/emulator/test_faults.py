@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 
@@ -191,3 +192,54 @@ def test_assigning_a_spec_changes_rates_and_reseeds() -> None:
     injector.spec = FaultSpec(rates={"503": 0.5, "reset": 0.5}, seed=10)
     injector.spec = FaultSpec(rates={"503": 0.5, "reset": 0.5}, seed=9)
     assert [injector.pick("api", "GET", "/x") for _ in range(20)] == first
+
+
+async def test_stopping_the_faults_ends_a_drip_in_flight(main: httpx.AsyncClient,
+                                                        emu: Emulator) -> None:
+    """Faults off means off: a response still dripping sends the rest of its body at once (the
+    old switch-off - an empty spec and no forced faults - left it dripping for a minute)."""
+    emu.faults.spec = FaultSpec(slow_ms=3000)   # 0.3 s between bytes: ~20 s for this body
+    emu.faults.inject("drip")
+    started = time.monotonic()
+    chunks = []
+    async with main.stream("GET", "custom_metadata") as response:
+        async for chunk in response.aiter_raw():
+            chunks.append(chunk)
+            if len(chunks) == 2:
+                emu.faults.stop()
+    body = b"".join(chunks)
+    assert body.startswith(b'{"fields"') and len(body) > 60
+    assert json.loads(body)["fields"] is not None
+    assert time.monotonic() - started < 2.0
+    assert emu.faults.spec.rates == {} and emu.faults.spec.slow_ms == 3000
+    assert emu.faults.pick("api", "GET", "/api/v1/custom_metadata") is None
+
+
+async def test_a_drip_ends_when_the_client_has_gone() -> None:
+    """No more bytes once the connection is gone (it used to write the whole body, byte by
+    byte, into a closed socket). A fake uvicorn request cycle: a real client's disconnect
+    cannot be timed against the drip's bytes."""
+    from co_tui.emulator.faults import FaultMiddleware
+
+    async def app(scope: object, receive: object, send: Callable[..., object]) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[misc]
+        await send({"type": "http.response.body", "body": b"x" * 200})  # type: ignore[misc]
+
+    class Cycle:
+        disconnected = False
+        sent = 0
+
+        async def send(self, message: dict[str, object]) -> None:
+            self.sent += 1
+            self.disconnected = self.sent >= 5   # the client hangs up after a few bytes
+
+    cycle = Cycle()
+    injector = FaultInjector(FaultSpec(slow_ms=0))
+    injector.inject("drip")
+    middleware = FaultMiddleware(app, injector, "api")  # type: ignore[arg-type]
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b""}
+
+    await middleware({"type": "http", "method": "GET", "path": "/x"}, receive, cycle.send)
+    assert cycle.sent <= 6

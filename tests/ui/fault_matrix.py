@@ -496,14 +496,13 @@ async def run_sequence(served: ServedEmulator, seed: int, steps: int, download_d
                     began = time.monotonic()
                     result.steps.append(await driver.step())
                     result.step_seconds.append(round(time.monotonic() - began, 2))
-                emulator.faults.spec = FaultSpec()
-                emulator.faults.clear()
+                emulator.faults.stop()  # ends responses still dripping, too
                 result.stuck = await wait_quiet(app, pilot)
                 app.exit()
         except Exception as error:  # the app crashed (run_test re-raises it) or the driver did
             result.crash = f"{type(error).__name__}: {error}"[:300]
         finally:
-            emulator.faults.spec = FaultSpec()
+            emulator.faults.stop()
             await client.aclose()
         if result.crash is None and app._exception is not None:
             result.crash = f"{type(app._exception).__name__}: {app._exception}"[:300]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
+
 from textual.widgets import Input, Static
 from ui_helpers import _app, _settle, _status  # type: ignore[import-not-found]
 
@@ -96,4 +99,22 @@ async def test_rejected_token_is_reported_not_crashed(emulator: Emulator) -> Non
         await _settle(app, pilot)
         assert any("Token rejected" in str(n.message) for n in app._notifications)
         assert "failed" in _status(app)
+    assert app._exception is None
+
+
+async def test_r_retries_while_the_first_page_is_still_dripping(emulator: Emulator) -> None:
+    """A first page arriving a byte at a time (it could take until the client's deadline) does
+    not hold the list hostage: r starts a fresh load, which wins, and the slow one is dropped."""
+    emulator.faults.spec = dataclasses.replace(emulator.faults.spec, slow_ms=30_000)  # 3 s a byte
+    emulator.faults.inject("drip", times=1, path_contains="/data_assets/search")
+    app = _app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(20):
+            await pilot.pause(0.05)
+        assert "loading" in _status(app)
+        started = time.monotonic()
+        await pilot.press("r")
+        await _settle(app, pilot)
+        assert "all" in _status(app) and time.monotonic() - started < 5
+        assert len(app.screen.query_one(AssetTable).assets) > 40
     assert app._exception is None
