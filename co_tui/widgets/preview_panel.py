@@ -125,9 +125,16 @@ class PreviewPanel(Vertical):
         self.view.show_message(Content.styled("loading…", MUTED))
         self._load_preview(self._generation, item, delay)
 
+    def _wanted(self, generation: int) -> bool:
+        """A read started as ``generation`` is still the one shown, and the panel is still on
+        screen: a read can finish while the detail screen is being removed, when the title
+        and the view are already gone (the fault matrix met one)."""
+        return generation == self._generation and self.is_attached and not (
+            self._closing or self._closed or self._pruning)
+
     def _preview_raised(self, error: BaseException, generation: int, item: FolderItem,
                         delay: float) -> None:
-        if generation == self._generation:
+        if self._wanted(generation):
             preview = error_preview(item.path, "could not read the file (an unexpected error)")
             self._shown = _Shown(item, [preview], None)
             self.show(preview)
@@ -137,18 +144,18 @@ class PreviewPanel(Vertical):
         if delay:
             await asyncio.sleep(delay)  # cancelled here when the cursor moves on
         asset = self.asset
-        if asset is None or generation != self._generation:
+        if asset is None or not self._wanted(generation):
             return
         try:
             preview, urls = await fetch_preview(self.client, asset.id, item, asset=asset,
                                                 max_bytes=self.co_app.settings.preview_max_bytes)
         except ApiError as error:
-            if generation == self._generation:
+            if self._wanted(generation):
                 self._preview_failed(item, error)
             return
         raw = self._shown.raw if self._shown is not None else False
         document = await asyncio.to_thread(build_document, preview, raw=raw)
-        if generation != self._generation:
+        if not self._wanted(generation):
             return
         self._shown = _Shown(item, [preview], urls, raw)
         self.show(preview, document)
@@ -190,10 +197,10 @@ class PreviewPanel(Vertical):
                 self.client, asset.id, shown.item, urls=shown.urls, previous=previous,
                 asset=asset, max_bytes=self.co_app.settings.preview_max_bytes)
         except ApiError as error:
-            if generation == self._generation:
+            if self._wanted(generation):
                 self.co_app.show_error(error, action=f"loading more of {shown.item.name}")
             return
-        if generation != self._generation or self._shown is not shown:
+        if not self._wanted(generation) or self._shown is not shown:
             return
         shown.chunks.append(preview)
         shown.urls = urls

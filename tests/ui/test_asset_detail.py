@@ -19,6 +19,7 @@ from test_asset_detail_helpers import (
 )
 from textual.widgets import OptionList, Static
 
+from co_tui.api.models import FolderItem
 from co_tui.commands import palette_actions
 from co_tui.emulator import Emulator
 from co_tui.screens.asset_detail import AssetDetailScreen
@@ -323,5 +324,26 @@ async def test_a_lookup_that_finishes_after_the_screen_closed_changes_nothing(
         screen._show_asset(asset)  # what the workers do when their answer arrives
         screen._show_provenance()
         screen._show_links()
+        await settle(app, pilot)
+    assert app._exception is None
+
+
+async def test_a_preview_that_finishes_after_the_screen_closed_changes_nothing(
+        emulator: Emulator, demo_seed: Any) -> None:
+    """Found by the fault matrix (seed 1100): a file preview (or its failure) answered while
+    the detail screen was being removed, and updating the preview title raised NoMatches."""
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_detail(app, pilot, _asset_id(demo_seed, UNIT_QC))
+        await pilot.press("2")
+        await settle(app, pilot)
+        panel = screen.files.previewer
+        item = FolderItem(name="a.txt", path="a.txt", type="file", size=3)
+        generation = panel._generation
+        await app.pop_screen()
+        await settle(app, pilot)
+        # what the preview worker does when its crash or its answer arrives
+        panel._preview_raised(RuntimeError("late"), generation, item, 0.0)
+        await panel._load_preview.__wrapped__(panel, generation, item, 0.0)  # type: ignore[attr-defined]
         await settle(app, pilot)
     assert app._exception is None
