@@ -161,11 +161,12 @@ def _random_key(seed: int, salt: str) -> bytes:
     return _encode(f"random\x00{seed}\x00{salt}")
 
 
-_BLOCK_CACHE = 4
-"""Generated blocks kept, each up to ``BLOCK_SIZE`` bytes (random) or two ``TEXT_BLOCK_SIZE``
-(text). A read walks one file's blocks in order and needs one or two of them at a time; with the
-emulator inside the app's process (``co-tui --demo``) every block kept is memory the user's
-session holds, so only a few readers' worth stay: rebuilding one costs a few milliseconds."""
+_BLOCK_CACHE = 6
+"""Generated blocks kept, each up to ``BLOCK_SIZE`` bytes (random) or about ``TEXT_BLOCK_SIZE``
+(text). A read walks one file's blocks in order and needs one of them at a time (two at its
+end); the app downloads at most 4 files at once and previews one. With the emulator inside the
+app's process (``co-tui --demo``) every block kept is memory the user's session holds, so only
+that many stay: rebuilding an evicted one costs 10-30 ms."""
 
 
 @functools.lru_cache(maxsize=_BLOCK_CACHE)
