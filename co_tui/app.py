@@ -34,6 +34,7 @@ from co_tui.api import (
 from co_tui.config import Config, ConfigError, save_setting
 from co_tui.report import crash_report, describe_error, write_crash_file
 from co_tui.safe_text import display
+from co_tui.widgets import styles_cache_fix
 from co_tui.workers import log_failure, start_worker, worker
 
 if TYPE_CHECKING:
@@ -131,6 +132,7 @@ class CoTuiApp(App[None]):
     ) -> None:
         """``config`` is what ``config.toml`` said (``co-tui`` passes it): its settings, and
         its warnings to show. Without it (tests) the defaults are used and nothing is saved."""
+        styles_cache_fix.install()
         super().__init__()
         self.config = config or Config()
         self.settings = self.config.settings

@@ -107,7 +107,7 @@ class _Layout:
     full_block: Callable[[], bytes]
     """Base bytes of every block but a short last one."""
     last_block: Callable[[], bytes]
-    """Base bytes of the last block (same object as ``full_block()`` when it is full)."""
+    """Base bytes of the last block (the same bytes as ``full_block()`` when it is full)."""
     stamp: Callable[[int], bytes]
     """Bytes that replace the start of block ``k`` (``b""`` for ``k == 0``)."""
 
@@ -161,7 +161,15 @@ def _random_key(seed: int, salt: str) -> bytes:
     return _encode(f"random\x00{seed}\x00{salt}")
 
 
-@functools.lru_cache(maxsize=32)
+_BLOCK_CACHE = 6
+"""Generated blocks kept, each up to ``BLOCK_SIZE`` bytes (random) or about ``TEXT_BLOCK_SIZE``
+(text). A read walks one file's blocks in order and needs one of them at a time (two at its
+end); the app downloads at most 4 files at once and previews one. With the emulator inside the
+app's process (``co-tui --demo``) every block kept is memory the user's session holds, so only
+that many stay: rebuilding an evicted one costs 10-30 ms."""
+
+
+@functools.lru_cache(maxsize=_BLOCK_CACHE)
 def _random_block(seed: int, salt: str, length: int) -> bytes:
     # SHAKE is an extendable-output function: a shorter digest is a prefix of a longer one, so a
     # small file is exactly the start of what a big file with the same key would hold.
@@ -176,27 +184,15 @@ def _random_layout(seed: int, salt: str, size: int) -> _Layout:
         return _random_block(seed, salt, base_len)
 
     def last() -> bytes:
-        block = _random_block(seed, salt, base_len)
-        return block if last_len == base_len else block[:last_len]
+        # A shorter SHAKE digest is a prefix of the longer one, so this is the base block cut.
+        return _random_block(seed, salt, last_len)
 
     key = _random_key(seed, salt)
 
     def stamp(k: int) -> bytes:
         return hashlib.blake2b(key + k.to_bytes(8, "little"), digest_size=_RANDOM_STAMP).digest()
 
-    return _Layout(b"", size, BLOCK_SIZE, (size - 1) // BLOCK_SIZE, full, _memo(last), stamp)
-
-
-def _memo(fn: Callable[[], bytes]) -> Callable[[], bytes]:
-    """Compute once per layout (the layout itself is cached)."""
-    cell: list[bytes] = []
-
-    def get() -> bytes:
-        if not cell:
-            cell.append(fn())
-        return cell[0]
-
-    return get
+    return _Layout(b"", size, BLOCK_SIZE, (size - 1) // BLOCK_SIZE, full, last, stamp)
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,7 +361,7 @@ def _flavour_of(salt: str) -> str:
     return "log"
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=_BLOCK_CACHE)
 def _text_block(flavour: str, seed: int, salt: str, length: int) -> tuple[bytes, int]:
     """``length`` bytes of complete lines, and the length of the first line if it is a real
     (stampable) one, else 0."""
@@ -429,4 +425,4 @@ def _text_layout(seed: int, salt: str, size: int) -> _Layout:
         token = fl.stamp(k).encode("ascii")
         return token if 0 < len(token) < first else b""
 
-    return _Layout(header, body_size, block_size, last_index, full, _memo(last), stamp)
+    return _Layout(header, body_size, block_size, last_index, full, last, stamp)

@@ -226,3 +226,34 @@ def test_etag() -> None:
     assert content_etag(Content("text", 10_000, seed=1), "a/b") != tag
     inline = Content.of(b"abc")
     assert content_etag(inline) == '"' + hashlib.md5(b"abc").hexdigest() + '"'
+
+
+def test_generated_blocks_kept_are_few() -> None:
+    """The emulator runs inside the app for ``co-tui --demo``: browsing many big generated files
+    must not leave a megabyte-sized block behind for each one (it did: 32 random and 64 text
+    blocks, plus every small file's last block pinned by its cached layout)."""
+    import gc
+    import tracemalloc
+
+    from co_tui.emulator import content
+
+    content._random_block.cache_clear()
+    content._text_block.cache_clear()
+    content._layout.cache_clear()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(24):
+            for kind, size in (("random", 3 * MiB), ("random", 900_000),
+                               ("text", 3 * MiB), ("text", 200_000)):
+                c = Content(kind, size, seed=i)  # type: ignore[arg-type]
+                salt = f"asset/{kind}/{size}/{i}.log"
+                assert len(read_content(c, 0, 256 * 1024, salt=salt)) == min(size, 256 * 1024)
+                assert len(read_content(c, size - 1000, size, salt=salt)) == 1000
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    # At most a few blocks of each kind: 6 random blocks of 1 MiB, 6 text blocks of ~256 KiB.
+    assert held < 9 * MiB, f"{held / MiB:.1f} MiB of generated content kept"
