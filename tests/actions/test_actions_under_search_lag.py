@@ -20,6 +20,7 @@ from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAsset, DataAssetParams, DataAssetSearchParams
 from co_tui.emulator import Emulator, EmulatorConfig
 from tests.conftest import RecordingTransport, make_client
+from tests.owned_assets import owned
 from tests.search_lag import FakeTime, journal_on
 
 LAG = 3.0
@@ -54,15 +55,6 @@ def journal(clock: FakeTime) -> WriteJournal:
     return journal_on(clock)
 
 
-async def _owned(client: CodeOceanClient, n: int, *, archived: bool = False) -> list[DataAsset]:
-    params = DataAssetSearchParams(ownership="created", archived=archived, limit=100,
-                                   sort_field="created", sort_order="desc")
-    page = await client.data_assets.search_data_assets(params)
-    found = [a for a in page.results if a.state == "ready"][:n]
-    assert len(found) == n
-    return found
-
-
 def _deletes(emulator: Emulator) -> list[str]:
     return [path for method, path, _ in emulator.write_log if method == "DELETE"]
 
@@ -88,7 +80,7 @@ def _fault_on_create(monkeypatch, client: CodeOceanClient, emulator: Emulator, k
 
 
 async def test_the_lag_is_real_and_delete_waits_for_it(client: CodeOceanClient, clock: FakeTime, journal: WriteJournal, emulator: Emulator) -> None:
-    [asset] = await _owned(client, 1)
+    [asset] = await owned(client, 1)
     assert (await bulk.archive(client, [asset], journal=journal)).all_ok
     journal.record("archived", [asset])
     # search still has it among the active assets: the check alone would say "not archived"
@@ -108,7 +100,7 @@ async def test_an_index_slower_than_the_wait_never_says_not_archived(demo_seed, 
     emulator = _lagging(demo_seed, 60.0, clock)
     slow = make_client(emulator, emulator.transport(), sleeps)
     try:
-        [asset] = await _owned(slow, 1)
+        [asset] = await owned(slow, 1)
         await bulk.archive(slow, [asset], journal=journal)
         journal.record("archived", [asset])
         report = await bulk.delete(slow, [asset], journal=journal)
@@ -122,7 +114,7 @@ async def test_an_index_slower_than_the_wait_never_says_not_archived(demo_seed, 
 
 
 async def test_a_stale_archived_answer_never_deletes_what_this_session_restored(client: CodeOceanClient, emulator: Emulator, journal: WriteJournal, clock: FakeTime, sleeps: list[float], demo_seed) -> None:  # type: ignore[no-untyped-def]
-    [asset] = await _owned(client, 1, archived=True)
+    [asset] = await owned(client, 1, archived=True)
     await bulk.restore(client, [asset], journal=journal)
     journal.record("restored", [asset])
     assert await bulk.archived_state(client, asset) is True  # the stale index
@@ -133,7 +125,7 @@ async def test_a_stale_archived_answer_never_deletes_what_this_session_restored(
     emulator = _lagging(demo_seed, 60.0, clock)
     slow = make_client(emulator, emulator.transport(), sleeps)
     try:
-        [other] = await _owned(slow, 1, archived=True)
+        [other] = await owned(slow, 1, archived=True)
         await bulk.restore(slow, [other], journal=journal)
         journal.record("restored", [other])
         [result] = (await bulk.delete(slow, [other], journal=journal)).results
@@ -145,7 +137,7 @@ async def test_a_stale_archived_answer_never_deletes_what_this_session_restored(
 
 
 async def test_a_lost_archive_answer_is_read_back_once_the_index_shows_it(client: CodeOceanClient, emulator: Emulator, journal: WriteJournal, clock: FakeTime, recorder: RecordingTransport) -> None:
-    [asset] = await _owned(client, 1)
+    [asset] = await owned(client, 1)
     emulator.faults.inject("lost", times=1, method="PATCH", path_contains=asset.id)
     told: list[str] = []
     started = clock.now
@@ -221,9 +213,9 @@ def _ids(assets: list[DataAsset]) -> list[str]:
 
 
 async def test_lists_show_this_sessions_writes_before_search_does(client: CodeOceanClient, journal: WriteJournal, clock: FakeTime) -> None:
-    active = await _owned(client, 3)
+    active = await owned(client, 3)
     to_archive, to_rename = active[0], active[1]
-    to_restore, to_delete = await _owned(client, 2, archived=True)
+    to_restore, to_delete = await owned(client, 2, archived=True)
     await bulk.archive(client, [to_archive])
     journal.record("archived", [to_archive])
     await bulk.restore(client, [to_restore])
@@ -295,7 +287,7 @@ async def test_with_a_real_clock_delete_after_archive_waits_the_lag_out(demo_see
     real = make_client(emulator, emulator.transport(), sleeps)
     journal = WriteJournal()
     try:
-        [asset] = await _owned(real, 1)
+        [asset] = await owned(real, 1)
         await bulk.archive(real, [asset], journal=journal)
         journal.record("archived", [asset])
         started = time.monotonic()

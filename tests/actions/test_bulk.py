@@ -16,6 +16,7 @@ from co_tui.api.models import DataAsset, DataAssetSearchParams
 from co_tui.api.retry import Timeouts
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import RAW_661, asset_id
+from tests.owned_assets import owned
 from tests.search_lag import FakeTime, journal_on
 
 VIEW_ONLY = asset_id("MERFISH mouse cortex section 12")  # shared with Ada as viewer
@@ -25,17 +26,6 @@ VIEW_ONLY = asset_id("MERFISH mouse cortex section 12")  # shared with Ada as vi
 def emulator(clock, demo_seed):  # type: ignore[no-untyped-def]
     """The suite's demo emulator, built from the session's seed records (much faster per test)."""
     return Emulator(EmulatorConfig(seed="demo", clock=clock), seed_data=demo_seed)
-
-
-
-async def _owned(client: CodeOceanClient, n: int, *, archived: bool = False) -> list[DataAsset]:
-    """``n`` assets Ada created (active or archived), newest first."""
-    params = DataAssetSearchParams(ownership="created", archived=archived, limit=100,
-                                   sort_field="created", sort_order="desc")
-    page = await client.data_assets.search_data_assets(params)
-    found = [a for a in page.results if a.state == "ready"][:n]
-    assert len(found) == n
-    return found
 
 
 def _writes(emulator: Any, method: str) -> list[str]:
@@ -51,7 +41,7 @@ async def _archived_ids(client: CodeOceanClient) -> set[str]:
 
 
 async def test_add_tag_skips_assets_that_have_it(client: CodeOceanClient, emulator) -> None:  # type: ignore[no-untyped-def]
-    assets = await _owned(client, 3)
+    assets = await owned(client, 3)
     first_tag = (assets[0].tags or ("x",))[0]
     await client.data_assets.update_metadata(
         assets[1].id, msgspec.structs.replace(_params(assets[1]), tags=[first_tag.upper()]))
@@ -75,7 +65,7 @@ def _params(asset: DataAsset):  # type: ignore[no-untyped-def]
 
 
 async def test_remove_tag_ignores_case(client: CodeOceanClient, emulator) -> None:  # type: ignore[no-untyped-def]
-    assets = await _owned(client, 2)
+    assets = await owned(client, 2)
     await client.data_assets.update_metadata(assets[0].id,
                                              msgspec.structs.replace(_params(assets[0]), tags=["Keep", "Drop"]))
     report = await bulk.remove_tag(client, assets, "drop")
@@ -85,7 +75,7 @@ async def test_remove_tag_ignores_case(client: CodeOceanClient, emulator) -> Non
 
 
 async def test_change_tags_adds_and_removes_in_one_write(client: CodeOceanClient, emulator, recorder) -> None:  # type: ignore[no-untyped-def]
-    [asset] = await _owned(client, 1)
+    [asset] = await owned(client, 1)
     old = list(asset.tags or ())
     report = await bulk.change_tags(client, [asset], add=["new", "NEW", "other"], remove=[old[0]])
     assert report.all_ok and report.count(Status.OK) == 1
@@ -95,7 +85,7 @@ async def test_change_tags_adds_and_removes_in_one_write(client: CodeOceanClient
 
 @pytest.mark.parametrize(("add", "remove"), [(["  "], []), (["a\x1bb"], []), (["x"], ["X"])])
 async def test_invalid_tags_are_refused_before_any_request(client: CodeOceanClient, recorder, add: list[str], remove: list[str]) -> None:  # type: ignore[no-untyped-def]
-    assets = await _owned(client, 1)
+    assets = await owned(client, 1)
     recorder.requests.clear()
     with pytest.raises(ValueError):
         await bulk.change_tags(client, assets, add=add, remove=remove)
@@ -103,7 +93,7 @@ async def test_invalid_tags_are_refused_before_any_request(client: CodeOceanClie
 
 
 async def test_mixed_results_permission_missing_and_ok(client: CodeOceanClient, emulator) -> None:  # type: ignore[no-untyped-def]
-    [mine] = await _owned(client, 1)
+    [mine] = await owned(client, 1)
     viewer_only = await client.data_assets.get_data_asset(VIEW_ONLY)
     gone = DataAsset(id="00000000-0000-0000-0000-00000000dead", name="ghost")
     report = await bulk.add_tag(client, [viewer_only, gone, mine], "bulk-test")
@@ -116,7 +106,7 @@ async def test_mixed_results_permission_missing_and_ok(client: CodeOceanClient, 
 
 
 async def test_lost_tag_write_is_reconciled_not_resent(client: CodeOceanClient, emulator, recorder) -> None:  # type: ignore[no-untyped-def]
-    assets = await _owned(client, 2)
+    assets = await owned(client, 2)
     emulator.faults.inject("lost", times=1, method="PUT", path_contains=assets[0].id)
     emulator.faults.inject("500", times=1, method="PUT", path_contains=assets[1].id)
     report = await bulk.add_tag(client, assets, "landed?")
@@ -130,7 +120,7 @@ async def test_lost_tag_write_is_reconciled_not_resent(client: CodeOceanClient, 
 
 
 async def test_concurrency_is_bounded(client: CodeOceanClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    assets = await _owned(client, 6)
+    assets = await owned(client, 6)
     real_get = client.data_assets.get_data_asset
     active = peak = 0
 
@@ -154,7 +144,7 @@ async def test_concurrency_is_bounded(client: CodeOceanClient, monkeypatch) -> N
 
 
 async def test_archive_then_restore(client: CodeOceanClient, emulator) -> None:  # type: ignore[no-untyped-def]
-    assets = await _owned(client, 3)
+    assets = await owned(client, 3)
     ids = {a.id for a in assets}
     report = await bulk.archive(client, assets)
     assert report.all_ok and report.summary() == "3 archived"
@@ -166,7 +156,7 @@ async def test_archive_then_restore(client: CodeOceanClient, emulator) -> None: 
 
 
 async def test_archive_viewer_fails_and_lost_is_reconciled(client: CodeOceanClient, emulator, recorder) -> None:  # type: ignore[no-untyped-def]
-    assets = await _owned(client, 2)
+    assets = await owned(client, 2)
     viewer_only = await client.data_assets.get_data_asset(VIEW_ONLY)
     emulator.faults.inject("lost", times=1, method="PATCH", path_contains=assets[0].id)
     report = await bulk.archive(client, [*assets, viewer_only])
@@ -182,7 +172,7 @@ async def test_archive_viewer_fails_and_lost_is_reconciled(client: CodeOceanClie
 
 async def test_archive_timeout_is_read_back_as_not_applied(emulator, client_for) -> None:  # type: ignore[no-untyped-def]
     impatient = client_for(token=emulator.main_token, timeouts=Timeouts(deadline=0.3))
-    [asset] = await _owned(impatient, 1)
+    [asset] = await owned(impatient, 1)
     emulator.faults.spec = dataclasses.replace(emulator.faults.spec, slow_ms=30_000)
     emulator.faults.inject("slow", times=1, method="PATCH")
     time = FakeTime()  # the read-back gives search 10 s to show the write (fake seconds here)
@@ -195,7 +185,7 @@ async def test_archive_timeout_is_read_back_as_not_applied(emulator, client_for)
 
 
 async def test_archive_unknown_when_nothing_can_be_read(client: CodeOceanClient, emulator, sleeps) -> None:  # type: ignore[no-untyped-def]
-    [asset] = await _owned(client, 1)
+    [asset] = await owned(client, 1)
     emulator.faults.inject("lost", times=1, method="PATCH")
     emulator.faults.inject("503", times=4, method="GET")
     report = await bulk.archive(client, [asset])
@@ -208,8 +198,8 @@ async def test_archive_unknown_when_nothing_can_be_read(client: CodeOceanClient,
 
 
 async def test_delete_only_archived_assets(client: CodeOceanClient, emulator, recorder) -> None:  # type: ignore[no-untyped-def]
-    archived = await _owned(client, 2, archived=True)
-    [active] = await _owned(client, 1)
+    archived = await owned(client, 2, archived=True)
+    [active] = await owned(client, 1)
     emulator.faults.inject("lost", times=1, method="DELETE", path_contains=archived[0].id)
     report = await bulk.delete(client, [*archived, active])
     lost, ok, refused = report.results
@@ -227,7 +217,7 @@ async def test_delete_only_archived_assets(client: CodeOceanClient, emulator, re
 
 
 async def test_delete_500_is_read_back_as_not_deleted(client: CodeOceanClient, emulator) -> None:  # type: ignore[no-untyped-def]
-    [asset] = await _owned(client, 1, archived=True)
+    [asset] = await owned(client, 1, archived=True)
     emulator.faults.inject("500", times=1, method="DELETE")
     report = await bulk.delete(client, [asset])
     assert report.results[0].status is Status.FAILED and report.results[0].reconciled
@@ -235,7 +225,7 @@ async def test_delete_500_is_read_back_as_not_deleted(client: CodeOceanClient, e
 
 
 async def test_viewer_cannot_delete(client: CodeOceanClient, client_for) -> None:  # type: ignore[no-untyped-def]
-    [asset] = await _owned(client, 1, archived=True)
+    [asset] = await owned(client, 1, archived=True)
     await client.data_assets.update_permissions(asset.id, _viewer_perms())
     alan = client_for("alan@example.org")
     report = await bulk.delete(alan, [asset])
@@ -255,7 +245,7 @@ def _viewer_perms():  # type: ignore[no-untyped-def]
 async def test_archived_state_reads_both_sides(client: CodeOceanClient) -> None:
     raw = await client.data_assets.get_data_asset(asset_id(RAW_661))
     assert await bulk.archived_state(client, raw) is False
-    [old] = await _owned(client, 1, archived=True)
+    [old] = await owned(client, 1, archived=True)
     assert await bulk.archived_state(client, old) is True
     quoted = msgspec.structs.replace(raw, name='say "hi" please')
     assert bulk._name_query(quoted.name) == 'name:"please"'

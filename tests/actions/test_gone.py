@@ -10,23 +10,15 @@ from co_tui.actions import bulk
 from co_tui.actions.bulk import AssetResult, BulkReport, Status
 from co_tui.actions.bulk_report import _cut
 from co_tui.api import CodeOceanClient, NotFoundError
-from co_tui.api.models import DataAsset, DataAssetSearchParams
+from co_tui.api.models import DataAsset
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.safe_text import display
+from tests.owned_assets import owned
 
 
 @pytest.fixture
 def emulator(clock, demo_seed):  # type: ignore[no-untyped-def]
     return Emulator(EmulatorConfig(seed="demo", clock=clock), seed_data=demo_seed)
-
-
-async def _owned(client: CodeOceanClient, n: int, *, archived: bool = False) -> list[DataAsset]:
-    params = DataAssetSearchParams(ownership="created", archived=archived, limit=100,
-                                   sort_field="created", sort_order="desc")
-    page = await client.data_assets.search_data_assets(params)
-    found = [a for a in page.results if a.state == "ready"][:n]
-    assert len(found) == n
-    return found
 
 
 async def _delete_elsewhere(other: CodeOceanClient, asset: DataAsset, *,
@@ -43,7 +35,7 @@ def other(client: CodeOceanClient, client_for):  # type: ignore[no-untyped-def]
 
 
 async def test_archive_reports_the_asset_deleted_elsewhere(client: CodeOceanClient, other: CodeOceanClient) -> None:
-    assets = await _owned(client, 4)
+    assets = await owned(client, 4)
     await _delete_elsewhere(other, assets[2])
     seen: list[NotFoundError] = []
     client.on_asset_missing(seen.append)
@@ -55,12 +47,12 @@ async def test_archive_reports_the_asset_deleted_elsewhere(client: CodeOceanClie
 
 
 async def test_tags_and_restore_report_gone_assets(client: CodeOceanClient, other: CodeOceanClient) -> None:
-    assets = await _owned(client, 3)
+    assets = await owned(client, 3)
     await _delete_elsewhere(other, assets[0])
     report = await bulk.add_tag(client, assets, "followed")
     assert [r.status for r in report.results] == [Status.GONE, Status.OK, Status.OK]
     assert report.summary() == f"2 updated; 1 no longer exists: '{_cut(assets[0].name)}'"
-    archived = await _owned(client, 2, archived=True)
+    archived = await owned(client, 2, archived=True)
     await _delete_elsewhere(other, archived[1], archived=True)
     report = await bulk.restore(client, archived)
     assert report.summary() == f"1 restored; 1 no longer exists: '{_cut(archived[1].name)}'"
