@@ -9,7 +9,7 @@ A field left alone is not changed, so :func:`changed_fields` does not list it.
 
 from __future__ import annotations
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from co_tui.actions.field_values import has_controls
@@ -41,6 +41,8 @@ def expect(server: str, action: str, typed: str) -> str:
 @settings(max_examples=400, deadline=None)
 @given(hostile_text, st.lists(hostile_text, max_size=3, unique_by=str.casefold), typed_text,
        op, op, op, op)
+@example(server="\u200d", tags=["\u200d\u200d "], typed="\u200d\u200d ", name_op="none",
+         text_op="none", custom_op="none", tag_op="append")  # a stored tag typed again
 def test_sent_values_are_exactly_the_edit(
     server: str, tags: list[str], typed: str, name_op: str, text_op: str, custom_op: str,
     tag_op: str,
@@ -64,7 +66,8 @@ def test_sent_values_are_exactly_the_edit(
         has_controls(value, original=server, multiline=multiline)
         for value, multiline in ((want_name, False), (want_text, True), (want_custom, False)))
     bad_tag = tag_op == "append" and (
-        not new_tag or has_controls(typed) or new_tag.casefold() in map(str.casefold, tags))
+        not new_tag or has_controls(typed) or typed in tags  # a stored tag typed again
+        or new_tag.casefold() in map(str.casefold, tags))
     if adds_controls or bad_tag or not want_name.strip():
         assert check.values is None  # refused before any request, never rewritten
         return
