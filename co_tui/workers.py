@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from textual import work
 from textual.app import App
+from textual.css.query import NoMatches
 
 from co_tui.api.redact import redact
 
@@ -62,6 +63,14 @@ def log_failure(error: BaseException, action: str) -> None:
                   redact(str(error)), exc_info=error)
 
 
+def _attached(node: DOMNode) -> bool:
+    """True while ``node`` is still in the app's DOM (the app itself always is)."""
+    try:
+        return isinstance(node, App) or node.is_attached
+    except Exception:  # no app any more
+        return False
+
+
 def _retry_key(node: DOMNode) -> str | None:
     """The key of the node's screen's ``refresh`` action (``r`` on the lists and the detail
     view), or None where there is none (dialogs, the app's own workers)."""
@@ -80,7 +89,14 @@ def _retry_key(node: DOMNode) -> str | None:
 async def worker_failed(node: DOMNode, action: str, error: BaseException,
                         recover: Callable[[], Awaitable[None] | None] | None = None) -> None:
     """The failure path of every worker: log, let the owner recover, tell the user. Never
-    raises (a failure here is logged)."""
+    raises (a failure here is logged).
+
+    A worker whose owner was closed while it ran (a dialog dismissed as its last await returned)
+    finds the owner's widgets gone (``NoMatches``): nobody is waiting for that result, so it is
+    logged and nothing is shown or recovered."""
+    if isinstance(error, NoMatches) and not _attached(node):
+        log.info("%s ended after its view was closed: %s", action, redact(str(error)))
+        return
     log_failure(error, action)
     if recover is not None:
         try:

@@ -169,3 +169,35 @@ def test_unexpected_errors_say_so_and_name_the_retry_key() -> None:
     severity, message = describe_error(RuntimeError("x"), "loading assets", retry="r")
     assert severity == "error"
     assert message == "Loading assets failed unexpectedly: RuntimeError: x. Press r to try again."
+
+
+async def test_a_worker_whose_view_was_closed_shows_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A dialog dismissed while its worker's last await returned: the worker finds its widgets
+    gone. Nobody waits for that result, so no toast and no recovery (the fault storm once
+    showed 'loading the custom metadata fields failed unexpectedly: NoMatches'); the same
+    error on a view still open is shown as before."""
+    from textual.css.query import NoMatches
+
+    from co_tui.workers import worker_failed
+
+    app = Host()
+    async with app.run_test(notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, Owner)
+        closed = Static("gone")  # never mounted: what a torn-down dialog's widget looks like
+        recovered: list[str] = []
+        with caplog.at_level(logging.INFO, logger="co_tui.ui"):
+            await worker_failed(closed, "loading the fields", NoMatches("No nodes match '#x'"),
+                                lambda: recovered.append("closed"))
+        assert list(app._notifications) == [] and recovered == []
+        assert any("after its view was closed" in r.getMessage() for r in caplog.records)
+        await worker_failed(screen, "loading the fields", NoMatches("No nodes match '#x'"),
+                            lambda: recovered.append("open"))
+        await pilot.pause()
+        assert recovered == ["open"]
+        assert [str(n.message) for n in app._notifications] == [
+            "Loading the fields failed unexpectedly: NoMatches: No nodes match '#x'. "
+            "Press r to try again."]
