@@ -60,8 +60,8 @@ from co_tui.modals.create_layout import (
     row,
     widget_suffix,
 )
-from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join, plain
+from co_tui.widgets.choice import Choice
 from co_tui.widgets.custom_fields import CustomField
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker

@@ -19,8 +19,8 @@ from textual.widgets import Checkbox, Input, Static, TextArea
 from co_tui.actions.create_form import CombinedPart, CreateForm, SourceKind
 from co_tui.actions.metadata import custom_key
 from co_tui.api.models import CustomMetadataField
-from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join, plain
+from co_tui.widgets.choice import Choice
 from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
 
 __all__ = [

@@ -44,11 +44,11 @@ from co_tui.api.errors import ApiError
 from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.edit_buffer import decode, has_placeholders
 from co_tui.modals.confirm import ConfirmScreen
-from co_tui.modals.filters import Choice
-from co_tui.modals.tags import Chip, TagChips
 from co_tui.safe_text import display, is_safe, join, plain
+from co_tui.widgets.choice import Choice
 from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
 from co_tui.widgets.edit_fields import EditInput, EditTextArea
+from co_tui.widgets.tag_chips import Chip, TagChips
 from co_tui.workers import log_failure, worker
 
 if TYPE_CHECKING:

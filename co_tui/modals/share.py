@@ -37,8 +37,8 @@ from co_tui.actions.sharing import (
     apply_permissions,
 )
 from co_tui.api.errors import ApiError
-from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join
+from co_tui.widgets.choice import Choice
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 

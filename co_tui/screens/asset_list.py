@@ -12,11 +12,12 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from co_tui.actions.search_filters import AssetFilters
 from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.api.paging import Pager, PagingStopped
 from co_tui.config import Settings
-from co_tui.modals.filters import AssetFilters, FiltersScreen
+from co_tui.modals.filters import FiltersScreen
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.widgets.asset_table import AssetTable

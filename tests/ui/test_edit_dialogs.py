@@ -20,8 +20,9 @@ from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import RAW_661, SORT_661, asset_id
 from co_tui.modals.confirm import ConfirmScreen, ResultsScreen, TypedNameConfirmScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
-from co_tui.modals.filters import Choice
-from co_tui.modals.tags import TagChips, TagsScreen
+from co_tui.modals.tags import TagsScreen
+from co_tui.widgets.choice import Choice
+from co_tui.widgets.tag_chips import TagChips
 
 RAW = asset_id(RAW_661)
 VIEW_ONLY = asset_id("MERFISH mouse cortex section 12")
