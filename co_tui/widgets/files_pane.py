@@ -5,7 +5,7 @@ file's link, ``o`` read it in ``$PAGER``, ``d`` download, ``escape`` back), the 
 decide which of them apply (the footer and the help show only those), and the tab's workers
 (docs/architecture.md, 'Workers'): one ``list_data_asset_files`` call per opened folder, the
 file-link and the pager workers. The preview and its workers are
-:class:`~co_tui.widgets.preview_panel.PreviewPanel`'s. What needs a dialog (downloading,
+:class:`~co_tui.widgets.preview.panel.PreviewPanel`'s. What needs a dialog (downloading,
 copying a link) is asked of the screen with a message.
 
 Wide terminals show the tree and the preview side by side and preview the highlighted file;
@@ -38,10 +38,10 @@ from co_tui.api.models import DataAsset, FolderItem
 from co_tui.formatting import format_count, format_size
 from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
-from co_tui.widgets.file_preview import FilePreview
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.filter_box import FilterBox
-from co_tui.widgets.preview_panel import PREVIEW_DELAY, PreviewPanel
+from co_tui.widgets.preview.file_preview import FilePreview
+from co_tui.widgets.preview.panel import PREVIEW_DELAY, PreviewPanel
 from co_tui.workers import worker
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ from co_tui.preview import (
 )
 from co_tui.preview import Span as MdSpan
 from co_tui.safe_text import display, escape_line
-from co_tui.widgets.preview_parts import (
+from co_tui.widgets.preview.parts import (
     MUTED,
     HexPart,
     LinesPart,

@@ -27,13 +27,13 @@ from co_tui.api.models import DataAsset, FileURLs, FolderItem
 from co_tui.formatting import format_size
 from co_tui.preview import Preview, error_preview
 from co_tui.safe_text import display
-from co_tui.widgets.file_preview import FilePreview, preview_header
-from co_tui.widgets.preview_document import (
+from co_tui.widgets.preview.document import (
     Document,
     build_document,
     continue_document,
     has_raw_view,
 )
+from co_tui.widgets.preview.file_preview import FilePreview, preview_header
 from co_tui.workers import worker
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """A :class:`~co_tui.preview.Preview` turned into a :class:`Document` a scrolling widget draws
-on demand (see :mod:`co_tui.widgets.preview_parts` for the parts and
-:mod:`co_tui.widgets.preview_blocks` for tables, Markdown, notebooks and binary formats).
+on demand (see :mod:`co_tui.widgets.preview.parts` for the parts and
+:mod:`co_tui.widgets.preview.blocks` for tables, Markdown, notebooks and binary formats).
 
 :func:`build_document` is pure and may run in a worker thread; :func:`continue_document` appends
 the chunk that "load more" read.
@@ -19,7 +19,7 @@ from co_tui.preview import (
     TableBody,
     TextBody,
 )
-from co_tui.widgets.preview_blocks import (
+from co_tui.widgets.preview.blocks import (
     binary_parts,
     markdown_paras,
     message_part,
@@ -28,7 +28,7 @@ from co_tui.widgets.preview_blocks import (
     table_part,
     text_part,
 )
-from co_tui.widgets.preview_parts import (
+from co_tui.widgets.preview.parts import (
     LEX_AHEAD,
     Document,
     HexPart,

@@ -1,6 +1,6 @@
 """``FilePreview``: a scrolling view of a file preview that draws only the lines on screen.
 
-The screen builds a :class:`~co_tui.widgets.preview_document.Document` from a
+The screen builds a :class:`~co_tui.widgets.preview.document.Document` from a
 :class:`~co_tui.preview.Preview` (in a worker thread) and pushes it here with
 :meth:`FilePreview.show_document`. Lines are drawn when they scroll into view: a 5,000-line
 chunk of a 4 GiB log costs the same first paint as a ten-line script. When the reader jumps far
@@ -24,7 +24,7 @@ from co_tui.formatting import format_size
 from co_tui.preview import Preview
 from co_tui.safe_text import display
 from co_tui.widgets.detail_strip import content_strip
-from co_tui.widgets.preview_document import Document, LinesPart, has_raw_view
+from co_tui.widgets.preview.document import Document, LinesPart, has_raw_view
 
 __all__ = ["FilePreview", "preview_header"]
 
