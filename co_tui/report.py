@@ -25,7 +25,7 @@ from co_tui.api import (
     RateLimitedError,
     ServerError,
 )
-from co_tui.api.redact import redact
+from co_tui.redact import redact
 
 __all__ = ["crash_report", "describe_error", "write_crash_file"]
 

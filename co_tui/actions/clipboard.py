@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING
 
 from co_tui.api.models import DataAsset
 from co_tui.api.paths import seg
-from co_tui.api.redact import redact
 from co_tui.children import ChildError, run_child
+from co_tui.redact import redact
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -158,7 +158,7 @@ def ensure_no_secret(text: str) -> str:
     """``text`` unchanged, or ``ValueError`` if it contains the API token in any known form.
 
     A URL is checked piece by piece (its address, then each query value), so a signed URL's own
-    signature, which :func:`~co_tui.api.redact.redact` also hides, does not count as a leak.
+    signature, which :func:`~co_tui.redact.redact` also hides, does not count as a leak.
     """
     parts = urllib.parse.urlsplit(text)
     if parts.scheme in ("http", "https"):

@@ -16,10 +16,10 @@ from co_tui.actions.search_filters import AssetFilters
 from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.api.paging import Pager, PagingStopped
-from co_tui.config import Settings
 from co_tui.modals.filters import FiltersScreen
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
+from co_tui.session.config import Settings
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.footer import KeyFooter

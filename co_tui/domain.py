@@ -1,8 +1,9 @@
 """The deployment's address as users type it, checked before any token goes near it.
 
-Kept apart from :mod:`co_tui.api.client` so configuration and the command line can validate a domain
-without importing httpx, which would slow the first frame (docs/product.md, 'Measurements behind the
-design').
+A leaf module (it imports nothing from co-tui) under both :mod:`co_tui.api` and
+:mod:`co_tui.session`: the settings validate a domain without the network client, and the command
+line without importing httpx, which would slow the first frame (docs/product.md, 'Measurements
+behind the design').
 """
 
 from __future__ import annotations

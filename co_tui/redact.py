@@ -8,6 +8,9 @@
   at creation time (a ``LogRecordFactory``), so no handler, logger or level can leak them —
   including httpx's ``HTTP Request: GET <url>`` lines and httpcore's header dumps.
 - :func:`safe_url` is the form of a URL that may appear in a message: no query string.
+
+A leaf module (it imports nothing from co-tui): the API client, the session's credential files,
+the log and the error messages all use it, so it sits below all of them.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
-"""``co-tui login`` / ``co-tui logout`` without the TUI: read a token, check it, store or remove it.
+"""``co-tui login`` / ``co-tui logout`` without the TUI: read a token, store or remove it.
 
 - :func:`read_token_from_stdin` (``--token-stdin``) and :func:`prompt_login` (hidden input) are
   the only ways a token comes in: never argv (docs/reliability.md, 'Token secrecy').
-- :func:`verify` checks a domain and token with one API call; :func:`login` verifies then saves.
 - :func:`save_login` writes ``credentials.toml`` (token and its domain) and ``config.toml`` (the
   profile) under one lock; :func:`logout` removes the token but keeps the profile's name and
   domain, so logging in again offers the same domain and nothing secret is left.
 
-The command line stays a thin wrapper::
+Checking a token with the server is not here: :mod:`co_tui.actions.verify_login` (``verify``,
+and ``login``: verify then :func:`save_login`) is the one part of logging in that talks to the
+API, so this package stays free of the network client. The command line stays a thin wrapper::
 
     target = login_target(profile=args.profile, domain=args.domain)
     if args.token_stdin:
@@ -19,48 +20,22 @@ The command line stays a thin wrapper::
     print(outcome.result.message); for w in outcome.warnings: print(w)
 
 and ``co-tui logout [--profile NAME]`` is ``logout(args.profile)`` plus a note when
-:func:`~co_tui.credentials.token_env_var` says a token is still set in the environment. The TUI
-login screen calls :func:`verify` / :func:`login` the same way from a worker.
-
-:func:`verify` makes one request, ``POST /data_assets/search`` with ``limit: 1``: the cheapest
-call that exercises the scope this app cannot work without (Data Assets read). ``GET
-/custom_metadata`` would be lighter on the server, but which scope it needs is not documented, so
-it could succeed for a Capsule-only token that then fails on every screen; with the search, a
-403 tells the user exactly that the token is valid but lacks data-asset access. Old deployments
-(before platform 3.1) answer the POST with 404/405, and the client then makes the legacy ``GET
-/data_assets`` instead, so such a deployment costs two requests. Retries are off (one attempt, a
-30 s deadline): at login a person is waiting, and a wrong domain should fail fast.
+:func:`~co_tui.session.credentials.token_env_var` says a token is still set in the environment.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import getpass
 import logging
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
-import httpx
-
-from co_tui import paths
-from co_tui.api import (
-    ApiConnectionError,
-    ApiError,
-    ApiTimeoutError,
-    AuthenticationError,
-    CodeOceanClient,
-    PermissionDeniedError,
-    RetryPolicy,
-    Timeouts,
-    UnexpectedResponseError,
-)
-from co_tui.api.models import DataAssetSearchParams
-from co_tui.api.redact import Secret, redact, register_secret
-from co_tui.config import (
+from co_tui.redact import Secret, register_secret
+from co_tui.session import paths
+from co_tui.session.config import (
     CONFIG_HEADER,
     ConfigError,
     read_toml,
@@ -69,7 +44,7 @@ from co_tui.config import (
     validate_profile_name,
     write_toml_file,
 )
-from co_tui.credentials import (
+from co_tui.session.credentials import (
     ProfileFiles,
     login_target,
     token_env_var,
@@ -79,21 +54,16 @@ from co_tui.credentials import (
 __all__ = [
     "LoginAnswers",
     "LoginError",
-    "LoginOutcome",
-    "VerifyResult",
-    "login",
     "login_target",
     "logout",
     "prompt_login",
     "read_token_from_stdin",
     "save_login",
     "token_env_var",
-    "verify",
 ]
 
 log = logging.getLogger(__name__)
 
-VerifyStatus = Literal["ok", "limited", "rejected", "unreachable", "invalid", "error"]
 _MAX_STDIN = 64 * 1024
 
 
@@ -102,42 +72,11 @@ class LoginError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """What the deployment said about a domain and token; ``message`` is for the user.
-
-    ``status``: ``ok``; ``limited`` (the token is valid but may not read data assets: 403);
-    ``rejected`` (401); ``unreachable`` (connection failure or timeout); ``invalid`` (the domain
-    or token is malformed, nothing was sent); ``error`` (anything else: not a Code Ocean API,
-    server error). ``domain`` is the normalised domain when it was valid.
-    """
-
-    status: VerifyStatus
-    domain: str
-    message: str
-    http_status: int | None = None
-
-    @property
-    def accepted(self) -> bool:
-        """True when the server recognised the token (``ok`` or ``limited``)."""
-        return self.status in ("ok", "limited")
-
-
-@dataclass(frozen=True, slots=True)
 class LoginAnswers:
     """What :func:`prompt_login` collected."""
 
     domain: str
     token: Secret
-
-
-@dataclass(frozen=True, slots=True)
-class LoginOutcome:
-    """The result of :func:`login`: the check, and whether (and where) it was saved."""
-
-    result: VerifyResult
-    profile: str | None  # None: not saved and no profile was named
-    saved: bool
-    warnings: tuple[str, ...] = field(default=())
 
 
 # --- storing and removing a login --------------------------------------------------------------
@@ -283,104 +222,6 @@ def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 # --- checking a login --------------------------------------------------------------------------
-
-
-def _result(
-    status: VerifyStatus, domain: str, message: str, code: int | None = None
-) -> VerifyResult:
-    return VerifyResult(status, domain, redact(message), code)
-
-
-async def verify(
-    domain: str,
-    token: str | Secret,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-    deadline: float = 30.0,
-) -> VerifyResult:
-    """Check ``token`` against ``domain`` with one API call (see the module docstring).
-
-    ``transport`` is the test and ``--demo`` seam (the emulator's in-process transport). Never
-    raises for a bad domain, token or network: everything ends up in the result's message,
-    which never contains the token.
-    """
-    secret = token if isinstance(token, Secret) else Secret(token)
-    try:
-        normalized = validate_domain(domain)
-    except ConfigError as exc:
-        return _result("invalid", domain, f"not a usable domain: {exc}")
-    try:
-        validate_token(secret.get())
-    except ConfigError as exc:
-        return _result("invalid", normalized, f"not a usable token: {exc}")
-    log.debug("verifying a token against %s", normalized)
-    client = CodeOceanClient(
-        normalized,
-        secret,
-        transport=transport,
-        files_transport=transport,
-        retry=RetryPolicy(max_attempts=1),
-        timeouts=Timeouts(connect=10.0, read=min(20.0, deadline), deadline=deadline),
-    )
-    try:
-        await client.data_assets.search_data_assets(DataAssetSearchParams(limit=1))
-    except AuthenticationError as err:
-        return _result(
-            "rejected", normalized,
-            f"token rejected by {normalized} (401): check that it was copied whole and has not "
-            "expired or been revoked",
-            err.status,
-        )
-    except PermissionDeniedError as err:
-        return _result(
-            "limited", normalized,
-            f"token accepted by {normalized}, but it may not list data assets (403: "
-            f"{err.message}); give it the Data Assets scope for co-tui to work",
-            err.status,
-        )
-    except (ApiConnectionError, ApiTimeoutError) as err:
-        return _result("unreachable", normalized, f"could not reach {normalized}: {err.message}")
-    except ApiError as err:
-        if isinstance(err, UnexpectedResponseError) or (
-            err.status is not None and err.status < 500 and err.status != 429
-        ):
-            return _result(
-                "error", normalized,
-                f"{normalized} did not answer like a Code Ocean API "
-                f"({err.status or 'reply'}: {err.message}); check the domain",
-                err.status,
-            )
-        return _result("error", normalized, f"{normalized} failed: {err}", err.status)
-    finally:
-        await client.aclose()
-    return _result("ok", normalized, f"token accepted by {normalized}", 200)
-
-
-async def login(
-    profile: str | None,
-    domain: str,
-    token: str | Secret,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-    save_limited: bool = True,
-) -> LoginOutcome:
-    """:func:`verify`, then :func:`save_login` if the token was accepted.
-
-    A ``limited`` token (403) is saved unless ``save_limited`` is False: it is a valid token and
-    its scope may be widened on the server without logging in again. The file writes run in a
-    thread, so this is safe to await on the TUI's event loop.
-    """
-    secret = token if isinstance(token, Secret) else Secret(token)
-    result = await verify(domain, secret, transport=transport)
-    if not (result.status == "ok" or (result.status == "limited" and save_limited)):
-        return LoginOutcome(result, profile, False)
-    if profile is None:
-        target = await asyncio.to_thread(
-            functools.partial(login_target, profile=None, domain=result.domain)
-        )
-        profile = target.profile
-    warnings = await asyncio.to_thread(save_login, profile, result.domain, secret)
-    return LoginOutcome(result, profile, True, tuple(warnings))
 
 
 def read_token_from_stdin(stream: IO[str] | IO[bytes] | None = None) -> str:

@@ -21,7 +21,7 @@ Resolution (:func:`resolve_credentials`), first match wins (docs/product.md, 'Co
 screen. :class:`CredentialsError` means the configuration contradicts itself or names something
 missing; its message says what to do and never contains a token.
 
-Storage (written by :func:`co_tui.login.save_login`): ``credentials.toml`` keeps, per
+Storage (written by :func:`co_tui.session.login_store.save_login`): ``credentials.toml`` keeps, per
 profile, the token **and the domain it was saved for**. A token is only used for that domain:
 editing the domain in the less guarded ``config.toml`` cannot redirect a saved token to another
 host (gh scopes tokens to hosts the same way).
@@ -43,9 +43,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from co_tui import paths
-from co_tui.api.redact import Secret, redact
-from co_tui.config import (
+from co_tui.redact import Secret, redact
+from co_tui.session import paths
+from co_tui.session.config import (
     DEFAULT_PROFILE_NAME,
     Config,
     ConfigError,

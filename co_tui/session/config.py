@@ -1,6 +1,6 @@
 """Settings and profiles in ``config.toml``; validation of names and domains; TOML in and out.
 
-``config.toml`` (in :func:`co_tui.paths.config_dir`) holds no secret::
+``config.toml`` (in :func:`co_tui.session.paths.config_dir`) holds no secret::
 
     default_profile = "work"
 
@@ -11,18 +11,19 @@
     [profiles.work]
     domain = "https://codeocean.acme.com"
 
-Tokens live in ``credentials.toml`` next to it (:mod:`co_tui.credentials`), the way the AWS CLI
-splits ``config`` from ``credentials`` and gh splits ``config.yml`` from ``hosts.yml``: the
+Tokens live in ``credentials.toml`` next to it (:mod:`co_tui.session.credentials`), the way the
+AWS CLI splits ``config`` from ``credentials`` and gh splits ``config.yml`` from ``hosts.yml``: the
 general file can be read, shown, diffed or copied to a dotfiles repository without carrying a
 token, and a settings change (a theme picked in the TUI) never rewrites the token file.
 
 Both files are written by :func:`write_toml_file` / :func:`update_toml_file` through
-:func:`co_tui.paths.atomic_write_text` (mode 0600 from the first byte, fsync, ``os.replace``,
-folder fsync: rclone's scheme) in a 0700 folder, under :func:`co_tui.paths.config_lock` so two
-co-tui processes do not interleave their read-modify-write. TOML is read with :mod:`tomllib`
-and written by the small writer :func:`dumps_toml` (the standard library has no writer); keys
-co-tui does not know are kept on rewrite, comments are not. A file that does not parse is never
-overwritten: reading it raises :class:`ConfigError` naming the file and line.
+:func:`co_tui.session.paths.atomic_write_text` (mode 0600 from the first byte, fsync,
+``os.replace``, folder fsync: rclone's scheme) in a 0700 folder, under
+:func:`co_tui.session.paths.config_lock` so two co-tui processes do not interleave their
+read-modify-write. TOML is read with :mod:`tomllib` and written by the small writer
+:func:`dumps_toml` (the standard library has no writer); keys co-tui does not know are kept on
+rewrite, comments are not. A file that does not parse is never overwritten: reading it raises
+:class:`ConfigError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
-from co_tui import paths
-from co_tui.api.domain import InsecureDomainError, normalize_domain
+from co_tui.domain import InsecureDomainError, normalize_domain
+from co_tui.session import paths
 
 __all__ = [
     "DEFAULT_PROFILE_NAME",
@@ -280,7 +281,7 @@ def update_toml_file(
 ) -> list[str]:
     """Read ``path``, let ``change`` edit the parsed dict in place, write it back atomically.
 
-    Runs under :func:`co_tui.paths.config_lock` unless the caller already holds it
+    Runs under :func:`co_tui.session.paths.config_lock` unless the caller already holds it
     (``locked=True``; ``flock`` is per open file, so taking it twice in one process would wait
     for ever). A file that does
     not parse raises :class:`ConfigError` and is left as it is.
