@@ -22,8 +22,6 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
-from co_tui.actions.journal import WriteJournal
-from co_tui.actions.rights import Rights
 from co_tui.api import (
     ApiConnectionError,
     ApiError,
@@ -31,6 +29,8 @@ from co_tui.api import (
     AuthenticationError,
     NotFoundError,
 )
+from co_tui.operations.journal import WriteJournal
+from co_tui.operations.rights import Rights
 from co_tui.report import crash_report, describe_error, write_crash_file
 from co_tui.safe_text import display
 from co_tui.session.config import Config, ConfigError, save_setting
@@ -207,7 +207,7 @@ class CoTuiApp(App[None]):
     @worker("learning who you are", group="identity")
     async def learn_identity(self) -> None:
         """Learn who the user is (for greying out what they may not do); silent on failure."""
-        from co_tui.actions.rights import learn_identity
+        from co_tui.operations.rights import learn_identity
 
         if self.client is None:
             return

@@ -311,7 +311,7 @@ def _run_login(args: argparse.Namespace) -> int:
     import asyncio
     import getpass
 
-    from co_tui.actions.verify_login import login
+    from co_tui.operations.verify_login import login
     from co_tui.session.config import ConfigError
     from co_tui.session.credentials import login_target
     from co_tui.session.login_store import LoginError, prompt_login, read_token_from_stdin

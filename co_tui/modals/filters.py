@@ -1,6 +1,6 @@
 """``f``: the dialog that edits the list filters (type, ownership, origin, favourites).
 
-:class:`~co_tui.actions.search_filters.AssetFilters` is the value a list screen keeps and adds to
+:class:`~co_tui.operations.search_filters.AssetFilters` is the value a list screen keeps and adds to
 its search requests; :class:`FiltersScreen` returns a new one (or ``None`` when cancelled). Each
 filter is a one-line :class:`~co_tui.widgets.choice.Choice`: all its options are visible,
 ``←``/``→`` change it, ``↑``/``↓`` move between filters, ``enter`` applies, ``esc`` cancels. It
@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from co_tui.actions.search_filters import FAVORITES, ORIGINS, OWNERSHIPS, TYPES, AssetFilters
+from co_tui.operations.search_filters import FAVORITES, ORIGINS, OWNERSHIPS, TYPES, AssetFilters
 from co_tui.widgets.choice import Choice
 from co_tui.widgets.footer import KeyFooter
 

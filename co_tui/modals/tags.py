@@ -7,7 +7,7 @@ remove) until applied.
 
 :class:`TagsScreen` adds tags through an input with completion from the tags seen in loaded
 assets; for a multi-selection each chip shows how many assets have it (``3/5``) and adding a
-tag that only some have adds it to the rest. Apply runs :func:`co_tui.actions.bulk.change_tags`
+tag that only some have adds it to the rest. Apply runs :func:`co_tui.operations.bulk.change_tags`
 (one read and at most one write per asset) and shows the per-asset results inside the dialog.
 It dismisses with the assets the server changed (an empty list when cancelled).
 """
@@ -26,11 +26,11 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static
 
-from co_tui.actions import bulk
-from co_tui.actions.field_values import tag_error
 from co_tui.api.models import DataAsset
 from co_tui.edit_buffer import decode
 from co_tui.modals.confirm import ConfirmScreen, render_results
+from co_tui.operations import bulk
+from co_tui.operations.field_values import tag_error
 from co_tui.safe_text import display, is_safe, join
 from co_tui.widgets.edit_fields import EditInput
 from co_tui.widgets.tag_chips import TagChips, chips_for

@@ -12,11 +12,11 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from co_tui.actions.search_filters import AssetFilters
 from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.api.paging import Pager, PagingStopped
 from co_tui.modals.filters import FiltersScreen
+from co_tui.operations.search_filters import AssetFilters
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
 from co_tui.session.config import Settings
@@ -296,7 +296,7 @@ class AssetListScreen(AssetActionsScreen):
             narrowed = self.query_text or self.filters.active
             text = "no data assets match" if narrowed else "no data assets"
         if self._search_lag:
-            from co_tui.actions.journal import Applied
+            from co_tui.operations.journal import Applied
 
             text += f"  ·  {Applied([], self._search_lag).note()}"
         warnings = []

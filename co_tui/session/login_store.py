@@ -6,7 +6,7 @@
   profile) under one lock; :func:`logout` removes the token but keeps the profile's name and
   domain, so logging in again offers the same domain and nothing secret is left.
 
-Checking a token with the server is not here: :mod:`co_tui.actions.verify_login` (``verify``,
+Checking a token with the server is not here: :mod:`co_tui.operations.verify_login` (``verify``,
 and ``login``: verify then :func:`save_login`) is the one part of logging in that talks to the
 API, so this package stays free of the network client. The command line stays a thin wrapper::
 

@@ -26,9 +26,6 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from co_tui.actions.clipboard import FileLink, file_share_link
-from co_tui.actions.pager import pager_command, pager_copy, run_pager, too_big_for_pager
-from co_tui.actions.preview_io import files_note
 from co_tui.api import (
     ApiError,
     BadRequestError,
@@ -36,6 +33,9 @@ from co_tui.api import (
 )
 from co_tui.api.models import DataAsset, FolderItem
 from co_tui.formatting import format_count, format_size
+from co_tui.operations.clipboard import FileLink, file_share_link
+from co_tui.operations.pager import pager_command, pager_copy, run_pager, too_big_for_pager
+from co_tui.operations.preview_io import files_note
 from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
 from co_tui.widgets.file_tree import FileTree

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from cfg_helpers import assert_no_canary
 
-from co_tui.actions.verify_login import login, verify
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.operations.verify_login import login, verify
 from co_tui.session import paths
 from co_tui.session.config import ConfigError, Settings, load_config
 from co_tui.session.credentials import (
@@ -30,7 +30,7 @@ from co_tui.session.login_store import (
 WORK = "https://work.example.com"
 OUR_LOGGERS = (
     "co_tui.session.config", "co_tui.session.credentials", "co_tui.session.login_store",
-    "co_tui.actions.verify_login",
+    "co_tui.operations.verify_login",
 )
 
 

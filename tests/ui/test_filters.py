@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from ui_helpers import _app, _expected, _ids, _settle, _status  # type: ignore[import-not-found]
 
-from co_tui.actions.search_filters import AssetFilters
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.emulator import Emulator
 from co_tui.modals.filters import FiltersScreen
+from co_tui.operations.search_filters import AssetFilters
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.choice import Choice

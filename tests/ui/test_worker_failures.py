@@ -417,7 +417,7 @@ async def test_login_check_failure_frees_the_form_and_enter_retries(
 
     canary = "cop_CANARY_funnel_3f9a1c"
     emulator = Emulator(EmulatorConfig(seed="demo", clock=clock, main_token=canary))
-    from co_tui.actions.verify_login import login as real_login
+    from co_tui.operations.verify_login import login as real_login
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"{HOSTILE} token={canary}")

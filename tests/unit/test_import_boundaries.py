@@ -1,6 +1,6 @@
 """Imports run one way (docs/architecture.md, 'Import rules').
 
-- The back-end packages (and ``co_tui.actions``, ``co_tui.session``, ``co_tui.cli``) never pull in
+- The back-end packages (and ``co_tui.operations``, ``co_tui.session``, ``co_tui.cli``) never pull in
   Textual: checked by importing every module in a fresh interpreter.
 - The session package imports nothing from ``co_tui.api``; ``co_tui.redact`` and ``co_tui.domain``,
   which both use, import nothing from co-tui.
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "co_tui"
 
 BACKEND = [
-    "co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer", "co_tui.actions",
+    "co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer", "co_tui.operations",
     "co_tui.session", "co_tui.redact", "co_tui.domain", "co_tui.cli",
 ]
 
@@ -137,7 +137,7 @@ def test_only_the_cli_imports_the_emulator() -> None:
 
 def test_session_imports_no_api() -> None:
     """The user's settings and stored logins are read before a client exists, and without one:
-    checking a token with the server is an action (``co_tui.actions.verify_login``)."""
+    checking a token with the server is an action (``co_tui.operations.verify_login``)."""
     assert violations("co_tui.session", ("co_tui.api",)) == []
 
 

@@ -6,7 +6,7 @@ One exclusive worker reads the highlighted file's first 256 KiB after the cursor
 posts :class:`PreviewPanel.Changed` when what ``L`` and ``m`` can do may have changed, so the
 Files tab refreshes its keys.
 
-The preview pipeline itself is :func:`~co_tui.actions.preview_io.fetch_preview`.
+The preview pipeline itself is :func:`~co_tui.operations.preview_io.fetch_preview`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from co_tui.actions.preview_io import fetch_preview
 from co_tui.api import ApiError, CodeOceanClient, NotFoundError, PermissionDeniedError
 from co_tui.api.models import DataAsset, FileURLs, FolderItem
 from co_tui.formatting import format_size
+from co_tui.operations.preview_io import fetch_preview
 from co_tui.preview import Preview, error_preview
 from co_tui.safe_text import display
 from co_tui.widgets.preview.document import (

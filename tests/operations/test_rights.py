@@ -1,11 +1,11 @@
-"""co_tui.actions.rights against the emulator's own access rules (co_tui.emulator.acl)."""
+"""co_tui.operations.rights against the emulator's own access rules (co_tui.emulator.acl)."""
 
 from __future__ import annotations
 
-from co_tui.actions.rights import NEEDS, RANK, Identity, Rights, learn_identity, role_on
 from co_tui.api import CodeOceanClient, PermissionDeniedError
 from co_tui.api.models import DataAsset, DataAssetSearchParams, Permissions, UserPermissions
 from co_tui.emulator import Emulator, EmulatorConfig, acl
+from co_tui.operations.rights import NEEDS, RANK, Identity, Rights, learn_identity, role_on
 
 
 async def _visible(client: CodeOceanClient) -> list[DataAsset]:

@@ -5,8 +5,8 @@ against the deployment's schema field (number, date as epoch seconds, string; al
 ranges); :func:`check_custom` reads a whole form's custom-metadata texts, required fields
 included. :func:`mount_error` and :func:`tag_error` say why a typed mount or tag is refused, and
 :func:`has_controls` finds the characters no typed text may hold. Used by
-:mod:`co_tui.actions.metadata` (the edit form and the save flow) and
-:mod:`co_tui.actions.create_form` (the create form), so both dialogs check values the same way.
+:mod:`co_tui.operations.metadata` (the edit form and the save flow) and
+:mod:`co_tui.operations.create_form` (the create form), so both dialogs check values the same way.
 """
 
 from __future__ import annotations

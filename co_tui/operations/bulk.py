@@ -13,12 +13,12 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from co_tui.actions.bulk_report import GONE_REASON, AssetResult, BulkReport, OnResult, Status
-from co_tui.actions.field_values import tag_error
-from co_tui.actions.journal import SearchWait, WriteJournal
-from co_tui.actions.metadata import describe_error
 from co_tui.api.errors import ApiError, NotFoundError, PermissionDeniedError
 from co_tui.api.models import DataAsset, DataAssetSearchParams, DataAssetUpdateParams
+from co_tui.operations.bulk_report import GONE_REASON, AssetResult, BulkReport, OnResult, Status
+from co_tui.operations.field_values import tag_error
+from co_tui.operations.journal import SearchWait, WriteJournal
+from co_tui.operations.metadata import describe_error
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient

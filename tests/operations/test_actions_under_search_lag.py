@@ -10,15 +10,15 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from co_tui.actions import bulk
-from co_tui.actions.bulk import Status
-from co_tui.actions.create import CreateNotConfirmedError, create_data_asset_once
-from co_tui.actions.create_form import CreateForm, SourceKind, build_params
-from co_tui.actions.journal import WriteJournal
-from co_tui.actions.rights import Identity, Rights, learn_identity, role_on
 from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAsset, DataAssetParams, DataAssetSearchParams
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.operations import bulk
+from co_tui.operations.bulk import Status
+from co_tui.operations.create import CreateNotConfirmedError, create_data_asset_once
+from co_tui.operations.create_form import CreateForm, SourceKind, build_params
+from co_tui.operations.journal import WriteJournal
+from co_tui.operations.rights import Identity, Rights, learn_identity, role_on
 from tests.conftest import RecordingTransport, make_client
 from tests.owned_assets import owned
 from tests.search_lag import FakeTime, journal_on

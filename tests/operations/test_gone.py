@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from co_tui.actions import bulk
-from co_tui.actions.bulk import AssetResult, BulkReport, Status
-from co_tui.actions.bulk_report import _cut
 from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAsset
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.operations import bulk
+from co_tui.operations.bulk import AssetResult, BulkReport, Status
+from co_tui.operations.bulk_report import _cut
 from co_tui.safe_text import display
 from tests.owned_assets import owned
 

@@ -1,22 +1,22 @@
-"""Attach / detach inside a capsule (co_tui.actions.attach), checked through find_attached."""
+"""Attach / detach inside a capsule (co_tui.operations.attach), checked through find_attached."""
 
 from __future__ import annotations
 
 import msgspec
 import pytest
 
-from co_tui.actions.attach import (
+from co_tui.api import CodeOceanClient
+from co_tui.api.models import DataAsset
+from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.emulator.seeds.demo_base import asset_id
+from co_tui.emulator.seeds.demo_runs import capsule_id
+from co_tui.operations.attach import (
     attach_assets,
     current_capsule_id,
     detach_assets,
     is_attached_to,
     refresh_attached,
 )
-from co_tui.api import CodeOceanClient
-from co_tui.api.models import DataAsset
-from co_tui.emulator import Emulator, EmulatorConfig
-from co_tui.emulator.seeds.demo_base import asset_id
-from co_tui.emulator.seeds.demo_runs import capsule_id
 
 SEG = capsule_id("seg")  # Ada's capsule
 SCANPY = capsule_id("scanpy")  # Ada may only view it

@@ -8,17 +8,6 @@ from typing import Any
 import msgspec
 import pytest
 
-from co_tui.actions.field_values import format_custom
-from co_tui.actions.metadata import (
-    AssetValues,
-    Conflict,
-    MetadataForm,
-    Saved,
-    SaveFailed,
-    check_form,
-    custom_key,
-    save_metadata,
-)
 from co_tui.api import CodeOceanClient
 from co_tui.api.errors import ApiError, ApiTimeoutError
 from co_tui.api.models import (
@@ -30,6 +19,17 @@ from co_tui.api.models import (
 from co_tui.api.retry import Timeouts
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import RAW_661, asset_id
+from co_tui.operations.field_values import format_custom
+from co_tui.operations.metadata import (
+    AssetValues,
+    Conflict,
+    MetadataForm,
+    Saved,
+    SaveFailed,
+    check_form,
+    custom_key,
+    save_metadata,
+)
 
 RAW = asset_id(RAW_661)
 DAY0 = 1679356800  # 2023-03-21 00:00 UTC

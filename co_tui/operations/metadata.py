@@ -21,15 +21,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from co_tui.actions.field_values import (
+from co_tui.api.errors import ApiError
+from co_tui.api.models import CustomMetadata, DataAsset, DataAssetUpdateParams
+from co_tui.operations.field_values import (
     check_custom,
     format_custom,
     has_controls,
     mount_error,
     tag_error,
 )
-from co_tui.api.errors import ApiError
-from co_tui.api.models import CustomMetadata, DataAsset, DataAssetUpdateParams
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient

@@ -1,7 +1,7 @@
 """Creating a data asset: the one create request, and following the draft.
 
 * :func:`create_data_asset_once` sends the create request (built by
-  :mod:`co_tui.actions.create_form`) exactly once. When the answer is lost it searches for the
+  :mod:`co_tui.operations.create_form`) exactly once. When the answer is lost it searches for the
   new asset instead of sending it again (a second POST would make a second asset).
 * :func:`follow_asset` / :func:`wait_until_settled` poll the new asset with backoff until it is
   ``ready`` or ``failed`` (the server builds it after answering), reporting each state change.
@@ -15,8 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from co_tui.actions.create_form import parse_computation_id
-from co_tui.actions.journal import SearchWait, WriteJournal
 from co_tui.api.errors import (
     ApiConnectionError,
     ApiError,
@@ -30,6 +28,8 @@ from co_tui.api.models import (
     DataAssetParams,
     DataAssetSearchParams,
 )
+from co_tui.operations.create_form import parse_computation_id
+from co_tui.operations.journal import SearchWait, WriteJournal
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -103,7 +103,7 @@ async def create_data_asset_once(
     Before sending, the caller's assets with the same name are noted; if the answer is lost
     (``outcome_unknown``), a new one with that name and mount is looked for instead of sending
     again. Search lags new assets by seconds, so it is asked again for a while (``journal``'s
-    :class:`~co_tui.actions.journal.SearchWait`, default 10 s; ``on_wait`` is told once) before
+    :class:`~co_tui.operations.journal.SearchWait`, default 10 s; ``on_wait`` is told once) before
     giving up; assets this session created lately (``journal``) are never taken for the new
     one. Raises the request's :class:`~co_tui.api.errors.ApiError` when it was rejected, and
     :class:`CreateNotConfirmedError` when the outcome stays unknown.

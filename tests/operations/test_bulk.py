@@ -9,13 +9,13 @@ from typing import Any
 import msgspec
 import pytest
 
-from co_tui.actions import bulk
-from co_tui.actions.bulk import Status
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAsset, DataAssetSearchParams
 from co_tui.api.retry import Timeouts
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import RAW_661, asset_id
+from co_tui.operations import bulk
+from co_tui.operations.bulk import Status
 from tests.owned_assets import owned
 from tests.search_lag import FakeTime, journal_on
 
@@ -59,7 +59,7 @@ async def test_add_tag_skips_assets_that_have_it(client: CodeOceanClient, emulat
 
 
 def _params(asset: DataAsset):  # type: ignore[no-untyped-def]
-    from co_tui.actions.metadata import AssetValues
+    from co_tui.operations.metadata import AssetValues
 
     return AssetValues.of(asset).to_params()
 

@@ -1,10 +1,14 @@
-"""Sharing (co_tui.actions.sharing): validation, diffs, confirmations, and saves against the emulator."""
+"""Sharing (co_tui.operations.sharing): validation, diffs, confirmations, and saves against the emulator."""
 
 from __future__ import annotations
 
 import pytest
 
-from co_tui.actions.sharing import (
+from co_tui.api import BadRequestError, CodeOceanClient, PermissionDeniedError
+from co_tui.api.models import GroupPermissions, Permissions, UserPermissions
+from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.emulator.seeds.demo_base import asset_id
+from co_tui.operations.sharing import (
     Entry,
     PermissionsDraft,
     SharingError,
@@ -12,10 +16,6 @@ from co_tui.actions.sharing import (
     diff_permissions,
     validate_email,
 )
-from co_tui.api import BadRequestError, CodeOceanClient, PermissionDeniedError
-from co_tui.api.models import GroupPermissions, Permissions, UserPermissions
-from co_tui.emulator import Emulator, EmulatorConfig
-from co_tui.emulator.seeds.demo_base import asset_id
 
 RAW_661 = asset_id("ecephys_661398_2023-03-21_15-47-03 raw")  # ada owns; alan viewer; neuro-lab viewer
 FMRI = asset_id("fMRI resting-state cohort A (BIDS)")  # ada owns; alan viewer

@@ -1,4 +1,4 @@
-"""Creating data assets (co_tui.actions.create): the form, the exact request bodies,
+"""Creating data assets (co_tui.operations.create): the form, the exact request bodies,
 exactly-once create, the follower and its polling schedule."""
 
 from __future__ import annotations
@@ -9,14 +9,21 @@ from typing import Any
 
 import pytest
 
-from co_tui.actions.create import (
+from co_tui.api import CodeOceanClient, NotFoundError
+from co_tui.api.codec import decode
+from co_tui.api.models import CustomMetadata, DataAsset, DataAssetSearchParams
+from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.emulator.seeds.common import custom_metadata_schema
+from co_tui.emulator.seeds.demo_base import EXA, SPIM695, asset_id
+from co_tui.emulator.seeds.demo_runs import computation_id
+from co_tui.operations.create import (
     CreateNotConfirmedError,
     create_data_asset_once,
     follow_asset,
     lookup_computation,
     wait_until_settled,
 )
-from co_tui.actions.create_form import (
+from co_tui.operations.create_form import (
     CombinedPart,
     CreateForm,
     SourceKind,
@@ -27,14 +34,7 @@ from co_tui.actions.create_form import (
     suggest_mount,
     validate_form,
 )
-from co_tui.actions.metadata import AssetValues, MetadataForm, check_form
-from co_tui.api import CodeOceanClient, NotFoundError
-from co_tui.api.codec import decode
-from co_tui.api.models import CustomMetadata, DataAsset, DataAssetSearchParams
-from co_tui.emulator import Emulator, EmulatorConfig
-from co_tui.emulator.seeds.common import custom_metadata_schema
-from co_tui.emulator.seeds.demo_base import EXA, SPIM695, asset_id
-from co_tui.emulator.seeds.demo_runs import computation_id
+from co_tui.operations.metadata import AssetValues, MetadataForm, check_form
 from tests.search_lag import FakeTime, journal_on
 
 BEHAVIOR = asset_id("behavior_661398 dynamic foraging")

@@ -12,10 +12,10 @@ from __future__ import annotations
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from co_tui.actions.field_values import has_controls
-from co_tui.actions.metadata import AssetValues, MetadataForm, changed_fields, check_form
 from co_tui.api.models import CustomMetadata, CustomMetadataField
 from co_tui.edit_buffer import decode, encode, unit_bounds
+from co_tui.operations.field_values import has_controls
+from co_tui.operations.metadata import AssetValues, MetadataForm, changed_fields, check_form
 from tests.edit_strings import biased_char, hostile_text
 
 SCHEMA = CustomMetadata(fields=[CustomMetadataField(name="project", type="string")])

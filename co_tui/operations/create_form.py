@@ -7,7 +7,8 @@ into the API's :class:`~co_tui.api.models.DataAssetParams` for one of three sour
 an S3 bucket as an *external result*), or a combination of selected external assets
 (:func:`combinable` picks them from a selection and says why others are left out). The
 deployment's custom-metadata fields are checked as the edit dialog checks them
-(:func:`~co_tui.actions.field_values.check_custom`). Sending it is :mod:`co_tui.actions.create`.
+(:func:`~co_tui.operations.field_values.check_custom`). Sending it is
+:mod:`co_tui.operations.create`.
 
 What goes on the wire, whatever was typed: ``tags`` always (an empty list when there are none),
 and an S3 ``prefix`` always (``""`` for the whole bucket), so no server has to guess what a
@@ -21,9 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from co_tui.actions.field_values import check_custom, has_controls
-from co_tui.actions.metadata import custom_key
-from co_tui.actions.s3_location import bucket_error, parse_endpoint, parse_s3_location
 from co_tui.api.models import (
     AWSS3Source,
     AWSS3Target,
@@ -35,6 +33,9 @@ from co_tui.api.models import (
     Source,
     Target,
 )
+from co_tui.operations.field_values import check_custom, has_controls
+from co_tui.operations.metadata import custom_key
+from co_tui.operations.s3_location import bucket_error, parse_endpoint, parse_s3_location
 
 __all__ = [
     "Combinable",

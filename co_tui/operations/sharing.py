@@ -22,7 +22,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from co_tui.actions.permissions_diff import (
+from co_tui.api.errors import ApiError
+from co_tui.api.models import GroupPermissions, Permissions, UserPermissions
+from co_tui.operations.permissions_diff import (
     RANK,
     Change,
     Entry,
@@ -32,8 +34,6 @@ from co_tui.actions.permissions_diff import (
     entries_of,
     key_of,
 )
-from co_tui.api.errors import ApiError
-from co_tui.api.models import GroupPermissions, Permissions, UserPermissions
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
