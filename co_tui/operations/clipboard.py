@@ -37,7 +37,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from co_tui.api.models import DataAsset
-from co_tui.api.paths import seg
+from co_tui.api.path_segment import seg
 from co_tui.children import ChildError, run_child
 from co_tui.redact import redact
 

@@ -28,7 +28,7 @@ from co_tui.formatting import format_size
 from co_tui.transfer import UnsafePathError, local_file
 from co_tui.transfer.fetch import FdSink
 from co_tui.transfer.local import DATA_ROOT
-from co_tui.transfer.paths import local_parts
+from co_tui.transfer.local_names import local_parts
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from co_tui.transfer.batch import Batch, BatchSummary, TransferItem
 from co_tui.transfer.engine import DownloadEngine
-from co_tui.transfer.errors import (
+from co_tui.transfer.failures import (
     DiskFullError,
     InsufficientSpaceError,
     LocalFileError,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from co_tui.transfer.batch import Batch, Signal, TransferItem
-from co_tui.transfer.errors import DiskFullError, describe_error
+from co_tui.transfer.failures import DiskFullError, describe_error
 from co_tui.transfer.fetch import Fetcher
 from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
 from co_tui.transfer.localfs import DiskUsage

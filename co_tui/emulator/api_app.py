@@ -22,8 +22,8 @@ from starlette.routing import Route
 
 from co_tui.emulator import wire
 from co_tui.emulator.config import parse_version
-from co_tui.emulator.errors import ApiError
 from co_tui.emulator.faults import ASGIApp, Receive, Scope, Send
+from co_tui.emulator.http_errors import ApiError
 from co_tui.emulator.routes import Handlers
 from co_tui.emulator.store import User
 

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from co_tui.transfer.errors import UnsafePathError
+from co_tui.transfer.failures import UnsafePathError
 
 __all__ = [
     "MAX_DEPTH",
