@@ -18,7 +18,7 @@ from co_tui.api.models import DataAsset, DataAssetSearchParams, DataAssetUpdateP
 from co_tui.operations.bulk_report import GONE_REASON, AssetResult, BulkReport, OnResult, Status
 from co_tui.operations.field_values import tag_error
 from co_tui.operations.journal import SearchWait, WriteJournal
-from co_tui.operations.metadata import describe_error
+from co_tui.report import describe_change_failure
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -62,7 +62,7 @@ async def _run(
 def _failed(asset: DataAsset, error: ApiError, *, name: str | None = None) -> AssetResult:
     if isinstance(error, NotFoundError):
         return AssetResult(asset.id, name or asset.name, Status.GONE, GONE_REASON)
-    return AssetResult(asset.id, name or asset.name, Status.FAILED, describe_error(error),
+    return AssetResult(asset.id, name or asset.name, Status.FAILED, describe_change_failure(error),
                        denied=isinstance(error, PermissionDeniedError))
 
 
@@ -151,12 +151,12 @@ async def remove_tag(client: CodeOceanClient, assets: Sequence[DataAsset], tag: 
 
 
 def _unknown(error: ApiError, read_error: ApiError) -> str:
-    return (f"{describe_error(error)}; it may have been applied, and reading it back failed "
-            f"({read_error.message}). Nothing was re-sent.")
+    return (f"{describe_change_failure(error)}; it may have been applied, and reading it back "
+            f"failed ({read_error.message}). Nothing was re-sent.")
 
 
 def _not_applied(error: ApiError) -> str:
-    return f"{describe_error(error)}; read back: not applied. Nothing was re-sent."
+    return f"{describe_change_failure(error)}; read back: not applied. Nothing was re-sent."
 
 
 # --- archive, restore, delete -------------------------------------------------------------------
@@ -233,8 +233,8 @@ async def _set_archived(
         state = await _state_until(client, fresh, archive, wait, on_wait)
         if state is None:
             return AssetResult(asset.id, asset.name, Status.UNKNOWN,
-                               f"{describe_error(exc)}; the archive state could not be read back."
-                               " Nothing was re-sent.")
+                               f"{describe_change_failure(exc)}; the archive state could not "
+                               "be read back. Nothing was re-sent.")
         if state == archive:
             return AssetResult(asset.id, fresh.name, Status.OK, reconciled=True)
         return AssetResult(asset.id, fresh.name, Status.FAILED,

@@ -30,6 +30,7 @@ from co_tui.operations.field_values import (
     mount_error,
     tag_error,
 )
+from co_tui.report import describe_change_failure
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BASIC_FIELDS", "AssetValues", "Conflict", "FieldConflict", "FormCheck", "MetadataForm",
     "SaveFailed", "SaveResult", "Saved", "Side", "changed_fields", "check_form", "custom_key",
-    "describe_error", "field_labels", "find_conflicts", "save_metadata",
+    "field_labels", "find_conflicts", "save_metadata",
 ]
 
 BASIC_FIELDS: tuple[tuple[str, str], ...] = (
@@ -287,23 +288,6 @@ def find_conflicts(
     ]
 
 
-def describe_error(error: ApiError) -> str:
-    """A sentence for the user about a failed request (server text included, unescaped)."""
-    reason = {
-        "authentication": "The token was rejected",
-        "permission": "You do not have permission to change this asset",
-        "not_found": "This asset no longer exists (or is not visible to you)",
-        "bad_request": "The server refused the change",
-        "conflict": "The server reported a conflicting change",
-        "rate_limited": "The server is rate limiting requests",
-        "server": "The server failed",
-        "timeout": "The server did not answer in time",
-        "connection": "The connection failed",
-    }.get(error.kind, "The request failed")
-    status = f" ({error.status})" if error.status is not None else ""
-    return f"{reason}{status}: {error.message}"
-
-
 async def save_metadata(
     client: CodeOceanClient, asset_id: str, base: AssetValues, mine: AssetValues
 ) -> SaveResult:
@@ -318,7 +302,7 @@ async def save_metadata(
     try:
         current = await client.data_assets.get_data_asset(asset_id)
     except ApiError as exc:
-        return SaveFailed(exc, "not_saved", describe_error(exc))
+        return SaveFailed(exc, "not_saved", describe_change_failure(exc))
     theirs = AssetValues.of(current)
     conflicts = find_conflicts(base, mine, theirs)
     if conflicts:
@@ -332,7 +316,8 @@ async def save_metadata(
                                                            current=current)
     except ApiError as exc:
         if not exc.outcome_unknown:
-            return SaveFailed(exc, "not_saved", describe_error(exc) + ". Nothing was saved.")
+            return SaveFailed(exc, "not_saved",
+                              describe_change_failure(exc) + ". Nothing was saved.")
         return await _reconcile(client, asset_id, mine, exc, changed)
     return Saved(updated, fields=changed)
 
@@ -346,11 +331,11 @@ async def _reconcile(
         after = await client.data_assets.get_data_asset(asset_id)
     except ApiError as read_error:
         return SaveFailed(error, "unknown", (
-            f"{describe_error(error)}. The change may or may not have been saved, and reading "
-            f"the asset back failed too ({read_error.message}). Nothing was re-sent; saving "
-            "again re-reads the asset first."))
+            f"{describe_change_failure(error)}. The change may or may not have been saved, and "
+            f"reading the asset back failed too ({read_error.message}). Nothing was re-sent; "
+            "saving again re-reads the asset first."))
     if AssetValues.of(after) == sent:
         return Saved(after, reconciled=True, fields=changed)
     return SaveFailed(error, "not_saved", (
-        f"{describe_error(error)}. The asset was read back: the change was not saved. "
+        f"{describe_change_failure(error)}. The asset was read back: the change was not saved. "
         "Nothing was re-sent."))

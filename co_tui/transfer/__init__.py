@@ -25,7 +25,6 @@ from co_tui.transfer.failures import (
     SizeMismatchError,
     TransferError,
     UnsafePathError,
-    describe_error,
 )
 from co_tui.transfer.local import default_destination, in_capsule, local_file, mount_root
 from co_tui.transfer.localfs import SpaceCheck, required_space, space_check
@@ -61,7 +60,6 @@ __all__ = [
     "TransferItem",
     "UnsafePathError",
     "default_destination",
-    "describe_error",
     "in_capsule",
     "local_file",
     "mount_root",

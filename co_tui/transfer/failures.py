@@ -7,7 +7,7 @@ Messages name the file (already sanitised for display by the UI) and never a URL
 
 from __future__ import annotations
 
-from co_tui.api.errors import ApiError, NotFoundError, PermissionDeniedError
+from co_tui.api.errors import ApiError
 
 __all__ = [
     "DiskFullError",
@@ -16,7 +16,6 @@ __all__ = [
     "SizeMismatchError",
     "TransferError",
     "UnsafePathError",
-    "describe_error",
 ]
 
 
@@ -62,21 +61,3 @@ class LocalFileError(TransferError):
     """Any other local file-system failure (permissions, a folder where a file should go ...)."""
 
     kind = "local_file"
-
-
-def describe_error(exc: BaseException) -> str:
-    """A short reason for a failed item (raw text: the UI sanitises it; never a URL or token)."""
-    if isinstance(exc, TransferError):
-        return exc.message
-    if isinstance(exc, PermissionDeniedError):
-        if exc.operation in ("download_file", "read_file"):
-            return "access denied by the storage (403), even with a fresh link"
-        return "you do not have permission (403)"
-    if isinstance(exc, NotFoundError):
-        return "no longer on the server (404)"
-    if isinstance(exc, ApiError):
-        message = exc.message.strip()
-        if message.startswith("<") or not message:  # an S3-style XML body says nothing useful
-            message = f"the server answered {exc.status}" if exc.status else exc.kind
-        return f"HTTP {exc.status}: {message}" if exc.status else message
-    return f"unexpected error ({type(exc).__name__})"

@@ -24,7 +24,8 @@ PACKAGE = ROOT / "co_tui"
 
 BACKEND = [
     "co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer", "co_tui.operations",
-    "co_tui.session", "co_tui.redact", "co_tui.domain", "co_tui.formatting", "co_tui.cli",
+    "co_tui.session", "co_tui.redact", "co_tui.domain", "co_tui.formatting", "co_tui.report",
+    "co_tui.cli",
 ]
 
 
