@@ -22,8 +22,6 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
-from co_tui.actions.journal import WriteJournal
-from co_tui.actions.rights import Rights
 from co_tui.api import (
     ApiConnectionError,
     ApiError,
@@ -31,9 +29,11 @@ from co_tui.api import (
     AuthenticationError,
     NotFoundError,
 )
-from co_tui.config import Config, ConfigError, save_setting
+from co_tui.operations.journal import WriteJournal
+from co_tui.operations.rights import Rights
 from co_tui.report import crash_report, describe_error, write_crash_file
 from co_tui.safe_text import display
+from co_tui.session.config import Config, ConfigError, save_setting
 from co_tui.widgets import styles_cache_fix
 from co_tui.workers import log_failure, start_worker, worker
 
@@ -44,9 +44,9 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
-    from co_tui.credentials import LoginSetup
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
+    from co_tui.session.credentials import LoginSetup
     from co_tui.transfer import DownloadEngine, DownloadRequest
 
 __all__ = ["CoTuiApp", "PendingClient", "Prefetched"]
@@ -207,7 +207,7 @@ class CoTuiApp(App[None]):
     @worker("learning who you are", group="identity")
     async def learn_identity(self) -> None:
         """Learn who the user is (for greying out what they may not do); silent on failure."""
-        from co_tui.actions.rights import learn_identity
+        from co_tui.operations.rights import learn_identity
 
         if self.client is None:
             return
@@ -324,8 +324,8 @@ class CoTuiApp(App[None]):
 
     def _login_screen(self, *, first_run: bool) -> LoginScreen:
         """The login screen: first run (nothing saved, cannot be cancelled) or token rejected."""
-        from co_tui.credentials import LoginSetup
         from co_tui.screens.login import LoginScreen
+        from co_tui.session.credentials import LoginSetup
 
         setup = self.login_setup or LoginSetup()
         if setup.domain is None and self.client is not None:

@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from co_tui.credentials import TOKEN_ENV_VARS
+from co_tui.session.credentials import TOKEN_ENV_VARS
 
 __all__ = ["SECRET_ENV_VARS", "ChildError", "child_env", "run_child"]
 

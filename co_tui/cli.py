@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams
-    from co_tui.config import Config
+    from co_tui.session.config import Config
 
 __all__ = ["build_parser", "main"]
 
@@ -212,7 +212,7 @@ def _run_demo() -> int:
 def _load_config() -> Config:
     """``config.toml``'s settings; a file that does not parse gives the defaults and a warning
     for the app to show (and is never rewritten: the returned config has no path)."""
-    from co_tui.config import Config, ConfigError, load_config
+    from co_tui.session.config import Config, ConfigError, load_config
 
     try:
         return load_config()
@@ -255,7 +255,7 @@ def _open_app(
         if not demo:
             return asyncio.run(_launch(build, config, profile, save_login, started))
         from co_tui.app import CoTuiApp, PendingClient
-        from co_tui.credentials import LoginSetup
+        from co_tui.session.credentials import LoginSetup
 
         app = CoTuiApp(PendingClient(domain, build), demo=True, config=config,
                        login=LoginSetup(domain=None, save=save_login))
@@ -292,7 +292,7 @@ async def _launch(
     try:
         # the imports run in a thread so this loop can send the request and read the answer
         app_module = await asyncio.to_thread(import_ui)
-        from co_tui.credentials import LoginSetup
+        from co_tui.session.credentials import LoginSetup
 
         setup = LoginSetup(profile=profile, domain=domain, save=save_login)
         app = app_module.CoTuiApp(client, login=setup, config=config,
@@ -311,9 +311,10 @@ def _run_login(args: argparse.Namespace) -> int:
     import asyncio
     import getpass
 
-    from co_tui.config import ConfigError
-    from co_tui.credentials import login_target
-    from co_tui.login import LoginError, login, prompt_login, read_token_from_stdin
+    from co_tui.operations.verify_login import login
+    from co_tui.session.config import ConfigError
+    from co_tui.session.credentials import login_target
+    from co_tui.session.login_store import LoginError, prompt_login, read_token_from_stdin
 
     profile = args.sub_profile or args.profile
     domain = args.sub_domain or args.domain
@@ -338,9 +339,9 @@ def _run_login(args: argparse.Namespace) -> int:
 
 
 def _run_logout(args: argparse.Namespace) -> int:
-    from co_tui.config import ConfigError
-    from co_tui.credentials import token_env_var
-    from co_tui.login import logout
+    from co_tui.session.config import ConfigError
+    from co_tui.session.credentials import token_env_var
+    from co_tui.session.login_store import logout
 
     try:
         removed = logout(args.sub_profile or args.profile)
@@ -354,9 +355,9 @@ def _run_logout(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from co_tui.api.domain import InsecureDomainError, normalize_domain
-    from co_tui.config import ConfigError
-    from co_tui.credentials import (
+    from co_tui.domain import InsecureDomainError, normalize_domain
+    from co_tui.session.config import ConfigError
+    from co_tui.session.credentials import (
         LoginSetup,
         login_target,
         make_credentials_private,

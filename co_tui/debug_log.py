@@ -2,7 +2,7 @@
 
 One line per API attempt (operation, method, path without its query, status, size, time) and
 per signed-file read or download (host and path only: a signed query is a credential), from the
-``co_tui`` loggers. Every record passes through :func:`co_tui.api.redact.install_log_redaction`
+``co_tui`` loggers. Every record passes through :func:`co_tui.redact.install_log_redaction`
 before any handler sees it, so no token reaches the file. The file is 0600 in a 0700 folder; it
 is appended to, and set aside as ``co-tui.log.1`` once it passes 10 MiB.
 """
@@ -13,8 +13,9 @@ import logging
 import os
 from pathlib import Path
 
-from co_tui import __version__, paths
-from co_tui.api.redact import install_log_redaction
+from co_tui import __version__
+from co_tui.redact import install_log_redaction
+from co_tui.session import paths
 
 __all__ = ["LOG_NAME", "ROTATE_BYTES", "start_debug_log"]
 

@@ -1,23 +1,33 @@
-"""Numbers and times as the screens show them. Pure functions, no Textual."""
+"""Numbers and times as co-tui shows them, everywhere. Pure functions, no Textual.
+
+One style for sizes, in tables, the file tree, dialogs and preview notes alike: bytes below
+1 KiB as ``"1023 B"``, larger sizes in binary units with one decimal, a trailing ``.0`` dropped
+(``"1.5 KiB"``, ``"256 KiB"``, ``"4 GiB"``). The back end (``co_tui/preview/``,
+``co_tui/transfer/``) uses these too, so the same size never reads two ways on one screen.
+"""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
 
-__all__ = ["format_count", "format_date", "format_size"]
+__all__ = ["format_count", "format_date", "format_size", "plural"]
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
 
 def format_size(size: int | None) -> str:
-    """``1536`` -> ``"1.5 KiB"``; ``None`` -> ``""`` (unknown, e.g. an external asset)."""
+    """``1023`` -> ``"1023 B"``, ``1536`` -> ``"1.5 KiB"``, ``262144`` -> ``"256 KiB"``;
+    ``None`` -> ``""`` (unknown, e.g. an external asset)."""
     if size is None or size < 0:
         return ""
     value = float(size)
     for unit in _UNITS:
         if value < 1024 or unit == _UNITS[-1]:
-            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+            if unit == "B":
+                return f"{int(value)} B"
+            text = f"{value:.1f}"
+            return f"{text.removesuffix('.0')} {unit}"
         value /= 1024
     raise AssertionError("unreachable")
 
@@ -25,6 +35,11 @@ def format_size(size: int | None) -> str:
 def format_count(count: int | None) -> str:
     """``12345`` -> ``"12,345"``; ``None`` -> ``""``."""
     return "" if count is None else f"{count:,}"
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``plural(1, "line")`` -> ``"1 line"``; ``plural(2_000, "line")`` -> ``"2,000 lines"``."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
 def format_date(epoch: int | float | None, *, utc: bool = False, never: str = "never") -> str:

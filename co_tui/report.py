@@ -1,9 +1,16 @@
-"""How failures reach the user: the words of an error toast, and the crash report.
+"""How failures reach the user: the words for a failed request, and the crash report.
 
-:func:`describe_error` is what :meth:`co_tui.app.CoTuiApp.show_error` (and dialogs that keep an
-error on screen) say about a failed request. :func:`crash_report` and :func:`write_crash_file`
-are the crash handler's: a traceback without frame locals, redacted, saved 0600
-(docs/reliability.md, 'Crash reports').
+The one place co-tui words errors (no Textual; the UI, the operations and the download engine
+all import it):
+
+- :func:`describe_error` is what :meth:`co_tui.app.CoTuiApp.show_error` (and dialogs that keep
+  an error on screen) say about a failed request: a severity and a sentence naming the action.
+- :func:`describe_change_failure` is the sentence a dialog's per-asset results show when a
+  change to one asset failed (edit, tags, archive ...).
+- :func:`describe_item_failure` is the short reason a failed download item shows in the
+  downloads panel.
+- :func:`crash_report` and :func:`write_crash_file` are the crash handler's: a traceback without
+  frame locals, redacted, saved 0600 (docs/reliability.md, 'Crash reports').
 """
 
 from __future__ import annotations
@@ -25,9 +32,12 @@ from co_tui.api import (
     RateLimitedError,
     ServerError,
 )
-from co_tui.api.redact import redact
+from co_tui.redact import redact
 
-__all__ = ["crash_report", "describe_error", "write_crash_file"]
+__all__ = [
+    "crash_report", "describe_change_failure", "describe_error", "describe_item_failure",
+    "write_crash_file",
+]
 
 
 def describe_error(error: BaseException, action: str, *,
@@ -63,6 +73,45 @@ def describe_error(error: BaseException, action: str, *,
         text += "."
     tail = f" Press {retry} to try again." if retry else ""
     return "error", f"{action[:1].upper()}{action[1:]} failed unexpectedly: {text}{tail}"
+
+
+def describe_change_failure(error: ApiError) -> str:
+    """A sentence about a failed change to one asset, for a dialog's per-asset results (server
+    text included, unescaped)."""
+    reason = {
+        "authentication": "The token was rejected",
+        "permission": "You do not have permission to change this asset",
+        "not_found": "This asset no longer exists (or is not visible to you)",
+        "bad_request": "The server refused the change",
+        "conflict": "The server reported a conflicting change",
+        "rate_limited": "The server is rate limiting requests",
+        "server": "The server failed",
+        "timeout": "The server did not answer in time",
+        "connection": "The connection failed",
+    }.get(error.kind, "The request failed")
+    status = f" ({error.status})" if error.status is not None else ""
+    return f"{reason}{status}: {error.message}"
+
+
+def describe_item_failure(exc: BaseException) -> str:
+    """A short reason for a failed download item (raw text: the UI sanitises it; never a URL or
+    token)."""
+    from co_tui.transfer.failures import TransferError  # loaded by then: a download failed
+
+    if isinstance(exc, TransferError):
+        return exc.message
+    if isinstance(exc, PermissionDeniedError):
+        if exc.operation in ("download_file", "read_file"):
+            return "access denied by the storage (403), even with a fresh link"
+        return "you do not have permission (403)"
+    if isinstance(exc, NotFoundError):
+        return "no longer on the server (404)"
+    if isinstance(exc, ApiError):
+        message = exc.message.strip()
+        if message.startswith("<") or not message:  # an S3-style XML body says nothing useful
+            message = f"the server answered {exc.status}" if exc.status else exc.kind
+        return f"HTTP {exc.status}: {message}" if exc.status else message
+    return f"unexpected error ({type(exc).__name__})"
 
 
 def crash_report(error: BaseException | None) -> str:

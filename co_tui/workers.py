@@ -30,7 +30,7 @@ from textual import work
 from textual.app import App
 from textual.css.query import NoMatches
 
-from co_tui.api.redact import redact
+from co_tui.redact import redact
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -51,7 +51,7 @@ def log_failure(error: BaseException, action: str) -> None:
     """Record ``error`` met while doing ``action`` in the ``--debug`` log (if one is on).
 
     A typed API error is one line (the request log has the details); anything else is a bug
-    and gets its traceback. Records are redacted by :mod:`co_tui.api.redact` when the debug
+    and gets its traceback. Records are redacted by :mod:`co_tui.redact` when the debug
     log is on; the message is redacted here as well, for any other handler.
     """
     from co_tui.api import ApiError  # the first frame does not import the client

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from co_tui.actions.journal import SearchWait, WriteJournal
+from co_tui.operations.journal import SearchWait, WriteJournal
 
 
 class FakeTime:

@@ -1,8 +1,9 @@
 """Async client for the Code Ocean REST API (v1). Knows nothing of Textual or of the UI.
 
-Names are exported lazily (PEP 562): importing one light module (``co_tui.api.errors``,
-``co_tui.api.redact``) does not pull in httpx, so the UI can paint its first frame before the
-network stack is loaded.
+Names are exported lazily (PEP 562): importing one light module (``co_tui.api.errors``) does
+not pull in httpx, so the UI can paint its first frame before the
+network stack is loaded. ``Secret`` and ``normalize_domain`` are re-exported from
+:mod:`co_tui.redact` and :mod:`co_tui.domain`, which sit below both this package and the session.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ _EXPORTS: dict[str, str] = {
     "ConflictError": "co_tui.api.errors",
     "DownloadTimeouts": "co_tui.api.retry",
     "FileStream": "co_tui.api.files",
-    "InsecureDomainError": "co_tui.api.domain",
+    "InsecureDomainError": "co_tui.domain",
     "NotFoundError": "co_tui.api.errors",
     "OpKind": "co_tui.api.retry",
     "PermissionDeniedError": "co_tui.api.errors",
@@ -29,12 +30,12 @@ _EXPORTS: dict[str, str] = {
     "RateLimitedError": "co_tui.api.errors",
     "RetryBudget": "co_tui.api.retry",
     "RetryPolicy": "co_tui.api.retry",
-    "Secret": "co_tui.api.redact",
+    "Secret": "co_tui.redact",
     "ServerError": "co_tui.api.errors",
     "Timeouts": "co_tui.api.retry",
     "UnexpectedResponseError": "co_tui.api.errors",
     "find_attached": "co_tui.api.capsules",
-    "normalize_domain": "co_tui.api.domain",
+    "normalize_domain": "co_tui.domain",
 }
 
 __all__ = [
@@ -82,10 +83,6 @@ if TYPE_CHECKING:
     from co_tui.api.client import (
         CodeOceanClient,
     )
-    from co_tui.api.domain import (
-        InsecureDomainError,
-        normalize_domain,
-    )
     from co_tui.api.errors import (
         ApiConnectionError,
         ApiError,
@@ -103,13 +100,17 @@ if TYPE_CHECKING:
         FileStream,
         RangeRead,
     )
-    from co_tui.api.redact import (
-        Secret,
-    )
     from co_tui.api.retry import (
         DownloadTimeouts,
         OpKind,
         RetryBudget,
         RetryPolicy,
         Timeouts,
+    )
+    from co_tui.domain import (
+        InsecureDomainError,
+        normalize_domain,
+    )
+    from co_tui.redact import (
+        Secret,
     )

@@ -36,7 +36,6 @@ from co_tui.api.body import MAX_RESPONSE_BYTES, read_capped, size_text, with_bod
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
 from co_tui.api.codec import decode, encode
 from co_tui.api.data_assets import DataAssets
-from co_tui.api.domain import InsecureDomainError, normalize_domain
 from co_tui.api.errors import (
     ApiConnectionError,
     ApiError,
@@ -47,7 +46,6 @@ from co_tui.api.errors import (
     request_never_sent,
 )
 from co_tui.api.files import SignedFiles
-from co_tui.api.redact import Secret, install_log_redaction, safe_url
 from co_tui.api.retry import (
     DownloadTimeouts,
     OpKind,
@@ -58,6 +56,8 @@ from co_tui.api.retry import (
     Timeouts,
 )
 from co_tui.api.tls import ssl_context
+from co_tui.domain import InsecureDomainError, normalize_domain
+from co_tui.redact import Secret, install_log_redaction, safe_url
 
 log = logging.getLogger("co_tui.api")
 """The request log (``co-tui --debug``): one line per attempt, URLs without their query."""

@@ -27,7 +27,7 @@ from co_tui.api.models import (
     TransferDataParams,
 )
 from co_tui.api.paging import Pager
-from co_tui.api.paths import seg
+from co_tui.api.path_segment import seg
 from co_tui.api.retry import OpKind
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from co_tui.api.redact import redact, safe_url
+from co_tui.redact import redact, safe_url
 
 if TYPE_CHECKING:
     import httpx

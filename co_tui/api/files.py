@@ -48,9 +48,9 @@ from co_tui.api.http_stream import (
 )
 from co_tui.api.models import FileURLs
 from co_tui.api.ranges import total_from_416
-from co_tui.api.redact import safe_url
 from co_tui.api.retry import OpKind, Sleep
 from co_tui.api.sink import ByteSink, GuardedSink, ResumableSink
+from co_tui.redact import safe_url
 
 log = logging.getLogger("co_tui.api.files")
 

@@ -22,9 +22,9 @@ from co_tui.api.body_limits import check_announced, stalled_message, too_large
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, build_error
 from co_tui.api.fast_download import DownloadResult
 from co_tui.api.ranges import parse_content_range, total_from_416
-from co_tui.api.redact import safe_url
 from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
 from co_tui.api.sink import ByteSink
+from co_tui.redact import safe_url
 
 log = logging.getLogger("co_tui.api.files")
 

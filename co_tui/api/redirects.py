@@ -18,7 +18,7 @@ from __future__ import annotations
 import httpx
 
 from co_tui.api.errors import ApiError
-from co_tui.api.redact import safe_url
+from co_tui.redact import safe_url
 
 __all__ = ["MAX_REDIRECTS", "REDIRECT_STATUSES", "RedirectError", "redirect_target"]
 

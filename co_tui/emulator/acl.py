@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from co_tui.emulator.errors import ApiError
+from co_tui.emulator.http_errors import ApiError
 from co_tui.emulator.store import Store, User
 
 RANK = {"none": 0, "discoverable": 1, "viewer": 2, "editor": 3, "owner": 4}

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from co_tui.emulator import acl, body, wire
-from co_tui.emulator.errors import ApiError, bad_request, forbidden
+from co_tui.emulator.http_errors import ApiError, bad_request, forbidden
 from co_tui.emulator.store import RowLike, Store, User
 
 ASSET_COLUMNS = (

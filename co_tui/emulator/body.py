@@ -1,14 +1,14 @@
 """Reading request bodies and query strings the way the API does: ``null`` is the same as absent.
 
-Every helper raises a 400 :class:`~co_tui.emulator.errors.ApiError` naming the field when a value
-has the wrong type, so clients get ``{"message": "name must be a string"}`` rather than a 500.
+Every helper raises a 400 :class:`~co_tui.emulator.http_errors.ApiError` naming the field when a
+value has the wrong type, so clients get ``{"message": "name must be a string"}`` rather than a 500.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from co_tui.emulator.errors import bad_request
+from co_tui.emulator.http_errors import bad_request
 
 TRUE_WORDS = frozenset({"1", "t", "true", "y", "yes"})
 FALSE_WORDS = frozenset({"0", "f", "false", "n", "no"})

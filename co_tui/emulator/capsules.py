@@ -15,7 +15,7 @@ import sqlite3
 from typing import Any
 
 from co_tui.emulator import acl, body, wire
-from co_tui.emulator.errors import ApiError, bad_request, forbidden
+from co_tui.emulator.http_errors import ApiError, bad_request, forbidden
 from co_tui.emulator.search import (
     OWNERSHIPS,
     Page,

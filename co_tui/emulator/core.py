@@ -6,7 +6,7 @@ import urllib.parse
 from typing import TYPE_CHECKING
 
 from co_tui.emulator import loader
-from co_tui.emulator.app import build_api_app
+from co_tui.emulator.api_app import build_api_app
 from co_tui.emulator.config import EmulatorConfig
 from co_tui.emulator.faults import ASGIApp, FaultInjector, FaultMiddleware, Receive, Scope, Send
 from co_tui.emulator.files_app import FilesApp

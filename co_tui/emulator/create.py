@@ -21,7 +21,7 @@ import uuid
 from typing import Any
 
 from co_tui.emulator import acl, assets, body, tree, wire
-from co_tui.emulator.errors import bad_request, forbidden
+from co_tui.emulator.http_errors import bad_request, forbidden
 from co_tui.emulator.seed_model import Content
 from co_tui.emulator.store import ASSET_SELECT, Store, User
 

@@ -27,8 +27,8 @@ from typing import Any
 
 from co_tui.emulator import tree
 from co_tui.emulator.content import content_etag, read_content
-from co_tui.emulator.errors import ApiError
 from co_tui.emulator.faults import Receive, Scope, Send
+from co_tui.emulator.http_errors import ApiError
 from co_tui.emulator.signing import BUCKET, Signer
 from co_tui.emulator.store import Store
 

@@ -1,6 +1,6 @@
 """Route handlers of the API app: thin adapters from HTTP to the store-level operations.
 
-Each handler reads the caller (set by the auth middleware in ``app.py``), parses the body or the
+Each handler reads the caller (set by the auth middleware in ``api_app.py``), parses the body or the
 query string, calls one operation and encodes its answer. Writes that changed state are appended
 to ``Emulator.write_log`` as ``(method, path, status)``.
 """
@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from co_tui.emulator import acl, assets, body, capsules, create, search, tree, wire
 from co_tui.emulator.config import FILE_URLS_SINCE, SEARCH_POST_SINCE
-from co_tui.emulator.errors import ApiError, bad_request, not_found
+from co_tui.emulator.http_errors import ApiError, bad_request, not_found
 from co_tui.emulator.store import User
 
 if TYPE_CHECKING:

@@ -45,7 +45,7 @@ from typing import Any
 import msgspec
 
 from co_tui.emulator import acl, body, wire
-from co_tui.emulator.errors import bad_request
+from co_tui.emulator.http_errors import bad_request
 from co_tui.emulator.store import Store, User
 
 ASSET_FIELDS = ("name", "tag", "run_script", "commit_id", "contained_data_id")

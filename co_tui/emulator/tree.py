@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from co_tui.emulator.errors import bad_request
+from co_tui.emulator.http_errors import bad_request
 from co_tui.emulator.seed_model import Content
 
 FileSpec = tuple[str, Content, str]

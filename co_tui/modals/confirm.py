@@ -6,7 +6,7 @@
   confirms, ``n`` / ``esc`` always cancel).
 - :class:`TypedNameConfirmScreen` guards permanent deletion: the delete button stays disabled
   until the user types the asset's exact name (for several assets: ``delete N``).
-- :class:`ResultsScreen` shows a :class:`~co_tui.actions.bulk.BulkReport` (bulk archive, restore,
+- :class:`ResultsScreen` shows a :class:`~co_tui.operations.bulk.BulkReport` (bulk archive, restore,
   delete); :func:`render_results` draws the same lines for other dialogs.
 """
 
@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from co_tui.actions.bulk import AssetResult, BulkReport, Status
+from co_tui.operations.bulk import AssetResult, BulkReport, Status
 from co_tui.safe_text import display, join, plain
 
 __all__ = [

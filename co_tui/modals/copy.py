@@ -3,7 +3,7 @@
 :func:`copy_text` is the one way the app copies: it sanitises the text, hands it to Textual's
 ``App.copy_to_clipboard`` (an OSC 52 escape sequence, which the terminal may ignore: browser
 terminals in capsules usually do), says so in a notification, and opens :class:`CopyScreen`
-when asked to or when :func:`~co_tui.actions.clipboard.copy_policy` cannot trust the terminal.
+when asked to or when :func:`~co_tui.operations.clipboard.copy_policy` cannot trust the terminal.
 The dialog shows the text in a read-only field, selected, so the user can copy it with the
 terminal's own selection. The app never emits OSC 52 for anything but this deliberate action,
 and only for text that went through :func:`~co_tui.safe_text.plain` (docs/reliability.md,
@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from co_tui.actions.clipboard import ClipboardMode, CopyPolicy, copy_policy, ensure_no_secret
+from co_tui.operations.clipboard import ClipboardMode, CopyPolicy, copy_policy, ensure_no_secret
 from co_tui.safe_text import display, join, plain
 
 if TYPE_CHECKING:

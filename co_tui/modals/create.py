@@ -9,10 +9,10 @@ result), then name, mount, description, tags and the deployment's custom-metadat
 checked as they are left and all at once on ``ctrl+s``, the way the edit dialog checks them, with
 the problem shown under the field; a computation ID is looked up as it is typed to show the
 run's name and whether it has results. The request is sent exactly once from a worker
-(:func:`~co_tui.actions.create.create_data_asset_once`); on failure the dialog stays open with
+(:func:`~co_tui.operations.create.create_data_asset_once`); on failure the dialog stays open with
 everything typed. It dismisses with the new (draft) :class:`~co_tui.api.models.DataAsset`, or
 ``None`` on ``esc``; the calling screen follows the draft with
-:func:`~co_tui.actions.create.wait_until_settled`.
+:func:`~co_tui.operations.create.wait_until_settled`.
 """
 
 from __future__ import annotations
@@ -31,21 +31,6 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from co_tui.actions.create import (
-    CreateNotConfirmedError,
-    create_data_asset_once,
-    lookup_computation,
-)
-from co_tui.actions.create_form import (
-    CreateForm,
-    SourceKind,
-    build_params,
-    combinable,
-    computation_problem,
-    suggest_mount,
-    validate_form,
-)
-from co_tui.actions.metadata import custom_key
 from co_tui.api.errors import ApiError, NotFoundError
 from co_tui.modals.create_layout import (
     COMMON_FIELDS,
@@ -60,8 +45,23 @@ from co_tui.modals.create_layout import (
     row,
     widget_suffix,
 )
-from co_tui.modals.filters import Choice
+from co_tui.operations.create import (
+    CreateNotConfirmedError,
+    create_data_asset_once,
+    lookup_computation,
+)
+from co_tui.operations.create_form import (
+    CreateForm,
+    SourceKind,
+    build_params,
+    combinable,
+    computation_problem,
+    suggest_mount,
+    validate_form,
+)
+from co_tui.operations.metadata import custom_key
 from co_tui.safe_text import display, join, plain
+from co_tui.widgets.choice import Choice
 from co_tui.widgets.custom_fields import CustomField
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker

@@ -1,6 +1,6 @@
 """The create dialog's rows: which fields each source has, and the widgets of one row.
 
-Every field has a key (the :class:`~co_tui.actions.create_form.CreateForm` attribute, or
+Every field has a key (the :class:`~co_tui.operations.create_form.CreateForm` attribute, or
 ``custom:<name>`` for a custom-metadata field); its widget is ``#create-<key>`` (a custom field's
 is ``#create-custom-<index>``) and its problem is shown in ``#create-<...>-error`` right under
 it. :class:`~co_tui.modals.create.CreateScreen` puts the rows together.
@@ -16,11 +16,11 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static, TextArea
 
-from co_tui.actions.create_form import CombinedPart, CreateForm, SourceKind
-from co_tui.actions.metadata import custom_key
 from co_tui.api.models import CustomMetadataField
-from co_tui.modals.filters import Choice
+from co_tui.operations.create_form import CombinedPart, CreateForm, SourceKind
+from co_tui.operations.metadata import custom_key
 from co_tui.safe_text import display, join, plain
+from co_tui.widgets.choice import Choice
 from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
 
 __all__ = [

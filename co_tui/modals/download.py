@@ -30,7 +30,6 @@ from textual.widgets import Input, Static
 
 from co_tui.formatting import format_count, format_size
 from co_tui.modals.confirm import ConfirmScreen
-from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join, plain
 from co_tui.transfer import (
     DownloadRequest,
@@ -43,6 +42,7 @@ from co_tui.transfer import (
     space_check,
 )
 from co_tui.transfer.localfs import DiskUsage
+from co_tui.widgets.choice import Choice
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 

@@ -2,7 +2,7 @@
 
 The form checks every field as the user types (errors under the field; all of them on a save
 attempt) and sends nothing while any is wrong. ``ctrl+s`` saves in a worker through
-:func:`co_tui.actions.metadata.save_metadata`: on any failure the dialog stays open with the
+:func:`co_tui.operations.metadata.save_metadata`: on any failure the dialog stays open with the
 input as typed and the error shown in it; when someone else changed the asset since the dialog
 opened, the conflict view shows both versions of each such field and lets the user keep theirs
 or mine per field (or overwrite all). ``esc`` cancels, asking first when something was typed.
@@ -26,8 +26,12 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from co_tui.actions.field_values import format_custom, tag_error
-from co_tui.actions.metadata import (
+from co_tui.api.errors import ApiError
+from co_tui.api.models import CustomMetadata, DataAsset
+from co_tui.edit_buffer import decode, has_placeholders
+from co_tui.modals.confirm import ConfirmScreen
+from co_tui.operations.field_values import format_custom, tag_error
+from co_tui.operations.metadata import (
     AssetValues,
     Conflict,
     FieldConflict,
@@ -40,15 +44,11 @@ from co_tui.actions.metadata import (
     field_labels,
     save_metadata,
 )
-from co_tui.api.errors import ApiError
-from co_tui.api.models import CustomMetadata, DataAsset
-from co_tui.edit_buffer import decode, has_placeholders
-from co_tui.modals.confirm import ConfirmScreen
-from co_tui.modals.filters import Choice
-from co_tui.modals.tags import Chip, TagChips
 from co_tui.safe_text import display, is_safe, join, plain
+from co_tui.widgets.choice import Choice
 from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
 from co_tui.widgets.edit_fields import EditInput, EditTextArea
+from co_tui.widgets.tag_chips import Chip, TagChips
 from co_tui.workers import log_failure, worker
 
 if TYPE_CHECKING:

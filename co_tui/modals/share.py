@@ -26,7 +26,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from co_tui.actions.sharing import (
+from co_tui.api.errors import ApiError
+from co_tui.operations.sharing import (
     EVERYONE_ROLES,
     GROUP_ROLES,
     USER_ROLES,
@@ -36,9 +37,8 @@ from co_tui.actions.sharing import (
     SharingError,
     apply_permissions,
 )
-from co_tui.api.errors import ApiError
-from co_tui.modals.filters import Choice
 from co_tui.safe_text import display, join
+from co_tui.widgets.choice import Choice
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 

@@ -1,6 +1,6 @@
 """File previews: the bytes of a file in, a plain description of what to show out.
 
-No I/O and no UI here (no Textual, no Rich): ``co_tui.actions.preview_io`` reads at most
+No I/O and no UI here (no Textual, no Rich): ``co_tui.operations.preview_io`` reads at most
 256 KiB of the file (through ``client.files`` or the local mount) and calls
 :func:`build_preview` in a thread; the screen draws the :class:`Preview`, passing every string
 through ``co_tui.safe_text``.

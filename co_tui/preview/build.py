@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from co_tui.formatting import format_size
 from co_tui.preview.archives import decompress_prefix, gzip_name
 from co_tui.preview.detect import classify
 from co_tui.preview.formats import extension_hint
@@ -36,7 +37,6 @@ from co_tui.preview.kinds import (
 )
 from co_tui.preview.model import BinaryBody, FormatInfo, Preview, PreviewKind, Resume
 from co_tui.preview.text import decode_span, display
-from co_tui.preview.units import format_size
 
 __all__ = ["build_preview", "error_preview", "external_preview"]
 

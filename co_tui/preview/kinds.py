@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
+from co_tui.formatting import format_size, plural
 from co_tui.preview.highlight import display_name, lexer_for_language
 from co_tui.preview.limits import MAX_LINE_CHARS, MAX_LINES, TABLE_CELL_CHARS
 from co_tui.preview.markdown import render_cut, render_markdown
@@ -34,7 +35,6 @@ from co_tui.preview.text import (
     lines_end,
     undecodable,
 )
-from co_tui.preview.units import format_size, plural
 
 __all__ = [
     "Chunk",

@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from co_tui.formatting import format_size
 from co_tui.preview.highlight import lexer_for_language
 from co_tui.preview.limits import MARKDOWN_RENDER_CHARS, NOTEBOOK_OUTPUT_LINES
 from co_tui.preview.markdown import render_markdown
 from co_tui.preview.model import NotebookCell, NotebookOutput
 from co_tui.preview.text import cut_lines, display
-from co_tui.preview.units import format_size
 
 __all__ = ["ParsedNotebook", "parse_notebook"]
 

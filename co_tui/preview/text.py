@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_UNITS_HANDLER = "co_tui.preview.units"
+_UNITS_HANDLER = "co_tui.preview.text.replace_units"
 
 
 def _replace_units(exc: UnicodeError) -> tuple[str, int]:

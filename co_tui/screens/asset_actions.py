@@ -7,7 +7,7 @@ assets say which assets an action targets (:meth:`targets`) and how to show what
 of an edit or an archive made there).
 
 Actions the user may not do on the targeted assets are shown disabled, with the reason in the
-help and the palette, rather than offered and then failed (:mod:`co_tui.actions.rights`). A 403
+help and the palette, rather than offered and then failed (:mod:`co_tui.operations.rights`). A 403
 greys the action out for that asset from then on.
 """
 
@@ -21,16 +21,16 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 
-from co_tui.actions.rights import NEEDS
 from co_tui.api import ApiError, PermissionDeniedError
+from co_tui.operations.rights import NEEDS
 from co_tui.safe_text import display, join
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
-    from co_tui.actions.bulk import BulkReport
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset, Permissions
     from co_tui.app import CoTuiApp
+    from co_tui.operations.bulk import BulkReport
     from co_tui.transfer import DownloadRequest, DownloadTarget
 
 __all__ = ["AssetActionsScreen", "AssetEvent"]
@@ -94,7 +94,7 @@ class AssetActionsScreen(Screen[None]):
         """Tell every open asset screen (this one, the list under a detail view ...).
 
         The session's journal notes it too, so lists loaded before search shows the change
-        still show it (see :mod:`co_tui.actions.journal`).
+        still show it (see :mod:`co_tui.operations.journal`).
         """
         self.co_app.journal.record(event, assets)
         if event == "created":
@@ -114,7 +114,7 @@ class AssetActionsScreen(Screen[None]):
     @property
     def capsule_id(self) -> str | None:
         """The capsule co-tui runs in (``CO_CAPSULE_ID``), if any."""
-        from co_tui.actions.attach import current_capsule_id
+        from co_tui.operations.attach import current_capsule_id
 
         return current_capsule_id(os.environ)
 
@@ -145,8 +145,8 @@ class AssetActionsScreen(Screen[None]):
 
     def action_edit(self) -> None:
         """Edit the name, description, mount, tags and custom metadata."""
-        from co_tui.actions.metadata import field_labels
         from co_tui.modals.edit_metadata import EditMetadataScreen
+        from co_tui.operations.metadata import field_labels
 
         if self.client is None or not (assets := self.targets()):
             return
@@ -264,7 +264,7 @@ class AssetActionsScreen(Screen[None]):
 
     @worker("changing the assets", group="bulk")
     async def _run_bulk(self, action: str, assets: list[DataAsset]) -> None:
-        from co_tui.actions import bulk
+        from co_tui.operations import bulk
 
         assert self.client is not None
         operation = {"archive": bulk.archive, "restore": bulk.restore, "delete": bulk.delete}
@@ -279,8 +279,8 @@ class AssetActionsScreen(Screen[None]):
 
     def _report(self, report: BulkReport, assets: Sequence[DataAsset]) -> None:
         """Show the outcome: rows that went, a toast, the per-asset results when any failed."""
-        from co_tui.actions.bulk import Status
         from co_tui.modals.confirm import ResultsScreen
+        from co_tui.operations.bulk import Status
 
         done = [r.asset_id for r in report.results if r.status in (Status.OK, Status.SKIPPED)]
         for result in report.results:
@@ -321,7 +321,7 @@ class AssetActionsScreen(Screen[None]):
     @worker("following the new asset", group="follow")
     async def _follow(self, asset: DataAsset) -> None:
         """Follow a new asset until ready or failed, updating its row; no UI is blocked."""
-        from co_tui.actions.create import follow_asset
+        from co_tui.operations.create import follow_asset
 
         assert self.client is not None
         latest = asset
@@ -342,8 +342,8 @@ class AssetActionsScreen(Screen[None]):
 
     def action_copy_id(self) -> None:
         """Copy the asset's ID."""
-        from co_tui.actions.clipboard import asset_id_text
         from co_tui.modals.copy import copy_text
+        from co_tui.operations.clipboard import asset_id_text
 
         if assets := self.targets():
             copy_text(self.app, "asset ID", asset_id_text(assets[0]),
@@ -351,8 +351,8 @@ class AssetActionsScreen(Screen[None]):
 
     def action_copy_url(self) -> None:
         """Copy the asset's web address ({domain}/data-assets/{id})."""
-        from co_tui.actions.clipboard import asset_web_url
         from co_tui.modals.copy import copy_text
+        from co_tui.operations.clipboard import asset_web_url
 
         if self.client is not None and (assets := self.targets()):
             copy_text(self.app, "web URL", asset_web_url(self.client, assets[0].id),
@@ -396,7 +396,7 @@ class AssetActionsScreen(Screen[None]):
 
     @worker("attaching or detaching", group="attach")
     async def _attach_or_detach(self, attach: bool) -> None:
-        from co_tui.actions.attach import attach_assets, detach_assets
+        from co_tui.operations.attach import attach_assets, detach_assets
 
         capsule = self.capsule_id
         if self.client is None or capsule is None or not (assets := self.targets()):

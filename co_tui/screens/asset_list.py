@@ -15,10 +15,11 @@ from textual.widgets import Input, Static
 from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.api.paging import Pager, PagingStopped
-from co_tui.config import Settings
-from co_tui.modals.filters import AssetFilters, FiltersScreen
+from co_tui.modals.filters import FiltersScreen
+from co_tui.operations.search_filters import AssetFilters
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
+from co_tui.session.config import Settings
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.footer import KeyFooter
@@ -295,7 +296,7 @@ class AssetListScreen(AssetActionsScreen):
             narrowed = self.query_text or self.filters.active
             text = "no data assets match" if narrowed else "no data assets"
         if self._search_lag:
-            from co_tui.actions.journal import Applied
+            from co_tui.operations.journal import Applied
 
             text += f"  ·  {Applied([], self._search_lag).note()}"
         warnings = []

@@ -21,9 +21,9 @@ from co_tui.screens.gone import gone_message
 from co_tui.workers import start_worker
 
 if TYPE_CHECKING:
-    from co_tui.actions.journal import WriteJournal
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset
+    from co_tui.operations.journal import WriteJournal
     from co_tui.screens.asset_list import AssetListScreen
 
 __all__ = ["MAX_CHECKED", "explain_vanished", "vanished"]
@@ -52,8 +52,8 @@ def _where(asset: DataAsset, state: bool | None, *, archived: bool) -> Content |
 
 async def _explain(screen: AssetListScreen, client: CodeOceanClient,
                    assets: list[DataAsset], archived: bool) -> None:
-    from co_tui.actions.bulk import archived_state
     from co_tui.api import ApiError, NotFoundError
+    from co_tui.operations.bulk import archived_state
 
     for asset in assets:
         try:

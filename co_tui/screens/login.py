@@ -1,14 +1,14 @@
 """The login screen: first run without credentials, and after the server rejected the token.
 
-It asks for the domain (offered from :func:`co_tui.credentials.login_target`) and the token (a
-masked input), then runs :func:`co_tui.login.login` in a worker: one API call, and the login is
-saved as ``co-tui login`` saves it. The outcome is shown in words (accepted / limited scope /
-rejected / unreachable / not a usable domain); on success the screen builds a client for the new
-credentials and posts :class:`LoginScreen.LoggedIn`, and the app takes it from there.
+It asks for the domain (offered from :func:`co_tui.session.credentials.login_target`) and the token
+(a masked input), then runs :func:`co_tui.operations.verify_login.login` in a worker: one API call,
+and the login is saved as ``co-tui login`` saves it. The outcome is shown in words (accepted /
+limited scope / rejected / unreachable / not a usable domain); on success the screen builds a client
+for the new credentials and posts :class:`LoginScreen.LoggedIn`, and the app takes it from there.
 
 The token is never displayed: the input is masked, it is wrapped in a
-:class:`~co_tui.api.redact.Secret` as soon as it is read (which also registers it for
-redaction), and messages come from :mod:`co_tui.login`, which never quotes it.
+:class:`~co_tui.redact.Secret` as soon as it is read (which also registers it for
+redaction), and messages come from :mod:`co_tui.operations.verify_login`, which never quotes it.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
 from co_tui.api import CodeOceanClient
-from co_tui.api.redact import Secret, redact
-from co_tui.config import ConfigError, validate_domain
-from co_tui.credentials import LoginSetup
-from co_tui.login import VerifyResult, login, verify
+from co_tui.operations.verify_login import VerifyResult, login, verify
+from co_tui.redact import Secret, redact
 from co_tui.safe_text import display
+from co_tui.session.config import ConfigError, validate_domain
+from co_tui.session.credentials import LoginSetup
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 
@@ -39,7 +39,8 @@ Tone = Literal["", "ok", "warning", "error"]
 
 
 _TONES: dict[str, Tone] = {"ok": "ok", "limited": "warning"}
-"""How each :class:`~co_tui.login.VerifyResult` status is shown (anything else: an error)."""
+"""How each :class:`~co_tui.operations.verify_login.VerifyResult` status is shown (anything else: an
+error)."""
 _MARKS: dict[Tone, str] = {"ok": "✓ ", "warning": "! ", "error": "✗ ", "": ""}
 
 

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 from co_tui.transfer.batch import Batch, BatchSummary, TransferItem
 from co_tui.transfer.engine import DownloadEngine
-from co_tui.transfer.errors import (
+from co_tui.transfer.failures import (
     DiskFullError,
     InsufficientSpaceError,
     LocalFileError,
     SizeMismatchError,
     TransferError,
     UnsafePathError,
-    describe_error,
 )
 from co_tui.transfer.local import default_destination, in_capsule, local_file, mount_root
 from co_tui.transfer.localfs import SpaceCheck, required_space, space_check
@@ -61,7 +60,6 @@ __all__ = [
     "TransferItem",
     "UnsafePathError",
     "default_destination",
-    "describe_error",
     "in_capsule",
     "local_file",
     "mount_root",

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from co_tui.report import describe_item_failure
 from co_tui.transfer.batch import Batch, Signal, TransferItem
-from co_tui.transfer.errors import DiskFullError, describe_error
+from co_tui.transfer.failures import DiskFullError
 from co_tui.transfer.fetch import Fetcher
 from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
 from co_tui.transfer.localfs import DiskUsage
@@ -130,7 +131,7 @@ class DownloadEngine:
             self._touch()
             raise
         except Exception as exc:
-            reason = describe_error(exc)
+            reason = describe_item_failure(exc)
             batch.fail(reason)
             self._messages.append(f"{request.target.name}: {reason}")
             self._touch()
@@ -248,7 +249,7 @@ class DownloadEngine:
             self._stop_batch(item.batch, exc.message)
             return
         except Exception as exc:
-            self._set_state(item, ItemState.FAILED, describe_error(exc))
+            self._set_state(item, ItemState.FAILED, describe_item_failure(exc))
             return
         item.path = outcome.path
         item.done = outcome.size

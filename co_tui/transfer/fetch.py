@@ -25,7 +25,7 @@ from co_tui.api.body_limits import BodySizeError
 from co_tui.api.files import ResumeError, download_link
 from co_tui.api.models import FileURLs
 from co_tui.api.retry import Sleep
-from co_tui.transfer.errors import SizeMismatchError, TransferError
+from co_tui.transfer.failures import SizeMismatchError, TransferError
 from co_tui.transfer.localfs import translate_os_error, write_all
 from co_tui.transfer.model import RemoteFile
 

@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, RateLimitedError, ServerError
-from co_tui.transfer.errors import LocalFileError, SizeMismatchError
+from co_tui.transfer.failures import LocalFileError, SizeMismatchError
 from co_tui.transfer.fetch import FdSink, Fetcher
 from co_tui.transfer.local import copy_local
+from co_tui.transfer.local_names import numbered_name, temp_name
 from co_tui.transfer.localfs import (
     DirHandle,
     create_temp,
@@ -43,7 +44,6 @@ from co_tui.transfer.localfs import (
     write_sidecar,
 )
 from co_tui.transfer.model import ExistingPolicy, RemoteFile
-from co_tui.transfer.paths import numbered_name, temp_name
 from co_tui.transfer.urls import UrlPrefetcher
 
 __all__ = [

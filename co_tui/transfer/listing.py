@@ -2,8 +2,8 @@
 
 A folder or a whole asset is walked level by level with a few listings in flight at once. The
 server's listing is untrusted: a folder seen twice is not walked again and nesting deeper than
-:data:`~co_tui.transfer.paths.MAX_DEPTH` stops the walk, so a hostile listing cannot keep it
-going for ever. Paths stay raw here; :mod:`co_tui.transfer.paths` validates them.
+:data:`~co_tui.transfer.local_names.MAX_DEPTH` stops the walk, so a hostile listing cannot keep it
+going for ever. Paths stay raw here; :mod:`co_tui.transfer.local_names` validates them.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import asyncio
 from collections import deque
 from typing import TYPE_CHECKING
 
-from co_tui.transfer.errors import UnsafePathError
+from co_tui.transfer.failures import UnsafePathError
+from co_tui.transfer.local_names import MAX_DEPTH, local_parts
 from co_tui.transfer.model import DownloadTarget, RemoteFile, TargetKind
-from co_tui.transfer.paths import MAX_DEPTH, local_parts
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient

@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from co_tui.transfer.errors import UnsafePathError
+from co_tui.transfer.failures import UnsafePathError
+from co_tui.transfer.local_names import local_parts
 from co_tui.transfer.localfs import write_all
-from co_tui.transfer.paths import local_parts
 
 __all__ = [
     "DATA_ROOT",

@@ -22,7 +22,7 @@ import stat
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from co_tui.transfer.errors import DiskFullError, LocalFileError, UnsafePathError
+from co_tui.transfer.failures import DiskFullError, LocalFileError, UnsafePathError
 
 __all__ = [
     "DISK_FULL_ERRNOS",

@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from co_tui.transfer.errors import SizeMismatchError
+from co_tui.transfer.failures import SizeMismatchError
 from co_tui.transfer.fetch import FdSink, Fetcher, StreamSink
 from co_tui.transfer.filejob import FileOutcome, finish_uncancelled, new_temp, run_blocking
 from co_tui.transfer.local import copy_local
+from co_tui.transfer.local_names import temp_name
 from co_tui.transfer.localfs import (
     DirHandle,
     create_temp,
@@ -44,7 +45,6 @@ from co_tui.transfer.localfs import (
     translate_os_error,
 )
 from co_tui.transfer.model import ExistingPolicy, RemoteFile
-from co_tui.transfer.paths import temp_name
 
 __all__ = ["STAGE_MAX_BYTES", "ZipJob", "ZipMember", "run_zip_job"]
 

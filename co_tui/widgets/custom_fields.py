@@ -6,7 +6,7 @@ from a list of allowed values, an :class:`~co_tui.widgets.edit_fields.EditInput`
 otherwise),
 :func:`custom_label` its label (units, and ``*`` for a required field) and :func:`field_text`
 reads the widget back as form text. Checking that text is
-:func:`co_tui.actions.field_values.check_custom`.
+:func:`co_tui.operations.field_values.check_custom`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Select
 
-from co_tui.actions.field_values import format_custom
 from co_tui.api.models import CustomMetadataField
+from co_tui.operations.field_values import format_custom
 from co_tui.safe_text import display, join, plain
 from co_tui.widgets.edit_fields import EditInput
 
@@ -45,7 +45,7 @@ def custom_label(spec: CustomMetadataField, max_cells: int) -> Content:
 
 def custom_field(spec: CustomMetadataField, text: str, widget_id: str) -> CustomField:
     """The widget for ``spec`` showing ``text`` (form text, see
-    :func:`~co_tui.actions.field_values.format_custom`). A stored value the schema no longer
+    :func:`~co_tui.operations.field_values.format_custom`). A stored value the schema no longer
     allows stays one of the choices, so opening a form never changes it."""
     if spec.allowed_values and not spec.multiple:
         choices = [format_custom(v, spec) for v in spec.allowed_values]

@@ -5,7 +5,7 @@ file's link, ``o`` read it in ``$PAGER``, ``d`` download, ``escape`` back), the 
 decide which of them apply (the footer and the help show only those), and the tab's workers
 (docs/architecture.md, 'Workers'): one ``list_data_asset_files`` call per opened folder, the
 file-link and the pager workers. The preview and its workers are
-:class:`~co_tui.widgets.preview_panel.PreviewPanel`'s. What needs a dialog (downloading,
+:class:`~co_tui.widgets.preview.panel.PreviewPanel`'s. What needs a dialog (downloading,
 copying a link) is asked of the screen with a message.
 
 Wide terminals show the tree and the preview side by side and preview the highlighted file;
@@ -26,9 +26,6 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from co_tui.actions.clipboard import FileLink, file_share_link
-from co_tui.actions.pager import pager_command, pager_copy, run_pager, too_big_for_pager
-from co_tui.actions.preview_io import files_note
 from co_tui.api import (
     ApiError,
     BadRequestError,
@@ -36,12 +33,15 @@ from co_tui.api import (
 )
 from co_tui.api.models import DataAsset, FolderItem
 from co_tui.formatting import format_count, format_size
+from co_tui.operations.clipboard import FileLink, file_share_link
+from co_tui.operations.pager import pager_command, pager_copy, run_pager, too_big_for_pager
+from co_tui.operations.preview_io import files_note
 from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
-from co_tui.widgets.file_preview import FilePreview
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.filter_box import FilterBox
-from co_tui.widgets.preview_panel import PREVIEW_DELAY, PreviewPanel
+from co_tui.widgets.preview.file_preview import FilePreview
+from co_tui.widgets.preview.panel import PREVIEW_DELAY, PreviewPanel
 from co_tui.workers import worker
 
 if TYPE_CHECKING:

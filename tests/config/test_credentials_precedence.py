@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from co_tui import paths
-from co_tui.config import ConfigError, dumps_toml, read_toml
-from co_tui.credentials import (
+from co_tui.session import paths
+from co_tui.session.config import ConfigError, dumps_toml, read_toml
+from co_tui.session.credentials import (
     CredentialsError,
     LoginTarget,
     login_target,
     resolve_credentials,
 )
-from co_tui.login import save_login
+from co_tui.session.login_store import save_login
 
 WORK = "https://work.example.com"
 LAB = "https://lab.example.com"

@@ -9,27 +9,29 @@ import httpx
 import pytest
 from cfg_helpers import assert_no_canary
 
-from co_tui import paths
-from co_tui.config import ConfigError, Settings, load_config
-from co_tui.credentials import (
+from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.operations.verify_login import login, verify
+from co_tui.session import paths
+from co_tui.session.config import ConfigError, Settings, load_config
+from co_tui.session.credentials import (
     CredentialsError,
     load_stored_logins,
     login_target,
     resolve_credentials,
 )
-from co_tui.emulator import Emulator, EmulatorConfig
-from co_tui.login import (
+from co_tui.session.login_store import (
     LoginError,
-    login,
     logout,
     prompt_login,
     read_token_from_stdin,
     save_login,
-    verify,
 )
 
 WORK = "https://work.example.com"
-OUR_LOGGERS = ("co_tui.config", "co_tui.credentials", "co_tui.login")
+OUR_LOGGERS = (
+    "co_tui.session.config", "co_tui.session.credentials", "co_tui.session.login_store",
+    "co_tui.operations.verify_login",
+)
 
 
 def test_objects_never_show_the_token(canary: str) -> None:

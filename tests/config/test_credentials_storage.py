@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from cfg_helpers import mode
 
-from co_tui import config, paths
-from co_tui.config import ConfigError, Settings, load_config, read_toml, save_settings
-from co_tui.credentials import (
+from co_tui.session import config, paths
+from co_tui.session.config import ConfigError, Settings, load_config, read_toml, save_settings
+from co_tui.session.credentials import (
     CredentialsError,
     load_stored_logins,
     resolve_credentials,
     token_env_var,
 )
-from co_tui.login import logout, save_login
+from co_tui.session.login_store import logout, save_login
 
 WORK = "https://work.example.com"
 LAB = "https://lab.example.com"

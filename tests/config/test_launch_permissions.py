@@ -10,13 +10,14 @@ import pytest
 from cfg_helpers import mode
 from textual.widgets._toast import Toast
 
-from co_tui import cli, paths
+from co_tui import cli
 from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
-from co_tui.config import Config
-from co_tui.credentials import make_credentials_private, resolve_credentials
 from co_tui.emulator import Emulator
-from co_tui.login import save_login
+from co_tui.session import paths
+from co_tui.session.config import Config
+from co_tui.session.credentials import make_credentials_private, resolve_credentials
+from co_tui.session.login_store import save_login
 from tests.ui.ui_helpers import _settle
 
 WORK = "https://work.example.com"
@@ -79,7 +80,7 @@ def test_a_file_co_tui_cannot_change_is_reported_not_hidden(
     def refuse(path: object, new_mode: int) -> None:
         raise PermissionError(1, "Operation not permitted")
 
-    monkeypatch.setattr("co_tui.credentials.os.chmod", refuse)
+    monkeypatch.setattr("co_tui.session.credentials.os.chmod", refuse)
     notice = make_credentials_private()
     assert notice is not None and "could not make it private" in notice
     assert f"chmod 600 {cred}" in notice

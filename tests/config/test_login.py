@@ -7,17 +7,12 @@ import io
 import httpx
 import pytest
 
-from co_tui import paths
 from co_tui.api import Secret
-from co_tui.credentials import resolve_credentials
 from co_tui.emulator import Emulator, EmulatorConfig
-from co_tui.login import (
-    LoginError,
-    login,
-    prompt_login,
-    read_token_from_stdin,
-    verify,
-)
+from co_tui.operations.verify_login import login, verify
+from co_tui.session import paths
+from co_tui.session.credentials import resolve_credentials
+from co_tui.session.login_store import LoginError, prompt_login, read_token_from_stdin
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from co_tui import paths
-from co_tui.config import (
+from co_tui.session import paths
+from co_tui.session.config import (
     Config,
     ConfigError,
     Profile,
@@ -27,10 +27,10 @@ from co_tui.config import (
     validate_domain,
     validate_profile_name,
 )
-from co_tui.credentials import (
+from co_tui.session.credentials import (
     resolve_credentials,
 )
-from co_tui.login import save_login
+from co_tui.session.login_store import save_login
 
 HOSTILE_NAMES = [
     'say "hi"',
@@ -278,7 +278,7 @@ def test_ensure_private_dir_refuses_a_file(tmp_path: Path) -> None:
 
 def test_modules_import_without_textual() -> None:
     code = (
-        "import sys, co_tui.paths, co_tui.config, co_tui.credentials, co_tui.login\n"
+        "import sys, co_tui.session.paths, co_tui.session.config, co_tui.session.credentials, co_tui.session.login_store\n"
         "print(','.join(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

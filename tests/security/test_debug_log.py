@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from co_tui import paths
 from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.cli import main
 from co_tui.debug_log import LOG_NAME, start_debug_log
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.session import paths
 
 
 @pytest.fixture(autouse=True)

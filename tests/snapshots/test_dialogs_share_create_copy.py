@@ -71,8 +71,8 @@ async def create(client: CodeOceanClient) -> Screen[Any]:
 
 
 async def copy(client: CodeOceanClient) -> Screen[Any]:
-    from co_tui.actions.clipboard import asset_web_url
     from co_tui.modals.copy import CopyScreen
+    from co_tui.operations.clipboard import asset_web_url
 
     return CopyScreen("asset web URL", asset_web_url(client, RAW_661),
                       reason="Unknown terminal: the OSC 52 copy cannot be confirmed.")

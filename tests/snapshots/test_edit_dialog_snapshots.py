@@ -15,8 +15,6 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from co_tui.actions.bulk import AssetResult, BulkReport, Status
-from co_tui.actions.metadata import AssetValues
 from co_tui.api import CodeOceanClient
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seed_model import SeedData
@@ -25,6 +23,8 @@ from co_tui.emulator.seeds.demo_base import PRE_661, RAW_661, SORT_661, asset_id
 from co_tui.modals.confirm import ConfirmScreen, ResultsScreen, TypedNameConfirmScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.modals.tags import TagsScreen
+from co_tui.operations.bulk import AssetResult, BulkReport, Status
+from co_tui.operations.metadata import AssetValues
 
 RAW = asset_id(RAW_661)
 VIEW_ONLY = asset_id("MERFISH mouse cortex section 12")

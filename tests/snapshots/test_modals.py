@@ -20,7 +20,7 @@ def test_filters_80x24(snap_compare, demo_app) -> None:  # type: ignore[no-untyp
 
 def _login_app():  # type: ignore[no-untyped-def]
     from co_tui.app import CoTuiApp
-    from co_tui.credentials import LoginSetup
+    from co_tui.session.credentials import LoginSetup
 
     return CoTuiApp(None, login=LoginSetup(domain="https://codeocean.example.org", save=False))
 

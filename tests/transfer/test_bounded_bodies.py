@@ -303,9 +303,9 @@ async def test_an_archive_of_honest_members_is_whole(engine: DownloadEngine, hos
 
 async def test_the_pager_copy_is_bounded_too(engine: DownloadEngine, host: BadFileHost, dest: Path, tmp_path: Path) -> None:
     """``o`` fetches a whole file for ``$PAGER``: a host sending on is cut at the listed size."""
-    from co_tui.actions.pager import fetch_for_pager
     from co_tui.api.files import BodySizeError
     from co_tui.api.models import FolderItem
+    from co_tui.operations.pager import fetch_for_pager
 
     host.add("small.bin", SMALL, Reply(extra=None, framing="close"))
     client = engine.client

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from co_tui.transfer.errors import UnsafePathError
-from co_tui.transfer.paths import (
+from co_tui.transfer.failures import UnsafePathError
+from co_tui.transfer.local_names import (
     MAX_DEPTH,
     MAX_PART_BYTES,
     cap_part,

@@ -8,7 +8,8 @@ from transfer_helpers import request, temps, until
 
 from co_tui.api.errors import ApiConnectionError, NotFoundError, PermissionDeniedError, ServerError
 from co_tui.emulator import FaultSpec
-from co_tui.transfer import ItemState, SizeMismatchError, TargetKind, describe_error
+from co_tui.report import describe_item_failure
+from co_tui.transfer import ItemState, SizeMismatchError, TargetKind
 from co_tui.transfer.model import SpeedMeter, eta_seconds
 
 
@@ -42,13 +43,13 @@ def test_speed_is_a_sliding_window() -> None:
 
 def test_error_reasons_are_short_and_carry_no_secrets() -> None:
     xml = '<?xml version="1.0"?><Error><Code>AccessDenied</Code></Error>'
-    assert describe_error(ServerError(xml, status=503)) == "HTTP 503: the server answered 503"
-    assert "403" in describe_error(PermissionDeniedError(xml, status=403))
-    assert "404" in describe_error(NotFoundError("gone", status=404))
-    assert describe_error(ApiConnectionError("connection failed: reset")) == (
+    assert describe_item_failure(ServerError(xml, status=503)) == "HTTP 503: the server answered 503"
+    assert "403" in describe_item_failure(PermissionDeniedError(xml, status=403))
+    assert "404" in describe_item_failure(NotFoundError("gone", status=404))
+    assert describe_item_failure(ApiConnectionError("connection failed: reset")) == (
         "connection failed: reset")
-    assert describe_error(SizeMismatchError("a: received 1 bytes")) == "a: received 1 bytes"
-    assert describe_error(RuntimeError("boom")) == "unexpected error (RuntimeError)"
+    assert describe_item_failure(SizeMismatchError("a: received 1 bytes")) == "a: received 1 bytes"
+    assert describe_item_failure(RuntimeError("boom")) == "unexpected error (RuntimeError)"
 
 
 async def test_views_show_speed_and_eta_while_running(make_engine, xfer_emu, dest: Path) -> None:  # type: ignore[no-untyped-def]

@@ -38,13 +38,13 @@ from textual.widgets import Input, Static, TextArea
 
 from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
-from co_tui.config import Config, Settings
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.faults import FaultSpec
 from co_tui.emulator.server import ServedEmulator
 from co_tui.modals.confirm import ConfirmScreen, TypedNameConfirmScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.modals.tags import TagsScreen
+from co_tui.session.config import Config, Settings
 
 README_FAULTS = ("429=0.1,500=0.05,502=0.05,503=0.05,504=0.02,reset=0.02,truncate=0.02,lost=0.01,"
                  "slow=0.05,drip=0.01,seed=7,retry_after=1,slow_ms=3000,scope=api")

@@ -214,8 +214,8 @@ async def test_copy_id_and_web_url(emulator: Emulator, monkeypatch: pytest.Monke
 
 async def test_attach_and_detach_inside_a_capsule(emulator: Emulator, client: CodeOceanClient,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from co_tui.actions.attach import is_attached_to, refresh_attached
     from co_tui.api.models import CapsuleSearchParams
+    from co_tui.operations.attach import is_attached_to, refresh_attached
 
     capsule = (await client.capsules.search_capsules(CapsuleSearchParams(limit=1))).results[0]
     target = (await _mine(client))[0]

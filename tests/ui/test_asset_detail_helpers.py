@@ -24,9 +24,9 @@ from co_tui.emulator.seed_model import (
     SeedUser,
 )
 from co_tui.screens.asset_detail import AssetDetailScreen
-from co_tui.widgets.file_preview import FilePreview
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.files_pane import FilesPane
+from co_tui.widgets.preview.file_preview import FilePreview
 
 T0 = 1_700_000_000
 MAIN_TOKEN = "tok-main"

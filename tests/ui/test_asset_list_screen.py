@@ -10,9 +10,9 @@ from ui_helpers import _app, _settle, _status  # type: ignore[import-not-found]
 
 from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
-from co_tui.config import Config, Settings
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.screens.asset_list import AssetListScreen
+from co_tui.session.config import Config, Settings
 from co_tui.widgets.asset_table import AssetTable
 
 

@@ -16,8 +16,8 @@ from test_pager import UNIT_QC, _no_suspend, _press_o_on_the_readme
 from textual.app import App
 
 from co_tui.children import SECRET_ENV_VARS, child_env, run_child
-from co_tui.credentials import TOKEN_ENV_VARS
 from co_tui.emulator import Emulator
+from co_tui.session.credentials import TOKEN_ENV_VARS
 
 SECRETS = {"CODEOCEAN_TOKEN": "cop_secret_one", "CODEOCEAN_API_TOKEN": "cop_secret_two",
            "API_TOKEN": "cop_secret_three"}

@@ -20,7 +20,7 @@ from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import asset_id
 from co_tui.emulator.seeds.demo_runs import computation_id
 from co_tui.modals.create import CreateScreen
-from co_tui.modals.filters import Choice
+from co_tui.widgets.choice import Choice
 
 SPIM_RAW = asset_id("SmartSPIM_695464_2023-10-18_20-52-55 raw")  # external
 EXA_RAW = asset_id("exaSPIM_653158_2023-06-01_21-08-12 raw")  # external

@@ -93,7 +93,7 @@ async def test_enter_dismisses_with_the_request_as_chosen(tmp_path: Path) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         assert app.screen.query_one("#download-dest", Input).value == str(tmp_path)
-        assert "1.0 TiB free" in _text(app, "#download-space")
+        assert "1 TiB free" in _text(app, "#download-space")
         await pilot.press("ctrl+a", "ctrl+k", *"sub/dir", "down", "right", "down", "right")
         await _settle(pilot)
         await pilot.press("enter")

@@ -12,16 +12,17 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Button, Input, Static, TextArea
 
-from co_tui.actions.bulk import AssetResult, BulkReport, Status
-from co_tui.actions.metadata import AssetValues
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import RAW_661, SORT_661, asset_id
 from co_tui.modals.confirm import ConfirmScreen, ResultsScreen, TypedNameConfirmScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
-from co_tui.modals.filters import Choice
-from co_tui.modals.tags import TagChips, TagsScreen
+from co_tui.modals.tags import TagsScreen
+from co_tui.operations.bulk import AssetResult, BulkReport, Status
+from co_tui.operations.metadata import AssetValues
+from co_tui.widgets.choice import Choice
+from co_tui.widgets.tag_chips import TagChips
 
 RAW = asset_id(RAW_661)
 VIEW_ONLY = asset_id("MERFISH mouse cortex section 12")

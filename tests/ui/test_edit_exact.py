@@ -18,12 +18,12 @@ import msgspec
 import pytest
 from textual.widgets import Input, TextArea
 
-from co_tui.actions.metadata import AssetValues
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAsset
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.modals.tags import TagsScreen
+from co_tui.operations.metadata import AssetValues
 from tests.edit_strings import HOSTILE_SAMPLES
 from tests.ui.test_edit_dialogs import RAW, Host, settle
 

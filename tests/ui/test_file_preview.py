@@ -10,8 +10,7 @@ import zipfile
 from textual.app import App, ComposeResult
 
 from co_tui.preview import build_preview
-from co_tui.widgets.file_preview import FilePreview
-from co_tui.widgets.preview_document import (
+from co_tui.widgets.preview.document import (
     LEX_AHEAD,
     Document,
     TextPart,
@@ -19,6 +18,7 @@ from co_tui.widgets.preview_document import (
     continue_document,
     token_style,
 )
+from co_tui.widgets.preview.file_preview import FilePreview
 
 HOSTILE = "\x1b]0;PWNED\x07\x1b]52;c;eA==\x07\x9b2J\u202e[@click=app.quit]x[/]\x00"
 

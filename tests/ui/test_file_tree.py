@@ -51,7 +51,7 @@ async def test_root_loads_and_shows_sizes_folders_first() -> None:
         tree.set_folder("", list(reversed(folder("", 3, folders=2))))
         await pilot.pause()
         assert rows(tree)[0].startswith("▸ dir_0/") and rows(tree)[1].startswith("▸ dir_1/")
-        assert rows(tree)[3].startswith("file_000001.dat") and rows(tree)[3].endswith("1.0 KiB")
+        assert rows(tree)[3].startswith("file_000001.dat") and rows(tree)[3].endswith("1 KiB")
         assert tree.render_line(0).text.startswith("▸ dir_0/")
         assert tree.highlighted is not None and tree.highlighted.name == "dir_0"
 

@@ -8,9 +8,11 @@ from ui_helpers import _app, _expected, _ids, _settle, _status  # type: ignore[i
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.emulator import Emulator
-from co_tui.modals.filters import AssetFilters, Choice, FiltersScreen
+from co_tui.modals.filters import FiltersScreen
+from co_tui.operations.search_filters import AssetFilters
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_list import AssetListScreen
+from co_tui.widgets.choice import Choice
 
 # keys pressed in the dialog -> the search parameters they stand for -> words in the status line
 CASES = [

@@ -287,8 +287,8 @@ async def test_tags_dialog_reports_a_gone_asset_and_stays_open(app: CoTuiApp, ot
 
 async def test_a_download_started_on_a_deleted_asset_drops_its_row(
         served: ServedEmulator, other: CodeOcean, tmp_path: Path) -> None:
-    from co_tui.config import Config, Settings
     from co_tui.modals.download import DownloadDialog
+    from co_tui.session.config import Config, Settings
 
     client = CodeOceanClient(served.domain, served.emulator.main_token)
     app = CoTuiApp(client, demo=True,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from co_tui.actions.preview_io import fetch_preview
 from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAsset, FolderItem
+from co_tui.operations.preview_io import fetch_preview
 from co_tui.transfer import local as local_mount
 
 

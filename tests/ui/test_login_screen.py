@@ -14,10 +14,10 @@ from textual.widgets import Input, Static
 
 from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
-from co_tui.credentials import resolve_credentials
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.screens.login import LoginScreen, LoginSetup
+from co_tui.session.credentials import resolve_credentials
 from co_tui.widgets.asset_table import AssetTable
 
 CANARY = "cop_CANARY7b1e9d0c4f"

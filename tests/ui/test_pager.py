@@ -15,9 +15,9 @@ import pytest
 from test_asset_detail_helpers import find_row, make_app, open_detail, open_files, settle
 from textual.app import App
 
-from co_tui.actions.pager import PAGER_MAX_BYTES, _local_name, pager_command
 from co_tui.api.models import FolderItem
 from co_tui.emulator import Emulator
+from co_tui.operations.pager import PAGER_MAX_BYTES, _local_name, pager_command
 
 UNIT_QC = "unit QC ecephys_661398 (result)"
 

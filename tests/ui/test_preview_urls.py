@@ -19,14 +19,14 @@ from test_asset_detail_helpers import (
     title_text,
 )
 
-from co_tui.actions.clipboard import file_share_link
-from co_tui.actions.pager import fetch_for_pager
-from co_tui.actions.preview_io import fetch_preview
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import FolderItem
 from co_tui.emulator import Emulator
 from co_tui.emulator.content import read_content
 from co_tui.emulator.files_app import FileOriginQuirks
+from co_tui.operations.clipboard import file_share_link
+from co_tui.operations.pager import fetch_for_pager
+from co_tui.operations.preview_io import fetch_preview
 from co_tui.preview.model import MarkdownBody
 
 UNIT_QC = "unit QC ecephys_661398 (result)"

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from co_tui import paths
-from co_tui.actions.preview_io import fetch_preview
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAsset, FolderItem
 from co_tui.app import CoTuiApp
 from co_tui.cli import _load_config
-from co_tui.config import read_toml
 from co_tui.emulator import Emulator
 from co_tui.modals.copy import CopyScreen
 from co_tui.modals.download import DownloadDialog
+from co_tui.operations.preview_io import fetch_preview
+from co_tui.session import paths
+from co_tui.session.config import read_toml
 from co_tui.transfer import local as local_mount
 from co_tui.widgets.asset_table import AssetTable
 from tests.conftest import RecordingTransport

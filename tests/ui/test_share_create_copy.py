@@ -12,14 +12,6 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 
-from co_tui.actions.clipboard import (
-    ClipboardMode,
-    asset_id_text,
-    asset_web_url,
-    copy_policy,
-    ensure_no_secret,
-    file_share_link,
-)
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAsset, Permissions
 from co_tui.emulator import Emulator, EmulatorConfig
@@ -27,8 +19,16 @@ from co_tui.emulator.seeds.demo_base import asset_id
 from co_tui.emulator.seeds.demo_runs import computation_id
 from co_tui.modals.copy import CopyScreen, copy_text
 from co_tui.modals.create import CreateScreen
-from co_tui.modals.filters import Choice
 from co_tui.modals.share import ShareConfirmScreen, ShareScreen
+from co_tui.operations.clipboard import (
+    ClipboardMode,
+    asset_id_text,
+    asset_web_url,
+    copy_policy,
+    ensure_no_secret,
+    file_share_link,
+)
+from co_tui.widgets.choice import Choice
 
 RAW_661 = asset_id("ecephys_661398_2023-03-21_15-47-03 raw")  # ada owns; alan viewer; neuro-lab viewer
 FMRI = asset_id("fMRI resting-state cohort A (BIDS)")  # ada owns; alan viewer
@@ -414,7 +414,7 @@ async def test_combined_is_offered_only_for_two_or_more_external(client: CodeOce
     app = Host(lambda: CreateScreen(client, internal))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        from co_tui.modals.filters import Choice
+        from co_tui.widgets.choice import Choice
 
         assert [label for _, label in app.screen.query_one("#create-source", Choice).options] == [
             "S3 bucket", "computation results"]

@@ -15,8 +15,8 @@ from ui_helpers import _expected, _ids, _settle, _status  # type: ignore[import-
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.app import CoTuiApp
-from co_tui.config import Config, Settings
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.session.config import Config, Settings
 from co_tui.widgets.asset_table import AssetTable
 from tests.reshape import Reshape, request_json
 

@@ -32,7 +32,6 @@ from ui_helpers import _app, _settle, _status  # type: ignore[import-not-found]
 
 from co_tui.api.models import DataAsset
 from co_tui.app import CoTuiApp
-from co_tui.config import Config, Settings
 from co_tui.debug_log import LOG_NAME, start_debug_log
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.modals.create import CreateScreen
@@ -40,6 +39,7 @@ from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.preview import PreviewKind
 from co_tui.screens.asset_detail import AssetDetailScreen
 from co_tui.screens.asset_list import AssetListScreen
+from co_tui.session.config import Config, Settings
 from co_tui.widgets import files_pane
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.overview import FieldList
@@ -411,13 +411,13 @@ async def test_a_detail_screen_keeps_working_after_every_tab_failed(
 async def test_login_check_failure_frees_the_form_and_enter_retries(
     clock: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from co_tui.credentials import LoginSetup
     from co_tui.screens import login as login_screen
     from co_tui.screens.login import LoginScreen
+    from co_tui.session.credentials import LoginSetup
 
     canary = "cop_CANARY_funnel_3f9a1c"
     emulator = Emulator(EmulatorConfig(seed="demo", clock=clock, main_token=canary))
-    from co_tui.login import login as real_login
+    from co_tui.operations.verify_login import login as real_login
 
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"{HOSTILE} token={canary}")

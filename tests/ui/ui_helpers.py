@@ -9,8 +9,8 @@ from textual.widgets import Static
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.app import CoTuiApp
-from co_tui.config import Config
 from co_tui.emulator import Emulator
+from co_tui.session.config import Config
 from co_tui.widgets.asset_table import AssetTable
 
 

@@ -60,8 +60,8 @@ def test_login_and_logout_round_trip(monkeypatch: pytest.MonkeyPatch, capsys: py
     """`co-tui login --token-stdin` against a served emulator, then `co-tui logout`."""
     import io
 
-    from co_tui.credentials import resolve_credentials
     from co_tui.emulator import EmulatorConfig, serve_in_thread
+    from co_tui.session.credentials import resolve_credentials
 
     with serve_in_thread(EmulatorConfig(seed="empty")) as served:
         monkeypatch.setattr("sys.stdin", io.StringIO(served.emulator.main_token + "\n"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from co_tui.api.domain import InsecureDomainError, normalize_domain
+from co_tui.domain import InsecureDomainError, normalize_domain
 
 
 @pytest.mark.parametrize(

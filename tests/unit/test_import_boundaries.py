@@ -1,7 +1,9 @@
 """Imports run one way (docs/architecture.md, 'Import rules').
 
-- The back-end packages (and ``co_tui.actions``, ``co_tui.cli``) never pull in Textual: checked
-  by importing every module in a fresh interpreter.
+- The back-end packages (and ``co_tui.operations``, ``co_tui.session``, ``co_tui.cli``) never pull in
+  Textual: checked by importing every module in a fresh interpreter.
+- The session package imports nothing from ``co_tui.api``; ``co_tui.redact`` and ``co_tui.domain``,
+  which both use, import nothing from co-tui.
 - Widgets import no screen and no dialog; dialogs import no screen; nothing in ``co_tui`` but
   ``co_tui/cli.py`` and the emulator package itself imports ``co_tui.emulator``: checked on the
   source, every ``import`` statement counted, including those inside functions and
@@ -21,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "co_tui"
 
 BACKEND = [
-    "co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer", "co_tui.actions",
+    "co_tui.api", "co_tui.emulator", "co_tui.preview", "co_tui.transfer", "co_tui.operations",
+    "co_tui.session", "co_tui.redact", "co_tui.domain", "co_tui.formatting", "co_tui.report",
     "co_tui.cli",
 ]
 
@@ -54,7 +57,7 @@ def test_cli_import_stays_light() -> None:
 def test_first_frame_needs_no_httpx() -> None:
     """What My Data's first frame imports leaves httpx (and the CA bundle) for later."""
     code = (
-        "import sys, co_tui.cli, co_tui.app, co_tui.credentials, co_tui.splash, "
+        "import sys, co_tui.cli, co_tui.app, co_tui.session.credentials, co_tui.splash, "
         "co_tui.screens.asset_list; "
         "print(','.join(m for m in ('httpx', 'httpcore', 'co_tui.api.client') if m in sys.modules))"
     )
@@ -131,6 +134,18 @@ def test_only_the_cli_imports_the_emulator() -> None:
     starts one (tests and bench/ may import it: they are outside ``co_tui``)."""
     found = violations("co_tui", ("co_tui.emulator",), exempt=("co_tui.emulator", "co_tui.cli"))
     assert set(found) == ALLOWED["emulator"], found
+
+
+def test_session_imports_no_api() -> None:
+    """The user's settings and stored logins are read before a client exists, and without one:
+    checking a token with the server is an action (``co_tui.operations.verify_login``)."""
+    assert violations("co_tui.session", ("co_tui.api",)) == []
+
+
+@pytest.mark.parametrize("module", ["co_tui.redact", "co_tui.domain"])
+def test_token_and_domain_primitives_are_leaves(module: str) -> None:
+    """The API client and the session both build on these, so they import nothing of co-tui."""
+    assert violations(module, ("co_tui",)) == []
 
 
 @pytest.mark.parametrize(("module", "source", "forbidden", "expected"), [

@@ -20,7 +20,7 @@ def test_the_readme_settings_example_is_every_setting_and_valid() -> None:
     import dataclasses
     import tomllib
 
-    from co_tui.config import Settings
+    from co_tui.session.config import Settings
 
     readme = (ROOT / "README.md").read_text()
     section = readme.split("### Settings", 1)[1]

@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-from co_tui.api.redact import Secret, install_log_redaction, redact, register_secret, safe_url
+from co_tui.redact import Secret, install_log_redaction, redact, register_secret, safe_url
 
 
 def _canary() -> str:

@@ -1,0 +1,460 @@
+"""Settings and profiles in ``config.toml``; validation of names and domains; TOML in and out.
+
+``config.toml`` (in :func:`co_tui.session.paths.config_dir`) holds no secret::
+
+    default_profile = "work"
+
+    [settings]
+    theme = "nord"
+    page_size = 500
+
+    [profiles.work]
+    domain = "https://codeocean.acme.com"
+
+Tokens live in ``credentials.toml`` next to it (:mod:`co_tui.session.credentials`), the way the
+AWS CLI splits ``config`` from ``credentials`` and gh splits ``config.yml`` from ``hosts.yml``: the
+general file can be read, shown, diffed or copied to a dotfiles repository without carrying a
+token, and a settings change (a theme picked in the TUI) never rewrites the token file.
+
+Both files are written by :func:`write_toml_file` / :func:`update_toml_file` through
+:func:`co_tui.session.paths.atomic_write_text` (mode 0600 from the first byte, fsync,
+``os.replace``, folder fsync: rclone's scheme) in a 0700 folder, under
+:func:`co_tui.session.paths.config_lock` so two co-tui processes do not interleave their
+read-modify-write. TOML is read with :mod:`tomllib` and written by the small writer
+:func:`dumps_toml` (the standard library has no writer); keys co-tui does not know are kept on
+rewrite, comments are not. A file that does not parse is never overwritten: reading it raises
+:class:`ConfigError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import ipaddress
+import logging
+import math
+import re
+import tomllib
+import unicodedata
+import urllib.parse
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, ClassVar
+
+from co_tui.domain import InsecureDomainError, normalize_domain
+from co_tui.session import paths
+
+__all__ = [
+    "DEFAULT_PROFILE_NAME",
+    "Config",
+    "ConfigError",
+    "Profile",
+    "Settings",
+    "dumps_toml",
+    "load_config",
+    "parse_config",
+    "read_toml",
+    "save_setting",
+    "save_settings",
+    "update_toml_file",
+    "validate_domain",
+    "validate_profile_name",
+    "write_toml_file",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PROFILE_NAME = "default"
+CONFIG_HEADER = (
+    "co-tui settings and profiles (rewritten by co-tui: comments are not kept).\n"
+    "Tokens belong in credentials.toml in this folder (mode 0600), written by co-tui login."
+)
+_MAX_NAME = 64
+# Bidirectional overrides and isolates: a name containing them displays as something else.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class ConfigError(ValueError):
+    """A configuration or credentials file, or a value for one, is unusable. Never holds a token."""
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+def _unsafe_char(text: str) -> str | None:
+    """The first control, surrogate or bidi-control character in ``text``, if any."""
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI:
+            return ch
+    return None
+
+
+def validate_profile_name(name: str) -> str:
+    """``name`` if it can name a profile: 1-64 characters, no control characters or newlines.
+
+    Like the AWS CLI (which refuses ``\\n``/``\\r`` so a value cannot start a new section), any
+    control, surrogate or bidi-override character is refused; quotes, backslashes and other
+    Unicode are fine, the TOML writer escapes them.
+    """
+    if not isinstance(name, str) or not name:
+        raise ConfigError("a profile name must not be empty")
+    if name != name.strip():
+        raise ConfigError("a profile name must not start or end with spaces")
+    if len(name) > _MAX_NAME:
+        raise ConfigError(f"a profile name must be at most {_MAX_NAME} characters")
+    bad = _unsafe_char(name)
+    if bad is not None:
+        raise ConfigError(
+            f"a profile name must not contain control characters (found U+{ord(bad):04X})"
+        )
+    return name
+
+
+def validate_domain(domain: str) -> str:
+    """The normalised origin (``https://host[:port]``) for ``domain``, or :class:`ConfigError`.
+
+    Control characters are refused before parsing: ``urllib`` silently drops tabs and newlines
+    from URLs, so ``"https://a\\n.example"`` would otherwise become a different host.
+    """
+    if not isinstance(domain, str) or not domain.strip():
+        raise ConfigError("the domain must not be empty")
+    bad = _unsafe_char(domain)
+    if bad is not None:
+        raise ConfigError(
+            f"the domain must not contain control characters (found U+{ord(bad):04X})"
+        )
+    try:
+        normalized = normalize_domain(domain)
+    except InsecureDomainError as exc:
+        raise ConfigError(str(exc)) from exc
+    except ValueError:  # urllib's own checks, e.g. a bracketed host that is no IPv6 address
+        raise ConfigError("not a web address") from None
+    _check_host(urllib.parse.urlsplit(normalized).hostname or "")
+    return normalized
+
+
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def _check_host(host: str) -> None:
+    """Refuse host names no DNS name or IP literal can have (quotes, ``_``, ``\\`` ...).
+
+    Such a "domain" is usually something else pasted in the wrong place (a token, say), and it
+    would be looked up in DNS, so the message does not repeat it.
+    """
+    if ":" in host:  # an IPv6 literal (brackets already removed by urlsplit)
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ConfigError("the domain's IPv6 address is not valid") from None
+        return
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_host = ""
+    labels = ascii_host.rstrip(".").split(".")
+    if not ascii_host or len(ascii_host) > 253 or not all(_LABEL.fullmatch(x) for x in labels):
+        raise ConfigError("the domain's host name may only hold letters, digits, '-' and '.'")
+
+
+# --- TOML writing -------------------------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+                  "\r": "\\r"}
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string: quotes and backslashes escaped, control characters as ``\\uXXXX``."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[ch])
+        elif code < 0x20 or 0x7F <= code <= 0x9F:
+            out.append(f"\\u{code:04X}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ConfigError("text with a lone surrogate cannot be written to TOML")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _toml_key(key: str) -> str:
+    if not isinstance(key, str):
+        raise ConfigError(f"TOML keys are strings, not {type(key).__name__}")
+    return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, Mapping):
+        items = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
+    raise ConfigError(f"cannot write a {type(value).__name__} to TOML")
+
+
+def _emit_table(path: list[str], table: Mapping[str, Any], out: list[str]) -> None:
+    plain = [(k, v) for k, v in table.items() if not isinstance(v, Mapping)]
+    nested = [(k, v) for k, v in table.items() if isinstance(v, Mapping)]
+    header = bool(path) and (bool(plain) or not nested)  # a table of tables needs no header
+    if header:
+        out.append("[" + ".".join(_toml_key(p) for p in path) + "]")
+    for key, value in plain:
+        out.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    if header or plain:
+        out.append("")
+    for key, value in nested:
+        _emit_table([*path, key], value, out)
+
+
+def dumps_toml(data: Mapping[str, Any], *, header: str = "") -> str:
+    """TOML text for ``data``: nested mappings become ``[tables]``, everything else ``key = value``.
+
+    Handles what :func:`tomllib.loads` produces (strings, numbers, booleans, dates and times,
+    arrays, tables; tables inside arrays are written inline), so ``tomllib.loads(dumps_toml(d))
+    == d``. ``header`` lines are written first as ``#`` comments.
+    """
+    out = [f"# {line}".rstrip() for line in header.splitlines()]
+    if out:
+        out.append("")
+    _emit_table([], data, out)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed contents of ``path``, ``{}`` if it does not exist; :class:`ConfigError` if bad.
+
+    ``tomllib``'s messages give the line and column, never the offending text, so they are safe
+    to show even for the credentials file.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
+def write_toml_file(path: Path, data: Mapping[str, Any], *, header: str = "") -> list[str]:
+    """Write ``data`` to ``path`` atomically (0600, in a 0700 folder); returns warnings."""
+    warnings = paths.ensure_private_dir(path.parent)
+    paths.atomic_write_text(path, dumps_toml(data, header=header))
+    log.debug("wrote %s", path)
+    return warnings
+
+
+def update_toml_file(
+    path: Path,
+    change: Callable[[dict[str, Any]], None],
+    *,
+    header: str = "",
+    locked: bool = False,
+) -> list[str]:
+    """Read ``path``, let ``change`` edit the parsed dict in place, write it back atomically.
+
+    Runs under :func:`co_tui.session.paths.config_lock` unless the caller already holds it
+    (``locked=True``; ``flock`` is per open file, so taking it twice in one process would wait
+    for ever). A file that does
+    not parse raises :class:`ConfigError` and is left as it is.
+    """
+    warnings = paths.ensure_private_dir(path.parent)
+    with contextlib.nullcontext() if locked else paths.config_lock(path.parent):
+        data = read_toml(path)
+        change(data)
+        paths.atomic_write_text(path, dumps_toml(data, header=header))
+    log.debug("updated %s", path)
+    return warnings
+
+
+# --- settings and profiles ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """User preferences from ``[settings]`` in ``config.toml``; every field has a default.
+
+    - ``theme``: a Textual theme name; picking one in the command palette saves it here.
+    - ``download_dir``: the download dialog's folder; ``None`` means the current folder (or
+      ``/results`` inside a capsule). ``~`` is expanded.
+    - ``page_size``: assets per search request in My Data and the archive bin (API: 1-1000).
+    - ``preview_max_bytes``: the most a preview reads per request (4 KiB - 256 KiB; smaller
+      suits slow links).
+    - ``parallel_downloads``: files transferred at once.
+    - ``clipboard``: ``auto`` (guess whether the terminal passes OSC 52 on), ``osc52`` (trust
+      it) or ``dialog`` (always show copied text to select); ``CO_TUI_CLIPBOARD`` overrides
+      ``auto`` for one session.
+
+    A value of the wrong type or out of range in the file is replaced by the default with a
+    warning, never a crash.
+    """
+
+    theme: str = "textual-dark"
+    download_dir: str | None = None
+    page_size: int = 200
+    preview_max_bytes: int = 256 * 1024
+    parallel_downloads: int = 4
+    clipboard: str = "auto"
+
+    _RANGES: ClassVar[dict[str, tuple[int, int]]] = {
+        "page_size": (1, 1000),
+        "preview_max_bytes": (4 * 1024, 256 * 1024),
+        "parallel_downloads": (1, 16),
+    }
+    _CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {"clipboard": ("auto", "osc52", "dialog")}
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> tuple[Settings, list[str]]:
+        """Settings from a ``[settings]`` table, and warnings for values that were ignored."""
+        values: dict[str, Any] = {}
+        warnings: list[str] = []
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            value = data[f.name]
+            problem = cls._check(f.name, value)
+            if problem:
+                warnings.append(f"config.toml: settings.{f.name} {problem}; using the default")
+            else:
+                values[f.name] = value
+        return cls(**values), warnings
+
+    @classmethod
+    def _check(cls, name: str, value: Any) -> str | None:
+        if name in cls._RANGES:
+            low, high = cls._RANGES[name]
+            if isinstance(value, bool) or not isinstance(value, int):
+                return "must be a whole number"
+            if not low <= value <= high:
+                return f"must be between {low} and {high}"
+            return None
+        if not isinstance(value, str) or not value or _unsafe_char(value):
+            return "must be a non-empty line of text"
+        if name in cls._CHOICES and value not in cls._CHOICES[name]:
+            return "must be one of " + ", ".join(cls._CHOICES[name])
+        return None
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The ``[settings]`` table (``None`` fields left out)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: value for name, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A named Code Ocean deployment (``[profiles.NAME]``). Its token is kept elsewhere."""
+
+    name: str
+    domain: str
+
+    def __post_init__(self) -> None:
+        validate_profile_name(self.name)
+        object.__setattr__(self, "domain", validate_domain(self.domain))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """What ``config.toml`` says, plus warnings about entries that were skipped."""
+
+    settings: Settings = field(default_factory=Settings)
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
+    default_profile: str | None = None
+    path: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def parse_config(data: Mapping[str, Any], path: Path | None = None) -> Config:
+    """A :class:`Config` from parsed ``config.toml`` contents; bad entries become warnings."""
+    warnings: list[str] = []
+    raw_settings = data.get("settings", {})
+    if not isinstance(raw_settings, Mapping):
+        warnings.append("config.toml: [settings] must be a table; using the defaults")
+        raw_settings = {}
+    settings, more = Settings.from_mapping(raw_settings)
+    warnings += more
+    profiles: dict[str, Profile] = {}
+    raw_profiles = data.get("profiles", {})
+    if not isinstance(raw_profiles, Mapping):
+        warnings.append("config.toml: [profiles] must be a table of profiles; ignored")
+        raw_profiles = {}
+    for name, entry in raw_profiles.items():
+        domain = entry.get("domain") if isinstance(entry, Mapping) else None
+        if not isinstance(domain, str):
+            warnings.append(f"config.toml: profile {name!r} has no domain; ignored")
+            continue
+        try:
+            profiles[name] = Profile(name, domain)
+        except ConfigError as exc:
+            warnings.append(f"config.toml: profile {name!r} ignored: {exc}")
+    default = data.get("default_profile")
+    if default is not None and not isinstance(default, str):
+        warnings.append("config.toml: default_profile must be a profile name; ignored")
+        default = None
+    return Config(settings, profiles, default, path, tuple(warnings))
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read ``config.toml`` (defaults when it is missing); :class:`ConfigError` if it is broken."""
+    path = path or paths.config_file()
+    return parse_config(read_toml(path), path)
+
+
+def save_setting(name: str, value: str | int, path: Path | None = None) -> list[str]:
+    """Store one setting in ``config.toml`` (the others, profiles and unknown keys are kept, and
+    defaults the user never wrote stay unwritten); warns back. ``ConfigError`` if ``value``
+    is not valid for ``name``."""
+    if name not in {f.name for f in fields(Settings)}:
+        raise ConfigError(f"there is no setting {name!r}")
+    problem = Settings._check(name, value)
+    if problem:
+        raise ConfigError(f"settings.{name} {problem}")
+
+    def change(data: dict[str, Any]) -> None:
+        table = data.get("settings")
+        table = dict(table) if isinstance(table, Mapping) else {}
+        table[name] = value
+        data["settings"] = table
+
+    return update_toml_file(path or paths.config_file(), change, header=CONFIG_HEADER)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> list[str]:
+    """Store ``settings`` in ``config.toml``, keeping profiles and unknown keys; warns back."""
+
+    def change(data: dict[str, Any]) -> None:
+        table = data.get("settings")
+        table = dict(table) if isinstance(table, Mapping) else {}
+        for f in fields(settings):
+            table.pop(f.name, None)
+        table.update(settings.to_mapping())
+        data["settings"] = table
+
+    return update_toml_file(path or paths.config_file(), change, header=CONFIG_HEADER)
