@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.screen import Screen
 
 from co_tui.actions.rights import NEEDS
 from co_tui.api import ApiError, PermissionDeniedError
+from co_tui.app import co_app
 from co_tui.safe_text import display, join
 from co_tui.workers import worker
 
@@ -30,12 +30,10 @@ if TYPE_CHECKING:
     from co_tui.actions.bulk import BulkReport
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset, Permissions
-    from co_tui.app import CoTuiApp
     from co_tui.transfer import DownloadRequest, DownloadTarget
 
 __all__ = ["AssetActionsScreen", "AssetEvent"]
 
-Severity = Literal["information", "warning", "error"]
 AssetEvent = Literal["changed", "created", "archived", "restored", "deleted", "shared",
                      "attached"]
 
@@ -70,6 +68,7 @@ class AssetActionsScreen(Screen[None]):
     ]
 
     client: CodeOceanClient | None
+    co_app = co_app
 
     # --- what subclasses provide --------------------------------------------------------------
 
@@ -83,12 +82,6 @@ class AssetActionsScreen(Screen[None]):
         ``event`` is one of ``changed`` (new metadata), ``created`` (a new or following draft),
         ``archived``, ``restored``, ``deleted`` and ``attached`` (attachments changed).
         """
-
-    def _say(self, text: Content | str, *, severity: Severity = "information",
-              timeout: float = 5) -> None:
-        """A toast of sanitised text (``Content`` from :func:`display` / :func:`join`)."""
-        self.notify(cast(str, text if isinstance(text, Content) else display(text)),
-                    severity=severity, timeout=timeout)
 
     def _tell(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
         """Tell every open asset screen (this one, the list under a detail view ...).
@@ -105,11 +98,6 @@ class AssetActionsScreen(Screen[None]):
                 screen.on_assets(event, assets)
 
     # --- shared state -------------------------------------------------------------------------
-
-    @property
-    def co_app(self) -> CoTuiApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     @property
     def capsule_id(self) -> str | None:
@@ -159,9 +147,9 @@ class AssetActionsScreen(Screen[None]):
                 name = display(asset.name, max_cells=60)
                 if dialog.saved_fields:
                     fields = display(field_labels(dialog.saved_fields), max_cells=120)
-                    self._say(join("Saved ", fields, " of ", name), timeout=4)
+                    self.co_app.say(join("Saved ", fields, " of ", name), timeout=4)
                 else:
-                    self._say(join("Nothing to save: ", name, " is unchanged"), timeout=4)
+                    self.co_app.say(join("Nothing to save: ", name, " is unchanged"), timeout=4)
 
         self.app.push_screen(dialog, done)
 
@@ -203,7 +191,7 @@ class AssetActionsScreen(Screen[None]):
             return
         self.co_app.rights.learn(asset, permissions)
         if reason := self.co_app.rights.reason(asset, "share"):
-            self._say(display(reason), severity="warning", timeout=6)
+            self.co_app.say(display(reason), severity="warning", timeout=6)
             self.refresh_bindings()
             return
 
@@ -268,10 +256,11 @@ class AssetActionsScreen(Screen[None]):
 
         assert self.client is not None
         operation = {"archive": bulk.archive, "restore": bulk.restore, "delete": bulk.delete}
-        self._say(f"{_VERB.get(action, 'Delete')[:-1]}ing {len(assets)} asset(s)…", timeout=3)
+        verb = _VERB.get(action, "Delete")[:-1]
+        self.co_app.say(display(f"{verb}ing {len(assets)} asset(s)…"), timeout=3)
 
         def waiting(text: str) -> None:  # search has not caught up with a recent write yet
-            self._say(text, timeout=6)
+            self.co_app.say(display(text), timeout=6)
 
         report = await operation[action](self.client, assets, journal=self.co_app.journal,
                                          on_wait=waiting)
@@ -294,8 +283,8 @@ class AssetActionsScreen(Screen[None]):
         summary = report.summary()
         summary = summary[:1].upper() + summary[1:]  # not capitalize(): names keep their case
         if report.all_ok:
-            self._say(display(summary, max_chars=600), timeout=8 if report.gone else 5,
-                      severity="warning" if report.gone else "information")
+            self.co_app.say(display(summary, max_chars=600), timeout=8 if report.gone else 5,
+                            severity="warning" if report.gone else "information")
         else:
             self.app.push_screen(ResultsScreen(display(summary, max_chars=600), report))
 
@@ -312,8 +301,8 @@ class AssetActionsScreen(Screen[None]):
         def done(asset: DataAsset | None) -> None:
             if asset is not None:
                 self._tell("created", [asset])
-                self._say(join("Creating ", display(asset.name, max_cells=60),
-                                 ": its state is followed here."), timeout=5)
+                self.co_app.say(join("Creating ", display(asset.name, max_cells=60),
+                                     ": its state is followed here."), timeout=5)
                 self._follow(asset)
 
         self.app.push_screen(CreateScreen(self.client, selected), done)
@@ -334,9 +323,9 @@ class AssetActionsScreen(Screen[None]):
         name = display(latest.name, max_cells=60)
         if latest.state == "failed":
             reason = display(latest.failure_reason or "no reason given", max_cells=300)
-            self._say(join(name, " failed: ", reason), severity="error", timeout=15)
+            self.co_app.say(join(name, " failed: ", reason), severity="error", timeout=15)
         elif latest.state == "ready":
-            self._say(join(name, " is ready."), timeout=6)
+            self.co_app.say(join(name, " is ready."), timeout=6)
 
     # --- copy ---------------------------------------------------------------------------------
 
@@ -404,5 +393,5 @@ class AssetActionsScreen(Screen[None]):
         run = attach_assets if attach else detach_assets
         outcome = await run(self.client, capsule, assets)
         self._tell("attached", assets)
-        self._say(display(outcome.summary(), multiline=True, max_chars=600),
-                  severity="warning" if outcome.failed else "information", timeout=8)
+        self.co_app.say(display(outcome.summary(), multiline=True, max_chars=600),
+                        severity="warning" if outcome.failed else "information", timeout=8)

@@ -15,7 +15,7 @@ preview in its place (``escape`` goes back to the tree).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
@@ -35,6 +35,7 @@ from co_tui.api import (
     CodeOceanClient,
 )
 from co_tui.api.models import DataAsset, FolderItem
+from co_tui.app import co_app
 from co_tui.formatting import format_count, format_size
 from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
@@ -45,7 +46,6 @@ from co_tui.widgets.preview_panel import PREVIEW_DELAY, PreviewPanel
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
-    from co_tui.app import CoTuiApp
     from co_tui.transfer import DownloadTarget
 
 __all__ = ["FILES_ACTIONS", "NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane"]
@@ -63,6 +63,7 @@ class FilesPane(Container):
     """File tree, filter and preview for one asset; see the module docstring."""
 
     HELP_GROUP: ClassVar[str] = "Files"
+    co_app = co_app
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("backspace", "back", "Back", show=False),
@@ -97,11 +98,6 @@ class FilesPane(Container):
         self._keys: tuple[bool, bool, bool] | None = None
         self._unreadable: dict[str, int] = {}
         """Entries of each listed folder that could not be read (the listing skipped them)."""
-
-    @property
-    def co_app(self) -> CoTuiApp:
-        """The app, typed."""
-        return cast("CoTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tree-pane"):
@@ -417,12 +413,12 @@ class FilesPane(Container):
     def action_load_more(self) -> None:
         """Read the next 256 KiB of the previewed file."""
         if not self.load_more():
-            self.notify("Nothing more to load.", timeout=3)
+            self.co_app.say(Content("Nothing more to load."), timeout=3)
 
     def action_toggle_raw(self) -> None:
         """Raw or rendered view of Markdown, tables and notebooks."""
         if not self.toggle_raw():
-            self.notify("This preview has no raw view.", timeout=3)
+            self.co_app.say(Content("This preview has no raw view."), timeout=3)
 
     def action_download(self) -> None:
         """Ask the screen for the download dialog of the highlighted file or folder."""
@@ -453,33 +449,33 @@ class FilesPane(Container):
         if item is not None and not item.is_folder and self.asset is not None:
             self._open_pager(self.asset, item)
 
-    def _say(self, text: str, severity: Literal["information", "warning", "error"] = "warning",
-             timeout: float = 6) -> None:
-        self.notify(cast(str, display(text)), severity=severity, timeout=timeout)
-
     @worker("opening the file in the pager", group="pager", exclusive=True)
     async def _open_pager(self, asset: DataAsset, item: FolderItem) -> None:
         """Fetch ``item`` (or find its local copy), hand the terminal to the pager, remove the
         copy. Every failure is a toast."""
         if refusal := too_big_for_pager(item):
-            self._say(refusal)
+            self.co_app.say(display(refusal), severity="warning", timeout=6)
             return
         command = pager_command()
         if command is None:
-            self._say("No pager found: set $PAGER (for example PAGER=less).")
+            self.co_app.say(Content("No pager found: set $PAGER (for example PAGER=less)."),
+                            severity="warning", timeout=6)
             return
         if item.size:
-            self._say(f"Reading {item.name} ({format_size(item.size)})…", "information", 3)
+            self.co_app.say(display(f"Reading {item.name} ({format_size(item.size)})…"), timeout=3)
         try:
             async with pager_copy(self.client, asset, item) as path:
                 try:
                     with self.app.suspend():  # the pager owns the terminal; the app waits
                         run_pager(command, path)
                 except SuspendNotSupported:
-                    self._say("This terminal cannot hand the screen to a pager.")
+                    self.co_app.say(Content("This terminal cannot hand the screen to a pager."),
+                                    severity="warning", timeout=6)
                 except OSError as error:
-                    self._say(f"Could not run {command[0]}: {error.strerror}", "error", 8)
+                    self.co_app.say(display(f"Could not run {command[0]}: {error.strerror}"),
+                                    severity="error", timeout=8)
         except ApiError as error:
             self.co_app.show_error(error, action=f"reading {item.name}")
         except OSError as error:
-            self._say(f"Could not keep a copy of {item.name}: {error.strerror}", "error", 8)
+            self.co_app.say(display(f"Could not keep a copy of {item.name}: {error.strerror}"),
+                            severity="error", timeout=8)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -24,6 +23,7 @@ from textual.widgets import Static
 from co_tui.actions.preview_io import fetch_preview
 from co_tui.api import ApiError, CodeOceanClient, NotFoundError, PermissionDeniedError
 from co_tui.api.models import DataAsset, FileURLs, FolderItem
+from co_tui.app import co_app
 from co_tui.formatting import format_size
 from co_tui.preview import Preview, error_preview
 from co_tui.safe_text import display
@@ -35,9 +35,6 @@ from co_tui.widgets.preview_document import (
     has_raw_view,
 )
 from co_tui.workers import worker
-
-if TYPE_CHECKING:
-    from co_tui.app import CoTuiApp
 
 __all__ = ["PREVIEW_DELAY", "PreviewPanel"]
 
@@ -60,6 +57,8 @@ class _Shown:
 class PreviewPanel(Vertical):
     """The header and the preview of one file of ``asset``; see the module docstring."""
 
+    co_app = co_app
+
     class Changed(Message):
         """What the preview can do (load more, raw view) may have changed."""
 
@@ -69,11 +68,6 @@ class PreviewPanel(Vertical):
         self.asset: DataAsset | None = None
         self._generation = 0
         self._shown: _Shown | None = None
-
-    @property
-    def co_app(self) -> CoTuiApp:
-        """The app, typed."""
-        return cast("CoTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Preview", MUTED), id="preview-title")
