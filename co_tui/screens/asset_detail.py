@@ -49,7 +49,7 @@ from co_tui.widgets.overview import (
     provenance_rows,
     title_line,
 )
-from co_tui.workers import worker
+from co_tui.workers import superseded, worker
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -82,7 +82,6 @@ class AssetDetailScreen(AssetActionsScreen):
         self.client = client
         self.asset_id = asset if isinstance(asset, str) else asset.id
         self.asset: DataAsset | None = None if isinstance(asset, str) else asset
-        self._generation = 0
         self._names: dict[str, str] = {}
         self._linked: dict[str, DataAsset | str] = {}
         self._schema: CustomMetadata | None = None
@@ -132,33 +131,36 @@ class AssetDetailScreen(AssetActionsScreen):
     # --- loading ------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        self._generation += 1
-        self._load_asset(self._generation)
+        """Read the asset again; what was asked about the old copy is stale (the tabs are read
+        again once it is here)."""
+        for group in ("names", "sharing", "attached"):
+            self.workers.cancel_group(self, group)
+        self._load_asset()
 
-    def _asset_failed(self, generation: int) -> None:
+    def _asset_failed(self) -> None:
         """The asset could not be read: unless an older copy is on show, say so and offer r."""
-        if generation == self._generation and self.asset is None:
+        if not superseded() and self.asset is None:
             self.query_one("#overview-fields", FieldList).set_rows([("", Content.styled(
                 "Could not load this data asset: press r to retry.", "$text-error"))])
 
-    def _asset_raised(self, error: BaseException, generation: int) -> None:
-        self._asset_failed(generation)
+    def _asset_raised(self, error: BaseException) -> None:
+        self._asset_failed()
 
     @worker("loading the data asset", group="asset", exclusive=True, recover=_asset_raised)
-    async def _load_asset(self, generation: int) -> None:
+    async def _load_asset(self) -> None:
         try:
             asset = await self.client.data_assets.get_data_asset(self.asset_id)
         except NotFoundError:
             return  # the asset is gone: co_tui.screens.gone closes this screen and says so
         except ApiError as error:
-            if generation == self._generation:
+            if not superseded():
                 self.co_app.show_error(error, action="loading the data asset")
-                self._asset_failed(generation)
+                self._asset_failed()
             return
-        if generation != self._generation:
+        if superseded():
             return
         self._show_asset(asset)
-        self._load_names(generation, asset)
+        self._load_names(asset)
         if self._schema is None:
             self._load_schema()
         for tab in list(self._loaded_tabs):
@@ -219,7 +221,7 @@ class AssetDetailScreen(AssetActionsScreen):
             links.highlighted = min(highlighted or 0, len(options) - 1)
 
     @worker("loading the names of linked items", group="names")
-    async def _load_names(self, generation: int, asset: DataAsset) -> None:
+    async def _load_names(self, asset: DataAsset) -> None:
         """Names behind the ids: capsule / computation and every linked asset."""
         prov = asset.provenance
         jobs: list[asyncio.Future[None] | asyncio.Task[None]] = []
@@ -234,7 +236,7 @@ class AssetDetailScreen(AssetActionsScreen):
                 jobs.append(asyncio.ensure_future(self._name_asset(asset_id)))
         if jobs:
             await asyncio.gather(*jobs)
-        if generation == self._generation:
+        if not superseded():
             self._show_provenance()
             self._show_links()
 
@@ -278,18 +280,18 @@ class AssetDetailScreen(AssetActionsScreen):
     def _load_tab(self, tab: str) -> None:
         self._loaded_tabs.add(tab)
         if tab == "sharing":
-            self._load_sharing(self._generation)
+            self._load_sharing()
         elif tab == "attached":
-            self._load_attached(self._generation)
+            self._load_attached()
         elif tab == "files":
             self.files.start()
 
-    def _sharing_raised(self, error: BaseException, generation: int) -> None:
+    def _sharing_raised(self, error: BaseException) -> None:
         self.query_one("#sharing-text", Static).update(
             describe_sharing(None, note="Could not load sharing: press r to retry."))
 
     @worker("loading sharing", group="sharing", exclusive=True, recover=_sharing_raised)
-    async def _load_sharing(self, generation: int) -> None:
+    async def _load_sharing(self) -> None:
         text = self.query_one("#sharing-text", Static)
         try:
             permissions = await self.client.data_assets.get_permissions(self.asset_id)
@@ -303,19 +305,19 @@ class AssetDetailScreen(AssetActionsScreen):
             text.update(describe_sharing(None, note="Could not load sharing: press r to retry."))
             self.co_app.show_error(error, action="loading sharing")
             return
-        if generation == self._generation:
+        if not superseded():
             text.update(describe_sharing(permissions))
             if self.asset is not None:
                 self.co_app.rights.learn(self.asset, permissions)
                 self.refresh_bindings()
 
-    def _attached_raised(self, error: BaseException, generation: int) -> None:
+    def _attached_raised(self, error: BaseException) -> None:
         self.query_one("#attached-text", Static).update(describe_attached(
             None, note="Could not search capsules and pipelines: press r to retry."))
 
     @worker("finding where the asset is attached", group="attached", exclusive=True,
             recover=_attached_raised)
-    async def _load_attached(self, generation: int) -> None:
+    async def _load_attached(self) -> None:
         text = self.query_one("#attached-text", Static)
         try:
             attached = await find_attached(self.client, self.asset_id)
@@ -324,7 +326,7 @@ class AssetDetailScreen(AssetActionsScreen):
                                                      "press r to retry."))
             self.co_app.show_error(error, action="finding where the asset is attached")
             return
-        if generation == self._generation:
+        if not superseded():
             text.update(describe_attached(attached, current_capsule=self.capsule_id))
 
     # --- events -------------------------------------------------------------------------------
@@ -389,9 +391,9 @@ class AssetDetailScreen(AssetActionsScreen):
         if event == "changed":
             self._show_asset(mine[0])
         elif event == "shared":
-            self._load_sharing(self._generation)
+            self._load_sharing()
         elif event == "attached":
-            self._load_attached(self._generation)
+            self._load_attached()
         self.refresh_bindings()
 
     def action_back(self) -> None:

@@ -23,7 +23,7 @@ from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.footer import KeyFooter
 from co_tui.widgets.quick_look import QuickLook
-from co_tui.workers import worker
+from co_tui.workers import superseded, worker
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -93,7 +93,6 @@ class AssetListScreen(AssetActionsScreen):
         """Why paging stopped before the server's last page (it would not make progress)."""
         self._unreadable = 0
         """Records of the loaded pages that could not be read (the server sent them; we skip)."""
-        self._generation = 0
         self._loading = False
         self._failed: str | None = None
         self._debounce: Timer | None = None
@@ -101,8 +100,9 @@ class AssetListScreen(AssetActionsScreen):
         self._targets: list[DataAsset] = []
         self._search_lag: dict[str, str] = {}
         """Rows search has not caught up with (id -> archived, created ...), for the status."""
-        self._refreshed: tuple[int, list[DataAsset]] | None = None
-        """The load a refresh (``r``) started, and the first page's rows before it."""
+        self._refreshed: list[DataAsset] | None = None
+        """The first page's rows before a refresh (``r``), until the refresh's load lands (any
+        other reload forgets them)."""
 
     def _title(self) -> Content:
         title = Content.assemble(
@@ -175,29 +175,28 @@ class AssetListScreen(AssetActionsScreen):
         """Fetch the first page again for the current query, sort and filters."""
         if self.client is None:
             return  # not connected yet: connect() loads with whatever was typed meanwhile
-        self._generation += 1
-        self.workers.cancel_group(self, "page")
+        self.workers.cancel_group(self, "page")  # the old list's next pages: stale now
+        self._refreshed = None
         self._loading = True
         self._failed = None
         self._update_status()
-        self._load_first_page(self._generation)
+        self._load_first_page()
 
-    def _page_failed(self, generation: int, failed: str) -> None:
+    def _page_failed(self, failed: str) -> None:
         """A page could not be read at all: the status says so and offers r (not "loading…")."""
-        if generation == self._generation:
+        if not superseded():
             self._loading = False
             self._failed = failed
             self._update_status()
 
-    def _first_page_raised(self, error: BaseException, generation: int) -> None:
-        self._page_failed(generation, "loading assets")
+    def _first_page_raised(self, error: BaseException) -> None:
+        self._page_failed("loading assets")
 
-    def _next_page_raised(self, error: BaseException, generation: int,
-                          params: DataAssetSearchParams) -> None:
-        self._page_failed(generation, "loading more assets")
+    def _next_page_raised(self, error: BaseException, params: DataAssetSearchParams) -> None:
+        self._page_failed("loading more assets")
 
     @worker("loading assets", group="search", exclusive=True, recover=_first_page_raised)
-    async def _load_first_page(self, generation: int) -> None:
+    async def _load_first_page(self) -> None:
         assert self.client is not None
         params, prefetched, self._prefetched = self._params(), self._prefetched, None
         try:
@@ -208,20 +207,18 @@ class AssetListScreen(AssetActionsScreen):
                     prefetched.page.cancel()
                 page = await self.client.data_assets.search_data_assets(params)
         except ApiError as error:
-            if generation == self._generation:
-                self._loading = False
-                self._failed = "loading assets"
-                self._update_status()
+            if not superseded():
+                self._page_failed("loading assets")
                 self.co_app.show_error(error, action="loading assets")
             return
-        if generation != self._generation:
+        if superseded():
             return
         table = self.query_one(AssetTable)
         table.set_assets(self._with_journal(page.results, first=True))
-        if self._refreshed is not None and self._refreshed[0] == generation:
+        if self._refreshed is not None:
             from co_tui.screens.list_refresh import explain_vanished, vanished
 
-            before, self._refreshed = self._refreshed[1], None
+            before, self._refreshed = self._refreshed, None
             explain_vanished(self, vanished(before, table.assets, self.co_app.journal))
         self._pager, self._unreadable, self._paging_stopped = Pager(params), 0, None
         self._page_arrived(params, page)
@@ -229,20 +226,18 @@ class AssetListScreen(AssetActionsScreen):
         self._update_status()
 
     @worker("loading more assets", group="page", exclusive=True, recover=_next_page_raised)
-    async def _load_next_page(self, generation: int, params: DataAssetSearchParams) -> None:
+    async def _load_next_page(self, params: DataAssetSearchParams) -> None:
         assert self.client is not None
         self._loading = True
         self._update_status()
         try:
             page = await self.client.data_assets.search_data_assets(params)
         except ApiError as error:
-            if generation == self._generation:
-                self._loading = False
-                self._failed = "loading more assets"
-                self._update_status()
+            if not superseded():
+                self._page_failed("loading more assets")
                 self.co_app.show_error(error, action="loading more assets")
             return
-        if generation != self._generation:
+        if superseded():
             return
         self.query_one(AssetTable).append_assets(self._with_journal(page.results, first=False))
         self._page_arrived(params, page)
@@ -325,7 +320,7 @@ class AssetListScreen(AssetActionsScreen):
     @on(AssetTable.EndNeared)
     def _end_neared(self, message: AssetTable.EndNeared) -> None:
         if self._next is not None and not self._failed:
-            self._load_next_page(self._generation, self._next)
+            self._load_next_page(self._next)
 
     @on(AssetTable.SelectionChanged)
     def _selection_changed(self) -> None:
@@ -463,6 +458,6 @@ class AssetListScreen(AssetActionsScreen):
         went that another client archived, restored or deleted meanwhile."""
         before = list(self.query_one(AssetTable).assets[: self.page_size])
         self.reload()
-        self._refreshed = (self._generation, before) if before else None
+        self._refreshed = before or None
         self.call_after_refresh(self.load_favorites)  # stars can wait for the first frame
 
