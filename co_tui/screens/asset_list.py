@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -41,6 +42,10 @@ paint, large enough for few round trips."""
 SEARCH_DEBOUNCE = 0.25
 
 
+STATUS_INPUTS = ("_loading", "_failed", "_next", "_paging_stopped", "_unreadable", "_search_lag")
+"""The screen's state the status line shows: setting any of them redraws it (a watcher)."""
+
+
 class AssetListScreen(AssetActionsScreen):
     """The asset table with a search bar, quick look and paging (:class:`~co_tui.api.paging.Pager`).
 
@@ -50,6 +55,20 @@ class AssetListScreen(AssetActionsScreen):
 
     LIST_NAME: ClassVar[str] = "My Data"
     """The screen's name in its title bar and in the help."""
+
+    # What the status line says (see STATUS_INPUTS). ``_loading`` redraws it on every
+    # assignment: a reload always says so, whatever was loading before.
+    _loading: var[bool] = var(False, always_update=True)
+    _failed: var[str | None] = var(None)
+    """What failed ("loading assets"), until the next load; the status offers r."""
+    _next: var[DataAssetSearchParams | None] = var(None)
+    """The request for the next page; ``None`` when every page is loaded."""
+    _paging_stopped: var[str | None] = var(None)
+    """Why paging stopped before the server's last page (it would not make progress)."""
+    _unreadable: var[int] = var(0)
+    """Records of the loaded pages that could not be read (the server sent them; we skip)."""
+    _search_lag: var[dict[str, str]] = var(dict)
+    """Rows search has not caught up with (id -> archived, created ...), for the status."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search"),
@@ -86,20 +105,10 @@ class AssetListScreen(AssetActionsScreen):
         self.sort_direction = "desc"
         self.archived = False
         self.filters = AssetFilters()
-        self._next: DataAssetSearchParams | None = None
-        """The request for the next page; ``None`` when every page is loaded."""
         self._pager: Pager | None = None
-        self._paging_stopped: str | None = None
-        """Why paging stopped before the server's last page (it would not make progress)."""
-        self._unreadable = 0
-        """Records of the loaded pages that could not be read (the server sent them; we skip)."""
-        self._loading = False
-        self._failed: str | None = None
         self._debounce: Timer | None = None
         self._targets_key: tuple[frozenset[str], int, int] | None = None
         self._targets: list[DataAsset] = []
-        self._search_lag: dict[str, str] = {}
-        """Rows search has not caught up with (id -> archived, created ...), for the status."""
         self._refreshed: list[DataAsset] | None = None
         """The first page's rows before a refresh (``r``), until the refresh's load lands (any
         other reload forgets them)."""
@@ -131,11 +140,11 @@ class AssetListScreen(AssetActionsScreen):
         table = self.query_one(AssetTable)
         table.set_sort(self.sort_field, self.sort_direction)
         table.focus()
-        self._loading = True
+        for name in STATUS_INPUTS:
+            self.watch(self, name, self._update_status, init=False)
+        self._loading = True  # "connecting…" until there is a client
         if self.client is not None:
             self.connect(self.client)
-        else:
-            self._update_status()
 
     def connect(self, client: CodeOceanClient) -> None:
         """Start loading with ``client`` (given at construction, or once the app built it)."""
@@ -179,15 +188,13 @@ class AssetListScreen(AssetActionsScreen):
         self._refreshed = None
         self._loading = True
         self._failed = None
-        self._update_status()
         self._load_first_page()
 
     def _page_failed(self, failed: str) -> None:
         """A page could not be read at all: the status says so and offers r (not "loading…")."""
         if not superseded():
-            self._loading = False
             self._failed = failed
-            self._update_status()
+            self._loading = False
 
     def _first_page_raised(self, error: BaseException) -> None:
         self._page_failed("loading assets")
@@ -223,13 +230,11 @@ class AssetListScreen(AssetActionsScreen):
         self._pager, self._unreadable, self._paging_stopped = Pager(params), 0, None
         self._page_arrived(params, page)
         self._loading = False
-        self._update_status()
 
     @worker("loading more assets", group="page", exclusive=True, recover=_next_page_raised)
     async def _load_next_page(self, params: DataAssetSearchParams) -> None:
         assert self.client is not None
         self._loading = True
-        self._update_status()
         try:
             page = await self.client.data_assets.search_data_assets(params)
         except ApiError as error:
@@ -242,7 +247,6 @@ class AssetListScreen(AssetActionsScreen):
         self.query_one(AssetTable).append_assets(self._with_journal(page.results, first=False))
         self._page_arrived(params, page)
         self._loading = False
-        self._update_status()
 
     def _with_journal(self, results: Sequence[DataAsset], *, first: bool) -> list[DataAsset]:
         """A search page with this session's recent writes laid over it: search lags writes,
@@ -269,6 +273,8 @@ class AssetListScreen(AssetActionsScreen):
         self.query_one(AssetTable).set_favorites(ids)
 
     def _update_status(self) -> None:
+        """Redraw the status line (the watcher of :data:`STATUS_INPUTS`; the table's own
+        changes, rows and selection, call it when they happen)."""
         table = self.query_one(AssetTable)
         count = len(table.assets)
         selected = len(table.selected)
