@@ -22,6 +22,7 @@ from textual import getters
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.signal import Signal
 
 from co_tui.actions.journal import WriteJournal
 from co_tui.actions.rights import Rights
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
     from co_tui.credentials import LoginSetup
+    from co_tui.screens.asset_actions import AssetsChanged
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
     from co_tui.transfer import DownloadEngine, DownloadRequest
@@ -153,6 +155,9 @@ class CoTuiApp(App[None]):
         self.journal = WriteJournal()
         """This session's recent writes, laid over search answers that lag behind them."""
         self._downloads: DownloadEngine | None = None
+        self.assets_changed: Signal[AssetsChanged] = Signal(self, "assets-changed")
+        """What an action did to which assets; every open asset screen follows it
+        (:class:`co_tui.screens.asset_actions.AssetsChanged`)."""
 
     def get_default_screen(self) -> Screen[None]:
         """The first screen on the stack is My Data itself, not Textual's blank screen.

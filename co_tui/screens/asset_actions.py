@@ -3,8 +3,9 @@
 One base screen owns the keys, the dialogs and the workers of every action on assets (edit,
 tags, share, archive, restore, delete, create, copy, attach / detach); the screens that show
 assets say which assets an action targets (:meth:`targets`) and how to show what happened
-(:meth:`on_assets`, called on every open asset screen, so My Data under a detail view learns
-of an edit or an archive made there).
+(:meth:`show_assets`). What an action did is published on the app's ``assets_changed`` signal
+(:class:`AssetsChanged`), which every open asset screen follows, so My Data under a detail view
+learns of an edit or an archive made there.
 
 Actions the user may not do on the targeted assets are shown disabled, with the reason in the
 help and the palette, rather than offered and then failed (:mod:`co_tui.actions.rights`). A 403
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -32,10 +35,24 @@ if TYPE_CHECKING:
     from co_tui.api.models import DataAsset, Permissions
     from co_tui.transfer import DownloadRequest, DownloadTarget
 
-__all__ = ["AssetActionsScreen", "AssetEvent"]
+__all__ = ["AssetActionsScreen", "AssetEvent", "AssetsChanged"]
 
 AssetEvent = Literal["changed", "created", "archived", "restored", "deleted", "shared",
                      "attached"]
+
+
+
+@dataclass(frozen=True, slots=True)
+class AssetsChanged:
+    """What an action did to which assets: the data of the app's ``assets_changed`` signal.
+
+    ``event`` is one of ``changed`` (new metadata), ``created`` (a new or following draft),
+    ``archived``, ``restored``, ``deleted``, ``shared`` and ``attached`` (attachments changed).
+    """
+
+    event: AssetEvent
+    assets: Sequence[DataAsset]
+
 
 SINGLE = frozenset({"edit", "share", "copy_id", "copy_url"})
 NEEDS_TARGET = frozenset({"download_assets"})
@@ -76,15 +93,24 @@ class AssetActionsScreen(Screen[None]):
         """The assets an action works on: the selection, else the highlighted asset."""
         raise NotImplementedError
 
-    def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
-        """Something happened to ``assets`` (here or on another screen): show it.
+    def show_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+        """Something happened to ``assets`` (here or on another screen): show it (``event``:
+        see :class:`AssetsChanged`)."""
 
-        ``event`` is one of ``changed`` (new metadata), ``created`` (a new or following draft),
-        ``archived``, ``restored``, ``deleted`` and ``attached`` (attachments changed).
-        """
+    @on(events.Mount)
+    def _follow_asset_changes(self) -> None:
+        # immediate: every open asset screen has shown the change when _tell returns
+        self.co_app.assets_changed.subscribe(
+            self, lambda change: self.show_assets(change.event, change.assets), immediate=True)
+
+    @on(events.Unmount)
+    def _stop_following_asset_changes(self) -> None:
+        # the signal holds its subscribers until its next publish: a closed screen lets go now
+        self.co_app.assets_changed.unsubscribe(self)
 
     def _tell(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
-        """Tell every open asset screen (this one, the list under a detail view ...).
+        """Publish what an action did on the app's ``assets_changed`` signal (this screen, the
+        list under a detail view ... follow it).
 
         The session's journal notes it too, so lists loaded before search shows the change
         still show it (see :mod:`co_tui.actions.journal`).
@@ -93,9 +119,7 @@ class AssetActionsScreen(Screen[None]):
         if event == "created":
             for asset in assets:
                 self.co_app.rights.created(asset)
-        for screen in list(self.app.screen_stack):
-            if isinstance(screen, AssetActionsScreen):
-                screen.on_assets(event, assets)
+        self.co_app.assets_changed.publish(AssetsChanged(event, assets))
 
     # --- shared state -------------------------------------------------------------------------
 

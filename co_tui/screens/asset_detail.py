@@ -379,7 +379,7 @@ class AssetDetailScreen(AssetActionsScreen):
         """This asset, once loaded."""
         return [self.asset] if self.asset is not None else []
 
-    def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+    def show_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
         """Show an edit, leave when the asset was archived or deleted, reload sharing and
         attachments when they changed."""
         mine = [asset for asset in assets if asset.id == self.asset_id]

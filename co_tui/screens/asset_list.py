@@ -357,7 +357,7 @@ class AssetListScreen(AssetActionsScreen):
         return sorted({tag for asset in self.query_one(AssetTable).assets
                        for tag in asset.tags or ()}, key=str.casefold)
 
-    def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+    def show_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
         """Keep the rows true to the server after an action here or on another screen."""
         table = self.query_one(AssetTable)
         self._targets_key = None  # rows may be replaced in place

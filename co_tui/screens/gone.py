@@ -129,7 +129,7 @@ def apply_gone(app: CoTuiApp, asset_id: str, *, quiet: bool = False) -> bool:
             row = screen.loaded(asset_id)
             if row is not None:
                 name = name or row.name
-                screen.on_assets("deleted", [row])
+                screen.show_assets("deleted", [row])
                 changed = True
     about = {index for index, screen in enumerate(stack)
              if index and isinstance(screen, ShowsAssets) and asset_id in screen.shown_assets()}
