@@ -305,6 +305,15 @@ class CoTuiApp(App[None]):
             self.say(display(f"Could not save the {name} setting: {error}"),
                      severity="warning", timeout=8)
 
+    # --- screens opened from another one ---------------------------------------------------------
+
+    def open_archive(self, client: CodeOceanClient, *, page_size: int) -> None:
+        """Show the archive bin (My Data's ``A``). The app opens it, so that My Data and the
+        archive bin, a kind of My Data, do not import each other."""
+        from co_tui.screens.archive import ArchiveScreen
+
+        self.push_screen(ArchiveScreen(client, demo=self.demo, page_size=page_size))
+
     # --- help and login -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -448,11 +448,8 @@ class AssetListScreen(AssetActionsScreen):
 
     def action_open_archive(self) -> None:
         """Open the archive bin (archived data assets)."""
-        from co_tui.screens.archive import ArchiveScreen
-
         if self.client is not None:
-            self.app.push_screen(ArchiveScreen(self.client, demo=self.demo,
-                                               page_size=self.page_size))
+            self.co_app.open_archive(self.client, page_size=self.page_size)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_archive":
