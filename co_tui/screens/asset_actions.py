@@ -99,7 +99,7 @@ class AssetActionsScreen(Screen[None]):
 
     @on(events.Mount)
     def _follow_asset_changes(self) -> None:
-        # immediate: every open asset screen has shown the change when _tell returns
+        # immediate: every open asset screen has shown the change when _announce returns
         self.co_app.assets_changed.subscribe(
             self, lambda change: self.show_assets(change.event, change.assets), immediate=True)
 
@@ -108,7 +108,7 @@ class AssetActionsScreen(Screen[None]):
         # the signal holds its subscribers until its next publish: a closed screen lets go now
         self.co_app.assets_changed.unsubscribe(self)
 
-    def _tell(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+    def _announce(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
         """Publish what an action did on the app's ``assets_changed`` signal (this screen, the
         list under a detail view ... follow it).
 
@@ -167,7 +167,7 @@ class AssetActionsScreen(Screen[None]):
 
         def done(asset: DataAsset | None) -> None:
             if asset is not None:
-                self._tell("changed", [asset])
+                self._announce("changed", [asset])
                 name = display(asset.name, max_cells=60)
                 if dialog.saved_fields:
                     fields = display(field_labels(dialog.saved_fields), max_cells=120)
@@ -186,7 +186,7 @@ class AssetActionsScreen(Screen[None]):
 
         def done(updated: list[DataAsset] | None) -> None:
             if updated:
-                self._tell("changed", updated)
+                self._announce("changed", updated)
 
         self.app.push_screen(TagsScreen(self.client, assets, self.known_tags()), done)
 
@@ -221,7 +221,7 @@ class AssetActionsScreen(Screen[None]):
 
         def done(saved: Permissions | None) -> None:
             if saved is not None:
-                self._tell("shared", [asset])
+                self._announce("shared", [asset])
 
         # a callback, not push_screen_wait: no worker stays alive while the dialog is open
         self.app.push_screen(ShareScreen(client, asset, permissions), done)
@@ -302,7 +302,7 @@ class AssetActionsScreen(Screen[None]):
         if done:
             event: AssetEvent = {"archive": "archived", "restore": "restored"}.get(
                 report.action, "deleted")  # type: ignore[assignment]
-            self._tell(event, [asset for asset in assets if asset.id in set(done)])
+            self._announce(event, [asset for asset in assets if asset.id in set(done)])
         self.refresh_bindings()
         summary = report.summary()
         summary = summary[:1].upper() + summary[1:]  # not capitalize(): names keep their case
@@ -324,7 +324,7 @@ class AssetActionsScreen(Screen[None]):
 
         def done(asset: DataAsset | None) -> None:
             if asset is not None:
-                self._tell("created", [asset])
+                self._announce("created", [asset])
                 self.co_app.say(join("Creating ", display(asset.name, max_cells=60),
                                      ": its state is followed here."), timeout=5)
                 self._follow(asset)
@@ -340,7 +340,7 @@ class AssetActionsScreen(Screen[None]):
         latest = asset
         try:
             async for latest in follow_asset(self.client, asset):
-                self._tell("created", [latest])
+                self._announce("created", [latest])
         except ApiError as error:
             self.co_app.show_error(error, action=f"following {asset.name!r}")
             return
@@ -416,6 +416,6 @@ class AssetActionsScreen(Screen[None]):
             return
         run = attach_assets if attach else detach_assets
         outcome = await run(self.client, capsule, assets)
-        self._tell("attached", assets)
+        self._announce("attached", assets)
         self.co_app.say(display(outcome.summary(), multiline=True, max_chars=600),
                         severity="warning" if outcome.failed else "information", timeout=8)

@@ -15,7 +15,6 @@ detail screen, and ``backspace`` / ``escape`` pops back.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -35,12 +34,12 @@ from co_tui.api import (
 )
 from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
+from co_tui.screens.detail_names import learn_names
 from co_tui.screens.gone import shown_asset
 from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.files_pane import NARROW_WIDTH, FilesPane
 from co_tui.widgets.footer import KeyFooter
 from co_tui.widgets.overview import (
-    UNAVAILABLE,
     FieldList,
     describe_attached,
     describe_sharing,
@@ -223,48 +222,10 @@ class AssetDetailScreen(AssetActionsScreen):
     @worker("loading the names of linked items", group="names")
     async def _load_names(self, asset: DataAsset) -> None:
         """Names behind the ids: capsule / computation and every linked asset."""
-        prov = asset.provenance
-        jobs: list[asyncio.Future[None] | asyncio.Task[None]] = []
-        if prov is not None and prov.capsule and prov.capsule not in self._names:
-            jobs.append(asyncio.ensure_future(self._name_capsule(prov.capsule)))
-        if prov is not None and prov.computation and prov.computation not in self._names:
-            jobs.append(asyncio.ensure_future(self._name_computation(prov.computation)))
-        ids = list((prov.data_assets or []) if prov else [])
-        ids += [c.id for c in asset.contained_data_assets or [] if c.id]
-        for asset_id in dict.fromkeys(ids):
-            if asset_id not in self._linked:
-                jobs.append(asyncio.ensure_future(self._name_asset(asset_id)))
-        if jobs:
-            await asyncio.gather(*jobs)
+        await learn_names(self.co_app, self.client, asset, self._names, self._linked)
         if not superseded():
             self._show_provenance()
             self._show_links()
-
-    async def _name_capsule(self, capsule_id: str) -> None:
-        try:
-            self._names[capsule_id] = (await self.client.capsules.get_capsule(capsule_id)).name
-        except (NotFoundError, PermissionDeniedError):
-            self._names[capsule_id] = UNAVAILABLE
-        except ApiError as error:
-            self.co_app.show_error(error, action="loading the capsule's name")
-
-    async def _name_computation(self, computation_id: str) -> None:
-        try:
-            computation = await self.client.computations.get_computation(computation_id)
-            self._names[computation_id] = computation.name or computation_id
-        except (NotFoundError, PermissionDeniedError):
-            self._names[computation_id] = UNAVAILABLE
-        except ApiError as error:
-            self.co_app.show_error(error, action="loading the computation's name")
-
-    async def _name_asset(self, asset_id: str) -> None:
-        try:
-            self._linked[asset_id] = await self.client.data_assets.get_data_asset(asset_id)
-        except (NotFoundError, PermissionDeniedError):
-            self._linked[asset_id] = UNAVAILABLE
-        except ApiError as error:
-            self._linked[asset_id] = "could not load"
-            self.co_app.show_error(error, action="loading a linked data asset")
 
     @worker("loading the custom metadata fields", group="schema")
     async def _load_schema(self) -> None:

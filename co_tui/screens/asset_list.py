@@ -20,6 +20,7 @@ from co_tui.config import Settings
 from co_tui.modals.filters import AssetFilters, FiltersScreen
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
+from co_tui.screens.list_status import ListStatus, status_line
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.footer import KeyFooter
@@ -276,43 +277,13 @@ class AssetListScreen(AssetActionsScreen):
         """Redraw the status line (the watcher of :data:`STATUS_INPUTS`; the table's own
         changes, rows and selection, call it when they happen)."""
         table = self.query_one(AssetTable)
-        count = len(table.assets)
-        selected = len(table.selected)
-        if self._failed:
-            text = f"{count:,} loaded — {self._failed} failed, press r to retry"
-        elif self.client is None:
-            text = "connecting…"
-        elif self._loading and not count:
-            text = "loading…"
-        elif self._loading:
-            text = f"{count:,} loaded, loading more…"
-        elif self._next:
-            text = f"{count:,} loaded, more available"
-        elif self._paging_stopped:
-            text = f"{count:,} loaded"
-        elif count:
-            text = f"all {count:,} loaded"
-        else:
-            narrowed = self.query_text or self.filters.active
-            text = "no data assets match" if narrowed else "no data assets"
-        if self._search_lag:
-            from co_tui.actions.journal import Applied
-
-            text += f"  ·  {Applied([], self._search_lag).note()}"
-        warnings = []
-        if self._unreadable:
-            warnings.append(f"{self._unreadable:,} asset{'s' if self._unreadable != 1 else ''} "
-                            "could not be read")
-        if self._paging_stopped and not self._loading:
-            warnings.append(f"paging stopped: {self._paging_stopped}")
-        if selected:
-            text += f"  ·  {selected:,} selected"
-        if self.filters.active:
-            text += f"  ·  filters: {self.filters.describe()}"
-        sort = f"  ·  sorted by {self.sort_field} {'▲' if self.sort_direction == 'asc' else '▼'}"
-        self.query_one("#status", Static).update(Content.assemble(
-            text, *[part for warning in warnings
-                    for part in ("  ·  ", display(warning, style="$warning"))], sort))
+        self.query_one("#status", Static).update(status_line(ListStatus(
+            count=len(table.assets), selected=len(table.selected),
+            connected=self.client is not None, loading=self._loading, failed=self._failed,
+            more=bool(self._next), paging_stopped=self._paging_stopped,
+            unreadable=self._unreadable, search_lag=self._search_lag, query=self.query_text,
+            filters=self.filters, sort_field=self.sort_field,
+            sort_direction=self.sort_direction)))
 
     # --- table events -----------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.content import Content
@@ -27,7 +27,6 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from co_tui.actions.clipboard import FileLink, file_share_link
-from co_tui.actions.pager import pager_command, pager_copy, run_pager, too_big_for_pager
 from co_tui.actions.preview_io import files_note
 from co_tui.api import (
     ApiError,
@@ -36,11 +35,12 @@ from co_tui.api import (
 )
 from co_tui.api.models import DataAsset, FolderItem
 from co_tui.app import co_app
-from co_tui.formatting import format_count, format_size
+from co_tui.formatting import format_count
 from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
 from co_tui.widgets.file_preview import FilePreview
 from co_tui.widgets.file_tree import FileTree
+from co_tui.widgets.files_pager import read_in_pager
 from co_tui.widgets.filter_box import FilterBox
 from co_tui.widgets.preview_panel import PREVIEW_DELAY, PreviewPanel
 from co_tui.workers import worker
@@ -451,31 +451,4 @@ class FilesPane(Container):
 
     @worker("opening the file in the pager", group="pager", exclusive=True)
     async def _open_pager(self, asset: DataAsset, item: FolderItem) -> None:
-        """Fetch ``item`` (or find its local copy), hand the terminal to the pager, remove the
-        copy. Every failure is a toast."""
-        if refusal := too_big_for_pager(item):
-            self.co_app.say(display(refusal), severity="warning", timeout=6)
-            return
-        command = pager_command()
-        if command is None:
-            self.co_app.say(Content("No pager found: set $PAGER (for example PAGER=less)."),
-                            severity="warning", timeout=6)
-            return
-        if item.size:
-            self.co_app.say(display(f"Reading {item.name} ({format_size(item.size)})…"), timeout=3)
-        try:
-            async with pager_copy(self.client, asset, item) as path:
-                try:
-                    with self.app.suspend():  # the pager owns the terminal; the app waits
-                        run_pager(command, path)
-                except SuspendNotSupported:
-                    self.co_app.say(Content("This terminal cannot hand the screen to a pager."),
-                                    severity="warning", timeout=6)
-                except OSError as error:
-                    self.co_app.say(display(f"Could not run {command[0]}: {error.strerror}"),
-                                    severity="error", timeout=8)
-        except ApiError as error:
-            self.co_app.show_error(error, action=f"reading {item.name}")
-        except OSError as error:
-            self.co_app.say(display(f"Could not keep a copy of {item.name}: {error.strerror}"),
-                            severity="error", timeout=8)
+        await read_in_pager(self.co_app, self.client, asset, item)
