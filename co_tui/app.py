@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
+from textual import getters
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.signal import Signal
 
 from co_tui.api import (
     ApiConnectionError,
@@ -39,17 +41,20 @@ from co_tui.workers import log_failure, start_worker, worker
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.content import Content
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
     from textual.theme import Theme
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
+    from co_tui.screens.asset_actions import AssetsChanged
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
     from co_tui.session.credentials import LoginSetup
     from co_tui.transfer import DownloadEngine, DownloadRequest
 
-__all__ = ["CoTuiApp", "PendingClient", "Prefetched"]
+__all__ = ["CoTuiApp", "PendingClient", "Prefetched", "co_app"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +155,9 @@ class CoTuiApp(App[None]):
         self.journal = WriteJournal()
         """This session's recent writes, laid over search answers that lag behind them."""
         self._downloads: DownloadEngine | None = None
+        self.assets_changed: Signal[AssetsChanged] = Signal(self, "assets-changed")
+        """What an action did to which assets; every open asset screen follows it
+        (:class:`co_tui.screens.asset_actions.AssetsChanged`)."""
 
     def get_default_screen(self) -> Screen[None]:
         """The first screen on the stack is My Data itself, not Textual's blank screen.
@@ -174,8 +182,7 @@ class CoTuiApp(App[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(_settle_heap)
         for warning in self.config.warnings:
-            self.notify(cast(str, display(warning, multiline=True)), severity="warning",
-                        timeout=10)
+            self.say(display(warning, multiline=True), severity="warning", timeout=10)
         self._apply_theme()
         if self.client is None and self.pending is None:
             self.action_login(first_run=True)
@@ -251,8 +258,8 @@ class CoTuiApp(App[None]):
         async def report() -> None:
             summary = await batch.wait()
             failed = bool(summary.failed or summary.error)
-            self.notify(cast(str, display(summary.text, multiline=True, max_chars=400)),
-                        severity="warning" if failed else "information", timeout=8)
+            self.say(display(summary.text, multiline=True, max_chars=400),
+                     severity="warning" if failed else "information", timeout=8)
 
         start_worker(self, report(), action="reporting on the downloads", group="download-report")
 
@@ -278,8 +285,8 @@ class CoTuiApp(App[None]):
             if wanted != self.theme:
                 self.theme = wanted
         else:
-            self.notify(cast(str, display(f"config.toml: there is no theme {wanted!r}; using "
-                                          f"{self.theme}")), severity="warning", timeout=10)
+            self.say(display(f"config.toml: there is no theme {wanted!r}; using {self.theme}"),
+                     severity="warning", timeout=10)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -295,8 +302,17 @@ class CoTuiApp(App[None]):
         try:
             await asyncio.to_thread(save_setting, name, value, self.config.path)
         except (ConfigError, OSError) as error:
-            self.notify(cast(str, display(f"Could not save the {name} setting: {error}")),
-                        severity="warning", timeout=8)
+            self.say(display(f"Could not save the {name} setting: {error}"),
+                     severity="warning", timeout=8)
+
+    # --- screens opened from another one ---------------------------------------------------------
+
+    def open_archive(self, client: CodeOceanClient, *, page_size: int) -> None:
+        """Show the archive bin (My Data's ``A``). The app opens it, so that My Data and the
+        archive bin, a kind of My Data, do not import each other."""
+        from co_tui.screens.archive import ArchiveScreen
+
+        self.push_screen(ArchiveScreen(client, demo=self.demo, page_size=page_size))
 
     # --- help and login -----------------------------------------------------------------------
 
@@ -357,13 +373,12 @@ class CoTuiApp(App[None]):
         self.journal = WriteJournal()
         self.learn_identity()
         note = "Logged in; the login was saved." if message.saved else "Logged in (not saved)."
-        self.notify(cast(str, display(note)), timeout=4)
+        self.say(display(note), timeout=4)
         for warning in message.warnings:
-            self.notify(cast(str, display(warning, multiline=True)), severity="warning",
-                        timeout=10)
+            self.say(display(warning, multiline=True), severity="warning", timeout=10)
         if message.result.status == "limited":
-            self.notify(cast(str, display(message.result.message, multiline=True)),
-                        severity="warning", timeout=10)
+            self.say(display(message.result.message, multiline=True), severity="warning",
+                     timeout=10)
         if old is not None and old is not self.client:
             await old.aclose()
 
@@ -380,7 +395,7 @@ class CoTuiApp(App[None]):
                 self._probe()
             elif self.connection_problem is not None:
                 self.connection_problem = None
-                self.notify(cast(str, display(f"{client.domain} answers again.")), timeout=4)
+                self.say(display(f"{client.domain} answers again."), timeout=4)
 
         client.on_reachability(changed)
 
@@ -403,6 +418,13 @@ class CoTuiApp(App[None]):
             except ApiError:
                 pass  # an error status still means it answered: the banner went already
             delay = min(delay * 2, PROBE_MAX_DELAY)
+
+    def say(self, content: Content, *, severity: SeverityLevel = "information",
+            timeout: float | None = None) -> None:
+        """A toast of sanitised text: ``content`` comes from :mod:`co_tui.safe_text`
+        (:func:`~co_tui.safe_text.display`, :func:`~co_tui.safe_text.join`), never a raw string
+        from the server or a file. ``timeout`` None is Textual's default."""
+        self.notify(cast(str, content), severity=severity, timeout=timeout)
 
     def show_error(self, error: BaseException, *, action: str, retry: str | None = None) -> None:
         """The one error path: a toast in words the user can act on. Never raises.
@@ -430,11 +452,8 @@ class CoTuiApp(App[None]):
             if error.about_asset or hold_until_checked(self, error, severity, message):
                 return  # co_tui.screens.gone says it once, when the asset is gone
         timeout = 10 if severity == "error" else 6
-        self.notify(
-            cast(str, display(message, multiline=True, max_chars=600)),
-            severity=severity,  # type: ignore[arg-type]
-            timeout=timeout,
-        )
+        self.say(display(message, multiline=True, max_chars=600),
+                 severity=severity, timeout=timeout)  # type: ignore[arg-type]
 
     # --- crash handling (docs/reliability.md, 'Crash reports') --------------------------------
 
@@ -447,3 +466,8 @@ class CoTuiApp(App[None]):
         note = f"\nco-tui crashed; the report was saved to {where}\n" if where else "\n"
         self._exit_renderables.append(Text(report + note))
         self._close_messages_no_wait()
+
+
+co_app: getters.app[CoTuiApp] = getters.app(CoTuiApp)
+"""The app, typed: a class attribute of the screens and widgets that use the app's own parts
+(``co_app = co_app`` in the class body, then ``self.co_app.say(...)``)."""

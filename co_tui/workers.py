@@ -15,6 +15,15 @@ itself, or a bug such as a ``KeyError``) is
 Cancellation (a newer exclusive worker, the screen closing) passes through untouched.
 :func:`start_worker` does the same for a coroutine started by hand. A unit test keeps every
 worker of ``co_tui`` on these two (no bare ``@work`` or ``run_worker`` elsewhere).
+
+Stale results: one mechanism, Textual's own. A request that replaces an older one of its kind
+starts an ``exclusive`` worker of the same group (or cancels the group, e.g. a reload cancels
+the next-page loads of the old list), and a worker checks :func:`superseded` before its result
+lands. The check is needed because cancelling is cooperative: it only raises at the worker's
+next ``await``, and a call the worker awaited may have finished (or swallowed the
+``CancelledError``) by then, so the old worker can go on to show an old answer over the new
+one. Textual marks a worker cancelled at once, whatever its coroutine does, and that mark is
+what :func:`superseded` reads. No screen keeps a request counter of its own.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar
 from textual import work
 from textual.app import App
 from textual.css.query import NoMatches
+from textual.worker import NoActiveWorker, get_current_worker
 
 from co_tui.redact import redact
 
@@ -36,7 +46,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.worker import Worker
 
-__all__ = ["log_failure", "start_worker", "worker", "worker_failed"]
+__all__ = ["log_failure", "start_worker", "superseded", "worker", "worker_failed"]
 
 log = logging.getLogger("co_tui.ui")
 log.addHandler(logging.NullHandler())  # no debug log: nothing reaches the terminal (lastResort)
@@ -45,6 +55,18 @@ NodeT = TypeVar("NodeT", bound="DOMNode")
 P = ParamSpec("P")
 Recover = Callable[Concatenate[NodeT, BaseException, P], Awaitable[None] | None]
 """Puts the owner back after a failure: ``recover(self, error, *the worker's arguments)``."""
+
+
+def superseded() -> bool:
+    """True inside a worker that was cancelled (a newer worker of its exclusive group, a
+    reload that cancelled its group, its owner going away): what it got must not land.
+
+    False outside a worker (code run directly, as tests do). See the module docstring.
+    """
+    try:
+        return get_current_worker().is_cancelled
+    except NoActiveWorker:
+        return False
 
 
 def log_failure(error: BaseException, action: str) -> None:

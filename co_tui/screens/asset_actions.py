@@ -3,8 +3,9 @@
 One base screen owns the keys, the dialogs and the workers of every action on assets (edit,
 tags, share, archive, restore, delete, create, copy, attach / detach); the screens that show
 assets say which assets an action targets (:meth:`targets`) and how to show what happened
-(:meth:`on_assets`, called on every open asset screen, so My Data under a detail view learns
-of an edit or an archive made there).
+(:meth:`show_assets`). What an action did is published on the app's ``assets_changed`` signal
+(:class:`AssetsChanged`), which every open asset screen follows, so My Data under a detail view
+learns of an edit or an archive made there.
 
 Actions the user may not do on the targeted assets are shown disabled, with the reason in the
 help and the palette, rather than offered and then failed (:mod:`co_tui.operations.rights`). A 403
@@ -15,13 +16,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal, cast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Literal
 
+from textual import events, on
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.screen import Screen
 
 from co_tui.api import ApiError, PermissionDeniedError
+from co_tui.app import co_app
 from co_tui.operations.rights import NEEDS
 from co_tui.safe_text import display, join
 from co_tui.workers import worker
@@ -29,15 +32,27 @@ from co_tui.workers import worker
 if TYPE_CHECKING:
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset, Permissions
-    from co_tui.app import CoTuiApp
     from co_tui.operations.bulk import BulkReport
     from co_tui.transfer import DownloadRequest, DownloadTarget
 
-__all__ = ["AssetActionsScreen", "AssetEvent"]
+__all__ = ["AssetActionsScreen", "AssetEvent", "AssetsChanged"]
 
-Severity = Literal["information", "warning", "error"]
 AssetEvent = Literal["changed", "created", "archived", "restored", "deleted", "shared",
                      "attached"]
+
+
+
+@dataclass(frozen=True, slots=True)
+class AssetsChanged:
+    """What an action did to which assets: the data of the app's ``assets_changed`` signal.
+
+    ``event`` is one of ``changed`` (new metadata), ``created`` (a new or following draft),
+    ``archived``, ``restored``, ``deleted``, ``shared`` and ``attached`` (attachments changed).
+    """
+
+    event: AssetEvent
+    assets: Sequence[DataAsset]
+
 
 SINGLE = frozenset({"edit", "share", "copy_id", "copy_url"})
 NEEDS_TARGET = frozenset({"download_assets"})
@@ -70,6 +85,7 @@ class AssetActionsScreen(Screen[None]):
     ]
 
     client: CodeOceanClient | None
+    co_app = co_app
 
     # --- what subclasses provide --------------------------------------------------------------
 
@@ -77,21 +93,24 @@ class AssetActionsScreen(Screen[None]):
         """The assets an action works on: the selection, else the highlighted asset."""
         raise NotImplementedError
 
-    def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
-        """Something happened to ``assets`` (here or on another screen): show it.
+    def show_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+        """Something happened to ``assets`` (here or on another screen): show it (``event``:
+        see :class:`AssetsChanged`)."""
 
-        ``event`` is one of ``changed`` (new metadata), ``created`` (a new or following draft),
-        ``archived``, ``restored``, ``deleted`` and ``attached`` (attachments changed).
-        """
+    @on(events.Mount)
+    def _follow_asset_changes(self) -> None:
+        # immediate: every open asset screen has shown the change when _announce returns
+        self.co_app.assets_changed.subscribe(
+            self, lambda change: self.show_assets(change.event, change.assets), immediate=True)
 
-    def _say(self, text: Content | str, *, severity: Severity = "information",
-              timeout: float = 5) -> None:
-        """A toast of sanitised text (``Content`` from :func:`display` / :func:`join`)."""
-        self.notify(cast(str, text if isinstance(text, Content) else display(text)),
-                    severity=severity, timeout=timeout)
+    @on(events.Unmount)
+    def _stop_following_asset_changes(self) -> None:
+        # the signal holds its subscribers until its next publish: a closed screen lets go now
+        self.co_app.assets_changed.unsubscribe(self)
 
-    def _tell(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
-        """Tell every open asset screen (this one, the list under a detail view ...).
+    def _announce(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+        """Publish what an action did on the app's ``assets_changed`` signal (this screen, the
+        list under a detail view ... follow it).
 
         The session's journal notes it too, so lists loaded before search shows the change
         still show it (see :mod:`co_tui.operations.journal`).
@@ -100,16 +119,9 @@ class AssetActionsScreen(Screen[None]):
         if event == "created":
             for asset in assets:
                 self.co_app.rights.created(asset)
-        for screen in list(self.app.screen_stack):
-            if isinstance(screen, AssetActionsScreen):
-                screen.on_assets(event, assets)
+        self.co_app.assets_changed.publish(AssetsChanged(event, assets))
 
     # --- shared state -------------------------------------------------------------------------
-
-    @property
-    def co_app(self) -> CoTuiApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     @property
     def capsule_id(self) -> str | None:
@@ -155,13 +167,13 @@ class AssetActionsScreen(Screen[None]):
 
         def done(asset: DataAsset | None) -> None:
             if asset is not None:
-                self._tell("changed", [asset])
+                self._announce("changed", [asset])
                 name = display(asset.name, max_cells=60)
                 if dialog.saved_fields:
                     fields = display(field_labels(dialog.saved_fields), max_cells=120)
-                    self._say(join("Saved ", fields, " of ", name), timeout=4)
+                    self.co_app.say(join("Saved ", fields, " of ", name), timeout=4)
                 else:
-                    self._say(join("Nothing to save: ", name, " is unchanged"), timeout=4)
+                    self.co_app.say(join("Nothing to save: ", name, " is unchanged"), timeout=4)
 
         self.app.push_screen(dialog, done)
 
@@ -174,7 +186,7 @@ class AssetActionsScreen(Screen[None]):
 
         def done(updated: list[DataAsset] | None) -> None:
             if updated:
-                self._tell("changed", updated)
+                self._announce("changed", updated)
 
         self.app.push_screen(TagsScreen(self.client, assets, self.known_tags()), done)
 
@@ -203,13 +215,13 @@ class AssetActionsScreen(Screen[None]):
             return
         self.co_app.rights.learn(asset, permissions)
         if reason := self.co_app.rights.reason(asset, "share"):
-            self._say(display(reason), severity="warning", timeout=6)
+            self.co_app.say(display(reason), severity="warning", timeout=6)
             self.refresh_bindings()
             return
 
         def done(saved: Permissions | None) -> None:
             if saved is not None:
-                self._tell("shared", [asset])
+                self._announce("shared", [asset])
 
         # a callback, not push_screen_wait: no worker stays alive while the dialog is open
         self.app.push_screen(ShareScreen(client, asset, permissions), done)
@@ -268,10 +280,11 @@ class AssetActionsScreen(Screen[None]):
 
         assert self.client is not None
         operation = {"archive": bulk.archive, "restore": bulk.restore, "delete": bulk.delete}
-        self._say(f"{_VERB.get(action, 'Delete')[:-1]}ing {len(assets)} asset(s)…", timeout=3)
+        verb = _VERB.get(action, "Delete")[:-1]
+        self.co_app.say(display(f"{verb}ing {len(assets)} asset(s)…"), timeout=3)
 
         def waiting(text: str) -> None:  # search has not caught up with a recent write yet
-            self._say(text, timeout=6)
+            self.co_app.say(display(text), timeout=6)
 
         report = await operation[action](self.client, assets, journal=self.co_app.journal,
                                          on_wait=waiting)
@@ -289,13 +302,13 @@ class AssetActionsScreen(Screen[None]):
         if done:
             event: AssetEvent = {"archive": "archived", "restore": "restored"}.get(
                 report.action, "deleted")  # type: ignore[assignment]
-            self._tell(event, [asset for asset in assets if asset.id in set(done)])
+            self._announce(event, [asset for asset in assets if asset.id in set(done)])
         self.refresh_bindings()
         summary = report.summary()
         summary = summary[:1].upper() + summary[1:]  # not capitalize(): names keep their case
         if report.all_ok:
-            self._say(display(summary, max_chars=600), timeout=8 if report.gone else 5,
-                      severity="warning" if report.gone else "information")
+            self.co_app.say(display(summary, max_chars=600), timeout=8 if report.gone else 5,
+                            severity="warning" if report.gone else "information")
         else:
             self.app.push_screen(ResultsScreen(display(summary, max_chars=600), report))
 
@@ -311,9 +324,9 @@ class AssetActionsScreen(Screen[None]):
 
         def done(asset: DataAsset | None) -> None:
             if asset is not None:
-                self._tell("created", [asset])
-                self._say(join("Creating ", display(asset.name, max_cells=60),
-                                 ": its state is followed here."), timeout=5)
+                self._announce("created", [asset])
+                self.co_app.say(join("Creating ", display(asset.name, max_cells=60),
+                                     ": its state is followed here."), timeout=5)
                 self._follow(asset)
 
         self.app.push_screen(CreateScreen(self.client, selected), done)
@@ -327,16 +340,16 @@ class AssetActionsScreen(Screen[None]):
         latest = asset
         try:
             async for latest in follow_asset(self.client, asset):
-                self._tell("created", [latest])
+                self._announce("created", [latest])
         except ApiError as error:
             self.co_app.show_error(error, action=f"following {asset.name!r}")
             return
         name = display(latest.name, max_cells=60)
         if latest.state == "failed":
             reason = display(latest.failure_reason or "no reason given", max_cells=300)
-            self._say(join(name, " failed: ", reason), severity="error", timeout=15)
+            self.co_app.say(join(name, " failed: ", reason), severity="error", timeout=15)
         elif latest.state == "ready":
-            self._say(join(name, " is ready."), timeout=6)
+            self.co_app.say(join(name, " is ready."), timeout=6)
 
     # --- copy ---------------------------------------------------------------------------------
 
@@ -403,6 +416,6 @@ class AssetActionsScreen(Screen[None]):
             return
         run = attach_assets if attach else detach_assets
         outcome = await run(self.client, capsule, assets)
-        self._tell("attached", assets)
-        self._say(display(outcome.summary(), multiline=True, max_chars=600),
-                  severity="warning" if outcome.failed else "information", timeout=8)
+        self._announce("attached", assets)
+        self.co_app.say(display(outcome.summary(), multiline=True, max_chars=600),
+                        severity="warning" if outcome.failed else "information", timeout=8)

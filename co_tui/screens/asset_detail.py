@@ -15,7 +15,6 @@ detail screen, and ``backspace`` / ``escape`` pops back.
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -35,12 +34,12 @@ from co_tui.api import (
 )
 from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
+from co_tui.screens.detail_names import learn_names
 from co_tui.screens.gone import shown_asset
 from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.files_pane import NARROW_WIDTH, FilesPane
 from co_tui.widgets.footer import KeyFooter
 from co_tui.widgets.overview import (
-    UNAVAILABLE,
     FieldList,
     describe_attached,
     describe_sharing,
@@ -49,7 +48,7 @@ from co_tui.widgets.overview import (
     provenance_rows,
     title_line,
 )
-from co_tui.workers import worker
+from co_tui.workers import superseded, worker
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -82,7 +81,6 @@ class AssetDetailScreen(AssetActionsScreen):
         self.client = client
         self.asset_id = asset if isinstance(asset, str) else asset.id
         self.asset: DataAsset | None = None if isinstance(asset, str) else asset
-        self._generation = 0
         self._names: dict[str, str] = {}
         self._linked: dict[str, DataAsset | str] = {}
         self._schema: CustomMetadata | None = None
@@ -132,33 +130,36 @@ class AssetDetailScreen(AssetActionsScreen):
     # --- loading ------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        self._generation += 1
-        self._load_asset(self._generation)
+        """Read the asset again; what was asked about the old copy is stale (the tabs are read
+        again once it is here)."""
+        for group in ("names", "sharing", "attached"):
+            self.workers.cancel_group(self, group)
+        self._load_asset()
 
-    def _asset_failed(self, generation: int) -> None:
+    def _asset_failed(self) -> None:
         """The asset could not be read: unless an older copy is on show, say so and offer r."""
-        if generation == self._generation and self.asset is None:
+        if not superseded() and self.asset is None:
             self.query_one("#overview-fields", FieldList).set_rows([("", Content.styled(
                 "Could not load this data asset: press r to retry.", "$text-error"))])
 
-    def _asset_raised(self, error: BaseException, generation: int) -> None:
-        self._asset_failed(generation)
+    def _asset_raised(self, error: BaseException) -> None:
+        self._asset_failed()
 
     @worker("loading the data asset", group="asset", exclusive=True, recover=_asset_raised)
-    async def _load_asset(self, generation: int) -> None:
+    async def _load_asset(self) -> None:
         try:
             asset = await self.client.data_assets.get_data_asset(self.asset_id)
         except NotFoundError:
             return  # the asset is gone: co_tui.screens.gone closes this screen and says so
         except ApiError as error:
-            if generation == self._generation:
+            if not superseded():
                 self.co_app.show_error(error, action="loading the data asset")
-                self._asset_failed(generation)
+                self._asset_failed()
             return
-        if generation != self._generation:
+        if superseded():
             return
         self._show_asset(asset)
-        self._load_names(generation, asset)
+        self._load_names(asset)
         if self._schema is None:
             self._load_schema()
         for tab in list(self._loaded_tabs):
@@ -219,50 +220,12 @@ class AssetDetailScreen(AssetActionsScreen):
             links.highlighted = min(highlighted or 0, len(options) - 1)
 
     @worker("loading the names of linked items", group="names")
-    async def _load_names(self, generation: int, asset: DataAsset) -> None:
+    async def _load_names(self, asset: DataAsset) -> None:
         """Names behind the ids: capsule / computation and every linked asset."""
-        prov = asset.provenance
-        jobs: list[asyncio.Future[None] | asyncio.Task[None]] = []
-        if prov is not None and prov.capsule and prov.capsule not in self._names:
-            jobs.append(asyncio.ensure_future(self._name_capsule(prov.capsule)))
-        if prov is not None and prov.computation and prov.computation not in self._names:
-            jobs.append(asyncio.ensure_future(self._name_computation(prov.computation)))
-        ids = list((prov.data_assets or []) if prov else [])
-        ids += [c.id for c in asset.contained_data_assets or [] if c.id]
-        for asset_id in dict.fromkeys(ids):
-            if asset_id not in self._linked:
-                jobs.append(asyncio.ensure_future(self._name_asset(asset_id)))
-        if jobs:
-            await asyncio.gather(*jobs)
-        if generation == self._generation:
+        await learn_names(self.co_app, self.client, asset, self._names, self._linked)
+        if not superseded():
             self._show_provenance()
             self._show_links()
-
-    async def _name_capsule(self, capsule_id: str) -> None:
-        try:
-            self._names[capsule_id] = (await self.client.capsules.get_capsule(capsule_id)).name
-        except (NotFoundError, PermissionDeniedError):
-            self._names[capsule_id] = UNAVAILABLE
-        except ApiError as error:
-            self.co_app.show_error(error, action="loading the capsule's name")
-
-    async def _name_computation(self, computation_id: str) -> None:
-        try:
-            computation = await self.client.computations.get_computation(computation_id)
-            self._names[computation_id] = computation.name or computation_id
-        except (NotFoundError, PermissionDeniedError):
-            self._names[computation_id] = UNAVAILABLE
-        except ApiError as error:
-            self.co_app.show_error(error, action="loading the computation's name")
-
-    async def _name_asset(self, asset_id: str) -> None:
-        try:
-            self._linked[asset_id] = await self.client.data_assets.get_data_asset(asset_id)
-        except (NotFoundError, PermissionDeniedError):
-            self._linked[asset_id] = UNAVAILABLE
-        except ApiError as error:
-            self._linked[asset_id] = "could not load"
-            self.co_app.show_error(error, action="loading a linked data asset")
 
     @worker("loading the custom metadata fields", group="schema")
     async def _load_schema(self) -> None:
@@ -278,18 +241,18 @@ class AssetDetailScreen(AssetActionsScreen):
     def _load_tab(self, tab: str) -> None:
         self._loaded_tabs.add(tab)
         if tab == "sharing":
-            self._load_sharing(self._generation)
+            self._load_sharing()
         elif tab == "attached":
-            self._load_attached(self._generation)
+            self._load_attached()
         elif tab == "files":
             self.files.start()
 
-    def _sharing_raised(self, error: BaseException, generation: int) -> None:
+    def _sharing_raised(self, error: BaseException) -> None:
         self.query_one("#sharing-text", Static).update(
             describe_sharing(None, note="Could not load sharing: press r to retry."))
 
     @worker("loading sharing", group="sharing", exclusive=True, recover=_sharing_raised)
-    async def _load_sharing(self, generation: int) -> None:
+    async def _load_sharing(self) -> None:
         text = self.query_one("#sharing-text", Static)
         try:
             permissions = await self.client.data_assets.get_permissions(self.asset_id)
@@ -303,19 +266,19 @@ class AssetDetailScreen(AssetActionsScreen):
             text.update(describe_sharing(None, note="Could not load sharing: press r to retry."))
             self.co_app.show_error(error, action="loading sharing")
             return
-        if generation == self._generation:
+        if not superseded():
             text.update(describe_sharing(permissions))
             if self.asset is not None:
                 self.co_app.rights.learn(self.asset, permissions)
                 self.refresh_bindings()
 
-    def _attached_raised(self, error: BaseException, generation: int) -> None:
+    def _attached_raised(self, error: BaseException) -> None:
         self.query_one("#attached-text", Static).update(describe_attached(
             None, note="Could not search capsules and pipelines: press r to retry."))
 
     @worker("finding where the asset is attached", group="attached", exclusive=True,
             recover=_attached_raised)
-    async def _load_attached(self, generation: int) -> None:
+    async def _load_attached(self) -> None:
         text = self.query_one("#attached-text", Static)
         try:
             attached = await find_attached(self.client, self.asset_id)
@@ -324,7 +287,7 @@ class AssetDetailScreen(AssetActionsScreen):
                                                      "press r to retry."))
             self.co_app.show_error(error, action="finding where the asset is attached")
             return
-        if generation == self._generation:
+        if not superseded():
             text.update(describe_attached(attached, current_capsule=self.capsule_id))
 
     # --- events -------------------------------------------------------------------------------
@@ -377,7 +340,7 @@ class AssetDetailScreen(AssetActionsScreen):
         """This asset, once loaded."""
         return [self.asset] if self.asset is not None else []
 
-    def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+    def show_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
         """Show an edit, leave when the asset was archived or deleted, reload sharing and
         attachments when they changed."""
         mine = [asset for asset in assets if asset.id == self.asset_id]
@@ -389,9 +352,9 @@ class AssetDetailScreen(AssetActionsScreen):
         if event == "changed":
             self._show_asset(mine[0])
         elif event == "shared":
-            self._load_sharing(self._generation)
+            self._load_sharing()
         elif event == "attached":
-            self._load_attached(self._generation)
+            self._load_attached()
         self.refresh_bindings()
 
     def action_back(self) -> None:

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -19,12 +20,13 @@ from co_tui.modals.filters import FiltersScreen
 from co_tui.operations.search_filters import AssetFilters
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
+from co_tui.screens.list_status import ListStatus, status_line
 from co_tui.session.config import Settings
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.connection_banner import ConnectionBanner
 from co_tui.widgets.footer import KeyFooter
 from co_tui.widgets.quick_look import QuickLook
-from co_tui.workers import worker
+from co_tui.workers import superseded, worker
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -42,6 +44,10 @@ paint, large enough for few round trips."""
 SEARCH_DEBOUNCE = 0.25
 
 
+STATUS_INPUTS = ("_loading", "_failed", "_next", "_paging_stopped", "_unreadable", "_search_lag")
+"""The screen's state the status line shows: setting any of them redraws it (a watcher)."""
+
+
 class AssetListScreen(AssetActionsScreen):
     """The asset table with a search bar, quick look and paging (:class:`~co_tui.api.paging.Pager`).
 
@@ -51,6 +57,20 @@ class AssetListScreen(AssetActionsScreen):
 
     LIST_NAME: ClassVar[str] = "My Data"
     """The screen's name in its title bar and in the help."""
+
+    # What the status line says (see STATUS_INPUTS). ``_loading`` redraws it on every
+    # assignment: a reload always says so, whatever was loading before.
+    _loading: var[bool] = var(False, always_update=True)
+    _failed: var[str | None] = var(None)
+    """What failed ("loading assets"), until the next load; the status offers r."""
+    _next: var[DataAssetSearchParams | None] = var(None)
+    """The request for the next page; ``None`` when every page is loaded."""
+    _paging_stopped: var[str | None] = var(None)
+    """Why paging stopped before the server's last page (it would not make progress)."""
+    _unreadable: var[int] = var(0)
+    """Records of the loaded pages that could not be read (the server sent them; we skip)."""
+    _search_lag: var[dict[str, str]] = var(dict)
+    """Rows search has not caught up with (id -> archived, created ...), for the status."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search"),
@@ -87,23 +107,13 @@ class AssetListScreen(AssetActionsScreen):
         self.sort_direction = "desc"
         self.archived = False
         self.filters = AssetFilters()
-        self._next: DataAssetSearchParams | None = None
-        """The request for the next page; ``None`` when every page is loaded."""
         self._pager: Pager | None = None
-        self._paging_stopped: str | None = None
-        """Why paging stopped before the server's last page (it would not make progress)."""
-        self._unreadable = 0
-        """Records of the loaded pages that could not be read (the server sent them; we skip)."""
-        self._generation = 0
-        self._loading = False
-        self._failed: str | None = None
         self._debounce: Timer | None = None
         self._targets_key: tuple[frozenset[str], int, int] | None = None
         self._targets: list[DataAsset] = []
-        self._search_lag: dict[str, str] = {}
-        """Rows search has not caught up with (id -> archived, created ...), for the status."""
-        self._refreshed: tuple[int, list[DataAsset]] | None = None
-        """The load a refresh (``r``) started, and the first page's rows before it."""
+        self._refreshed: list[DataAsset] | None = None
+        """The first page's rows before a refresh (``r``), until the refresh's load lands (any
+        other reload forgets them)."""
 
     def _title(self) -> Content:
         title = Content.assemble(
@@ -132,11 +142,11 @@ class AssetListScreen(AssetActionsScreen):
         table = self.query_one(AssetTable)
         table.set_sort(self.sort_field, self.sort_direction)
         table.focus()
-        self._loading = True
+        for name in STATUS_INPUTS:
+            self.watch(self, name, self._update_status, init=False)
+        self._loading = True  # "connecting…" until there is a client
         if self.client is not None:
             self.connect(self.client)
-        else:
-            self._update_status()
 
     def connect(self, client: CodeOceanClient) -> None:
         """Start loading with ``client`` (given at construction, or once the app built it)."""
@@ -176,29 +186,26 @@ class AssetListScreen(AssetActionsScreen):
         """Fetch the first page again for the current query, sort and filters."""
         if self.client is None:
             return  # not connected yet: connect() loads with whatever was typed meanwhile
-        self._generation += 1
-        self.workers.cancel_group(self, "page")
+        self.workers.cancel_group(self, "page")  # the old list's next pages: stale now
+        self._refreshed = None
         self._loading = True
         self._failed = None
-        self._update_status()
-        self._load_first_page(self._generation)
+        self._load_first_page()
 
-    def _page_failed(self, generation: int, failed: str) -> None:
+    def _page_failed(self, failed: str) -> None:
         """A page could not be read at all: the status says so and offers r (not "loading…")."""
-        if generation == self._generation:
-            self._loading = False
+        if not superseded():
             self._failed = failed
-            self._update_status()
+            self._loading = False
 
-    def _first_page_raised(self, error: BaseException, generation: int) -> None:
-        self._page_failed(generation, "loading assets")
+    def _first_page_raised(self, error: BaseException) -> None:
+        self._page_failed("loading assets")
 
-    def _next_page_raised(self, error: BaseException, generation: int,
-                          params: DataAssetSearchParams) -> None:
-        self._page_failed(generation, "loading more assets")
+    def _next_page_raised(self, error: BaseException, params: DataAssetSearchParams) -> None:
+        self._page_failed("loading more assets")
 
     @worker("loading assets", group="search", exclusive=True, recover=_first_page_raised)
-    async def _load_first_page(self, generation: int) -> None:
+    async def _load_first_page(self) -> None:
         assert self.client is not None
         params, prefetched, self._prefetched = self._params(), self._prefetched, None
         try:
@@ -209,46 +216,39 @@ class AssetListScreen(AssetActionsScreen):
                     prefetched.page.cancel()
                 page = await self.client.data_assets.search_data_assets(params)
         except ApiError as error:
-            if generation == self._generation:
-                self._loading = False
-                self._failed = "loading assets"
-                self._update_status()
+            if not superseded():
+                self._page_failed("loading assets")
                 self.co_app.show_error(error, action="loading assets")
             return
-        if generation != self._generation:
+        if superseded():
             return
         table = self.query_one(AssetTable)
         table.set_assets(self._with_journal(page.results, first=True))
-        if self._refreshed is not None and self._refreshed[0] == generation:
+        if self._refreshed is not None:
             from co_tui.screens.list_refresh import explain_vanished, vanished
 
-            before, self._refreshed = self._refreshed[1], None
+            before, self._refreshed = self._refreshed, None
             explain_vanished(self, vanished(before, table.assets, self.co_app.journal))
         self._pager, self._unreadable, self._paging_stopped = Pager(params), 0, None
         self._page_arrived(params, page)
         self._loading = False
-        self._update_status()
 
     @worker("loading more assets", group="page", exclusive=True, recover=_next_page_raised)
-    async def _load_next_page(self, generation: int, params: DataAssetSearchParams) -> None:
+    async def _load_next_page(self, params: DataAssetSearchParams) -> None:
         assert self.client is not None
         self._loading = True
-        self._update_status()
         try:
             page = await self.client.data_assets.search_data_assets(params)
         except ApiError as error:
-            if generation == self._generation:
-                self._loading = False
-                self._failed = "loading more assets"
-                self._update_status()
+            if not superseded():
+                self._page_failed("loading more assets")
                 self.co_app.show_error(error, action="loading more assets")
             return
-        if generation != self._generation:
+        if superseded():
             return
         self.query_one(AssetTable).append_assets(self._with_journal(page.results, first=False))
         self._page_arrived(params, page)
         self._loading = False
-        self._update_status()
 
     def _with_journal(self, results: Sequence[DataAsset], *, first: bool) -> list[DataAsset]:
         """A search page with this session's recent writes laid over it: search lags writes,
@@ -275,44 +275,16 @@ class AssetListScreen(AssetActionsScreen):
         self.query_one(AssetTable).set_favorites(ids)
 
     def _update_status(self) -> None:
+        """Redraw the status line (the watcher of :data:`STATUS_INPUTS`; the table's own
+        changes, rows and selection, call it when they happen)."""
         table = self.query_one(AssetTable)
-        count = len(table.assets)
-        selected = len(table.selected)
-        if self._failed:
-            text = f"{count:,} loaded — {self._failed} failed, press r to retry"
-        elif self.client is None:
-            text = "connecting…"
-        elif self._loading and not count:
-            text = "loading…"
-        elif self._loading:
-            text = f"{count:,} loaded, loading more…"
-        elif self._next:
-            text = f"{count:,} loaded, more available"
-        elif self._paging_stopped:
-            text = f"{count:,} loaded"
-        elif count:
-            text = f"all {count:,} loaded"
-        else:
-            narrowed = self.query_text or self.filters.active
-            text = "no data assets match" if narrowed else "no data assets"
-        if self._search_lag:
-            from co_tui.operations.journal import Applied
-
-            text += f"  ·  {Applied([], self._search_lag).note()}"
-        warnings = []
-        if self._unreadable:
-            warnings.append(f"{self._unreadable:,} asset{'s' if self._unreadable != 1 else ''} "
-                            "could not be read")
-        if self._paging_stopped and not self._loading:
-            warnings.append(f"paging stopped: {self._paging_stopped}")
-        if selected:
-            text += f"  ·  {selected:,} selected"
-        if self.filters.active:
-            text += f"  ·  filters: {self.filters.describe()}"
-        sort = f"  ·  sorted by {self.sort_field} {'▲' if self.sort_direction == 'asc' else '▼'}"
-        self.query_one("#status", Static).update(Content.assemble(
-            text, *[part for warning in warnings
-                    for part in ("  ·  ", display(warning, style="$warning"))], sort))
+        self.query_one("#status", Static).update(status_line(ListStatus(
+            count=len(table.assets), selected=len(table.selected),
+            connected=self.client is not None, loading=self._loading, failed=self._failed,
+            more=bool(self._next), paging_stopped=self._paging_stopped,
+            unreadable=self._unreadable, search_lag=self._search_lag, query=self.query_text,
+            filters=self.filters, sort_field=self.sort_field,
+            sort_direction=self.sort_direction)))
 
     # --- table events -----------------------------------------------------------------------
 
@@ -326,7 +298,7 @@ class AssetListScreen(AssetActionsScreen):
     @on(AssetTable.EndNeared)
     def _end_neared(self, message: AssetTable.EndNeared) -> None:
         if self._next is not None and not self._failed:
-            self._load_next_page(self._generation, self._next)
+            self._load_next_page(self._next)
 
     @on(AssetTable.SelectionChanged)
     def _selection_changed(self) -> None:
@@ -357,7 +329,7 @@ class AssetListScreen(AssetActionsScreen):
         return sorted({tag for asset in self.query_one(AssetTable).assets
                        for tag in asset.tags or ()}, key=str.casefold)
 
-    def on_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
+    def show_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
         """Keep the rows true to the server after an action here or on another screen."""
         table = self.query_one(AssetTable)
         self._targets_key = None  # rows may be replaced in place
@@ -448,11 +420,8 @@ class AssetListScreen(AssetActionsScreen):
 
     def action_open_archive(self) -> None:
         """Open the archive bin (archived data assets)."""
-        from co_tui.screens.archive import ArchiveScreen
-
         if self.client is not None:
-            self.app.push_screen(ArchiveScreen(self.client, demo=self.demo,
-                                               page_size=self.page_size))
+            self.co_app.open_archive(self.client, page_size=self.page_size)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_archive":
@@ -464,6 +433,6 @@ class AssetListScreen(AssetActionsScreen):
         went that another client archived, restored or deleted meanwhile."""
         before = list(self.query_one(AssetTable).assets[: self.page_size])
         self.reload()
-        self._refreshed = (self._generation, before) if before else None
+        self._refreshed = before or None
         self.call_after_refresh(self.load_favorites)  # stars can wait for the first frame
 

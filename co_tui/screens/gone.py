@@ -96,8 +96,8 @@ def asset_missing(app: CoTuiApp, error: NotFoundError) -> None:
             held = _checking.pop(key, [])
         if not gone:  # the 404 was about a file or folder: say what the screen wanted to say
             for severity, message in held:
-                app.notify(cast(str, display(message, multiline=True, max_chars=600)),
-                           severity=severity, timeout=6)  # type: ignore[arg-type]
+                app.say(display(message, multiline=True, max_chars=600),
+                        severity=severity, timeout=6)  # type: ignore[arg-type]
 
     start_worker(app, check(), action="checking that the data asset still exists",
                  group="gone-check")
@@ -129,7 +129,7 @@ def apply_gone(app: CoTuiApp, asset_id: str, *, quiet: bool = False) -> bool:
             row = screen.loaded(asset_id)
             if row is not None:
                 name = name or row.name
-                screen.on_assets("deleted", [row])
+                screen.show_assets("deleted", [row])
                 changed = True
     about = {index for index, screen in enumerate(stack)
              if index and isinstance(screen, ShowsAssets) and asset_id in screen.shown_assets()}
@@ -139,7 +139,7 @@ def apply_gone(app: CoTuiApp, asset_id: str, *, quiet: bool = False) -> bool:
         changed = True
         _close(app, stack, about, quiet=quiet)
     if changed and not quiet:
-        app.notify(cast(str, gone_message(name, asset_id)), severity="warning", timeout=8)
+        app.say(gone_message(name, asset_id), severity="warning", timeout=8)
     return changed
 
 

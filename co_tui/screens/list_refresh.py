@@ -12,7 +12,7 @@ only moved down the list.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
@@ -60,13 +60,13 @@ async def _explain(screen: AssetListScreen, client: CodeOceanClient,
             with client.caller_reports_missing():  # said here, and the row is gone already
                 fresh = await client.data_assets.get_data_asset(asset.id)
         except NotFoundError:
-            screen.notify(cast(str, gone_message(asset.name)), severity="warning", timeout=8)
+            screen.co_app.say(gone_message(asset.name), severity="warning", timeout=8)
             continue
         except ApiError:
             return  # the list itself reports trouble with the server
         said = _where(fresh, await archived_state(client, fresh), archived=archived)
         if said is not None:
-            screen.notify(cast(str, said), timeout=8)
+            screen.co_app.say(said, timeout=8)
 
 
 def explain_vanished(screen: AssetListScreen, assets: list[DataAsset]) -> None:

@@ -15,10 +15,10 @@ preview in its place (``escape`` goes back to the tree).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.content import Content
@@ -32,20 +32,20 @@ from co_tui.api import (
     CodeOceanClient,
 )
 from co_tui.api.models import DataAsset, FolderItem
-from co_tui.formatting import format_count, format_size
+from co_tui.app import co_app
+from co_tui.formatting import format_count
 from co_tui.operations.clipboard import FileLink, file_share_link
-from co_tui.operations.pager import pager_command, pager_copy, run_pager, too_big_for_pager
 from co_tui.operations.preview_io import files_note
 from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
 from co_tui.widgets.file_tree import FileTree
+from co_tui.widgets.files_pager import read_in_pager
 from co_tui.widgets.filter_box import FilterBox
 from co_tui.widgets.preview.file_preview import FilePreview
 from co_tui.widgets.preview.panel import PREVIEW_DELAY, PreviewPanel
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
-    from co_tui.app import CoTuiApp
     from co_tui.transfer import DownloadTarget
 
 __all__ = ["FILES_ACTIONS", "NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane"]
@@ -63,6 +63,7 @@ class FilesPane(Container):
     """File tree, filter and preview for one asset; see the module docstring."""
 
     HELP_GROUP: ClassVar[str] = "Files"
+    co_app = co_app
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("backspace", "back", "Back", show=False),
@@ -97,11 +98,6 @@ class FilesPane(Container):
         self._keys: tuple[bool, bool, bool] | None = None
         self._unreadable: dict[str, int] = {}
         """Entries of each listed folder that could not be read (the listing skipped them)."""
-
-    @property
-    def co_app(self) -> CoTuiApp:
-        """The app, typed."""
-        return cast("CoTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tree-pane"):
@@ -417,12 +413,12 @@ class FilesPane(Container):
     def action_load_more(self) -> None:
         """Read the next 256 KiB of the previewed file."""
         if not self.load_more():
-            self.notify("Nothing more to load.", timeout=3)
+            self.co_app.say(Content("Nothing more to load."), timeout=3)
 
     def action_toggle_raw(self) -> None:
         """Raw or rendered view of Markdown, tables and notebooks."""
         if not self.toggle_raw():
-            self.notify("This preview has no raw view.", timeout=3)
+            self.co_app.say(Content("This preview has no raw view."), timeout=3)
 
     def action_download(self) -> None:
         """Ask the screen for the download dialog of the highlighted file or folder."""
@@ -453,33 +449,6 @@ class FilesPane(Container):
         if item is not None and not item.is_folder and self.asset is not None:
             self._open_pager(self.asset, item)
 
-    def _say(self, text: str, severity: Literal["information", "warning", "error"] = "warning",
-             timeout: float = 6) -> None:
-        self.notify(cast(str, display(text)), severity=severity, timeout=timeout)
-
     @worker("opening the file in the pager", group="pager", exclusive=True)
     async def _open_pager(self, asset: DataAsset, item: FolderItem) -> None:
-        """Fetch ``item`` (or find its local copy), hand the terminal to the pager, remove the
-        copy. Every failure is a toast."""
-        if refusal := too_big_for_pager(item):
-            self._say(refusal)
-            return
-        command = pager_command()
-        if command is None:
-            self._say("No pager found: set $PAGER (for example PAGER=less).")
-            return
-        if item.size:
-            self._say(f"Reading {item.name} ({format_size(item.size)})…", "information", 3)
-        try:
-            async with pager_copy(self.client, asset, item) as path:
-                try:
-                    with self.app.suspend():  # the pager owns the terminal; the app waits
-                        run_pager(command, path)
-                except SuspendNotSupported:
-                    self._say("This terminal cannot hand the screen to a pager.")
-                except OSError as error:
-                    self._say(f"Could not run {command[0]}: {error.strerror}", "error", 8)
-        except ApiError as error:
-            self.co_app.show_error(error, action=f"reading {item.name}")
-        except OSError as error:
-            self._say(f"Could not keep a copy of {item.name}: {error.strerror}", "error", 8)
+        await read_in_pager(self.co_app, self.client, asset, item)

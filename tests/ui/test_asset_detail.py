@@ -339,11 +339,10 @@ async def test_a_preview_that_finishes_after_the_screen_closed_changes_nothing(
         await settle(app, pilot)
         panel = screen.files.previewer
         item = FolderItem(name="a.txt", path="a.txt", type="file", size=3)
-        generation = panel._generation
         await app.pop_screen()
         await settle(app, pilot)
         # what the preview worker does when its crash or its answer arrives
-        panel._preview_raised(RuntimeError("late"), generation, item, 0.0)
-        await panel._load_preview.__wrapped__(panel, generation, item, 0.0)  # type: ignore[attr-defined]
+        panel._preview_raised(RuntimeError("late"), item, 0.0)
+        await panel._load_preview.__wrapped__(panel, item, 0.0)  # type: ignore[attr-defined]
         await settle(app, pilot)
     assert app._exception is None

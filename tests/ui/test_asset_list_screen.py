@@ -118,3 +118,47 @@ async def test_r_retries_while_the_first_page_is_still_dripping(emulator: Emulat
         assert "all" in _status(app) and time.monotonic() - started < 5
         assert len(app.screen.query_one(AssetTable).assets) > 40
     assert app._exception is None
+
+
+async def test_a_stale_search_that_answers_late_does_not_overwrite_the_newer_one(
+        emulator: Emulator) -> None:
+    """Cancelling an exclusive worker is cooperative: a search whose answer was already on its
+    way (here: one that swallows the cancellation, as a call finishing at that moment does)
+    returns after the newer search landed. Its rows must not replace the newer rows."""
+    import asyncio
+
+    app = _app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, AssetListScreen) and app.client is not None
+        data_assets = app.client.data_assets
+        search = data_assets.search_data_assets
+        release = asyncio.Event()
+
+        async def late(params):  # type: ignore[no-untyped-def]
+            page = await search(params)
+            if params.query == "tag:ecephys":
+                try:
+                    await release.wait()
+                except asyncio.CancelledError:  # the answer is here: it goes on regardless
+                    task = asyncio.current_task()
+                    assert task is not None
+                    task.uncancel()
+                    await release.wait()
+            return page
+
+        data_assets.search_data_assets = late  # type: ignore[method-assign]
+        screen._apply_query("tag:ecephys")
+        await pilot.pause(0.05)
+        screen._apply_query("")
+        for _ in range(200):  # not _settle: it would wait for the stale search too
+            await pilot.pause(0.02)
+            if "all" in _status(app):
+                break
+        newer = [a.id for a in screen.query_one(AssetTable).assets]
+        release.set()
+        await _settle(app, pilot)
+        assert [a.id for a in screen.query_one(AssetTable).assets] == newer
+        assert len(newer) > 40 and "all" in _status(app)
+    assert app._exception is None

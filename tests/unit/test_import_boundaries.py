@@ -129,6 +129,12 @@ def test_modals_import_no_screens() -> None:
     assert set(found) == ALLOWED["modals"], found
 
 
+def test_my_data_does_not_import_the_archive_bin() -> None:
+    """The archive bin is a kind of My Data (it imports it); My Data asks the app to open it,
+    so the two modules do not import each other."""
+    assert violations("co_tui.screens.asset_list", ("co_tui.screens.archive",)) == []
+
+
 def test_only_the_cli_imports_the_emulator() -> None:
     """The app talks to the emulator over HTTP like to any deployment; only the command line
     starts one (tests and bench/ may import it: they are outside ``co_tui``)."""

@@ -1,7 +1,8 @@
 """The preview half of the Files tab: a header line and the file's preview, and its workers.
 
 One exclusive worker reads the highlighted file's first 256 KiB after the cursor has rested on it
-(:data:`PREVIEW_DELAY`); a generation check drops the result when the cursor has moved on.
+(:data:`PREVIEW_DELAY`); a read the cursor has moved on from is cancelled, and its result is
+dropped (:func:`co_tui.workers.superseded`).
 ``L`` reads the next chunk onto the same document, ``m`` rebuilds it raw or rendered. The panel
 posts :class:`PreviewPanel.Changed` when what ``L`` and ``m`` can do may have changed, so the
 Files tab refreshes its keys.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from co_tui.api import ApiError, CodeOceanClient, NotFoundError, PermissionDeniedError
 from co_tui.api.models import DataAsset, FileURLs, FolderItem
+from co_tui.app import co_app
 from co_tui.formatting import format_size
 from co_tui.operations.preview_io import fetch_preview
 from co_tui.preview import Preview, error_preview
@@ -34,10 +35,7 @@ from co_tui.widgets.preview.document import (
     has_raw_view,
 )
 from co_tui.widgets.preview.file_preview import FilePreview, preview_header
-from co_tui.workers import worker
-
-if TYPE_CHECKING:
-    from co_tui.app import CoTuiApp
+from co_tui.workers import superseded, worker
 
 __all__ = ["PREVIEW_DELAY", "PreviewPanel"]
 
@@ -60,6 +58,8 @@ class _Shown:
 class PreviewPanel(Vertical):
     """The header and the preview of one file of ``asset``; see the module docstring."""
 
+    co_app = co_app
+
     class Changed(Message):
         """What the preview can do (load more, raw view) may have changed."""
 
@@ -67,13 +67,7 @@ class PreviewPanel(Vertical):
         super().__init__(id=id)
         self.client = client
         self.asset: DataAsset | None = None
-        self._generation = 0
         self._shown: _Shown | None = None
-
-    @property
-    def co_app(self) -> CoTuiApp:
-        """The app, typed."""
-        return cast("CoTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Preview", MUTED), id="preview-title")
@@ -103,7 +97,6 @@ class PreviewPanel(Vertical):
 
     def clear(self) -> None:
         """Nothing is previewed (a folder or nothing is highlighted): stale reads are dropped."""
-        self._generation += 1
         self.workers.cancel_group(self, "preview")
         self._shown = None
         self.post_message(self.Changed())
@@ -118,44 +111,42 @@ class PreviewPanel(Vertical):
 
     def start(self, item: FolderItem, *, delay: float = PREVIEW_DELAY) -> None:
         """Preview ``item`` once the cursor has rested on it for ``delay`` seconds."""
-        self._generation += 1
         self._shown = _Shown(item, [], None)
         self.query_one("#preview-title", Static).update(Content.assemble(
             display(item.path, style="bold"), "  ", (format_size(item.size), MUTED)))
         self.view.show_message(Content.styled("loading…", MUTED))
-        self._load_preview(self._generation, item, delay)
+        self._load_preview(item, delay)
 
-    def _wanted(self, generation: int) -> bool:
-        """A read started as ``generation`` is still the one shown, and the panel is still on
-        screen: a read can finish while the detail screen is being removed, when the title
+    def _wanted(self) -> bool:
+        """The running read is still the one wanted (not superseded), and the panel is still
+        on screen: a read can finish while the detail screen is being removed, when the title
         and the view are already gone (the fault matrix met one)."""
-        return generation == self._generation and self.is_attached and not (
+        return not superseded() and self.is_attached and not (
             self._closing or self._closed or self._pruning)
 
-    def _preview_raised(self, error: BaseException, generation: int, item: FolderItem,
-                        delay: float) -> None:
-        if self._wanted(generation):
+    def _preview_raised(self, error: BaseException, item: FolderItem, delay: float) -> None:
+        if self._wanted():
             preview = error_preview(item.path, "could not read the file (an unexpected error)")
             self._shown = _Shown(item, [preview], None)
             self.show(preview)
 
     @worker("previewing the file", group="preview", exclusive=True, recover=_preview_raised)
-    async def _load_preview(self, generation: int, item: FolderItem, delay: float) -> None:
+    async def _load_preview(self, item: FolderItem, delay: float) -> None:
         if delay:
             await asyncio.sleep(delay)  # cancelled here when the cursor moves on
         asset = self.asset
-        if asset is None or not self._wanted(generation):
+        if asset is None or not self._wanted():
             return
         try:
             preview, urls = await fetch_preview(self.client, asset.id, item, asset=asset,
                                                 max_bytes=self.co_app.settings.preview_max_bytes)
         except ApiError as error:
-            if self._wanted(generation):
+            if self._wanted():
                 self._preview_failed(item, error)
             return
         raw = self._shown.raw if self._shown is not None else False
         document = await asyncio.to_thread(build_document, preview, raw=raw)
-        if not self._wanted(generation):
+        if not self._wanted():
             return
         self._shown = _Shown(item, [preview], urls, raw)
         self.show(preview, document)
@@ -183,11 +174,11 @@ class PreviewPanel(Vertical):
         shown = self._shown
         if shown is None or not shown.chunks or shown.chunks[-1].resume is None:
             return False
-        self._more(self._generation, shown)
+        self._more(shown)
         return True
 
     @worker("loading more of the file", group="preview", exclusive=True)
-    async def _more(self, generation: int, shown: _Shown) -> None:
+    async def _more(self, shown: _Shown) -> None:
         asset = self.asset
         if asset is None:
             return
@@ -197,10 +188,10 @@ class PreviewPanel(Vertical):
                 self.client, asset.id, shown.item, urls=shown.urls, previous=previous,
                 asset=asset, max_bytes=self.co_app.settings.preview_max_bytes)
         except ApiError as error:
-            if self._wanted(generation):
+            if self._wanted():
                 self.co_app.show_error(error, action=f"loading more of {shown.item.name}")
             return
-        if not self._wanted(generation) or self._shown is not shown:
+        if not self._wanted() or self._shown is not shown:
             return
         shown.chunks.append(preview)
         shown.urls = urls

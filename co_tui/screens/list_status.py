@@ -1,0 +1,78 @@
+"""The status line of My Data and the archive bin: what is loaded, what failed, what is
+selected, filtered and sorted. A pure function of the list's state, so the screen only says
+when to redraw it (:class:`~co_tui.screens.asset_list.AssetListScreen`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from textual.content import Content
+
+from co_tui.operations.search_filters import AssetFilters
+from co_tui.safe_text import display
+
+__all__ = ["ListStatus", "status_line"]
+
+
+@dataclass(frozen=True, slots=True)
+class ListStatus:
+    """What the status line of an asset list says."""
+
+    count: int
+    """Rows loaded."""
+    selected: int
+    connected: bool
+    loading: bool
+    failed: str | None
+    """What failed ("loading assets"), if anything: the line offers r."""
+    more: bool
+    """The server has more pages."""
+    paging_stopped: str | None
+    unreadable: int
+    search_lag: Mapping[str, str]
+    query: str
+    filters: AssetFilters
+    sort_field: str
+    sort_direction: str
+
+
+def status_line(state: ListStatus) -> Content:
+    """The status line for ``state``; warnings in the warning colour."""
+    count = state.count
+    if state.failed:
+        text = f"{count:,} loaded — {state.failed} failed, press r to retry"
+    elif not state.connected:
+        text = "connecting…"
+    elif state.loading and not count:
+        text = "loading…"
+    elif state.loading:
+        text = f"{count:,} loaded, loading more…"
+    elif state.more:
+        text = f"{count:,} loaded, more available"
+    elif state.paging_stopped:
+        text = f"{count:,} loaded"
+    elif count:
+        text = f"all {count:,} loaded"
+    else:
+        narrowed = state.query or state.filters.active
+        text = "no data assets match" if narrowed else "no data assets"
+    if state.search_lag:
+        from co_tui.operations.journal import Applied
+
+        text += f"  ·  {Applied([], dict(state.search_lag)).note()}"
+    warnings = []
+    if state.unreadable:
+        warnings.append(f"{state.unreadable:,} asset{'s' if state.unreadable != 1 else ''} "
+                        "could not be read")
+    if state.paging_stopped and not state.loading:
+        warnings.append(f"paging stopped: {state.paging_stopped}")
+    if state.selected:
+        text += f"  ·  {state.selected:,} selected"
+    if state.filters.active:
+        text += f"  ·  filters: {state.filters.describe()}"
+    arrow = "▲" if state.sort_direction == "asc" else "▼"
+    sort = f"  ·  sorted by {state.sort_field} {arrow}"
+    return Content.assemble(
+        text, *[part for warning in warnings
+                for part in ("  ·  ", display(warning, style="$warning"))], sort)
