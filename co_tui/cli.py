@@ -237,6 +237,7 @@ def _open_app(
     demo: bool = False,
     profile: str | None = None,
     save_login: bool = True,
+    notices: Sequence[str] = (),
 ) -> int:
     """Paint the skeleton frame at once, then build the client and run the app.
 
@@ -253,12 +254,13 @@ def _open_app(
     started: list[bool] = []
     try:
         if not demo:
-            return asyncio.run(_launch(build, config, profile, save_login, started))
-        from co_tui.app import CoTuiApp, PendingClient
+            return asyncio.run(_launch(build, config, profile, save_login, started, notices))
+        from co_tui.app import PendingClient
         from co_tui.credentials import LoginSetup
+        from co_tui.launch import build_app
 
-        app = CoTuiApp(PendingClient(domain, build), demo=True, config=config,
-                       login=LoginSetup(domain=None, save=save_login))
+        app = build_app(PendingClient(domain, build), demo=True, config=config,
+                        login=LoginSetup(domain=None, save=save_login), notices=notices)
         started.append(True)
         app.run()
         return app.return_code or 0
@@ -269,7 +271,7 @@ def _open_app(
 
 async def _launch(
     build: Callable[[], CodeOceanClient], config: Config, profile: str | None,
-    save_login: bool, started: list[bool],
+    save_login: bool, started: list[bool], notices: Sequence[str] = (),
 ) -> int:
     """Build the client, send the first page's request, import the UI meanwhile, run the app.
 
@@ -293,10 +295,11 @@ async def _launch(
         # the imports run in a thread so this loop can send the request and read the answer
         app_module = await asyncio.to_thread(import_ui)
         from co_tui.credentials import LoginSetup
+        from co_tui.launch import build_app
 
         setup = LoginSetup(profile=profile, domain=domain, save=save_login)
-        app = app_module.CoTuiApp(client, login=setup, config=config,
-                                  first_page=app_module.Prefetched(params, page))
+        app = build_app(client, login=setup, config=config, notices=notices,
+                        first_page=app_module.Prefetched(params, page))
         started.append(True)
         await app.run_async()
         return int(app.return_code or 0)
@@ -374,10 +377,10 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
     if creds is None and sys.stdin.isatty() and sys.stdout.isatty():
         # first run in a terminal: the login screen asks, checks, saves, then opens My Data
-        from co_tui.app import CoTuiApp
+        from co_tui.launch import build_app
 
-        CoTuiApp(None, login=LoginSetup(profile=target.profile, domain=target.domain),
-                 config=_with_notices(_load_config(), notices)).run()
+        build_app(None, login=LoginSetup(profile=target.profile, domain=target.domain),
+                  config=_load_config(), notices=notices).run()
         return 0
     if creds is None:
         for notice in notices:  # no app to show it in
@@ -401,18 +404,8 @@ def _run_app(args: argparse.Namespace) -> int:
 
         return CodeOceanClient(domain, creds.token)
 
-    return _open_app(domain, build, _with_notices(_load_config(), notices),
-                     profile=creds.profile or target.profile)
-
-
-def _with_notices(config: Config, notices: Sequence[str]) -> Config:
-    """``config`` with ``notices`` first among the warnings the app shows when it starts
-    (printed to the terminal instead, they would appear only after the app quits)."""
-    import dataclasses
-
-    if not notices:
-        return config
-    return dataclasses.replace(config, warnings=(*notices, *config.warnings))
+    return _open_app(domain, build, _load_config(), profile=creds.profile or target.profile,
+                     notices=notices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,7 +7,6 @@ import logging
 
 import httpx
 import pytest
-from cfg_helpers import assert_no_canary
 
 from co_tui import paths
 from co_tui.config import ConfigError, Settings, load_config
@@ -27,6 +26,7 @@ from co_tui.login import (
     save_login,
     verify,
 )
+from tests.config.cfg_helpers import assert_no_canary
 
 WORK = "https://work.example.com"
 OUR_LOGGERS = ("co_tui.config", "co_tui.credentials", "co_tui.login")

@@ -17,6 +17,7 @@ from co_tui.app import CoTuiApp
 from co_tui.cli import _load_config
 from co_tui.config import read_toml
 from co_tui.emulator import Emulator
+from co_tui.launch import build_app
 from co_tui.modals.copy import CopyScreen
 from co_tui.modals.download import DownloadDialog
 from co_tui.transfer import local as local_mount
@@ -35,7 +36,7 @@ def _write_config(text: str) -> Path:
 def _app(emulator: Emulator, recorder: RecordingTransport) -> CoTuiApp:
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=recorder, files_transport=recorder)
-    return CoTuiApp(client, config=_load_config())
+    return build_app(client, config=_load_config())
 
 
 def emulator_count(pages: list[dict[str, object]]) -> int:
