@@ -10,18 +10,15 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from co_tui import __version__
+from co_tui import __version__, launch
 
 if TYPE_CHECKING:
-    from types import ModuleType
 
     from co_tui.api import CodeOceanClient
-    from co_tui.api.models import DataAssetSearchParams
-    from co_tui.config import Config
 
 __all__ = ["build_parser", "main"]
 
@@ -169,19 +166,6 @@ def _run_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
-def _skip_unused_imports() -> None:
-    """Keep httpx and httpcore from importing what the app never uses (~100 ms at launch).
-
-    httpcore tries ``import trio`` whenever trio happens to be installed, only to detect it; httpx
-    imports its command-line tool (click, rich consoles) to offer ``httpx.main``. A ``None``
-    entry in ``sys.modules`` makes such an import fail fast, as if the module were absent, and
-    both packages fall back by design. Only the app's own process does this, never the library.
-    """
-    for name in ("trio", "httpx._main"):
-        if name not in sys.modules:
-            sys.modules[name] = None  # type: ignore[assignment]
-
-
 def _run_demo() -> int:
     """Open the app on the demo emulator, served on loopback in a background thread.
 
@@ -195,7 +179,7 @@ def _run_demo() -> int:
     with contextlib.ExitStack() as stack:
 
         def build() -> CodeOceanClient:
-            _skip_unused_imports()
+            launch.skip_unused_imports()
             from co_tui.api import CodeOceanClient
             from co_tui.emulator import EmulatorConfig, serve_in_thread
             from co_tui.emulator.config import preset
@@ -205,109 +189,8 @@ def _run_demo() -> int:
             return CodeOceanClient(served.domain, served.emulator.main_token)
 
         # a login offered in the demo (after a 401) checks against the emulator, saves nothing
-        return _open_app("local demo emulator", build, _load_config(), demo=True,
-                         save_login=False)
-
-
-def _load_config() -> Config:
-    """``config.toml``'s settings; a file that does not parse gives the defaults and a warning
-    for the app to show (and is never rewritten: the returned config has no path)."""
-    from co_tui.config import Config, ConfigError, load_config
-
-    try:
-        return load_config()
-    except ConfigError as exc:
-        return Config(warnings=(f"{exc}; using the default settings",))
-
-
-def first_page_params(page_size: int) -> DataAssetSearchParams:
-    """The request My Data starts with (newest first, not archived, no filters); a test keeps it
-    equal to what the screen would send, or the prefetched page would go unused."""
-    from co_tui.api.models import DataAssetSearchParams
-
-    return DataAssetSearchParams(limit=page_size, sort_field="created", sort_order="desc",
-                                 archived=False)
-
-
-def _open_app(
-    domain: str,
-    build: Callable[[], CodeOceanClient],
-    config: Config,
-    *,
-    demo: bool = False,
-    profile: str | None = None,
-    save_login: bool = True,
-    notices: Sequence[str] = (),
-) -> int:
-    """Paint the skeleton frame at once, then build the client and run the app.
-
-    With real credentials (:func:`_launch`) the client is built right after the skeleton and My
-    Data's first page is requested before Textual is imported, so the request travels while
-    Python loads the UI. The demo's ``build`` also starts the emulator (~0.7 s): the app runs it
-    in a thread after its first frame (:class:`co_tui.app.PendingClient`).
-    """
-    import asyncio
-
-    from co_tui import splash
-
-    painted = splash.paint(sys.stdout, domain, demo=demo)
-    started: list[bool] = []
-    try:
-        if not demo:
-            return asyncio.run(_launch(build, config, profile, save_login, started, notices))
-        from co_tui.app import PendingClient
-        from co_tui.credentials import LoginSetup
-        from co_tui.launch import build_app
-
-        app = build_app(PendingClient(domain, build), demo=True, config=config,
-                        login=LoginSetup(domain=None, save=save_login), notices=notices)
-        started.append(True)
-        app.run()
-        return app.return_code or 0
-    finally:
-        if painted and not started:
-            splash.restore(sys.stdout)
-
-
-async def _launch(
-    build: Callable[[], CodeOceanClient], config: Config, profile: str | None,
-    save_login: bool, started: list[bool], notices: Sequence[str] = (),
-) -> int:
-    """Build the client, send the first page's request, import the UI meanwhile, run the app.
-
-    Measured (bench/app_launch.py): building the client before Textual puts the first rows on
-    screen ~130 ms sooner than building it after Textual's first frame; a thread building it
-    alongside Textual's start-up makes every event-loop step wait for the GIL.
-    """
-    import asyncio
-    import importlib
-
-    client = build()
-    domain = client.domain
-    params = first_page_params(config.settings.page_size)
-    page = asyncio.ensure_future(client.data_assets.search_data_assets(params))
-
-    def import_ui() -> ModuleType:
-        importlib.import_module("co_tui.screens.asset_list")
-        return importlib.import_module("co_tui.app")
-
-    try:
-        # the imports run in a thread so this loop can send the request and read the answer
-        app_module = await asyncio.to_thread(import_ui)
-        from co_tui.credentials import LoginSetup
-        from co_tui.launch import build_app
-
-        setup = LoginSetup(profile=profile, domain=domain, save=save_login)
-        app = build_app(client, login=setup, config=config, notices=notices,
-                        first_page=app_module.Prefetched(params, page))
-        started.append(True)
-        await app.run_async()
-        return int(app.return_code or 0)
-    finally:
-        if not page.done():
-            page.cancel()
-        elif not page.cancelled():
-            page.exception()  # retrieved: an unused failed prefetch is not an error to report
+        return launch.open_app("local demo emulator", build, launch.load_config(), demo=True,
+                               save_login=False)
 
 
 def _run_login(args: argparse.Namespace) -> int:
@@ -377,10 +260,8 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
     if creds is None and sys.stdin.isatty() and sys.stdout.isatty():
         # first run in a terminal: the login screen asks, checks, saves, then opens My Data
-        from co_tui.launch import build_app
-
-        build_app(None, login=LoginSetup(profile=target.profile, domain=target.domain),
-                  config=_load_config(), notices=notices).run()
+        launch.build_app(None, login=LoginSetup(profile=target.profile, domain=target.domain),
+                         config=launch.load_config(), notices=notices).run()
         return 0
     if creds is None:
         for notice in notices:  # no app to show it in
@@ -399,13 +280,13 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
 
     def build() -> CodeOceanClient:
-        _skip_unused_imports()
+        launch.skip_unused_imports()
         from co_tui.api import CodeOceanClient
 
         return CodeOceanClient(domain, creds.token)
 
-    return _open_app(domain, build, _load_config(), profile=creds.profile or target.profile,
-                     notices=notices)
+    return launch.open_app(domain, build, launch.load_config(),
+                           profile=creds.profile or target.profile, notices=notices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.widgets._toast import Toast
 
-from co_tui import cli, paths
+from co_tui import cli, launch, paths
 from co_tui.api import CodeOceanClient
 from co_tui.config import Config
 from co_tui.credentials import make_credentials_private, resolve_credentials
@@ -35,7 +35,7 @@ def _launch(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         seen["mode_at_open"] = mode(paths.credentials_file())
         return 0
 
-    monkeypatch.setattr(cli, "_open_app", open_app)
+    monkeypatch.setattr(launch, "open_app", open_app)
     assert cli.main([]) == 0
     return seen
 

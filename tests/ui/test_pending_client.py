@@ -69,9 +69,8 @@ async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: E
     import asyncio
 
     from co_tui.app import Prefetched
-    from co_tui.cli import first_page_params
     from co_tui.config import Settings
-    from co_tui.launch import build_app
+    from co_tui.launch import build_app, first_page_params
     from co_tui.screens.asset_list import AssetListScreen
 
     assert AssetListScreen(None)._params() == first_page_params(Settings().page_size)
