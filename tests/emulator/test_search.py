@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from co_tui.emulator.search import parse_query
+from co_tui.emulator.search_request import parse_query
 from tests.emulator.emulator_seed import ALAN, GRACE, MAIN, aid, search_all
 
 
