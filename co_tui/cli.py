@@ -169,10 +169,11 @@ def _run_emulator(args: argparse.Namespace) -> int:
 def _run_demo() -> int:
     """Open the app on the demo emulator, served on loopback in a background thread.
 
-    The emulator (Starlette, uvicorn, the seed: ~0.7 s) starts in a thread while the app starts,
-    and stops when the app exits. It runs with the emulator's ``demo`` preset: search lags
-    750 ms behind writes and responses carry the odd shapes a real server sends that change
-    nothing a user sees, so what works in the demo works against a real server.
+    The emulator (Starlette, uvicorn, the seed: the slow part of the demo's start) starts in a
+    thread while the app starts, and stops when the app exits. It runs with the emulator's
+    ``demo`` preset: search lags behind writes and responses carry the odd shapes a real server
+    sends that change nothing a user sees, so what works in the demo works against a real
+    server.
     """
     import contextlib
 
@@ -315,8 +316,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "logout":
         return _run_logout(args)
     # Start-up makes only long-lived objects (modules, classes, styles): no garbage collection
-    # until the app's first frame is on screen (measured: the collector's passes over the
-    # growing heap cost ~20 ms at launch). The app re-enables it (CoTuiApp.on_mount).
+    # until the app's first frame is on screen (the collector's passes over the growing heap
+    # delay it; bench/app_launch.py measures launch). The app re-enables it (CoTuiApp.on_mount).
     gc.disable()
     try:
         return _run_demo() if args.demo else _run_app(args)

@@ -55,7 +55,8 @@ def build_app(
 
 
 def skip_unused_imports() -> None:
-    """Keep httpx and httpcore from importing what the app never uses (~100 ms at launch).
+    """Keep httpx and httpcore from importing what the app never uses (a visible share of the
+    launch time, bench/app_launch.py).
 
     httpcore tries ``import trio`` whenever trio happens to be installed, only to detect it; httpx
     imports its command-line tool (click, rich consoles) to offer ``httpx.main``. A ``None``
@@ -102,7 +103,7 @@ def open_app(
 
     With real credentials (:func:`_launch`) the client is built right after the skeleton and My
     Data's first page is requested before Textual is imported, so the request travels while
-    Python loads the UI. The demo's ``build`` also starts the emulator (~0.7 s): the app runs it
+    Python loads the UI. The demo's ``build`` also starts the emulator (slower): the app runs it
     in a thread after its first frame (:class:`co_tui.app.PendingClient`).
     """
     import asyncio
@@ -133,8 +134,8 @@ async def _launch(
 ) -> int:
     """Build the client, send the first page's request, import the UI meanwhile, run the app.
 
-    Measured (bench/app_launch.py): building the client before Textual puts the first rows on
-    screen ~130 ms sooner than building it after Textual's first frame; a thread building it
+    Building the client before Textual puts the first rows on screen sooner than building it
+    after Textual's first frame (bench/app_launch.py measures it); a thread building it
     alongside Textual's start-up makes every event-loop step wait for the GIL.
     """
     import asyncio

@@ -166,7 +166,7 @@ _BLOCK_CACHE = 6
 (text). A read walks one file's blocks in order and needs one of them at a time (two at its
 end); the app downloads at most 4 files at once and previews one. With the emulator inside the
 app's process (``co-tui --demo``) every block kept is memory the user's session holds, so only
-that many stay: rebuilding an evicted one costs 10-30 ms."""
+that many stay: rebuilding an evicted one is cheap next to sending it."""
 
 
 @functools.lru_cache(maxsize=_BLOCK_CACHE)

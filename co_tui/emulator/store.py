@@ -2,9 +2,9 @@
 
 One connection, guarded by one re-entrant lock, is shared by every request. Handlers call it
 directly from the event loop: each call is an indexed point lookup or one keyset page of at most
-1001 rows (measured at a few milliseconds on a 100,000-asset store), so a thread hop would cost
-more than it saves. The lock matters because the same emulator can be driven from two threads
-(uvicorn's thread and a test's), hence ``check_same_thread=False``.
+1001 rows (bench/list_assets.py pages through a large store this way), so a thread hop would
+cost more than it saves. The lock matters because the same emulator can be driven from two
+threads (uvicorn's thread and a test's), hence ``check_same_thread=False``.
 
 Higher-level operations live in sibling modules that take a :class:`Store`: ``loader`` (seeding),
 ``tree`` (file trees), ``acl`` (roles), ``search`` (queries), ``assets`` (writes), ``create``
