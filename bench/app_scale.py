@@ -59,12 +59,12 @@ class StallMonitor:
 
 async def page_everything(domain: str, token: str, expected: int) -> dict[str, float]:
     from co_tui.api import CodeOceanClient
-    from co_tui.app import CoTuiApp
+    from co_tui.launch import build_app
     from co_tui.widgets.asset_table import AssetTable
 
     gc.collect()
     before = rss_kib()
-    app = CoTuiApp(CodeOceanClient(domain, token))
+    app = build_app(CodeOceanClient(domain, token))
     monitor = StallMonitor()
     started = time.perf_counter()
     async with app.run_test(size=(120, 36)) as pilot:

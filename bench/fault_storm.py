@@ -47,7 +47,7 @@ def _hermetic(folder: Path) -> None:
 def _run_chunk(seeds: list[int], steps: int, folder: str) -> list[dict[str, Any]]:
     """One worker process: its own emulator, the given seeds; results as plain dicts."""
     _hermetic(Path(folder))
-    from fault_matrix import SequenceResult, run_sequences
+    from tests.ui.fault_matrix import SequenceResult, run_sequences
 
     def show(result: SequenceResult) -> None:
         flag = "ok" if result.ok else "FOUND"
@@ -111,7 +111,8 @@ def _report(rows: list[dict[str, Any]], args: argparse.Namespace, wall: float,
     """Write the JSON after every batch (a run cut short keeps what it found); a table at the
     end."""
     from _common import write_results
-    from fault_matrix import (
+
+    from tests.ui.fault_matrix import (
         MATRIX_FAULTS,
         QUIET_WITHIN,
         SLEEP_SCALE,

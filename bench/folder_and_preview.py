@@ -119,14 +119,14 @@ def _watch_gc(phase: str, info: dict[str, Any], _started: list[float] = [0.0]) -
 
 async def folder_in_app(runs: int) -> dict[str, Any]:
     """First rows and filter keystrokes in the detail screen, ``runs`` times each."""
-    from co_tui.app import CoTuiApp
+    from co_tui.launch import build_app
     from co_tui.screens.asset_detail import AssetDetailScreen
     from co_tui.widgets import files_pane
 
     files_pane.PREVIEW_DELAY = 0.0
     emulator = _emulator()
     client = _client(emulator)
-    app = CoTuiApp(client)
+    app = build_app(client)
     marks: dict[str, float] = {}
     first_rows: list[float] = []
     keystrokes: list[float] = []
@@ -300,14 +300,14 @@ def list_floor(runs: int) -> dict[str, list[float]]:
 
 async def preview_in_app(runs: int, path: str, *, trace: bool) -> list[float]:
     """Seconds (or MB of memory growth when ``trace``) from URLs known to the first screen."""
-    from co_tui.app import CoTuiApp
+    from co_tui.launch import build_app
     from co_tui.screens.asset_detail import AssetDetailScreen
     from co_tui.widgets import files_pane
 
     files_pane.PREVIEW_DELAY = 0.0
     emulator = _emulator()
     client = _client(emulator)
-    app = CoTuiApp(client)
+    app = build_app(client)
     marks: dict[str, float] = {}
     samples: list[float] = []
     async with app.run_test(size=(120, 36)) as pilot:

@@ -10,18 +10,15 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from co_tui import __version__
+from co_tui import __version__, launch
 
 if TYPE_CHECKING:
-    from types import ModuleType
 
     from co_tui.api import CodeOceanClient
-    from co_tui.api.models import DataAssetSearchParams
-    from co_tui.session.config import Config
 
 __all__ = ["build_parser", "main"]
 
@@ -169,33 +166,21 @@ def _run_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
-def _skip_unused_imports() -> None:
-    """Keep httpx and httpcore from importing what the app never uses (~100 ms at launch).
-
-    httpcore tries ``import trio`` whenever trio happens to be installed, only to detect it; httpx
-    imports its command-line tool (click, rich consoles) to offer ``httpx.main``. A ``None``
-    entry in ``sys.modules`` makes such an import fail fast, as if the module were absent, and
-    both packages fall back by design. Only the app's own process does this, never the library.
-    """
-    for name in ("trio", "httpx._main"):
-        if name not in sys.modules:
-            sys.modules[name] = None  # type: ignore[assignment]
-
-
 def _run_demo() -> int:
     """Open the app on the demo emulator, served on loopback in a background thread.
 
-    The emulator (Starlette, uvicorn, the seed: ~0.7 s) starts in a thread while the app starts,
-    and stops when the app exits. It runs with the emulator's ``demo`` preset: search lags
-    750 ms behind writes and responses carry the odd shapes a real server sends that change
-    nothing a user sees, so what works in the demo works against a real server.
+    The emulator (Starlette, uvicorn, the seed: the slow part of the demo's start) starts in a
+    thread while the app starts, and stops when the app exits. It runs with the emulator's
+    ``demo`` preset: search lags behind writes and responses carry the odd shapes a real server
+    sends that change nothing a user sees, so what works in the demo works against a real
+    server.
     """
     import contextlib
 
     with contextlib.ExitStack() as stack:
 
         def build() -> CodeOceanClient:
-            _skip_unused_imports()
+            launch.skip_unused_imports()
             from co_tui.api import CodeOceanClient
             from co_tui.emulator import EmulatorConfig, serve_in_thread
             from co_tui.emulator.config import preset
@@ -205,106 +190,8 @@ def _run_demo() -> int:
             return CodeOceanClient(served.domain, served.emulator.main_token)
 
         # a login offered in the demo (after a 401) checks against the emulator, saves nothing
-        return _open_app("local demo emulator", build, _load_config(), demo=True,
-                         save_login=False)
-
-
-def _load_config() -> Config:
-    """``config.toml``'s settings; a file that does not parse gives the defaults and a warning
-    for the app to show (and is never rewritten: the returned config has no path)."""
-    from co_tui.session.config import Config, ConfigError, load_config
-
-    try:
-        return load_config()
-    except ConfigError as exc:
-        return Config(warnings=(f"{exc}; using the default settings",))
-
-
-def first_page_params(page_size: int) -> DataAssetSearchParams:
-    """The request My Data starts with (newest first, not archived, no filters); a test keeps it
-    equal to what the screen would send, or the prefetched page would go unused."""
-    from co_tui.api.models import DataAssetSearchParams
-
-    return DataAssetSearchParams(limit=page_size, sort_field="created", sort_order="desc",
-                                 archived=False)
-
-
-def _open_app(
-    domain: str,
-    build: Callable[[], CodeOceanClient],
-    config: Config,
-    *,
-    demo: bool = False,
-    profile: str | None = None,
-    save_login: bool = True,
-) -> int:
-    """Paint the skeleton frame at once, then build the client and run the app.
-
-    With real credentials (:func:`_launch`) the client is built right after the skeleton and My
-    Data's first page is requested before Textual is imported, so the request travels while
-    Python loads the UI. The demo's ``build`` also starts the emulator (~0.7 s): the app runs it
-    in a thread after its first frame (:class:`co_tui.app.PendingClient`).
-    """
-    import asyncio
-
-    from co_tui import splash
-
-    painted = splash.paint(sys.stdout, domain, demo=demo)
-    started: list[bool] = []
-    try:
-        if not demo:
-            return asyncio.run(_launch(build, config, profile, save_login, started))
-        from co_tui.app import CoTuiApp, PendingClient
-        from co_tui.session.credentials import LoginSetup
-
-        app = CoTuiApp(PendingClient(domain, build), demo=True, config=config,
-                       login=LoginSetup(domain=None, save=save_login))
-        started.append(True)
-        app.run()
-        return app.return_code or 0
-    finally:
-        if painted and not started:
-            splash.restore(sys.stdout)
-
-
-async def _launch(
-    build: Callable[[], CodeOceanClient], config: Config, profile: str | None,
-    save_login: bool, started: list[bool],
-) -> int:
-    """Build the client, send the first page's request, import the UI meanwhile, run the app.
-
-    Measured (bench/app_launch.py): building the client before Textual puts the first rows on
-    screen ~130 ms sooner than building it after Textual's first frame; a thread building it
-    alongside Textual's start-up makes every event-loop step wait for the GIL.
-    """
-    import asyncio
-    import importlib
-
-    client = build()
-    domain = client.domain
-    params = first_page_params(config.settings.page_size)
-    page = asyncio.ensure_future(client.data_assets.search_data_assets(params))
-
-    def import_ui() -> ModuleType:
-        importlib.import_module("co_tui.screens.asset_list")
-        return importlib.import_module("co_tui.app")
-
-    try:
-        # the imports run in a thread so this loop can send the request and read the answer
-        app_module = await asyncio.to_thread(import_ui)
-        from co_tui.session.credentials import LoginSetup
-
-        setup = LoginSetup(profile=profile, domain=domain, save=save_login)
-        app = app_module.CoTuiApp(client, login=setup, config=config,
-                                  first_page=app_module.Prefetched(params, page))
-        started.append(True)
-        await app.run_async()
-        return int(app.return_code or 0)
-    finally:
-        if not page.done():
-            page.cancel()
-        elif not page.cancelled():
-            page.exception()  # retrieved: an unused failed prefetch is not an error to report
+        return launch.open_app("local demo emulator", build, launch.load_config(), demo=True,
+                               save_login=False)
 
 
 def _run_login(args: argparse.Namespace) -> int:
@@ -375,10 +262,8 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
     if creds is None and sys.stdin.isatty() and sys.stdout.isatty():
         # first run in a terminal: the login screen asks, checks, saves, then opens My Data
-        from co_tui.app import CoTuiApp
-
-        CoTuiApp(None, login=LoginSetup(profile=target.profile, domain=target.domain),
-                 config=_with_notices(_load_config(), notices)).run()
+        launch.build_app(None, login=LoginSetup(profile=target.profile, domain=target.domain),
+                         config=launch.load_config(), notices=notices).run()
         return 0
     if creds is None:
         for notice in notices:  # no app to show it in
@@ -397,23 +282,13 @@ def _run_app(args: argparse.Namespace) -> int:
         return 2
 
     def build() -> CodeOceanClient:
-        _skip_unused_imports()
+        launch.skip_unused_imports()
         from co_tui.api import CodeOceanClient
 
         return CodeOceanClient(domain, creds.token)
 
-    return _open_app(domain, build, _with_notices(_load_config(), notices),
-                     profile=creds.profile or target.profile)
-
-
-def _with_notices(config: Config, notices: Sequence[str]) -> Config:
-    """``config`` with ``notices`` first among the warnings the app shows when it starts
-    (printed to the terminal instead, they would appear only after the app quits)."""
-    import dataclasses
-
-    if not notices:
-        return config
-    return dataclasses.replace(config, warnings=(*notices, *config.warnings))
+    return launch.open_app(domain, build, launch.load_config(),
+                           profile=creds.profile or target.profile, notices=notices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -442,8 +317,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "logout":
         return _run_logout(args)
     # Start-up makes only long-lived objects (modules, classes, styles): no garbage collection
-    # until the app's first frame is on screen (measured: the collector's passes over the
-    # growing heap cost ~20 ms at launch). The app re-enables it (CoTuiApp.on_mount).
+    # until the app's first frame is on screen (the collector's passes over the growing heap
+    # delay it; bench/app_launch.py measures launch). The app re-enables it (CoTuiApp.on_mount).
     gc.disable()
     try:
         return _run_demo() if args.demo else _run_app(args)

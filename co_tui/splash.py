@@ -1,10 +1,10 @@
 """The skeleton frame co-tui paints before Textual has even been imported.
 
-Python and Textual take ~0.25 s to start on a shared machine, longer over a slow file system;
-in that time a terminal would show nothing but the command just typed. ``paint`` puts the
-My Data title bar and a "connecting" line on the alternate screen at once (plain ANSI, no
-dependencies), and Textual's first frame replaces it. If the app fails before Textual takes
-the terminal over, ``restore`` gives the terminal back as it was.
+Python and Textual take a noticeable moment to start (bench/app_launch.py), longer over a
+slow file system; in that time a terminal would show nothing but the command just typed.
+``paint`` puts the My Data title bar and a "connecting" line on the alternate screen at once
+(plain ANSI, no dependencies), and Textual's first frame replaces it. If the app fails before
+Textual takes the terminal over, ``restore`` gives the terminal back as it was.
 
 Nothing from the server is shown here; the domain comes from the user's own settings and is
 still reduced to printable ASCII, so it cannot carry an escape sequence.

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from co_tui.api import CodeOceanClient
 
 settings.register_profile("ci", max_examples=300, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)
@@ -87,7 +91,7 @@ def sleeps() -> list[float]:
     return []
 
 
-def make_client(emulator, transport, sleeps: list[float], token: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
+def make_client(emulator, transport, sleeps: list[float], token: str | None = None, **kwargs) -> CodeOceanClient:  # type: ignore[no-untyped-def]
     """A CodeOceanClient on the in-process emulator whose backoff sleeps are recorded, not slept."""
     from co_tui.api import CodeOceanClient
 

@@ -15,6 +15,7 @@ thread, as ``co-tui --demo`` runs it, so the memory measured is what a user's pr
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import time
 from collections.abc import AsyncIterator, Callable
@@ -29,6 +30,7 @@ from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.config import preset
+from co_tui.launch import build_app
 from co_tui.screens.asset_detail import AssetDetailScreen
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.asset_table import AssetTable
@@ -77,6 +79,11 @@ class Counts:
     missed: int = 0
     """Waits that timed out (a preview or a screen that did not arrive in time)."""
     kinds: set[str] = field(default_factory=set)
+
+
+def _loaded(tree: FileTree, folder: str) -> bool:
+    """Whether ``folder``'s listing has arrived in ``tree``."""
+    return tree.folder_state(folder) == "loaded"
 
 
 class Navigator:
@@ -209,7 +216,7 @@ class Navigator:
             sub = "/".join(parts[: depth + 1])
             if tree.folder_state(sub) != "loaded":
                 tree.expand_path(sub)
-                await self.wait_for(lambda sub=sub: tree.folder_state(sub) == "loaded", 5)
+                await self.wait_for(functools.partial(_loaded, tree, sub), 5)
         index = next((i for i in range(tree.row_count)
                       if (item := tree.row_item(i)) is not None and item.path == path), None)
         if index is None:
@@ -240,7 +247,7 @@ async def demo_app(seed: int) -> AsyncIterator[Navigator]:
     config = EmulatorConfig(seed="demo", **preset("demo"))
     with serve_in_thread(config) as served:
         client = CodeOceanClient(served.domain, served.emulator.main_token)
-        app = CoTuiApp(client, demo=True)
+        app = build_app(client, demo=True)
         async with app.run_test(size=SIZE) as pilot:
             navigator = Navigator(app, pilot, seed)
             await navigator.start()

@@ -22,6 +22,8 @@ Between two reads the socket waits at most ``idle_timeout`` seconds (a stall is 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import socket
 import threading
@@ -46,6 +48,7 @@ __all__ = [
     "DownloadResult",
     "FallbackNeeded",
     "download_blocking",
+    "download_in_thread",
 ]
 
 BUFFER_BYTES = 1 << 20
@@ -346,3 +349,34 @@ def _transfer(
         pending = view[:n]
     return DownloadResult(head.status, start, total, headers.get("etag"),
                           headers.get("last-modified"), written)
+
+
+async def download_in_thread(
+    url: str,
+    sink: ByteSink,
+    *,
+    offset: int,
+    if_range: str | None,
+    progress: Callable[[int], None] | None,
+    size: int | None,
+    connect_timeout: float,
+    idle_timeout: float,
+) -> DownloadResult:
+    """:func:`download_blocking` in a worker thread. Cancelling the awaiting task stops the
+    transfer promptly: the thread is told to stop and its sockets are shut down, then awaited."""
+    cancel = threading.Event()
+    connections: list[Connection] = []
+    job = asyncio.ensure_future(asyncio.to_thread(
+        download_blocking, url, sink, offset=offset, if_range=if_range,
+        connect_timeout=connect_timeout, idle_timeout=idle_timeout,
+        cancel=cancel, progress=progress, on_connect=connections.append, size=size,
+    ))
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        cancel.set()
+        for conn in connections:
+            conn.shutdown()
+        with contextlib.suppress(BaseException):
+            await job
+        raise

@@ -12,9 +12,7 @@ cookies; :mod:`co_tui.api.http_stream`) or, on real sockets, through the socket 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -31,11 +29,10 @@ from co_tui.api.errors import (
     request_never_sent,
 )
 from co_tui.api.fast_download import (
-    Connection,
     DownloadCancelled,
     DownloadResult,
     FallbackNeeded,
-    download_blocking,
+    download_in_thread,
 )
 from co_tui.api.http_stream import (
     SOCKET_READ_BYTES,
@@ -268,41 +265,17 @@ class SignedFiles:
         log.debug("download %s from byte %d", safe_url(url), offset)
         if self._sockets:
             try:
-                return await self._download_in_thread(url, sink, offset, if_range, progress,
-                                                      size)
+                timeouts = self._client.download_timeouts
+                return await download_in_thread(
+                    url, sink, offset=offset, if_range=if_range, progress=progress, size=size,
+                    connect_timeout=timeouts.connect, idle_timeout=timeouts.read,
+                )
             except FallbackNeeded:
                 pass
         return await download_with_httpx(
             self._http, url, sink, offset=offset, if_range=if_range, progress=progress,
             size=size, read_timeout=self._client.download_timeouts.read,
         )
-
-    async def _download_in_thread(
-        self,
-        url: str,
-        sink: ByteSink,
-        offset: int,
-        if_range: str | None,
-        progress: Callable[[int], None] | None,
-        size: int | None,
-    ) -> DownloadResult:
-        cancel = threading.Event()
-        connections: list[Connection] = []
-        timeouts = self._client.download_timeouts
-        job = asyncio.ensure_future(asyncio.to_thread(
-            download_blocking, url, sink, offset=offset, if_range=if_range,
-            connect_timeout=timeouts.connect, idle_timeout=timeouts.read,
-            cancel=cancel, progress=progress, on_connect=connections.append, size=size,
-        ))
-        try:
-            return await asyncio.shield(job)
-        except asyncio.CancelledError:
-            cancel.set()
-            for conn in connections:
-                conn.shutdown()
-            with contextlib.suppress(BaseException):
-                await job
-            raise
 
     async def fetch_into(
         self,

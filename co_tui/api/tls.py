@@ -2,8 +2,8 @@
 
 Both httpx clients (the API origin and signed URLs) and the socket reader of
 :mod:`co_tui.api.fast_download` use it. Loading the CA bundle is the slowest part of making a
-client (~60 ms each), so it is built once, on first use, and shared (an ``SSLContext`` may
-wrap sockets from several threads).
+client (it parses every certificate), so it is built once, on first use, and shared (an
+``SSLContext`` may wrap sockets from several threads).
 """
 
 from __future__ import annotations

@@ -16,14 +16,8 @@ from typing import Any
 
 from co_tui.emulator import acl, body, wire
 from co_tui.emulator.http_errors import ApiError, bad_request, forbidden
-from co_tui.emulator.search import (
-    OWNERSHIPS,
-    Page,
-    clamp_limit,
-    decode_token,
-    encode_token,
-    parse_query,
-)
+from co_tui.emulator.search import Page, decode_token, encode_token
+from co_tui.emulator.search_request import OWNERSHIPS, clamp_limit, parse_query
 from co_tui.emulator.store import Store, User
 
 CAPSULE_FIELDS = ("id", "name", "doi", "tag", "field", "affiliation", "journal", "article",

@@ -22,11 +22,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import random
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from co_tui.emulator.seed_model import Content
+from co_tui.emulator.text_flavours import FLAVOURS, flavour_of, pad
 
 BLOCK_SIZE = 1 << 20
 """Period of generated ``random`` content, and the size of each cached base block."""
@@ -166,7 +166,7 @@ _BLOCK_CACHE = 6
 (text). A read walks one file's blocks in order and needs one of them at a time (two at its
 end); the app downloads at most 4 files at once and previews one. With the emulator inside the
 app's process (``co-tui --demo``) every block kept is memory the user's session holds, so only
-that many stay: rebuilding an evicted one costs 10-30 ms."""
+that many stay: rebuilding an evicted one is cheap next to sending it."""
 
 
 @functools.lru_cache(maxsize=_BLOCK_CACHE)
@@ -195,177 +195,15 @@ def _random_layout(seed: int, salt: str, size: int) -> _Layout:
     return _Layout(b"", size, BLOCK_SIZE, (size - 1) // BLOCK_SIZE, full, last, stamp)
 
 
-# --------------------------------------------------------------------------------------------
-# text flavours
-
-
-_T0 = 1679410800  # 2023-03-21T15:00:00Z, the day the demo's long recording was made
-_T0_DAY, _T0_HOUR = "2023-03-21T", 15
-
-_LOG_MESSAGES: tuple[Callable[[random.Random], str], ...] = (
-    lambda r: (
-        f"INFO  [acquisition] ProbeA stream AP: wrote {r.randrange(30000, 31000)} samples x 384 ch "
-        f"({r.uniform(20, 24):.1f} MB)"
-    ),
-    lambda r: (
-        f"DEBUG [sync] barcode {r.randrange(10**6):06d} matched at t={r.uniform(0, 9000):.6f} s "
-        f"(drift {r.uniform(-0.5, 0.5):+.3f} ms)"
-    ),
-    lambda r: (
-        f"WARN  [preprocess] channel {r.randrange(384)} rms {r.uniform(25, 80):.1f} µV above "
-        "threshold, marked noisy"
-    ),
-    lambda r: (
-        f"INFO  [kilosort] batch {r.randrange(1, 4096)}/4096: {r.randrange(200, 5000)} spikes, "
-        f"{r.randrange(150, 600)} clusters"
-    ),
-    lambda r: f"INFO  [thermal] chamber temperature {r.uniform(36.2, 37.4):.2f} °C",
-    lambda r: (
-        f"ERROR [io] retrying write of chunk {r.randrange(10**5)} (attempt {r.randrange(1, 5)}/5): "
-        f"timeout after {r.randrange(500, 5000)} ms"
-    ),
-    lambda r: (
-        f"INFO  [registration] tile {r.randrange(40)}_{r.randrange(40)} → atlas offset "
-        f"({r.uniform(-50, 50):.2f}, {r.uniform(-50, 50):.2f}) µm"
-    ),
-    lambda r: (
-        f"DEBUG [behavior] trial {r.randrange(1, 800)} lick {r.choice(('left', 'right'))}"
-        + f" latency {r.uniform(0.08, 1.5):.3f} s reward={r.random() < 0.6}"
-    ),
-    lambda r: f"INFO  [camera] frame {r.randrange(10**7)} exposure {r.uniform(1, 10):.2f} ms ok",
-)
-
-_REGIONS = ("VISp", "CA1", "DG", "LGd", "LP", "MOs", "ACA", "PL", "ILA", "CP", "SSp-bfd", "Hé-ref")
-
 _MIN_TEXT_TAIL = 4096
 """A text file's last block is at least this long (or the whole body), so it holds real lines."""
-
-_POOL_BITS = 9
-"""Each text block draws its lines' variable parts from 2**9 pre-made fragments: formatting
-fresh random numbers for every line would make the first read of a big file slow."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Flavour:
-    header: str
-    lines: Callable[[random.Random], Callable[[int], str]]
-    """Given the block's generator, a function returning line ``i`` (with its ``\\n``)."""
-    filler: Callable[[int], str]
-    """An ASCII line (no ``\\n``) standing in for line ``i``, padded with spaces to fill a block
-    exactly."""
-    stamp: Callable[[int], str]
-    """ASCII text that replaces the start of block ``k``'s first line; same width for every k."""
-
-
-def _iso_ms(ms: int) -> str:
-    secs, milli = divmod(ms, 1000)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs)) + f".{milli:03d}Z"
-
-
-def _clock(offset_ms: int) -> str:
-    """``_iso_ms(_T0 * 1000 + offset_ms)``, by arithmetic (a block spans well under 9 hours)."""
-    secs, milli = divmod(offset_ms, 1000)
-    hours, rest = divmod(secs, 3600)
-    if _T0_HOUR + hours >= 24:
-        return _iso_ms(_T0 * 1000 + offset_ms)
-    minutes, seconds = divmod(rest, 60)
-    return f"{_T0_DAY}{_T0_HOUR + hours:02d}:{minutes:02d}:{seconds:02d}.{milli:03d}Z"
-
-
-def _pad(text: str, n: int) -> str:
-    """``text`` padded with trailing spaces to a line of ``n > len(text)`` characters."""
-    return text + " " * (n - 1 - len(text)) + "\n"
-
-
-def _log_lines(r: random.Random) -> Callable[[int], str]:
-    pool = [r.choice(_LOG_MESSAGES)(r) for _ in range(1 << _POOL_BITS)]
-    bits = r.getrandbits
-
-    def line(i: int) -> str:
-        return f"{_clock(i * 137)} {pool[bits(_POOL_BITS)]}\n"
-
-    return line
-
-
-def _table_flavour(sep: str) -> _Flavour:
-    columns = ("event_id", "sample", "time_s", "channel", "amplitude_uv", "unit_id", "region")
-    header = sep.join(columns) + "\n"
-
-    def lines(r: random.Random) -> Callable[[int], str]:
-        pool = [
-            f"{r.randrange(384)}{sep}{r.gauss(-60, 25):.2f}{sep}{r.randrange(1, 600)}{sep}"
-            f"{r.choice(_REGIONS)}"
-            for _ in range(1 << _POOL_BITS)
-        ]
-        bits = r.getrandbits
-
-        def line(i: int) -> str:
-            word = bits(48 + 5 + _POOL_BITS)
-            sample = i * 30 + (word & 31)
-            return (
-                f"{word >> (5 + _POOL_BITS):012x}{sep}{sample}{sep}{sample / 30000:.5f}{sep}"
-                f"{pool[(word >> 5) & ((1 << _POOL_BITS) - 1)]}\n"
-            )
-
-        return line
-
-    def filler(i: int) -> str:
-        return sep.join(("000000000000", str(i * 30), f"{i / 1000:.5f}", "0", "0.00", "0", ""))
-
-    def stamp(k: int) -> str:
-        return hashlib.blake2b(k.to_bytes(8, "little"), digest_size=6).hexdigest()
-
-    return _Flavour(header, lines, filler, stamp)
-
-
-def _jsonl_lines(r: random.Random) -> Callable[[int], str]:
-    pool = [
-        f'"event": "{r.choice(("trial_start", "lick", "reward", "trial_end", "camera_sync"))}", '
-        f'"side": "{r.choice(("left", "right"))}", "latency_s": {r.uniform(0.05, 2):.3f}, '
-        f'"note": "région {r.choice(_REGIONS)}"'
-        for _ in range(1 << _POOL_BITS)
-    ]
-    bits = r.getrandbits
-
-    def line(i: int) -> str:
-        return f'{{"ts": "{_clock(i * 250)}", "trial": {i // 5}, {pool[bits(_POOL_BITS)]}}}\n'
-
-    return line
-
-
-_FLAVOURS: dict[str, _Flavour] = {
-    "log": _Flavour(
-        header="",
-        lines=_log_lines,
-        filler=lambda i: f"{_clock(i * 137)} DEBUG [io.writer] flush",
-        stamp=lambda k: _iso_ms((_T0 + k * 1500) * 1000),
-    ),
-    "csv": _table_flavour(","),
-    "tsv": _table_flavour("\t"),
-    "jsonl": _Flavour(
-        header="",
-        lines=_jsonl_lines,
-        filler=lambda i: f'{{"ts": "{_clock(i * 250)}", "event": "flush"}}',
-        stamp=lambda k: f'{{"ts": "{_iso_ms((_T0 + k * 1500) * 1000)}"',
-    ),
-}
-
-
-def _flavour_of(salt: str) -> str:
-    name = salt.rsplit("/", 1)[-1].lower()
-    ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    if ext in ("csv", "tsv"):
-        return ext
-    if ext in ("jsonl", "ndjson"):
-        return "jsonl"
-    return "log"
 
 
 @functools.lru_cache(maxsize=_BLOCK_CACHE)
 def _text_block(flavour: str, seed: int, salt: str, length: int) -> tuple[bytes, int]:
     """``length`` bytes of complete lines, and the length of the first line if it is a real
     (stampable) one, else 0."""
-    fl = _FLAVOURS[flavour]
+    fl = FLAVOURS[flavour]
     line = fl.lines(random.Random(f"text\x00{seed}\x00{salt}"))
     parts: list[str] = []
     used = 0
@@ -392,15 +230,15 @@ def _text_block(flavour: str, seed: int, salt: str, length: int) -> tuple[bytes,
             parts.append(" " * (rest - 1) + "\n")
             break
         chunk = rest if rest <= 2 * len(text) + 160 else 160
-        parts.append(_pad(text, chunk))
+        parts.append(pad(text, chunk))
         rest -= chunk
         i += 1
     return _encode("".join(parts)), first
 
 
 def _text_layout(seed: int, salt: str, size: int) -> _Layout:
-    flavour = _flavour_of(salt)
-    fl = _FLAVOURS[flavour]
+    flavour = flavour_of(salt)
+    fl = FLAVOURS[flavour]
     header = fl.header.encode("ascii")[:size]
     body_size = size - len(header)
     block_size = TEXT_BLOCK_SIZE

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from co_tui.emulator import loader
 from co_tui.emulator.api_app import build_api_app
 from co_tui.emulator.config import EmulatorConfig
+from co_tui.emulator.create import finish_pending
 from co_tui.emulator.faults import ASGIApp, FaultInjector, FaultMiddleware, Receive, Scope, Send
 from co_tui.emulator.files_app import FilesApp
 from co_tui.emulator.index import SearchIndex
@@ -38,7 +39,7 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig, *, seed_data: SeedData | None = None) -> None:
         self.config = config
-        self.store = Store(config.data_dir, config.clock)
+        self.store = Store(config.data_dir, config.clock, finish_pending=finish_pending)
         try:
             self._open(seed_data)
             if config.search_lag_ms > 0:

@@ -14,7 +14,17 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from co_tui.emulator import acl, assets, body, capsules, create, search, tree, wire
+from co_tui.emulator import (
+    acl,
+    assets,
+    body,
+    capsules,
+    create,
+    search,
+    search_request,
+    tree,
+    wire,
+)
 from co_tui.emulator.config import FILE_URLS_SINCE, SEARCH_POST_SINCE
 from co_tui.emulator.http_errors import ApiError, bad_request, not_found
 from co_tui.emulator.store import User
@@ -134,13 +144,13 @@ class Handlers:
         """``POST /data_assets/search`` (405 on servers older than 3.1)."""
         if self.emu.config.version_tuple < SEARCH_POST_SINCE:
             raise ApiError(405, "method not allowed")
-        params = search.params_from_body(await read_json(request))
+        params = search_request.params_from_body(await read_json(request))
         page = search.search_assets(self.store, caller(request), params)
         return json_response(page.to_json())
 
     async def legacy_search(self, request: Request) -> Response:
         """Legacy ``GET /data_assets?start=&limit=&...``: ``{has_more, results}``."""
-        params = search.params_from_query(dict(request.query_params))
+        params = search_request.params_from_query(dict(request.query_params))
         page = search.search_assets(self.store, caller(request), params)
         return json_response(page.to_json(with_token=False))
 

@@ -2,12 +2,15 @@
 
 One connection, guarded by one re-entrant lock, is shared by every request. Handlers call it
 directly from the event loop: each call is an indexed point lookup or one keyset page of at most
-1001 rows (measured at a few milliseconds on a 100,000-asset store), so a thread hop would cost
-more than it saves. The lock matters because the same emulator can be driven from two threads
-(uvicorn's thread and a test's), hence ``check_same_thread=False``.
+1001 rows (bench/list_assets.py pages through a large store this way), so a thread hop would
+cost more than it saves. The lock matters because the same emulator can be driven from two
+threads (uvicorn's thread and a test's), hence ``check_same_thread=False``.
 
 Higher-level operations live in sibling modules that take a :class:`Store`: ``loader`` (seeding),
-``tree`` (file trees), ``acl`` (roles), ``search`` (queries), ``assets`` (writes), ``create``.
+``tree`` (file trees), ``acl`` (roles), ``search`` (queries), ``assets`` (writes), ``create``
+(new assets: the emulator hands the store its step that finishes a draft, see
+:data:`FinishPending`).
+The store imports none of them.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from co_tui.emulator.index import SearchIndex
+
+FinishPending = Callable[["Store", sqlite3.Connection, int], str]
+"""Applies a created asset's due plan (``create.finish_pending``) to the asset with that primary
+key inside the caller's transaction and returns its id. The store does not know what a plan
+holds: whoever builds the store passes this in, so the store imports no higher module."""
 
 SCHEMA_VERSION = "1"
 
@@ -167,8 +175,10 @@ class User:
 class Store:
     """The SQLite database of one emulator (in memory, or ``data_dir/emulator.sqlite3``)."""
 
-    def __init__(self, data_dir: Path | None, clock: Callable[[], float]) -> None:
+    def __init__(self, data_dir: Path | None, clock: Callable[[], float], *,
+                 finish_pending: FinishPending) -> None:
         self.clock = clock
+        self._finish_pending = finish_pending
         self.lock = threading.RLock()
         if data_dir is None:
             target = ":memory:"
@@ -353,11 +363,9 @@ class Store:
             ).fetchall()
             if not due:
                 return
-            from co_tui.emulator.create import finish_pending  # circular at import time
-
             changed = []
             with self.transaction() as conn:
                 for row in due:
-                    changed.append(finish_pending(self, conn, row["pk"]))
+                    changed.append(self._finish_pending(self, conn, row["pk"]))
         for asset_id in changed:
             self.notify_asset_changed(asset_id)

@@ -13,7 +13,7 @@ and only for text that went through :func:`~co_tui.safe_text.plain` (docs/reliab
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -80,7 +80,7 @@ class CopyScreen(ModalScreen[None]):
 
 
 def copy_text(
-    app: App[object],
+    app: App[Any],
     label: str,
     text: str,
     *,

@@ -84,7 +84,7 @@ _INTERPRETERS: dict[str, str] = {
 @functools.cache
 def _lexer_table() -> dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
     """Pygments' built-in lexer table, imported on first use (``pygments.lexers`` pulls in
-    ``importlib.metadata``: 20 ms that a plain ``import co_tui.preview`` should not pay)."""
+    ``importlib.metadata``, a cost a plain ``import co_tui.preview`` should not pay)."""
     from pygments.lexers._mapping import LEXERS  # type: ignore[import-untyped, unused-ignore]
 
     return dict(LEXERS)

@@ -11,7 +11,8 @@ Public interface::
     )
 
 A screen builds a :class:`DownloadTarget` from the highlighted row, lets the download dialog turn
-it into a :class:`DownloadRequest`, and hands that to its :class:`DownloadEngine`.
+it into a :class:`DownloadRequest`, and hands that to the app's one :class:`DownloadEngine`
+(``CoTuiApp.downloads``).
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ class TreeModel:
         if folder is None:
             folder = self._folders[path] = _Folder(path, expanded=True)
         # Sorting on a string key (not a tuple) allocates nothing the garbage collector
-        # tracks: 100,000 entries sort in ~25 ms.
+        # tracks, so a folder of 100,000 entries sorts without a collection pass.
         folders = [item for item in items if item.type == "folder"]
         files = [item for item in items if item.type != "folder"] if folders else list(items)
         folders.sort(key=_name_key)

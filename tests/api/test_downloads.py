@@ -11,6 +11,7 @@ import time
 import tracemalloc
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Literal
 
 import httpx
 import pytest
@@ -215,7 +216,7 @@ async def host_client(request: pytest.FixtureRequest) -> AsyncIterator[CodeOcean
 
 
 @pytest.mark.parametrize("framing", ["close", "chunked"])
-async def test_preview_reads_its_budget_from_an_endless_body(bad_host: BadFileHost, host_client: CodeOceanClient, framing: str) -> None:
+async def test_preview_reads_its_budget_from_an_endless_body(bad_host: BadFileHost, host_client: CodeOceanClient, framing: Literal["close", "chunked"]) -> None:
     bad_host.add("endless.txt", 10, Reply(extra=None, framing=framing, ranges=False))
     read = await host_client.files.read_range(f"{bad_host.origin}/b/endless.txt?sig=1")
     assert read.data == pattern(0, PREVIEW_BYTES)
@@ -265,7 +266,7 @@ async def test_download_without_a_listed_size_takes_what_is_announced(bad_host: 
 
 
 @pytest.mark.parametrize("framing", ["length", "chunked"])
-async def test_a_stalled_body_times_out_with_a_clear_message(bad_host: BadFileHost, host_client: CodeOceanClient, tmp_path: Path, framing: str) -> None:
+async def test_a_stalled_body_times_out_with_a_clear_message(bad_host: BadFileHost, host_client: CodeOceanClient, tmp_path: Path, framing: Literal["length", "chunked"]) -> None:
     bad_host.add("f.bin", 1000, Reply(cut=100, stall=True, framing=framing))
     started = time.monotonic()
     with open(tmp_path / "f.bin", "wb") as out, pytest.raises(ApiTimeoutError) as info:

@@ -112,7 +112,7 @@ def _readable_paths(items: list[Any]) -> list[str]:
 
 # --- mutations ---------------------------------------------------------------------------------
 
-_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=8)
 _SCALARS = st.one_of(
     st.none(), st.booleans(), _TEXT, st.sampled_from(["yesterday", "12", " 3.5 ", "nan", "inf"]),
     st.integers(min_value=-(2**70), max_value=2**70),
@@ -202,7 +202,7 @@ def _mutated(draw: st.DrawFn, which: int, records_key: str) -> tuple[bytes, Any,
     return body, doc, deep
 
 
-def _check(body: bytes, doc: Any, deep: bool, type_: type, records_key: str) -> None:
+def _check(body: bytes, doc: Any, deep: bool, type_: type[Any], records_key: str) -> None:
     try:
         value = decode(body, type_)
     except (UnreadableResponse, msgspec.DecodeError):

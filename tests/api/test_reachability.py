@@ -31,7 +31,7 @@ async def test_changes_are_reported_once_and_any_answer_counts(emulator: Emulato
     switch = Switch(emulator.transport())
     client = make_client(emulator, switch, [])
     seen: list[tuple[bool, str | None]] = []
-    client.on_reachability(lambda ok, error: seen.append((ok, error and error.message)))
+    client.on_reachability(lambda ok, error: seen.append((ok, error.message if error else None)))
     search = DataAssetSearchParams(limit=1)
     assert client.reachable is None
     await client.data_assets.search_data_assets(search)

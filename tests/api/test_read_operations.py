@@ -33,7 +33,7 @@ async def test_unknown_asset_is_not_found(client: CodeOceanClient) -> None:
     assert info.value.status == 404 and info.value.message
 
 
-async def test_paging_with_small_pages_equals_one_big_page(client: CodeOceanClient, recorder) -> None:
+async def test_paging_with_small_pages_equals_one_big_page(client: CodeOceanClient, recorder) -> None:  # type: ignore[no-untyped-def]
     big = await client.data_assets.search_data_assets(DataAssetSearchParams(limit=1000))
     assert not big.has_more and big.next_token is None
     paged = await _all(client, limit=7)
@@ -43,7 +43,7 @@ async def test_paging_with_small_pages_equals_one_big_page(client: CodeOceanClie
     assert len(pages) == 1 + -(-len(paged) // 7)
 
 
-async def test_iterator_defaults_to_the_largest_page(client: CodeOceanClient, recorder) -> None:
+async def test_iterator_defaults_to_the_largest_page(client: CodeOceanClient, recorder) -> None:  # type: ignore[no-untyped-def]
     assets = await _all(client)
     assert assets
     body = recorder.sent("POST", "/data_assets/search")[-1].content
@@ -83,7 +83,7 @@ async def test_filters(client: CodeOceanClient) -> None:
 async def test_query_syntax(client: CodeOceanClient) -> None:
     everything = await _all(client)
     tagged = [a for a in everything if a.tags]
-    tag = tagged[0].tags[0]  # type: ignore[index]
+    tag = tagged[0].tags[0]
     by_tag = await _all(client, query=f"tag:{tag.upper()}")
     assert {a.id for a in by_tag} == {a.id for a in everything if tag in (a.tags or [])}
     word = everything[0].name.split()[0]
@@ -101,7 +101,7 @@ async def test_states_and_failure_reason_are_visible(client: CodeOceanClient) ->
     assert all(a.failure_reason for a in everything if a.state == "failed")
 
 
-async def test_files_urls_and_range_reads(client: CodeOceanClient, emulator) -> None:
+async def test_files_urls_and_range_reads(client: CodeOceanClient, emulator) -> None:  # type: ignore[no-untyped-def]
     assets = await _all(client, type="dataset", origin="internal")
     asset = next(a for a in assets if (a.files or 0) > 2)
     root = await client.data_assets.list_data_asset_files(asset.id)
@@ -144,14 +144,14 @@ async def test_capsules_computations_and_schema(client: CodeOceanClient) -> None
 
 
 @pytest.mark.parametrize("hostile", ["../custom_metadata", "x/../../capsules/search", "a?b#c", "%2e%2e"])
-async def test_ids_cannot_redirect_requests_to_other_endpoints(client: CodeOceanClient, recorder, hostile: str) -> None:
+async def test_ids_cannot_redirect_requests_to_other_endpoints(client: CodeOceanClient, recorder, hostile: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(NotFoundError):
         await client.data_assets.get_data_asset(hostile)
     raw = recorder.requests[-1].url.raw_path
     assert raw.startswith(b"/api/v1/data_assets/") and raw.count(b"/") == 4 and b"?" not in raw
 
 
-async def test_file_names_with_spaces_and_unicode(client: CodeOceanClient, demo_seed) -> None:
+async def test_file_names_with_spaces_and_unicode(client: CodeOceanClient, demo_seed) -> None:  # type: ignore[no-untyped-def]
     main = demo_seed.users[0].id
     asset, f = next(
         (a, f) for a in demo_seed.assets if a.owner == main and not a.archived and a.state == "ready"

@@ -35,7 +35,7 @@ async def _first_owned(client: CodeOceanClient):  # type: ignore[no-untyped-def]
     return next(a for a in page.results if a.state == "ready" and not a.is_external)
 
 
-async def test_update_metadata_sends_every_field(client: CodeOceanClient, recorder) -> None:
+async def test_update_metadata_sends_every_field(client: CodeOceanClient, recorder) -> None:  # type: ignore[no-untyped-def]
     asset = await _first_owned(client)
     updated = await client.data_assets.update_metadata(
         asset.id, DataAssetUpdateParams(name="renamed by test")
@@ -48,7 +48,7 @@ async def test_update_metadata_sends_every_field(client: CodeOceanClient, record
     assert (await client.data_assets.get_data_asset(asset.id)).name == "renamed by test"
 
 
-async def test_update_metadata_uses_the_given_current_version(client: CodeOceanClient, recorder) -> None:
+async def test_update_metadata_uses_the_given_current_version(client: CodeOceanClient, recorder) -> None:  # type: ignore[no-untyped-def]
     asset = await _first_owned(client)
     await client.data_assets.update_metadata(
         asset.id, DataAssetUpdateParams(tags=["a", "b"]), current=asset
@@ -89,7 +89,7 @@ async def test_permissions_read_and_replace(client: CodeOceanClient) -> None:
     assert perms.everyone == "none"
 
 
-async def test_viewer_cannot_write(client: CodeOceanClient, emulator, client_for, sleeps) -> None:
+async def test_viewer_cannot_write(client: CodeOceanClient, emulator, client_for, sleeps) -> None:  # type: ignore[no-untyped-def]
     asset = await _first_owned(client)
     await client.data_assets.update_permissions(asset.id, Permissions(
         users=[UserPermissions(email="alan@example.org", role="viewer")], everyone="none"
@@ -107,7 +107,7 @@ async def test_viewer_cannot_write(client: CodeOceanClient, emulator, client_for
     assert sleeps == []  # 403s are never retried
 
 
-async def test_create_from_s3_then_ready(client: CodeOceanClient, demo_seed, clock) -> None:
+async def test_create_from_s3_then_ready(client: CodeOceanClient, demo_seed, clock) -> None:  # type: ignore[no-untyped-def]
     bucket = sorted(demo_seed.buckets)[0]
     created = await client.data_assets.create_data_asset(DataAssetParams(
         name="imported by test", tags=["import"], mount="imported",
@@ -129,7 +129,7 @@ async def test_create_from_s3_then_ready(client: CodeOceanClient, demo_seed, clo
     assert files.items
 
 
-async def test_create_from_unknown_bucket_fails_with_reason(client: CodeOceanClient, clock) -> None:
+async def test_create_from_unknown_bucket_fails_with_reason(client: CodeOceanClient, clock) -> None:  # type: ignore[no-untyped-def]
     created = await client.data_assets.create_data_asset(DataAssetParams(
         name="bad import", tags=[], mount="bad",
         source=Source(aws=AWSS3Source(bucket="no-such-bucket-anywhere")), custom_metadata=PROJECT,
@@ -155,7 +155,7 @@ async def test_wait_until_ready_times_out(client: CodeOceanClient) -> None:
         )
 
 
-async def test_create_from_computation_and_combined(client: CodeOceanClient, demo_seed, clock) -> None:
+async def test_create_from_computation_and_combined(client: CodeOceanClient, demo_seed, clock) -> None:  # type: ignore[no-untyped-def]
     computation = next(c for c in demo_seed.computations if c.results and c.state == "completed")
     result = await client.data_assets.create_data_asset(DataAssetParams(
         name="captured results", tags=["captured"], mount="captured",
@@ -177,7 +177,7 @@ async def test_create_from_computation_and_combined(client: CodeOceanClient, dem
     assert {c.id for c in combined.contained_data_assets or []} == {a.id for a in parts.results}
 
 
-async def test_attach_detach_and_attached_lookup(client: CodeOceanClient, demo_seed) -> None:
+async def test_attach_detach_and_attached_lookup(client: CodeOceanClient, demo_seed) -> None:  # type: ignore[no-untyped-def]
     asset = await _first_owned(client)
     capsule = next(c for c in demo_seed.capsules if c.kind == "capsule" and c.owner == demo_seed.users[0].id)
     results = await client.capsules.attach_data_assets(
@@ -191,7 +191,7 @@ async def test_attach_detach_and_attached_lookup(client: CodeOceanClient, demo_s
     assert capsule.id not in {c.id for c in attached.capsules}
 
 
-async def test_wait_until_ready_can_be_cancelled(client: CodeOceanClient, recorder) -> None:
+async def test_wait_until_ready_can_be_cancelled(client: CodeOceanClient, recorder) -> None:  # type: ignore[no-untyped-def]
     import asyncio
 
     created = await client.data_assets.create_data_asset(DataAssetParams(

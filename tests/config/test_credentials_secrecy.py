@@ -7,7 +7,6 @@ import logging
 
 import httpx
 import pytest
-from cfg_helpers import assert_no_canary
 
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.operations.verify_login import login, verify
@@ -26,6 +25,7 @@ from co_tui.session.login_store import (
     read_token_from_stdin,
     save_login,
 )
+from tests.config.cfg_helpers import assert_no_canary
 
 WORK = "https://work.example.com"
 OUR_LOGGERS = (

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cfg_helpers import mode
 
 from co_tui.session import config, paths
 from co_tui.session.config import ConfigError, Settings, load_config, read_toml, save_settings
@@ -20,6 +19,7 @@ from co_tui.session.credentials import (
     token_env_var,
 )
 from co_tui.session.login_store import logout, save_login
+from tests.config.cfg_helpers import mode
 
 WORK = "https://work.example.com"
 LAB = "https://lab.example.com"
@@ -121,7 +121,7 @@ def test_failed_replace_leaves_no_temp_file_and_the_old_file(
         raise OSError(errno.EIO, "simulated I/O error")
 
     with monkeypatch.context() as m, pytest.raises(OSError, match="simulated"):
-        m.setattr(paths.os, "replace", broken_replace)
+        m.setattr(os, "replace", broken_replace)  # what co_tui.session.paths calls
         save_login("lab", LAB, "cop_two")
     assert cred.read_bytes() == before
     assert sorted(p.name for p in paths.config_dir().iterdir()) == [
@@ -137,7 +137,7 @@ def test_disk_full_leaves_no_temp_file(monkeypatch: pytest.MonkeyPatch) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as m, pytest.raises(OSError, match="No space"):
-        m.setattr(paths.os, "write", full)
+        m.setattr(os, "write", full)  # what co_tui.session.paths calls
         save_login("work", WORK, "cop_two")
     assert paths.credentials_file().read_bytes() == before
     assert not [p for p in paths.config_dir().iterdir() if p.name.endswith(".tmp")]

@@ -3,21 +3,21 @@ the app says so on screen; nothing about it is left to print after the user quit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from cfg_helpers import mode
 from textual.widgets._toast import Toast
 
-from co_tui import cli
+from co_tui import cli, launch
 from co_tui.api import CodeOceanClient
-from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator
+from co_tui.launch import build_app
 from co_tui.session import paths
 from co_tui.session.config import Config
 from co_tui.session.credentials import make_credentials_private, resolve_credentials
 from co_tui.session.login_store import save_login
+from tests.config.cfg_helpers import mode
 from tests.ui.ui_helpers import _settle
 
 WORK = "https://work.example.com"
@@ -29,12 +29,14 @@ def _launch(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     seen: dict[str, Any] = {}
 
     def open_app(domain: str, build: Callable[[], CodeOceanClient], config: Config,
-                 **kwargs: object) -> int:
-        seen["domain"], seen["config"] = domain, config
+                 *, notices: Sequence[str] = (), **kwargs: object) -> int:
+        # the settings and warnings the app gets, through the factory every launch uses
+        seen["domain"] = domain
+        seen["config"] = build_app(None, config=config, notices=notices).config
         seen["mode_at_open"] = mode(paths.credentials_file())
         return 0
 
-    monkeypatch.setattr(cli, "_open_app", open_app)
+    monkeypatch.setattr(launch, "open_app", open_app)
     assert cli.main([]) == 0
     return seen
 
@@ -94,7 +96,7 @@ async def test_the_notice_is_on_screen_when_the_app_starts(
     config = _launch(monkeypatch)["config"]
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=emulator.transport(), files_transport=emulator.transport())
-    app = CoTuiApp(client, config=config)
+    app = build_app(client, config=config)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await _settle(app, pilot)
         notes = [str(n.message) for n in app._notifications]

@@ -180,7 +180,7 @@ class Script:
 
 
 def test_prompt_uses_the_default_domain_and_getpass_for_the_token() -> None:
-    ask, hidden, said = Script([""]), Script(["  cop_tok \n"]), []
+    ask, hidden, said = Script([""]), Script(["  cop_tok \n"]), list[str]()
     answers = prompt_login(ask, hidden, default_domain="https://co.example.com",
                            print_fn=said.append)
     assert answers.domain == "https://co.example.com"
@@ -191,7 +191,7 @@ def test_prompt_uses_the_default_domain_and_getpass_for_the_token() -> None:
 
 
 def test_prompt_asks_again_on_bad_answers() -> None:
-    ask, hidden, said = Script(["", "ftp://x", "co.example.com"]), Script(["", "a b", "cop_t"]), []
+    ask, hidden, said = Script(["", "ftp://x", "co.example.com"]), Script(["", "a b", "cop_t"]), list[str]()
     answers = prompt_login(ask, hidden, print_fn=said.append)
     assert answers.domain == "https://co.example.com" and answers.token.get() == "cop_t"
     assert len(said) == 4 and all(line.startswith("  ") for line in said)

@@ -41,10 +41,10 @@ from codeocean.data_asset import (
 )
 from codeocean.error import Error
 from codeocean.models.components import SortOrder
-from sdk_helpers import eventually  # type: ignore[import-not-found]
 
 from co_tui.emulator.seeds import load_seed
 from co_tui.emulator.server import ServedEmulator
+from tests.conformance.sdk_helpers import eventually
 
 # With quirks the SDK warns about a null in a field it types as required (last_used,
 # source_bucket.origin) - and reads the response all the same, which is what is tested here.

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from pty_app import PtyApp  # type: ignore[import-not-found]
+
+from tests.e2e.pty_app import PtyApp
 
 ESCAPES = re.compile(rb"\x1b\](?:0|2|8|52);")
 DOWN = b"\x1b[B"

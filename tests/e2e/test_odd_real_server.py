@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pty_app import PtyApp  # type: ignore[import-not-found]
-from test_demo_in_a_terminal import _preview_run_py  # type: ignore[import-not-found]
+
+from tests.e2e.pty_app import PtyApp
+from tests.e2e.test_demo_in_a_terminal import _preview_run_py
 
 SCRATCH = "CCF QC figures (scratch)"
 """An asset the demo's main user owns, so archive, restore and delete are theirs to do."""

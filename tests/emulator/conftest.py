@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
-from emulator_seed import API, TOKENS, Clock, basic, build_seed
 
 from co_tui.emulator import Emulator, EmulatorConfig
+from tests.emulator.emulator_seed import API, TOKENS, Clock, basic, build_seed
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_emulator(clock: Clock) -> Callable[..., Emulator]:
+def make_emulator(clock: Clock) -> Iterator[Callable[..., Emulator]]:
     """Build emulators on the hand-made seed (keyword arguments go to EmulatorConfig)."""
     made: list[Emulator] = []
 

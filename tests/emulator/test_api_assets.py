@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from emulator_seed import ALAN, API, MAIN, aid, basic, search_all
 
 from co_tui.emulator import Emulator
+from tests.emulator.emulator_seed import ALAN, API, MAIN, aid, basic, search_all
 
 REQUIRED = {"id", "created", "name", "mount", "last_used", "owner", "state", "type"}
 ALWAYS = REQUIRED | {"files", "size", "description", "tags", "source_bucket", "owner_email"}
@@ -364,8 +364,8 @@ async def test_delete_is_for_owners(http: Callable[..., httpx.AsyncClient]) -> N
 # -- transfer ---------------------------------------------------------------------------------
 
 
-async def test_transfer_is_admin_only_and_makes_the_asset_external(
-        http: Callable[..., httpx.AsyncClient], clock) -> None:  # type: ignore[no-untyped-def]
+async def test_transfer_is_admin_only_and_makes_the_asset_external(  # type: ignore[no-untyped-def]
+        http: Callable[..., httpx.AsyncClient], clock) -> None:
     body = {"target": {"aws": {"bucket": "demo-bucket", "prefix": "moved", "endpoint_name": None}},
             "force": None}
     response = await http("main").post(f"data_assets/{aid(2)}/transfer", json=body)

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from emulator_seed import C1, C2, C3, COMP1, COMP2, COMP3, MAIN, P1, P2, aid
 
 from co_tui.emulator import Emulator
+from tests.emulator.emulator_seed import C1, C2, C3, COMP1, COMP2, COMP3, MAIN, P1, P2, aid
 
 
 async def capsule_ids(client: httpx.AsyncClient, kind: str = "capsules", **body: object) -> list[str]:

@@ -114,7 +114,7 @@ def test_demo_serves_with_a_search_lag_and_the_benign_quirks(
     import contextlib
 
     import co_tui.emulator
-    from co_tui import cli
+    from co_tui import cli, launch
     from co_tui.emulator.quirks import BENIGN
 
     real = co_tui.emulator.serve_in_thread
@@ -137,7 +137,7 @@ def test_demo_serves_with_a_search_lag_and_the_benign_quirks(
         return 0
 
     monkeypatch.setattr(co_tui.emulator, "serve_in_thread", spy)
-    monkeypatch.setattr(cli, "_open_app", open_app)
+    monkeypatch.setattr(launch, "open_app", open_app)
     assert cli._run_demo() == 0
     config = seen["config"]
     assert 500 <= config.search_lag_ms <= 1000  # type: ignore[attr-defined]

@@ -84,7 +84,7 @@ def test_iter_matches_full_read(kind: str, salt: str) -> None:
 
 # 3 MiB + 77: a tail too short for lines (merged into the block before); + 10,000: a real tail.
 _BIG = {
-    (kind, salt, size): Content(kind, size, seed=5)  # type: ignore[arg-type]
+    (kind, salt, size): Content(kind, size, seed=5)
     for kind in ("random", "text")
     for salt in ("b/rec.bin", "b/table.csv", "b/events.jsonl")
     for size in (3 * MiB + 77, 3 * MiB + 10_000)

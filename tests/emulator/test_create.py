@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from emulator_seed import COMP1, COMP2, COMP3, COMP4, Clock, aid, build_seed
 
 from co_tui.emulator import Emulator, EmulatorConfig
+from tests.emulator.emulator_seed import COMP1, COMP2, COMP3, COMP4, Clock, aid, build_seed
 
 
 def sdk_body(**overrides: object) -> dict:
@@ -29,7 +29,7 @@ def aws(bucket: str, prefix: str | None = None, keep: bool | None = None) -> dic
 async def create(client: httpx.AsyncClient, **overrides: object) -> dict:
     response = await client.post("data_assets", json=sdk_body(**overrides))
     assert response.status_code == 200, response.text
-    asset = response.json()
+    asset: dict = response.json()
     assert asset["state"] == "draft"
     return asset
 
@@ -169,7 +169,7 @@ async def external(main: httpx.AsyncClient, clock: Clock, **overrides: object) -
     overrides.setdefault("mount", "kept")
     asset = await create(main, source=aws("demo-bucket", "raw", keep=True), **overrides)
     clock.now += 5
-    ready = (await main.get(f"data_assets/{asset['id']}")).json()
+    ready: dict = (await main.get(f"data_assets/{asset['id']}")).json()
     assert ready["state"] == "ready" and ready["source_bucket"]["external"] is True
     return ready
 

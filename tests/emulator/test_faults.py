@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
+from typing import Any
 
 import httpx
 import pytest
-from emulator_seed import aid
 
 from co_tui.emulator import Emulator, FaultSpec
 from co_tui.emulator.faults import FaultInjector
+from tests.emulator.emulator_seed import aid
 
 # -- FaultSpec --------------------------------------------------------------------------------
 
@@ -229,14 +230,14 @@ async def test_a_drip_ends_when_the_client_has_gone() -> None:
         disconnected = False
         sent = 0
 
-        async def send(self, message: dict[str, object]) -> None:
+        async def send(self, message: MutableMapping[str, Any]) -> None:
             self.sent += 1
             self.disconnected = self.sent >= 5   # the client hangs up after a few bytes
 
     cycle = Cycle()
     injector = FaultInjector(FaultSpec(slow_ms=0))
     injector.inject("drip")
-    middleware = FaultMiddleware(app, injector, "api")  # type: ignore[arg-type]
+    middleware = FaultMiddleware(app, injector, "api")
 
     async def receive() -> dict[str, object]:
         return {"type": "http.request", "body": b""}

@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from emulator_seed import FILES, Clock, aid, basic
 
 from co_tui.emulator import Emulator
 from co_tui.emulator.content import read_content
 from co_tui.emulator.files_app import parse_range
 from co_tui.emulator.seed_model import Content
+from tests.emulator.emulator_seed import FILES, Clock, aid, basic
 
 # -- listing ----------------------------------------------------------------------------------
 
@@ -83,7 +83,8 @@ async def test_external_asset_listing_is_400(main: httpx.AsyncClient) -> None:
 async def urls_for(client: httpx.AsyncClient, asset: int, path: str) -> dict:
     response = await client.get(f"data_assets/{aid(asset)}/files/urls", params={"path": path})
     assert response.status_code == 200, response.text
-    return response.json()
+    urls: dict = response.json()
+    return urls
 
 
 async def test_urls_point_at_the_files_origin(main: httpx.AsyncClient) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from emulator_seed import API, basic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seed_model import Content, SeedAsset, SeedData, SeedFile, SeedUser
+from tests.emulator.emulator_seed import API, basic
 
 USER = SeedUser("u", "u@example.org", "U", "tok-u")
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from emulator_seed import API, TOKENS, aid, basic
 
 from co_tui.emulator import Emulator
 from co_tui.emulator.quirks import ALL, BENIGN, EXTRA, SDK, QuirkSpec
+from tests.emulator.emulator_seed import API, TOKENS, aid, basic
 
 
 @pytest.mark.parametrize(("text", "quirks", "seed", "rate"), [

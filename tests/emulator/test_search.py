@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from emulator_seed import ALAN, GRACE, MAIN, aid, search_all
 
-from co_tui.emulator.search import parse_query
+from co_tui.emulator.search_request import parse_query
+from tests.emulator.emulator_seed import ALAN, GRACE, MAIN, aid, search_all
 
 
 def ids(rows: list[dict]) -> list[str]:
@@ -315,9 +315,8 @@ async def test_a_store_saved_before_the_word_index_gets_one(tmp_path) -> None:  
     kept in step with writes by its triggers)."""
     import sqlite3
 
-    from emulator_seed import API, TOKENS, Clock, basic, build_seed
-
     from co_tui.emulator import Emulator, EmulatorConfig
+    from tests.emulator.emulator_seed import API, TOKENS, Clock, basic, build_seed
 
     config = EmulatorConfig(seed="test", data_dir=tmp_path, clock=Clock())
     Emulator(config, seed_data=build_seed()).close()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
-from emulator_seed import API, TOKENS, Clock, aid, basic, search_all
 
 from co_tui.emulator import Emulator
+from tests.emulator.emulator_seed import API, TOKENS, Clock, aid, basic, search_all
 
 LAG = 1.5
 
@@ -19,7 +19,7 @@ def lagged(make_emulator: Callable[..., Emulator]) -> Emulator:
 
 
 @pytest.fixture
-async def client(lagged: Emulator) -> httpx.AsyncClient:
+async def client(lagged: Emulator) -> AsyncIterator[httpx.AsyncClient]:
     headers = {"Content-Type": "application/json", **basic(TOKENS["main"])}
     async with httpx.AsyncClient(transport=lagged.transport(), base_url=f"{API}/api/v1/",
                                  headers=headers) as c:

@@ -352,7 +352,7 @@ def _png_pixels_ok(data: bytes) -> bool:
     channels = {0: 1, 2: 3, 3: 1, 6: 4}[ctype]
     if ctype == 3:
         assert len(chunks[b"PLTE"]) % 3 == 0
-    return len(zlib.decompress(idat)) == height * (1 + channels * width)
+    return bool(len(zlib.decompress(idat)) == height * (1 + channels * width))
 
 
 def test_demo_awkward_files(demo: SeedData) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from emulator_seed import TOKENS, Clock, aid, basic, build_seed
 
 from co_tui.emulator import Emulator, EmulatorConfig, serve_in_thread
 from co_tui.emulator.server import ServedEmulator
+from tests.emulator.emulator_seed import TOKENS, Clock, aid, basic, build_seed
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,7 @@ def test_listening_sockets_are_tcp_so_replies_are_not_delayed() -> None:
         with client, accepted:
             import asyncio.base_events as base_events
 
-            base_events._set_nodelay(accepted)  # what asyncio does to every accepted socket
+            base_events._set_nodelay(accepted)  # type: ignore[attr-defined]  # what asyncio does to every accepted socket
             assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
     finally:
         sock.close()

@@ -7,6 +7,8 @@ pass as soon as something waits, so these tests take no real time.
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 import pytest
 
@@ -39,8 +41,8 @@ def emulator(clock: FakeTime, demo_seed):  # type: ignore[no-untyped-def]
 
 def _lagging(demo_seed, lag: float, clock: FakeTime | None = None) -> Emulator:  # type: ignore[no-untyped-def]
     """The demo deployment with search lagging writes by ``lag`` seconds."""
-    config = EmulatorConfig(seed="demo", search_lag_ms=int(lag * 1000),
-                            **({"clock": clock} if clock is not None else {}))
+    extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
+    config = EmulatorConfig(seed="demo", search_lag_ms=int(lag * 1000), **extra)
     return Emulator(config, seed_data=demo_seed)
 
 

@@ -82,8 +82,8 @@ async def test_a_capsule_the_user_may_only_view(client: CodeOceanClient) -> None
     assert not await attached(client, BEHAVIOR, SCANPY)
 
 
-async def test_lost_answers_are_read_back_not_resent(
-    client: CodeOceanClient, emulator: Emulator, recorder  # type: ignore[no-untyped-def]
+async def test_lost_answers_are_read_back_not_resent(  # type: ignore[no-untyped-def]
+    client: CodeOceanClient, emulator: Emulator, recorder
 ) -> None:
     selection = await assets(client, BEHAVIOR)
     emulator.faults.inject("lost", 1, "POST", f"/capsules/{SEG}/data_assets")

@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from co_tui.api import CodeOceanClient
-from co_tui.api.models import DataAsset, DataAssetSearchParams
+from co_tui.api.models import DataAsset, DataAssetSearchParams, Permissions, UserPermissions
 from co_tui.api.retry import Timeouts
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import RAW_661, asset_id
@@ -235,9 +235,7 @@ async def test_viewer_cannot_delete(client: CodeOceanClient, client_for) -> None
     assert asset.id in await _archived_ids(client)
 
 
-def _viewer_perms():  # type: ignore[no-untyped-def]
-    from co_tui.api.models import Permissions, UserPermissions
-
+def _viewer_perms() -> Permissions:
     return Permissions(users=[UserPermissions(email="alan@example.org", role="viewer")],
                        everyone="none")
 

@@ -377,8 +377,8 @@ async def _named(client: CodeOceanClient, name: str) -> list[DataAsset]:
     return [a for a in page.results if a.name == name]
 
 
-async def test_a_lost_answer_finds_the_asset_instead_of_creating_twice(
-    client: CodeOceanClient, emulator: Emulator, recorder, monkeypatch  # type: ignore[no-untyped-def]
+async def test_a_lost_answer_finds_the_asset_instead_of_creating_twice(  # type: ignore[no-untyped-def]
+    client: CodeOceanClient, emulator: Emulator, recorder, monkeypatch
 ) -> None:
     params = build_params(s3_form(), SCHEMA)
     older = await create_data_asset_once(client, params)  # same name and mount already exists
@@ -391,8 +391,8 @@ async def test_a_lost_answer_finds_the_asset_instead_of_creating_twice(
     assert {a.id for a in await _named(client, "iris examples")} == {older.asset.id, result.asset.id}
 
 
-async def test_an_unknown_outcome_with_nothing_found_is_not_resent(
-    client: CodeOceanClient, emulator: Emulator, recorder, monkeypatch  # type: ignore[no-untyped-def]
+async def test_an_unknown_outcome_with_nothing_found_is_not_resent(  # type: ignore[no-untyped-def]
+    client: CodeOceanClient, emulator: Emulator, recorder, monkeypatch
 ) -> None:
     fault_on_create(monkeypatch, client, emulator, "reset")
     time = FakeTime()  # search is given 10 s to show the asset (fake seconds here)

@@ -192,7 +192,7 @@ async def test_save_puts_exactly_the_fields_the_user_saw(client: CodeOceanClient
     assert len(_puts(emulator)) == 1
 
 
-async def test_nothing_changed_sends_no_write(client: CodeOceanClient, recorder) -> None:
+async def test_nothing_changed_sends_no_write(client: CodeOceanClient, recorder) -> None:  # type: ignore[no-untyped-def]
     current, values, _ = await _open(client)
     result = await save_metadata(client, RAW, values, values)
     assert isinstance(result, Saved) and not result.wrote and result.asset == current
@@ -218,7 +218,7 @@ async def test_deleted_asset_reports_not_found(client: CodeOceanClient) -> None:
     assert "no longer exists" in result.message
 
 
-async def test_server_refusal_400_is_reported(client: CodeOceanClient, emulator) -> None:
+async def test_server_refusal_400_is_reported(client: CodeOceanClient, emulator) -> None:  # type: ignore[no-untyped-def]
     _, values, _ = await _open(client)
     result = await save_metadata(client, RAW, values, dataclasses.replace(values, mount="a/b"))
     assert isinstance(result, SaveFailed) and result.outcome == "not_saved"

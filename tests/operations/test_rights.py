@@ -45,6 +45,7 @@ async def test_every_concluded_role_is_the_servers_role(emulator: Emulator,
             perms = None  # only discoverable: Rights.permissions_refused covers it
         role = role_on(asset, identity, perms)
         row = emulator.store.asset_row(asset.id)
+        assert row is not None
         actual = acl.asset_role(emulator.store, me, row)
         if role is not None:
             assert role == actual, (asset.name, role, actual)
@@ -55,6 +56,8 @@ async def test_every_concluded_role_is_the_servers_role(emulator: Emulator,
 async def test_viewer_reason_and_refusal(emulator: Emulator, client: CodeOceanClient) -> None:
     identity = await learn_identity(client)
     rights = Rights(identity)
+    me = emulator.store.user_by_token(emulator.main_token)
+    assert me is not None
     viewer_asset = None
     for asset in await _visible(client):
         try:
@@ -62,8 +65,9 @@ async def test_viewer_reason_and_refusal(emulator: Emulator, client: CodeOceanCl
         except PermissionDeniedError:
             rights.permissions_refused(asset)
             assert rights.reason(asset, "edit") is not None
-            assert acl.asset_role(emulator.store, emulator.store.user_by_token(
-                emulator.main_token), emulator.store.asset_row(asset.id)) == "discoverable"
+            row = emulator.store.asset_row(asset.id)
+            assert row is not None
+            assert acl.asset_role(emulator.store, me, row) == "discoverable"
             continue
         if rights.learn(asset, perms) == "viewer":
             viewer_asset = asset

@@ -222,8 +222,8 @@ async def test_a_viewer_gets_403(client_for, emulator: Emulator) -> None:  # typ
     assert emulator.write_log == []
 
 
-async def test_a_lost_answer_is_read_back_not_resent(
-    client: CodeOceanClient, emulator: Emulator, recorder  # type: ignore[no-untyped-def]
+async def test_a_lost_answer_is_read_back_not_resent(  # type: ignore[no-untyped-def]
+    client: CodeOceanClient, emulator: Emulator, recorder
 ) -> None:
     draft = PermissionsDraft(await client.data_assets.get_permissions(FMRI))
     draft.add("user", "grace@example.org", "viewer")
@@ -236,8 +236,8 @@ async def test_a_lost_answer_is_read_back_not_resent(
     assert as_maps(result.permissions)[0]["grace@example.org"] == "viewer"
 
 
-async def test_a_dropped_request_that_did_not_land_says_so(
-    client: CodeOceanClient, emulator: Emulator, recorder  # type: ignore[no-untyped-def]
+async def test_a_dropped_request_that_did_not_land_says_so(  # type: ignore[no-untyped-def]
+    client: CodeOceanClient, emulator: Emulator, recorder
 ) -> None:
     before = await client.data_assets.get_permissions(FMRI)
     draft = PermissionsDraft(before)
@@ -257,7 +257,9 @@ async def test_share_assets_and_a_held_editor_round_trip(client: CodeOceanClient
                                                          emulator: Emulator) -> None:
     """A server that holds an editor from before: saving another change sends it back as it is
     (accepted), share_assets lands and reads back; a new editor is the server's 400."""
-    pk = emulator.store.asset_row(RAW_661)["pk"]
+    row = emulator.store.asset_row(RAW_661)
+    assert row is not None
+    pk = row["pk"]
     with emulator.store.transaction() as conn:
         conn.execute("INSERT INTO asset_users (asset, email_lc, role) VALUES (?, ?, 'editor')",
                      (pk, "grace@example.org"))

@@ -8,23 +8,6 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from preview_samples import (
-    CSV_QUOTED,
-    MARKDOWN,
-    PYTHON,
-    R_SOURCE,
-    bz2_of,
-    gzip_of,
-    minified_json,
-    nifti1,
-    notebook_bytes,
-    npy,
-    png,
-    random_bytes,
-    tar_of,
-    xz_of,
-    zip_of,
-)
 
 from co_tui.preview import (
     MAX_LINE_CHARS,
@@ -42,6 +25,23 @@ from co_tui.preview import (
     format_row,
     hex_row_count,
     hex_rows,
+)
+from tests.preview.preview_samples import (
+    CSV_QUOTED,
+    MARKDOWN,
+    PYTHON,
+    R_SOURCE,
+    bz2_of,
+    gzip_of,
+    minified_json,
+    nifti1,
+    notebook_bytes,
+    npy,
+    png,
+    random_bytes,
+    tar_of,
+    xz_of,
+    zip_of,
 )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from preview_samples import (
+
+from co_tui.preview import classify, extension_hint, identify
+from co_tui.preview.detect import sniff_encoding, utf8_prefix_valid
+from tests.preview.preview_samples import (
     C_SOURCE,
     CSV_QUOTED,
     MARKDOWN,
@@ -28,9 +31,6 @@ from preview_samples import (
     xz_of,
     zip_of,
 )
-
-from co_tui.preview import classify, extension_hint, identify
-from co_tui.preview.detect import sniff_encoding, utf8_prefix_valid
 
 CYRILLIC_CP1251 = ("Привет, мир! Это текст в кодировке Windows-1251.\n" * 40).encode("cp1251")
 LATIN1 = ("Température moyenne: 37,2 °C; durée: 5 µs; café crème.\n" * 30).encode("latin-1")

@@ -9,9 +9,9 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from preview_samples import C_SOURCE, MARKDOWN, PYTHON, R_SOURCE, YAML, json_document
 
 from co_tui.preview import Highlighter, choose_lexer, highlight, lexer_for_language
+from tests.preview.preview_samples import C_SOURCE, MARKDOWN, PYTHON, R_SOURCE, YAML, json_document
 
 # The package re-exports the function ``highlight``, which hides the module of the same name.
 highlight_module = importlib.import_module("co_tui.preview.highlight")

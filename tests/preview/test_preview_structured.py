@@ -7,7 +7,6 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from preview_samples import CSV_QUOTED, MARKDOWN, TSV, json_document, minified_json, notebook_bytes
 
 from co_tui.preview import (
     CodeBlock,
@@ -28,6 +27,14 @@ from co_tui.preview import (
 )
 from co_tui.preview.limits import MARKDOWN_RENDER_CHARS, MAX_LINES
 from co_tui.preview.structured import reindent_json, sniff_delimiter
+from tests.preview.preview_samples import (
+    CSV_QUOTED,
+    MARKDOWN,
+    TSV,
+    json_document,
+    minified_json,
+    notebook_bytes,
+)
 
 
 def preview_of(data: bytes, name: str, *, at_end: bool = True, total: int | None = None) -> Preview:

@@ -28,6 +28,7 @@ from textual.geometry import Region
 from textual.widgets import DataTable, Label, Static, Tree
 
 from co_tui.safe_text import display, plain, to_text
+from tests.ui.ui_helpers import full_frame
 
 CANARY = "PWNED"
 SEED = int(os.environ.get("CO_TUI_ORACLE_SEED", "20251122"))
@@ -251,7 +252,7 @@ async def render_frames(shown: Shown, corpus: list[str]) -> Report:
             batch += [""] * (4 - len(batch))
             app.show(batch)
             await pilot.pause()
-            update = app.screen._compositor.render_update(full=True)
+            update = full_frame(app.screen)
             stream = update.render_segments(app.console)
             report.frames += 1
             report.streams.append(stream)

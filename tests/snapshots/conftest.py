@@ -25,13 +25,14 @@ def demo_app(clock):  # type: ignore[no-untyped-def]
     from co_tui.api import CodeOceanClient
     from co_tui.app import CoTuiApp
     from co_tui.emulator import Emulator, EmulatorConfig
+    from co_tui.launch import build_app
 
     def make(**config: Any) -> CoTuiApp:
         emulator = Emulator(EmulatorConfig(seed="demo", clock=clock, **config))
         transport = emulator.transport()
         client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                                  transport=transport, files_transport=transport)
-        return CoTuiApp(client, demo=True)
+        return build_app(client, demo=True)
 
     return make
 

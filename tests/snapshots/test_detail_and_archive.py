@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snapshots_helpers import then  # type: ignore[import-not-found]
+from tests.snapshots.snapshots_helpers import then
 
 OPEN_KILOSORT = ["slash", *"spike sorting kilosort4 ecephys_661398", "enter", "enter"]
 

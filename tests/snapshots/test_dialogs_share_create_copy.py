@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from snapshots_helpers import settle, then  # type: ignore[import-not-found]
 from textual.app import App
 from textual.screen import Screen
 
 from co_tui.api import CodeOceanClient
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import asset_id
+from tests.snapshots.snapshots_helpers import settle, then
 
 RAW_661 = asset_id("ecephys_661398_2023-03-21_15-47-03 raw")
 BEHAVIOR = asset_id("behavior_661398 dynamic foraging")

@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-from snapshots_helpers import settle, then  # type: ignore[import-not-found]
 from textual.app import App, ComposeResult
 from textual.widgets import Footer
 
 from co_tui.modals.download import DownloadDialog
 from co_tui.transfer import DownloadTarget, ItemState, ItemView, TargetKind, TotalsView
 from co_tui.widgets.downloads_panel import DownloadsPanel
+from tests.snapshots.snapshots_helpers import settle, then
 
 GIB, MIB = 2**30, 2**20
 DEST = Path("/home/ada/downloads")

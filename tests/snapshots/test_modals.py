@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from snapshots_helpers import settle, then  # type: ignore[import-not-found]
+from typing import TYPE_CHECKING
+
+from tests.snapshots.snapshots_helpers import settle, then
+
+if TYPE_CHECKING:
+    from co_tui.app import CoTuiApp
 
 
 def test_help_120x36(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
@@ -10,7 +15,7 @@ def test_help_120x36(snap_compare, demo_app) -> None:  # type: ignore[no-untyped
 
 
 def test_filters_120x36(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
-    keys = ["f", "right", "down", "right"]  # type: dataset, ownership: created by me
+    keys = ["f", "right", "down", "right"]  # the type: dataset, ownership: created by me
     assert snap_compare(demo_app(), terminal_size=(120, 36), run_before=then(*keys))
 
 
@@ -18,11 +23,11 @@ def test_filters_80x24(snap_compare, demo_app) -> None:  # type: ignore[no-untyp
     assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=then("f"))
 
 
-def _login_app():  # type: ignore[no-untyped-def]
-    from co_tui.app import CoTuiApp
+def _login_app() -> CoTuiApp:
+    from co_tui.launch import build_app
     from co_tui.session.credentials import LoginSetup
 
-    return CoTuiApp(None, login=LoginSetup(domain="https://codeocean.example.org", save=False))
+    return build_app(None, login=LoginSetup(domain="https://codeocean.example.org", save=False))
 
 
 def test_first_run_login_120x36(snap_compare) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snapshots_helpers import then  # type: ignore[import-not-found]
+from tests.snapshots.snapshots_helpers import then
 
 
 def test_my_data_120x36(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from transfer_helpers import ConcurrencyProbe, seed
 
 from co_tui.api import CodeOceanClient
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.transfer import DownloadEngine
+from tests.transfer.transfer_helpers import ConcurrencyProbe, seed
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from typing import Any
 
 import httpx
 import pytest
-from transfer_helpers import ASSET, MiB, entries, request, seed, temps
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.retry import DownloadTimeouts
@@ -27,6 +26,7 @@ from co_tui.emulator.seed_model import Content, SeedFile
 from co_tui.transfer import DownloadEngine, ItemState, TargetKind
 from co_tui.transfer import fetch as fetch_module
 from tests.bad_file_host import HONEST, BadFileHost, Reply, pattern
+from tests.transfer.transfer_helpers import ASSET, MiB, entries, request, seed, temps
 
 READ_TIMEOUT = 0.2
 SMALL = 100

@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
-from transfer_helpers import MOUNT, local_files, request, server_files, temps
 
 from co_tui.transfer import DownloadTarget, ItemState, TargetKind, default_destination, local_file
 from co_tui.transfer.local import mount_root
+from tests.transfer.transfer_helpers import MOUNT, local_files, request, server_files, temps
 
 CAPSULE = {"CO_CAPSULE_ID": "c-123"}
 

@@ -10,7 +10,9 @@ import stat
 from pathlib import Path
 
 import pytest
-from transfer_helpers import (
+
+from co_tui.transfer import ExistingPolicy, ItemState, TargetKind
+from tests.transfer.transfer_helpers import (
     ASSET,
     MOUNT,
     ConcurrencyProbe,
@@ -21,8 +23,6 @@ from transfer_helpers import (
     temps,
     under,
 )
-
-from co_tui.transfer import ExistingPolicy, ItemState, TargetKind
 
 
 async def test_whole_asset_lands_byte_for_byte(make_engine, xfer_emu, dest: Path) -> None:  # type: ignore[no-untyped-def]

@@ -6,10 +6,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from transfer_helpers import request
-
 from co_tui.transfer import ItemState, TargetKind
 from co_tui.transfer.batch import TransferItem
+from tests.transfer.transfer_helpers import request
 
 
 async def test_an_item_between_queue_and_start_keeps_the_engine_busy(make_engine, dest: Path) -> None:  # type: ignore[no-untyped-def]
@@ -26,7 +25,7 @@ async def test_an_item_between_queue_and_start_keeps_the_engine_busy(make_engine
         await gate.wait()
         await real(item)
 
-    engine._run_item = paused  # type: ignore[method-assign]
+    engine._run_item = paused
     engine.submit(request(dest, TargetKind.FILE, "README.md", size=22))
     await reached.wait()
     assert busy_at_start == [True] and engine.busy
@@ -57,7 +56,7 @@ async def test_an_item_cancelled_before_its_run_starts_leaves_the_engine_idle(ma
         await gate.wait()
         await real(item)
 
-    engine._run_item = paused  # type: ignore[method-assign]
+    engine._run_item = paused
     batch = engine.submit(request(dest, TargetKind.FILE, "README.md", size=22))
     await reached.wait()
     item = engine.view()[0]

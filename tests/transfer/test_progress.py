@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from transfer_helpers import request, temps, until
-
 from co_tui.api.errors import ApiConnectionError, NotFoundError, PermissionDeniedError, ServerError
 from co_tui.emulator import FaultSpec
 from co_tui.report import describe_item_failure
 from co_tui.transfer import ItemState, SizeMismatchError, TargetKind
 from co_tui.transfer.model import SpeedMeter, eta_seconds
+from tests.transfer.transfer_helpers import request, temps, until
 
 
 class Tick:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from transfer_helpers import (
+from co_tui.emulator import FaultSpec
+from co_tui.transfer import ItemState, TargetKind
+from tests.transfer.transfer_helpers import (
     BIG,
     BIG_SIZE,
     ConcurrencyProbe,
@@ -15,9 +17,6 @@ from transfer_helpers import (
     temps,
     until,
 )
-
-from co_tui.emulator import FaultSpec
-from co_tui.transfer import ItemState, TargetKind
 
 BIG_NAME = "large.bin"
 

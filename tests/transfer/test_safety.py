@@ -12,7 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from transfer_helpers import (
+
+from co_tui.api import CodeOceanClient
+from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.emulator.seed_model import Content, SeedFile
+from co_tui.transfer import DownloadEngine, ItemState, TargetKind
+from tests.transfer.transfer_helpers import (
     MOUNT,
     entries,
     local_files,
@@ -23,11 +28,6 @@ from transfer_helpers import (
     temps,
     under,
 )
-
-from co_tui.api import CodeOceanClient
-from co_tui.emulator import Emulator, EmulatorConfig
-from co_tui.emulator.seed_model import Content, SeedFile
-from co_tui.transfer import DownloadEngine, ItemState, TargetKind
 
 HOSTILE_STORED = [
     "..\\..\\evil.txt",

@@ -12,11 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from transfer_helpers import BIG, BIG_SIZE, MOUNT, local_files, request, seed, server_files, temps
 
 from co_tui.api import CodeOceanClient
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.transfer import DownloadEngine, TargetKind
+from tests.transfer.transfer_helpers import (
+    BIG,
+    BIG_SIZE,
+    MOUNT,
+    local_files,
+    request,
+    seed,
+    server_files,
+    temps,
+)
 
 
 class HeaderLog:

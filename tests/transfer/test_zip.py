@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from transfer_helpers import BIG, MOUNT, entries, request, server_files, until
 
 from co_tui.emulator import FaultSpec
 from co_tui.transfer import ExistingPolicy, ItemState, TargetKind, zipjob
+from tests.transfer.transfer_helpers import BIG, MOUNT, entries, request, server_files, until
 
 
 def _zip_contents(path: Path) -> dict[str, tuple[int, str]]:

@@ -41,6 +41,7 @@ from co_tui.app import CoTuiApp
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.faults import FaultSpec
 from co_tui.emulator.server import ServedEmulator
+from co_tui.launch import build_app
 from co_tui.modals.confirm import ConfirmScreen, TypedNameConfirmScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.modals.tags import TagsScreen
@@ -483,7 +484,7 @@ async def run_sequence(served: ServedEmulator, seed: int, steps: int, download_d
     emulator.faults.spec = dataclasses.replace(spec, seed=seed)
     client = _client(served)
     config = Config(settings=Settings(download_dir=str(download_dir)))
-    app = CoTuiApp(client, config=config)
+    app = build_app(client, config=config)
     driver: Driver | None = None
     with unexpected_errors() as unexpected:
         try:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from textual.widgets import Input, Static
-from ui_helpers import _app, _expected, _ids, _settle  # type: ignore[import-not-found]
 
 from co_tui.api import CodeOceanClient
 from co_tui.emulator import Emulator
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.asset_table import AssetTable
+from tests.ui.ui_helpers import _app, _expected, _ids, _settle
 
 
 async def test_a_opens_the_archive_bin_with_only_archived_assets(emulator: Emulator, client: CodeOceanClient) -> None:

@@ -273,8 +273,8 @@ async def test_share_opens_with_the_permissions_and_leaves_no_worker_waiting(
         assert isinstance(app.screen, AssetListScreen)
 
 
-async def test_download_a_file_from_the_detail_view_and_an_asset_from_the_list(
-        emulator: Emulator, client: CodeOceanClient, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_download_a_file_from_the_detail_view_and_an_asset_from_the_list(  # type: ignore[no-untyped-def]
+        emulator: Emulator, client: CodeOceanClient, tmp_path) -> None:
     from co_tui.modals.download import DownloadDialog
     from co_tui.modals.downloads import DownloadsScreen
 

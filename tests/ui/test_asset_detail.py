@@ -7,16 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-from test_asset_detail_helpers import (
-    HOSTILE,
-    OTHER_TOKEN,
-    aid,
-    has_raw_controls,
-    hostile_emulator,
-    make_app,
-    open_detail,
-    settle,
-)
 from textual.widgets import OptionList, Static
 
 from co_tui.api.models import FolderItem
@@ -26,10 +16,21 @@ from co_tui.screens.asset_detail import AssetDetailScreen
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.overview import FieldList
+from tests.ui.test_asset_detail_helpers import (
+    HOSTILE,
+    OTHER_TOKEN,
+    aid,
+    has_raw_controls,
+    hostile_emulator,
+    make_app,
+    open_detail,
+    settle,
+)
+from tests.ui.ui_helpers import full_frame
 
 
 def _asset_id(demo_seed: Any, name: str) -> str:
-    return next(a.id for a in demo_seed.assets if a.name == name)
+    return str(next(a.id for a in demo_seed.assets if a.name == name))
 
 
 def _fields(screen: AssetDetailScreen, selector: str) -> str:
@@ -157,6 +158,7 @@ async def test_asset_not_found_says_so_and_goes_back(emulator: Emulator) -> None
     app = make_app(emulator)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(app, pilot)
+        assert app.client is not None
         await app.push_screen(AssetDetailScreen(app.client, aid(12345)))
         await settle(app, pilot)
         assert isinstance(app.screen, AssetListScreen)
@@ -170,6 +172,7 @@ async def test_load_failure_is_reported_and_retry_recovers(emulator: Emulator, d
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await settle(app, pilot)
         emulator.faults.inject("503", times=20, path_contains=f"/data_assets/{asset_id}")
+        assert app.client is not None
         screen = AssetDetailScreen(app.client, asset_id)
         await app.push_screen(screen)
         await settle(app, pilot)
@@ -254,7 +257,7 @@ async def test_hostile_overview_renders_inert(clock: Any) -> None:
             assert "\\x1b]0;PWNED_TITLE" in text  # shown, escaped
             assert "[@click=app.quit]" in text  # shown as text, not run
             assert not has_raw_controls(text)
-        update = screen._compositor.render_update(full=True)
+        update = full_frame(screen)
         stream = update.render_segments(app.console)
         assert "PWNED_TITLE\x07" not in stream and "\x1b]52" not in stream and "\x9b" not in stream
         for line in update.strips:

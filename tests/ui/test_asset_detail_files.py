@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_asset_detail_helpers import (
+from textual.widgets import Input, Static
+
+from co_tui.emulator import Emulator
+from co_tui.preview import PreviewKind
+from co_tui.widgets import files_pane
+from co_tui.widgets.file_tree import WINDOW
+from co_tui.widgets.overview import FieldList
+from tests.ui.test_asset_detail_helpers import (
     HOSTILE_NAME,
     aid,
     find_row,
@@ -23,17 +30,11 @@ from test_asset_detail_helpers import (
     title_text,
     tree_rows,
 )
-from textual.widgets import Input, Static
-
-from co_tui.emulator import Emulator
-from co_tui.preview import PreviewKind
-from co_tui.widgets import files_pane
-from co_tui.widgets.file_tree import WINDOW
-from co_tui.widgets.overview import FieldList
+from tests.ui.ui_helpers import full_frame
 
 
 def _id(demo_seed: Any, name: str) -> str:
-    return next(a.id for a in demo_seed.assets if a.name == name)
+    return str(next(a.id for a in demo_seed.assets if a.name == name))
 
 
 UNIT_QC = "unit QC ecephys_661398 (result)"
@@ -351,10 +352,10 @@ async def test_hostile_file_names_and_contents_render_inert(clock: Any) -> None:
             preview = await preview_file(app, pilot, pane, path)
             text = preview_text(preview) + title_text(pane) + "\n".join(preview.visible_text())
             assert "PWNED_TITLE" in text and not has_raw_controls(text), path
-            stream = screen._compositor.render_update(full=True).render_segments(app.console)
+            stream = full_frame(screen).render_segments(app.console)
             assert "\x1b]0;" not in stream and "\x1b]52" not in stream and "\x9b" not in stream
             assert "\u202e" not in stream
-            update = screen._compositor.render_update(full=True)
+            update = full_frame(screen)
             for line in update.strips:
                 for strip in line:
                     for segment in strip:

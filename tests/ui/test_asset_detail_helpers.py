@@ -23,6 +23,7 @@ from co_tui.emulator.seed_model import (
     SeedFolderGenerator,
     SeedUser,
 )
+from co_tui.launch import build_app
 from co_tui.screens.asset_detail import AssetDetailScreen
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.files_pane import FilesPane
@@ -99,7 +100,7 @@ def make_app(emulator: Emulator, transport: Any = None, token: str | None = None
 
     client = CodeOceanClient(emulator.config.api_origin, token or emulator.main_token,
                              transport=transport, files_transport=transport, sleep=no_sleep)
-    return CoTuiApp(client, demo=True)
+    return build_app(client, demo=True)
 
 
 def hostile_emulator(clock: Any) -> Emulator:
@@ -118,6 +119,7 @@ async def settle(app: CoTuiApp, pilot: Pilot[None], rounds: int = 4) -> None:
 async def open_detail(app: CoTuiApp, pilot: Pilot[None], asset_id: str) -> AssetDetailScreen:
     """Push the detail screen for ``asset_id`` and wait for it to load."""
     await settle(app, pilot)
+    assert app.client is not None
     screen = AssetDetailScreen(app.client, asset_id)
     await app.push_screen(screen)
     await settle(app, pilot)

@@ -6,14 +6,14 @@ import dataclasses
 import time
 
 from textual.widgets import Input, Static
-from ui_helpers import _app, _settle, _status  # type: ignore[import-not-found]
 
 from co_tui.api import CodeOceanClient
-from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.launch import build_app
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.session.config import Config, Settings
 from co_tui.widgets.asset_table import AssetTable
+from tests.ui.ui_helpers import _app, _settle, _status
 
 
 async def test_opens_on_my_data_with_the_first_page(emulator: Emulator) -> None:
@@ -94,7 +94,7 @@ async def test_failed_page_keeps_rows_and_retry_recovers(emulator: Emulator) -> 
 async def test_rejected_token_is_reported_not_crashed(emulator: Emulator) -> None:
     transport = emulator.transport()
     client = CodeOceanClient(emulator.config.api_origin, "cop_wrong", transport=transport)
-    app = CoTuiApp(client)
+    app = build_app(client)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await _settle(app, pilot)
         assert any("Token rejected" in str(n.message) for n in app._notifications)

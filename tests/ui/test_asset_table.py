@@ -19,7 +19,7 @@ def make_assets(n: int, start: int = 0) -> list[DataAsset]:
             id=f"{i:08x}-0000-4000-8000-000000000000", created=1_700_000_000 + i * 60,
             name=f"asset {i:06d}", mount=f"m{i}", last_used=0 if i % 2 else 1_710_000_000,
             owner="u", owner_email="ada@example.org", state="failed" if i % 7 == 0 else "ready",
-            type="dataset", files=i, size=i * 1024, tags=["raw", f"t{i % 5}"],
+            type="dataset", files=i, size=i * 1024, tags=("raw", f"t{i % 5}"),
             source_bucket=SourceBucket(origin="local", external=False),
         )
         for i in range(start, start + n)

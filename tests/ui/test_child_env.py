@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_asset_detail_helpers import make_app
-from test_pager import UNIT_QC, _no_suspend, _press_o_on_the_readme
 from textual.app import App
 
 from co_tui.children import SECRET_ENV_VARS, child_env, run_child
 from co_tui.emulator import Emulator
 from co_tui.session.credentials import TOKEN_ENV_VARS
+from tests.ui.test_asset_detail_helpers import make_app
+from tests.ui.test_pager import UNIT_QC, _no_suspend, _press_o_on_the_readme
 
 SECRETS = {"CODEOCEAN_TOKEN": "cop_secret_one", "CODEOCEAN_API_TOKEN": "cop_secret_two",
            "API_TOKEN": "cop_secret_three"}

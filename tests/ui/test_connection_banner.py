@@ -8,8 +8,8 @@ import pytest
 
 from co_tui import app as app_module
 from co_tui.api import CodeOceanClient
-from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator
+from co_tui.launch import build_app
 from co_tui.screens.asset_detail import AssetDetailScreen
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.connection_banner import ConnectionBanner
@@ -27,7 +27,7 @@ async def test_a_banner_while_the_api_does_not_answer(emulator: Emulator,
     switch = Switch(emulator.transport())
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token, transport=switch,
                              files_transport=switch, sleep=_no_sleep)
-    app = CoTuiApp(client)
+    app = build_app(client)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await _settle(app, pilot)
         my_data = app.screen

@@ -11,6 +11,7 @@ of the PUT body the user did not touch.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from typing import Any
 
@@ -75,12 +76,14 @@ async def test_edit_dialog_saves_exactly_what_was_typed(client: CodeOceanClient,
     for ops in (["none"] * 3, [("append", "delete")[(index + k) % 2] for k in range(3)]):
         asset = await _store(client, text, [text, "ok"])
         before = len(_puts(recorder))
-        app = Host(lambda asset=asset: EditMetadataScreen(client, asset, schema))
+        app = Host(functools.partial(EditMetadataScreen, client, asset, schema))
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             screen = app.screen
             for selector, op in zip(FIELDS, ops, strict=True):
-                await _type_at_end(pilot, screen.query_one(selector.format(project=project)), op)
+                field = screen.query_one(selector.format(project=project))
+                assert isinstance(field, Input | TextArea)
+                await _type_at_end(pilot, field, op)
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert app.screen is not screen, str(screen.query_one("#edit-status").render())
@@ -101,7 +104,7 @@ async def test_tags_dialog_keeps_tags_exactly(client: CodeOceanClient, recorder,
     for op in OPS:
         asset = await _store(client, text, ["ok", text])
         before = len(_puts(recorder))
-        app = Host(lambda asset=asset: TagsScreen(client, [asset], ["ok"]))
+        app = Host(functools.partial(TagsScreen, client, [asset], ["ok"]))
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             if op == "append":
@@ -165,13 +168,15 @@ async def test_placeholders_are_explained_only_when_shown(client: CodeOceanClien
     schema = await client.custom_metadata.get_custom_metadata()
     for text, shown in ((HOSTILE_SAMPLES[0], False), (HOSTILE_SAMPLES[4], True)):
         asset = await _store(client, text, ["ok"])
-        app = Host(lambda asset=asset: EditMetadataScreen(client, asset, schema))
+        app = Host(functools.partial(EditMetadataScreen, client, asset, schema))
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             legend = app.screen.query_one("#edit-legend")
             assert legend.has_class("-shown") is shown and legend.display is shown
             if shown:  # deleting every placeholder hides the legend again
                 for selector in ("#edit-name", "#edit-description", "#custom-0"):
-                    app.screen.query_one(selector, Input | TextArea).clear()
+                    field = app.screen.query_one(selector)
+                    assert isinstance(field, Input | TextArea)
+                    field.clear()
                 await pilot.pause()
                 assert not legend.has_class("-shown")

@@ -16,6 +16,7 @@ from co_tui.edit_buffer import is_dangerous
 from co_tui.widgets.edit_fields import EditInput, EditTextArea
 from tests.edit_strings import HOSTILE_SAMPLES, hostile_text
 from tests.security.test_render_safety import _SEQUENCE, hostile_corpus, token_kind, tokens
+from tests.ui.ui_helpers import full_frame
 
 FIELD_SAMPLES = [*HOSTILE_SAMPLES, "ends in a mark\U0010f84b", "\U0010f000\U0010f84b\x00"]
 
@@ -100,7 +101,7 @@ async def test_placeholders_are_visible_and_typed_controls_are_shielded() -> Non
 
 
 def _frame_problems(app: App[None]) -> tuple[list[str], list[str]]:
-    stream = app.screen._compositor.render_update(full=True).render_segments(app.console)
+    stream = full_frame(app.screen).render_segments(app.console)
     kinds = [token_kind(t) for t in tokens(stream)]
     bad = [k for k in kinds if not k.startswith("CSI") or k in ("CSI n", "CSI ?h", "CSI J")]
     stray = [c for c in _SEQUENCE.sub("", stream) if is_dangerous(c, multiline=True)]

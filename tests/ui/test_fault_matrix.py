@@ -10,7 +10,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from fault_matrix import README_FAULTS, FaultSpec, SequenceResult, run_sequences, summarise
+
+from co_tui.emulator.faults import FaultSpec
+from tests.ui.fault_matrix import README_FAULTS, SequenceResult, run_sequences, summarise
 
 SEEDS = [*range(9001, 9011), 9012, 9013, 9015, 9017]
 """Fourteen sequences of ten actions, chosen from 9001-9020 so that together they press every
@@ -44,7 +46,7 @@ def test_the_matrix_uses_the_readme_rates() -> None:
     """Only ``slow_ms`` differs from the README's example; every rate is the same."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert README_FAULTS in readme
-    from fault_matrix import MATRIX_FAULTS
+    from tests.ui.fault_matrix import MATRIX_FAULTS
 
     ours, theirs = FaultSpec.parse(MATRIX_FAULTS), FaultSpec.parse(README_FAULTS)
     assert ours.rates == theirs.rates and ours.retry_after == theirs.retry_after
@@ -56,7 +58,8 @@ def test_the_matrix_uses_the_readme_rates() -> None:
 
 def test_the_write_checks_see_duplicates_and_lost_edits() -> None:
     import httpx
-    from fault_matrix import Edit, SequenceResult, check_writes, served_emulator
+
+    from tests.ui.fault_matrix import Edit, SequenceResult, check_writes, served_emulator
 
     with served_emulator() as served:
         auth = (served.emulator.main_token, "")
@@ -82,10 +85,10 @@ def test_the_write_checks_see_duplicates_and_lost_edits() -> None:
 
 async def test_a_crash_and_a_stuck_screen_are_counted(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    import fault_matrix
     from textual.widgets import Static
 
     from co_tui.screens.asset_list import AssetListScreen
+    from tests.ui import fault_matrix
 
     def broken(self: AssetListScreen) -> None:
         raise RuntimeError("injected bug")

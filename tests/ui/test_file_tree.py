@@ -24,7 +24,7 @@ def folder(path: str, count: int, *, prefix: str = "file_", folders: int = 0) ->
 class TreeApp(App[None]):
     def __init__(self) -> None:
         super().__init__()
-        self.messages: list[object] = []
+        self.messages: list[tuple[str, object]] = []
 
     def compose(self) -> ComposeResult:
         yield FileTree(id="tree")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from ui_helpers import _app, _expected, _ids, _settle, _status  # type: ignore[import-not-found]
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
@@ -13,6 +12,7 @@ from co_tui.operations.search_filters import AssetFilters
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.choice import Choice
+from tests.ui.ui_helpers import _app, _expected, _ids, _settle, _status
 
 # keys pressed in the dialog -> the search parameters they stand for -> words in the status line
 CASES = [

@@ -23,6 +23,7 @@ from co_tui.api.models import DataAsset, DataAssetSearchParams
 from co_tui.app import CoTuiApp
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.server import ServedEmulator
+from co_tui.launch import build_app
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_detail import AssetDetailScreen
@@ -56,7 +57,7 @@ def other(served: ServedEmulator) -> CodeOcean:
 async def app(served: ServedEmulator) -> AsyncIterator[CoTuiApp]:
     """The app on the same served emulator, over real sockets."""
     client = CodeOceanClient(served.domain, served.emulator.main_token)
-    yield CoTuiApp(client, demo=True)
+    yield build_app(client, demo=True)
 
 
 async def _delete_elsewhere(other: CodeOcean, asset_id: str) -> None:
@@ -269,7 +270,7 @@ async def test_tags_dialog_reports_a_gone_asset_and_stays_open(app: CoTuiApp, ot
         dialog.query_one("#tags-input", Input).focus()
         await pilot.press(*"followed", "enter", "ctrl+s")
         await _settle(app, pilot)
-        assert app.screen is dialog
+        assert app.screen is dialog and isinstance(dialog, TagsScreen)
         assert dialog.report is not None
         assert dialog.report.summary() == f"1 updated; 1 no longer exists: '{chosen[0].name}'"
         assert chosen[0].id not in [a.id for a in app.screen_stack[0].query_one(AssetTable).assets]
@@ -291,8 +292,8 @@ async def test_a_download_started_on_a_deleted_asset_drops_its_row(
     from co_tui.session.config import Config, Settings
 
     client = CodeOceanClient(served.domain, served.emulator.main_token)
-    app = CoTuiApp(client, demo=True,
-                   config=Config(settings=Settings(download_dir=str(tmp_path))))
+    app = build_app(client, demo=True,
+                    config=Config(settings=Settings(download_dir=str(tmp_path))))
     async with app.run_test(size=(140, 36)) as pilot:
         await _settle(app, pilot)
         asset = await _subject(app, with_files=True)

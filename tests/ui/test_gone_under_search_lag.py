@@ -15,6 +15,7 @@ from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAsset, DataAssetSearchParams
 from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.launch import build_app
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.widgets.asset_table import AssetTable
@@ -39,7 +40,8 @@ def emulator(clock: FakeTime, demo_seed):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def other(emulator: Emulator, client_for) -> CodeOceanClient:  # type: ignore[no-untyped-def]
     """The second client (same user, its own connection pool)."""
-    return client_for(token=emulator.main_token)
+    client: CodeOceanClient = client_for(token=emulator.main_token)
+    return client
 
 
 def _app(emulator: Emulator, clock: FakeTime) -> CoTuiApp:
@@ -49,7 +51,7 @@ def _app(emulator: Emulator, clock: FakeTime) -> CoTuiApp:
     transport: httpx.AsyncBaseTransport = emulator.transport()
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=transport, files_transport=transport, sleep=no_sleep)
-    app = CoTuiApp(client, demo=True)
+    app = build_app(client, demo=True)
     app.journal = journal_on(clock)
     return app
 

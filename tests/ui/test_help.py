@@ -9,6 +9,7 @@ from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
 from co_tui.commands import screen_actions
 from co_tui.emulator import Emulator
+from co_tui.launch import build_app
 from co_tui.modals.help import HelpScreen
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_list import AssetListScreen
@@ -18,7 +19,7 @@ def _app(emulator: Emulator) -> CoTuiApp:
     transport = emulator.transport()
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=transport, files_transport=transport)
-    return CoTuiApp(client, demo=True)
+    return build_app(client, demo=True)
 
 
 async def _settle(app: CoTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from test_asset_detail_helpers import make_app, open_detail, open_files, settle
 from textual.binding import Binding
 from textual.dom import DOMNode
 
@@ -19,6 +18,7 @@ from co_tui.app import CoTuiApp
 from co_tui.commands import KeyAction, screen_actions
 from co_tui.emulator import Emulator
 from co_tui.key_help import EXPLANATIONS, explanation
+from tests.ui.test_asset_detail_helpers import make_app, open_detail, open_files, settle
 
 UNIT_QC = "unit QC ecephys_661398 (result)"
 _CODE = re.compile(r"``|\{|\b[a-z]+_[a-z_]+\b|\w\(")
@@ -29,7 +29,7 @@ def _user_facing(text: str) -> bool:
     return bool(text) and text[0].isupper() and not _CODE.search(text)
 
 
-def _subclasses(cls: type) -> Iterator[type]:
+def _subclasses(cls: type[object]) -> Iterator[type[object]]:
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)

@@ -15,10 +15,12 @@ from textual.widgets import Input, Static
 from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.launch import build_app
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.screens.login import LoginScreen, LoginSetup
 from co_tui.session.credentials import resolve_credentials
 from co_tui.widgets.asset_table import AssetTable
+from tests.ui.ui_helpers import full_frame
 
 CANARY = "cop_CANARY7b1e9d0c4f"
 WRONG = "cop_WRONGCANARY5a5a5a"
@@ -51,7 +53,7 @@ async def _settle(app: CoTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
 def _shown(app: CoTuiApp) -> str:
     """Everything on screen and in the notifications: the frame as the terminal would receive it
     (textual 8.2 compositor, as tests/security does), the SVG export, and the toasts' text."""
-    frame = app.screen._compositor.render_update(full=True).render_segments(app.console)
+    frame = full_frame(app.screen).render_segments(app.console)
     svg = html.unescape(app.export_screenshot()).replace("\xa0", " ")
     notes = " ".join(str(n.message) for n in app._notifications)
     return "\n".join([frame, svg, notes])
@@ -65,7 +67,7 @@ def _first_run(emulator: Emulator, *, transport: httpx.AsyncBaseTransport | None
                save: bool = True) -> CoTuiApp:
     setup = LoginSetup(profile=None, domain=emulator.config.api_origin,
                        transport=transport or emulator.transport(), save=save)
-    return CoTuiApp(None, login=setup)
+    return build_app(None, login=setup)
 
 
 async def test_first_run_good_token_opens_my_data_and_saves(canary_emulator: Emulator) -> None:
@@ -172,7 +174,7 @@ async def test_a_401_during_use_offers_the_login_screen(canary_emulator: Emulato
                              files_transport=transport)
     setup = LoginSetup(domain=canary_emulator.config.api_origin, transport=transport,
                        save=False)
-    app = CoTuiApp(client, login=setup)
+    app = build_app(client, login=setup)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await _settle(app, pilot)
         my_data = app.screen
@@ -210,7 +212,7 @@ async def test_a_login_to_another_deployment_drops_the_old_rows(canary_emulator:
     transport = canary_emulator.transport()
     client = CodeOceanClient(canary_emulator.config.api_origin, CANARY, transport=transport,
                              files_transport=transport)
-    app = CoTuiApp(client)
+    app = build_app(client)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await _settle(app, pilot)
         my_data = app.screen

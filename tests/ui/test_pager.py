@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_asset_detail_helpers import find_row, make_app, open_detail, open_files, settle
 from textual.app import App
 
 from co_tui.api.models import FolderItem
 from co_tui.emulator import Emulator
 from co_tui.operations.pager import PAGER_MAX_BYTES, _local_name, pager_command
+from tests.ui.test_asset_detail_helpers import find_row, make_app, open_detail, open_files, settle
 
 UNIT_QC = "unit QC ecephys_661398 (result)"
 
@@ -57,7 +57,7 @@ async def test_o_hands_the_whole_file_to_the_pager(emulator: Emulator, demo_seed
     async with app.run_test(size=(120, 36)) as pilot:
         pane = await _press_o_on_the_readme(app, pilot, asset_id)
         item = pane.file_tree.highlighted
-        assert item is not None
+        assert item is not None and app.client is not None
         urls = await app.client.data_assets.get_data_asset_file_urls(asset_id, item.path)
         expected = (await app.client.files.read_range(urls.download_url, 0, 1 << 20)).data
     assert out.read_bytes() == expected and len(expected) == item.size

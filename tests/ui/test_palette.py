@@ -8,6 +8,7 @@ from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
 from co_tui.commands import ScreenActionsProvider, screen_actions
 from co_tui.emulator import Emulator
+from co_tui.launch import build_app
 from co_tui.modals.filters import FiltersScreen
 from co_tui.modals.help import HelpScreen
 from co_tui.screens.archive import ArchiveScreen
@@ -19,7 +20,7 @@ def _app(emulator: Emulator) -> CoTuiApp:
     transport = emulator.transport()
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=transport, files_transport=transport)
-    return CoTuiApp(client, demo=True)
+    return build_app(client, demo=True)
 
 
 async def _settle(app: CoTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -30,11 +31,11 @@ async def _settle(app: CoTuiApp, pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def _search(provider: ScreenActionsProvider, query: str) -> list[Hit]:
-    return [hit async for hit in provider.search(query)]
+    return [hit async for hit in provider.search(query) if isinstance(hit, Hit)]
 
 
 async def _discover(provider: ScreenActionsProvider) -> list[DiscoveryHit]:
-    return [hit async for hit in provider.discover()]
+    return [hit async for hit in provider.discover() if isinstance(hit, DiscoveryHit)]
 
 
 async def test_provider_offers_every_action_of_the_screen(emulator: Emulator) -> None:
@@ -54,7 +55,7 @@ async def test_provider_offers_every_action_of_the_screen(emulator: Emulator) ->
         assert hits and hits[0].text == "Filters"
         assert "f" in str(hits[0].match_display)  # the key is shown with the name
         assert hits[0].help and "type, ownership" in hits[0].help
-        assert sorted(h.text for h in await _search(provider, "archive")) == ["Archive", "Archive bin"]
+        assert sorted(h.text or "" for h in await _search(provider, "archive")) == ["Archive", "Archive bin"]
     assert app._exception is None
 
 

@@ -6,19 +6,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_asset_detail_helpers import make_app, open_detail, open_files, preview_file, settle
 from textual.command import CommandList, CommandPalette
 
 from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator
 from co_tui.widgets import files_pane
+from tests.ui.test_asset_detail_helpers import (
+    make_app,
+    open_detail,
+    open_files,
+    preview_file,
+    settle,
+)
 
 UNIT_QC = "unit QC ecephys_661398 (result)"
 STITCHED = "SmartSPIM_695464 stitched"
 
 
 def _id(demo_seed: Any, name: str) -> str:
-    return next(a.id for a in demo_seed.assets if a.name == name)
+    return str(next(a.id for a in demo_seed.assets if a.name == name))
 
 
 async def _hits(app: CoTuiApp, pilot: Any, query: str) -> list[str]:

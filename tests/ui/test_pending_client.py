@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 from co_tui.api import CodeOceanClient
-from co_tui.app import CoTuiApp, PendingClient
+from co_tui.app import PendingClient
 from co_tui.emulator import Emulator
+from co_tui.launch import build_app
 from co_tui.widgets.asset_table import AssetTable
 from tests.ui.ui_helpers import _settle, _status
 
@@ -26,7 +27,7 @@ async def test_paints_connecting_then_loads_once_the_client_is_built(emulator: E
         release.wait(10)
         return _client(emulator)
 
-    app = CoTuiApp(PendingClient("https://co.example", build))
+    app = build_app(PendingClient("https://co.example", build))
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         table = app.screen.query_one(AssetTable)
@@ -50,7 +51,7 @@ async def test_a_failed_build_is_reported_and_the_app_keeps_running() -> None:
     def build() -> CodeOceanClient:
         raise OSError("the CA bundle could not be read")
 
-    app = CoTuiApp(PendingClient("https://co.example", build))
+    app = build_app(PendingClient("https://co.example", build))
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(app, pilot)
         await app.workers.wait_for_complete()
@@ -61,14 +62,14 @@ async def test_a_failed_build_is_reported_and_the_app_keeps_running() -> None:
                    for m in messages), messages
 
 
-async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: Emulator,
-                                                                     recorder) -> None:  # type: ignore[no-untyped-def]
+async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: Emulator,  # type: ignore[no-untyped-def]
+                                                                     recorder) -> None:
     """`co-tui` sends My Data's first request before Textual is imported: it must be exactly the
     screen's own first request (else it is wasted), and the screen must not send it again."""
     import asyncio
 
     from co_tui.app import Prefetched
-    from co_tui.cli import first_page_params
+    from co_tui.launch import build_app, first_page_params
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.session.config import Settings
 
@@ -78,7 +79,7 @@ async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: E
                              transport=recorder, files_transport=recorder)
     params = first_page_params(Settings().page_size)
     page = asyncio.ensure_future(client.data_assets.search_data_assets(params))
-    app = CoTuiApp(client, first_page=Prefetched(params, page))
+    app = build_app(client, first_page=Prefetched(params, page))
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(app, pilot)
         assert len(app.screen.query_one(AssetTable).assets) > 0
@@ -103,7 +104,7 @@ async def test_my_data_is_the_first_screen_and_the_collector_comes_back_after_th
     frozen = gc.get_freeze_count()
     gc.disable()
     try:
-        app = CoTuiApp(client)
+        app = build_app(client)
         async with app.run_test(size=(120, 36)) as pilot:
             await _settle(app, pilot)
             assert gc.isenabled()

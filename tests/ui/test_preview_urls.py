@@ -9,15 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_asset_detail_helpers import (
-    make_app,
-    open_detail,
-    open_files,
-    preview_file,
-    preview_text,
-    settle,
-    title_text,
-)
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import FolderItem
@@ -28,6 +19,15 @@ from co_tui.operations.clipboard import file_share_link
 from co_tui.operations.pager import fetch_for_pager
 from co_tui.operations.preview_io import fetch_preview
 from co_tui.preview.model import MarkdownBody
+from tests.ui.test_asset_detail_helpers import (
+    make_app,
+    open_detail,
+    open_files,
+    preview_file,
+    preview_text,
+    settle,
+    title_text,
+)
 
 UNIT_QC = "unit QC ecephys_661398 (result)"
 RAW_661 = "ecephys_661398_2023-03-21_15-47-03 raw"

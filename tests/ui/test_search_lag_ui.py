@@ -17,6 +17,7 @@ from co_tui.api import CodeOceanClient, NotFoundError
 from co_tui.api.models import DataAsset, DataAssetSearchParams
 from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.launch import build_app
 from co_tui.modals.confirm import ConfirmScreen, ResultsScreen, TypedNameConfirmScreen
 from co_tui.modals.create import CreateScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
@@ -54,7 +55,7 @@ def _app(emulator: Emulator, transport: httpx.AsyncBaseTransport, clock: FakeTim
 
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=transport, files_transport=transport, sleep=no_sleep)
-    app = CoTuiApp(client, demo=True)
+    app = build_app(client, demo=True)
     app.journal = journal_on(clock)
     return app
 

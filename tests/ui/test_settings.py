@@ -12,8 +12,8 @@ import pytest
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAsset, FolderItem
 from co_tui.app import CoTuiApp
-from co_tui.cli import _load_config
 from co_tui.emulator import Emulator
+from co_tui.launch import build_app, load_config
 from co_tui.modals.copy import CopyScreen
 from co_tui.modals.download import DownloadDialog
 from co_tui.operations.preview_io import fetch_preview
@@ -35,7 +35,7 @@ def _write_config(text: str) -> Path:
 def _app(emulator: Emulator, recorder: RecordingTransport) -> CoTuiApp:
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=recorder, files_transport=recorder)
-    return CoTuiApp(client, config=_load_config())
+    return build_app(client, config=load_config())
 
 
 def emulator_count(pages: list[dict[str, object]]) -> int:
@@ -87,7 +87,7 @@ async def test_the_theme_picked_is_saved_and_nothing_else_is_written(
     saved = read_toml(path)
     assert saved["settings"] == {"page_size": 50, "theme": "gruvbox"}  # no defaults written
     assert saved["default_profile"] == "lab" and saved["profiles"]["lab"]
-    assert _load_config().settings.theme == "gruvbox"
+    assert load_config().settings.theme == "gruvbox"
 
 
 async def test_bad_settings_and_a_broken_file_are_warnings_on_screen(
@@ -102,7 +102,7 @@ async def test_bad_settings_and_a_broken_file_are_warnings_on_screen(
         assert "settings.clipboard must be one of auto, osc52, dialog" in notes
         assert len(app.screen.query_one(AssetTable).assets) > 0
     path = _write_config('[settings\ntheme = "nord"\n')  # does not parse
-    config = _load_config()
+    config = load_config()
     assert config.path is None and "using the default settings" in config.warnings[0]
     app = _app(emulator, recorder)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:

@@ -238,8 +238,8 @@ async def test_share_group_with_discoverable_role(client: CodeOceanClient) -> No
     assert maps(await client.data_assets.get_permissions(FMRI))[1] == {"genomics": "discoverable"}
 
 
-async def test_share_assets_checkbox_is_saved_and_read_back(client: CodeOceanClient,
-                                                              recorder) -> None:  # type: ignore[no-untyped-def]
+async def test_share_assets_checkbox_is_saved_and_read_back(client: CodeOceanClient,  # type: ignore[no-untyped-def]
+                                                              recorder) -> None:
     app = await share_host(client, FMRI)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -262,7 +262,9 @@ async def test_share_assets_checkbox_is_saved_and_read_back(client: CodeOceanCli
 
 async def test_share_offers_no_editor_and_keeps_one_from_the_server(
         client: CodeOceanClient, emulator: Emulator) -> None:
-    pk = emulator.store.asset_row(FMRI)["pk"]
+    row = emulator.store.asset_row(FMRI)
+    assert row is not None
+    pk = row["pk"]
     with emulator.store.transaction() as conn:
         conn.execute("INSERT INTO asset_users (asset, email_lc, role) VALUES (?, ?, 'editor')",
                      (pk, "grace@example.org"))
@@ -325,7 +327,7 @@ async def test_create_from_s3(client: CodeOceanClient) -> None:
         await settle(app, pilot)
         assert app.screen.query_one("#create-mount", Input).placeholder == "iris_examples"
         await pilot.press("tab")
-        assert app.focused is app.screen.query_one("#create-description", TextArea)
+        assert app.screen.query_one("#create-description", TextArea).has_focus
         await fill(pilot, "#create-description", "Fisher's iris\nthree species, 150 flowers")
         await pilot.press("tab")  # leaves the multi-line description (no tab typed in it)
         await fill(pilot, "#create-tags", "iris, demo")

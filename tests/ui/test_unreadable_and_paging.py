@@ -9,16 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from test_asset_detail_helpers import make_app, open_detail, open_files  # type: ignore[import-not-found]
-from ui_helpers import _expected, _ids, _settle, _status  # type: ignore[import-not-found]
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.launch import build_app
 from co_tui.session.config import Config, Settings
 from co_tui.widgets.asset_table import AssetTable
 from tests.reshape import Reshape, request_json
+from tests.ui.test_asset_detail_helpers import make_app, open_detail, open_files
+from tests.ui.ui_helpers import _expected, _ids, _settle, _status
 
 SEARCH = "/data_assets/search"
 
@@ -33,7 +34,7 @@ def _shaped_app(emulator: Emulator, rewrite: Any, *, path: str = SEARCH,
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=transport, files_transport=transport, sleep=no_sleep)
     config = Config(settings=Settings(page_size=page_size)) if page_size else None
-    app = CoTuiApp(client, demo=True, config=config)
+    app = build_app(client, demo=True, config=config)
     app.reshape = transport  # type: ignore[attr-defined]
     return app
 

@@ -17,23 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_asset_detail_helpers import (
-    find_row,
-    make_app,
-    open_detail,
-    open_files,
-    preview_text,
-    settle,
-    tree_rows,
-)
 from textual.content import Content
 from textual.widgets import Input, Static
-from ui_helpers import _app, _settle, _status  # type: ignore[import-not-found]
 
 from co_tui.api.models import DataAsset
 from co_tui.app import CoTuiApp
 from co_tui.debug_log import LOG_NAME, start_debug_log
 from co_tui.emulator import Emulator, EmulatorConfig
+from co_tui.launch import build_app
 from co_tui.modals.create import CreateScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.preview import PreviewKind
@@ -43,6 +34,16 @@ from co_tui.session.config import Config, Settings
 from co_tui.widgets import files_pane
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.overview import FieldList
+from tests.ui.test_asset_detail_helpers import (
+    find_row,
+    make_app,
+    open_detail,
+    open_files,
+    preview_text,
+    settle,
+    tree_rows,
+)
+from tests.ui.ui_helpers import _app, _settle, _status
 
 HOSTILE = "boom [red]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m"
 """Markup, an action link and an escape sequence: all must reach the screen inert."""
@@ -425,7 +426,7 @@ async def test_login_check_failure_frees_the_form_and_enter_retries(
     monkeypatch.setattr(login_screen, "login", broken)
     setup = LoginSetup(profile=None, domain=emulator.config.api_origin,
                        transport=emulator.transport(), save=True)
-    app = CoTuiApp(None, login=setup)
+    app = build_app(None, login=setup)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
         screen = app.screen

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual._compositor import LayoutUpdate
+from textual.screen import Screen
 from textual.widgets import Static
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator
+from co_tui.launch import build_app
 from co_tui.session.config import Config
 from co_tui.widgets.asset_table import AssetTable
 
@@ -23,7 +26,7 @@ def _app(emulator: Emulator, config: Config | None = None) -> CoTuiApp:
 
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=transport, files_transport=transport, sleep=no_sleep)
-    return CoTuiApp(client, demo=True, config=config)
+    return build_app(client, demo=True, config=config)
 
 
 async def _settle(app: CoTuiApp, pilot: Any) -> None:
@@ -48,3 +51,11 @@ def _ids(app: CoTuiApp) -> list[str]:
 def _status(app: CoTuiApp) -> str:
     """The list screen's status line."""
     return str(app.screen.query_one("#status", Static).render())
+
+
+def full_frame(screen: Screen[Any]) -> LayoutUpdate:
+    """Everything ``screen`` would write to the terminal now (through Textual's private
+    compositor: the segments a terminal receives, escape sequences included)."""
+    update = screen._compositor.render_update(full=True)
+    assert isinstance(update, LayoutUpdate)
+    return update
