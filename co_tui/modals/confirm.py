@@ -19,9 +19,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from co_tui.modals.dialog import Dialog
 from co_tui.operations.bulk import AssetResult, BulkReport, Status
 from co_tui.safe_text import display, join, plain
 
@@ -68,7 +68,7 @@ def names_list_content(names: Sequence[str]) -> Content:
     return Content("\n").join(lines)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A yes / no question; dismisses with True only when the user confirms.
 
     ``title`` and ``body`` are our own words; build any server text into them with
@@ -131,7 +131,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class TypedNameConfirmScreen(ModalScreen[bool]):
+class TypedNameConfirmScreen(Dialog[bool]):
     """Permanent delete: enabled only once the user types the exact name (or ``delete N``)."""
 
     CSS_PATH = "../styles/edit.tcss"
@@ -205,7 +205,7 @@ class TypedNameConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ResultsScreen(ModalScreen[None]):
+class ResultsScreen(Dialog[None]):
     """What a bulk action did to each asset; enter, esc or q closes."""
 
     CSS_PATH = "../styles/edit.tcss"
@@ -234,8 +234,9 @@ class ResultsScreen(ModalScreen[None]):
         self.query_one("#results-body", VerticalScroll).focus()
 
     def action_scroll(self, delta: int) -> None:
-        """Scroll the list."""
-        self.query_one("#results-body", VerticalScroll).scroll_relative(y=delta, animate=False)
+        """Scroll the list (a key that arrives while the dialog closes scrolls nothing)."""
+        for body in self.query("#results-body").results(VerticalScroll):
+            body.scroll_relative(y=delta, animate=False)
 
     def action_close(self) -> None:
         """Close the summary."""

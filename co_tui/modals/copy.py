@@ -19,9 +19,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from co_tui.modals.dialog import Dialog
 from co_tui.operations.clipboard import ClipboardMode, CopyPolicy, copy_policy, ensure_no_secret
 from co_tui.safe_text import display, join, plain
 
@@ -38,7 +38,7 @@ OSC52_NOTE = (
 )
 
 
-class CopyScreen(ModalScreen[None]):
+class CopyScreen(Dialog[None]):
     """Shows copied text, selected, in a read-only field; ``esc`` or ``enter`` closes.
 
     ``reason`` says why the dialog is shown (from the copy policy); ``note`` adds a line about

@@ -26,7 +26,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
@@ -45,6 +44,7 @@ from co_tui.modals.create_layout import (
     row,
     widget_suffix,
 )
+from co_tui.modals.dialog import Dialog
 from co_tui.operations.create import (
     CreateNotConfirmedError,
     create_data_asset_once,
@@ -75,7 +75,7 @@ __all__ = ["CreateScreen"]
 LOOKUP_DELAY = 0.4
 
 
-class CreateScreen(ModalScreen["DataAsset | None"]):
+class CreateScreen(Dialog["DataAsset | None"]):
     """The create dialog; ``selected_assets`` are the list's selection (for "combine").
     ``schema`` is the deployment's custom metadata; when ``None`` it is fetched here (and the
     asset is created without custom metadata if that fails)."""

@@ -25,11 +25,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from co_tui.formatting import format_count, format_size
 from co_tui.modals.confirm import ConfirmScreen
+from co_tui.modals.dialog import Dialog
 from co_tui.safe_text import display, join, plain
 from co_tui.transfer import (
     DownloadRequest,
@@ -69,7 +69,7 @@ def _size_line(target: DownloadTarget) -> Content:
     return join(", ".join(parts))
 
 
-class DownloadDialog(ModalScreen["DownloadRequest | None"]):
+class DownloadDialog(Dialog["DownloadRequest | None"]):
     """Ask where and how to download ``target``; dismiss with a request or ``None``.
 
     ``destination`` overrides the default folder; ``env``, ``cwd`` and ``data_root`` decide the

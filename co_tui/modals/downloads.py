@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from co_tui.modals.dialog import Dialog
 from co_tui.widgets.downloads_panel import DownloadsPanel
 from co_tui.widgets.footer import KeyFooter
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["DownloadsScreen"]
 
 
-class DownloadsScreen(ModalScreen[None]):
+class DownloadsScreen(Dialog[None]):
     """The queue with per-file and total progress; ``esc`` hides it, downloads carry on."""
 
     CSS_PATH = "../styles/downloads.tcss"

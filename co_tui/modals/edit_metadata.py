@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
@@ -30,6 +29,7 @@ from co_tui.api.errors import ApiError
 from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.edit_buffer import decode, has_placeholders
 from co_tui.modals.confirm import ConfirmScreen
+from co_tui.modals.dialog import Dialog
 from co_tui.operations.field_values import format_custom, tag_error
 from co_tui.operations.metadata import (
     AssetValues,
@@ -59,7 +59,7 @@ __all__ = ["EditMetadataScreen"]
 SIDES: tuple[tuple[Side, str], ...] = (("mine", "keep mine"), ("theirs", "take theirs"))
 
 
-class EditMetadataScreen(ModalScreen["DataAsset | None"]):
+class EditMetadataScreen(Dialog["DataAsset | None"]):
     """The edit dialog for one asset. ``schema`` is the deployment's custom-metadata schema;
     when ``None`` it is fetched here (and custom metadata is kept as is if that fails)."""
 

@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from co_tui.modals.dialog import Dialog
 from co_tui.operations.search_filters import FAVORITES, ORIGINS, OWNERSHIPS, TYPES, AssetFilters
 from co_tui.widgets.choice import Choice
 from co_tui.widgets.footer import KeyFooter
@@ -25,7 +25,7 @@ from co_tui.widgets.footer import KeyFooter
 __all__ = ["FiltersScreen"]
 
 
-class FiltersScreen(ModalScreen["AssetFilters | None"]):
+class FiltersScreen(Dialog["AssetFilters | None"]):
     """Edit :class:`AssetFilters`; dismisses with the new filters, or ``None`` on cancel."""
 
     CSS_PATH = "../styles/modals.tcss"

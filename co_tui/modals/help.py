@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from co_tui.commands import KeyAction, group_name, screen_actions
+from co_tui.modals.dialog import Dialog
 from co_tui.safe_text import display
 
 __all__ = ["HelpScreen", "render_keys"]
@@ -45,7 +46,7 @@ def render_keys(actions: Sequence[KeyAction]) -> Content:
     return Content.assemble(*parts) if parts else Content("No keys.")
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A scrollable list of the keys of the screen it was opened on; closes with esc, ? or q."""
 
     CSS_PATH = "../styles/modals.tcss"

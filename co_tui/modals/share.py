@@ -22,11 +22,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from co_tui.api.errors import ApiError
+from co_tui.modals.dialog import Dialog
 from co_tui.operations.sharing import (
     EVERYONE_ROLES,
     GROUP_ROLES,
@@ -54,7 +54,7 @@ DIFF_LINES = 5
 _MARKS = {"added": ("+", "$success"), "removed": ("-", "$error"), "changed": ("~", "$warning")}
 
 
-class ShareConfirmScreen(ModalScreen[bool]):
+class ShareConfirmScreen(Dialog[bool]):
     """The second confirmation for owner grants and opening to everyone: ``y`` saves,
     ``n`` / ``esc`` goes back (the default button is "Go back")."""
 
@@ -90,7 +90,7 @@ class ShareConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class ShareScreen(ModalScreen["Permissions | None"]):
+class ShareScreen(Dialog["Permissions | None"]):
     """Edit the sharing of ``asset`` starting from ``permissions`` (as loaded by the caller)."""
 
     CSS_PATH = "../styles/share.tcss"

@@ -22,13 +22,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static
 
 from co_tui.api.models import DataAsset
 from co_tui.edit_buffer import decode
 from co_tui.modals.confirm import ConfirmScreen, render_results
+from co_tui.modals.dialog import Dialog
 from co_tui.operations import bulk
 from co_tui.operations.field_values import tag_error
 from co_tui.safe_text import display, is_safe, join
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["TagsScreen"]
 
 
-class TagsScreen(ModalScreen["list[DataAsset]"]):
+class TagsScreen(Dialog["list[DataAsset]"]):
     """Edit the tags of ``assets``; dismisses with the assets the server changed.
 
     ``known_tags`` (tags seen in loaded assets) feed the completion of the add field.
