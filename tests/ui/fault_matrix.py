@@ -12,8 +12,9 @@ download, then turns the faults off and checks four things:
 - **duplicate write**: each edit's unique marker (a word at the end of a description, or a new
   tag) is on the server at most once, and the emulator's write log holds no more changes of an
   asset than the driver asked for;
-- **lost edit**: every edit the app reported as saved (its dialog closed after ctrl+s) is on the
-  server. An edit reported as failed or unknown may be absent or present once, never twice.
+- **lost edit**: every edit the app reported as saved (its dialog closed after ctrl+s with the
+  saved asset as its result) is on the server. A dialog that closed without it (the asset went
+  away elsewhere) counts as "closed", not saved. An edit reported as failed or unknown may be absent or present once, never twice.
 
 ``tests/ui/test_fault_matrix.py`` runs a couple of minutes of it in CI; ``bench/fault_storm.py``
 runs 1,000 sequences. Both use :func:`run_sequences`.
@@ -25,6 +26,7 @@ import asyncio
 import dataclasses
 import logging
 import random
+import shutil
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
@@ -82,7 +84,7 @@ class Edit:
     asset_id: str
     kind: str  # "description" or "tag"
     marker: str
-    outcome: str = "pending"  # saved / failed / unknown / conflict / not_typed
+    outcome: str = "pending"  # saved / closed / failed / unknown / conflict / not_typed
 
 
 @dataclass
@@ -128,6 +130,17 @@ def unexpected_errors() -> Iterator[_Unexpected]:
         yield handler
     finally:
         logger.removeHandler(handler)
+
+
+def _closed_outcome(dialog: EditMetadataScreen | TagsScreen, edit: Edit) -> str:
+    """How a dialog that closed after a save key ended: "saved" when it closed with the
+    saved asset (the app said so), "closed" when it closed without it (the asset went away
+    elsewhere, or the user's escape won)."""
+    if isinstance(dialog, EditMetadataScreen):
+        saved = dialog.closed_with
+        return "saved" if saved is not None and saved.id == edit.asset_id else "closed"
+    tagged = dialog.closed_with or []
+    return "saved" if any(asset.id == edit.asset_id for asset in tagged) else "closed"
 
 
 class Driver:
@@ -310,7 +323,7 @@ class Driver:
             await self.keys(key)
             await self._wait(lambda: self.app.screen is not dialog or not busy(), OUTCOME_WAIT)
             if self.app.screen is not dialog and not busy():
-                edit.outcome = "saved"  # the dialog closed: the app said it was saved
+                edit.outcome = _closed_outcome(dialog, edit)
                 return
             if busy():
                 edit.outcome = "unknown"  # no answer in time
@@ -536,6 +549,7 @@ async def run_sequences(seeds: list[int], *, steps: int, download_dir: Path,
             folder = download_dir / f"seq-{seed}"
             folder.mkdir(parents=True, exist_ok=True)
             result = await run_sequence(served, seed, steps, folder, spec)
+            shutil.rmtree(folder, ignore_errors=True)  # a storm's downloads would fill the disk
             results.append(result)
             if on_result is not None:
                 on_result(result)

@@ -29,6 +29,7 @@ from co_tui.operations.clipboard import (
     file_share_link,
 )
 from co_tui.widgets.choice import Choice
+from tests.transfer.transfer_helpers import until
 
 RAW_661 = asset_id("ecephys_661398_2023-03-21_15-47-03 raw")  # ada owns; alan viewer; neuro-lab viewer
 FMRI = asset_id("fMRI resting-state cohort A (BIDS)")  # ada owns; alan viewer
@@ -407,7 +408,10 @@ async def test_create_refuses_a_computation_without_results(client: CodeOceanCli
         await fill(pilot, "#create-name", "fusion")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "the computation is failed" in text_of(app, "#create-computation_id-error")
+        # the typed-ID lookup runs on a short timer as well: under load its answer can land
+        # after the create's own check, so wait for the message rather than a fixed round
+        await until(lambda: "the computation is failed"
+                    in text_of(app, "#create-computation_id-error"))
     assert create_posts(recorder) == 0
 
 
