@@ -53,6 +53,8 @@ def read_content(content: Content, start: int, end: int, *, salt: str = "") -> b
         return content.data[start:end]
     if kind == "zeros":
         return bytes(end - start)
+    if kind == "random" and end <= _HEAD_READ:
+        return _random_head(content.seed, salt, end)[start:]
     if kind in ("random", "text"):
         return _read_generated(_layout(kind, content.seed, salt, content.size), start, end)
     raise ValueError(f"unknown content kind {kind!r}")
@@ -167,6 +169,18 @@ _BLOCK_CACHE = 6
 end); the app downloads at most 4 files at once and previews one. With the emulator inside the
 app's process (``co-tui --demo``) every block kept is memory the user's session holds, so only
 that many stay: rebuilding an evicted one is cheap next to sending it."""
+
+
+_HEAD_READ = 256 * 1024
+"""A read of random content that ends within this many bytes (a preview, a probe, a small
+file) is built on its own and not cached: it is the start of block 0 (SHAKE's prefix property,
+no stamp), and caching a whole block for it would keep up to ``BLOCK_SIZE`` bytes per file
+previewed in a long ``--demo`` session."""
+
+
+def _random_head(seed: int, salt: str, end: int) -> bytes:
+    """The first ``end`` bytes of random content (the same bytes as block 0 holds)."""
+    return hashlib.shake_256(_random_key(seed, salt)).digest(end)
 
 
 @functools.lru_cache(maxsize=_BLOCK_CACHE)

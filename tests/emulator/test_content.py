@@ -257,3 +257,20 @@ def test_generated_blocks_kept_are_few() -> None:
         tracemalloc.stop()
     # At most a few blocks of each kind: 6 random blocks of 1 MiB, 6 text blocks of ~256 KiB.
     assert held < 9 * MiB, f"{held / MiB:.1f} MiB of generated content kept"
+
+
+@pytest.mark.parametrize("size", [256 * 1024, 256 * 1024 + 1, BLOCK_SIZE, BLOCK_SIZE + 7,
+                                  3 * BLOCK_SIZE + 5])
+def test_a_preview_sized_read_is_the_start_of_the_whole_file_and_keeps_no_block(size: int) -> None:
+    from co_tui.emulator import content as module
+
+    c = Content("random", size, seed=11)
+    salt = "asset-1/raw/probe.bin"
+    module._random_block.cache_clear()
+    heads = [read_content(c, start, end, salt=salt)
+             for start, end in ((0, 1), (0, 64 * 1024), (5, 256 * 1024), (256 * 1024 - 1, 256 * 1024))]
+    assert module._random_block.cache_info().currsize == 0  # nothing kept for a preview
+    whole = read_content(c, 0, size, salt=salt)  # the block path
+    assert [len(h) for h in heads] == [1, 64 * 1024, 256 * 1024 - 5, 1]
+    assert heads[1] == whole[: 64 * 1024] and heads[2] == whole[5 : 256 * 1024]
+    assert heads[3] == whole[256 * 1024 - 1 : 256 * 1024] and heads[0] == whole[:1]
