@@ -11,6 +11,11 @@ pop that other dialog instead.
 ``Dialog.dismiss`` acts on the first call only; later calls return an already
 finished awaitable and change nothing.  Asked while it is not the top screen,
 it closes (with that first result) as soon as it comes back to the top.
+
+A dialog can also be closed before it was shown: pushed, then closed in the
+same turn (a bulk result over an asset that went away closes with the screens
+about that asset).  Its widgets are gone by the time its mount event arrives,
+so a dialog closed before it mounted skips its mount handlers.
 """
 
 from __future__ import annotations
@@ -55,6 +60,12 @@ class Dialog(ModalScreen[ResultType], Generic[ResultType]):
             self._pending_result = result
             return AwaitComplete(_nothing())
         return super().dismiss(result)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Skip mount handlers (focus, fill) of a dialog closed before it was shown."""
+        if isinstance(event, events.Mount) and self._dismiss_called and not self.is_mounted:
+            return
+        await super().on_event(event)
 
     @on(events.ScreenResume)
     def _close_when_on_top(self) -> None:

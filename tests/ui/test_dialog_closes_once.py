@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Static
 
 from co_tui.modals.confirm import ConfirmScreen, ResultsScreen
+from co_tui.modals.help import HelpScreen
 from co_tui.operations.bulk import AssetResult, BulkReport, Status
 
 
@@ -115,3 +118,22 @@ async def test_a_scroll_key_while_the_results_close_is_ignored() -> None:
         await _settle(pilot)
         results.action_scroll(1)  # a key queued before the dialog closed
         assert app.answers == [None] and isinstance(app.screen, Base)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: ResultsScreen("Archive", BulkReport("archive", (AssetResult("1", "a1", Status.OK),))),
+    lambda: ConfirmScreen("Archive?", "body", "Archive"),
+    lambda: HelpScreen([], "Keys"),
+])
+async def test_a_dialog_closed_before_it_is_shown_does_not_crash(make: Any) -> None:
+    """Found by the storm (seed 512): a bulk result over an asset that went away was
+    pushed, and closed with the screens about that asset, before its mount handler ran."""
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        dialog = make()
+        app.push_screen(dialog, app.answers.append)
+        dialog.dismiss(None)  # in the same callback as the push: before it mounted
+        await _settle(pilot)
+        assert app.answers == [None] and isinstance(app.screen, Base)
+        assert app.return_code is None  # still running: no crash
