@@ -183,7 +183,7 @@ def _run_demo() -> int:
             launch.skip_unused_imports()
             from co_tui.api import CodeOceanClient
             from co_tui.emulator import EmulatorConfig, serve_in_thread
-            from co_tui.emulator.config import preset
+            from co_tui.emulator.settings import preset
 
             config = EmulatorConfig(seed="demo", **preset("demo"))
             served = stack.enter_context(serve_in_thread(config))

@@ -3,7 +3,7 @@
 Every field has a key (the :class:`~co_tui.operations.create_form.CreateForm` attribute, or
 ``custom:<name>`` for a custom-metadata field); its widget is ``#create-<key>`` (a custom field's
 is ``#create-custom-<index>``) and its problem is shown in ``#create-<...>-error`` right under
-it. :class:`~co_tui.modals.create.CreateScreen` puts the rows together.
+it. :class:`~co_tui.modals.create_asset.CreateScreen` puts the rows together.
 """
 
 from __future__ import annotations

@@ -316,7 +316,7 @@ class AssetActionsScreen(Screen[None]):
 
     def action_create(self) -> None:
         """Create a data asset from S3, a computation's results, or the selected assets."""
-        from co_tui.modals.create import CreateScreen
+        from co_tui.modals.create_asset import CreateScreen
 
         if self.client is None:
             return
@@ -334,7 +334,7 @@ class AssetActionsScreen(Screen[None]):
     @worker("following the new asset", group="follow")
     async def _follow(self, asset: DataAsset) -> None:
         """Follow a new asset until ready or failed, updating its row; no UI is blocked."""
-        from co_tui.operations.create import follow_asset
+        from co_tui.operations.create_once import follow_asset
 
         assert self.client is not None
         latest = asset

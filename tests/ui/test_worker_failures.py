@@ -25,7 +25,7 @@ from co_tui.app import CoTuiApp
 from co_tui.debug_log import LOG_NAME, start_debug_log
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.launch import build_app
-from co_tui.modals.create import CreateScreen
+from co_tui.modals.create_asset import CreateScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.preview import PreviewKind
 from co_tui.screens.asset_detail import AssetDetailScreen

@@ -12,7 +12,7 @@ import calendar
 import random
 
 from co_tui.emulator.seed_model import SeedFile, SeedFolderGenerator
-from co_tui.emulator.seeds import formats as fmt
+from co_tui.emulator.seeds import sample_files as fmt
 from co_tui.emulator.seeds import templates as tpl
 
 MiB = 1024 * 1024

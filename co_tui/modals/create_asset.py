@@ -9,10 +9,10 @@ result), then name, mount, description, tags and the deployment's custom-metadat
 checked as they are left and all at once on ``ctrl+s``, the way the edit dialog checks them, with
 the problem shown under the field; a computation ID is looked up as it is typed to show the
 run's name and whether it has results. The request is sent exactly once from a worker
-(:func:`~co_tui.operations.create.create_data_asset_once`); on failure the dialog stays open with
-everything typed. It dismisses with the new (draft) :class:`~co_tui.api.models.DataAsset`, or
+(:func:`~co_tui.operations.create_once.create_data_asset_once`); on failure the dialog stays open
+with everything typed. It dismisses with the new (draft) :class:`~co_tui.api.models.DataAsset`, or
 ``None`` on ``esc``; the calling screen follows the draft with
-:func:`~co_tui.operations.create.wait_until_settled`.
+:func:`~co_tui.operations.create_once.wait_until_settled`.
 """
 
 from __future__ import annotations
@@ -45,11 +45,6 @@ from co_tui.modals.create_layout import (
     widget_suffix,
 )
 from co_tui.modals.dialog import Dialog
-from co_tui.operations.create import (
-    CreateNotConfirmedError,
-    create_data_asset_once,
-    lookup_computation,
-)
 from co_tui.operations.create_form import (
     CreateForm,
     SourceKind,
@@ -58,6 +53,11 @@ from co_tui.operations.create_form import (
     computation_problem,
     suggest_mount,
     validate_form,
+)
+from co_tui.operations.create_once import (
+    CreateNotConfirmedError,
+    create_data_asset_once,
+    lookup_computation,
 )
 from co_tui.operations.metadata import custom_key
 from co_tui.safe_text import display, join, plain
