@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from co_tui.screens.asset_actions import AssetsChanged
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
-    from co_tui.session.credentials import LoginSetup
+    from co_tui.session.login_target import LoginSetup
     from co_tui.transfer import DownloadEngine, DownloadRequest
 
 __all__ = ["CoTuiApp", "PendingClient", "Prefetched", "co_app"]
@@ -341,7 +341,7 @@ class CoTuiApp(App[None]):
     def _login_screen(self, *, first_run: bool) -> LoginScreen:
         """The login screen: first run (nothing saved, cannot be cancelled) or token rejected."""
         from co_tui.screens.login import LoginScreen
-        from co_tui.session.credentials import LoginSetup
+        from co_tui.session.login_target import LoginSetup
 
         setup = self.login_setup or LoginSetup()
         if setup.domain is None and self.client is not None:

@@ -200,8 +200,8 @@ def _run_login(args: argparse.Namespace) -> int:
 
     from co_tui.operations.verify_login import login
     from co_tui.session.config import ConfigError
-    from co_tui.session.credentials import login_target
     from co_tui.session.login_store import LoginError, prompt_login, read_token_from_stdin
+    from co_tui.session.login_target import login_target
 
     profile = args.sub_profile or args.profile
     domain = args.sub_domain or args.domain
@@ -244,12 +244,8 @@ def _run_logout(args: argparse.Namespace) -> int:
 def _run_app(args: argparse.Namespace) -> int:
     from co_tui.domain import InsecureDomainError, normalize_domain
     from co_tui.session.config import ConfigError
-    from co_tui.session.credentials import (
-        LoginSetup,
-        login_target,
-        make_credentials_private,
-        resolve_credentials,
-    )
+    from co_tui.session.credentials import make_credentials_private, resolve_credentials
+    from co_tui.session.login_target import LoginSetup, login_target
 
     # before anything reads the tokens; the notice is shown on screen, not after quitting
     private_notice = make_credentials_private()

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from co_tui.api.models import DataAssetSearchParams
     from co_tui.app import CoTuiApp, PendingClient, Prefetched
     from co_tui.session.config import Config
-    from co_tui.session.credentials import LoginSetup
+    from co_tui.session.login_target import LoginSetup
 
 __all__ = ["build_app", "first_page_params", "load_config", "open_app", "skip_unused_imports"]
 
@@ -116,7 +116,7 @@ def open_app(
         if not demo:
             return asyncio.run(_launch(build, config, profile, save_login, started, notices))
         from co_tui.app import PendingClient
-        from co_tui.session.credentials import LoginSetup
+        from co_tui.session.login_target import LoginSetup
 
         app = build_app(PendingClient(domain, build), demo=True, config=config,
                         login=LoginSetup(domain=None, save=save_login), notices=notices)
@@ -153,7 +153,7 @@ async def _launch(
     try:
         # the imports run in a thread so this loop can send the request and read the answer
         app_module = await asyncio.to_thread(import_ui)
-        from co_tui.session.credentials import LoginSetup
+        from co_tui.session.login_target import LoginSetup
 
         setup = LoginSetup(profile=profile, domain=domain, save=save_login)
         app = build_app(client, login=setup, config=config, notices=notices,

@@ -414,7 +414,7 @@ async def test_login_check_failure_frees_the_form_and_enter_retries(
 ) -> None:
     from co_tui.screens import login as login_screen
     from co_tui.screens.login import LoginScreen
-    from co_tui.session.credentials import LoginSetup
+    from co_tui.session.login_target import LoginSetup
 
     canary = "cop_CANARY_funnel_3f9a1c"
     emulator = Emulator(EmulatorConfig(seed="demo", clock=clock, main_token=canary))
