@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
-    from co_tui.screens.asset_actions import AssetsChanged
+    from co_tui.operations.action_rules import AssetsChanged
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
     from co_tui.session.login_target import LoginSetup
@@ -157,7 +157,7 @@ class CoTuiApp(App[None]):
         self._downloads: DownloadEngine | None = None
         self.assets_changed: Signal[AssetsChanged] = Signal(self, "assets-changed")
         """What an action did to which assets; every open asset screen follows it
-        (:class:`co_tui.screens.asset_actions.AssetsChanged`)."""
+        (:class:`co_tui.operations.action_rules.AssetsChanged`)."""
 
     def get_default_screen(self) -> Screen[None]:
         """The first screen on the stack is My Data itself, not Textual's blank screen.
