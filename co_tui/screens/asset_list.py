@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset, DataAssetSearchResults
-    from co_tui.app import Prefetched
+    from co_tui.launch_handoff import Prefetched
 
 __all__ = ["SORT_FIELDS", "AssetListScreen"]
 
