@@ -62,7 +62,8 @@ def _settle_heap() -> None:
 
     Everything built up to the first frame (modules, Textual's widgets and styles) lives as long
     as the app: frozen, it is not rescanned by the collector's full passes each time pages of
-    assets arrive (a 40-100 ms stall each).
+    assets arrive, each of which would stall the event loop (bench/app_scale.py measures the
+    stalls).
     """
     gc.freeze()
     gc.enable()
@@ -130,9 +131,9 @@ class CoTuiApp(ConnectionWatch):
     def get_default_screen(self) -> Screen[None]:
         """The first screen on the stack is My Data itself, not Textual's blank screen.
 
-        Measured (bench/app_launch.py): pushing My Data over the blank screen composed and
-        rendered that one first, ~28 ms before the first rows. The first-run login is pushed
-        over the blank screen (a default screen's ``CSS_PATH`` is not loaded).
+        Pushing My Data over the blank screen would compose and render that one first, which
+        only delays the first rows (bench/app_launch.py times the launch). The first-run login
+        is pushed over the blank screen (a default screen's ``CSS_PATH`` is not loaded).
         """
         from co_tui.screens.asset_list import AssetListScreen
 
@@ -158,9 +159,9 @@ class CoTuiApp(ConnectionWatch):
     def _connect(self, pending: PendingClient, screen: AssetListScreen) -> None:
         """Build the pending client in a thread, after the first frame, and hand it to My Data.
 
-        Measured (bench/app_launch.py): building it alongside Textual's start-up in another
-        thread delays the first frame by ~250 ms (the event loop waits for the GIL at every
-        step) and gets the first rows no sooner; building it on the loop freezes the screen.
+        Building it alongside Textual's start-up in another thread delays the first frame (the
+        event loop waits for the GIL at every step) and gets the first rows no sooner; building
+        it on the loop freezes the screen. bench/app_launch.py times both.
         """
 
         async def connect() -> None:
