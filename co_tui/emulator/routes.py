@@ -92,7 +92,7 @@ class Handlers:
         """``POST /data_assets``: 200 with the new draft asset."""
         data = await read_json(request)
         encoded, _ = asset_creation.create_asset(self.store, caller(request), data,
-                                         self.emu.config.ready_delay)
+                                                 self.emu.config.ready_delay)
         self._applied(request, 200)
         return json_response(encoded)
 
@@ -233,14 +233,14 @@ class Handlers:
     async def get_capsule(self, request: Request) -> Response:
         """``GET /capsules/{id}`` and ``GET /pipelines/{id}``."""
         return json_response(capsule_operations.get_capsule(self.store, caller(request),
-                                                  request.scope["co_kind"],
-                                                  request.path_params["id"]))
+                                                            request.scope["co_kind"],
+                                                            request.path_params["id"]))
 
     async def attach(self, request: Request) -> Response:
         """``POST /{capsules|pipelines|computations}/{id}/data_assets``."""
         data = await read_json(request)
         result = capsule_operations.attach(self.store, caller(request), request.scope["co_kind"],
-                                 request.path_params["id"], data)
+                                           request.path_params["id"], data)
         self._applied(request, 200)
         return json_response(result)
 
@@ -248,14 +248,14 @@ class Handlers:
         """``DELETE /{capsules|pipelines|computations}/{id}/data_assets[/]`` with a JSON body."""
         data = await read_json(request)
         if capsule_operations.detach(self.store, caller(request), request.scope["co_kind"],
-                           request.path_params["id"], data):
+                                     request.path_params["id"], data):
             self._applied(request, 204)
         return no_content()
 
     async def get_computation(self, request: Request) -> Response:
         """``GET /computations/{id}``."""
         return json_response(capsule_operations.get_computation(self.store, caller(request),
-                                                      request.path_params["id"]))
+                                                                request.path_params["id"]))
 
     async def custom_metadata(self, request: Request) -> Response:
         """``GET /custom_metadata``: the deployment's schema."""
