@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -21,7 +19,6 @@ from rich.text import Text
 from textual import getters
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.reactive import reactive
 from textual.signal import Signal
 
 from co_tui.api import (
@@ -31,6 +28,8 @@ from co_tui.api import (
     AuthenticationError,
     NotFoundError,
 )
+from co_tui.connection_watch import ConnectionWatch
+from co_tui.launch_handoff import PendingClient
 from co_tui.operations.journal import WriteJournal
 from co_tui.operations.rights import Rights
 from co_tui.report import crash_report, describe_error, write_crash_file
@@ -47,41 +46,14 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
     from co_tui.api import CodeOceanClient
-    from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
-    from co_tui.screens.asset_actions import AssetsChanged
+    from co_tui.launch_handoff import Prefetched
+    from co_tui.operations.action_rules import AssetsChanged
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
-    from co_tui.session.credentials import LoginSetup
+    from co_tui.session.login_target import LoginSetup
     from co_tui.transfer import DownloadEngine, DownloadRequest
 
-__all__ = ["CoTuiApp", "PendingClient", "Prefetched", "co_app"]
-
-
-@dataclass(frozen=True, slots=True)
-class PendingClient:
-    """A client the app builds itself, in a thread, once its first frame is on screen.
-
-    ``co-tui --demo`` uses it: its ``build`` starts the emulator (~0.7 s) as well as the client,
-    and My Data shows "connecting…" meanwhile. ``domain`` is shown in the title until then.
-    """
-
-    domain: str
-    build: Callable[[], CodeOceanClient]
-
-
-@dataclass(frozen=True, slots=True)
-class Prefetched:
-    """My Data's first page, requested before Textual was even imported (``co-tui`` with real
-    credentials): the request travels while Python loads the UI."""
-
-    params: DataAssetSearchParams
-    page: asyncio.Future[DataAssetSearchResults]
-
-
-PROBE_FIRST_DELAY = 5.0
-"""Seconds before the first check that the API answers again; doubled each time, up to
-:data:`PROBE_MAX_DELAY`."""
-PROBE_MAX_DELAY = 60.0
+__all__ = ["CoTuiApp", "co_app"]
 
 
 def _settle_heap() -> None:
@@ -90,7 +62,8 @@ def _settle_heap() -> None:
 
     Everything built up to the first frame (modules, Textual's widgets and styles) lives as long
     as the app: frozen, it is not rescanned by the collector's full passes each time pages of
-    assets arrive (a 40-100 ms stall each).
+    assets arrive, each of which would stall the event loop (bench/app_scale.py measures the
+    stalls).
     """
     gc.freeze()
     gc.enable()
@@ -103,7 +76,7 @@ def _screen_actions_provider() -> type[Provider]:
     return ScreenActionsProvider
 
 
-class CoTuiApp(App[None]):
+class CoTuiApp(ConnectionWatch):
     """The co-tui application. ``client`` is owned by the app and closed on exit.
 
     Without a client (first run, no credentials) the app opens on the login screen; ``login``
@@ -121,10 +94,6 @@ class CoTuiApp(App[None]):
         Binding("ctrl+d", "show_downloads", "Downloads"),
     ]
     COMMANDS = App.COMMANDS | {_screen_actions_provider}
-
-    connection_problem: reactive[str | None] = reactive(None)
-    """Why the API is not answering (a request got no answer at all), or None while it does;
-    the asset screens show a banner while it is set (``co_tui.widgets.connection_banner``)."""
 
     def __init__(
         self,
@@ -157,14 +126,14 @@ class CoTuiApp(App[None]):
         self._downloads: DownloadEngine | None = None
         self.assets_changed: Signal[AssetsChanged] = Signal(self, "assets-changed")
         """What an action did to which assets; every open asset screen follows it
-        (:class:`co_tui.screens.asset_actions.AssetsChanged`)."""
+        (:class:`co_tui.operations.action_rules.AssetsChanged`)."""
 
     def get_default_screen(self) -> Screen[None]:
         """The first screen on the stack is My Data itself, not Textual's blank screen.
 
-        Measured (bench/app_launch.py): pushing My Data over the blank screen composed and
-        rendered that one first, ~28 ms before the first rows. The first-run login is pushed
-        over the blank screen (a default screen's ``CSS_PATH`` is not loaded).
+        Pushing My Data over the blank screen would compose and render that one first, which
+        only delays the first rows (bench/app_launch.py times the launch). The first-run login
+        is pushed over the blank screen (a default screen's ``CSS_PATH`` is not loaded).
         """
         from co_tui.screens.asset_list import AssetListScreen
 
@@ -190,9 +159,9 @@ class CoTuiApp(App[None]):
     def _connect(self, pending: PendingClient, screen: AssetListScreen) -> None:
         """Build the pending client in a thread, after the first frame, and hand it to My Data.
 
-        Measured (bench/app_launch.py): building it alongside Textual's start-up in another
-        thread delays the first frame by ~250 ms (the event loop waits for the GIL at every
-        step) and gets the first rows no sooner; building it on the loop freezes the screen.
+        Building it alongside Textual's start-up in another thread delays the first frame (the
+        event loop waits for the GIL at every step) and gets the first rows no sooner; building
+        it on the loop freezes the screen. bench/app_launch.py times both.
         """
 
         async def connect() -> None:
@@ -341,7 +310,7 @@ class CoTuiApp(App[None]):
     def _login_screen(self, *, first_run: bool) -> LoginScreen:
         """The login screen: first run (nothing saved, cannot be cancelled) or token rejected."""
         from co_tui.screens.login import LoginScreen
-        from co_tui.session.credentials import LoginSetup
+        from co_tui.session.login_target import LoginSetup
 
         setup = self.login_setup or LoginSetup()
         if setup.domain is None and self.client is not None:
@@ -382,22 +351,12 @@ class CoTuiApp(App[None]):
         if old is not None and old is not self.client:
             await old.aclose()
 
-    # --- network loss (docs/product.md, 'Network loss'): a banner, then checks until it answers -
+    # --- network loss (co_tui.connection_watch) and assets that are gone --------------------------
 
     def _listen(self, client: CodeOceanClient) -> None:
-        """Follow ``client``'s reachability (only while it is the app's client)."""
-
-        def changed(reachable: bool, error: ApiError | None) -> None:
-            if client is not self.client:
-                return
-            if not reachable:
-                self.connection_problem = error.message if error is not None else "no answer"
-                self._probe()
-            elif self.connection_problem is not None:
-                self.connection_problem = None
-                self.say(display(f"{client.domain} answers again."), timeout=4)
-
-        client.on_reachability(changed)
+        """Follow ``client``'s reachability and its reports of missing assets (only while it is
+        the app's client)."""
+        self.follow_reachability(client)
 
         def missing(error: NotFoundError) -> None:
             if client is self.client:
@@ -406,18 +365,6 @@ class CoTuiApp(App[None]):
                 asset_missing(self, error)
 
         client.on_asset_missing(missing)
-
-    @worker("checking whether the API answers again", group="probe", exclusive=True)
-    async def _probe(self) -> None:
-        """While the API does not answer, ask it again now and then (any answer ends this)."""
-        delay = PROBE_FIRST_DELAY
-        while self.connection_problem is not None and self.client is not None:
-            await asyncio.sleep(delay)
-            try:
-                await self.client.custom_metadata.get_custom_metadata()
-            except ApiError:
-                pass  # an error status still means it answered: the banner went already
-            delay = min(delay * 2, PROBE_MAX_DELAY)
 
     def say(self, content: Content, *, severity: SeverityLevel = "information",
             timeout: float | None = None) -> None:

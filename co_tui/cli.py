@@ -183,7 +183,7 @@ def _run_demo() -> int:
             launch.skip_unused_imports()
             from co_tui.api import CodeOceanClient
             from co_tui.emulator import EmulatorConfig, serve_in_thread
-            from co_tui.emulator.config import preset
+            from co_tui.emulator.settings import preset
 
             config = EmulatorConfig(seed="demo", **preset("demo"))
             served = stack.enter_context(serve_in_thread(config))
@@ -200,8 +200,8 @@ def _run_login(args: argparse.Namespace) -> int:
 
     from co_tui.operations.verify_login import login
     from co_tui.session.config import ConfigError
-    from co_tui.session.credentials import login_target
     from co_tui.session.login_store import LoginError, prompt_login, read_token_from_stdin
+    from co_tui.session.login_target import login_target
 
     profile = args.sub_profile or args.profile
     domain = args.sub_domain or args.domain
@@ -244,12 +244,8 @@ def _run_logout(args: argparse.Namespace) -> int:
 def _run_app(args: argparse.Namespace) -> int:
     from co_tui.domain import InsecureDomainError, normalize_domain
     from co_tui.session.config import ConfigError
-    from co_tui.session.credentials import (
-        LoginSetup,
-        login_target,
-        make_credentials_private,
-        resolve_credentials,
-    )
+    from co_tui.session.credentials import make_credentials_private, resolve_credentials
+    from co_tui.session.login_target import LoginSetup, login_target
 
     # before anything reads the tokens; the notice is shown on screen, not after quitting
     private_notice = make_credentials_private()

@@ -14,13 +14,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams
-    from co_tui.app import CoTuiApp, PendingClient, Prefetched
+    from co_tui.app import CoTuiApp
+    from co_tui.launch_handoff import PendingClient, Prefetched
     from co_tui.session.config import Config
-    from co_tui.session.credentials import LoginSetup
+    from co_tui.session.login_target import LoginSetup
 
 __all__ = ["build_app", "first_page_params", "load_config", "open_app", "skip_unused_imports"]
 
@@ -36,8 +35,9 @@ def build_app(
 ) -> CoTuiApp:
     """The app on ``client``, ready to run.
 
-    ``client``: a connected client, a :class:`~co_tui.app.PendingClient` the app builds after its
-    first frame (``--demo``), or ``None`` to open on the login screen (first run).
+    ``client``: a connected client, a :class:`~co_tui.launch_handoff.PendingClient` the app
+    builds after its first frame (``--demo``), or ``None`` to open on the login screen (first
+    run).
     ``config``: what ``config.toml`` said (``None``: the defaults, nothing saved).
     ``demo``: the demo emulator's notes are shown. ``login``: where a login made in the app is
     saved and how it connects. ``first_page``: My Data's first page, already requested.
@@ -104,7 +104,7 @@ def open_app(
     With real credentials (:func:`_launch`) the client is built right after the skeleton and My
     Data's first page is requested before Textual is imported, so the request travels while
     Python loads the UI. The demo's ``build`` also starts the emulator (slower): the app runs it
-    in a thread after its first frame (:class:`co_tui.app.PendingClient`).
+    in a thread after its first frame (:class:`co_tui.launch_handoff.PendingClient`).
     """
     import asyncio
 
@@ -115,8 +115,8 @@ def open_app(
     try:
         if not demo:
             return asyncio.run(_launch(build, config, profile, save_login, started, notices))
-        from co_tui.app import PendingClient
-        from co_tui.session.credentials import LoginSetup
+        from co_tui.launch_handoff import PendingClient
+        from co_tui.session.login_target import LoginSetup
 
         app = build_app(PendingClient(domain, build), demo=True, config=config,
                         login=LoginSetup(domain=None, save=save_login), notices=notices)
@@ -146,18 +146,19 @@ async def _launch(
     params = first_page_params(config.settings.page_size)
     page = asyncio.ensure_future(client.data_assets.search_data_assets(params))
 
-    def import_ui() -> ModuleType:
+    def import_ui() -> None:
         importlib.import_module("co_tui.screens.asset_list")
-        return importlib.import_module("co_tui.app")
+        importlib.import_module("co_tui.app")
 
     try:
         # the imports run in a thread so this loop can send the request and read the answer
-        app_module = await asyncio.to_thread(import_ui)
-        from co_tui.session.credentials import LoginSetup
+        await asyncio.to_thread(import_ui)
+        from co_tui.launch_handoff import Prefetched
+        from co_tui.session.login_target import LoginSetup
 
         setup = LoginSetup(profile=profile, domain=domain, save=save_login)
         app = build_app(client, login=setup, config=config, notices=notices,
-                        first_page=app_module.Prefetched(params, page))
+                        first_page=Prefetched(params, page))
         started.append(True)
         await app.run_async()
         return int(app.return_code or 0)

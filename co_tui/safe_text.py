@@ -59,13 +59,24 @@ from __future__ import annotations
 
 import re
 import sys
-from bisect import bisect_right
 from typing import Final
 
-from rich.cells import cell_len, split_graphemes
+from rich.cells import cell_len
 from rich.text import Span as RichSpan
 from rich.text import Text
 from textual.content import Content, Span
+
+from co_tui.text_escapes import (
+    FORBIDDEN_MULTI,
+    FORBIDDEN_SINGLE,
+    HARMLESS_FORMAT,
+    NOT_PRINTABLE_OR_TAB,
+    TAB_SIZE,
+    cell_cut,
+    escape_spans,
+    escape_text,
+    snap_cut,
+)
 
 __all__ = [
     "DESCRIPTION_MAX_CHARS",
@@ -91,8 +102,6 @@ PREVIEW_LINE_MAX_CHARS: Final = 2_000
 """One preview line is cut to this many characters, marker included."""
 UNLIMITED: Final = sys.maxsize
 """Pass as ``max_cells``/``max_chars`` to get the full escaped value (shown on demand)."""
-TAB_SIZE: Final = 4
-"""Tabs become spaces up to the next multiple of this many cells."""
 ESCAPE_STYLE: Final = "dim"
 """Style of escapes and cut markers. A plain Rich/Textual style so it also works in ``to_text``."""
 MAX_CODE_POINTS_PER_CELL: Final = 4
@@ -100,140 +109,6 @@ MAX_CODE_POINTS_PER_CELL: Final = 4
 combining marks cannot make a "200-cell" name megabytes long."""
 
 ELLIPSIS: Final = "…"
-
-# Format characters (category Cf) as of Unicode 14 (Python 3.11), plus U+13439-U+1343F, which
-# Unicode 15 made Cf, minus HARMLESS_FORMAT. test_safe_text checks this list against the running
-# Python's unicodedata.
-_CF_RANGES: Final = (
-    (0x0600, 0x0605), (0x06DD, 0x06DD), (0x070F, 0x070F),
-    (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200B), (0x202A, 0x202E),
-    (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
-    (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
-    (0xE0001, 0xE0001), (0xE0020, 0xE007F),
-)  # fmt: skip
-HARMLESS_FORMAT: Final = frozenset("\u00ad\u061c\u200c\u200d\u200e\u200f")
-"""Format characters that real text needs and that no terminal treats as a control, shown as
-they are: soft hyphen, Arabic letter mark, zero-width non-joiner and joiner (Persian words, emoji
-sequences such as the family emoji), left-to-right and right-to-left marks. They are left out of
-``_CF_RANGES``."""
-_OTHER_RANGES: Final = (
-    (0x0000, 0x0009),  # C0 up to and including TAB
-    (0x000B, 0x001F),  # the rest of C0 (LF, U+000A, is added for single-line text)
-    (0x007F, 0x009F),  # DEL and C1
-    (0xD800, 0xDFFF),  # surrogates (only ever lone ones in a Python str)
-    (0x2028, 0x2029),  # LINE SEPARATOR, PARAGRAPH SEPARATOR
-)
-
-
-def _char_class(ranges: tuple[tuple[int, int], ...]) -> str:
-    """A regex character class for ``ranges``, written with ``\\U`` escapes (ASCII source)."""
-    return "".join(
-        f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in sorted(ranges)
-    )
-
-
-_MULTI_CLASS: Final = _char_class(_CF_RANGES + _OTHER_RANGES)
-_FORBIDDEN_MULTI: Final = re.compile(f"[{_MULTI_CLASS}]")
-"""Any forbidden code point when newlines are allowed."""
-_FORBIDDEN_SINGLE: Final = re.compile(f"[\\n{_MULTI_CLASS}]")
-"""Any forbidden code point in one-line text."""
-_NOT_PRINTABLE_OR_TAB: Final = re.compile(r"[^\t\x20-\x7e]")
-"""Used only on ASCII text: anything but a tab or a printable character."""
-
-# Piece kinds in the slow path: text copied as is, an escape (dimmed, never split) and other
-# replacements that are never split (tab -> spaces, CR LF -> LF).
-_TEXT: Final = 0
-_ESCAPE: Final = 1
-_ATOM: Final = 2
-
-_escape_cache: dict[str, str] = {}
-
-
-def _escape_char(char: str) -> str:
-    """``"\\x1b"`` -> the four characters ``\\x1b``; ``"\\u202e"`` -> ``\\u202e``."""
-    escaped = _escape_cache.get(char)
-    if escaped is None:
-        code = ord(char)
-        if code <= 0xFF:
-            escaped = f"\\x{code:02x}"
-        elif code <= 0xFFFF:
-            escaped = f"\\u{code:04x}"
-        else:
-            escaped = f"\\U{code:08x}"
-        if len(_escape_cache) < 4096:
-            _escape_cache[char] = escaped
-    return escaped
-
-
-# A piece of the escaped output: (out_start, out_end, in_start, in_end, kind).
-_Piece = tuple[int, int, int, int, int]
-
-
-def _escape(text: str, pattern: re.Pattern[str], multiline: bool) -> tuple[str, list[_Piece]]:
-    """Escape every match of ``pattern`` in ``text``; also return where each piece came from."""
-    out: list[str] = []
-    pieces: list[_Piece] = []
-    has_tab = "\t" in text
-    out_pos = pos = column = 0
-
-    def add(chunk: str, in_start: int, in_end: int, kind: int) -> None:
-        nonlocal out_pos, column
-        out.append(chunk)
-        pieces.append((out_pos, out_pos + len(chunk), in_start, in_end, kind))
-        out_pos += len(chunk)
-        if has_tab:  # the column only matters for tab stops
-            if multiline and "\n" in chunk:
-                column = cell_len(chunk[chunk.rfind("\n") + 1 :])
-            else:
-                column += cell_len(chunk)
-
-    for match in pattern.finditer(text):
-        start = match.start()
-        if start < pos:  # the CR of a CR LF pair, already consumed
-            continue
-        if start > pos:
-            add(text[pos:start], pos, start, _TEXT)
-        char = match.group()
-        pos = start + 1
-        if char == "\t":
-            add(" " * (TAB_SIZE - column % TAB_SIZE), start, pos, _ATOM)
-        elif multiline and char == "\r" and text.startswith("\n", pos):
-            pos += 1
-            add("\n", start, pos, _ATOM)
-        else:
-            add(_escape_char(char), start, pos, _ESCAPE)
-    if pos < len(text):
-        add(text[pos:], pos, len(text), _TEXT)
-    return "".join(out), pieces
-
-
-def _snap(cut: int, pieces: list[_Piece], starts: list[int]) -> tuple[int, int]:
-    """Move ``cut`` back to the start of an escape or tab it would split; return (cut, input
-    offset of the cut)."""
-    index = bisect_right(starts, cut) - 1
-    if index < 0:
-        return 0, 0
-    out_start, out_end, in_start, in_end, kind = pieces[index]
-    if kind == _TEXT:
-        return cut, in_start + (cut - out_start)
-    if cut >= out_end:  # only past the very last piece
-        return out_end, in_end
-    return out_start, in_start
-
-
-def _cell_cut(text: str, max_cells: int, max_chars: int) -> int:
-    """Largest grapheme boundary ``i <= max_chars`` with ``cell_len(text[:i]) <= max_cells``."""
-    if text.isascii():
-        return min(max_cells, max_chars, len(text))
-    spans, _total = split_graphemes(text)
-    cells = cut = 0
-    for _start, end, width in spans:
-        if end > max_chars or cells + width > max_cells:
-            break
-        cells += width
-        cut = end
-    return cut
-
 
 def _build(
     text: str,
@@ -254,37 +129,22 @@ def _build(
     return Content(text + marker, spans or None, cell_length, strip_control_codes=False)
 
 
-def _escape_spans(pieces: list[_Piece], cut: int) -> list[tuple[int, int]]:
-    """Escape pieces inside ``[0, cut)``, neighbours merged into one span."""
-    spans: list[tuple[int, int]] = []
-    for out_start, out_end, _in_start, _in_end, kind in pieces:
-        if out_start >= cut:
-            break
-        if kind != _ESCAPE:
-            continue
-        if spans and spans[-1][1] == out_start:
-            spans[-1] = (spans[-1][0], out_end)
-        else:
-            spans.append((out_start, out_end))
-    return spans
-
-
 def _single_line(text: str, max_cells: int, style: str) -> Content:
     """The slow path of ``display(multiline=False)``: escape, then cut by cells."""
     max_chars = MAX_CODE_POINTS_PER_CELL * max_cells
     # Every input character gives at least one output character, so more input than
     # max_chars + 1 cannot change the result (it will be cut anyway).
-    escaped, pieces = _escape(text[: max_chars + 1], _FORBIDDEN_SINGLE, False)
+    escaped, pieces = escape_text(text[: max_chars + 1], FORBIDDEN_SINGLE, False)
     width = cell_len(escaped)
     if width <= max_cells and len(escaped) <= max_chars:
-        return _build(escaped, style, _escape_spans(pieces, len(escaped)), cell_length=width)
+        return _build(escaped, style, escape_spans(pieces, len(escaped)), cell_length=width)
     starts = [piece[0] for piece in pieces]
     budget = max_cells - 1  # one cell for the ellipsis
-    cut, _ = _snap(_cell_cut(escaped, budget, max_chars - 1), pieces, starts)
+    cut, _ = snap_cut(cell_cut(escaped, budget, max_chars - 1), pieces, starts)
     while cut and cell_len(escaped[:cut]) > budget:  # belt and braces for odd grapheme widths
-        cut, _ = _snap(cut - 1, pieces, starts)
+        cut, _ = snap_cut(cut - 1, pieces, starts)
     head = escaped[:cut]
-    return _build(head, style, _escape_spans(pieces, cut), ELLIPSIS)
+    return _build(head, style, escape_spans(pieces, cut), ELLIPSIS)
 
 
 def _char_capped(
@@ -292,14 +152,14 @@ def _char_capped(
 ) -> Content:
     """The slow path of multi-line text and preview lines: escape, then cut by characters."""
     # Output >= input / 2 characters (CR LF -> LF is the only shrinking step).
-    escaped, pieces = _escape(text[: 2 * max_chars + 2], pattern, multiline)
+    escaped, pieces = escape_text(text[: 2 * max_chars + 2], pattern, multiline)
     if len(escaped) <= max_chars and len(text) <= 2 * max_chars + 2:
-        return _build(escaped, style, _escape_spans(pieces, len(escaped)))
+        return _build(escaped, style, escape_spans(pieces, len(escaped)))
     # The marker for the largest possible N bounds the real marker, so the result fits.
     budget = max(0, max_chars - len(_chars_marker(len(text))))
-    cut, consumed = _snap(budget, pieces, [piece[0] for piece in pieces])
+    cut, consumed = snap_cut(budget, pieces, [piece[0] for piece in pieces])
     return _build(
-        escaped[:cut], style, _escape_spans(pieces, cut), _chars_marker(len(text) - consumed)
+        escaped[:cut], style, escape_spans(pieces, cut), _chars_marker(len(text) - consumed)
     )
 
 
@@ -333,14 +193,14 @@ def display(
     """
     if multiline:
         limit = DESCRIPTION_MAX_CHARS if max_chars is None else max_chars
-        if _FORBIDDEN_MULTI.search(text) is None and len(text) <= limit:
+        if FORBIDDEN_MULTI.search(text) is None and len(text) <= limit:
             return _build(text, style, [])
-        return _char_capped(text, _FORBIDDEN_MULTI, True, max(0, limit), style)
+        return _char_capped(text, FORBIDDEN_MULTI, True, max(0, limit), style)
 
     cells = NAME_MAX_CELLS if max_cells is None else max_cells
     if cells < 1:
         return Content("")
-    if _FORBIDDEN_SINGLE.search(text) is None:
+    if FORBIDDEN_SINGLE.search(text) is None:
         # Fast path: nothing to escape. ASCII is one cell per character; anything else is at
         # most two cells per code point (a wide character followed by VS16 stays two).
         length = len(text)
@@ -354,7 +214,7 @@ def display(
             return _build(text, style, [])
     elif (
         text.isascii()
-        and _NOT_PRINTABLE_OR_TAB.search(text) is None
+        and NOT_PRINTABLE_OR_TAB.search(text) is None
         and len(expanded := text.expandtabs(TAB_SIZE)) <= cells
     ):
         return _build(expanded, style, [], cell_length=len(expanded))  # only tabs to expand
@@ -370,15 +230,15 @@ def plain(text: str, *, multiline: bool = False) -> str:
     It is lossy (tabs become spaces, controls become ``\\xNN``): do not send it back to the
     server as if it were the original value.
     """
-    pattern = _FORBIDDEN_MULTI if multiline else _FORBIDDEN_SINGLE
+    pattern = FORBIDDEN_MULTI if multiline else FORBIDDEN_SINGLE
     if pattern.search(text) is None:
         return text
-    return _escape(text, pattern, multiline)[0]
+    return escape_text(text, pattern, multiline)[0]
 
 
 def is_safe(text: str, *, multiline: bool = False) -> bool:
     """True when ``text`` has no forbidden code point (``\\n`` is allowed if ``multiline``)."""
-    return (_FORBIDDEN_MULTI if multiline else _FORBIDDEN_SINGLE).search(text) is None
+    return (FORBIDDEN_MULTI if multiline else FORBIDDEN_SINGLE).search(text) is None
 
 
 def escape_line(line: str, max_chars: int = PREVIEW_LINE_MAX_CHARS, *, style: str = "") -> Content:
@@ -393,15 +253,15 @@ def escape_line(line: str, max_chars: int = PREVIEW_LINE_MAX_CHARS, *, style: st
         line = line[:-2] if line.endswith("\r\n") else line[:-1]
     elif line.endswith("\r"):
         line = line[:-1]
-    if _FORBIDDEN_SINGLE.search(line) is None and len(line) <= max_chars:
+    if FORBIDDEN_SINGLE.search(line) is None and len(line) <= max_chars:
         return _build(line, style, [])
     if (
         line.isascii()
-        and _NOT_PRINTABLE_OR_TAB.search(line) is None
+        and NOT_PRINTABLE_OR_TAB.search(line) is None
         and len(expanded := line.expandtabs(TAB_SIZE)) <= max_chars
     ):
         return _build(expanded, style, [], cell_length=len(expanded))
-    return _char_capped(line, _FORBIDDEN_SINGLE, False, max(0, max_chars), style)
+    return _char_capped(line, FORBIDDEN_SINGLE, False, max(0, max_chars), style)
 
 
 def join(*parts: Content | str, separator: str = "") -> Content:

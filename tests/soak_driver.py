@@ -29,7 +29,7 @@ from textual.widgets import Input
 from co_tui.api import CodeOceanClient
 from co_tui.app import CoTuiApp
 from co_tui.emulator import EmulatorConfig, serve_in_thread
-from co_tui.emulator.config import preset
+from co_tui.emulator.settings import preset
 from co_tui.launch import build_app
 from co_tui.screens.asset_detail import AssetDetailScreen
 from co_tui.screens.asset_list import AssetListScreen

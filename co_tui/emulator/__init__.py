@@ -45,10 +45,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from co_tui.emulator.config import EmulatorConfig
     from co_tui.emulator.core import Emulator
     from co_tui.emulator.faults import FaultInjector, FaultSpec
     from co_tui.emulator.server import ServedEmulator, run_server, serve_in_thread
+    from co_tui.emulator.settings import EmulatorConfig
 
 __all__ = [
     "Emulator",
@@ -62,7 +62,7 @@ __all__ = [
 
 _HOMES = {
     "Emulator": "co_tui.emulator.core",
-    "EmulatorConfig": "co_tui.emulator.config",
+    "EmulatorConfig": "co_tui.emulator.settings",
     "FaultInjector": "co_tui.emulator.faults",
     "FaultSpec": "co_tui.emulator.faults",
     "ServedEmulator": "co_tui.emulator.server",

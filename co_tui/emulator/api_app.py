@@ -21,10 +21,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from co_tui.emulator import wire
-from co_tui.emulator.config import parse_version
 from co_tui.emulator.faults import ASGIApp, Receive, Scope, Send
 from co_tui.emulator.http_errors import ApiError
 from co_tui.emulator.routes import Handlers
+from co_tui.emulator.settings import parse_version
 from co_tui.emulator.store import User
 
 if TYPE_CHECKING:

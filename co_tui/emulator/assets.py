@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from co_tui.emulator import acl, body, wire
+from co_tui.emulator import acl, request_body, wire
 from co_tui.emulator.http_errors import ApiError, bad_request, forbidden
 from co_tui.emulator.store import RowLike, Store, User
 
@@ -157,14 +157,14 @@ def validate_custom_metadata(store: Store, custom: dict[str, Any]) -> dict[str, 
 def update_metadata(store: Store, user: User, asset_id: str, data: Any) -> tuple[bytes, bool]:
     """``PUT /data_assets/{id}``: null/absent fields stay as they are; ``custom_metadata``, when
     given, replaces the whole map. Returns (asset JSON, changed)."""
-    data = body.as_object(data)
-    name = body.opt_str(data, "name")
+    data = request_body.as_object(data)
+    name = request_body.opt_str(data, "name")
     if name is not None and not name.strip():
         raise bad_request("name must not be empty")
-    description = body.opt_str(data, "description")
-    tags = body.opt_str_list(data, "tags")
-    mount = body.opt_str(data, "mount")
-    custom = body.opt_object(data, "custom_metadata")
+    description = request_body.opt_str(data, "description")
+    tags = request_body.opt_str_list(data, "tags")
+    mount = request_body.opt_str(data, "mount")
+    custom = request_body.opt_object(data, "custom_metadata")
     row, _ = acl.require_asset(store, user, asset_id, "editor")
     changes: dict[str, Any] = {}
     current = values_of(row)
@@ -173,10 +173,10 @@ def update_metadata(store: Store, user: User, asset_id: str, data: Any) -> tuple
     if description is not None and description != current["description"]:
         changes["description"] = description
     if tags is not None:
-        tags = body.validate_tags(tags)
+        tags = request_body.validate_tags(tags)
         if tags != (current["tags"] or []):
             changes["tags"] = tags
-    if mount is not None and body.validate_mount(mount) != current["mount"]:
+    if mount is not None and request_body.validate_mount(mount) != current["mount"]:
         changes["mount"] = mount
     if custom is not None:
         custom = validate_custom_metadata(store, custom)
@@ -255,11 +255,11 @@ def update_permissions(store: Store, user: User, asset_id: str, data: Any) -> bo
     part of the ACL (null/absent leaves it unchanged). The asset's owner always stays its owner.
     ``editor`` is refused unless the entry already held it. Returns whether the ACL changed.
     """
-    data = body.as_object(data)
-    users = body.opt_list(data, "users")
-    groups = body.opt_list(data, "groups")
-    everyone = body.opt_str(data, "everyone")
-    share_assets = body.opt_bool(data, "share_assets")
+    data = request_body.as_object(data)
+    users = request_body.opt_list(data, "users")
+    groups = request_body.opt_list(data, "groups")
+    everyone = request_body.opt_str(data, "everyone")
+    share_assets = request_body.opt_bool(data, "share_assets")
     row, _ = acl.require_asset(store, user, asset_id, "owner")
     owner_email = (store.email_of(row["owner"]) or "").lower()
     pk = row["pk"]
@@ -271,9 +271,9 @@ def update_permissions(store: Store, user: User, asset_id: str, data: Any) -> bo
     if users is not None:
         new_users = {}
         for item in users:
-            entry = body.as_object(item, "each users entry")
-            email = body.req_str(entry, "email")
-            role = body.req_str(entry, "role")
+            entry = request_body.as_object(item, "each users entry")
+            email = request_body.req_str(entry, "email")
+            role = request_body.req_str(entry, "role")
             if role not in wire.USER_ROLES:
                 raise bad_request(f"invalid user role {role!r} (owner or viewer)")
             _no_new_editor(role, old_users.get(email.lower()), f"user {email}")
@@ -286,9 +286,9 @@ def update_permissions(store: Store, user: User, asset_id: str, data: Any) -> bo
         known = store.known_groups()
         new_groups = {}
         for item in groups:
-            entry = body.as_object(item, "each groups entry")
-            group = body.req_str(entry, "group")
-            role = body.req_str(entry, "role")
+            entry = request_body.as_object(item, "each groups entry")
+            group = request_body.req_str(entry, "group")
+            role = request_body.req_str(entry, "role")
             if role not in wire.GROUP_ROLES:
                 raise bad_request(f"invalid group role {role!r} (owner, viewer or discoverable)")
             _no_new_editor(role, old_groups.get(group), f"group {group}")
@@ -332,15 +332,15 @@ def transfer(store: Store, user: User, asset_id: str, data: Any) -> bool:
     """
     if not user.admin:
         raise forbidden("only administrators may transfer data assets")
-    data = body.as_object(data)
-    target = body.opt_object(data, "target") or {}
-    aws = body.opt_object(target, "aws")
+    data = request_body.as_object(data)
+    target = request_body.opt_object(data, "target") or {}
+    aws = request_body.opt_object(target, "aws")
     if aws is None:
         raise bad_request("target.aws is required")
-    bucket = body.req_str(aws, "bucket")
-    prefix = (body.opt_str(aws, "prefix") or "").strip("/")
-    body.opt_str(aws, "endpoint_name")
-    force = bool(body.opt_bool(data, "force"))
+    bucket = request_body.req_str(aws, "bucket")
+    prefix = (request_body.opt_str(aws, "prefix") or "").strip("/")
+    request_body.opt_str(aws, "endpoint_name")
+    force = bool(request_body.opt_bool(data, "force"))
     row, _ = acl.require_asset(store, user, asset_id, "owner")
     if not force and store.query_one(
         "SELECT 1 FROM attachments t JOIN capsules c ON t.target = 'pipeline:' || c.id "

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from co_tui.emulator import loader
 from co_tui.emulator.api_app import build_api_app
-from co_tui.emulator.config import EmulatorConfig
-from co_tui.emulator.create import finish_pending
+from co_tui.emulator.asset_creation import finish_pending
 from co_tui.emulator.faults import ASGIApp, FaultInjector, FaultMiddleware, Receive, Scope, Send
 from co_tui.emulator.files_app import FilesApp
 from co_tui.emulator.index import SearchIndex
 from co_tui.emulator.quirks_asgi import QuirkMiddleware
+from co_tui.emulator.settings import EmulatorConfig
 from co_tui.emulator.signing import Signer
 from co_tui.emulator.store import Store
 

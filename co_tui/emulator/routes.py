@@ -16,17 +16,17 @@ from starlette.responses import Response
 
 from co_tui.emulator import (
     acl,
+    asset_creation,
     assets,
-    body,
-    capsules,
-    create,
+    capsule_operations,
+    request_body,
     search,
     search_request,
     tree,
     wire,
 )
-from co_tui.emulator.config import FILE_URLS_SINCE, SEARCH_POST_SINCE
 from co_tui.emulator.http_errors import ApiError, bad_request, not_found
+from co_tui.emulator.settings import FILE_URLS_SINCE, SEARCH_POST_SINCE
 from co_tui.emulator.store import User
 
 if TYPE_CHECKING:
@@ -91,8 +91,8 @@ class Handlers:
     async def create_asset(self, request: Request) -> Response:
         """``POST /data_assets``: 200 with the new draft asset."""
         data = await read_json(request)
-        encoded, _ = create.create_asset(self.store, caller(request), data,
-                                         self.emu.config.ready_delay)
+        encoded, _ = asset_creation.create_asset(self.store, caller(request), data,
+                                                 self.emu.config.ready_delay)
         self._applied(request, 200)
         return json_response(encoded)
 
@@ -116,7 +116,7 @@ class Handlers:
         value = request.query_params.get("archive")
         if value is None:
             raise bad_request("archive query parameter is required")
-        archive = body.parse_bool(value, "archive")
+        archive = request_body.parse_bool(value, "archive")
         if assets.set_archived(self.store, caller(request), request.path_params["id"], archive):
             self._applied(request, 204)
         return no_content()
@@ -167,8 +167,8 @@ class Handlers:
 
     async def list_files(self, request: Request) -> Response:
         """``POST /data_assets/{id}/files`` with ``{"path": folder}``: one folder level."""
-        data = body.as_object(await read_json(request))
-        path = tree.normalise_path(body.opt_str(data, "path"))
+        data = request_body.as_object(await read_json(request))
+        path = tree.normalise_path(request_body.opt_str(data, "path"))
         asset_id = request.path_params["id"]
         row, _ = acl.require_asset(self.store, caller(request), asset_id, "viewer")
         self._internal(row)
@@ -226,35 +226,36 @@ class Handlers:
     async def search_capsules(self, request: Request) -> Response:
         """``POST /capsules/search`` and ``POST /pipelines/search``."""
         kind = request.scope["co_kind"]
-        page = capsules.search_capsules(self.store, caller(request), kind, await read_json(request))
+        page = capsule_operations.search_capsules(self.store, caller(request), kind,
+                                                  await read_json(request))
         return json_response(page.to_json())
 
     async def get_capsule(self, request: Request) -> Response:
         """``GET /capsules/{id}`` and ``GET /pipelines/{id}``."""
-        return json_response(capsules.get_capsule(self.store, caller(request),
-                                                  request.scope["co_kind"],
-                                                  request.path_params["id"]))
+        return json_response(capsule_operations.get_capsule(self.store, caller(request),
+                                                            request.scope["co_kind"],
+                                                            request.path_params["id"]))
 
     async def attach(self, request: Request) -> Response:
         """``POST /{capsules|pipelines|computations}/{id}/data_assets``."""
         data = await read_json(request)
-        result = capsules.attach(self.store, caller(request), request.scope["co_kind"],
-                                 request.path_params["id"], data)
+        result = capsule_operations.attach(self.store, caller(request), request.scope["co_kind"],
+                                           request.path_params["id"], data)
         self._applied(request, 200)
         return json_response(result)
 
     async def detach(self, request: Request) -> Response:
         """``DELETE /{capsules|pipelines|computations}/{id}/data_assets[/]`` with a JSON body."""
         data = await read_json(request)
-        if capsules.detach(self.store, caller(request), request.scope["co_kind"],
-                           request.path_params["id"], data):
+        if capsule_operations.detach(self.store, caller(request), request.scope["co_kind"],
+                                     request.path_params["id"], data):
             self._applied(request, 204)
         return no_content()
 
     async def get_computation(self, request: Request) -> Response:
         """``GET /computations/{id}``."""
-        return json_response(capsules.get_computation(self.store, caller(request),
-                                                      request.path_params["id"]))
+        return json_response(capsule_operations.get_computation(self.store, caller(request),
+                                                                request.path_params["id"]))
 
     async def custom_metadata(self, request: Request) -> Response:
         """``GET /custom_metadata``: the deployment's schema."""

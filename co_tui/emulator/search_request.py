@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from co_tui.emulator import body, wire
+from co_tui.emulator import request_body, wire
 from co_tui.emulator.http_errors import bad_request
 
 ASSET_FIELDS = ("name", "tag", "run_script", "commit_id", "contained_data_id")
@@ -102,7 +102,7 @@ def _next_token(data: dict[str, Any]) -> str | None:
     value = data.get("next_token")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(int(value)) if float(value).is_integer() else str(value)
-    return body.opt_str(data, "next_token") or None
+    return request_body.opt_str(data, "next_token") or None
 
 
 def _choice(value: str | None, allowed: tuple[str, ...], key: str) -> str | None:
@@ -113,27 +113,28 @@ def _choice(value: str | None, allowed: tuple[str, ...], key: str) -> str | None
 
 def params_from_body(data: Any) -> SearchParams:
     """Validate a ``POST /data_assets/search`` body (null = absent; ``from`` = ``offset``)."""
-    data = body.as_object(data)
-    offset = body.opt_int(data, "offset")
+    data = request_body.as_object(data)
+    offset = request_body.opt_int(data, "offset")
     if offset is None:
-        offset = body.opt_int(data, "from")
-    sort_field = _choice(body.opt_str(data, "sort_field"), tuple(SORT_COLUMNS), "sort_field")
-    sort_order = _choice(body.opt_str(data, "sort_order"), ("asc", "desc"), "sort_order")
+        offset = request_body.opt_int(data, "from")
+    sort_field = _choice(request_body.opt_str(data, "sort_field"), tuple(SORT_COLUMNS),
+                         "sort_field")
+    sort_order = _choice(request_body.opt_str(data, "sort_order"), ("asc", "desc"), "sort_order")
     filters = []
-    for item in body.opt_list(data, "filters") or []:
-        filters.append(_filter(body.as_object(item, "each filter")))
+    for item in request_body.opt_list(data, "filters") or []:
+        filters.append(_filter(request_body.as_object(item, "each filter")))
     return SearchParams(
-        query=body.opt_str(data, "query") or "",
+        query=request_body.opt_str(data, "query") or "",
         offset=max(offset or 0, 0),
-        limit=clamp_limit(body.opt_int(data, "limit")),
+        limit=clamp_limit(request_body.opt_int(data, "limit")),
         next_token=_next_token(data),
         sort_field=sort_field,
         sort_order=(sort_order or "asc") if sort_field else "desc",
-        type=_choice(body.opt_str(data, "type"), wire.ASSET_TYPES, "type"),
-        ownership=_choice(body.opt_str(data, "ownership"), OWNERSHIPS, "ownership"),
-        origin=_choice(body.opt_str(data, "origin"), ("internal", "external"), "origin"),
-        favorite=bool(body.opt_bool(data, "favorite")),
-        archived=bool(body.opt_bool(data, "archived")),
+        type=_choice(request_body.opt_str(data, "type"), wire.ASSET_TYPES, "type"),
+        ownership=_choice(request_body.opt_str(data, "ownership"), OWNERSHIPS, "ownership"),
+        origin=_choice(request_body.opt_str(data, "origin"), ("internal", "external"), "origin"),
+        favorite=bool(request_body.opt_bool(data, "favorite")),
+        archived=bool(request_body.opt_bool(data, "archived")),
         filters=filters,
     )
 
@@ -145,17 +146,17 @@ def params_from_query(query: dict[str, str]) -> SearchParams:
         data["ownership"] = "created"
     for key in ("favorite", "archived"):
         if key in data:
-            data[key] = body.parse_bool(data[key], key)
+            data[key] = request_body.parse_bool(data[key], key)
     data["offset"] = data.pop("start", None)
     data.pop("next_token", None)
     return params_from_body(data)
 
 
 def _filter(item: dict[str, Any]) -> dict[str, Any]:
-    key = body.req_str(item, "key")
+    key = request_body.req_str(item, "key")
     value = item.get("value")
-    values = body.opt_list(item, "values")
-    bounds = body.opt_object(item, "range")
+    values = request_body.opt_list(item, "values")
+    bounds = request_body.opt_object(item, "range")
     for candidate in [value, *(values or [])]:
         if candidate is not None and (isinstance(candidate, bool)
                                       or not isinstance(candidate, (str, int, float))):
@@ -172,4 +173,4 @@ def _filter(item: dict[str, Any]) -> dict[str, Any]:
     if value is None and not values and bounds is None:
         raise bad_request(f"filter {key!r} needs value, values or range")
     return {"key": key, "value": value, "values": values or None, "range": bounds,
-            "exclude": bool(body.opt_bool(item, "exclude"))}
+            "exclude": bool(request_body.opt_bool(item, "exclude"))}

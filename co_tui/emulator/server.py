@@ -20,10 +20,10 @@ from types import FrameType
 
 import uvicorn
 
-from co_tui.emulator.config import EmulatorConfig
 from co_tui.emulator.core import Emulator
 from co_tui.emulator.faults import DropConnection
 from co_tui.emulator.seed_model import SeedData
+from co_tui.emulator.settings import EmulatorConfig
 
 
 @dataclass

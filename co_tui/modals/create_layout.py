@@ -3,7 +3,9 @@
 Every field has a key (the :class:`~co_tui.operations.create_form.CreateForm` attribute, or
 ``custom:<name>`` for a custom-metadata field); its widget is ``#create-<key>`` (a custom field's
 is ``#create-custom-<index>``) and its problem is shown in ``#create-<...>-error`` right under
-it. :class:`~co_tui.modals.create.CreateScreen` puts the rows together.
+it. :func:`form_fields` lays the rows out by source;
+:class:`~co_tui.modals.create_asset.CreateScreen` adds the title, the custom-metadata rows, the
+status line and the keys.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from co_tui.api.models import CustomMetadataField
-from co_tui.operations.create_form import CombinedPart, CreateForm, SourceKind
+from co_tui.operations.create_form import Combinable, CombinedPart, CreateForm, SourceKind
 from co_tui.operations.metadata import custom_key
 from co_tui.safe_text import display, join, plain
 from co_tui.widgets.choice import Choice
@@ -31,6 +33,7 @@ __all__ = [
     "TARGET_FIELDS",
     "custom_row",
     "field_value",
+    "form_fields",
     "parts_content",
     "read_form",
     "row",
@@ -80,6 +83,41 @@ def row(key: str, label: str, hint: str) -> ComposeResult:
         yield Static(id="create-computation-info", classes="create-info")
     yield Static(id=f"create-{key}-error", classes="create-error")
 
+
+def form_fields(combine: Combinable) -> ComposeResult:
+    """The scrolling form: the source choice, each source's section (only the chosen one is
+    shown), the fields every asset has, and the box the custom-metadata rows go into."""
+    sources: list[tuple[object, str]] = [(SourceKind.S3, "S3 bucket"),
+                                         (SourceKind.COMPUTATION, "computation results")]
+    if combine.offered:
+        sources.append((SourceKind.COMBINED, f"combine {len(combine.parts)} selected"))
+    with VerticalScroll(id="create-form"):
+        yield Choice("Source", sources, SourceKind.S3, id="create-source")
+        note = Static(display(combine.note, max_cells=300), id="create-combine-note")
+        note.display = bool(combine.note)
+        yield note
+        with Vertical(id="create-s3", classes="create-section"):
+            for key, label, hint in S3_FIELDS:
+                yield from row(key, label, hint)
+            yield Checkbox("Keep on external storage (do not copy into Code Ocean)",
+                           id="create-keep")
+            yield Checkbox("Public bucket (read without credentials)", id="create-public")
+        with Vertical(id="create-computation", classes="create-section"):
+            for key, label, hint in COMPUTATION_FIELDS:
+                yield from row(key, label, hint)
+            yield Checkbox("Keep the results in an S3 bucket (an external result)",
+                           id="create-external_result")
+            with Vertical(id="create-target", classes="create-section"):
+                for key, label, hint in TARGET_FIELDS:
+                    yield from row(key, label, hint)
+        with Vertical(id="create-combined", classes="create-section"):
+            yield Static(parts_content(combine.parts), id="create-parts")
+            yield Static(id="create-parts-error", classes="create-error")
+        with Vertical(id="create-common"):
+            for key, label, hint in COMMON_FIELDS:
+                yield from row(key, label, hint)
+        yield Static(Content("Custom metadata (* required)"), id="create-custom-title")
+        yield Vertical(id="create-custom")
 
 def custom_row(spec: CustomMetadataField, index: int) -> tuple[CustomField, list[Widget]]:
     """The widget of custom-metadata field ``spec`` (the form's ``index``-th) and the widgets

@@ -14,7 +14,7 @@ lists the fields the save changed), or ``None`` when cancelled.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,11 +30,12 @@ from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.edit_buffer import decode, has_placeholders
 from co_tui.modals.confirm import ConfirmScreen
 from co_tui.modals.dialog import Dialog
+from co_tui.modals.edit_conflict import ConflictView
+from co_tui.modals.edit_form import fill_form, read_form
 from co_tui.operations.field_values import format_custom, tag_error
 from co_tui.operations.metadata import (
     AssetValues,
     Conflict,
-    FieldConflict,
     MetadataForm,
     Saved,
     Side,
@@ -44,9 +45,9 @@ from co_tui.operations.metadata import (
     field_labels,
     save_metadata,
 )
-from co_tui.safe_text import display, is_safe, join, plain
+from co_tui.safe_text import display, is_safe, join
 from co_tui.widgets.choice import Choice
-from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
+from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label
 from co_tui.widgets.edit_fields import EditInput, EditTextArea
 from co_tui.widgets.tag_chips import Chip, TagChips
 from co_tui.workers import log_failure, worker
@@ -55,9 +56,6 @@ if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
 
 __all__ = ["EditMetadataScreen"]
-
-SIDES: tuple[tuple[Side, str], ...] = (("mine", "keep mine"), ("theirs", "take theirs"))
-
 
 class EditMetadataScreen(Dialog["DataAsset | None"]):
     """The edit dialog for one asset. ``schema`` is the deployment's custom-metadata schema;
@@ -141,7 +139,7 @@ class EditMetadataScreen(Dialog["DataAsset | None"]):
                 " stand for invisible control characters the server's text holds; "
                 "they are kept as they are. Deleting a symbol removes that character."),
                 id="edit-legend")
-            yield from self._conflict_view()
+            yield ConflictView(id="edit-conflict")
             yield Static(Content(""), id="edit-status")
             with Horizontal(id="edit-buttons"):
                 yield Button(Content("Save (ctrl+s)"), id="edit-save", variant="primary",
@@ -159,15 +157,6 @@ class EditMetadataScreen(Dialog["DataAsset | None"]):
         line = Static(Content(""), id=id or f"error-{key}", classes="edit-error")
         self._error_lines[key] = line
         return line
-
-    def _conflict_view(self) -> ComposeResult:
-        with Vertical(id="edit-conflict"):
-            yield Static(Content("Someone else changed this asset while you were editing. "
-                                 "For each field, keep your version or take theirs."),
-                         id="conflict-intro")
-            yield VerticalScroll(id="conflict-list")
-            yield Static(Content("ctrl+s save these choices   ctrl+o overwrite all with mine"
-                                 "   esc back to the form"), id="conflict-hint")
 
     async def on_mount(self) -> None:
         self.query_one("#edit-conflict").display = False
@@ -230,13 +219,7 @@ class EditMetadataScreen(Dialog["DataAsset | None"]):
     def read_form(self) -> MetadataForm:
         """The form as the widgets hold it now, as the text to send: the edit fields give back
         every character of the server's value the user did not delete."""
-        return MetadataForm(
-            name=self.query_one("#edit-name", EditInput).server_text,
-            description=self.query_one("#edit-description", EditTextArea).server_text,
-            mount=self.query_one("#edit-mount", EditInput).server_text,
-            tags=self.query_one("#edit-tags", TagChips).tags,  # chips hold raw tags
-            custom={name: field_text(widget) for name, widget in self._custom_fields.items()},
-        )
+        return read_form(self, self._custom_fields)
 
     @property
     def dirty(self) -> bool:
@@ -331,11 +314,7 @@ class EditMetadataScreen(Dialog["DataAsset | None"]):
         if self.saving:
             return
         if self.conflict is not None:
-            choices = {f"conflict-{i}": f.key for i, f in enumerate(self.conflict.fields)}
-            picked: dict[str, Side] = {
-                key: "theirs" if self.query_one(f"#{wid}", Choice).value == "theirs" else "mine"
-                for wid, key in choices.items()}
-            self._resolve(picked)
+            self._resolve(self.query_one(ConflictView).choices(self.conflict))
             return
         self.attempted = True
         check = check_form(self.read_form(), self.base, self.schema)
@@ -363,19 +342,7 @@ class EditMetadataScreen(Dialog["DataAsset | None"]):
 
     def _fill(self, values: AssetValues) -> None:
         """Show ``values`` in the form (after a conflict was resolved)."""
-        form = MetadataForm.of(values, self.schema)
-        self.query_one("#edit-name", EditInput).set_server_text(form.name)
-        self.query_one("#edit-description", EditTextArea).set_server_text(form.description)
-        self.query_one("#edit-mount", EditInput).set_server_text(form.mount)
-        chips = self.query_one("#edit-tags", TagChips)
-        chips.chips = [Chip(tag) for tag in values.tags]
-        chips.refresh(layout=True)
-        for name, widget in self._custom_fields.items():
-            text = form.custom.get(name, "")
-            if isinstance(widget, Select):
-                widget.value = text if text else Select.NULL
-            else:
-                widget.set_server_text(text)
+        fill_form(self, values, self.schema, self._custom_fields)
 
     def _start_save(self, mine: AssetValues) -> None:
         # Marked before the worker starts: a second ctrl+s must not start an exclusive worker,
@@ -407,35 +374,11 @@ class EditMetadataScreen(Dialog["DataAsset | None"]):
         else:
             self._status(result.message, "$error" if result.outcome == "not_saved" else "$warning")
 
-    # --- the conflict view --------------------------------------------------------------------
-
-    def _describe(self, conflict: FieldConflict, value: Any) -> Content:
-        if value is None or value == "" or value == ():
-            return Content.styled("(empty)", "dim italic")
-        if conflict.key == "tags":
-            return display(", ".join(value), max_cells=300)
-        if conflict.key == "description":
-            return display(value, multiline=True, max_chars=240)
-        specs = {s.name: s for s in (self.schema.fields or [])} if self.schema else {}
-        return display(format_custom(value, specs.get(conflict.key.removeprefix("custom:")))
-                       if conflict.key.startswith("custom:") else str(value), max_cells=300)
+    # --- the conflict view (co_tui.modals.edit_conflict) --------------------------------------
 
     async def _show_conflict(self, conflict: Conflict) -> None:
         self.conflict = conflict
-        listing = self.query_one("#conflict-list", VerticalScroll)
-        await listing.remove_children()
-        rows: list[Widget] = []
-        for index, field in enumerate(conflict.fields):
-            choice = Choice(plain(field.label)[:12], SIDES, field.default,
-                            id=f"conflict-{index}")
-            rows += [
-                choice.add_class("conflict-field"),
-                Static(join(Content.styled("yours:  ", "bold"),
-                            self._describe(field, field.mine)), classes="conflict-value"),
-                Static(join(Content.styled("theirs: ", "bold"),
-                            self._describe(field, field.theirs)), classes="conflict-value"),
-            ]
-        await listing.mount_all(rows)
+        await self.query_one(ConflictView).show_fields(conflict, self.schema)
         self.query_one("#edit-form").display = False
         self.query_one("#edit-conflict").display = True
         self._status(f"{len(conflict.fields)} field(s) changed by someone else. Nothing was "

@@ -8,7 +8,7 @@ an S3 bucket as an *external result*), or a combination of selected external ass
 (:func:`combinable` picks them from a selection and says why others are left out). The
 deployment's custom-metadata fields are checked as the edit dialog checks them
 (:func:`~co_tui.operations.field_values.check_custom`). Sending it is
-:mod:`co_tui.operations.create`.
+:mod:`co_tui.operations.create_once`.
 
 What goes on the wire, whatever was typed: ``tags`` always (an empty list when there are none),
 and an S3 ``prefix`` always (``""`` for the whole bucket), so no server has to guess what a

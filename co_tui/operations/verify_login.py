@@ -37,8 +37,9 @@ from co_tui.api import (
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.redact import Secret, redact
 from co_tui.session.config import ConfigError, validate_domain
-from co_tui.session.credentials import login_target, validate_token
+from co_tui.session.credentials import validate_token
 from co_tui.session.login_store import save_login
+from co_tui.session.login_target import login_target
 
 __all__ = ["LoginOutcome", "VerifyResult", "VerifyStatus", "login", "verify"]
 

@@ -20,7 +20,7 @@ from co_tui.preview.formats import extension_hint, identify
 from co_tui.preview.hexview import HexRow, format_row, hex_row_count, hex_rows
 from co_tui.preview.highlight import Highlighter, choose_lexer, highlight, lexer_for_language
 from co_tui.preview.limits import MAX_LINE_CHARS, MAX_LINES, PREVIEW_BYTES
-from co_tui.preview.model import (
+from co_tui.preview.preview_model import (
     ArchiveMember,
     BinaryBody,
     Block,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from co_tui.preview.images import unpack
 from co_tui.preview.limits import ARCHIVE_MEMBERS, DECOMPRESS_BYTES
-from co_tui.preview.model import ArchiveMember, FormatInfo
+from co_tui.preview.preview_model import ArchiveMember, FormatInfo
 
 __all__ = ["ARCHIVE_PROBES", "decompress_prefix", "gzip_name", "tar_members"]
 

@@ -1,4 +1,4 @@
-"""``build_preview``: bytes in, a :class:`~co_tui.preview.model.Preview` out.
+"""``build_preview``: bytes in, a :class:`~co_tui.preview.preview_model.Preview` out.
 
 The routing, for the first chunk of a file (``start == 0``):
 
@@ -35,7 +35,7 @@ from co_tui.preview.kinds import (
     notebook_preview,
     text_preview,
 )
-from co_tui.preview.model import BinaryBody, FormatInfo, Preview, PreviewKind, Resume
+from co_tui.preview.preview_model import BinaryBody, FormatInfo, Preview, PreviewKind, Resume
 from co_tui.preview.text import decode_span, display
 
 __all__ = ["build_preview", "error_preview", "external_preview"]

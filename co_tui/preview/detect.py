@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from co_tui.preview.formats import identify
 from co_tui.preview.limits import BINARY_RATIO, SNIFF_BYTES
-from co_tui.preview.model import FormatInfo
+from co_tui.preview.preview_model import FormatInfo
 
 __all__ = ["BOMS", "Detection", "classify", "sniff_encoding", "utf8_prefix_valid"]
 

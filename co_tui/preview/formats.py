@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from co_tui.preview.archives import ARCHIVE_PROBES
 from co_tui.preview.images import IMAGE_PROBES, unpack
-from co_tui.preview.model import FormatInfo
+from co_tui.preview.preview_model import FormatInfo
 from co_tui.preview.science import SCIENCE_PROBES
 
 __all__ = ["extension_hint", "identify"]

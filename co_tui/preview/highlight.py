@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from co_tui.preview.model import TokenLine
+from co_tui.preview.preview_model import TokenLine
 
 __all__ = [
     "Highlighter",

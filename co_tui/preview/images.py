@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import struct
 
-from co_tui.preview.model import FormatInfo
+from co_tui.preview.preview_model import FormatInfo
 
 __all__ = ["IMAGE_PROBES", "unpack"]
 

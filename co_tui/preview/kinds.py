@@ -1,8 +1,8 @@
 """The text-like previews: plain text and code, JSON, CSV/TSV, Markdown, notebooks.
 
 Each function takes a :class:`Chunk` (the bytes and what is known about them) and returns a
-finished :class:`~co_tui.preview.model.Preview`, including the byte accounting
-(``bytes_consumed``) and the :class:`~co_tui.preview.model.Resume` state for "load more".
+finished :class:`~co_tui.preview.preview_model.Preview`, including the byte accounting
+(``bytes_consumed``) and the :class:`~co_tui.preview.preview_model.Resume` state for "load more".
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from co_tui.formatting import format_size, plural
 from co_tui.preview.highlight import display_name, lexer_for_language
 from co_tui.preview.limits import MAX_LINE_CHARS, MAX_LINES, TABLE_CELL_CHARS
 from co_tui.preview.markdown import render_cut, render_markdown
-from co_tui.preview.model import (
+from co_tui.preview.notebook import parse_notebook
+from co_tui.preview.preview_model import (
     MarkdownBody,
     NotebookBody,
     Preview,
@@ -23,7 +24,6 @@ from co_tui.preview.model import (
     ResumeMode,
     TextBody,
 )
-from co_tui.preview.notebook import parse_notebook
 from co_tui.preview.structured import build_table, json_error, reindent_json
 from co_tui.preview.text import (
     byte_length,

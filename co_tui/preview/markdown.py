@@ -4,8 +4,8 @@ tables, rules).
 Parsing is markdown-it-py's (CommonMark plus GitHub tables and strikethrough), the parser
 Textual's own Markdown widget uses, so it is present wherever the UI is; it does not import Rich.
 Raw HTML is not interpreted (``html=False``): it stays visible as text. Links keep their target
-as plain data (:class:`~co_tui.preview.model.Span` ``href``); nothing becomes a live terminal
-hyperlink.
+as plain data (:class:`~co_tui.preview.preview_model.Span` ``href``); nothing becomes a live
+terminal hyperlink.
 
 Rendering is capped at :data:`~co_tui.preview.limits.MARKDOWN_RENDER_CHARS` characters, cut at a
 blank line, because markdown-it-py's time grows with the text (docs/product.md, 'Measurements behind
@@ -19,7 +19,7 @@ from typing import Any
 
 from co_tui.preview.highlight import lexer_for_language
 from co_tui.preview.limits import MARKDOWN_RENDER_CHARS
-from co_tui.preview.model import (
+from co_tui.preview.preview_model import (
     Block,
     CodeBlock,
     Heading,

@@ -20,7 +20,7 @@ from co_tui.formatting import format_size
 from co_tui.preview.highlight import lexer_for_language
 from co_tui.preview.limits import MARKDOWN_RENDER_CHARS, NOTEBOOK_OUTPUT_LINES
 from co_tui.preview.markdown import render_markdown
-from co_tui.preview.model import NotebookCell, NotebookOutput
+from co_tui.preview.preview_model import NotebookCell, NotebookOutput
 from co_tui.preview.text import cut_lines, display
 
 __all__ = ["ParsedNotebook", "parse_notebook"]

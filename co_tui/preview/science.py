@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from co_tui.preview.images import unpack
 from co_tui.preview.limits import NPY_HEADER_CHARS
-from co_tui.preview.model import FormatInfo
+from co_tui.preview.preview_model import FormatInfo
 
 __all__ = ["SCIENCE_PROBES", "numpy_dtype_name"]
 

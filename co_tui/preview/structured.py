@@ -35,7 +35,7 @@ from co_tui.preview.limits import (
     TABLE_COLUMNS,
     TABLE_ROWS,
 )
-from co_tui.preview.model import TableBody, TextBody
+from co_tui.preview.preview_model import TableBody, TextBody
 from co_tui.preview.text import cut_lines, display
 
 __all__ = ["JsonLines", "TableChunk", "build_table", "reindent_json", "sniff_delimiter"]

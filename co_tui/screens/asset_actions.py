@@ -4,20 +4,19 @@ One base screen owns the keys, the dialogs and the workers of every action on as
 tags, share, archive, restore, delete, create, copy, attach / detach); the screens that show
 assets say which assets an action targets (:meth:`targets`) and how to show what happened
 (:meth:`show_assets`). What an action did is published on the app's ``assets_changed`` signal
-(:class:`AssetsChanged`), which every open asset screen follows, so My Data under a detail view
-learns of an edit or an archive made there.
+(:class:`~co_tui.operations.action_rules.AssetsChanged`), which every open asset screen
+follows, so My Data under a detail view learns of an edit or an archive made there.
 
 Actions the user may not do on the targeted assets are shown disabled, with the reason in the
-help and the palette, rather than offered and then failed (:mod:`co_tui.operations.rights`). A 403
-greys the action out for that asset from then on.
+help and the palette, rather than offered and then failed (:mod:`co_tui.operations.rights`,
+:mod:`co_tui.operations.action_rules`). A 403 greys the action out for that asset from then on.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.binding import Binding, BindingType
@@ -25,7 +24,15 @@ from textual.screen import Screen
 
 from co_tui.api import ApiError, PermissionDeniedError
 from co_tui.app import co_app
-from co_tui.operations.rights import NEEDS
+from co_tui.operations.action_rules import (
+    ARCHIVE_ONLY,
+    CAPSULE_ONLY,
+    NOT_IN_ARCHIVE,
+    AssetEvent,
+    AssetsChanged,
+    needs_target,
+    target_problem,
+)
 from co_tui.safe_text import display, join
 from co_tui.workers import worker
 
@@ -35,31 +42,8 @@ if TYPE_CHECKING:
     from co_tui.operations.bulk import BulkReport
     from co_tui.transfer import DownloadRequest, DownloadTarget
 
-__all__ = ["AssetActionsScreen", "AssetEvent", "AssetsChanged"]
+__all__ = ["AssetActionsScreen"]
 
-AssetEvent = Literal["changed", "created", "archived", "restored", "deleted", "shared",
-                     "attached"]
-
-
-
-@dataclass(frozen=True, slots=True)
-class AssetsChanged:
-    """What an action did to which assets: the data of the app's ``assets_changed`` signal.
-
-    ``event`` is one of ``changed`` (new metadata), ``created`` (a new or following draft),
-    ``archived``, ``restored``, ``deleted``, ``shared`` and ``attached`` (attachments changed).
-    """
-
-    event: AssetEvent
-    assets: Sequence[DataAsset]
-
-
-SINGLE = frozenset({"edit", "share", "copy_id", "copy_url"})
-NEEDS_TARGET = frozenset({"download_assets"})
-"""Actions on exactly one asset (the others also take a multi-selection)."""
-ARCHIVE_ONLY = frozenset({"restore", "delete"})
-NOT_IN_ARCHIVE = frozenset({"archive", "tags", "edit", "share", "create", "attach", "detach"})
-CAPSULE_ONLY = frozenset({"attach", "detach"})
 _VERB = {"archive": "Archive", "restore": "Restore"}
 
 
@@ -95,7 +79,7 @@ class AssetActionsScreen(Screen[None]):
 
     def show_assets(self, event: AssetEvent, assets: Sequence[DataAsset]) -> None:
         """Something happened to ``assets`` (here or on another screen): show it (``event``:
-        see :class:`AssetsChanged`)."""
+        see :class:`~co_tui.operations.action_rules.AssetsChanged`)."""
 
     @on(events.Mount)
     def _follow_asset_changes(self) -> None:
@@ -133,14 +117,7 @@ class AssetActionsScreen(Screen[None]):
     def disabled_reason(self, action: str) -> str | None:
         """Why ``action`` cannot run now (shown in the help and the palette), or None."""
         assets = self.targets() if self.client is not None else []
-        if action in NEEDS or action in SINGLE or action in CAPSULE_ONLY or action in NEEDS_TARGET:
-            if not assets:
-                return "No asset is highlighted."
-        if action in SINGLE and len(assets) > 1:
-            return "Works on one asset: clear the selection (ctrl+a) first."
-        if action in NEEDS:
-            return self.co_app.rights.reasons(assets, action)
-        return None
+        return target_problem(action, assets, self.co_app.rights)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ARCHIVE_ONLY and not self.IN_ARCHIVE:
@@ -149,7 +126,7 @@ class AssetActionsScreen(Screen[None]):
             return False
         if action in CAPSULE_ONLY and self.capsule_id is None:
             return False
-        if action in NEEDS or action in SINGLE or action in CAPSULE_ONLY or action in NEEDS_TARGET:
+        if needs_target(action):
             return None if self.disabled_reason(action) else True
         return True
 
@@ -316,7 +293,7 @@ class AssetActionsScreen(Screen[None]):
 
     def action_create(self) -> None:
         """Create a data asset from S3, a computation's results, or the selected assets."""
-        from co_tui.modals.create import CreateScreen
+        from co_tui.modals.create_asset import CreateScreen
 
         if self.client is None:
             return
@@ -334,7 +311,7 @@ class AssetActionsScreen(Screen[None]):
     @worker("following the new asset", group="follow")
     async def _follow(self, asset: DataAsset) -> None:
         """Follow a new asset until ready or failed, updating its row; no UI is blocked."""
-        from co_tui.operations.create import follow_asset
+        from co_tui.operations.create_once import follow_asset
 
         assert self.client is not None
         latest = asset

@@ -33,7 +33,8 @@ from co_tui.api import (
     find_attached,
 )
 from co_tui.api.models import CustomMetadata, DataAsset
-from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
+from co_tui.operations.action_rules import AssetEvent
+from co_tui.screens.asset_actions import AssetActionsScreen
 from co_tui.screens.detail_names import learn_names
 from co_tui.screens.gone import shown_asset
 from co_tui.widgets.connection_banner import ConnectionBanner

@@ -17,9 +17,10 @@ from co_tui.api import ApiError
 from co_tui.api.models import DataAssetSearchParams
 from co_tui.api.paging import Pager, PagingStopped
 from co_tui.modals.filters import FiltersScreen
+from co_tui.operations.action_rules import AssetEvent
 from co_tui.operations.search_filters import AssetFilters
 from co_tui.safe_text import display
-from co_tui.screens.asset_actions import AssetActionsScreen, AssetEvent
+from co_tui.screens.asset_actions import AssetActionsScreen
 from co_tui.screens.list_status import ListStatus, status_line
 from co_tui.session.config import Settings
 from co_tui.widgets.asset_table import AssetTable
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset, DataAssetSearchResults
-    from co_tui.app import Prefetched
+    from co_tui.launch_handoff import Prefetched
 
 __all__ = ["SORT_FIELDS", "AssetListScreen"]
 

@@ -1,6 +1,6 @@
 """The login screen: first run without credentials, and after the server rejected the token.
 
-It asks for the domain (offered from :func:`co_tui.session.credentials.login_target`) and the token
+It asks for the domain (offered from :func:`co_tui.session.login_target.login_target`) and the token
 (a masked input), then runs :func:`co_tui.operations.verify_login.login` in a worker: one API call,
 and the login is saved as ``co-tui login`` saves it. The outcome is shown in words (accepted /
 limited scope / rejected / unreachable / not a usable domain); on success the screen builds a client
@@ -29,7 +29,7 @@ from co_tui.operations.verify_login import VerifyResult, login, verify
 from co_tui.redact import Secret, redact
 from co_tui.safe_text import display
 from co_tui.session.config import ConfigError, validate_domain
-from co_tui.session.credentials import LoginSetup
+from co_tui.session.login_target import LoginSetup
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 

@@ -41,7 +41,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from co_tui.redact import Secret, redact
 from co_tui.session import paths
@@ -50,25 +50,21 @@ from co_tui.session.config import (
     Config,
     ConfigError,
     parse_config,
-    read_toml,
     validate_domain,
     validate_profile_name,
 )
-
-if TYPE_CHECKING:
-    import httpx
+from co_tui.session.toml_files import read_toml
 
 __all__ = [
     "DOMAIN_ENV_VARS",
     "TOKEN_ENV_VARS",
     "CredentialsError",
-    "LoginSetup",
-    "LoginTarget",
     "ProfileFiles",
     "ResolvedCredentials",
     "StoredLogin",
+    "domain_option",
+    "env_domain",
     "load_stored_logins",
-    "login_target",
     "make_credentials_private",
     "resolve_credentials",
     "token_env_var",
@@ -128,14 +124,6 @@ class StoredLogin:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
-class LoginTarget:
-    """Where a login would be saved (``profile``) and the domain to offer (``None``: ask)."""
-
-    profile: str
-    domain: str | None
-
-
 def _env(environ: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
     """The first of ``names`` set to a non-blank value, with that value (stripped)."""
     for name in names:
@@ -151,7 +139,7 @@ def token_env_var(environ: Mapping[str, str] = os.environ) -> str | None:
     return found[0] if found else None
 
 
-def _env_domain(environ: Mapping[str, str]) -> tuple[str, str] | None:
+def env_domain(environ: Mapping[str, str]) -> tuple[str, str] | None:
     """(variable, normalised domain) from the domain variables; errors never echo the value."""
     found = _env(environ, DOMAIN_ENV_VARS)
     if found is None:
@@ -164,7 +152,8 @@ def _env_domain(environ: Mapping[str, str]) -> tuple[str, str] | None:
         raise CredentialsError(f"{name} is not a usable Code Ocean domain: {reason}") from None
 
 
-def _explicit_domain(domain: str | None) -> str | None:
+def domain_option(domain: str | None) -> str | None:
+    """The ``--domain`` option, normalised; :class:`CredentialsError` naming it if unusable."""
     if domain is None:
         return None
     try:
@@ -378,7 +367,7 @@ def resolve_credentials(
     user has to log in; raises :class:`CredentialsError` (or :class:`ConfigError` for a file
     that does not parse) when the configuration is contradictory.
     """
-    explicit_domain = _explicit_domain(domain)
+    explicit_domain = domain_option(domain)
     if profile is not None:
         try:
             name = validate_profile_name(profile)
@@ -388,7 +377,7 @@ def resolve_credentials(
 
     token_var = _env(environ, TOKEN_ENV_VARS)
     domain_var, wanted = (
-        ("--domain", explicit_domain) if explicit_domain else _env_domain(environ) or (None, None)
+        ("--domain", explicit_domain) if explicit_domain else env_domain(environ) or (None, None)
     )
     if token_var is not None:
         var, value = token_var
@@ -412,54 +401,3 @@ def resolve_credentials(
         log.debug("no saved profile%s", f" for {wanted}" if wanted else "")
         return None
     return files.resolve(chosen, wanted)
-
-
-def login_target(
-    *,
-    profile: str | None,
-    domain: str | None,
-    environ: Mapping[str, str] = os.environ,
-    config_path: Path | None = None,
-    credentials_path: Path | None = None,
-) -> LoginTarget:
-    """Which profile a login saves to and which domain to offer (``co-tui login``, login screen).
-
-    Profile: ``--profile``, else the saved profile for ``--domain`` (or the env domain), else the
-    default profile, else ``default``. Domain: ``--domain``, else the profile's saved domain,
-    else the environment's, else ``None`` (ask). Contradictions in the files are not errors
-    here: logging in is how the user repairs them.
-    """
-    explicit = _explicit_domain(domain)
-    try:
-        env = _env_domain(environ)
-    except CredentialsError:
-        env = None
-    try:
-        files: ProfileFiles | None = ProfileFiles(config_path, credentials_path)
-    except ConfigError:
-        files = None
-    name = validate_profile_name(profile) if profile is not None else None
-    if name is None and files is not None:
-        wanted = explicit or (env[1] if env else None)
-        try:
-            name = files.name_for_domain(wanted) if wanted else files.default_name()
-        except CredentialsError:
-            name = None
-    name = name or DEFAULT_PROFILE_NAME
-    saved = files.domain_of(name) if files is not None else None
-    return LoginTarget(name, explicit or saved or (env[1] if env else None))
-
-
-@dataclass(frozen=True, slots=True)
-class LoginSetup:
-    """Where a login made in the TUI is saved and how it connects.
-
-    ``profile``: the profile to save to (``None``: the one saved for the domain, else the
-    default). ``domain``: the domain to offer. ``transport``: the test and ``--demo`` seam, used
-    for the check and by the client built afterwards. ``save``: False only checks (``--demo``).
-    """
-
-    profile: str | None = None
-    domain: str | None = None
-    transport: httpx.AsyncBaseTransport | None = None
-    save: bool = True

@@ -38,18 +38,16 @@ from co_tui.session import paths
 from co_tui.session.config import (
     CONFIG_HEADER,
     ConfigError,
-    read_toml,
-    update_toml_file,
     validate_domain,
     validate_profile_name,
-    write_toml_file,
 )
 from co_tui.session.credentials import (
     ProfileFiles,
-    login_target,
     token_env_var,
     validate_token,
 )
+from co_tui.session.login_target import login_target
+from co_tui.session.toml_files import read_toml, update_toml_file, write_toml_file
 
 __all__ = [
     "LoginAnswers",

@@ -18,6 +18,16 @@ it into a :class:`DownloadRequest`, and hands that to the app's one :class:`Down
 from __future__ import annotations
 
 from co_tui.transfer.batch import Batch, BatchSummary, TransferItem
+from co_tui.transfer.download_model import (
+    DownloadRequest,
+    DownloadTarget,
+    ExistingPolicy,
+    ItemState,
+    ItemView,
+    RemoteFile,
+    TargetKind,
+    TotalsView,
+)
 from co_tui.transfer.engine import DownloadEngine
 from co_tui.transfer.failures import (
     DiskFullError,
@@ -29,16 +39,6 @@ from co_tui.transfer.failures import (
 )
 from co_tui.transfer.local import default_destination, in_capsule, local_file, mount_root
 from co_tui.transfer.localfs import SpaceCheck, required_space, space_check
-from co_tui.transfer.model import (
-    DownloadRequest,
-    DownloadTarget,
-    ExistingPolicy,
-    ItemState,
-    ItemView,
-    RemoteFile,
-    TargetKind,
-    TotalsView,
-)
 
 __all__ = [
     "Batch",

@@ -6,14 +6,14 @@ import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from co_tui.transfer.filejob import FileJob
-from co_tui.transfer.model import (
+from co_tui.transfer.download_model import (
     DownloadRequest,
     ItemState,
     ItemView,
     SpeedMeter,
     eta_seconds,
 )
+from co_tui.transfer.filejob import FileJob
 from co_tui.transfer.zipjob import ZipJob
 
 __all__ = ["Batch", "BatchSummary", "Signal", "TransferItem"]

@@ -2,7 +2,8 @@
 
 The app owns one :class:`DownloadEngine` (``CoTuiApp.downloads``, built with the app's client
 on first use; it outlives every screen); screens call
-:meth:`~DownloadEngine.submit` with the dialog's :class:`~co_tui.transfer.model.DownloadRequest`.
+:meth:`~DownloadEngine.submit` with the dialog's
+:class:`~co_tui.transfer.download_model.DownloadRequest`.
 The engine runs on the app's event loop: listing and HTTP are async, file-system work and the
 byte moving happen in worker threads. The UI never gets a callback: it polls
 :meth:`~DownloadEngine.totals` and :meth:`~DownloadEngine.view` on a timer.
@@ -26,11 +27,7 @@ from typing import TYPE_CHECKING
 
 from co_tui.report import describe_item_failure
 from co_tui.transfer.batch import Batch, Signal, TransferItem
-from co_tui.transfer.failures import DiskFullError
-from co_tui.transfer.fetch import Fetcher
-from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
-from co_tui.transfer.localfs import DiskUsage
-from co_tui.transfer.model import (
+from co_tui.transfer.download_model import (
     DownloadRequest,
     ItemState,
     ItemView,
@@ -38,6 +35,10 @@ from co_tui.transfer.model import (
     TotalsView,
     eta_seconds,
 )
+from co_tui.transfer.failures import DiskFullError
+from co_tui.transfer.fetch import Fetcher
+from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
+from co_tui.transfer.localfs import DiskUsage
 from co_tui.transfer.planning import Plan, make_plan
 from co_tui.transfer.urls import UrlPrefetcher
 from co_tui.transfer.zipjob import ZipJob, ZipMember, run_zip_job

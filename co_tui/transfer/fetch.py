@@ -25,9 +25,9 @@ from co_tui.api.body_limits import BodySizeError
 from co_tui.api.files import ResumeError, download_link
 from co_tui.api.models import FileURLs
 from co_tui.api.retry import Sleep
+from co_tui.transfer.download_model import RemoteFile
 from co_tui.transfer.failures import SizeMismatchError, TransferError
 from co_tui.transfer.localfs import translate_os_error, write_all
-from co_tui.transfer.model import RemoteFile
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, RateLimitedError, ServerError
+from co_tui.transfer.download_model import ExistingPolicy, RemoteFile
 from co_tui.transfer.failures import LocalFileError, SizeMismatchError
 from co_tui.transfer.fetch import FdSink, Fetcher
 from co_tui.transfer.local import copy_local
@@ -43,7 +44,6 @@ from co_tui.transfer.localfs import (
     translate_os_error,
     write_sidecar,
 )
-from co_tui.transfer.model import ExistingPolicy, RemoteFile
 from co_tui.transfer.urls import UrlPrefetcher
 
 __all__ = [

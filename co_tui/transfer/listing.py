@@ -12,9 +12,9 @@ import asyncio
 from collections import deque
 from typing import TYPE_CHECKING
 
+from co_tui.transfer.download_model import DownloadTarget, RemoteFile, TargetKind
 from co_tui.transfer.failures import UnsafePathError
 from co_tui.transfer.local_names import MAX_DEPTH, local_parts
-from co_tui.transfer.model import DownloadTarget, RemoteFile, TargetKind
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient

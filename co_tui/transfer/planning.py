@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from co_tui.formatting import format_size
+from co_tui.transfer.download_model import DownloadRequest, ExistingPolicy, RemoteFile, TargetKind
 from co_tui.transfer.failures import InsufficientSpaceError, LocalFileError, UnsafePathError
 from co_tui.transfer.listing import collect_files
 from co_tui.transfer.local import find_in_mount, mount_root
 from co_tui.transfer.local_names import MAX_PART_BYTES, cap_part, local_parts, numbered_name
 from co_tui.transfer.localfs import DiskUsage, SpaceCheck, space_check
-from co_tui.transfer.model import DownloadRequest, ExistingPolicy, RemoteFile, TargetKind
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from co_tui.transfer.download_model import ExistingPolicy, RemoteFile
 from co_tui.transfer.failures import SizeMismatchError
 from co_tui.transfer.fetch import FdSink, Fetcher, StreamSink
 from co_tui.transfer.filejob import FileOutcome, finish_uncancelled, new_temp, run_blocking
@@ -44,7 +45,6 @@ from co_tui.transfer.localfs import (
     remove_quietly,
     translate_os_error,
 )
-from co_tui.transfer.model import ExistingPolicy, RemoteFile
 
 __all__ = ["STAGE_MAX_BYTES", "ZipJob", "ZipMember", "run_zip_job"]
 

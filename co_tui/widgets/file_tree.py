@@ -3,7 +3,8 @@
 Textual's ``Tree`` builds a node per entry (100,000 leaves take seconds: docs/product.md,
 'Measurements behind the design'), so this is a Line-API widget like ``AssetTable``: the listings
 live in a :class:`~co_tui.widgets.file_tree_model.TreeModel`, which flattens only what is visible (a
-window of each opened folder, then "… N more"), and each line is drawn when it is on screen.
+window of each opened folder, then "… N more"), and each line is drawn when it is on screen
+(what a row says: :func:`~co_tui.widgets.file_tree_rows.row_content`).
 
 The widget never talks to the API. Expanding a folder that is not loaded posts
 :class:`FileTree.FolderRequested`; the screen lists it (one call per folder) and pushes the result
@@ -18,7 +19,6 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
@@ -28,13 +28,10 @@ from textual.strip import Strip
 from textual.style import Style as VisualStyle
 
 from co_tui.api.models import FolderItem
-from co_tui.formatting import format_count, format_size
-from co_tui.safe_text import display, is_safe
 from co_tui.widgets.detail_strip import content_strip
 from co_tui.widgets.file_tree_model import (
     ERROR,
     ITEM,
-    LOADING,
     MORE,
     WINDOW,
     FolderState,
@@ -42,14 +39,10 @@ from co_tui.widgets.file_tree_model import (
     TreeModel,
     row_key,
 )
+from co_tui.widgets.file_tree_rows import row_content
 from co_tui.widgets.keys import CURSOR_BINDINGS
 
 __all__ = ["WINDOW", "FileTree"]
-
-SIZE_WIDTH = 10
-"""Cells of the right-aligned size column (dropped below :data:`MIN_WIDTH_FOR_SIZES`)."""
-MIN_WIDTH_FOR_SIZES = 32
-
 
 class FileTree(ScrollView, can_focus=True):
     """Folders and files of one data asset, loaded folder by folder, shown in windows."""
@@ -183,7 +176,7 @@ class FileTree(ScrollView, can_focus=True):
 
     def row_text(self, index: int) -> str:
         """The plain text of row ``index`` (for tests and screen readers)."""
-        return self._row_content(self._rows[index], 10_000).plain
+        return row_content(self.model, self._rows[index], 10_000).plain
 
     def _rebuild(
         self, *, keep_cursor: bool = True, at: int | None = None, to_match: bool = False
@@ -228,56 +221,6 @@ class FileTree(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
 
-    def _label(self, item: FolderItem, cells: int) -> Content:
-        name = item.name or item.path.rsplit("/", 1)[-1]
-        suffix = "/" if item.is_folder else ""
-        content = display(name + suffix, max_cells=max(1, cells))
-        needle = self.model.filter
-        if needle and is_safe(name):
-            lower = name.lower()
-            start = lower.find(needle)
-            if start >= 0 and len(lower) == len(name) and start + len(needle) <= len(content):
-                content = content.stylize("file-tree--match", start, start + len(needle))
-        return content
-
-    def _row_content(self, row: Row, width: int) -> Content:
-        kind, depth, item, path, count = row
-        indent = "  " * depth
-        if kind == ITEM and item is not None:
-            sizes = width >= MIN_WIDTH_FOR_SIZES
-            room = width - len(indent) - 2 - (SIZE_WIDTH + 1 if sizes else 0)
-            if item.is_folder:
-                glyph = "▾ " if self.model.is_open(item.path) else "▸ "
-                name = self._label(item, room).stylize_before("file-tree--folder")
-                size = ""
-                if self.model.state(item.path) == "loaded":
-                    count = self.model.count(item.path)
-                    size = f"{format_count(count)} item{'' if count == 1 else 's'}"
-            else:
-                glyph = "  "
-                name = self._label(item, room)
-                size = format_size(item.size)
-            line = Content.assemble(indent, glyph, name)
-            if sizes:
-                line = line.pad_right(max(0, width - SIZE_WIDTH - line.cell_length))
-                line = Content.assemble(line, Content(size[-SIZE_WIDTH:]).pad_left(
-                    max(0, SIZE_WIDTH - len(size))).stylize("file-tree--dim"))
-            return line
-        if kind == MORE:
-            text = f"  … {count:,} more — enter shows {min(count, WINDOW):,} more"
-            return Content.assemble(indent, Content.styled(text, "file-tree--dim"))
-        if kind == LOADING:
-            return Content.assemble(indent, Content.styled("  loading…", "file-tree--dim"))
-        if kind == ERROR:
-            message = self.model.error(path) or "failed"
-            return Content.assemble(
-                indent, Content.styled("  ✗ ", "file-tree--error"),
-                display(message, style="file-tree--error"),
-                Content.styled(" — enter to retry", "file-tree--dim"),
-            )
-        text = "no loaded names match the filter" if self.model.filter else "empty folder"
-        return Content.assemble(indent, Content.styled(f"  {text}", "file-tree--dim"))
-
     def render_line(self, y: int) -> Strip:
         width = self._width
         index = int(self.scroll_offset.y) + y
@@ -309,7 +252,7 @@ class FileTree(ScrollView, can_focus=True):
         return base
 
     def _strip(self, row: Row, width: int, is_cursor: bool) -> Strip:
-        content = self._row_content(row, width)
+        content = row_content(self.model, row, width)
         return content_strip(self, content, width, self._base(is_cursor), self.COMPONENT_CLASSES,
                              styles=self._styles)
 

@@ -33,13 +33,13 @@ from co_tui.api import (
 )
 from co_tui.api.models import DataAsset, FolderItem
 from co_tui.app import co_app
-from co_tui.formatting import format_count
 from co_tui.operations.clipboard import FileLink, file_share_link
 from co_tui.operations.preview_io import files_note
 from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.files_pager import read_in_pager
+from co_tui.widgets.files_status import FilesStatus, files_status_line
 from co_tui.widgets.filter_box import FilterBox
 from co_tui.widgets.preview.file_preview import FilePreview
 from co_tui.widgets.preview.panel import PREVIEW_DELAY, PreviewPanel
@@ -52,7 +52,6 @@ __all__ = ["FILES_ACTIONS", "NARROW_WIDTH", "PREVIEW_DELAY", "FilesPane"]
 
 NARROW_WIDTH = 100
 """Below this many columns the preview replaces the tree instead of sitting beside it."""
-MUTED = "$foreground-muted"
 
 FILES_ACTIONS = frozenset({"back", "filter", "load_more", "toggle_raw", "copy_link", "open_pager",
                            "download"})
@@ -245,30 +244,12 @@ class FilesPane(Container):
 
     def _update_status(self) -> None:
         tree = self.file_tree
-        root = tree.folder_state("")
-        if root == "loading":
-            text = "loading…"
-        elif root == "error":
-            text = "could not list the files"
-        else:
-            text = f"{format_count(tree.loaded_count(''))} entries at the top"
-            if self.asset is not None and self.asset.files is not None:
-                text += f" · {format_count(self.asset.files)} files in all"
-        status = self.query_one("#files-status", Static)
-        if tree.filter:  # one line of fixed height: no layout pass per keystroke
-            status.update(Content.assemble(
-                (f"{tree.match_count:,} loaded names match ", ""),
-                display(repr(tree.filter), max_cells=30, style="bold"),
-            ), layout=False)
-            return
-        skipped = sum(self._unreadable.values())
-        if skipped:
-            status.update(Content.assemble(
-                (text, MUTED), " · ",
-                (f"{skipped:,} entr{'ies' if skipped != 1 else 'y'} could not be read", "$warning"),
-            ), layout=False)
-            return
-        status.update(Content.styled(text, MUTED), layout=False)
+        status = FilesStatus(
+            root=tree.folder_state(""), loaded=tree.loaded_count(""),
+            files=self.asset.files if self.asset is not None else None, filter=tree.filter,
+            matches=tree.match_count, unreadable=sum(self._unreadable.values()))
+        # one line of fixed height: no layout pass per keystroke
+        self.query_one("#files-status", Static).update(files_status_line(status), layout=False)
 
     # --- preview ------------------------------------------------------------------------------
 

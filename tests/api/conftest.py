@@ -21,7 +21,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture
 def emulator_mode() -> str:
-    """The emulator preset (see ``co_tui.emulator.config.PRESETS``); tests run in each of MODES."""
+    """The emulator preset (see ``co_tui.emulator.settings.PRESETS``); tests run in each of MODES."""
     return "tidy"
 
 
@@ -29,7 +29,7 @@ def emulator_mode() -> str:
 def emulator(emulator_mode: str, clock: FakeClock):  # type: ignore[no-untyped-def]
     """The demo deployment, in memory, with a settable clock, tidy or as odd as a real one."""
     from co_tui.emulator import Emulator, EmulatorConfig
-    from co_tui.emulator.config import preset
+    from co_tui.emulator.settings import preset
 
     return Emulator(EmulatorConfig(seed="demo", clock=clock, **preset(emulator_mode)))
 

@@ -7,14 +7,11 @@ from dataclasses import dataclass
 import pytest
 
 from co_tui.session import paths
-from co_tui.session.config import ConfigError, dumps_toml, read_toml
-from co_tui.session.credentials import (
-    CredentialsError,
-    LoginTarget,
-    login_target,
-    resolve_credentials,
-)
+from co_tui.session.config import ConfigError
+from co_tui.session.credentials import CredentialsError, resolve_credentials
 from co_tui.session.login_store import save_login
+from co_tui.session.login_target import LoginTarget, login_target
+from co_tui.session.toml_files import dumps_toml, read_toml
 
 WORK = "https://work.example.com"
 LAB = "https://lab.example.com"

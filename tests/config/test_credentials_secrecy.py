@@ -15,7 +15,6 @@ from co_tui.session.config import ConfigError, Settings, load_config
 from co_tui.session.credentials import (
     CredentialsError,
     load_stored_logins,
-    login_target,
     resolve_credentials,
 )
 from co_tui.session.login_store import (
@@ -25,12 +24,13 @@ from co_tui.session.login_store import (
     read_token_from_stdin,
     save_login,
 )
+from co_tui.session.login_target import login_target
 from tests.config.cfg_helpers import assert_no_canary
 
 WORK = "https://work.example.com"
 OUR_LOGGERS = (
     "co_tui.session.config", "co_tui.session.credentials", "co_tui.session.login_store",
-    "co_tui.operations.verify_login",
+    "co_tui.session.toml_files", "co_tui.operations.verify_login",
 )
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from co_tui.session import config, paths
-from co_tui.session.config import ConfigError, Settings, load_config, read_toml, save_settings
+from co_tui.session import paths, toml_files
+from co_tui.session.config import ConfigError, Settings, load_config, save_settings
 from co_tui.session.credentials import (
     CredentialsError,
     load_stored_logins,
@@ -19,6 +19,7 @@ from co_tui.session.credentials import (
     token_env_var,
 )
 from co_tui.session.login_store import logout, save_login
+from co_tui.session.toml_files import read_toml
 from tests.config.cfg_helpers import mode
 
 WORK = "https://work.example.com"
@@ -238,7 +239,7 @@ def test_logout_without_profile_refuses_to_guess() -> None:
     path = paths.config_file()
     data = read_toml(path)
     del data["default_profile"]
-    path.write_text(config.dumps_toml(data))
+    path.write_text(toml_files.dumps_toml(data))
     with pytest.raises(CredentialsError, match="several profiles"):
         logout(None)
     assert sorted(load_stored_logins()[0]) == ["lab", "work"]

@@ -20,9 +20,7 @@ from co_tui.session.config import (
     ConfigError,
     Profile,
     Settings,
-    dumps_toml,
     load_config,
-    read_toml,
     save_settings,
     validate_domain,
     validate_profile_name,
@@ -31,6 +29,7 @@ from co_tui.session.credentials import (
     resolve_credentials,
 )
 from co_tui.session.login_store import save_login
+from co_tui.session.toml_files import dumps_toml, read_toml
 
 HOSTILE_NAMES = [
     'say "hi"',

@@ -75,7 +75,7 @@ def test_real_credentials_from_the_environment(tmp_path, mode: str) -> None:  # 
     with the deployment's assets; the token never reaches the screen. Against a tidy emulator
     and one as odd as a real deployment (quirky shapes, search lagging writes by 1.5 s)."""
     from co_tui.emulator import EmulatorConfig, serve_in_thread
-    from co_tui.emulator.config import preset
+    from co_tui.emulator.settings import preset
 
     with serve_in_thread(EmulatorConfig(seed="demo", **preset(mode))) as served:
         token = served.emulator.main_token

@@ -8,7 +8,7 @@ from tests.unit.test_import_boundaries import violations
 
 HIGHER = (
     "co_tui.emulator.loader", "co_tui.emulator.tree", "co_tui.emulator.acl",
-    "co_tui.emulator.search", "co_tui.emulator.assets", "co_tui.emulator.create",
+    "co_tui.emulator.search", "co_tui.emulator.assets", "co_tui.emulator.asset_creation",
 )
 
 

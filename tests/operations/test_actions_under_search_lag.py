@@ -17,8 +17,8 @@ from co_tui.api.models import DataAsset, DataAssetParams, DataAssetSearchParams
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.operations import bulk
 from co_tui.operations.bulk import Status
-from co_tui.operations.create import CreateNotConfirmedError, create_data_asset_once
 from co_tui.operations.create_form import CreateForm, SourceKind, build_params
+from co_tui.operations.create_once import CreateNotConfirmedError, create_data_asset_once
 from co_tui.operations.journal import WriteJournal
 from co_tui.operations.rights import Identity, Rights, learn_identity, role_on
 from tests.conftest import RecordingTransport, make_client

@@ -1,4 +1,4 @@
-"""Creating data assets (co_tui.operations.create): the form, the exact request bodies,
+"""Creating data assets (co_tui.operations.create_once): the form, the exact request bodies,
 exactly-once create, the follower and its polling schedule."""
 
 from __future__ import annotations
@@ -16,13 +16,6 @@ from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.common import custom_metadata_schema
 from co_tui.emulator.seeds.demo_base import EXA, SPIM695, asset_id
 from co_tui.emulator.seeds.demo_runs import computation_id
-from co_tui.operations.create import (
-    CreateNotConfirmedError,
-    create_data_asset_once,
-    follow_asset,
-    lookup_computation,
-    wait_until_settled,
-)
 from co_tui.operations.create_form import (
     CombinedPart,
     CreateForm,
@@ -33,6 +26,13 @@ from co_tui.operations.create_form import (
     parse_s3_location,
     suggest_mount,
     validate_form,
+)
+from co_tui.operations.create_once import (
+    CreateNotConfirmedError,
+    create_data_asset_once,
+    follow_asset,
+    lookup_computation,
+    wait_until_settled,
 )
 from co_tui.operations.metadata import AssetValues, MetadataForm, check_form
 from tests.search_lag import FakeTime, journal_on

@@ -63,7 +63,7 @@ async def share(client: CodeOceanClient) -> Screen[Any]:
 
 
 async def create(client: CodeOceanClient) -> Screen[Any]:
-    from co_tui.modals.create import CreateScreen
+    from co_tui.modals.create_asset import CreateScreen
 
     # two external assets and an internal one: combine offers the two and says why
     selected = [await client.data_assets.get_data_asset(i) for i in (SPIM_RAW, BEHAVIOR, EXA_RAW)]

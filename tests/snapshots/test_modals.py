@@ -25,7 +25,7 @@ def test_filters_80x24(snap_compare, demo_app) -> None:  # type: ignore[no-untyp
 
 def _login_app() -> CoTuiApp:
     from co_tui.launch import build_app
-    from co_tui.session.credentials import LoginSetup
+    from co_tui.session.login_target import LoginSetup
 
     return build_app(None, login=LoginSetup(domain="https://codeocean.example.org", save=False))
 

@@ -202,9 +202,9 @@ async def test_urls_are_fetched_once_per_file_a_little_ahead(make_engine, xfer_c
 
 
 async def test_a_stale_prefetched_url_is_fetched_again(xfer_client) -> None:  # type: ignore[no-untyped-def]
+    from co_tui.transfer.download_model import RemoteFile
     from co_tui.transfer.fetch import Fetcher
     from co_tui.transfer.filejob import FileJob
-    from co_tui.transfer.model import RemoteFile
     from co_tui.transfer.urls import MAX_AGE, UrlPrefetcher
 
     async def no_sleep(seconds: float) -> None:

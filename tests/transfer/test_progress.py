@@ -8,7 +8,7 @@ from co_tui.api.errors import ApiConnectionError, NotFoundError, PermissionDenie
 from co_tui.emulator import FaultSpec
 from co_tui.report import describe_item_failure
 from co_tui.transfer import ItemState, SizeMismatchError, TargetKind
-from co_tui.transfer.model import SpeedMeter, eta_seconds
+from co_tui.transfer.download_model import SpeedMeter, eta_seconds
 from tests.transfer.transfer_helpers import request, temps, until
 
 

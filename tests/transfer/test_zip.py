@@ -108,8 +108,8 @@ async def test_cancelling_an_archive_removes_every_temp_file(make_engine, xfer_e
 def test_members_that_may_pass_2_gib_get_zip64_headers(tmp_path: Path, size: int | None, zip64: bool) -> None:
     """The archive writer picks ZIP64 from the listed size (or when the size is unknown), so a
     4 GiB member streams in without "File size too large"; small members stay plain."""
+    from co_tui.transfer.download_model import RemoteFile
     from co_tui.transfer.localfs import open_folder
-    from co_tui.transfer.model import RemoteFile
 
     member = zipjob.ZipMember(RemoteFile("big.bin", size, "big.bin"), "asset/big.bin")
     with open_folder(str(tmp_path), ()) as folder:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from co_tui import app as app_module
+from co_tui import connection_watch
 from co_tui.api import CodeOceanClient
 from co_tui.emulator import Emulator
 from co_tui.launch import build_app
@@ -23,7 +23,7 @@ async def _no_sleep(_: float) -> None:
 
 async def test_a_banner_while_the_api_does_not_answer(emulator: Emulator,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_module, "PROBE_FIRST_DELAY", 0.05)
+    monkeypatch.setattr(connection_watch, "PROBE_FIRST_DELAY", 0.05)
     switch = Switch(emulator.transport())
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token, transport=switch,
                              files_transport=switch, sleep=_no_sleep)

@@ -19,7 +19,7 @@ from co_tui.api.models import DataAsset
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import asset_id
 from co_tui.emulator.seeds.demo_runs import computation_id
-from co_tui.modals.create import CreateScreen
+from co_tui.modals.create_asset import CreateScreen
 from co_tui.widgets.choice import Choice
 
 SPIM_RAW = asset_id("SmartSPIM_695464_2023-10-18_20-52-55 raw")  # external

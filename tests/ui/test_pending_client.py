@@ -1,13 +1,13 @@
-"""The app paints My Data before its client exists, then connects (co_tui.app.PendingClient)."""
+"""The app paints My Data before its client exists, then connects (co_tui.launch_handoff.PendingClient)."""
 
 from __future__ import annotations
 
 import threading
 
 from co_tui.api import CodeOceanClient
-from co_tui.app import PendingClient
 from co_tui.emulator import Emulator
 from co_tui.launch import build_app
+from co_tui.launch_handoff import PendingClient
 from co_tui.widgets.asset_table import AssetTable
 from tests.ui.ui_helpers import _settle, _status
 
@@ -68,8 +68,8 @@ async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: E
     screen's own first request (else it is wasted), and the screen must not send it again."""
     import asyncio
 
-    from co_tui.app import Prefetched
     from co_tui.launch import build_app, first_page_params
+    from co_tui.launch_handoff import Prefetched
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.session.config import Settings
 

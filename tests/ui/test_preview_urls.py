@@ -18,7 +18,7 @@ from co_tui.emulator.files_app import FileOriginQuirks
 from co_tui.operations.clipboard import file_share_link
 from co_tui.operations.pager import fetch_for_pager
 from co_tui.operations.preview_io import fetch_preview
-from co_tui.preview.model import MarkdownBody
+from co_tui.preview.preview_model import MarkdownBody
 from tests.ui.test_asset_detail_helpers import (
     make_app,
     open_detail,

@@ -19,7 +19,7 @@ from co_tui.app import CoTuiApp
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.launch import build_app
 from co_tui.modals.confirm import ConfirmScreen, ResultsScreen, TypedNameConfirmScreen
-from co_tui.modals.create import CreateScreen
+from co_tui.modals.create_asset import CreateScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.screens.archive import ArchiveScreen
 from co_tui.screens.asset_list import AssetListScreen

@@ -18,7 +18,7 @@ from co_tui.modals.copy import CopyScreen
 from co_tui.modals.download import DownloadDialog
 from co_tui.operations.preview_io import fetch_preview
 from co_tui.session import paths
-from co_tui.session.config import read_toml
+from co_tui.session.toml_files import read_toml
 from co_tui.transfer import local as local_mount
 from co_tui.widgets.asset_table import AssetTable
 from tests.conftest import RecordingTransport

@@ -18,7 +18,7 @@ from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.emulator.seeds.demo_base import asset_id
 from co_tui.emulator.seeds.demo_runs import computation_id
 from co_tui.modals.copy import CopyScreen, copy_text
-from co_tui.modals.create import CreateScreen
+from co_tui.modals.create_asset import CreateScreen
 from co_tui.modals.share import ShareConfirmScreen, ShareScreen
 from co_tui.operations.clipboard import (
     ClipboardMode,

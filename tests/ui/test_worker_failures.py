@@ -25,7 +25,7 @@ from co_tui.app import CoTuiApp
 from co_tui.debug_log import LOG_NAME, start_debug_log
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.launch import build_app
-from co_tui.modals.create import CreateScreen
+from co_tui.modals.create_asset import CreateScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.preview import PreviewKind
 from co_tui.screens.asset_detail import AssetDetailScreen
@@ -414,7 +414,7 @@ async def test_login_check_failure_frees_the_form_and_enter_retries(
 ) -> None:
     from co_tui.screens import login as login_screen
     from co_tui.screens.login import LoginScreen
-    from co_tui.session.credentials import LoginSetup
+    from co_tui.session.login_target import LoginSetup
 
     canary = "cop_CANARY_funnel_3f9a1c"
     emulator = Emulator(EmulatorConfig(seed="demo", clock=clock, main_token=canary))

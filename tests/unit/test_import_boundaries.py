@@ -162,7 +162,7 @@ def test_token_and_domain_primitives_are_leaves(module: str) -> None:
     ("co_tui.widgets.x", "from ..screens import gone", "co_tui.screens", True),
     ("co_tui.widgets.x", "if TYPE_CHECKING:\n    from co_tui.screens import gone\n",
      "co_tui.screens", True),
-    ("co_tui.app", "from co_tui.emulator.config import preset", "co_tui.emulator", True),
+    ("co_tui.app", "from co_tui.emulator.settings import preset", "co_tui.emulator", True),
     ("co_tui.widgets.x", "from co_tui.widgets.keys import CURSOR_KEYS", "co_tui.screens", False),
     ("co_tui.widgets.x", "from co_tui.screensaver import x", "co_tui.screens", False),
 ])

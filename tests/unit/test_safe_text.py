@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.content import Content
 from textual.style import Style
 
-from co_tui import safe_text
+from co_tui import text_escapes
 from co_tui.safe_text import (
     DESCRIPTION_MAX_CHARS,
     ELLIPSIS,
@@ -140,7 +140,7 @@ def test_fixed_cases(raw: str, shown: str) -> None:
     content.plain.encode("utf-8")  # no surrogates left: always encodable
     # every escape (and nothing else) is dimmed
     dimmed = "".join(_escaped_segments(content))
-    expected = "".join(safe_text._escape_char(c) for c in raw if c != "\t" and not is_safe(c))
+    expected = "".join(text_escapes.escape_char(c) for c in raw if c != "\t" and not is_safe(c))
     assert dimmed == expected
 
 
@@ -197,7 +197,7 @@ def _should_be_forbidden(code: int) -> bool:
 
 def test_forbidden_set_is_exactly_cc_cf_cs_zl_zp_but_the_harmless_marks() -> None:
     """Every code point, against the running Python's Unicode database (catches a Cf added by a
-    newer Unicode: extend ``_CF_RANGES`` then)."""
+    newer Unicode: extend ``co_tui.text_escapes.CF_RANGES`` then)."""
     wrong = [
         hex(code)
         for code in range(sys.maxunicode + 1)
@@ -219,7 +219,7 @@ def test_newline_only_allowed_in_multiline() -> None:
      (0x10000, "\\U00010000"), (0x1D173, "\\U0001d173")],
 )  # fmt: skip
 def test_escape_forms(code: int, escaped: str) -> None:
-    assert safe_text._escape_char(chr(code)) == escaped
+    assert text_escapes.escape_char(chr(code)) == escaped
 
 
 # ---------------------------------------------------------------------------------------------

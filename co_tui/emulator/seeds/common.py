@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from co_tui.emulator.seed_model import SeedFile, SeedUser
-from co_tui.emulator.seeds import formats as fmt
+from co_tui.emulator.seeds import sample_files as fmt
 
 DEMO_TOKEN = "cop_demo_ada_lovelace"
 """Token of the main demo user, Ada Lovelace (the first user of every seed)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from co_tui.emulator.seeds import demo_runs as runs
-from co_tui.emulator.seeds import formats as fmt
+from co_tui.emulator.seeds import sample_files as fmt
 from co_tui.emulator.seeds import trees_ephys
 from co_tui.emulator.seeds.common import (
     ADA,

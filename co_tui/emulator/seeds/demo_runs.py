@@ -12,7 +12,7 @@ from typing import Any
 
 from co_tui.emulator.seed_model import SeedAsset, SeedCapsule, SeedComputation, SeedFile
 from co_tui.emulator.seeds import demo_base as d
-from co_tui.emulator.seeds import formats as fmt
+from co_tui.emulator.seeds import sample_files as fmt
 from co_tui.emulator.seeds import trees_common, trees_ephys
 from co_tui.emulator.seeds.common import (
     ADA,

@@ -12,7 +12,8 @@ import calendar
 import random
 
 from co_tui.emulator.seed_model import SeedFile, SeedFolderGenerator
-from co_tui.emulator.seeds import formats as fmt
+from co_tui.emulator.seeds import python_scripts
+from co_tui.emulator.seeds import sample_files as fmt
 from co_tui.emulator.seeds import templates as tpl
 
 MiB = 1024 * 1024
@@ -129,7 +130,7 @@ def code_bundle(kind: str, title: str, *, r_script: str | None = None) -> list[S
     }[kind]
     files = [
         fmt.text_file("code/run", tpl.run_sh()),
-        fmt.text_file("code/run.py", tpl.run_py(kind)),
+        fmt.text_file("code/run.py", python_scripts.run_py(kind)),
         fmt.text_file("environment/requirements.txt", tpl.requirements(sorted(packages))),
         fmt.text_file(
             "environment/Dockerfile",

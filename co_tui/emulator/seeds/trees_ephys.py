@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from co_tui.emulator.seeds import formats as fmt
+from co_tui.emulator.seeds import sample_files as fmt
 from co_tui.emulator.seeds import templates as tpl
 from co_tui.emulator.seeds.trees_common import (
     GiB,

@@ -20,7 +20,7 @@ import sqlite3
 import uuid
 from typing import Any
 
-from co_tui.emulator import acl, assets, body, tree, wire
+from co_tui.emulator import acl, assets, request_body, tree, wire
 from co_tui.emulator.http_errors import bad_request, forbidden
 from co_tui.emulator.seed_model import Content
 from co_tui.emulator.store import ASSET_SELECT, Store, User
@@ -104,13 +104,13 @@ def _provenance(doc: dict[str, Any], run_script: str | None = None) -> dict[str,
 
 def _bucket_plan(store: Store, kind: str, src: dict[str, Any], user: User,
                  values: dict[str, Any]) -> dict[str, Any]:
-    bucket = body.req_str(src, "bucket")
-    prefix = (body.opt_str(src, "prefix") or "").strip("/")
-    keep = bool(body.opt_bool(src, "keep_on_external_storage")) if kind == "aws" else False
+    bucket = request_body.req_str(src, "bucket")
+    prefix = (request_body.opt_str(src, "prefix") or "").strip("/")
+    keep = bool(request_body.opt_bool(src, "keep_on_external_storage")) if kind == "aws" else False
     if kind == "aws":
-        body.opt_bool(src, "public")
-        body.opt_str(src, "endpoint_name")
-        if body.opt_bool(src, "use_input_bucket") and not user.admin:
+        request_body.opt_bool(src, "public")
+        request_body.opt_str(src, "endpoint_name")
+        if request_body.opt_bool(src, "use_input_bucket") and not user.admin:
             raise forbidden("only administrators may create data assets from the input bucket")
     values["source_bucket"] = {"origin": kind, "bucket": bucket, "prefix": prefix,
                                "external": keep}
@@ -129,10 +129,10 @@ def _bucket_plan(store: Store, kind: str, src: dict[str, Any], user: User,
 
 def _computation_plan(store: Store, src: dict[str, Any], user: User, target: dict[str, Any] | None,
                       values: dict[str, Any]) -> dict[str, Any]:
-    doc = _computation(store, user, body.req_str(src, "id"))
+    doc = _computation(store, user, request_body.req_str(src, "id"))
     if doc.get("state") != "completed" or not doc.get("has_results", True):
         raise bad_request(f"computation {doc['id']} has no results to capture")
-    path = tree.normalise_path(body.opt_str(src, "path"))
+    path = tree.normalise_path(request_body.opt_str(src, "path"))
     values["type"] = "result"
     values["provenance"] = _provenance(doc)
     values["nextflow_profile"] = doc.get("nextflow_profile")
@@ -140,15 +140,15 @@ def _computation_plan(store: Store, src: dict[str, Any], user: User, target: dic
         {"name": p.get("name") or p.get("param_name"), "value": p.get("value")}
         for p in doc.get("parameters") or []
     ] or None
-    aws = body.opt_object(target or {}, "aws")
+    aws = request_body.opt_object(target or {}, "aws")
     files = _results(store, doc["id"], path)
     if not files:
         return {"state": "failed",
                 "failure_reason": f"path '{path}' not found in the results of computation "
                                   f"{doc['id']}"}
     if aws is not None:
-        bucket = body.req_str(aws, "bucket")
-        prefix = (body.opt_str(aws, "prefix") or "").strip("/")
+        bucket = request_body.req_str(aws, "bucket")
+        prefix = (request_body.opt_str(aws, "prefix") or "").strip("/")
         values["source_bucket"] = {"origin": "aws", "bucket": bucket, "prefix": prefix,
                                    "external": True}
         if store.query_one("SELECT 1 FROM buckets WHERE name = ?", (bucket,)) is None:
@@ -160,13 +160,13 @@ def _computation_plan(store: Store, src: dict[str, Any], user: User, target: dic
 
 def _workstation_plan(store: Store, src: dict[str, Any], user: User,
                       values: dict[str, Any]) -> dict[str, Any]:
-    doc = _computation(store, user, body.req_str(src, "id"))
+    doc = _computation(store, user, request_body.req_str(src, "id"))
     if not doc.get("cloud_workstation"):
         raise bad_request(f"computation {doc['id']} is not a cloud workstation")
-    path = tree.normalise_path(body.req_str(src, "path"))
+    path = tree.normalise_path(request_body.req_str(src, "path"))
     if path == "results" or path.startswith("results/"):
         path = path[len("results"):].lstrip("/")
-    run_script = body.opt_str(src, "run_script")
+    run_script = request_body.opt_str(src, "run_script")
     if run_script:
         values["type"] = "result"
         values["provenance"] = _provenance(doc, run_script)
@@ -222,30 +222,30 @@ def _missing_required(store: Store, custom: dict[str, Any] | None) -> list[str]:
 
 def create_asset(store: Store, user: User, data: Any, ready_delay: float) -> tuple[bytes, str]:
     """Create a draft asset; returns (its JSON, its id)."""
-    data = body.as_object(data)
-    name = body.req_str(data, "name")
-    mount = body.opt_str(data, "mount")
+    data = request_body.as_object(data)
+    name = request_body.req_str(data, "name")
+    mount = request_body.opt_str(data, "mount")
     if mount is None:
         raise bad_request("mount is required")
-    body.validate_mount(mount)
-    tags = body.validate_tags(body.opt_str_list(data, "tags") or [])
-    custom = body.opt_object(data, "custom_metadata")
+    request_body.validate_mount(mount)
+    tags = request_body.validate_tags(request_body.opt_str_list(data, "tags") or [])
+    custom = request_body.opt_object(data, "custom_metadata")
     missing = _missing_required(store, custom)
     if missing:
         raise bad_request("required custom metadata missing: "
                           + ", ".join(repr(name) for name in missing))
     if custom:
         assets.validate_custom_metadata(store, custom)
-    source = body.opt_object(data, "source") or {}
-    target = body.opt_object(data, "target")
-    ids = body.opt_str_list(data, "data_asset_ids")
-    results_info = body.opt_object(data, "results_info")
-    kinds = [kind for kind in SOURCE_KINDS if body.opt_object(source, kind) is not None]
+    source = request_body.opt_object(data, "source") or {}
+    target = request_body.opt_object(data, "target")
+    ids = request_body.opt_str_list(data, "data_asset_ids")
+    results_info = request_body.opt_object(data, "results_info")
+    kinds = [kind for kind in SOURCE_KINDS if request_body.opt_object(source, kind) is not None]
     now = store.clock()
     values: dict[str, Any] = {
         "id": str(uuid.uuid4()), "name": name, "owner": user.id, "created": int(now),
         "type": "dataset", "state": "draft", "mount": mount,
-        "description": body.opt_str(data, "description") or "", "tags": tags,
+        "description": request_body.opt_str(data, "description") or "", "tags": tags,
         "custom_metadata": custom or None, "size": 0, "files": 0,
     }
     if ids:
@@ -262,18 +262,18 @@ def create_asset(store: Store, user: User, data: Any, ready_delay: float) -> tup
     else:
         plan = _workstation_plan(store, source["cloud_workstation"], user, values)
     if results_info and values["type"] == "dataset":
-        capsule = (body.opt_str(results_info, "capsule_id")
-                   or body.opt_str(results_info, "pipeline_id"))
+        capsule = (request_body.opt_str(results_info, "capsule_id")
+                   or request_body.opt_str(results_info, "pipeline_id"))
         if not capsule:
             raise bad_request("results_info needs capsule_id or pipeline_id")
         values["type"] = "result"
         values["provenance"] = {
             "capsule": capsule,
-            "commit": body.opt_str(results_info, "commit") or "",
-            "run_script": body.opt_str(results_info, "run_script") or "",
-            "data_assets": body.opt_str_list(results_info, "data_assets") or [],
+            "commit": request_body.opt_str(results_info, "commit") or "",
+            "run_script": request_body.opt_str(results_info, "run_script") or "",
+            "data_assets": request_body.opt_str_list(results_info, "data_assets") or [],
         }
-        values["nextflow_profile"] = body.opt_str(results_info, "nextflow_profile")
+        values["nextflow_profile"] = request_body.opt_str(results_info, "nextflow_profile")
     values["ready_at"] = now + ready_delay
     values["pending"] = wire.encode(plan).decode()
     with store.transaction() as conn:

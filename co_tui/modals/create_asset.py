@@ -9,10 +9,10 @@ result), then name, mount, description, tags and the deployment's custom-metadat
 checked as they are left and all at once on ``ctrl+s``, the way the edit dialog checks them, with
 the problem shown under the field; a computation ID is looked up as it is typed to show the
 run's name and whether it has results. The request is sent exactly once from a worker
-(:func:`~co_tui.operations.create.create_data_asset_once`); on failure the dialog stays open with
-everything typed. It dismisses with the new (draft) :class:`~co_tui.api.models.DataAsset`, or
+(:func:`~co_tui.operations.create_once.create_data_asset_once`); on failure the dialog stays open
+with everything typed. It dismisses with the new (draft) :class:`~co_tui.api.models.DataAsset`, or
 ``None`` on ``esc``; the calling screen follows the draft with
-:func:`~co_tui.operations.create.wait_until_settled`.
+:func:`~co_tui.operations.create_once.wait_until_settled`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
@@ -32,24 +32,14 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from co_tui.api.errors import ApiError, NotFoundError
 from co_tui.modals.create_layout import (
-    COMMON_FIELDS,
-    COMPUTATION_FIELDS,
     ERROR_KEYS,
-    S3_FIELDS,
-    TARGET_FIELDS,
     custom_row,
     field_value,
-    parts_content,
+    form_fields,
     read_form,
-    row,
     widget_suffix,
 )
 from co_tui.modals.dialog import Dialog
-from co_tui.operations.create import (
-    CreateNotConfirmedError,
-    create_data_asset_once,
-    lookup_computation,
-)
 from co_tui.operations.create_form import (
     CreateForm,
     SourceKind,
@@ -58,6 +48,11 @@ from co_tui.operations.create_form import (
     computation_problem,
     suggest_mount,
     validate_form,
+)
+from co_tui.operations.create_once import (
+    CreateNotConfirmedError,
+    create_data_asset_once,
+    lookup_computation,
 )
 from co_tui.operations.metadata import custom_key
 from co_tui.safe_text import display, join, plain
@@ -114,39 +109,9 @@ class CreateScreen(Dialog["DataAsset | None"]):
     # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        sources: list[tuple[object, str]] = [(SourceKind.S3, "S3 bucket"),
-                                             (SourceKind.COMPUTATION, "computation results")]
-        if self.combine.offered:
-            sources.append((SourceKind.COMBINED, f"combine {len(self.parts)} selected"))
         with Vertical(id="create-dialog"):
             yield Static(Content("Create data asset"), id="create-title")
-            with VerticalScroll(id="create-form"):
-                yield Choice("Source", sources, SourceKind.S3, id="create-source")
-                note = Static(display(self.combine.note, max_cells=300), id="create-combine-note")
-                note.display = bool(self.combine.note)
-                yield note
-                with Vertical(id="create-s3", classes="create-section"):
-                    for key, label, hint in S3_FIELDS:
-                        yield from row(key, label, hint)
-                    yield Checkbox("Keep on external storage (do not copy into Code Ocean)",
-                                   id="create-keep")
-                    yield Checkbox("Public bucket (read without credentials)", id="create-public")
-                with Vertical(id="create-computation", classes="create-section"):
-                    for key, label, hint in COMPUTATION_FIELDS:
-                        yield from row(key, label, hint)
-                    yield Checkbox("Keep the results in an S3 bucket (an external result)",
-                                   id="create-external_result")
-                    with Vertical(id="create-target", classes="create-section"):
-                        for key, label, hint in TARGET_FIELDS:
-                            yield from row(key, label, hint)
-                with Vertical(id="create-combined", classes="create-section"):
-                    yield Static(parts_content(self.parts), id="create-parts")
-                    yield Static(id="create-parts-error", classes="create-error")
-                with Vertical(id="create-common"):
-                    for key, label, hint in COMMON_FIELDS:
-                        yield from row(key, label, hint)
-                yield Static(Content("Custom metadata (* required)"), id="create-custom-title")
-                yield Vertical(id="create-custom")
+            yield from form_fields(self.combine)
             yield Static(id="create-status")
             yield Static(Content("←→ source  tab / enter next field  ctrl+s create  esc cancel"),
                          id="create-hint")

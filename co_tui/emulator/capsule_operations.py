@@ -14,7 +14,7 @@ import hashlib
 import sqlite3
 from typing import Any
 
-from co_tui.emulator import acl, body, wire
+from co_tui.emulator import acl, request_body, wire
 from co_tui.emulator.http_errors import ApiError, bad_request, forbidden
 from co_tui.emulator.search import Page, decode_token, encode_token
 from co_tui.emulator.search_request import OWNERSHIPS, clamp_limit, parse_query
@@ -102,11 +102,11 @@ def attach(store: Store, user: User, kind: str, target_id: str, data: Any) -> li
     target = _target(store, user, kind, target_id)
     wanted: list[tuple[sqlite3.Row, str]] = []
     for item in data:
-        entry = body.as_object(item, "each data asset")
-        asset_id = body.req_str(entry, "id")
+        entry = request_body.as_object(item, "each data asset")
+        asset_id = request_body.req_str(entry, "id")
         row, _ = acl.require_asset(store, user, asset_id, "viewer")
-        mount = body.opt_str(entry, "mount") or row["mount"]
-        wanted.append((row, body.validate_mount(mount)))
+        mount = request_body.opt_str(entry, "mount") or row["mount"]
+        wanted.append((row, request_body.validate_mount(mount)))
     current = {r["asset_id"]: r["mount"] for r in store.query(
         "SELECT asset_id, mount FROM attachments WHERE target = ?", (target,))}
     ids = {row["id"] for row, _ in wanted}
@@ -169,24 +169,25 @@ def _matches(row: sqlite3.Row, tags: list[str], attached: set[str], query: str) 
 
 def search_capsules(store: Store, user: User, kind: str, data: Any) -> Page:
     """``POST /capsules/search`` and ``POST /pipelines/search`` (sorted by name by default)."""
-    data = body.as_object(data)
-    query = body.opt_str(data, "query") or ""
-    limit = clamp_limit(body.opt_int(data, "limit"))
-    offset = body.opt_int(data, "offset")
-    offset = max(offset if offset is not None else body.opt_int(data, "from") or 0, 0)
-    sort_field = body.opt_str(data, "sort_field")
+    data = request_body.as_object(data)
+    query = request_body.opt_str(data, "query") or ""
+    limit = clamp_limit(request_body.opt_int(data, "limit"))
+    offset = request_body.opt_int(data, "offset")
+    offset = max(offset if offset is not None else request_body.opt_int(data, "from") or 0, 0)
+    sort_field = request_body.opt_str(data, "sort_field")
     if sort_field is not None and sort_field not in CAPSULE_SORTS:
         raise bad_request(f"invalid sort_field {sort_field!r}")
-    sort_order = body.opt_str(data, "sort_order") or "asc"
+    sort_order = request_body.opt_str(data, "sort_order") or "asc"
     if sort_order not in ("asc", "desc"):
         raise bad_request(f"invalid sort_order {sort_order!r}")
-    ownership = body.opt_str(data, "ownership")
+    ownership = request_body.opt_str(data, "ownership")
     if ownership is not None and ownership not in OWNERSHIPS:
         raise bad_request(f"invalid ownership {ownership!r}")
-    status = body.opt_str(data, "status")
+    status = request_body.opt_str(data, "status")
     if status is not None and status not in wire.CAPSULE_STATUSES:
         raise bad_request(f"invalid status {status!r}")
-    only_none = bool(body.opt_bool(data, "favorite")) or bool(body.opt_bool(data, "archived"))
+    only_none = (bool(request_body.opt_bool(data, "favorite"))
+                 or bool(request_body.opt_bool(data, "archived")))
     attached: dict[str, set[str]] = {}
     for row in store.query("SELECT target, asset_id FROM attachments WHERE target LIKE ?",
                            (f"{kind}:%",)):
@@ -215,7 +216,7 @@ def search_capsules(store: Store, user: User, kind: str, data: Any) -> Page:
     mark = hashlib.sha256(
         f"{kind}|{user.id}|{query}|{sort_field}|{sort_order}|{ownership}|{status}|{only_none}"
         .encode()).hexdigest()[:16]
-    token = body.opt_str(data, "next_token")
+    token = request_body.opt_str(data, "next_token")
     if token:
         _, start = decode_token(token, mark)
         if not start.isdigit():
