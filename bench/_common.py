@@ -18,16 +18,32 @@ from typing import Any
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
+def results_dir() -> Path:
+    """``bench/results``, or ``$CO_TUI_BENCH_RESULTS`` (the CI test of the benches writes its
+    tiny runs there, never over the real figures)."""
+    return Path(os.environ.get("CO_TUI_BENCH_RESULTS") or RESULTS)
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages, for the results (the machines are shared)."""
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def write_results(name: str, data: dict[str, Any]) -> Path:
-    """Write ``bench/results/<name>.json`` with machine facts, and return its path."""
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
+    """Write ``<results_dir()>/<name>.json`` with machine facts, and return its path."""
+    folder = results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
     payload = {
         "benchmark": name,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "python": sys.version.split()[0],
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
+        "load_average": load_average(),
         **data,
     }
     path.write_text(json.dumps(payload, indent=2) + "\n")
@@ -78,3 +94,35 @@ def emulator_process(seed: str, *extra: str, timeout: float = 300.0) -> Iterator
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def target_row(target: str, ours: float, baseline: float | None, unit: str, *,
+               limit: float, ratio: bool = True, higher_is_better: bool = False) -> dict[str, Any]:
+    """One row of a bench's ``table`` (what bench/run_all.py prints): ``ours`` against
+    ``baseline`` measured in the same run. With ``ratio`` the target is on ours / baseline
+    (``limit`` is a ratio, e.g. 1.3); without, on ours itself (``limit`` in ``unit``).
+    ``higher_is_better`` for throughputs and request rates."""
+    value_ratio = ours / baseline if baseline else None
+    judged = value_ratio if ratio else ours
+    met = judged is not None and (judged >= limit if higher_is_better else judged <= limit)
+    return {"target": target, "ours": ours, "baseline": baseline, "unit": unit,
+            "ratio": value_ratio, "limit": limit, "on": "ratio" if ratio else "value",
+            "higher_is_better": higher_is_better, "met": met}
+
+
+def format_row(row: dict[str, Any]) -> str:
+    """One target row as a line: target, co-tui, baseline, ratio, met."""
+    unit = row.get("unit", "")
+    base = row.get("baseline")
+    ratio = row.get("ratio")
+    return (f"{row['target'][:62]:62} {row['ours']:>10.2f} {unit:<5}"
+            f"{(f'{base:10.2f}' if base is not None else f'{chr(45):>10}')} "
+            f"{(f'{ratio:6.2f}x' if ratio is not None else f'{chr(45):>7}')} "
+            f"{'met' if row['met'] else 'NOT MET'}")
+
+
+def print_table(table: list[dict[str, Any]]) -> None:
+    """Print a bench's target rows under a header."""
+    print(f"{'target':62} {'co-tui':>10} {'':5}{'baseline':>10} {'ratio':>7} result")
+    for row in table:
+        print(format_row(row))

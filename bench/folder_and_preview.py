@@ -414,7 +414,13 @@ def _run(coro: Awaitable[Any]) -> Any:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--tiny", action="store_true",
+                        help="1 run over a 2,000-file folder (the CI test)")
+    parser.add_argument("--name", default="folder_and_preview")
     args = parser.parse_args()
+    global COUNT
+    if args.tiny:
+        args.runs, COUNT = 1, 2_000
     runs = args.runs
 
     gc.callbacks.append(_watch_gc)
@@ -483,7 +489,7 @@ def main() -> None:
     print(f"full garbage collections during (a): {len(gc_pauses)}, "
           f"longest {max(gc_pauses, default=0) * 1000:.1f} ms (process-wide pauses, not the "
           "widget's work; a keystroke that meets one is that much slower)")
-    write_results("folder_and_preview", {
+    write_results(args.name, {
         "runs": runs,
         "size": "120x36",
         "results": results,

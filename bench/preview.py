@@ -222,7 +222,11 @@ def cold_run() -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--tiny", action="store_true", help="2 runs (the CI test)")
+    parser.add_argument("--name", default="preview")
     args = parser.parse_args()
+    if args.tiny:
+        args.runs = 2
 
     rows: list[dict[str, Any]] = []
     for label, name, data, total in samples():
@@ -249,7 +253,7 @@ def main() -> None:
     print(f"target: first screen <= 150 ms (worst warm {worst:.1f} ms, worst cold "
           f"{max(v for k, v in cold.items() if k != 'import_ms'):.1f} ms), memory <= 20 MB "
           f"(worst {worst_mem:.1f} MiB)")
-    write_results("preview", {"runs": args.runs, "screen_lines": SCREEN, "samples": rows,
+    write_results(args.name, {"runs": args.runs, "screen_lines": SCREEN, "samples": rows,
                               "cold_ms": cold})
 
 

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
     from co_tui.api import CodeOceanClient
-    from co_tui.launch_handoff import Prefetched
+    from co_tui.launch_handoff import FirstPageCache, Prefetched
     from co_tui.operations.action_rules import AssetsChanged
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
@@ -103,6 +103,7 @@ class CoTuiApp(ConnectionWatch):
         login: LoginSetup | None = None,
         first_page: Prefetched | None = None,
         config: Config | None = None,
+        page_cache: FirstPageCache | None = None,
     ) -> None:
         """``config`` is what ``config.toml`` said (``co-tui`` passes it): its settings, and
         its warnings to show. Without it (tests) the defaults are used and nothing is saved."""
@@ -112,6 +113,7 @@ class CoTuiApp(ConnectionWatch):
         self.settings = self.config.settings
         """The user's settings (``[settings]`` in ``config.toml``)."""
         self.first_page = first_page
+        self.page_cache = page_cache
         self.pending = client if isinstance(client, PendingClient) else None
         self.client = None if isinstance(client, PendingClient) else client
         if self.client is not None:
@@ -146,7 +148,7 @@ class CoTuiApp(ConnectionWatch):
             return super().get_default_screen()
         self.call_after_refresh(self.learn_identity)  # the first frame goes first
         return AssetListScreen(self.client, demo=self.demo, first_page=self.first_page,
-                               page_size=self.settings.page_size)
+                               page_cache=self.page_cache, page_size=self.settings.page_size)
 
     def on_mount(self) -> None:
         self.call_after_refresh(_settle_heap)

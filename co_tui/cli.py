@@ -230,12 +230,25 @@ def _run_logout(args: argparse.Namespace) -> int:
     from co_tui.session.credentials import token_env_var
     from co_tui.session.login_store import logout
 
+    from co_tui.domain import InsecureDomainError, normalize_domain
+    from co_tui.session.login_target import login_target
+    from co_tui.session.page_cache import clear_domain
+
+    profile = args.sub_profile or args.profile
     try:
-        removed = logout(args.sub_profile or args.profile)
+        domain = login_target(profile=profile, domain=None).domain
+        removed = logout(profile)
     except ConfigError as exc:
         print(f"co-tui logout: {exc}", file=sys.stderr)
         return 2
+    try:  # the app keys its cache by the normalised domain; unknown or odd: clear them all
+        domain = normalize_domain(domain) if domain else None
+    except InsecureDomainError:
+        domain = None
+    cleared = clear_domain(domain)
     print("Saved token removed." if removed else "No saved token to remove.")
+    if cleared:
+        print("Cached list rows removed.")
     if name := token_env_var():
         print(f"note: {name} is still set in the environment and will be used.")
     return 0
@@ -284,7 +297,8 @@ def _run_app(args: argparse.Namespace) -> int:
         return CodeOceanClient(domain, creds.token)
 
     return launch.open_app(domain, build, launch.load_config(),
-                           profile=creds.profile or target.profile, notices=notices)
+                           profile=creds.profile or target.profile, notices=notices,
+                           token=creds.token)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

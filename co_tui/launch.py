@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams
     from co_tui.app import CoTuiApp
-    from co_tui.launch_handoff import PendingClient, Prefetched
+    from co_tui.launch_handoff import FirstPageCache, PendingClient, Prefetched
+    from co_tui.redact import Secret
     from co_tui.session.config import Config
     from co_tui.session.login_target import LoginSetup
 
@@ -31,6 +32,7 @@ def build_app(
     demo: bool = False,
     login: LoginSetup | None = None,
     first_page: Prefetched | None = None,
+    page_cache: FirstPageCache | None = None,
     notices: Sequence[str] = (),
 ) -> CoTuiApp:
     """The app on ``client``, ready to run.
@@ -41,6 +43,8 @@ def build_app(
     ``config``: what ``config.toml`` said (``None``: the defaults, nothing saved).
     ``demo``: the demo emulator's notes are shown. ``login``: where a login made in the app is
     saved and how it connects. ``first_page``: My Data's first page, already requested.
+    ``page_cache``: the previous session's first page, shown until the live one arrives, and
+    where the live one is kept for the next launch.
     ``notices``: shown first among the warnings when the app starts.
     """
     from co_tui.app import CoTuiApp
@@ -51,7 +55,8 @@ def build_app(
         config = config or Config()
         # first among the warnings: printed to the terminal, they would show only after quitting
         config = dataclasses.replace(config, warnings=(*notices, *config.warnings))
-    return CoTuiApp(client, demo=demo, login=login, first_page=first_page, config=config)
+    return CoTuiApp(client, demo=demo, login=login, first_page=first_page, config=config,
+                    page_cache=page_cache)
 
 
 def skip_unused_imports() -> None:
@@ -98,8 +103,12 @@ def open_app(
     profile: str | None = None,
     save_login: bool = True,
     notices: Sequence[str] = (),
+    token: Secret | None = None,
 ) -> int:
     """Paint the skeleton frame at once, then build the client and run the app.
+
+    ``token`` (real credentials only) names the user's cached first page
+    (:mod:`co_tui.session.page_cache`): read before the skeleton frame, which draws its rows.
 
     With real credentials (:func:`_launch`) the client is built right after the skeleton and My
     Data's first page is requested before Textual is imported, so the request travels while
@@ -110,11 +119,14 @@ def open_app(
 
     from co_tui import splash
 
-    painted = splash.paint(sys.stdout, domain, demo=demo)
+    cache = _first_page_cache(domain, token, config) if not demo else None
+    cached_rows = cache.cached.rows if cache is not None and cache.cached else None
+    painted = splash.paint(sys.stdout, domain, demo=demo, cached=cached_rows)
     started: list[bool] = []
     try:
         if not demo:
-            return asyncio.run(_launch(build, config, profile, save_login, started, notices))
+            return asyncio.run(_launch(build, config, profile, save_login, started, notices,
+                                       cache))
         from co_tui.launch_handoff import PendingClient
         from co_tui.session.login_target import LoginSetup
 
@@ -128,9 +140,25 @@ def open_app(
             splash.restore(sys.stdout)
 
 
+def _first_page_cache(domain: str, token: Secret | None, config: Config) -> FirstPageCache | None:
+    """This user's page cache, read; None without a token. With ``cache = false`` the file
+    is removed and nothing is read or saved."""
+    if token is None:
+        return None
+    from co_tui.launch_handoff import FirstPageCache
+    from co_tui.session.page_cache import PageCache
+
+    store = PageCache(domain, token)
+    if not config.settings.cache:
+        store.remove()
+        return None
+    return FirstPageCache(store, store.read())
+
+
 async def _launch(
     build: Callable[[], CodeOceanClient], config: Config, profile: str | None,
     save_login: bool, started: list[bool], notices: Sequence[str] = (),
+    cache: FirstPageCache | None = None,
 ) -> int:
     """Build the client, send the first page's request, import the UI meanwhile, run the app.
 
@@ -158,7 +186,7 @@ async def _launch(
 
         setup = LoginSetup(profile=profile, domain=domain, save=save_login)
         app = build_app(client, login=setup, config=config, notices=notices,
-                        first_page=Prefetched(params, page))
+                        first_page=Prefetched(params, page), page_cache=cache)
         started.append(True)
         await app.run_async()
         return int(app.return_code or 0)

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
+    from co_tui.session.page_cache import CachedPage, PageCache
 
-__all__ = ["PendingClient", "Prefetched"]
+__all__ = ["FirstPageCache", "PendingClient", "Prefetched"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +38,12 @@ class Prefetched:
 
     params: DataAssetSearchParams
     page: asyncio.Future[DataAssetSearchResults]
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPageCache:
+    """The previous session's first page, read before the skeleton frame (``cached``, None when
+    there was none), and where the live first page is saved for the next launch."""
+
+    store: PageCache
+    cached: CachedPage | None

@@ -6,15 +6,22 @@ slow file system; in that time a terminal would show nothing but the command jus
 (plain ANSI, no dependencies), and Textual's first frame replaces it. If the app fails before
 Textual takes the terminal over, ``restore`` gives the terminal back as it was.
 
-Nothing from the server is shown here; the domain comes from the user's own settings and is
-still reduced to printable ASCII, so it cannot carry an escape sequence.
+With the previous session's first page cached (:mod:`co_tui.session.page_cache`), the frame
+also draws those rows under a "cached · refreshing" line, so a user sees their assets before the
+network has answered. Those strings came from the server once: each cell keeps only letters,
+digits, punctuation, symbols and spaces (anything else, controls and bidi or invisible format
+characters included, becomes ``?``) and is cut to its column, so no escape sequence or markup
+can reach the terminal. The domain comes from the user's own settings and is reduced to
+printable ASCII.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from typing import TextIO
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
 
 __all__ = ["paint", "restore"]
 
@@ -26,16 +33,70 @@ def _printable(text: str) -> str:
     return "".join(ch if " " <= ch <= "~" else "?" for ch in text)
 
 
-def paint(out: TextIO, domain: str, *, demo: bool = False) -> bool:
-    """Draw the skeleton frame on ``out`` if it is a capable terminal; True when painted."""
+def _cell(value: object, width: int, *, right: bool = False) -> str:
+    """``value`` as inert text exactly ``width`` terminal cells wide (cut with ``…``)."""
+    out: list[str] = []
+    used = 0
+    for ch in str(value) if value is not None else "":
+        category = unicodedata.category(ch)
+        if category[0] == "M":
+            continue  # combining marks: dropped rather than risk a pile of them
+        if category[0] not in "LNPS" and category != "Zs":
+            ch = "?"
+        cells = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if used + cells > width:
+            while out and used + 1 > width:
+                used -= 2 if unicodedata.east_asian_width(out.pop()) in ("W", "F") else 1
+            out.append("…")
+            used += 1
+            break
+        out.append(ch)
+        used += cells
+    pad = " " * (width - used)
+    return pad + "".join(out) if right else "".join(out) + pad
+
+
+def _rows(rows: Sequence[Mapping[str, Any]], width: int, height: int) -> str:
+    """The cached rows as table lines: name, type, state, size, created."""
+    from co_tui.formatting import format_date, format_size
+
+    fixed = [("Type", 8, "type", False), ("State", 7, "state", False),
+             ("Size", 9, "size", True), ("Created", 10, "created", False)]
+    name_width = max(8, width - 2 - sum(w + 1 for _, w, _, _ in fixed))
+    head = "  " + _cell("Name", name_width) + "".join(
+        " " + _cell(title, w, right=right) for title, w, _, right in fixed)
+    lines = [f"\x1b[1m{head}\x1b[0m"]
+    for row in rows[:max(0, height)]:
+        size = row.get("size")
+        created = row.get("created")
+        values = {"type": row.get("type", ""), "state": row.get("state", ""),
+                  "size": format_size(size) if isinstance(size, int) else "",
+                  "created": format_date(created) if isinstance(created, int | float) else ""}
+        lines.append("  " + _cell(row.get("name", ""), name_width) + "".join(
+            " " + _cell(values[key], w, right=right) for _, w, key, right in fixed))
+    return "\r\n".join(lines)
+
+
+def paint(out: TextIO, domain: str, *, demo: bool = False,
+          cached: Sequence[Mapping[str, Any]] | None = None) -> bool:
+    """Draw the skeleton frame on ``out`` if it is a capable terminal; True when painted.
+
+    ``cached``: the previous session's first page (plain JSON rows), drawn under a
+    "cached · refreshing" line instead of "connecting…".
+    """
     if not out.isatty() or os.environ.get("TERM", "") in ("", "dumb"):
         return False
-    width = max(20, shutil.get_terminal_size().columns)
+    size = shutil.get_terminal_size()
+    width = max(20, size.columns)
     title = _printable(f" co-tui  My Data  {domain}")
     badge = "  DEMO " if demo else ""
     bar = (title + badge)[:width].ljust(width)
+    body = "  connecting…"
+    if cached:
+        body = (f"  \x1b[2m{len(cached):,} cached · refreshing\x1b[0m\r\n\r\n"
+                + _rows(cached, width, size.lines - 5))
     try:
-        out.write(f"{_ENTER}\x1b[1;7m{bar}\x1b[0m\r\n\r\n  connecting…")
+        out.write(f"{_ENTER}\x1b[1;7m{bar}\x1b[0m\r\n\r\n{body}")
         out.flush()
     except OSError:
         return False

@@ -114,8 +114,17 @@ class AssetActionsScreen(Screen[None]):
 
         return current_capsule_id(os.environ)
 
+    @property
+    def showing_cached(self) -> bool:
+        """Whether the rows are the last session's copy (My Data at launch): no action on them."""
+        return False
+
     def disabled_reason(self, action: str) -> str | None:
         """Why ``action`` cannot run now (shown in the help and the palette), or None."""
+        if self.showing_cached and needs_target(action):
+            from co_tui.screens.cached_rows import CACHED_REASON
+
+            return CACHED_REASON
         assets = self.targets() if self.client is not None else []
         return target_problem(action, assets, self.co_app.rights)
 

@@ -21,6 +21,7 @@ from co_tui.operations.action_rules import AssetEvent
 from co_tui.operations.search_filters import AssetFilters
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen
+from co_tui.screens.cached_rows import live_first_page, show_cached
 from co_tui.screens.list_status import ListStatus, status_line
 from co_tui.session.config import Settings
 from co_tui.widgets.asset_table import AssetTable
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset, DataAssetSearchResults
-    from co_tui.launch_handoff import Prefetched
+    from co_tui.launch_handoff import FirstPageCache, Prefetched
 
 __all__ = ["SORT_FIELDS", "AssetListScreen"]
 
@@ -45,7 +46,8 @@ paint, large enough for few round trips."""
 SEARCH_DEBOUNCE = 0.25
 
 
-STATUS_INPUTS = ("_loading", "_failed", "_next", "_paging_stopped", "_unreadable", "_search_lag")
+STATUS_INPUTS = ("_loading", "_failed", "_next", "_paging_stopped", "_unreadable", "_search_lag",
+                 "_cached_at")
 """The screen's state the status line shows: setting any of them redraws it (a watcher)."""
 
 
@@ -72,6 +74,8 @@ class AssetListScreen(AssetActionsScreen):
     """Records of the loaded pages that could not be read (the server sent them; we skip)."""
     _search_lag: var[dict[str, str]] = var(dict)
     """Rows search has not caught up with (id -> archived, created ...), for the status."""
+    _cached_at: var[float | None] = var(None)
+    """When the rows shown were saved, while they are the last session's copy."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search"),
@@ -90,17 +94,20 @@ class AssetListScreen(AssetActionsScreen):
         demo: bool = False,
         domain: str = "",
         first_page: Prefetched | None = None,
+        page_cache: FirstPageCache | None = None,
         page_size: int = PAGE_SIZE,
     ) -> None:
         """``client`` may come later (:meth:`connect`): the app paints this screen before it
         pays for importing httpx; ``domain`` names the deployment in the title meanwhile.
         ``first_page`` is a request already on its way (sent while Textual was imported); it is
-        used when its parameters are the ones this screen would send. ``page_size`` is the
-        ``page_size`` setting."""
+        used when its parameters are the ones this screen would send; ``page_cache`` holds the
+        last session's copy of it, shown until it arrives. ``page_size`` is the ``page_size``
+        setting."""
         super().__init__()
         self.page_size = page_size
         self.client = client
         self._prefetched = first_page
+        self._page_cache = page_cache
         self.domain = client.domain if client is not None else domain
         self.demo = demo
         self.query_text = ""
@@ -211,6 +218,8 @@ class AssetListScreen(AssetActionsScreen):
         params, prefetched, self._prefetched = self._params(), self._prefetched, None
         try:
             if prefetched is not None and prefetched.params == params:
+                if not prefetched.page.done():
+                    show_cached(self)
                 page = await prefetched.page
             else:
                 if prefetched is not None:
@@ -225,6 +234,7 @@ class AssetListScreen(AssetActionsScreen):
             return
         table = self.query_one(AssetTable)
         table.set_assets(self._with_journal(page.results, first=True))
+        live_first_page(self, params, page)
         if self._refreshed is not None:
             from co_tui.screens.list_refresh import explain_vanished, vanished
 
@@ -233,6 +243,10 @@ class AssetListScreen(AssetActionsScreen):
         self._pager, self._unreadable, self._paging_stopped = Pager(params), 0, None
         self._page_arrived(params, page)
         self._loading = False
+
+    @property
+    def showing_cached(self) -> bool:
+        return self._cached_at is not None
 
     @worker("loading more assets", group="page", exclusive=True, recover=_next_page_raised)
     async def _load_next_page(self, params: DataAssetSearchParams) -> None:
@@ -284,6 +298,7 @@ class AssetListScreen(AssetActionsScreen):
             connected=self.client is not None, loading=self._loading, failed=self._failed,
             more=bool(self._next), paging_stopped=self._paging_stopped,
             unreadable=self._unreadable, search_lag=self._search_lag, query=self.query_text,
+            cached_at=self._cached_at,
             filters=self.filters, sort_field=self.sort_field,
             sort_direction=self.sort_direction)))
 

@@ -35,12 +35,20 @@ class ListStatus:
     filters: AssetFilters
     sort_field: str
     sort_direction: str
+    cached_at: float | None = None
+    """When the rows shown were saved, while they are the last session's copy."""
 
 
 def status_line(state: ListStatus) -> Content:
     """The status line for ``state``; warnings in the warning colour."""
     count = state.count
-    if state.failed:
+    if state.cached_at is not None:
+        from co_tui.formatting import format_date
+
+        saved = f"{count:,} cached (saved {format_date(state.cached_at)})"
+        text = (f"{saved} — {state.failed} failed, press r to retry" if state.failed
+                else f"{count:,} cached · refreshing…")
+    elif state.failed:
         text = f"{count:,} loaded — {state.failed} failed, press r to retry"
     elif not state.connected:
         text = "connecting…"

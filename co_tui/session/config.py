@@ -156,6 +156,9 @@ class Settings:
     - ``clipboard``: ``auto`` (guess whether the terminal passes OSC 52 on), ``osc52`` (trust
       it) or ``dialog`` (always show copied text to select); ``CO_TUI_CLIPBOARD`` overrides
       ``auto`` for one session.
+    - ``cache``: keep My Data's first page between sessions so the next launch shows rows at
+      once, marked "cached · refreshing" (:mod:`co_tui.session.page_cache`); ``false`` turns
+      it off and removes the saved page.
 
     A value of the wrong type or out of range in the file is replaced by the default with a
     warning, never a crash.
@@ -167,7 +170,9 @@ class Settings:
     preview_max_bytes: int = 256 * 1024
     parallel_downloads: int = 4
     clipboard: str = "auto"
+    cache: bool = True
 
+    _BOOLS: ClassVar[frozenset[str]] = frozenset({"cache"})
     _RANGES: ClassVar[dict[str, tuple[int, int]]] = {
         "page_size": (1, 1000),
         "preview_max_bytes": (4 * 1024, 256 * 1024),
@@ -193,6 +198,8 @@ class Settings:
 
     @classmethod
     def _check(cls, name: str, value: Any) -> str | None:
+        if name in cls._BOOLS:
+            return None if isinstance(value, bool) else "must be true or false"
         if name in cls._RANGES:
             low, high = cls._RANGES[name]
             if isinstance(value, bool) or not isinstance(value, int):

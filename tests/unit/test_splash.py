@@ -63,3 +63,51 @@ def test_paints_on_a_real_pty(monkeypatch: pytest.MonkeyPatch) -> None:
     finally:
         os.close(master)
         os.close(slave)
+
+
+HOSTILE_NAMES = [
+    "evil\x1b]52;c;aGk=\x07name", "rlo \u202eexe.txt", "csi \x9b2J", "[@click=app.quit]markup[/]",
+    "tab\tand\nnewline", "家族 👪 data " * 10,
+]
+
+
+def test_cached_rows_are_drawn_under_a_cached_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("LINES", "30")
+    rows = [{"name": f"asset {i}", "type": "dataset", "state": "ready", "size": 2048 * i,
+             "created": 1_700_000_000} for i in range(60)]
+    out = _Tty()
+    assert splash.paint(out, "https://co.example", cached=rows)
+    screen = pyte.Screen(100, 30)
+    pyte.Stream(screen).feed(out.getvalue())
+    assert "60 cached · refreshing" in screen.display[2]
+    assert "connecting" not in "\n".join(screen.display)
+    assert screen.display[4].split() == ["Name", "Type", "State", "Size", "Created"]
+    assert screen.display[5].split()[:4] == ["asset", "0", "dataset", "ready"]
+    assert "2023-11-1" in screen.display[6] and "2 KiB" in screen.display[6]
+    assert screen.display[-1].strip()  # the rows fill the screen and stop at its end
+    assert all(len(line) == 100 for line in screen.display)
+
+
+def test_cached_server_strings_cannot_reach_the_terminal_as_controls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setenv("COLUMNS", "80")
+    rows = [{"name": name, "type": name, "state": None, "size": "big", "created": "today"}
+            for name in HOSTILE_NAMES]
+    out = _Tty()
+    assert splash.paint(out, "https://co.example", cached=rows)
+    body = out.getvalue().split("refreshing", 1)[1]
+    allowed_escapes = {"\x1b[0m", "\x1b[1m"}
+    stripped = body
+    for escape in allowed_escapes:
+        stripped = stripped.replace(escape, "")
+    assert "\x1b" not in stripped
+    for forbidden in ("\x07", "\x9b", "\u202e", "\t", "\n"):
+        assert forbidden not in stripped.replace("\r\n", "")
+    screen = pyte.Screen(80, 24)
+    pyte.Stream(screen).feed(out.getvalue())
+    # one screen line per row: nothing wrapped (a wide character counts two cells)
+    assert all(screen.display[5 + i].strip() for i in range(len(rows)))
+    assert screen.display[5 + len(rows)].strip() == ""
+    assert any("[@click=app.quit]markup" in line for line in screen.display)  # text, not markup
