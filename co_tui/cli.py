@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     logout = sub.add_parser("logout", help="remove a saved token")
     logout.add_argument("--profile", dest="sub_profile", metavar="NAME")
     _add_emulator_parser(sub)
+    from co_tui import script
+
+    script.add_parsers(sub)
     return parser
 
 
@@ -326,6 +329,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_login(args)
     if args.command == "logout":
         return _run_logout(args)
+    from co_tui import script
+
+    if args.command in script.COMMANDS:
+        return script.run(args)
     # Start-up makes only long-lived objects (modules, classes, styles): no garbage collection
     # until the app's first frame is on screen (the collector's passes over the growing heap
     # delay it; bench/app_launch.py measures launch). The app re-enables it (CoTuiApp.on_mount).

@@ -17,6 +17,8 @@ It is a bare ASGI app (no framework): every byte of a download goes through this
 
 from __future__ import annotations
 
+import asyncio
+
 import html
 import mimetypes
 import re
@@ -170,7 +172,11 @@ class FilesApp:
         if quirks.viewer_page and query.get("response-content-disposition") == "inline":
             await self._viewer(send, method, found[0].path)
             return
-        await self._serve(send, method, headers, query, *found)
+        watcher = _Disconnect(receive)
+        try:
+            await self._serve(send, method, headers, query, *found, gone=watcher)
+        finally:
+            watcher.close()
 
     async def _redirect(self, scope: Scope, send: Send, method: str, headers: dict[str, str],
                         target: str) -> None:
@@ -209,7 +215,8 @@ class FilesApp:
         return None if ref is None else (ref, int(row["created"]))
 
     async def _serve(self, send: Send, method: str, headers: dict[str, str],
-                     query: dict[str, str], ref: tree.FileRef, modified: int) -> None:
+                     query: dict[str, str], ref: tree.FileRef, modified: int, *,
+                     gone: _Disconnect | None = None) -> None:
         content, salt = ref.content, ref.salt
         size = content.size
         etag = content_etag(content, salt)
@@ -253,13 +260,40 @@ class FilesApp:
         if method == "HEAD" or length == 0:
             await send({"type": "http.response.body", "body": b""})
             return
-        await self._stream(send, content, salt, first, last + 1)
+        await self._stream(send, content, salt, first, last + 1, gone)
 
-    async def _stream(self, send: Send, content: Any, salt: str, start: int, end: int) -> None:
+    async def _stream(self, send: Send, content: Any, salt: str, start: int, end: int,
+                      gone: _Disconnect | None = None) -> None:
+        """Send bytes ``start`` to ``end``; stop as soon as the client has gone (a real store
+        stops too; uvicorn drops body messages after a disconnect without saying so, so this
+        loop would otherwise build a 4 GiB body for nobody, holding the event loop)."""
         position = start
         while position < end:
+            if gone is not None:
+                await asyncio.sleep(0)  # lets the watcher see a disconnect
+                if gone.gone:
+                    return
             stop = min(position + self.chunk_size, end)
             chunk = read_content(content, position, stop, salt=salt)
             position = stop
             await send({"type": "http.response.body", "body": chunk,
                         "more_body": position < end})
+
+
+class _Disconnect:
+    """Watches an ASGI ``receive`` for ``http.disconnect`` while a response streams."""
+
+    def __init__(self, receive: Receive) -> None:
+        self.gone = False
+        self._task = asyncio.ensure_future(self._watch(receive))
+
+    async def _watch(self, receive: Receive) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                self.gone = True
+                return
+
+    def close(self) -> None:
+        """Stop watching (the response is complete)."""
+        self._task.cancel()

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 BENCHES: dict[str, list[str]] = {
     "app_launch": ["--tiny"],
+    "cli_startup": ["--tiny"],
     "list_assets": ["--tiny"],
     "decode_models": ["--tiny"],
     "preview": ["--tiny"],
