@@ -1,5 +1,6 @@
 """co-tui for scripts: commands that pipe (``co-tui ls``, ``show``, ``files``, ``url``, ``cat``,
-``archive``, ``restore``, ``delete``), on the app's client, credentials and operations.
+``edit``, ``share``, ``archive``, ``restore``, ``delete``), on the app's client, credentials and
+operations.
 
 Importing this package stays light (no Textual, no httpx until a command runs), so a command
 starts about as fast as a bare httpx script. Output, exit codes and the JSON format: the
@@ -64,7 +65,26 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     delete = sub.add_parser("delete", help="delete archived data assets permanently")
     delete.add_argument("ids", nargs="+", metavar="ID", help="asset ids; - reads them from stdin")
     delete.add_argument("--yes", action="store_true", help="do not ask (needed in scripts)")
-    for parser in (ls, show, files, url, cat, delete, sub.choices["archive"],
+    edit = sub.add_parser("edit", help="change an asset's name, description, mount, tags, metadata")
+    edit.add_argument("id")
+    edit.add_argument("--name")
+    edit.add_argument("--description")
+    edit.add_argument("--mount")
+    edit.add_argument("--tag", action="append", metavar="TAG", help="add a tag (repeatable)")
+    edit.add_argument("--untag", action="append", metavar="TAG", help="remove a tag (repeatable)")
+    edit.add_argument("--meta", action="append", metavar="KEY=VALUE",
+                      help="set a custom metadata field (repeatable; KEY= clears it)")
+    edit.add_argument("--json", action="store_true", help="print the saved asset as JSON")
+    share = sub.add_parser("share", help="give or take access to an asset")
+    share.add_argument("id")
+    share.add_argument("--viewer", action="append", metavar="EMAIL")
+    share.add_argument("--owner", action="append", metavar="EMAIL")
+    share.add_argument("--group", action="append", metavar="NAME=ROLE",
+                       help="ROLE: discoverable, viewer or owner")
+    share.add_argument("--everyone", choices=("none", "viewer", "discoverable"))
+    share.add_argument("--remove", action="append", metavar="EMAIL|GROUP")
+    share.add_argument("--yes", action="store_true", help="do not ask (needed in scripts)")
+    for parser in (ls, show, files, url, cat, delete, edit, share, sub.choices["archive"],
                    sub.choices["restore"]):
         _common(parser)
 
@@ -76,16 +96,18 @@ def _positive(text: str) -> int:
     return value
 
 
-COMMANDS = frozenset({"ls", "show", "files", "url", "cat", "archive", "restore", "delete"})
+COMMANDS = frozenset({"ls", "show", "files", "url", "cat", "archive", "restore", "delete",
+                      "edit", "share"})
 
 
 def _command(name: str) -> Command:
-    from co_tui.script import read_commands, write_commands
+    from co_tui.script import edit_commands, read_commands, write_commands
 
     table: dict[str, Command] = {
         "ls": read_commands.ls, "show": read_commands.show, "files": read_commands.files,
         "url": read_commands.url, "cat": read_commands.cat, "archive": write_commands.archive,
         "restore": write_commands.restore, "delete": write_commands.delete,
+        "edit": edit_commands.edit, "share": edit_commands.share,
     }
     return table[name]
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset, DataAssetSearchParams, FolderItem
 
-__all__ = ["cat", "files", "ls", "search_params", "show", "url"]
+__all__ = ["api_record", "cat", "files", "ls", "search_params", "show", "url"]
 
 SORT_FIELDS = ("created", "name", "size", "type")
 PAGE_MAX = 1000
@@ -46,7 +46,8 @@ def search_params(args: argparse.Namespace) -> DataAssetSearchParams:
         archived=bool(args.archived), favorite=True if args.favorite else None)
 
 
-def _record(model: msgspec.Struct) -> dict[str, Any]:
+def api_record(model: msgspec.Struct) -> dict[str, Any]:
+    """``model`` as the API's JSON fields (for ``--json``)."""
     value: dict[str, Any] = msgspec.to_builtins(model)
     value.pop("unreadable", None)  # counted by this client, not an API field
     return value
@@ -79,7 +80,7 @@ async def ls(client: CodeOceanClient, args: argparse.Namespace) -> int:
         if args.ids:
             out.write(asset.id + "\n")
         elif args.json:
-            out.write(json_line(_record(asset)) + "\n")
+            out.write(json_line(api_record(asset)) + "\n")
         elif table:
             rows.append(_asset_cells(asset))
         else:
@@ -95,7 +96,7 @@ async def ls(client: CodeOceanClient, args: argparse.Namespace) -> int:
 async def show(client: CodeOceanClient, args: argparse.Namespace) -> int:
     """One asset: every field as ``name: value`` lines on a terminal or in a pipe, or JSON."""
     asset = await client.data_assets.get_data_asset(args.id)
-    record = _record(asset)
+    record = api_record(asset)
     if args.json:
         sys.stdout.write(json_line(record) + "\n")
         return EXIT["ok"]
@@ -136,7 +137,7 @@ async def files(client: CodeOceanClient, args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.json:
         for item in items:
-            out.write(json_line(_record(item)) + "\n")
+            out.write(json_line(api_record(item)) + "\n")
     elif is_terminal(out):
         print_table(("TYPE", "SIZE", "PATH"),
                     [[item.type, "" if item.is_folder else format_size(item.size),

@@ -231,3 +231,45 @@ def test_delete_asks_refuses_active_assets_and_names_each_failure(fresh_server: 
     deleted = fresh_server.run("delete", SCRATCH, "--yes", timeout=90)
     assert deleted.returncode == 0, deleted.stderr
     assert fresh_server.run("show", SCRATCH).returncode == 4
+
+
+def test_edit_changes_only_what_was_asked_and_validates_first(fresh_server: Server) -> None:
+    before = json.loads(fresh_server.run("show", SCRATCH, "--json").stdout)
+    done = fresh_server.run("edit", SCRATCH, "--name", "Renamed by a script", "--tag", "from-cli",
+                            "--json")
+    assert done.returncode == 0, done.stderr
+    assert "saved name, tags" in done.stderr
+    after = json.loads(done.stdout)
+    assert after["name"] == "Renamed by a script"
+    assert after["tags"] == [*before["tags"], "from-cli"]
+    assert after["description"] == before["description"] and after["mount"] == before["mount"]
+    untag = fresh_server.run("edit", SCRATCH, "--untag", "FROM-CLI")
+    assert untag.returncode == 0 and json.loads(
+        fresh_server.run("show", SCRATCH, "--json").stdout)["tags"] == before["tags"]
+    same = fresh_server.run("edit", SCRATCH, "--name", "Renamed by a script")
+    assert same.returncode == 0 and "nothing to change" in same.stderr
+    for bad, words in ((["--name", "  "], "name must not be empty"),
+                       (["--mount", "a/b"], "mount"),
+                       (["--meta", "no_such_field=1"], "not a custom metadata field"),
+                       (["--meta", "cell_count=many"], "cell_count")):
+        refused = fresh_server.run("edit", SCRATCH, *bad)
+        assert refused.returncode == 2, (bad, refused.stderr)
+        assert words in refused.stderr
+    assert json.loads(fresh_server.run("show", SCRATCH, "--json").stdout)["name"] == \
+        "Renamed by a script"
+
+
+def test_share_prints_the_diff_asks_and_applies_once(fresh_server: Server) -> None:
+    asked = fresh_server.run("share", SCRATCH, "--owner", "alan@example.org")
+    assert asked.returncode == 2 and "--yes" in asked.stderr
+    assert "alan@example.org" in asked.stderr and "-> owner" in asked.stderr
+    done = fresh_server.run("share", SCRATCH, "--viewer", "grace@example.org",
+                            "--everyone", "discoverable", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "grace@example.org" in done.stderr and "Saved" in done.stderr
+    again = fresh_server.run("share", SCRATCH, "--viewer", "grace@example.org", "--yes")
+    assert again.returncode == 0 and "nothing to change" in again.stderr
+    bad = fresh_server.run("share", SCRATCH, "--viewer", "not-an-email", "--yes")
+    assert bad.returncode == 2
+    removed = fresh_server.run("share", SCRATCH, "--remove", "grace@example.org", "--yes")
+    assert removed.returncode == 0 and "(removed)" in removed.stderr
