@@ -1,8 +1,9 @@
 """How pictures are drawn in this terminal: which renderer a preview uses.
 
 ``CO_TUI_IMAGES`` forces one: ``halfblock`` (coloured ``▀`` cells: any terminal with true
-colour, over SSH, in a browser), ``kitty`` (the kitty graphics protocol), ``sixel`` (drawn as
-half blocks for now: see docs/product.md) or ``off`` (the hex view, as for other binaries).
+colour, over SSH, in a browser), ``kitty`` or ``sixel`` (the terminal graphics protocols: the
+choice is made and reported, but pictures are still drawn in half blocks until a renderer for
+them is wired in) or ``off`` (the hex view, as for other binaries).
 
 Without it the choice is made from the environment alone. Terminals can be asked what they
 support, but only by writing a query and reading the answer from stdin, which Textual's input
