@@ -13,14 +13,16 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from co_tui.preview import PREVIEW_BYTES, Preview, build_preview
+from co_tui.formatting import format_size
+from co_tui.preview import PREVIEW_BYTES, BinaryBody, Preview, build_preview
+from co_tui.preview.limits import IMAGE_BYTES
 from co_tui.transfer.local import local_file
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
     from co_tui.api.models import DataAsset, FileURLs, FolderItem
 
-__all__ = ["fetch_preview", "files_note"]
+__all__ = ["fetch_preview", "fetch_whole_image", "files_note"]
 
 
 async def fetch_preview(
@@ -63,6 +65,51 @@ async def fetch_preview(
         at_end=read.at_end, resume=resume,
     )
     return preview, urls
+
+
+async def fetch_whole_image(
+    client: CodeOceanClient,
+    asset_id: str,
+    item: FolderItem,
+    first: Preview,
+    *,
+    urls: FileURLs | None = None,
+    asset: DataAsset | None = None,
+    cap: int = IMAGE_BYTES,
+) -> tuple[Preview, FileURLs | None]:
+    """"Load more" for a picture: the rest of the image after ``first`` (a first chunk with a
+    :class:`~co_tui.preview.BinaryBody`), up to ``cap`` bytes in all, previewed as one chunk
+    from offset 0. An image larger than ``cap`` is cut there, and says so (no further "load
+    more": a picture is not shown piecewise)."""
+    body = first.body
+    if not isinstance(body, BinaryBody) or first.resume is None:
+        raise ValueError("not the first chunk of an image that goes on")
+    start = len(body.data)
+    length = max(1, min(first.total_size or cap, cap) - start)
+    name = item.path or item.name
+    data: bytes | None = None
+    total = first.total_size
+    note = None
+    if asset is not None:
+        local = await asyncio.to_thread(local_file, asset, item.path, size=item.size)
+        if local is not None:
+            data, total = await asyncio.to_thread(_read_local, local, start, length)
+            note = f"read from this capsule's {local}, not the network"
+    if data is None:
+        read, urls = await client.files.read_file(asset_id, item.path, start, length, urls=urls)
+        data, total = read.data, read.total_size if read.total_size is not None else total
+    whole = body.data + data
+    preview = await asyncio.to_thread(
+        build_preview, whole, name=name, start=0, total_size=total,
+        at_end=total is not None and len(whole) >= total,
+    )
+    notes = list(preview.notes)
+    if preview.resume is not None:
+        notes.append(f"the image is larger than {format_size(cap)}: drawn from that much")
+        preview = dataclasses.replace(preview, resume=None)
+    if note is not None:
+        notes.insert(0, note)
+    return dataclasses.replace(preview, notes=tuple(notes)), urls
 
 
 def _read_local(path: Path, start: int, max_bytes: int) -> tuple[bytes, int]:

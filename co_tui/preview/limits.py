@@ -48,3 +48,16 @@ ARCHIVE_MEMBERS = 500
 
 NPY_HEADER_CHARS = 10_000
 """Largest ``.npy`` header parsed (NumPy's own default ``max_header_size``)."""
+
+IMAGE_BYTES = 16 * 1024 * 1024
+"""An image larger than the preview budget: "load more" reads it whole, up to this many bytes
+(a cut-off image shows as far as these bytes go)."""
+
+IMAGE_PIXELS = 40_000_000
+"""Pictures with more pixels than this (by their header) are not decoded: 40 megapixels is a
+120 MB RGB buffer, and a few KiB of PNG can claim far more (a decompression bomb). JPEGs count
+after decoding at a reduced scale."""
+
+IMAGE_WORK_SIDE = 2048
+"""Decoded pictures are shrunk to at most this many pixels a side, in the decoding thread:
+enough for a full-screen picture on a graphics terminal, and fast to re-fit on a resize."""

@@ -14,7 +14,8 @@ json         :class:`TextBody`           re-indented JSON (or JSON Lines as they
 csv          :class:`TableBody`          a table; ``body.raw`` for the raw toggle
 markdown     :class:`MarkdownBody`       rendered blocks; ``body.raw`` for the raw toggle
 notebook     :class:`NotebookBody`       cells; ``body.raw`` for the raw toggle
-image        :class:`BinaryBody`         ``title`` (format, size) and a hex view
+image        :class:`BinaryBody`         the picture (decoded by the UI with
+                                         :mod:`co_tui.preview.picture`), else a hex view
 archive      :class:`BinaryBody`         ``title``, the members listed, a hex view
 binary       :class:`BinaryBody`         "binary file, N bytes" and a hex view
 empty        ``None``                    "empty file"

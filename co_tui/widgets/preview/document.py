@@ -19,6 +19,7 @@ from co_tui.preview import (
     TableBody,
     TextBody,
 )
+from co_tui.preview.graphics_mode import PictureMode
 from co_tui.widgets.preview.blocks import (
     binary_parts,
     markdown_paras,
@@ -39,6 +40,7 @@ from co_tui.widgets.preview.parts import (
     WrapPart,
     token_style,
 )
+from co_tui.widgets.preview.picture_part import picture_more_line, picture_parts
 
 __all__ = [
     "LEX_AHEAD",
@@ -89,8 +91,15 @@ def body_parts(preview: Preview, *, raw: bool = False) -> list[Part]:
     return [message_part("(nothing to show)")]
 
 
-def build_document(preview: Preview, *, raw: bool = False) -> Document:
-    """The whole document for the first chunk of a file. Pure: safe in a worker thread."""
+def build_document(
+    preview: Preview, *, raw: bool = False, images: PictureMode = "off"
+) -> Document:
+    """The whole document for the first chunk of a file. Pure: safe in a worker thread, where
+    it must run for pictures (``images`` names the renderer): they are decoded here."""
+    pictured = picture_parts(preview, images) if images != "off" else None
+    if pictured is not None:
+        more = picture_more_line(preview)
+        return Document([*pictured, more] if more is not None else pictured)
     parts = body_parts(preview, raw=raw)
     more = more_line(preview)
     return Document([*parts, more] if more is not None else parts)

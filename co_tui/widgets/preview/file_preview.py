@@ -118,6 +118,7 @@ class FilePreview(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = self._width
+        self._document.fit_view(self.scrollable_content_region.height)
         self.virtual_size = Size(
             max(width, self._document.max_width()), self._document.height(width)
         )

@@ -13,6 +13,7 @@ The preview pipeline itself is :func:`~co_tui.operations.preview_io.fetch_previe
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -25,8 +26,10 @@ from co_tui.api import ApiError, CodeOceanClient, NotFoundError, PermissionDenie
 from co_tui.api.models import DataAsset, FileURLs, FolderItem
 from co_tui.app import co_app
 from co_tui.formatting import format_size
-from co_tui.operations.preview_io import fetch_preview
+from co_tui.operations.preview_io import fetch_preview, fetch_whole_image
 from co_tui.preview import Preview, error_preview
+from co_tui.preview.graphics_mode import PictureMode, picture_mode
+from co_tui.preview.picture import is_picture
 from co_tui.safe_text import display
 from co_tui.widgets.preview.document import (
     Document,
@@ -95,6 +98,11 @@ class PreviewPanel(Vertical):
         shown = self._shown
         return shown is not None and bool(shown.chunks) and has_raw_view(shown.chunks[0])
 
+    @property
+    def picture_mode(self) -> PictureMode:
+        """How pictures are drawn here (``CO_TUI_IMAGES``; half blocks when headless)."""
+        return picture_mode(os.environ, headless=self.app.is_headless)
+
     def clear(self) -> None:
         """Nothing is previewed (a folder or nothing is highlighted): stale reads are dropped."""
         self.workers.cancel_group(self, "preview")
@@ -145,7 +153,8 @@ class PreviewPanel(Vertical):
                 self._preview_failed(item, error)
             return
         raw = self._shown.raw if self._shown is not None else False
-        document = await asyncio.to_thread(build_document, preview, raw=raw)
+        document = await asyncio.to_thread(build_document, preview, raw=raw,
+                                           images=self.picture_mode)
         if not self._wanted():
             return
         self._shown = _Shown(item, [preview], urls, raw)
@@ -174,8 +183,35 @@ class PreviewPanel(Vertical):
         shown = self._shown
         if shown is None or not shown.chunks or shown.chunks[-1].resume is None:
             return False
-        self._more(shown)
+        if self.picture_mode != "off" and is_picture(shown.chunks[0]):
+            self._more_picture(shown)
+        else:
+            self._more(shown)
         return True
+
+    @worker("loading the whole image", group="preview", exclusive=True)
+    async def _more_picture(self, shown: _Shown) -> None:
+        asset = self.asset
+        if asset is None:
+            return
+        self.query_one("#preview-title", Static).update(Content.assemble(
+            display(shown.item.path, style="bold"), ("  loading the whole image…", MUTED)))
+        try:
+            preview, urls = await fetch_whole_image(
+                self.client, asset.id, shown.item, shown.chunks[0], urls=shown.urls,
+                asset=asset)
+        except ApiError as error:
+            if self._wanted():
+                self._update_title(shown.chunks[0])
+                self.co_app.show_error(error, action=f"loading more of {shown.item.name}")
+            return
+        if not self._wanted() or self._shown is not shown:
+            return
+        document = await asyncio.to_thread(build_document, preview, images=self.picture_mode)
+        if not self._wanted() or self._shown is not shown:
+            return
+        self._shown = _Shown(shown.item, [preview], urls, shown.raw)
+        self.show(preview, document)
 
     @worker("loading more of the file", group="preview", exclusive=True)
     async def _more(self, shown: _Shown) -> None:

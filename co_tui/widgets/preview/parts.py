@@ -358,6 +358,14 @@ class Document:
             total += part.height(width)
         self._width, self._starts, self._height = width, starts, total
 
+    def fit_view(self, rows: int) -> None:
+        """The view is ``rows`` lines tall: parts fitted to the pane (pictures) re-fit."""
+        for part in self.parts:
+            fit = getattr(part, "fit_view", None)
+            if fit is not None:
+                fit(rows)
+        self._width = -1
+
     def height(self, width: int) -> int:
         """Total lines at ``width``."""
         self._layout(width)
