@@ -18,10 +18,11 @@ from typing import Any
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def write_results(name: str, data: dict[str, Any]) -> Path:
-    """Write ``bench/results/<name>.json`` with machine facts, and return its path."""
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
+def write_results(name: str, data: dict[str, Any], directory: Path = RESULTS) -> Path:
+    """Write ``<directory>/<name>.json`` (default ``bench/results/``) with machine facts, and
+    return its path."""
+    directory.mkdir(exist_ok=True)
+    path = directory / f"{name}.json"
     payload = {
         "benchmark": name,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

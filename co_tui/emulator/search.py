@@ -45,9 +45,11 @@ from co_tui.emulator.store import Store, User
 
 INDEX_WALK_BUDGET = 0.03
 """Seconds a page query may walk the sort index before it is re-run as a full scan."""
-WORDS_FIRST_BUDGET = 0.01
+WORDS_FIRST_BUDGET = 0.002
 """Seconds a page query may start from the word index's matches before it is re-run walking
-the sort index (a rare word's matches are fetched and sorted well within this)."""
+the sort index (a rare word's matches are fetched and sorted well within this; a word found in
+more than a few thousand assets is not, and is served faster by the walk: with 10 ms, a
+typical one-word search at 100,000 assets averaged ~11 ms, with 2 ms ~5 ms)."""
 
 
 def _filter_sql(item: dict[str, Any]) -> tuple[str, list[Any]]:
