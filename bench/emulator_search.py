@@ -9,9 +9,12 @@ are medians over the runs.
 
 * search page: ``POST /data_assets/search`` with ``{"limit": 100}`` (the first page of My Data),
   emulator vs the trivial app; target: at least 0.5x the trivial app's requests per second.
-* free-text search: each request is a different (query, limit) pair - a word or two from the
-  seed's vocabulary, a common word or a rare one - so no response can be re-used; target: at
-  least 100 requests per second at 100,000 assets.
+  Asked again with nothing written in between, the emulator answers it from memory
+  (``co_tui/emulator/page_cache.py``), so a second figure, with no target, has every request
+  ask for a page not asked before (offset 0-999, 50-149 rows): what SQL and encoding cost.
+* free-text search: each request is a (query, limit) pair not sent before in the benchmark - a
+  word or two from the seed's vocabulary, common or rare - so no response can be re-used;
+  target: at least 100 requests per second at 100,000 assets.
 * 100 concurrent clients: 100 connections, each in a loop of what a user of the list does, with
   no pause - the first page, scrolling (the next three pages by ``offset``), a search for a word
   of the seed's vocabulary and the next page of its results - for a few seconds; target: p99
@@ -197,9 +200,37 @@ def fetch(port: int, request: bytes) -> bytes:
 
 
 def free_text_body(rng: random.Random) -> dict[str, Any]:
-    """A free-text search a user might type: one or two words, a distinct page size."""
+    """A free-text search a user might type: one or two words, a random page size."""
     words = [rng.choice(WORDS) for _ in range(rng.choice((1, 1, 1, 2)))]
     return {"query": " ".join(words), "limit": rng.randint(20, 200)}
+
+
+class Fresh:
+    """Request bodies never sent before in this benchmark (so no answer can be re-used)."""
+
+    def __init__(self, seed: str) -> None:
+        self.rng = random.Random(seed)
+        self.sent: set[str] = set()
+        self.pages = 0
+
+    def _new(self, body: dict[str, Any]) -> bool:
+        key = json.dumps(body, sort_keys=True)
+        if key in self.sent:
+            return False
+        self.sent.add(key)
+        return True
+
+    def free_text(self) -> dict[str, Any]:
+        """A free-text search (:func:`free_text_body`) not sent before."""
+        while True:
+            body = free_text_body(self.rng)
+            if self._new(body):
+                return body
+
+    def page(self) -> dict[str, Any]:
+        """A page of the unfiltered list not asked for before: offsets 0-999, 50-149 rows."""
+        self.pages += 1
+        return {"offset": self.pages % 1000, "limit": 50 + (self.pages // 1000) % 100}
 
 
 def user_body(rng: random.Random, step: int) -> dict[str, Any]:
@@ -246,11 +277,11 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    pages: dict[str, list[float]] = {"emulator": [], "trivial": []}
-    free_text: list[float] = []
+    rates: dict[str, list[float]] = {"emulator": [], "trivial": [], "fresh": [], "free_text": []}
     p50: list[float] = []
     p99: list[float] = []
     errors = 0
+    load_before = load_average()
     with emulator_process(f"scale:{args.assets}:1") as emu, \
             tempfile.TemporaryDirectory() as tmp:
         emu_port = int(emu.domain.rsplit(":", 1)[1])
@@ -261,70 +292,81 @@ def run(args: argparse.Namespace) -> None:
         try:
             trivial_request = request_bytes(trivial_port, emu.token, {"limit": 100})
             assert fetch(trivial_port, trivial_request) == body_file.read_bytes()
-            rng = random.Random(f"emulator_search:{args.assets}")
+            fresh = Fresh(f"emulator_search:{args.assets}")
+            rng = random.Random(f"emulator_search:users:{args.assets}")
+            workloads: list[tuple[str, int, Callable[[int], bytes]]] = [
+                ("emulator", emu_port, constant(page_request)),
+                ("trivial", trivial_port, constant(trivial_request)),
+                ("fresh", emu_port,
+                 lambda _i: request_bytes(emu_port, emu.token, fresh.page())),
+                ("free_text", emu_port,
+                 lambda _i: request_bytes(emu_port, emu.token, fresh.free_text())),
+            ]
             for run_number in range(args.runs):
-                for name, port, request in (("emulator", emu_port, page_request),
-                                            ("trivial", trivial_port, trivial_request)):
-                    result = load(port, constant(request), args.connections, args.seconds)
-                    pages[name].append(result.rate)
+                for name, port, next_request in workloads:
+                    result = load(port, next_request, args.connections, args.seconds)
+                    rates[name].append(result.rate)
                     errors += result.errors
-                result = load(emu_port, lambda _i: request_bytes(
-                    emu_port, emu.token, free_text_body(rng)), args.connections, args.seconds)
-                free_text.append(result.rate)
-                errors += result.errors
                 result = load(emu_port, lambda i: request_bytes(
                     emu_port, emu.token, user_body(rng, i % 1_000_003)), args.clients,
                     args.seconds)
                 p50.append(result.percentile(0.5) * 1000)
                 p99.append(result.percentile(0.99) * 1000)
                 errors += result.errors
-                print(f"run {run_number + 1}/{args.runs}: page {pages['emulator'][-1]:.0f} vs "
-                      f"{pages['trivial'][-1]:.0f} req/s, free text {free_text[-1]:.0f} req/s, "
-                      f"{args.clients} clients p50 {p50[-1]:.1f} ms p99 {p99[-1]:.1f} ms",
-                      flush=True)
+                print(f"run {run_number + 1}/{args.runs}: page {rates['emulator'][-1]:.0f} vs "
+                      f"{rates['trivial'][-1]:.0f} req/s (new pages {rates['fresh'][-1]:.0f}), "
+                      f"free text {rates['free_text'][-1]:.0f} req/s, {args.clients} clients "
+                      f"p50 {p50[-1]:.1f} ms p99 {p99[-1]:.1f} ms", flush=True)
         finally:
             trivial.kill()
             trivial.wait()
-    report(args, pages, free_text, p50, p99, errors)
+    report(args, rates, p50, p99, errors, [load_before, load_average()])
 
 
-def report(args: argparse.Namespace, pages: dict[str, list[float]], free_text: list[float],
-           p50: list[float], p99: list[float], errors: int) -> None:
-    ours, trivial = median(pages["emulator"]), median(pages["trivial"])
+def load_average() -> list[str]:
+    """The 1, 5 and 15 minute load averages (the machine may be shared)."""
+    path = Path("/proc/loadavg")
+    return path.read_text().split()[:3] if path.exists() else []
+
+
+def report(args: argparse.Namespace, rates: dict[str, list[float]], p50: list[float],
+           p99: list[float], errors: int, loads: list[list[str]]) -> None:
+    ours, trivial = median(rates["emulator"]), median(rates["trivial"])
+    fresh, free_text = median(rates["fresh"]), median(rates["free_text"])
     ratio = ours / trivial if trivial else 0.0
+    met = {"page_ratio": ratio >= PAGE_TARGET, "free_text_rps": free_text >= FREE_TEXT_TARGET,
+           "clients_p99_ms": median(p99) <= P99_TARGET_MS}
     rows = [
         ("search page req/s >= 0.5x trivial", f"{ours:.0f}", f"{trivial:.0f}", f"{ratio:.2f}x",
-         ratio >= PAGE_TARGET),
-        (f"free-text req/s >= {FREE_TEXT_TARGET:.0f}", f"{median(free_text):.0f}", "-",
-         f"{median(free_text) / FREE_TEXT_TARGET:.2f}x", median(free_text) >= FREE_TEXT_TARGET),
+         "yes" if met["page_ratio"] else "NO"),
+        ("(every page new: no target)", f"{fresh:.0f}", f"{trivial:.0f}",
+         f"{fresh / trivial if trivial else 0:.2f}x", "-"),
+        (f"free-text req/s >= {FREE_TEXT_TARGET:.0f}", f"{free_text:.0f}", "-",
+         f"{free_text / FREE_TEXT_TARGET:.2f}x", "yes" if met["free_text_rps"] else "NO"),
         (f"{args.clients} clients p99 <= {P99_TARGET_MS:.0f} ms", f"{median(p99):.1f} ms",
          f"p50 {median(p50):.1f} ms", f"{P99_TARGET_MS / median(p99) if median(p99) else 0:.2f}x",
-         median(p99) <= P99_TARGET_MS),
+         "yes" if met["clients_p99_ms"] else "NO"),
     ]
     print(f"emulator search at {args.assets:,} assets, median of {args.runs} runs of "
-          f"{args.seconds:g} s ({args.connections} connections; {args.clients} for latency)")
+          f"{args.seconds:g} s ({args.connections} connections; {args.clients} for latency); "
+          f"load average before {' '.join(loads[0])}, after {' '.join(loads[1])}")
     print(f"{'target':36} {'ours':>10} {'baseline':>12} {'ratio':>7} met")
-    for target, value, base, ratio_text, met in rows:
-        print(f"{target:36} {value:>10} {base:>12} {ratio_text:>7} {'yes' if met else 'NO'}")
+    for target, value, base, ratio_text, met_text in rows:
+        print(f"{target:36} {value:>10} {base:>12} {ratio_text:>7} {met_text}")
     if errors:
         print(f"non-200 answers: {errors}")
-    load_average = Path("/proc/loadavg").read_text().split()[:3] \
-        if Path("/proc/loadavg").exists() else []
     write_results(args.name, {
         "assets": args.assets, "runs": args.runs, "seconds_per_run": args.seconds,
-        "connections": args.connections, "clients": args.clients, "load_average": load_average,
-        "page_rps": pages, "free_text_rps": free_text, "clients_p50_ms": p50,
-        "clients_p99_ms": p99, "non_200": errors,
+        "connections": args.connections, "clients": args.clients,
+        "load_average_before_after": loads, "non_200": errors,
+        "rps": rates, "clients_p50_ms": p50, "clients_p99_ms": p99,
         "median": {"page_rps": ours, "trivial_rps": trivial, "page_ratio": ratio,
-                   "free_text_rps": median(free_text), "clients_p50_ms": median(p50),
-                   "clients_p99_ms": median(p99)},
+                   "new_page_rps": fresh, "free_text_rps": free_text,
+                   "clients_p50_ms": median(p50), "clients_p99_ms": median(p99)},
         "targets": {"page_ratio": PAGE_TARGET, "free_text_rps": FREE_TEXT_TARGET,
                     "clients_p99_ms": P99_TARGET_MS},
-        "met": {"page_ratio": ratio >= PAGE_TARGET,
-                "free_text_rps": median(free_text) >= FREE_TEXT_TARGET,
-                "clients_p99_ms": median(p99) <= P99_TARGET_MS},
+        "met": met,
     }, directory=args.results_dir)
-
 
 if __name__ == "__main__":
     main()
