@@ -129,7 +129,7 @@ SCALE_WORDS = ("raw", "ecephys", "brain", "smartspim", "behavior", "immune", "at
 
 @pytest.fixture(scope="module")
 def scale_emulator() -> Iterator[Emulator]:
-    emu = Emulator(EmulatorConfig(seed="scale:3000:1"))
+    emu = Emulator(EmulatorConfig(seed="scale:2000:1"))
     yield emu
     emu.close()
 
@@ -157,18 +157,22 @@ def scale_query(draw: st.DrawFn) -> str:
     return " ".join(terms)
 
 
-@pytest.mark.parametrize("plan", ["words first", "sort index first"])
-@settings(max_examples=40, deadline=None,
+@pytest.mark.parametrize("plan", ["words first", "sort index first", "remembered walk",
+                                  "remembered walk too slow"])
+@settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text_query=scale_query(), sort=st.sampled_from((None, "name", "size")))
 def test_search_finds_what_the_plain_matcher_finds(scale_emulator: Emulator, plan: str,
                                                    text_query: str, sort: str | None,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Whichever plan serves the page, search over a seeded catalogue returns the assets the
-    matcher accepts among those the caller may see, in the order of the sort."""
+    matcher accepts among those the caller may see, in the order of the sort. The remembered
+    plans are run twice: the first search runs out of the word-first budget, the second starts
+    with the walk (and, too slow, goes back to the word-first order)."""
     emu = scale_emulator
-    budget = 10.0 if plan == "words first" else 0.0
-    monkeypatch.setattr(search_module, "WORDS_FIRST_BUDGET", budget)
+    monkeypatch.setattr(search_module, "WORDS_FIRST_BUDGET", 10.0 if plan == "words first" else 0)
+    monkeypatch.setattr(search_module, "INDEX_WALK_BUDGET", 10.0)
+    search_module.COMMON_MATCHES.clear()  # no plan remembered from another example
     user = emu.store.user_by_token(emu.main_token)
     assert user is not None
     order = {"sort_field": sort} if sort else {}
@@ -179,4 +183,9 @@ def test_search_finds_what_the_plain_matcher_finds(scale_emulator: Emulator, pla
                                           "FROM assets")}
     parsed = parse_query(text_query)
     expected = [asset for asset in everything if matches(parsed, columns[asset])]
-    assert page_ids(emu, user, {"query": text_query, **order}) == expected, text_query
+    body = {"query": text_query, **order}
+    assert page_ids(emu, user, body) == expected, text_query
+    if plan.startswith("remembered"):
+        if plan.endswith("too slow"):
+            monkeypatch.setattr(search_module, "INDEX_WALK_BUDGET", 0)
+        assert page_ids(emu, user, body) == expected, text_query
