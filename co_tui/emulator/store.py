@@ -204,8 +204,8 @@ class Store:
         self.after_commit: list[Callable[[], None]] = []
         """Callbacks run (under the lock) after every write transaction commits."""
         self.index: SearchIndex | None = None
-        self._secret: bytes | None = None
         """The lagging search index, when search lags behind writes (``index.py``)."""
+        self._secret: bytes | None = None
 
     # -- plumbing --------------------------------------------------------------------------
 
