@@ -32,9 +32,10 @@ def load_average() -> str:
         return "unknown"
 
 
-def write_results(name: str, data: dict[str, Any]) -> Path:
-    """Write ``<results_dir()>/<name>.json`` with machine facts, and return its path."""
-    folder = results_dir()
+def write_results(name: str, data: dict[str, Any], directory: Path | None = None) -> Path:
+    """Write ``<directory>/<name>.json`` (default :func:`results_dir`) with machine facts, and
+    return its path."""
+    folder = directory or results_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
     payload = {

@@ -77,9 +77,24 @@ def _fault_storm(data: dict[str, Any]) -> list[dict[str, Any]]:
                        "+ duplicate + lost = 0", bad, None, "", limit=0, ratio=False)]
 
 
+def _emulator_search(data: dict[str, Any]) -> list[dict[str, Any]]:
+    med, targets = data["median"], data["targets"]
+    return [
+        target_row("emulator: search page >= 0.5x a trivial Starlette app", med["page_rps"],
+                   med["trivial_rps"], "req/s", limit=targets["page_ratio"],
+                   higher_is_better=True),
+        target_row(f"emulator: free-text search at {data['assets']:,} assets >= "
+                   f"{targets['free_text_rps']:.0f} req/s", med["free_text_rps"], None, "req/s",
+                   limit=targets["free_text_rps"], ratio=False, higher_is_better=True),
+        target_row(f"emulator: {data['clients']} concurrent clients p99 <= "
+                   f"{targets['clients_p99_ms']:.0f} ms", med["clients_p99_ms"], None, "ms",
+                   limit=targets["clients_p99_ms"], ratio=False),
+    ]
+
+
 ADAPTERS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
     "preview": _preview, "folder_and_preview": _folder_and_preview, "download": _download,
-    "soak": _soak, "fault_storm": _fault_storm,
+    "soak": _soak, "fault_storm": _fault_storm, "emulator_search": _emulator_search,
 }
 
 

