@@ -111,3 +111,8 @@ def test_create_dialog_combined_80x24(snap_compare, host) -> None:  # type: igno
 
 def test_copy_dialog_120x36(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(host(copy), terminal_size=(120, 36), run_before=then())
+
+
+def test_share_completes_an_e_mail_seen_80x24(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
+    # alan@ is a viewer of the asset: "a", then "al" shows the rest of his address in grey
+    assert snap_compare(host(share), terminal_size=(80, 24), run_before=then("a", *"al"))
