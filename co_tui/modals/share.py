@@ -43,7 +43,7 @@ from co_tui.operations.sharing import (
 )
 from co_tui.operations.people_seen import people_seen
 from co_tui.safe_text import display, is_safe, join
-from co_tui.widgets.choice import Choice
+from co_tui.widgets.choice import Choice, TickBox
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 
@@ -162,9 +162,9 @@ class ShareScreen(Dialog["Permissions | None"]):
                          id="share-add-role")
             yield Input(placeholder="e-mail address, then enter", id="share-add-name",
                         suggester=_SeenSuggester(self._completions))
-            yield Checkbox(Content.assemble("Also share the attached assets",
-                                            (" with the people added", "dim")),
-                           self.draft.share_assets, id="share-assets")
+            yield TickBox(Content.assemble("Also share the attached assets",
+                                           (" with the people added", "dim")),
+                          self.draft.share_assets, id="share-assets")
             yield Static(id="share-diff")
             yield Static(id="share-status")
             yield Static(Content(HINT_LIST), id="share-hint")

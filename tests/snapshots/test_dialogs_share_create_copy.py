@@ -129,3 +129,14 @@ class CopyHost(App[None]):
 
 def test_copy_toast_without_a_dialog_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(CopyHost(), terminal_size=(80, 24), run_before=then())
+
+
+def test_create_checkboxes_on_and_off_in_16_colours_80x24(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#create-public").value = True  # on, next to one left off
+        await settle(pilot)
+
+    app = host(create)
+    app.theme = "ansi-dark"  # on and off must differ by shape, not only by colour
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
