@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.launch_handoff import FirstPageCache, Prefetched
+    from co_tui.modals.download import DownloadDialog
     from co_tui.operations.action_rules import AssetsChanged
     from co_tui.screens.asset_list import AssetListScreen
     from co_tui.screens.login import LoginScreen
@@ -212,6 +213,17 @@ class CoTuiApp(ConnectionWatch):
         """The ``download_dir`` setting (``~`` expanded), or None for the dialog's default."""
         chosen = self.settings.download_dir
         return Path(chosen).expanduser() if chosen else None
+
+    def on_download_dialog_destination_chosen(
+            self, message: DownloadDialog.DestinationChosen) -> None:
+        """Keep the folder the user chose in the download dialog as the ``download_dir``
+        setting (saved to ``config.toml`` like the theme), so the next dialog opens there."""
+        folder = str(message.folder)
+        if folder == self.settings.download_dir:
+            return
+        self.settings = dataclasses.replace(self.settings, download_dir=folder)
+        if self.config.path is not None:
+            self._save_setting("download_dir", folder)
 
     def start_download(self, request: DownloadRequest) -> None:
         """Queue ``request``, show the queue, and say how it went when it is over."""

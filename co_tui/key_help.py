@@ -50,8 +50,9 @@ EXPLANATIONS: dict[str, str] = {
     "AssetActionsScreen.delete": "Delete archived assets for good (type the name to confirm)",
     "AssetActionsScreen.create": "Create a data asset from S3, a computation's results, or the "
                                  "selected assets",
-    "AssetActionsScreen.copy_id": "Copy the asset's ID",
-    "AssetActionsScreen.copy_url": "Copy the asset's web address",
+    "AssetActionsScreen.copy_id": "Copy the asset's ID (press again to show it to select)",
+    "AssetActionsScreen.copy_url": "Copy the asset's web address (press again to show it to "
+                                   "select)",
     "AssetActionsScreen.download_assets": "Download the highlighted or selected assets (as files "
                                           "or one zip each)",
     "AssetActionsScreen.attach": "Attach the highlighted or selected assets to this capsule",
@@ -121,6 +122,7 @@ EXPLANATIONS: dict[str, str] = {
     "TagChips.move(1)": "Highlight the next tag",
     "TagChips.move(-1)": "Highlight the previous tag",
     "TagChips.toggle_chip": "Mark the highlighted tag for removal, or keep it after all",
+    "TagInput.complete_or_add": "Complete the suggested tag, or add the typed one",
     "EditMetadataScreen.save": "Check the form and save it",
     "EditMetadataScreen.cancel": "Close, asking first if something was typed",
     "EditMetadataScreen.overwrite": "Keep every field as you typed it (after a conflict)",

@@ -2,18 +2,23 @@
 
 :func:`copy_text` is the one way the app copies: it sanitises the text, hands it to Textual's
 ``App.copy_to_clipboard`` (an OSC 52 escape sequence, which the terminal may ignore: browser
-terminals in capsules usually do), says so in a notification, and opens :class:`CopyScreen`
-when asked to or when :func:`~co_tui.operations.clipboard.copy_policy` cannot trust the terminal.
-The dialog shows the text in a read-only field, selected, so the user can copy it with the
-terminal's own selection. The app never emits OSC 52 for anything but this deliberate action,
+terminals in capsules usually do) and says so in a notification, with no dialog in the way: the
+notification names what was copied, says when
+:func:`~co_tui.operations.clipboard.copy_policy` cannot trust the terminal to keep it, and that
+the same key pressed again (the same text within :data:`AGAIN_SECONDS`) opens
+:class:`CopyScreen`. The ``clipboard = "dialog"`` setting opens it on every copy. The dialog
+shows the text in a read-only field, selected, so the user can copy it with the terminal's own
+selection. The app never emits OSC 52 for anything but this deliberate action,
 and only for text that went through :func:`~co_tui.safe_text.plain` (docs/reliability.md,
 'Copying and links').
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
+from weakref import WeakKeyDictionary
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,7 +33,12 @@ from co_tui.safe_text import display, join, plain
 if TYPE_CHECKING:
     from textual.app import App
 
-__all__ = ["OSC52_NOTE", "CopyScreen", "copy_text"]
+__all__ = ["AGAIN_SECONDS", "OSC52_NOTE", "CopyScreen", "copy_text"]
+
+AGAIN_SECONDS = 30.0
+"""Copying the same text again within this many seconds shows it in the dialog."""
+
+_last_copy: WeakKeyDictionary[App[Any], tuple[str, float]] = WeakKeyDictionary()
 
 OSC52_NOTE = (
     "The text was sent to your terminal's clipboard with OSC 52, which some terminals drop "
@@ -84,13 +94,17 @@ def copy_text(
     label: str,
     text: str,
     *,
+    key: str = "",
     force_dialog: bool = False,
     mode: ClipboardMode | str = ClipboardMode.AUTO,
     note: str = "",
     env: Mapping[str, str] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> CopyPolicy:
-    """Copy ``text`` (sanitised) with OSC 52, notify "Copied <label>", and open
-    :class:`CopyScreen` when ``force_dialog`` is set or the policy cannot trust the terminal.
+    """Copy ``text`` (sanitised) with OSC 52 and notify what was copied; open
+    :class:`CopyScreen` when ``force_dialog`` is set, the setting says so, or the same text is
+    copied again within :data:`AGAIN_SECONDS` (``key`` names the key that copied, for the
+    notification's "press y again").
 
     ``mode`` is the user's clipboard setting; ``note`` is shown in the dialog. Text that holds a
     credential is refused with an error notification. Returns the policy that was applied.
@@ -103,10 +117,18 @@ def copy_text(
         return CopyPolicy(False, str(refused))
     policy = copy_policy(env, mode=mode)
     app.copy_to_clipboard(safe)
-    show = force_dialog or not policy.trust_osc52
-    message = join("Copied ", display(label, max_cells=60),
-                   " (also shown: the terminal may drop it)" if show else "")
-    app.notify(cast(str, message), timeout=4)
-    if show:
+    now = clock()
+    last = _last_copy.get(app)
+    again = last is not None and last[0] == safe and now - last[1] <= AGAIN_SECONDS
+    _last_copy[app] = (safe, now)
+    if force_dialog or policy.always_show or again:
+        app.notify(cast(str, join("Copied ", display(label, max_cells=60),
+                                  ": shown to select")), timeout=4)
         app.push_screen(CopyScreen(label, safe, reason=policy.reason, note=note))
+        return policy
+    press = f"Press {key} again" if key else "Copy it again"
+    doubt = "" if policy.trust_osc52 else ": the terminal may drop it"
+    app.notify(cast(str, join("Copied ", display(label, max_cells=60), doubt, ".\n", press,
+                              ' to show it to select (clipboard = "dialog" always does).')),
+               timeout=6)
     return policy

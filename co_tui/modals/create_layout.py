@@ -16,13 +16,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from co_tui.api.models import CustomMetadataField
 from co_tui.operations.create_form import Combinable, CombinedPart, CreateForm, SourceKind
 from co_tui.operations.metadata import custom_key
 from co_tui.safe_text import display, join, plain
-from co_tui.widgets.choice import Choice
+from co_tui.widgets.choice import Choice, TickBox
 from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label, field_text
 
 __all__ = [
@@ -99,14 +99,14 @@ def form_fields(combine: Combinable) -> ComposeResult:
         with Vertical(id="create-s3", classes="create-section"):
             for key, label, hint in S3_FIELDS:
                 yield from row(key, label, hint)
-            yield Checkbox("Keep on external storage (do not copy into Code Ocean)",
-                           id="create-keep")
-            yield Checkbox("Public bucket (read without credentials)", id="create-public")
+            yield TickBox("Keep on external storage (do not copy into Code Ocean)",
+                          id="create-keep")
+            yield TickBox("Public bucket (read without credentials)", id="create-public")
         with Vertical(id="create-computation", classes="create-section"):
             for key, label, hint in COMPUTATION_FIELDS:
                 yield from row(key, label, hint)
-            yield Checkbox("Keep the results in an S3 bucket (an external result)",
-                           id="create-external_result")
+            yield TickBox("Keep the results in an S3 bucket (an external result)",
+                          id="create-external_result")
             with Vertical(id="create-target", classes="create-section"):
                 for key, label, hint in TARGET_FIELDS:
                     yield from row(key, label, hint)
@@ -143,7 +143,7 @@ def read_form(
         return field_value(form, key)
 
     def ticked(key: str) -> bool:
-        return form.query_one(f"#create-{key}", Checkbox).value
+        return form.query_one(f"#create-{key}", TickBox).value
 
     return CreateForm(
         source=SourceKind(str(form.query_one("#create-source", Choice).value)),

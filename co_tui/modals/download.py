@@ -8,6 +8,11 @@ the current folder, or ``/results`` / ``/scratch`` inside a capsule) with the fr
 :class:`~co_tui.transfer.DownloadRequest` for the screen's
 :class:`~co_tui.transfer.DownloadEngine`, or ``None``. It fits 80x24 and needs no mouse.
 
+A destination the user changed is remembered: starting the download posts
+:class:`DownloadDialog.DestinationChosen` to the app, which saves it as the ``download_dir``
+setting, so the next dialog opens there. The focused row (destination or a choice) is marked by a
+bar on its left and a brighter background, also in 16 colours.
+
 Checking the free space is file-system I/O: it runs in a worker thread whenever the destination
 changes, never on the event loop.
 """
@@ -25,6 +30,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from co_tui.formatting import format_count, format_size
@@ -85,6 +91,13 @@ class DownloadDialog(Dialog["DownloadRequest | None"]):
         Binding("down", "move(1)", "Move", key_display="↑↓"),
         Binding("up", "move(-1)", "Move", show=False),
     ]
+
+    class DestinationChosen(Message):
+        """A download starts into a folder the user typed (not the one the dialog offered)."""
+
+        def __init__(self, folder: Path) -> None:
+            super().__init__()
+            self.folder = folder
 
     def __init__(
         self,
@@ -235,7 +248,7 @@ class DownloadDialog(Dialog["DownloadRequest | None"]):
             return
         request = self.request()
         if request.policy is not ExistingPolicy.OVERWRITE:
-            self.dismiss(request)
+            self._finish(request)
             return
         body = join("Files that already exist in ", display(plain(str(destination)),
                                                             max_cells=50),
@@ -243,7 +256,13 @@ class DownloadDialog(Dialog["DownloadRequest | None"]):
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self.dismiss(request)
+                self._finish(request)
 
         self.app.push_screen(ConfirmScreen(join("Overwrite existing files?"), body,
                                            "Overwrite", danger=True), answered)
+
+    def _finish(self, request: DownloadRequest) -> None:
+        """Dismiss with ``request``; a destination the user changed goes to the app to keep."""
+        if request.destination != self.initial_destination and not self.dismissed:
+            self.app.post_message(self.DestinationChosen(request.destination))
+        self.dismiss(request)

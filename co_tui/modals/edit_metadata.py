@@ -49,7 +49,7 @@ from co_tui.safe_text import display, is_safe, join
 from co_tui.widgets.choice import Choice
 from co_tui.widgets.custom_fields import CustomField, custom_field, custom_label
 from co_tui.widgets.edit_fields import EditInput, EditTextArea
-from co_tui.widgets.tag_chips import Chip, TagChips
+from co_tui.widgets.tag_chips import Chip, TagChips, TagInput
 from co_tui.workers import log_failure, worker
 
 if TYPE_CHECKING:
@@ -127,10 +127,10 @@ class EditMetadataScreen(Dialog["DataAsset | None"]):
                     yield Label(Content("Tags"), classes="edit-label")
                     with Vertical(classes="edit-field", id="edit-tags-field"):
                         yield TagChips([Chip(tag) for tag in self.base.tags], id="edit-tags")
-                        yield EditInput(placeholder="add a tag (enter)", id="edit-tag-input",
-                                    compact=True,
-                                    suggester=SuggestFromList(self.known_tags,
-                                                              case_sensitive=False))
+                        yield TagInput(placeholder="add a tag (enter)", id="edit-tag-input",
+                                       compact=True,
+                                       suggester=SuggestFromList(self.known_tags,
+                                                                 case_sensitive=False))
                 yield self._error_line("tags")
                 yield Static(Content("Custom metadata"), classes="edit-heading")
                 yield Vertical(id="edit-custom")

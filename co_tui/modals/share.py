@@ -2,7 +2,9 @@
 
 :class:`ShareScreen` shows the users, groups and everyone with their roles. Keyboard only:
 ``↑↓`` pick an entry, ``←→`` (or ``r``) change its role, ``d`` remove it; ``a`` jumps to the add
-line (choose user or group and a role, type the e-mail or group name, ``enter`` adds); the
+line (choose user or group and a role, type the e-mail or group name, ``enter`` adds; the arrow
+keys move the cursor there, and ``→`` at the end takes the grey completion from the people and
+groups seen in permissions this session, see :mod:`co_tui.operations.people_seen`); the
 roles offered are those of data assets (users viewer / owner, groups also discoverable; an
 ``editor`` already on the server is shown as it is). A checkbox sets ``share_assets``: also share
 the attached assets with the people added. The pending change is always shown as a diff.
@@ -16,12 +18,14 @@ nothing was saved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -37,8 +41,9 @@ from co_tui.operations.sharing import (
     SharingError,
     apply_permissions,
 )
-from co_tui.safe_text import display, join
-from co_tui.widgets.choice import Choice
+from co_tui.operations.people_seen import people_seen
+from co_tui.safe_text import display, is_safe, join
+from co_tui.widgets.choice import Choice, TickBox
 from co_tui.widgets.footer import KeyFooter
 from co_tui.workers import worker
 
@@ -52,6 +57,29 @@ NAME_CELLS = 32
 DIFF_LINES = 5
 """Changes listed under the list; more are summed up in one line (the dialog fits 80x24)."""
 _MARKS = {"added": ("+", "$success"), "removed": ("-", "$error"), "changed": ("~", "$warning")}
+
+
+class _SeenSuggester(Suggester):
+    """Completes from a list read at each keystroke (the people seen change while it is open).
+
+    Only names free of control characters are offered: a suggestion is drawn as typed text.
+    """
+
+    def __init__(self, names: Callable[[], list[str]]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self._names = names
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The first name seen that starts with ``value`` (already case-folded)."""
+        if not value:
+            return None
+        return next((name for name in self._names()
+                     if name.casefold().startswith(value) and len(name) > len(value)
+                     and is_safe(name)), None)
+
+
+HINT_LIST = "↑↓ entry  ←→ role  d remove  a add  ctrl+s save  esc close"
+HINT_ADD = "type, → completes, enter adds  ←→ move  tab next  ctrl+s save  esc close"
 
 
 class ShareConfirmScreen(Dialog[bool]):
@@ -109,6 +137,8 @@ class ShareScreen(Dialog["Permissions | None"]):
         self.client = client
         self.asset = asset
         self.draft = PermissionsDraft(permissions, owner_email=asset.owner_email or None)
+        self.seen = people_seen(client)
+        self.seen.note(permissions)
         self.saved: Permissions | None = None
         self.saving = False
         self._discard_armed = False
@@ -130,21 +160,29 @@ class ShareScreen(Dialog["Permissions | None"]):
                          id="share-add-kind")
             yield Choice("with role", [(r, r) for r in USER_ROLES], "viewer",
                          id="share-add-role")
-            yield Input(placeholder="e-mail address, then enter", id="share-add-name")
-            yield Checkbox(Content.assemble("Also share the attached assets",
-                                            (" with the people added", "dim")),
-                           self.draft.share_assets, id="share-assets")
+            yield Input(placeholder="e-mail address, then enter", id="share-add-name",
+                        suggester=_SeenSuggester(self._completions))
+            yield TickBox(Content.assemble("Also share the attached assets",
+                                           (" with the people added", "dim")),
+                          self.draft.share_assets, id="share-assets")
             yield Static(id="share-diff")
             yield Static(id="share-status")
-            yield Static(
-                Content("↑↓ entry  ←→ role  d remove  a add  ctrl+s save  esc close"),
-                id="share-hint",
-            )
+            yield Static(Content(HINT_LIST), id="share-hint")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self._refresh()
         self.query_one("#share-entries", OptionList).focus()
+
+    def _completions(self) -> list[str]:
+        """What the add line completes from: addresses, or group names when adding a group."""
+        group = self.query_one("#share-add-kind", Choice).value == "group"
+        return self.seen.groups if group else self.seen.emails
+
+    def on_descendant_focus(self) -> None:
+        """The hint follows the focus: the add line's keys differ from the list's."""
+        adding = self.focused is self.query_one("#share-add-name", Input)
+        self.query_one("#share-hint", Static).update(Content(HINT_ADD if adding else HINT_LIST))
 
     # --- rendering ---------------------------------------------------------------------------
 
@@ -339,6 +377,7 @@ class ShareScreen(Dialog["Permissions | None"]):
         finally:
             self.saving = False
         self.saved = result.permissions
+        self.seen.note(result.permissions)
         self.draft.rebase(result.permissions, keep_edits=not result.landed)
         self._refresh()
         self._set_status(result.message, error=not result.landed)

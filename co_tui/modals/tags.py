@@ -1,8 +1,9 @@
 """``t``: tags of one asset or of a multi-selection, as chips.
 
 The chip row is :class:`~co_tui.widgets.tag_chips.TagChips` (also used by the edit dialog):
-``←``/``→`` move between chips, ``delete``/``backspace``/``x`` marks the highlighted tag for
-removal (again: keep it). Changes show as ``+tag`` (to add) and struck-through ``−tag`` (to
+``←``/``→`` move between chips, ``delete``/``backspace`` marks the highlighted tag for removal
+(again: keep it); typing always goes to the input, where ``backspace`` on an empty line selects
+the last chip and a second one removes it. Changes show as ``+tag`` (to add) and struck-through ``−tag`` (to
 remove) until applied.
 
 :class:`TagsScreen` adds tags through an input with completion from the tags seen in loaded
@@ -32,8 +33,7 @@ from co_tui.modals.dialog import Dialog
 from co_tui.operations import bulk
 from co_tui.operations.field_values import tag_error
 from co_tui.safe_text import display, is_safe, join
-from co_tui.widgets.edit_fields import EditInput
-from co_tui.widgets.tag_chips import TagChips, chips_for
+from co_tui.widgets.tag_chips import TagChips, TagInput, chips_for
 from co_tui.workers import log_failure, worker
 
 if TYPE_CHECKING:
@@ -83,8 +83,8 @@ class TagsScreen(Dialog["list[DataAsset]"]):
         with Vertical(id="tags-dialog"):
             yield Static(title, id="tags-title")
             yield TagChips(chips_for(self.assets), id="tags-chips")
-            yield EditInput(placeholder="add a tag (enter)", id="tags-input", compact=True,
-                        suggester=SuggestFromList(self.known_tags, case_sensitive=False))
+            yield TagInput(placeholder="add a tag (enter)", id="tags-input", compact=True,
+                           suggester=SuggestFromList(self.known_tags, case_sensitive=False))
             yield Static(Content(""), id="tags-error")
             with VerticalScroll(id="tags-results"):
                 yield Static(Content(""), id="tags-results-lines")
@@ -93,7 +93,8 @@ class TagsScreen(Dialog["list[DataAsset]"]):
                 yield Button(Content("Apply (ctrl+s)"), id="tags-apply", variant="primary",
                              compact=True)
                 yield Button(Content("Cancel (esc)"), id="tags-cancel", compact=True)
-            yield Static(Content("enter add   tab to chips: ←→ move, del remove/keep"),
+            yield Static(Content("enter add   backspace: last tag (again: remove)   "
+                                 "shift+tab: chips"),
                          id="tags-hint")
 
     def on_mount(self) -> None:

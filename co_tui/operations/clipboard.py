@@ -74,6 +74,8 @@ class CopyPolicy:
 
     trust_osc52: bool
     reason: str
+    always_show: bool = False
+    """The settings ask to show every copied text in the dialog."""
 
 
 # TERM values and markers of terminals that accept OSC 52 writes without extra set-up.
@@ -118,7 +120,7 @@ def copy_policy(
     if chosen == ClipboardMode.AUTO:
         chosen = env.get(CLIPBOARD_ENV, "auto").strip().lower() or "auto"
     if chosen == ClipboardMode.DIALOG:
-        return CopyPolicy(False, "The settings ask to always show copied text.")
+        return CopyPolicy(False, "The settings ask to always show copied text.", always_show=True)
     if chosen == ClipboardMode.OSC52:
         return CopyPolicy(True, "The settings say this terminal accepts OSC 52.")
     if env.get("CO_CAPSULE_ID") or env.get("CO_COMPUTATION_ID"):

@@ -345,7 +345,7 @@ class AssetActionsScreen(Screen[None]):
         from co_tui.operations.clipboard import asset_id_text
 
         if assets := self.targets():
-            copy_text(self.app, "asset ID", asset_id_text(assets[0]),
+            copy_text(self.app, "asset ID", asset_id_text(assets[0]), key="y",
                       mode=self.co_app.settings.clipboard)
 
     def action_copy_url(self) -> None:
@@ -354,7 +354,7 @@ class AssetActionsScreen(Screen[None]):
         from co_tui.operations.clipboard import asset_web_url
 
         if self.client is not None and (assets := self.targets()):
-            copy_text(self.app, "web URL", asset_web_url(self.client, assets[0].id),
+            copy_text(self.app, "web URL", asset_web_url(self.client, assets[0].id), key="Y",
                       mode=self.co_app.settings.clipboard)
 
     # --- downloads ----------------------------------------------------------------------------

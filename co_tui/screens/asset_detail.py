@@ -328,7 +328,7 @@ class AssetDetailScreen(AssetActionsScreen):
 
         message.stop()
         link = message.link
-        copy_text(self.app, "file link", link.url, note=link.note(),
+        copy_text(self.app, "file link", link.url, key="l", note=link.note(),
                   mode=self.co_app.settings.clipboard)
 
     # --- acting on the asset (AssetActionsScreen) ----------------------------------------------

@@ -148,7 +148,8 @@ class Settings:
 
     - ``theme``: a Textual theme name; picking one in the command palette saves it here.
     - ``download_dir``: the download dialog's folder; ``None`` means the current folder (or
-      ``/results`` inside a capsule). ``~`` is expanded.
+      ``/results`` inside a capsule). ``~`` is expanded. A folder the user types in the dialog
+      is saved here.
     - ``page_size``: assets per search request in My Data and the archive bin (API: 1-1000).
     - ``preview_max_bytes``: the most a preview reads per request (4 KiB - 256 KiB; smaller
       suits slow links).

@@ -1,4 +1,5 @@
-"""A one-line choice: a label and every option visible, the chosen one highlighted.
+"""A one-line choice: a label and every option visible, the chosen one highlighted; and
+:class:`TickBox`, a checkbox whose mark differs on and off by its shape, not only its colour.
 
 ``←``/``→`` (or ``h``/``l``, ``space``) change it and a click on an option picks it; it posts
 :class:`Choice.Changed`. Used by the filters, download, share, create and edit dialogs; each
@@ -16,8 +17,9 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+from textual.widgets import Checkbox
 
-__all__ = ["Choice"]
+__all__ = ["Choice", "TickBox"]
 
 
 class Choice(Widget, can_focus=True):
@@ -102,3 +104,13 @@ class Choice(Widget, can_focus=True):
                 self.index = index
                 self.post_message(self.Changed(self))
                 return
+
+
+class TickBox(Checkbox):
+    """A checkbox with a tick when on and an empty box when off, so the two states differ in
+    any colour depth (Textual's own draws the same ``X`` in two colours, alike in 16 colours)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 (Textual's name)
+        """The mark inside the box: a tick when on, a blank when off."""
+        return "✓" if self.value else " "

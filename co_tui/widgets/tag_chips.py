@@ -1,18 +1,25 @@
-"""A wrapping row of tag chips, used by the tags dialog and the edit dialog.
+"""A wrapping row of tag chips and the input that adds to it (tags dialog and edit dialog).
 
-``←``/``→`` move between chips, ``delete``/``backspace``/``x`` marks the highlighted tag for
-removal (again: keep it). Changes show as ``+tag`` (to add) and struck-through ``−tag`` (to
-remove) until applied. For a multi-selection each chip shows how many assets have it (``3/5``);
+``←``/``→`` move between chips, ``delete``/``backspace`` marks the highlighted tag for removal
+(again: keep it). Changes show as ``+tag`` (to add) and struck-through ``−tag`` (to remove)
+until applied. For a multi-selection each chip shows how many assets have it (``3/5``);
 :func:`chips_for` builds those counts.
+
+Typing belongs to the :class:`TagInput` placed after the chips in the same container: a
+character typed while the chip row has focus goes to that input, so a chip never swallows text.
+In the input, ``enter`` adds the tag, ``tab`` completes a suggestion or adds the typed tag (text
+never rides along to the next field), and ``backspace`` in an empty input selects the last chip;
+a second ``backspace`` removes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from rich.cells import cell_len
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.geometry import Size
@@ -22,8 +29,9 @@ from textual.widget import Widget
 
 from co_tui.api.models import DataAsset
 from co_tui.safe_text import display, join
+from co_tui.widgets.edit_fields import EditInput
 
-__all__ = ["CHIP_MAX_CELLS", "Chip", "TagChips", "chips_for"]
+__all__ = ["CHIP_MAX_CELLS", "Chip", "TagChips", "TagInput", "chips_for"]
 
 ChipState = Literal["kept", "added", "removed"]
 CHIP_MAX_CELLS = 40
@@ -52,12 +60,14 @@ class TagChips(Widget, can_focus=True):
     """A wrapping row of tag chips with a highlighted one; posts :class:`Changed` on edits."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,l", "move(1)", "Next tag", key_display="←→"),
-        Binding("left,h", "move(-1)", "Previous tag", show=False),
-        Binding("delete,backspace,x", "toggle_chip", "Remove / keep"),
+        Binding("right", "move(1)", "Next tag", key_display="←→"),
+        Binding("left", "move(-1)", "Previous tag", show=False),
+        Binding("delete,backspace", "toggle_chip", "Remove / keep"),
     ]
 
     cursor: reactive[int] = reactive(0)
+    armed: reactive[bool] = reactive(False)
+    """The highlighted chip is selected from the input: the next backspace there removes it."""
 
     class Changed(Message):
         """A chip was added, marked for removal or kept again."""
@@ -140,7 +150,38 @@ class TagChips(Widget, can_focus=True):
             chip.state = "removed"
         self._changed()
 
+    def arm_last(self) -> bool:
+        """Select the last chip not already marked for removal; False when there is none."""
+        live = [index for index, chip in enumerate(self.chips) if chip.state != "removed"]
+        if not live:
+            return False
+        self.cursor = live[-1]
+        self.armed = True
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A typed character goes to the tag input, never to a chip."""
+        if not (event.is_printable and event.character):
+            return
+        entry = self._entry()
+        if entry is None:
+            return
+        event.stop()
+        event.prevent_default()
+        entry.focus()
+        entry.cursor_position = len(entry.value)
+        entry.insert_text_at_cursor(event.character)
+
+    def _entry(self) -> TagInput | None:
+        """The tag input next to this row (same container), if there is one."""
+        if self.parent is None:
+            return None
+        return next(iter(self.parent.query_children(TagInput)), None)
+
     def watch_cursor(self) -> None:
+        self.refresh()
+
+    def watch_armed(self) -> None:
         self.refresh()
 
     def on_focus(self) -> None:
@@ -178,11 +219,69 @@ class TagChips(Widget, can_focus=True):
                 chip = self.chips[index]
                 style = {"kept": "on $panel", "added": "bold $success on $panel",
                          "removed": "strike $text-muted on $panel"}[chip.state]
-                if index == self.cursor and self.has_focus:
+                if index == self.cursor and self.armed:
+                    style = "bold reverse $error"  # the next backspace removes it
+                elif index == self.cursor and self.has_focus:
                     style = "reverse " + style.split(" on ")[0]
                 parts += [label.stylize(style), " "]
             rows.append(join(*parts))
         return Content("\n").join(rows)
+
+
+class TagInput(EditInput):
+    """The input that adds tags to the :class:`TagChips` in the same container.
+
+    ``enter`` posts ``Submitted`` as any input does (the owner adds the tag, so it can check
+    it); ``tab`` completes a suggestion or submits typed text instead of leaving with it;
+    ``backspace`` in an empty input selects the last chip, a second one removes it.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "complete_or_add", "Complete / add", show=False),
+    ]
+
+    def __init__(self, server_text: str = "", **kwargs: Any) -> None:
+        # Selecting on focus would let the next key replace a character the chip row passed on.
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(server_text, **kwargs)
+
+    @property
+    def chips(self) -> TagChips | None:
+        """The chip row this input adds to."""
+        if self.parent is None:
+            return None
+        return next(iter(self.parent.query_children(TagChips)), None)
+
+    def action_complete_or_add(self) -> None:
+        """Accept the suggestion, else add the typed tag; with nothing typed, move on."""
+        if self._suggestion and self._suggestion != self.value:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+        elif self.value.strip():
+            self.post_message(self.Submitted(self, self.value))
+        else:
+            self.screen.focus_next()
+
+    def action_delete_left(self) -> None:
+        """In an empty input: select the last chip, then remove it."""
+        chips = self.chips
+        if self.value or chips is None:
+            super().action_delete_left()
+        elif chips.armed:
+            chips.armed = False
+            chips.action_toggle_chip()
+        else:
+            chips.arm_last()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key != "backspace" and (chips := self.chips) is not None:
+            chips.armed = False
+        await super()._on_key(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        if (chips := self.chips) is not None:
+            chips.armed = False
+        super()._on_blur(event)
 
 
 def chips_for(assets: Sequence[DataAsset]) -> list[Chip]:

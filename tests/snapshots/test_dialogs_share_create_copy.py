@@ -111,3 +111,32 @@ def test_create_dialog_combined_80x24(snap_compare, host) -> None:  # type: igno
 
 def test_copy_dialog_120x36(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(host(copy), terminal_size=(120, 36), run_before=then())
+
+
+def test_share_completes_an_e_mail_seen_80x24(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
+    # alan@ is a viewer of the asset: "a", then "al" shows the rest of his address in grey
+    assert snap_compare(host(share), terminal_size=(80, 24), run_before=then("a", *"al"))
+
+
+class CopyHost(App[None]):
+    """Copies an asset ID on a terminal that may drop OSC 52: a toast, no dialog."""
+
+    def on_mount(self) -> None:
+        from co_tui.modals.copy import copy_text
+
+        copy_text(self, "asset ID", RAW_661, key="y", env={"TERM": "xterm-256color"})
+
+
+def test_copy_toast_without_a_dialog_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(CopyHost(), terminal_size=(80, 24), run_before=then())
+
+
+def test_create_checkboxes_on_and_off_in_16_colours_80x24(snap_compare, host) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.screen.query_one("#create-public").value = True  # on, next to one left off
+        await settle(pilot)
+
+    app = host(create)
+    app.theme = "ansi-dark"  # on and off must differ by shape, not only by colour
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -131,3 +131,9 @@ def test_downloads_panel_120x36(snap_compare) -> None:  # type: ignore[no-untype
 
 def test_downloads_panel_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(PanelHost(), terminal_size=(80, 24), run_before=_to_second_row)
+
+
+def test_focused_row_in_16_colours_80x24(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    app = _dialog(TargetKind.FOLDER, "raw/ecephys", 5_677_021_293, 18)
+    app.theme = "ansi-dark"  # the focus bar and bold label must show without true colour
+    assert snap_compare(app, terminal_size=(80, 24), run_before=then("down"))

@@ -132,6 +132,15 @@ def test_tags_single_120x36(snap_compare, clock) -> None:  # type: ignore[no-unt
     assert snap_compare(_host(clock, _tags_one), terminal_size=(120, 36), run_before=run_before)
 
 
+def test_tags_backspace_selects_the_last_chip_80x24(snap_compare, clock) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press(*"new", "enter", "backspace")
+        await settle(pilot)
+
+    assert snap_compare(_host(clock, _tags_one), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_tags_multi_selection_results_120x36(snap_compare, clock) -> None:  # type: ignore[no-untyped-def]
     async def run_before(pilot: Any) -> None:
         await settle(pilot)

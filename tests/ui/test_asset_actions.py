@@ -11,6 +11,7 @@ from co_tui.app import CoTuiApp
 from co_tui.commands import screen_actions
 from co_tui.emulator import Emulator
 from co_tui.modals.confirm import ConfirmScreen, TypedNameConfirmScreen
+from co_tui.modals.copy import CopyScreen
 from co_tui.modals.edit_metadata import EditMetadataScreen
 from co_tui.modals.help import HelpScreen
 from co_tui.screens.archive import ArchiveScreen
@@ -199,13 +200,20 @@ async def test_viewer_actions_are_disabled_with_the_reason(emulator: Emulator,
 async def test_copy_id_and_web_url(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CO_TUI_CLIPBOARD", "osc52")
     app = _app(emulator)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await _settle(app, pilot)
         first = app.screen.query_one(AssetTable).highlighted
         assert first is not None
         await pilot.press("y")
         await pilot.pause()
         assert app.clipboard == first.id
+        assert not isinstance(app.screen, CopyScreen)  # no dialog after an OSC 52 copy
+        assert "Press y again to show it to select" in str(list(app._notifications)[-1].message)
+        await pilot.press("y")  # again: now shown, to select
+        await _settle(app, pilot)
+        assert isinstance(app.screen, CopyScreen) and app.clipboard == first.id
+        await pilot.press("escape")
+        await _settle(app, pilot)
         await pilot.press("Y")
         await pilot.pause()
         assert app.clipboard == f"{emulator.config.api_origin}/data-assets/{first.id}"

@@ -452,22 +452,55 @@ async def test_combined_is_offered_only_for_two_or_more_external(client: CodeOce
 async def test_copy_is_trusted_on_a_good_terminal() -> None:
     app = Host()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        policy = copy_text(app, "asset ID", "abc-123", env=KITTY)
+        policy = copy_text(app, "asset ID", "abc-123", key="y", env=KITTY)
         await settle(app, pilot)
         assert policy.trust_osc52 and app.clipboard == "abc-123"
         assert not isinstance(app.screen, CopyScreen)
-        assert [str(n.message) for n in app._notifications] == ["Copied asset ID"]
+        assert [str(n.message) for n in app._notifications] == [
+            'Copied asset ID.\nPress y again to show it to select (clipboard = "dialog" always '
+            'does).']
+
+
+UNTRUSTED: list[tuple[dict[str, str], str]] = [
+    ({"CO_CAPSULE_ID": "cap", **KITTY}, "Inside a Code Ocean capsule"),
+    ({"TERM": "xterm-256color"}, "Unknown terminal"),
+]
+
+
+async def test_an_untrusted_copy_shows_no_dialog_until_copied_again() -> None:
+    url = "https://codeocean.example.org/data-assets/abc-123"
+    now = [100.0]
+    app = Host()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        for index, (env, reason) in enumerate(UNTRUSTED):
+            text = url + str(index)
+            copy_text(app, "web URL", text, key="Y", env=env, clock=lambda: now[0])
+            await settle(app, pilot)
+            assert app.clipboard == text and not isinstance(app.screen, CopyScreen)
+            toast = str(list(app._notifications)[-1].message)
+            assert "Copied web URL: the terminal may drop it" in toast
+            assert "Press Y again to show it to select" in toast
+            now[0] += 5
+            copy_text(app, "web URL", text, key="Y", env=env, clock=lambda: now[0])
+            await settle(app, pilot)
+            assert isinstance(app.screen, CopyScreen)
+            assert reason in text_of(app, "#copy-note")
+            await pilot.press("escape")
+            await settle(app, pilot)
+        now[0] += 60  # too late to count as "again": a toast only
+        copy_text(app, "web URL", url + "1", key="Y", env=KITTY, clock=lambda: now[0])
+        await settle(app, pilot)
+        assert not isinstance(app.screen, CopyScreen)
 
 
 FALLBACKS: list[tuple[dict[str, Any], str]] = [
     ({"force_dialog": True, "env": KITTY}, "This terminal accepts OSC 52."),
-    ({"env": {"CO_CAPSULE_ID": "cap", **KITTY}}, "Inside a Code Ocean capsule"),
-    ({"env": {"TERM": "xterm-256color"}}, "Unknown terminal"),
     ({"env": KITTY, "mode": ClipboardMode.DIALOG}, "always show"),
+    ({"env": {"TERM": "xterm-256color", "CO_TUI_CLIPBOARD": "dialog"}}, "always show"),
 ]
 
 
-async def test_copy_fallback_dialog_when_forced_or_untrusted() -> None:
+async def test_copy_dialog_when_forced_or_set() -> None:
     url = "https://codeocean.example.org/data-assets/abc-123"
     app = Host()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
