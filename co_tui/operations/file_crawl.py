@@ -33,10 +33,13 @@ if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
     from co_tui.api.models import DataAsset, Folder, FolderItem
 
-__all__ = ["MAX_DEPTH", "PARALLEL", "CrawlCache", "FileCrawl", "crawl", "crawl_cache"]
+__all__ = ["MAX_DEPTH", "PARALLEL", "SLICE", "CrawlCache", "FileCrawl", "crawl", "crawl_cache"]
 
 PARALLEL = 8
 """Folder listings in flight at once."""
+SLICE = 20_000
+"""Entries of a listing prepared between two yields to the event loop (a folder of 100,000
+files is taken in five steps, each a few milliseconds)."""
 MAX_DEPTH = 64
 """Folders nested deeper than this are not listed (a hostile listing cannot walk for ever)."""
 
@@ -65,6 +68,8 @@ class FileCrawl:
         self.failed: dict[str, str] = {}
         """Folders that could not be listed, and why."""
         self.files = 0
+        self.in_flight = 0
+        """Folders being listed now (asked, not yet recorded)."""
         self.unreadable = 0
         """Entries the listings skipped because they could not be read."""
         self._seen: set[str] = {""}
@@ -77,15 +82,16 @@ class FileCrawl:
     @property
     def done(self) -> bool:
         """True when every folder has been listed or has failed."""
-        return not self.pending
+        return not self.pending and not self.in_flight
 
-    def add(self, path: str, depth: int, folder: Folder) -> None:
-        """Record the listing of ``path`` and queue its sub-folders."""
+    def add(self, path: str, depth: int, folder: Folder, lower: list[str] | None = None) -> None:
+        """Record the listing of ``path`` and queue its sub-folders (``lower``: its entries'
+        lower-cased paths, if already made)."""
         items = folder.items
-        self.listings[path] = list(items)
+        self.listings[path] = items
         self.unreadable += folder.unreadable
         self.items.extend(items)
-        self.lower.extend(item.path.lower() for item in items)
+        self.lower.extend(lower if lower is not None else (item.path.lower() for item in items))
         for item in items:
             if not item.is_folder:
                 self.files += 1
@@ -101,6 +107,17 @@ class FileCrawl:
 def _stops_the_walk(error: ApiError) -> bool:
     """Errors that are not about one folder: every other listing would fail the same way."""
     return isinstance(error, (AuthenticationError, ApiConnectionError))
+
+
+async def _lowered(items: list[FolderItem]) -> list[str]:
+    """The lower-cased paths of ``items``, made :data:`SLICE` at a time."""
+    if len(items) <= SLICE:
+        return [item.path.lower() for item in items]
+    lower: list[str] = []
+    for start in range(0, len(items), SLICE):
+        lower.extend(item.path.lower() for item in items[start:start + SLICE])
+        await asyncio.sleep(0)
+    return lower
 
 
 async def crawl(
@@ -123,6 +140,7 @@ async def crawl(
                 task = asyncio.ensure_future(listing(state.asset_id, path))
                 running.append((task, path, depth))
                 in_flight += 1
+            state.in_flight = len(running)
             head = running[0][0]
             if not head.done():
                 await asyncio.wait([t for t, _p, _d in running if not t.done()],
@@ -137,12 +155,15 @@ async def crawl(
                         raise
                     state.fail(path, error)
                 else:
-                    state.add(path, depth, folder)
+                    lower = await _lowered(folder.items)
+                    state.add(path, depth, folder, lower)  # no await: all or nothing
                 running.popleft()
+                state.in_flight = len(running)
                 committed = True
             if committed and on_progress is not None:
                 on_progress()
     finally:
+        state.in_flight = 0
         for task, path, depth in reversed(running):
             task.cancel()
             state.pending.appendleft((path, depth))

@@ -142,16 +142,17 @@ class FilesPane(Container):
         """The tab was opened: list the root (once)."""
         if not self._started and self.asset is not None:
             self._started = True
-            self.reload()
+            self.reload(refresh=False)
 
-    def reload(self) -> None:
-        """List the root again (refresh); opened folders close."""
+    def reload(self, *, refresh: bool = True) -> None:
+        """List the root again; opened folders close (a ``refresh`` walks again at ``/``)."""
         if self.asset is None:
             return
         self._started = True
         self.workers.cancel_group(self, "folders")
         self.close_search()
-        self.query_one(FileSearch).forget(self.asset.id)
+        if refresh:
+            self.query_one(FileSearch).forget(self.asset.id)
         note = files_note(self.asset)
         self.set_class(note is not None, "-no-files")
         if note is not None:
