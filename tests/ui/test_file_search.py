@@ -182,7 +182,7 @@ async def test_leaving_the_tab_or_the_screen_stops_the_walk(emulator: Emulator,
         # folders in flight when it stopped may be asked twice, nothing else
         assert len(recorder.sent("POST", "/files")) <= state.folders + 8 + 1
         # a new walk, then leaving the screen: its workers end with it
-        crawl_cache(app.client).forget(asset_id)  # type: ignore[arg-type]
+        crawl_cache(app.client).forget(asset_id)
         await pilot.press("escape")
         await pilot.press("slash")
         await until(pilot, lambda: search.crawling)
