@@ -367,6 +367,15 @@ class FileTree(ScrollView, can_focus=True):
         if not self.model.is_expanded(path) or self.model.state(path) in ("unloaded", "error"):
             self._toggle(path)
 
+    def reveal(self, path: str) -> bool:
+        """Open the loaded folders leading to entry ``path`` and put the cursor on it. False
+        when it is not in a loaded folder."""
+        self.model.reveal(path)
+        index = next((i for i, row in enumerate(self.model.rows())
+                      if row[0] == ITEM and row[2] is not None and row[2].path == path), None)
+        self._rebuild(at=index if index is not None else self.cursor)
+        return index is not None
+
     def _toggle(self, path: str) -> None:
         if self.model.toggle(path):
             self._request(path)

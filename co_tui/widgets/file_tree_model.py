@@ -142,6 +142,20 @@ class TreeModel:
                              if p != path and not p.startswith(path + "/")}
         return False
 
+    def reveal(self, path: str) -> None:
+        """Open the loaded folders leading to entry ``path`` and widen their windows to show it
+        (the filter goes off)."""
+        self.set_filter("")
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            folder = self._folders.get("/".join(parts[:depth]))
+            if folder is None or folder.state != "loaded":
+                return
+            folder.expanded = True
+            child = "/".join(parts[:depth + 1])
+            index = next((i for i, item in enumerate(folder.items) if item.path == child), 0)
+            folder.shown = max(folder.shown, (index // WINDOW + 1) * WINDOW)
+
     def show_more(self, path: str) -> None:
         """Widen folder ``path``'s window by :data:`WINDOW` entries."""
         self._folders[path].shown += WINDOW

@@ -1,7 +1,8 @@
-"""The Files tab of the asset detail screen: the file tree, its filter, the preview and its keys.
+"""The Files tab of the asset detail screen: the file tree, its search, the preview and its keys.
 
-``FilesPane`` owns the tab's keys (``/`` filter, ``L`` load more, ``m`` raw view, ``l`` copy a
-file's link, ``o`` read it in ``$PAGER``, ``d`` download, ``escape`` back), the checks that
+``FilesPane`` owns the tab's keys (``/`` search every path, :mod:`~co_tui.widgets.file_search`;
+``L`` load more, ``m`` raw view, ``l`` copy a file's link, ``o`` read it in ``$PAGER``, ``d``
+download, ``escape`` back), the checks that
 decide which of them apply (the footer and the help show only those), and the tab's workers
 (docs/architecture.md, 'Workers'): one ``list_data_asset_files`` call per opened folder, the
 file-link and the pager workers. The preview and its workers are
@@ -24,7 +25,7 @@ from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from co_tui.api import (
     ApiError,
@@ -37,10 +38,10 @@ from co_tui.operations.clipboard import FileLink, file_share_link
 from co_tui.operations.preview_io import files_note
 from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
+from co_tui.widgets.file_search import FileSearch, reveal_in_tree
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.files_pager import read_in_pager
 from co_tui.widgets.files_status import FilesStatus, files_status_line
-from co_tui.widgets.filter_box import FilterBox
 from co_tui.widgets.preview.file_preview import FilePreview
 from co_tui.widgets.preview.panel import PREVIEW_DELAY, PreviewPanel
 from co_tui.workers import worker
@@ -59,14 +60,14 @@ FILES_ACTIONS = frozenset({"back", "filter", "load_more", "toggle_raw", "copy_li
 
 
 class FilesPane(Container):
-    """File tree, filter and preview for one asset; see the module docstring."""
+    """File tree, search and preview for one asset; see the module docstring."""
 
     HELP_GROUP: ClassVar[str] = "Files"
     co_app = co_app
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("backspace", "back", "Back", show=False),
-        Binding("slash", "filter", "Filter names", key_display="/"),
+        Binding("slash", "filter", "Search paths", key_display="/"),
         Binding("L", "load_more", "Load more", key_display="L"),
         Binding("l", "copy_link", "Copy file link", show=False),
         Binding("o", "open_pager", "Open in $PAGER", show=False),
@@ -100,9 +101,7 @@ class FilesPane(Container):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tree-pane"):
-            yield FilterBox(self._filter_changed,
-                            placeholder="filter loaded names…  (enter: keep, escape: clear)",
-                            id="file-filter")
+            yield FileSearch(self.client, id="file-search")
             yield FileTree(id="file-tree")
             yield Static("", id="files-status")
         yield PreviewPanel(self.client, id="preview-pane")
@@ -143,14 +142,17 @@ class FilesPane(Container):
         """The tab was opened: list the root (once)."""
         if not self._started and self.asset is not None:
             self._started = True
-            self.reload()
+            self.reload(refresh=False)
 
-    def reload(self) -> None:
-        """List the root again (refresh); opened folders close."""
+    def reload(self, *, refresh: bool = True) -> None:
+        """List the root again; opened folders close (a ``refresh`` walks again at ``/``)."""
         if self.asset is None:
             return
         self._started = True
         self.workers.cancel_group(self, "folders")
+        self.close_search()
+        if refresh:
+            self.query_one(FileSearch).forget(self.asset.id)
         note = files_note(self.asset)
         self.set_class(note is not None, "-no-files")
         if note is not None:
@@ -201,40 +203,36 @@ class FilesPane(Container):
         message.stop()
         self._list_folder(message.path)
 
-    # --- filter -------------------------------------------------------------------------------
+    # --- search (FileSearch: every path of the asset) ------------------------------------------
 
-    def open_filter(self) -> None:
-        """Show the filter box and type into it."""
-        self.add_class("-filtering")
-        self.query_one("#file-filter", Input).focus()
+    def open_search(self) -> None:
+        """Show the search over every path of the asset and type into it."""
+        if self.asset is not None and files_note(self.asset) is None:
+            self.add_class("-searching")
+            self.query_one(FileSearch).open(self.asset)
 
-    def leave_filter(self, *, clear: bool) -> bool:
-        """Back from the filter box to the tree (clearing it if asked). False when the filter
-        box was not in use."""
-        box = self.query_one("#file-filter", Input)
-        if not box.has_focus and not (clear and self.file_tree.filter):
+    def close_search(self) -> bool:
+        """Back from the search to the tree. False when the search was not open."""
+        if not self.has_class("-searching"):
             return False
-        if clear:
-            box.value = ""
-            self.file_tree.set_filter("")
-            self.remove_class("-filtering")
-            self._update_status()
+        self.query_one(FileSearch).close()
+        self.remove_class("-searching")
         self._back_to_tree()
         return True
 
-    def _filter_changed(self, value: str) -> None:
-        self.file_tree.set_filter(value)
-        self._update_status()
+    @on(FileSearch.Closed)
+    def _search_closed(self, message: FileSearch.Closed) -> None:
+        message.stop()
+        self.close_search()
 
-    @on(Input.Submitted, "#file-filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if not event.value:
-            self.remove_class("-filtering")
-        self._back_to_tree()
+    @on(FileSearch.Chosen)
+    def _search_chosen(self, message: FileSearch.Chosen) -> None:
+        message.stop()
+        self.close_search()
+        reveal_in_tree(self.file_tree, message.item, message.listings)
 
     def _back_to_tree(self) -> None:
-        """Focus the tree and preview what its cursor is on (previews pause while filtering)."""
+        """Focus the tree and preview what its cursor is on (previews pause while searching)."""
         tree = self.file_tree
         tree.focus()
         item = tree.highlighted
@@ -257,8 +255,8 @@ class FilesPane(Container):
     def _highlighted(self, message: FileTree.Highlighted) -> None:
         message.stop()
         item = message.item
-        if self.narrow or self.query_one("#file-filter", Input).has_focus:
-            return  # no previews while typing a filter: the tree's cursor jumps around
+        if self.narrow or self.has_class("-searching"):
+            return  # no previews while searching: the tree is not on show
         if item is None or item.is_folder:
             self.previewer.clear()
             if item is not None:
@@ -338,7 +336,7 @@ class FilesPane(Container):
             return self.can_load_more
         if action == "toggle_raw":
             return self.can_toggle_raw
-        item = self.file_tree.highlighted
+        item = None if self.has_class("-searching") else self.file_tree.highlighted
         if action in ("copy_link", "open_pager"):
             return True if item is not None and not item.is_folder else None
         if action == "download":
@@ -381,15 +379,15 @@ class FilesPane(Container):
     # --- the pane's actions (its keys) ---------------------------------------------------------
 
     async def action_back(self) -> None:
-        """Back: out of the filter box or the narrow preview first, then to the previous
+        """Back: out of the search or the narrow preview first, then to the previous
         screen."""
-        if self.leave_filter(clear=True) or self.close_preview():
+        if self.close_search() or self.close_preview():
             return
         await self.run_action("screen.back")
 
     def action_filter(self) -> None:
-        """Filter the loaded file names."""
-        self.open_filter()
+        """Search every file path of the asset."""
+        self.open_search()
 
     def action_load_more(self) -> None:
         """Read the next 256 KiB of the previewed file."""

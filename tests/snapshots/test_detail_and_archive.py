@@ -22,3 +22,10 @@ def test_detail_python_preview_120x36(snap_compare, demo_app) -> None:  # type: 
 
 def test_archive_bin_120x36(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(demo_app(), terminal_size=(120, 36), run_before=then("A"))
+
+
+def test_detail_file_search_matches_120x36(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
+    """``/`` in the Files tab: every path of the asset containing "probea", the match underlined,
+    and the walk's summary under the list."""
+    keys = [*OPEN_KILOSORT, "2", "slash", *"probea"]
+    assert snap_compare(demo_app(), terminal_size=(120, 36), run_before=then(*keys))

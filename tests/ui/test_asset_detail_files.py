@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from co_tui.emulator import Emulator
 from co_tui.preview import PreviewKind
 from co_tui.widgets import files_pane
+from co_tui.widgets.file_search import FileSearch
 from co_tui.widgets.file_tree import WINDOW
 from co_tui.widgets.overview import FieldList
 from tests.ui.test_asset_detail_helpers import (
@@ -98,43 +99,19 @@ async def test_huge_folder_shows_a_window_and_more(emulator: Emulator, demo_seed
         await settle(app, pilot)
         assert f"{20_000 - 2 * WINDOW:,} more" in " ".join(tree_rows(tree))
         assert tree.highlighted is not None and tree.highlighted.name == f"tile_{WINDOW:05d}.tif"
-        # the filter narrows over all 20,000 loaded names, windowed too
+        # "/" searches every path: the 10 of 20,000 names, as full paths
         await pilot.press("slash", *"tile_1999")
         await settle(app, pilot)
-        assert tree.match_count == 10  # tile_19990 .. tile_19999
-        names = [r for r in tree_rows(tree) if r.startswith("tile_")]
-        assert len(names) == 10 and all("tile_1999" in n for n in names)
-        assert "10 loaded names match" in str(pane.query_one("#files-status", Static).render())
-        await pilot.press("escape")  # clears the filter, back to the tree
+        matches = pane.query_one(FileSearch).match_list
+        assert matches.count == 10  # tile_19990 .. tile_19999
+        assert all(matches.row_text(i).startswith("tiles/tile_1999") for i in range(10))
+        status = str(pane.query_one("#file-search-status", Static).render())
+        assert "20,011 files in 8 folders searched · 10 matches" in status, status
+        await pilot.press("escape")  # back to the tree, where it was
         await settle(app, pilot)
-        assert tree.filter == "" and tree.has_focus
+        assert tree.has_focus and not pane.has_class("-searching")
+        assert tree.highlighted is not None and tree.highlighted.name == f"tile_{WINDOW:05d}.tif"
         assert app.screen is screen
-    assert app._exception is None
-
-
-async def test_filter_narrows_loaded_names_and_keeps_their_folders(
-    emulator: Emulator, demo_seed: Any
-) -> None:
-    app = make_app(emulator)
-    async with app.run_test(size=(120, 36)) as pilot:
-        screen = await open_detail(app, pilot, _id(demo_seed, UNIT_QC))
-        pane = await open_files(app, pilot, screen)
-        tree = pane.file_tree
-        await open_path(app, pilot, tree, "code")
-        await open_path(app, pilot, tree, "figures")
-        await pilot.press("slash")
-        assert pane.query_one("#file-filter", Input).has_focus
-        await pilot.press(*"PNG")
-        await settle(app, pilot)
-        rows = tree_rows(tree)
-        assert any(r.startswith("▾ figures/") for r in rows)
-        assert all("png" in r.lower() or r.startswith("▾ ") for r in rows)
-        assert not any("analysis.R" in r for r in rows)
-        await pilot.press("enter")  # keep the filter, back to the tree
-        assert tree.has_focus and tree.filter == "png"
-        await pilot.press("slash", "ctrl+u")
-        await settle(app, pilot)
-        assert any("analysis.R" in r for r in tree_rows(tree)) or tree.filter == ""
     assert app._exception is None
 
 
