@@ -8,7 +8,7 @@ highlight), plus a small file to move the cursor to between runs.
 (a) Folder of 100,000 files
     - first rows: from the moment ``list_data_asset_files("big")`` returns (the listing has
       arrived and is decoded) to the end of the frame in which the tree draws that folder's rows;
-    - filter keystroke: from a key press in the filter box to the end of the frame showing the
+    - search keystroke (`/`, every path of the asset, after its walk finished): from a key press in the search box to the end of the frame showing the
       new rows, over a sequence of 14 keystrokes (typing, extending, backspacing);
     baselines in the same run: Textual's ``Tree`` with the same 100,000 leaves (add + expand +
     first paint) for the first rows; for keystrokes, Textual's own floor (an ``Input`` echoed
@@ -163,7 +163,7 @@ async def folder_in_app(runs: int) -> dict[str, Any]:
             def frame(refresh: Any = refresh) -> None:
                 # the frame holding the new rows is complete when this returns
                 refresh()
-                if "drawn" in marks and "painted" not in marks:
+                if ("drawn" in marks or "filtered" in marks) and "painted" not in marks:
                     marks["painted"] = time.perf_counter()
 
             screen._compositor_refresh = frame  # type: ignore[method-assign]
@@ -174,17 +174,22 @@ async def folder_in_app(runs: int) -> dict[str, Any]:
             await _until(pilot, lambda: "painted" in marks)
             first_rows.append(marks["painted"] - marks["arrived"])
             assert tree.loaded_count("big") == COUNT
-            # filter keystrokes: from the key press to the first row drawn after the filter
-            # changed (pilot.press itself returns later: it waits for the app to go idle)
-            set_filter = tree.set_filter
+            # search keystrokes (``/`` searches every path of the asset; the walk of big/ is
+            # finished first): from the key press to the end of the first frame after the
+            # match list changed (pilot.press itself returns later: it waits for idle)
+            from co_tui.widgets.file_search import FileSearch
 
-            def timed_filter(text: str, set_filter: Any = set_filter) -> int:
-                count: int = set_filter(text)
-                marks["filtered"] = time.perf_counter()
-                return count
-
-            tree.set_filter = timed_filter
+            search = screen.files.query_one(FileSearch)
             await pilot.press("slash")
+            await _until(pilot, lambda: search.state is not None and search.state.done
+                         and not search.crawling)
+            show = search.match_list.show
+
+            def timed_show(*args: Any, show: Any = show) -> None:
+                show(*args)
+                marks["filtered"] = time.perf_counter()
+
+            search.match_list.show = timed_show  # type: ignore[method-assign]
             for key in FILTER_KEYS:
                 for mark in ("painted", "drawn", "filtered"):
                     marks.pop(mark, None)
@@ -449,12 +454,12 @@ def main() -> None:
     rows: list[tuple[str, float, float, str, float | None]] = [
         ("100k folder: listing arrived -> first rows", first_rows, tree_ms,
          "Textual Tree, 100k leaves", TARGETS["first_rows_ms"]),
-        ("100k folder: filter keystroke (median)", keystroke, med(echo),
+        ("100k folder: search keystroke (median)", keystroke, med(echo),
          "Textual Input echoed to a Static", TARGETS["filter_keystroke_ms"]),
-        ("100k folder: filter keystroke (90th pct)", keystroke_p90,
+        ("100k folder: search keystroke (90th pct)", keystroke_p90,
          sorted(echo)[int(0.9 * (len(echo) - 1))], "Textual Input echoed to a Static",
          TARGETS["filter_keystroke_ms"]),
-        ("100k folder: filter keystroke (worst)", keystroke_max, max(echo),
+        ("100k folder: search keystroke (worst)", keystroke_max, max(echo),
          "Textual Input echoed to a Static", None),
     ]
     for path, data in previews.items():
