@@ -69,15 +69,22 @@ class AssetTable(ScrollView, can_focus=True):
     NEAR_END_ROWS = 50
     """Ask for the next page when the cursor comes this close to the last loaded row."""
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
+    """The highlighted row. Moving it repaints only the old and the new cursor lines
+    (:meth:`watch_cursor`), not the whole table."""
 
     class AssetHighlighted(Message):
-        """The cursor moved onto ``asset`` (``None`` when the table became empty)."""
+        """The cursor moved onto ``asset`` (``None`` when the table became empty).
 
-        def __init__(self, table: AssetTable, asset: DataAsset | None) -> None:
+        ``moved`` is true when a key or click moved the cursor (more may follow at once), false
+        when the rows changed under it."""
+
+        def __init__(self, table: AssetTable, asset: DataAsset | None, *,
+                     moved: bool = False) -> None:
             super().__init__()
             self.table = table
             self.asset = asset
+            self.moved = moved
 
     class AssetChosen(Message):
         """The user pressed enter on ``asset``."""
@@ -156,9 +163,11 @@ class AssetTable(ScrollView, can_focus=True):
         if not assets:
             return
         was_empty = not self._assets
+        before = len(self._assets)
         self._assets.extend(assets)
-        self._update_virtual_size()
-        self.refresh()
+        self._update_virtual_size(quiet=True)
+        if before < int(self.scroll_offset.y) + self._body_height:
+            self.refresh()  # the new rows are on screen; otherwise only the scrollbar changed
         if was_empty:
             self._move_to(0, force=True)
 
@@ -231,8 +240,19 @@ class AssetTable(ScrollView, can_focus=True):
         """Cells available to the columns (the vertical scrollbar takes its own)."""
         return self.scrollable_content_region.width
 
-    def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self._width, len(self._assets) + 1)
+    def _update_virtual_size(self, *, quiet: bool = False) -> None:
+        """Size the scrollable area to the rows. ``quiet``: when only the height grew and the
+        scrollbar is showing already, skip the screen's layout pass (which repaints every
+        widget) and update just the scrollbar: a page arriving in the background then costs
+        no frame."""
+        size = Size(self._width, len(self._assets) + 1)
+        old = self.virtual_size
+        if (quiet and size.width == old.width and size.height >= old.height
+                and self.show_vertical_scrollbar):
+            self.set_reactive(AssetTable.virtual_size, size)
+            self._scroll_update(size)  # Textual's own update of the scrollbars' window
+        else:
+            self.virtual_size = size
 
     def on_resize(self) -> None:
         self._invalidate()
@@ -331,7 +351,7 @@ class AssetTable(ScrollView, can_focus=True):
         self.cursor = index
         self._scroll_cursor_into_view()
         if changed or force:
-            self.post_message(self.AssetHighlighted(self, self._assets[index]))
+            self.post_message(self.AssetHighlighted(self, self._assets[index], moved=not force))
         loaded = len(self._assets)
         if loaded - index <= self.NEAR_END_ROWS and self._end_reported != loaded:
             self._end_reported = loaded
