@@ -70,6 +70,44 @@ async def watch_app(app: Any, report: Report) -> None:
             return
 
 
+class StallSampler:
+    """With ``APP_SCALE_STALL_STACKS=PATH``: a thread that, while the event loop has not
+    ticked for 20 ms, samples the main thread's stack every 5 ms and writes the samples to
+    PATH at exit (which code the stalls are made of)."""
+
+    def __init__(self, path: str) -> None:
+        import threading
+
+        self.path = path
+        self.beat = time.perf_counter()
+        self.samples: list[str] = []
+        self.main = threading.main_thread().ident
+        self.stopped = False
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        import sys
+        import traceback
+
+        while not self.stopped:
+            time.sleep(0.005)
+            if time.perf_counter() - self.beat > 0.02:
+                frame = sys._current_frames().get(self.main or 0)
+                if frame is not None:
+                    stack = traceback.extract_stack(frame)[-14:]
+                    self.samples.append(" <- ".join(
+                        f"{Path(f.filename).name}:{f.lineno}:{f.name}" for f in reversed(stack)))
+
+    async def tick(self) -> None:
+        while True:
+            self.beat = time.perf_counter()
+            await asyncio.sleep(0.002)
+
+    def dump(self) -> None:
+        self.stopped = True
+        Path(self.path).write_text("\n".join(self.samples))
+
+
 def run_app(domain: str, token: str, report: Report) -> None:
     from co_tui.api import CodeOceanClient
     from co_tui.launch import build_app
@@ -84,9 +122,16 @@ def run_app(domain: str, token: str, report: Report) -> None:
             loop = asyncio.get_running_loop()
             loop.set_debug(True)
             loop.slow_callback_duration = float(os.environ.get("APP_SCALE_SLOW_SECONDS", "0.03"))
+        sampler = None
+        if os.environ.get("APP_SCALE_STALL_STACKS"):
+            sampler = StallSampler(os.environ["APP_SCALE_STALL_STACKS"])
+            ticking = asyncio.create_task(sampler.tick())
         watcher = asyncio.create_task(watch_app(app, report))
         await app.run_async()
         watcher.cancel()
+        if sampler is not None:
+            ticking.cancel()
+            sampler.dump()
 
     asyncio.run(main())
 

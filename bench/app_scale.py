@@ -284,7 +284,7 @@ def show(summary: dict[str, Any]) -> None:
         lines = (f"  {row['ours_lines']:.0f}/{row['baseline_lines']:.0f}"
                  if "ours_lines" in row else "")
         print(f"{row['measure']:38} {row['target']:>8} {fmt(row['ours'], '9.1f')} "
-              f"{fmt(row['baseline'], '9.1f')} {fmt(row['ratio'], '6.2f') + 'x':>7} {met:>5}"
+              f"{fmt(row['baseline'], '9.1f')} {(fmt(row['ratio'], '6.2f') + 'x') if row['ratio'] is not None else '—':>7} {met:>5}"
               f"{lines}")
 
 

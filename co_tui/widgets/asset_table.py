@@ -125,6 +125,9 @@ class AssetTable(ScrollView, can_focus=True):
         self._favorites: frozenset[str] = frozenset()
         self._sort: tuple[str | None, str] = (None, "desc")
         self._cache: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        self._header: tuple[tuple[object, ...], Strip] | None = None
+        self._styles: dict[tuple[str, bool], Style] = {}
+        self._layout: tuple[int, list[tuple[Column, int]]] | None = None
         self._version = 0
         self._end_reported = -1
 
@@ -232,6 +235,7 @@ class AssetTable(ScrollView, can_focus=True):
     def _invalidate(self) -> None:
         self._version += 1
         self._cache.clear()
+        self._header = None
         self._update_virtual_size()
         self.refresh()
 
@@ -268,6 +272,32 @@ class AssetTable(ScrollView, can_focus=True):
     def _body_height(self) -> int:
         return max(1, self.size.height - 1)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # the styles were applied again (focus, theme, CSS): resolve them and draw afresh
+        self._styles.clear()
+        self._cache.clear()
+        self._header = None
+
+    def _style(self, kind: str) -> Style:
+        """The rich style of ``kind`` ("" for the table's own, else a component class), kept
+        until the styles change: resolving one walks the CSS, a good part of drawing a row."""
+        key = (kind, self.has_focus)
+        style = self._styles.get(key)
+        if style is None:
+            if not kind:
+                style = self.rich_style
+            else:
+                style = self.get_component_rich_style(kind, partial=kind == "asset-table--sorted")
+            self._styles[key] = style
+        return style
+
+    def _columns_for(self, width: int) -> list[tuple[Column, int]]:
+        """:func:`layout_columns` for ``width``, computed once per width."""
+        if self._layout is None or self._layout[0] != width:
+            self._layout = (width, layout_columns(width, self._columns))
+        return self._layout[1]
+
     def render_line(self, y: int) -> Strip:
         width = self._width
         if y == 0:
@@ -288,11 +318,15 @@ class AssetTable(ScrollView, can_focus=True):
         return strip
 
     def _header_strip(self, width: int) -> Strip:
-        base = self.get_component_rich_style("asset-table--header")
-        sorted_style = self.get_component_rich_style("asset-table--sorted", partial=True)
+        """The header line, built once per width, sort and styles (every repaint draws it)."""
+        key = (width, self._sort, self.has_focus)
+        if self._header is not None and self._header[0] == key:
+            return self._header[1]
+        base = self._style("asset-table--header")
+        sorted_style = self._style("asset-table--sorted")
         field, order = self._sort
         segments: list[Segment] = []
-        for i, (column, col_width) in enumerate(layout_columns(width, self._columns)):
+        for i, (column, col_width) in enumerate(self._columns_for(width)):
             title = column.title
             style = base
             if field is not None and column.sort_field == field:
@@ -301,16 +335,18 @@ class AssetTable(ScrollView, can_focus=True):
             segments.extend(self._fit(Content(title), col_width, column.align_right, style))
             if i < len(self._columns) - 1:
                 segments.append(Segment(" " * GAP, base))
-        return Strip(segments).adjust_cell_length(width, base)
+        strip = Strip(segments).adjust_cell_length(width, base)
+        self._header = (key, strip)
+        return strip
 
     def _row_strip(self, asset: DataAsset, width: int, is_cursor: bool, is_selected: bool) -> Strip:
-        style = self.rich_style
+        style = self._style("")
         if is_selected:
-            style = style + self.get_component_rich_style("asset-table--selected")
+            style = style + self._style("asset-table--selected")
         if is_cursor:
-            style = style + self.get_component_rich_style("asset-table--cursor")
+            style = style + self._style("asset-table--cursor")
         segments: list[Segment] = []
-        for i, (column, col_width) in enumerate(layout_columns(width, self._columns)):
+        for i, (column, col_width) in enumerate(self._columns_for(width)):
             if i:
                 segments.append(Segment(" " * GAP, style))
             cell = cell_content(asset, column.key, self._favorites)
