@@ -34,6 +34,14 @@ class Report:
             out.write(json.dumps({"t": time.monotonic(), **data}) + "\n")
 
 
+def rss_kib() -> int:
+    """This process's resident memory, KiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
 async def watch_app(app: Any, report: Report) -> None:
     """Record the longest event-loop stall until every page is in, and when that was."""
     from co_tui.screens.asset_list import AssetListScreen
@@ -62,11 +70,11 @@ async def watch_app(app: Any, report: Report) -> None:
             first_rows = True
             first_at = time.monotonic()
             report.write(event="first_rows", count=len(table.assets),
-                         startup_stall_ms=worst * 1000)
+                         startup_stall_ms=worst * 1000, rss_kib=rss_kib())
             worst = 0.0
         if table.assets and screen._next is None and not screen._loading:
             report.write(event="loaded", count=len(table.assets), worst_stall_ms=worst * 1000,
-                         stall_samples=samples, stalls=stalls[:50])
+                         stall_samples=samples, stalls=stalls[:50], rss_kib=rss_kib())
             return
 
 
