@@ -6,8 +6,10 @@ and draws each visible line on demand through the Line API, caching the strips i
 page costs nothing but a virtual-size update, so pages can arrive while the user scrolls.
 
 Columns (:mod:`co_tui.widgets.asset_columns`) drop by priority when the terminal is narrow; the
-name column never drops and takes the width that is left. Every server string reaches the
-screen through :func:`co_tui.safe_text.display`.
+name column never drops and takes the width that is left. The lines themselves are drawn by
+:class:`~co_tui.widgets.asset_rows.RowPainter`; every server string reaches the screen through
+:func:`co_tui.safe_text.display`. A cursor move repaints two lines, the old and the new cursor
+row.
 """
 
 from __future__ import annotations
@@ -16,10 +18,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from typing import ClassVar
 
-from rich.segment import Segment
-from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,7 +26,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from co_tui.api.models import DataAsset
-from co_tui.widgets.asset_columns import COLUMNS, GAP, Column, cell_content, layout_columns
+from co_tui.widgets.asset_columns import COLUMNS, Column
+from co_tui.widgets.asset_rows import RowPainter
 from co_tui.widgets.keys import CURSOR_BINDINGS
 
 __all__ = ["AssetTable"]
@@ -125,9 +125,7 @@ class AssetTable(ScrollView, can_focus=True):
         self._favorites: frozenset[str] = frozenset()
         self._sort: tuple[str | None, str] = (None, "desc")
         self._cache: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
-        self._header: tuple[tuple[object, ...], Strip] | None = None
-        self._styles: dict[tuple[str, bool], Style] = {}
-        self._layout: tuple[int, list[tuple[Column, int]]] | None = None
+        self._painter = RowPainter(self, self._columns)
         self._version = 0
         self._end_reported = -1
 
@@ -235,7 +233,7 @@ class AssetTable(ScrollView, can_focus=True):
     def _invalidate(self) -> None:
         self._version += 1
         self._cache.clear()
-        self._header = None
+        self._painter.clear()
         self._update_virtual_size()
         self.refresh()
 
@@ -275,33 +273,13 @@ class AssetTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         # the styles were applied again (focus, theme, CSS): resolve them and draw afresh
-        self._styles.clear()
+        self._painter.clear()
         self._cache.clear()
-        self._header = None
-
-    def _style(self, kind: str) -> Style:
-        """The rich style of ``kind`` ("" for the table's own, else a component class), kept
-        until the styles change: resolving one walks the CSS, a good part of drawing a row."""
-        key = (kind, self.has_focus)
-        style = self._styles.get(key)
-        if style is None:
-            if not kind:
-                style = self.rich_style
-            else:
-                style = self.get_component_rich_style(kind, partial=kind == "asset-table--sorted")
-            self._styles[key] = style
-        return style
-
-    def _columns_for(self, width: int) -> list[tuple[Column, int]]:
-        """:func:`layout_columns` for ``width``, computed once per width."""
-        if self._layout is None or self._layout[0] != width:
-            self._layout = (width, layout_columns(width, self._columns))
-        return self._layout[1]
 
     def render_line(self, y: int) -> Strip:
         width = self._width
         if y == 0:
-            return self._header_strip(width)
+            return self._painter.header(width, self._sort)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self._assets):
             return Strip.blank(width, self.rich_style)
@@ -311,59 +289,12 @@ class AssetTable(ScrollView, can_focus=True):
         key = (self._version, width, index, asset.id, is_cursor, is_selected, self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._row_strip(asset, width, is_cursor, is_selected)
+            strip = self._painter.row(asset, width, cursor=is_cursor, selected=is_selected,
+                                      favorites=self._favorites)
             self._cache[key] = strip
             if len(self._cache) > self._cache_limit:
                 self._cache.popitem(last=False)
         return strip
-
-    def _header_strip(self, width: int) -> Strip:
-        """The header line, built once per width, sort and styles (every repaint draws it)."""
-        key = (width, self._sort, self.has_focus)
-        if self._header is not None and self._header[0] == key:
-            return self._header[1]
-        base = self._style("asset-table--header")
-        sorted_style = self._style("asset-table--sorted")
-        field, order = self._sort
-        segments: list[Segment] = []
-        for i, (column, col_width) in enumerate(self._columns_for(width)):
-            title = column.title
-            style = base
-            if field is not None and column.sort_field == field:
-                title = f"{title} {'▲' if order == 'asc' else '▼'}"
-                style = base + sorted_style
-            segments.extend(self._fit(Content(title), col_width, column.align_right, style))
-            if i < len(self._columns) - 1:
-                segments.append(Segment(" " * GAP, base))
-        strip = Strip(segments).adjust_cell_length(width, base)
-        self._header = (key, strip)
-        return strip
-
-    def _row_strip(self, asset: DataAsset, width: int, is_cursor: bool, is_selected: bool) -> Strip:
-        style = self._style("")
-        if is_selected:
-            style = style + self._style("asset-table--selected")
-        if is_cursor:
-            style = style + self._style("asset-table--cursor")
-        segments: list[Segment] = []
-        for i, (column, col_width) in enumerate(self._columns_for(width)):
-            if i:
-                segments.append(Segment(" " * GAP, style))
-            cell = cell_content(asset, column.key, self._favorites)
-            segments.extend(self._fit(cell, col_width, column.align_right, style))
-        return Strip(segments).adjust_cell_length(width, style)
-
-    def _fit(self, cell: Content, width: int, right: bool, style: Style) -> list[Segment]:
-        cell = cell.truncate(width, ellipsis=True)
-        pad = width - cell.cell_length
-        if pad > 0:
-            cell = cell.pad_left(pad) if right else cell.pad_right(pad)
-        parse = self.app.stylesheet.parse_style  # resolves theme variables such as $error
-        return [
-            Segment(text, style + span_style.rich_style)
-            for text, span_style in cell.render(end="", parse_style=parse)
-            if text
-        ]
 
     # --- cursor and keys ----------------------------------------------------------------------
 

@@ -141,7 +141,7 @@ async def test_next_page_failure_keeps_the_rows_and_r_recovers(clock: Any) -> No
             break_method(resource, "search_data_assets", emulator.main_token)
         return await resource.search_data_assets(params)
 
-    resource.search_data_assets = fails_after_the_first_page  # type: ignore[method-assign]
+    resource.search_data_assets = fails_after_the_first_page  # type: ignore[method-assign, assignment]
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await _settle(app, pilot)
         table = app.screen.query_one(AssetTable)
