@@ -22,7 +22,7 @@ from co_tui.operations.search_filters import AssetFilters
 from co_tui.safe_text import display
 from co_tui.screens.asset_actions import AssetActionsScreen
 from co_tui.screens.cached_rows import live_first_page, show_cached
-from co_tui.screens.list_status import ListStatus, status_line
+from co_tui.screens.list_status import ListStatus, StatusLine, status_line
 from co_tui.session.config import Settings
 from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.connection_banner import ConnectionBanner
@@ -143,7 +143,7 @@ class AssetListScreen(AssetActionsScreen):
         with Horizontal(id="list-body"):
             yield AssetTable(id="assets")
             yield QuickLook(id="quick-look")
-        yield Static("", id="status")
+        yield StatusLine(id="status")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -243,6 +243,8 @@ class AssetListScreen(AssetActionsScreen):
         self._pager, self._unreadable, self._paging_stopped = Pager(params), 0, None
         self._page_arrived(params, page)
         self._loading = False
+        if self._next is not None:  # the rest in the background (list_paging.py)
+            self._load_next_page(self._next)
 
     @property
     def showing_cached(self) -> bool:
@@ -250,20 +252,14 @@ class AssetListScreen(AssetActionsScreen):
 
     @worker("loading more assets", group="page", exclusive=True, recover=_next_page_raised)
     async def _load_next_page(self, params: DataAssetSearchParams) -> None:
-        assert self.client is not None
-        self._loading = True
-        try:
-            page = await self.client.data_assets.search_data_assets(params)
-        except ApiError as error:
-            if not superseded():
-                self._page_failed("loading more assets")
-                self.co_app.show_error(error, action="loading more assets")
-            return
-        if superseded():
-            return
-        self.query_one(AssetTable).append_assets(self._with_journal(page.results, first=False))
-        self._page_arrived(params, page)
-        self._loading = False
+        from co_tui.screens.list_paging import page_in
+
+        await page_in(self, params)
+
+    def add_page(self, results: Sequence[DataAsset]) -> None:
+        """Add a later page's rows (with this session's writes laid over) to the table."""
+        self.query_one(AssetTable).append_assets(self._with_journal(results, first=False))
+        self._update_status()
 
     def _with_journal(self, results: Sequence[DataAsset], *, first: bool) -> list[DataAsset]:
         """A search page with this session's recent writes laid over it: search lags writes,
@@ -293,7 +289,7 @@ class AssetListScreen(AssetActionsScreen):
         """Redraw the status line (the watcher of :data:`STATUS_INPUTS`; the table's own
         changes, rows and selection, call it when they happen)."""
         table = self.query_one(AssetTable)
-        self.query_one("#status", Static).update(status_line(ListStatus(
+        self.query_one("#status", StatusLine).show(status_line(ListStatus(
             count=len(table.assets), selected=len(table.selected),
             connected=self.client is not None, loading=self._loading, failed=self._failed,
             more=bool(self._next), paging_stopped=self._paging_stopped,
@@ -309,11 +305,13 @@ class AssetListScreen(AssetActionsScreen):
         # no refresh_bindings() here: it recomposes the footer (a frame's worth of work per
         # key), and the per-asset actions are not in the footer; keys, help and the palette
         # ask check_action when they are used
-        self.query_one(QuickLook).show(message.asset)
+        self.query_one(QuickLook).show(message.asset, follow=message.moved)
 
     @on(AssetTable.EndNeared)
     def _end_neared(self, message: AssetTable.EndNeared) -> None:
-        if self._next is not None and not self._failed:
+        paging = any(w.node is self and w.group == "page" and w.is_running
+                     for w in self.workers)
+        if self._next is not None and not self._failed and not paging:
             self._load_next_page(self._next)
 
     @on(AssetTable.SelectionChanged)

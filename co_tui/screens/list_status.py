@@ -1,6 +1,7 @@
 """The status line of My Data and the archive bin: what is loaded, what failed, what is
 selected, filtered and sorted. A pure function of the list's state, so the screen only says
-when to redraw it (:class:`~co_tui.screens.asset_list.AssetListScreen`)."""
+when to redraw it (:class:`~co_tui.screens.asset_list.AssetListScreen`); :class:`StatusLine`
+shows it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.content import Content
+from textual.widgets import Static
 
 from co_tui.operations.search_filters import AssetFilters
 from co_tui.safe_text import display
 
-__all__ = ["ListStatus", "status_line"]
+__all__ = ["ListStatus", "StatusLine", "status_line"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +86,19 @@ def status_line(state: ListStatus) -> Content:
     return Content.assemble(
         text, *[part for warning in warnings
                 for part in ("  ·  ", display(warning, style="$warning"))], sort)
+
+
+class StatusLine(Static):
+    """The one-line status: redrawn only when its text changes, and without a layout pass (its
+    size is fixed by the screen's styles), so a page arriving in the background repaints one
+    line rather than the screen."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._shown: Content | None = None
+
+    def show(self, line: Content) -> None:
+        """Show ``line`` unless it is already shown."""
+        if line != self._shown:
+            self._shown = line
+            self.update(line, layout=False)

@@ -6,8 +6,10 @@ and draws each visible line on demand through the Line API, caching the strips i
 page costs nothing but a virtual-size update, so pages can arrive while the user scrolls.
 
 Columns (:mod:`co_tui.widgets.asset_columns`) drop by priority when the terminal is narrow; the
-name column never drops and takes the width that is left. Every server string reaches the
-screen through :func:`co_tui.safe_text.display`.
+name column never drops and takes the width that is left. The lines themselves are drawn by
+:class:`~co_tui.widgets.asset_rows.RowPainter`; every server string reaches the screen through
+:func:`co_tui.safe_text.display`. A cursor move repaints two lines, the old and the new cursor
+row.
 """
 
 from __future__ import annotations
@@ -16,10 +18,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from typing import ClassVar
 
-from rich.segment import Segment
-from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -27,7 +26,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from co_tui.api.models import DataAsset
-from co_tui.widgets.asset_columns import COLUMNS, GAP, Column, cell_content, layout_columns
+from co_tui.widgets.asset_columns import COLUMNS, Column
+from co_tui.widgets.asset_rows import RowPainter
 from co_tui.widgets.keys import CURSOR_BINDINGS
 
 __all__ = ["AssetTable"]
@@ -69,15 +69,22 @@ class AssetTable(ScrollView, can_focus=True):
     NEAR_END_ROWS = 50
     """Ask for the next page when the cursor comes this close to the last loaded row."""
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
+    """The highlighted row. Moving it repaints only the old and the new cursor lines
+    (:meth:`watch_cursor`), not the whole table."""
 
     class AssetHighlighted(Message):
-        """The cursor moved onto ``asset`` (``None`` when the table became empty)."""
+        """The cursor moved onto ``asset`` (``None`` when the table became empty).
 
-        def __init__(self, table: AssetTable, asset: DataAsset | None) -> None:
+        ``moved`` is true when a key or click moved the cursor (more may follow at once), false
+        when the rows changed under it."""
+
+        def __init__(self, table: AssetTable, asset: DataAsset | None, *,
+                     moved: bool = False) -> None:
             super().__init__()
             self.table = table
             self.asset = asset
+            self.moved = moved
 
     class AssetChosen(Message):
         """The user pressed enter on ``asset``."""
@@ -118,6 +125,7 @@ class AssetTable(ScrollView, can_focus=True):
         self._favorites: frozenset[str] = frozenset()
         self._sort: tuple[str | None, str] = (None, "desc")
         self._cache: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        self._painter = RowPainter(self, self._columns)
         self._version = 0
         self._end_reported = -1
 
@@ -156,9 +164,11 @@ class AssetTable(ScrollView, can_focus=True):
         if not assets:
             return
         was_empty = not self._assets
+        before = len(self._assets)
         self._assets.extend(assets)
-        self._update_virtual_size()
-        self.refresh()
+        self._update_virtual_size(quiet=True)
+        if before < int(self.scroll_offset.y) + self._body_height:
+            self.refresh()  # the new rows are on screen; otherwise only the scrollbar changed
         if was_empty:
             self._move_to(0, force=True)
 
@@ -223,6 +233,7 @@ class AssetTable(ScrollView, can_focus=True):
     def _invalidate(self) -> None:
         self._version += 1
         self._cache.clear()
+        self._painter.clear()
         self._update_virtual_size()
         self.refresh()
 
@@ -231,8 +242,19 @@ class AssetTable(ScrollView, can_focus=True):
         """Cells available to the columns (the vertical scrollbar takes its own)."""
         return self.scrollable_content_region.width
 
-    def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self._width, len(self._assets) + 1)
+    def _update_virtual_size(self, *, quiet: bool = False) -> None:
+        """Size the scrollable area to the rows. ``quiet``: when only the height grew and the
+        scrollbar is showing already, skip the screen's layout pass (which repaints every
+        widget) and update just the scrollbar: a page arriving in the background then costs
+        no frame."""
+        size = Size(self._width, len(self._assets) + 1)
+        old = self.virtual_size
+        if (quiet and size.width == old.width and size.height >= old.height
+                and self.show_vertical_scrollbar):
+            self.set_reactive(AssetTable.virtual_size, size)
+            self._scroll_update(size)  # Textual's own update of the scrollbars' window
+        else:
+            self.virtual_size = size
 
     def on_resize(self) -> None:
         self._invalidate()
@@ -248,10 +270,16 @@ class AssetTable(ScrollView, can_focus=True):
     def _body_height(self) -> int:
         return max(1, self.size.height - 1)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # the styles were applied again (focus, theme, CSS): resolve them and draw afresh
+        self._painter.clear()
+        self._cache.clear()
+
     def render_line(self, y: int) -> Strip:
         width = self._width
         if y == 0:
-            return self._header_strip(width)
+            return self._painter.header(width, self._sort)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self._assets):
             return Strip.blank(width, self.rich_style)
@@ -261,53 +289,12 @@ class AssetTable(ScrollView, can_focus=True):
         key = (self._version, width, index, asset.id, is_cursor, is_selected, self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._row_strip(asset, width, is_cursor, is_selected)
+            strip = self._painter.row(asset, width, cursor=is_cursor, selected=is_selected,
+                                      favorites=self._favorites)
             self._cache[key] = strip
             if len(self._cache) > self._cache_limit:
                 self._cache.popitem(last=False)
         return strip
-
-    def _header_strip(self, width: int) -> Strip:
-        base = self.get_component_rich_style("asset-table--header")
-        sorted_style = self.get_component_rich_style("asset-table--sorted", partial=True)
-        field, order = self._sort
-        segments: list[Segment] = []
-        for i, (column, col_width) in enumerate(layout_columns(width, self._columns)):
-            title = column.title
-            style = base
-            if field is not None and column.sort_field == field:
-                title = f"{title} {'▲' if order == 'asc' else '▼'}"
-                style = base + sorted_style
-            segments.extend(self._fit(Content(title), col_width, column.align_right, style))
-            if i < len(self._columns) - 1:
-                segments.append(Segment(" " * GAP, base))
-        return Strip(segments).adjust_cell_length(width, base)
-
-    def _row_strip(self, asset: DataAsset, width: int, is_cursor: bool, is_selected: bool) -> Strip:
-        style = self.rich_style
-        if is_selected:
-            style = style + self.get_component_rich_style("asset-table--selected")
-        if is_cursor:
-            style = style + self.get_component_rich_style("asset-table--cursor")
-        segments: list[Segment] = []
-        for i, (column, col_width) in enumerate(layout_columns(width, self._columns)):
-            if i:
-                segments.append(Segment(" " * GAP, style))
-            cell = cell_content(asset, column.key, self._favorites)
-            segments.extend(self._fit(cell, col_width, column.align_right, style))
-        return Strip(segments).adjust_cell_length(width, style)
-
-    def _fit(self, cell: Content, width: int, right: bool, style: Style) -> list[Segment]:
-        cell = cell.truncate(width, ellipsis=True)
-        pad = width - cell.cell_length
-        if pad > 0:
-            cell = cell.pad_left(pad) if right else cell.pad_right(pad)
-        parse = self.app.stylesheet.parse_style  # resolves theme variables such as $error
-        return [
-            Segment(text, style + span_style.rich_style)
-            for text, span_style in cell.render(end="", parse_style=parse)
-            if text
-        ]
 
     # --- cursor and keys ----------------------------------------------------------------------
 
@@ -331,7 +318,7 @@ class AssetTable(ScrollView, can_focus=True):
         self.cursor = index
         self._scroll_cursor_into_view()
         if changed or force:
-            self.post_message(self.AssetHighlighted(self, self._assets[index]))
+            self.post_message(self.AssetHighlighted(self, self._assets[index], moved=not force))
         loaded = len(self._assets)
         if loaded - index <= self.NEAR_END_ROWS and self._end_reported != loaded:
             self._end_reported = loaded

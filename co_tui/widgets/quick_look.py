@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.timer import Timer
 from textual.widget import Widget
 
 from co_tui.api.models import DataAsset
@@ -63,21 +64,48 @@ class QuickLook(Widget):
 
     A fixed-size panel that repaints without asking for a new layout: ``Static.update`` would
     re-layout the whole screen on every cursor move, which is what a key press would then cost
-    (bench/app_scale.py times key presses).
+    (bench/app_scale.py times key presses). A cursor move asks with a delay
+    (:data:`FOLLOW_DELAY`): while a key is held or pressed in quick succession the panel waits,
+    and it describes the row the cursor stopped on once the keys stop.
     """
 
     DEFAULT_CSS = """
     QuickLook { width: 44; padding: 0 1; border-left: tall $panel; height: 1fr; }
     """
 
+    FOLLOW_DELAY = 0.1
+    """Seconds the cursor must rest on a row before the panel describes it (key repeat comes
+    every 30-50 ms, so a held key repaints the panel once, when it is let go)."""
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._content = describe(None)
+        self._shown: DataAsset | None = None
+        self._waiting: Timer | None = None
 
     def render(self) -> Content:
         return self._content
 
-    def show(self, asset: DataAsset | None) -> None:
-        """Describe ``asset`` (or say nothing is selected)."""
-        self._content = describe(asset)
+    @property
+    def asset(self) -> DataAsset | None:
+        """The asset the panel describes, or will once its delay has passed."""
+        return self._shown
+
+    def show(self, asset: DataAsset | None, *, follow: bool = False) -> None:
+        """Describe ``asset`` (or say nothing is selected): at once, or, with ``follow`` (the
+        cursor moved), after :data:`FOLLOW_DELAY` unless another asset is shown meanwhile."""
+        if self._waiting is not None:
+            self._waiting.stop()
+            self._waiting = None
+        if follow and asset is self._shown:
+            return
+        self._shown = asset
+        if follow:
+            self._waiting = self.set_timer(self.FOLLOW_DELAY, self._draw, name="quick-look")
+        else:
+            self._draw()
+
+    def _draw(self) -> None:
+        self._waiting = None
+        self._content = describe(self._shown)
         self.refresh()

@@ -13,7 +13,7 @@ from co_tui.launch import build_app
 from co_tui.screens.asset_list import AssetListScreen
 from co_tui.session.config import Config, Settings
 from co_tui.widgets.asset_table import AssetTable
-from tests.ui.ui_helpers import _app, _settle, _status
+from tests.ui.ui_helpers import _app, _expected, _settle, _status
 
 
 async def test_opens_on_my_data_with_the_first_page(emulator: Emulator) -> None:
@@ -53,23 +53,32 @@ async def test_search_filters_and_sort_cycles(emulator: Emulator) -> None:
         assert [a.name.lower() for a in table.assets] == sorted(names, reverse=True)
 
 
-async def test_pages_load_as_the_cursor_nears_the_end(clock) -> None:  # type: ignore[no-untyped-def]
-    emulator = Emulator(EmulatorConfig(seed="scale:450:1", clock=clock))
+async def test_the_rest_pages_in_behind_the_first_page(clock) -> None:  # type: ignore[no-untyped-def]
+    emulator = Emulator(EmulatorConfig(seed="scale:2500:1", clock=clock))
     app = _app(emulator, Config(settings=Settings(page_size=100)))
+    client = app.client
+    assert client is not None
+    search = client.data_assets.search_data_assets
+    limits: list[int | None] = []
+
+    async def recording(params):  # type: ignore[no-untyped-def]
+        limits.append(params.limit)
+        return await search(params)
+
+    client.data_assets.search_data_assets = recording  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         await _settle(app, pilot)
         table = app.screen.query_one(AssetTable)
-        assert len(table.assets) == 100 and "more available" in _status(app)
-        total = 0
-        for _ in range(10):
-            await pilot.press("G")
-            await _settle(app, pilot)
-            if len(table.assets) == total:
-                break
-            total = len(table.assets)
-        assert "all" in _status(app)
+        assert "all" in _status(app) and "loaded" in _status(app)
         ids = [a.id for a in table.assets]
-        assert len(ids) == len(set(ids)) == total > 300
+        assert len(ids) == len(set(ids)) > 2000
+        assert ids == await _expected(client)
+        # a small first page for the first frame, then the API's largest pages
+        page_limits = [limit for limit in limits if limit in (100, 1000)]
+        assert page_limits[0] == 100 and set(page_limits[1:]) == {1000}
+        await pilot.press("G")
+        await pilot.pause()
+        assert table.cursor == len(ids) - 1
 
 
 async def test_failed_page_keeps_rows_and_retry_recovers(emulator: Emulator) -> None:
