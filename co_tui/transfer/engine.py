@@ -40,7 +40,7 @@ from co_tui.transfer.fetch import Fetcher
 from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
 from co_tui.transfer.localfs import DiskUsage
 from co_tui.transfer.planning import Plan, make_plan
-from co_tui.transfer.urls import UrlPrefetcher
+from co_tui.transfer.urls import AHEAD_PER_SLOT, UrlPrefetcher
 from co_tui.transfer.zipjob import ZipJob, ZipMember, run_zip_job
 
 if TYPE_CHECKING:
@@ -214,10 +214,11 @@ class DownloadEngine:
                 self._workers.discard(me)
 
     def _prefetch_urls(self) -> None:
-        """Ask for the signed URLs of the next few queued files (one per transfer slot)."""
+        """Ask for the signed URLs of the next few queued files (:data:`AHEAD_PER_SLOT` per
+        transfer slot): the window stays that far ahead of the transfers, never further."""
         wanted = 0
         for queued in self._queue:
-            if wanted >= self.max_parallel:
+            if wanted >= self.max_parallel * AHEAD_PER_SLOT:
                 break
             if queued.state is ItemState.QUEUED and isinstance(queued.job, FileJob):
                 self._urls.want(queued.job)

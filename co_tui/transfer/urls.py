@@ -2,7 +2,8 @@
 
 Each file needs one ``files/urls`` call before its bytes; done strictly in turn, a worker waits
 for two round trips per file (the URL, then the body). The engine asks for the URLs of the next
-few queued files while the current ones transfer; a file takes its URL when it starts. A URL is
+few queued files (a bounded window, concurrently) while the current ones transfer; a file takes
+its URL when it starts. A URL is
 used only while it is fresh (:data:`MAX_AGE` seconds after it was fetched); an older one, or a
 failed prefetch, is simply fetched again, so signed URLs are still "fetched just before each file"
 and an expired one still gets its one refetch on 403.
@@ -17,7 +18,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from co_tui.transfer.filejob import FileJob
 
-__all__ = ["MAX_AGE", "UrlPrefetcher"]
+__all__ = ["AHEAD_PER_SLOT", "MAX_AGE", "UrlPrefetcher"]
+
+AHEAD_PER_SLOT = 4
+"""Files per transfer slot whose URLs are fetched ahead: with a round trip of latency on both
+the API and the file host, a window of one per slot left transfers waiting for their URLs."""
 
 MAX_AGE = 60.0
 """Seconds a prefetched URL stays usable (signed URLs live for minutes to hours)."""
