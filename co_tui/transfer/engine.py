@@ -9,7 +9,8 @@ byte moving happen in worker threads. The UI never gets a callback: it polls
 :meth:`~DownloadEngine.totals` and :meth:`~DownloadEngine.view` on a timer.
 
 At most ``max_parallel`` transfers are in flight (one semaphore for files, archive members and
-prefetches alike), and at most that many items run; the queue is first come, first served. When
+prefetches alike, held only while bytes move), and at most :data:`WORKERS_PER_SLOT` times that
+many items run; the queue is first come, first served. When
 the disk fills up, the whole batch stops and every temp file it made is removed.
 """
 
@@ -49,6 +50,10 @@ if TYPE_CHECKING:
 __all__ = ["DownloadEngine"]
 
 Sleep = Callable[[float], Awaitable[None]]
+
+WORKERS_PER_SLOT = 2
+"""Items run per transfer slot: while one file's bytes move, the next one's temp file is made
+and the last one's is published."""
 
 
 @dataclass
@@ -169,7 +174,8 @@ class DownloadEngine:
             item.from_mount = planned.local_source is not None
             item.job = FileJob(fetcher, planned.remote, str(plan.root), planned.parts,
                                batch.request.policy, item.report,
-                               local_source=planned.local_source, urls=self._urls)
+                               local_source=planned.local_source, urls=self._urls,
+                               slots=self._slots)
             self._queue.append(item)
 
     def _add_zip(self, batch: Batch, plan: Plan, fetcher: Fetcher) -> None:
@@ -189,7 +195,7 @@ class DownloadEngine:
     # --- running ----------------------------------------------------------------------------
 
     def _ensure_workers(self) -> None:
-        while len(self._workers) < min(self.max_parallel, len(self._queue)):
+        while len(self._workers) < min(self.max_parallel * WORKERS_PER_SLOT, len(self._queue)):
             task = asyncio.ensure_future(self._worker())
             self._workers.add(task)
 
@@ -215,7 +221,8 @@ class DownloadEngine:
 
     def _prefetch_urls(self) -> None:
         """Ask for the signed URLs of the next few queued files (:data:`AHEAD_PER_SLOT` per
-        transfer slot): the window stays that far ahead of the transfers, never further."""
+        transfer slot) after those the workers hold: at most ``max_parallel *
+        (WORKERS_PER_SLOT + AHEAD_PER_SLOT)`` requests are in flight, never further ahead."""
         wanted = 0
         for queued in self._queue:
             if wanted >= self.max_parallel * AHEAD_PER_SLOT:
@@ -238,8 +245,7 @@ class DownloadEngine:
             if isinstance(job, ZipJob):
                 outcome = await run_zip_job(job)
             else:
-                async with self._slots:
-                    outcome = await run_file_job(job)
+                outcome = await run_file_job(job)  # takes a slot while its bytes move
         except asyncio.CancelledError:
             if item.stop_reason:
                 self._set_state(item, ItemState.FAILED, item.stop_reason)

@@ -20,6 +20,7 @@ What is left behind after a failure (the "resumable by design" rule):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -149,6 +150,9 @@ class FileJob:
     """True after a failure that left a resumable temp file behind."""
     urls: UrlPrefetcher | None = None
     """Where a URL fetched ahead for this file may be waiting (the engine's prefetcher)."""
+    slots: asyncio.Semaphore | None = None
+    """The engine's transfer slots: one is held only while bytes move (or are copied), so
+    opening the temp file and publishing it overlap other files' transfers."""
 
     def reset(self) -> None:
         """Make the job ready to run again (retry)."""
@@ -165,6 +169,11 @@ class FileJob:
         """Whether this file keeps its temp file across failures (see the module docstring)."""
         size = self.remote.size
         return self.local_source is None and (size is None or size >= RESUME_MIN_BYTES)
+
+
+def _slot(job: FileJob) -> contextlib.AbstractAsyncContextManager[object]:
+    """One of the engine's transfer slots (nothing to wait for without an engine)."""
+    return job.slots if job.slots is not None else contextlib.nullcontext()
 
 
 def finish_temp(folder: DirHandle, fd: int, temp: str, side: str | None, name: str,
@@ -265,10 +274,11 @@ async def _download(job: FileJob, folder: DirHandle, temp: str, side: str,
         def new_etag(value: str | None) -> None:
             write_sidecar(folder, side, _sidecar(job, value))
 
-        size = await fetcher.transfer(remote, url, FdSink(fd), offset=offset, etag=etag,
-                                      report=job.report,
-                                      on_etag=new_etag if job.resumable else None,
-                                      label=job.label)
+        async with _slot(job):
+            size = await fetcher.transfer(remote, url, FdSink(fd), offset=offset, etag=etag,
+                                          report=job.report,
+                                          on_etag=new_etag if job.resumable else None,
+                                          label=job.label)
     except BaseException:
         if state:
             os.close(state[0])
@@ -282,9 +292,11 @@ async def _copy(job: FileJob, fd: int) -> tuple[int, int]:
     assert job.local_source is not None
     source = job.local_source
     try:
-        size = await run_blocking(
-            lambda: copy_local(source, fd, progress=job.report, cancel=job.cancel), job.cancel
-        )
+        async with _slot(job):
+            size = await run_blocking(
+                lambda: copy_local(source, fd, progress=job.report, cancel=job.cancel),
+                job.cancel,
+            )
         if job.remote.size is not None and size != job.remote.size:
             raise SizeMismatchError(f"{job.label}: the mounted copy changed while copying")
     except OSError as exc:

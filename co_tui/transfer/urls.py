@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AHEAD_PER_SLOT", "MAX_AGE", "UrlPrefetcher"]
 
-AHEAD_PER_SLOT = 4
+AHEAD_PER_SLOT = 2
 """Files per transfer slot whose URLs are fetched ahead: with a round trip of latency on both
 the API and the file host, a window of one per slot left transfers waiting for their URLs."""
 

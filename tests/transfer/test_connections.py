@@ -18,6 +18,8 @@ from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.seed_model import Content, SeedFile
 from co_tui.transfer import DownloadEngine, ItemState, TargetKind
 from co_tui.transfer import fetch as fetch_module
+from co_tui.transfer.engine import WORKERS_PER_SLOT
+from co_tui.transfer.urls import AHEAD_PER_SLOT
 from tests.transfer.transfer_helpers import (
     BIG,
     BIG_SIZE,
@@ -142,9 +144,8 @@ async def test_urls_are_fetched_ahead_in_a_bounded_window(engine: DownloadEngine
     assert summary.done == MANY
     urls = [p for _, p, _, _ in api.seen if p.endswith("/files/urls")]
     assert len(urls) == MANY  # one per file, none wasted
-    from co_tui.transfer.urls import AHEAD_PER_SLOT
-
-    assert 2 <= api.peak <= engine.max_parallel * AHEAD_PER_SLOT + engine.max_parallel
+    # in flight at most: one per item a worker holds, and the window of queued items after them
+    assert 2 <= api.peak <= engine.max_parallel * (WORKERS_PER_SLOT + AHEAD_PER_SLOT)
 
 
 async def test_an_expired_signed_url_is_fetched_again(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
