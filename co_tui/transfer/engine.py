@@ -209,7 +209,10 @@ class DownloadEngine:
                 self._taken.add(item)
                 try:
                     item.task = asyncio.ensure_future(self._run_item(item))
-                    self._prefetch_urls()
+                    # the next queued files' URLs, so a file rarely waits for its own
+                    self._urls.want_ahead((q.job for q in self._queue if q.state is ItemState.QUEUED
+                                           and isinstance(q.job, FileJob)),
+                                          self.max_parallel * AHEAD_PER_SLOT)
                     await item.task
                 finally:
                     item.task = None
@@ -218,18 +221,6 @@ class DownloadEngine:
         finally:
             if me is not None:
                 self._workers.discard(me)
-
-    def _prefetch_urls(self) -> None:
-        """Ask for the signed URLs of the next few queued files (:data:`AHEAD_PER_SLOT` per
-        transfer slot) after those the workers hold: at most ``max_parallel *
-        (WORKERS_PER_SLOT + AHEAD_PER_SLOT)`` requests are in flight, never further ahead."""
-        wanted = 0
-        for queued in self._queue:
-            if wanted >= self.max_parallel * AHEAD_PER_SLOT:
-                break
-            if queued.state is ItemState.QUEUED and isinstance(queued.job, FileJob):
-                self._urls.want(queued.job)
-                wanted += 1
 
     async def _run_item(self, item: TransferItem) -> None:
         if item.state is not ItemState.QUEUED:

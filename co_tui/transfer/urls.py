@@ -16,7 +16,8 @@ and an expired one still gets its one refetch on 403.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -97,6 +98,11 @@ class UrlPrefetcher:
             self._ready_streak = 0
             self.limit -= 1
             self._debt += 1
+
+    def want_ahead(self, jobs: Iterable[FileJob], count: int) -> None:
+        """:meth:`want` the first ``count`` of ``jobs`` (the queue, in order)."""
+        for job in itertools.islice(jobs, count):
+            self.want(job)
 
     def drop(self, job: FileJob) -> None:
         """Forget ``job``'s prefetch (it was cancelled, or is about to be retried)."""
