@@ -2,10 +2,10 @@
 
 Usage: _download_asset_child.py DOMAIN TOKEN ASSET_ID DEST [FILE_PATH FILE_SIZE]
 
-Downloads the whole asset (or one file) into DEST exactly as the app would: listing, a fresh
-signed URL per file, up to 4 transfers in parallel, temp file + fsync + rename. Prints JSON:
-elapsed seconds (listing included), the process's peak RSS and how much it grew during the
-download.
+Downloads the whole asset (or one file) into DEST exactly as the app would: listing, a signed
+URL per file, up to 4 transfers in parallel, temp file + fsync + rename. Prints JSON: elapsed
+seconds (listing included), the process's peak RSS, how much it grew during the download and
+the connections opened to the file host.
 """
 
 from __future__ import annotations
@@ -38,11 +38,13 @@ async def main(domain: str, token: str, asset_id: str, dest: str, file_path: str
         summary = await engine.submit(DownloadRequest(target, Path(dest))).wait()
         elapsed = time.perf_counter() - start
         await engine.aclose()
+        connections = client.files.pool.opened
     if summary.failed or summary.error or not summary.done:
         raise SystemExit(f"download failed: {summary.text}")
     peak = _peak_kib()
     print(json.dumps({"seconds": elapsed, "files": summary.done, "bytes": summary.bytes,
-                      "peak_rss_kib": peak, "peak_rss_growth_kib": max(0, peak - before)}))
+                      "peak_rss_kib": peak, "peak_rss_growth_kib": max(0, peak - before),
+                      "connections": connections}))
 
 
 if __name__ == "__main__":

@@ -1,32 +1,33 @@
-"""Whole-asset downloads: co-tui's transfer engine vs ``curl`` fetching the same signed URLs.
+"""Whole-asset and big-file downloads: co-tui's transfer engine against ``curl`` on the same files.
 
-Three cases, served by the emulator in a child process on loopback:
+Cases (each served by ``co-tui emulator`` in a child process on loopback):
 
-(a) an asset of 1,000 files of 1 MiB (10 folders of 100), downloaded whole;
-(b) the demo's 4 GiB generated file (``raw/acquisition_4GiB.log``);
-(c) case (a) again with every response delayed by ``--latency`` ms (20 by default: the round
-    trip to a real API or S3 bucket, which bare loopback does not have).
+- ``small``: an asset of ``--files`` files of ``--file-kib`` KiB (1,000 x 1 MiB, in 10 folders)
+  downloaded whole, against ``curl --parallel --parallel-max 4`` given every signed URL
+  beforehand (``curl_par``) and one ``curl -K`` process fetching them one after the other over
+  one reused connection (``curl_K``);
+- ``latency``: the same asset with every response of both origins delayed ``--latency`` ms
+  (20), against ``curl --parallel --parallel-max 4``;
+- ``big``: one file of ``--big-mib`` MiB (4 GiB) against ``curl -o``;
+- ``rated``: one file of ``--rated-mib`` MiB (1 GiB) from an emulator started with
+  ``--conn-rate`` MB/s per connection (50, as an object store caps a connection), against
+  ``curl -o``.
 
-Contenders, one after the other in each run, each writing into an empty folder (``/dev/shm``
-when it has room, so disk write-back noise does not drown the clients' own cost):
+co-tui runs as the app does, in a child process (bench/_download_asset_child.py): listing, a
+signed URL per file, 4 transfers at once, temp file + fsync + rename. Its time is measured in the
+child from submitting the request to the batch's end, so it *includes* the listing and every
+signed-URL request, which the curls get for free (fetched before their clock starts); it leaves
+out the interpreter's start-up. Each run runs ours and the baseline back to back, in alternating
+order, into empty folders (``/dev/shm`` when it has room). Reported: medians of ``--runs`` runs
+(7), the ratio ours / baseline per run and of the medians, peak RSS (the child's own
+``ru_maxrss``; curl's through GNU time) and the connections co-tui opened to the file host.
 
-- co-tui: ``DownloadEngine`` in a child process (bench/_download_asset_child.py), exactly as the
-  app runs it: listing, a fresh signed URL per file, up to 4 transfers at once, temp file +
-  fsync + rename. Its time *includes* listing and fetching the 1,000 signed URLs (2 requests
-  per file against curl's 1);
-- ``curl`` once per URL, one after the other (a shell loop: ``for url in urls: curl -o``);
-- ``curl -K``: one curl given every URL, fetching them one after the other over one reused
-  connection (the strongest sequential curl);
-  both curls get the signed URLs for free (fetched before the clock starts).
+Targets: small <= 1.0x curl_par and <= 0.8x curl_K; latency <= 1.0x curl_par; big >= 1.0x
+curl's throughput in every run; rated >= 3x faster than curl; co-tui's peak RSS <= 64 MiB.
 
-Peak memory: the child's peak RSS and its growth during the download (ours); curl's own peak
-RSS (GNU time). Targets (issue): faster than sequential curl for many small files, >= 90% of
-curl's throughput for the big file, memory flat (growth does not follow the size).
-
-The emulator's state is prepared once in a temp folder (demo seed plus the 1,000-file asset) and
-served with ``co-tui emulator --data DIR``; nothing in the emulator changes for the benchmark.
-
-Run: python bench/download_asset.py [--runs 3] [--latency 20] [--dest DIR]
+Run: python bench/download_asset.py [--runs 7] [--cases small,latency,big,rated]
+     python bench/download_asset.py --tiny --name /tmp/scratch   (seconds; a CI test runs it)
+``--name NAME`` writes bench/results/NAME.json; a NAME with a ``/`` is a path instead.
 """
 
 from __future__ import annotations
@@ -40,92 +41,111 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emulator_process, write_results
 
-MIB = 2**20
-GIB = 2**30
-BENCH_ASSET = "b0000000-0000-4000-8000-000000001000"
-FOLDERS, PER_FOLDER = 10, 100
-BIG_PATH = "raw/acquisition_4GiB.log"
+KIB, MIB = 1024, 2**20
+SMALL_ASSET = "b0000000-0000-4000-8000-000000001000"
+BIG_ASSET = "b0000000-0000-4000-8000-000000002000"
+RATED_ASSET = "b0000000-0000-4000-8000-000000003000"
+FOLDERS = 10
+BIG_PATH, RATED_PATH = "big.bin", "rated.bin"
+CASES = ("small", "latency", "big", "rated")
+TARGETS = {
+    "small_vs_curl_par": ("<=", 1.0), "small_vs_curl_K": ("<=", 0.8),
+    "latency_vs_curl_par": ("<=", 1.0), "big_time_vs_curl_worst": ("<=", 1.0),
+    "rated_time_vs_curl": ("<=", 1 / 3), "peak_rss_mib": ("<=", 64.0),
+}
+"""ours / baseline (time ratios: below 1 is faster), and co-tui's peak RSS."""
 
 
-def _prepare_state(folder: Path) -> str:
-    """Write the emulator's SQLite state (demo + the 1,000-file asset); return the 4 GiB asset's id."""
+def _prepare_state(folder: Path, files: int, file_bytes: int, big: int, rated: int) -> None:
+    """The emulator's SQLite state: the users and the three assets of the cases."""
     from co_tui.emulator import Emulator, EmulatorConfig
-    from co_tui.emulator.seed_model import SeedAsset, SeedFolderGenerator
-    from co_tui.emulator.seeds import load_seed
-    from co_tui.emulator.seeds.common import ADA, NOW
+    from co_tui.emulator.seed_model import (
+        Content,
+        SeedAsset,
+        SeedData,
+        SeedFile,
+        SeedFolderGenerator,
+    )
+    from co_tui.emulator.seeds.common import ADA, NOW, users
 
-    seed = load_seed("demo")
-    big_asset = next(a.id for a in seed.assets for f in a.files
-                     if f.path == BIG_PATH and f.content.size == 4 * GIB)
-    seed.assets.append(SeedAsset(
-        id=BENCH_ASSET, name="bench 1000 x 1 MiB", owner=ADA, created=NOW, mount="bench_1000",
-        generated_folders=[SeedFolderGenerator(f"part_{k:02d}", PER_FOLDER, MIB, "file_{i:03d}.bin")
-                           for k in range(FOLDERS)],
-    ))
-    Emulator(EmulatorConfig(data_dir=folder), seed_data=seed).close()
-    return big_asset
+    per = -(-files // FOLDERS)
+    folders = [SeedFolderGenerator(f"part_{k:02d}", min(per, files - k * per), file_bytes,
+                                   "file_{i:04d}.bin") for k in range(FOLDERS) if k * per < files]
+    assets = [
+        SeedAsset(id=SMALL_ASSET, name="bench small files", owner=ADA, created=NOW,
+                  mount="bench_small", generated_folders=folders),
+        SeedAsset(id=BIG_ASSET, name="bench big file", owner=ADA, created=NOW, mount="bench_big",
+                  files=[SeedFile(BIG_PATH, Content("random", big, seed=1))]),
+        SeedAsset(id=RATED_ASSET, name="bench rated file", owner=ADA, created=NOW,
+                  mount="bench_rated", files=[SeedFile(RATED_PATH, Content("random", rated,
+                                                                            seed=2))]),
+    ]
+    Emulator(EmulatorConfig(data_dir=folder), seed_data=SeedData(users=users(), assets=assets)
+             ).close()
 
 
 async def _signed_urls(domain: str, token: str, asset_id: str, paths: list[str]) -> list[str]:
     from co_tui.api import CodeOceanClient
 
     async with CodeOceanClient(domain, token) as client:
-        out = []
-        for path in paths:
-            urls = await client.data_assets.get_data_asset_file_urls(asset_id, path)
-            out.append(urls.download_url)
-        return out
+        return [await client.files.signed_url(asset_id, path) for path in paths]
 
 
 def _timed_rss(cmd: list[str]) -> tuple[float, int]:
-    """Run ``cmd`` under GNU time: (wall seconds, the command's own peak RSS in KiB).
-
-    ``wait4`` on a child forked from this process would report this process's RSS (the
-    high-water mark survives ``exec``); GNU time forks the command from a small process.
-    """
+    """Run ``cmd`` under GNU time: (wall seconds, the command's own peak RSS in KiB)."""
     with tempfile.NamedTemporaryFile("r") as report:
         start = time.perf_counter()
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *cmd], check=True)
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *cmd], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         elapsed = time.perf_counter() - start
         return elapsed, int(report.read().split()[-1])
 
 
-def curl_each(urls: list[str], dest: Path) -> float:
-    """One curl per URL, one after the other (what a shell loop does): wall seconds."""
-    start = time.perf_counter()
-    for index, url in enumerate(urls):
-        subprocess.run(["curl", "-s", "-f", "-o", str(dest / f"f{index:04d}"), url], check=True)
-    return time.perf_counter() - start
-
-
-def curl_config(urls: list[str], dest: Path) -> tuple[float, int]:
-    """One curl given every URL (``-K``): sequential transfers over a reused connection."""
+def _curl_config(urls: list[str], dest: Path) -> Path:
     config = dest.parent / f"{dest.name}.curlrc"
     config.write_text("".join(f'url = "{u}"\noutput = "{dest}/f{i:04d}"\n'
                               for i, u in enumerate(urls)))
+    return config
+
+
+def curl_parallel(urls: list[str], dest: Path) -> tuple[float, int]:
+    """``curl --parallel --parallel-max 4`` over every URL (kept-alive connections)."""
+    config = _curl_config(urls, dest)
+    try:
+        return _timed_rss(["curl", "-s", "-f", "--parallel", "--parallel-max", "4",
+                           "-K", str(config)])
+    finally:
+        config.unlink()
+
+
+def curl_k(urls: list[str], dest: Path) -> tuple[float, int]:
+    """One ``curl -K`` process: the URLs one after the other over one reused connection."""
+    config = _curl_config(urls, dest)
     try:
         return _timed_rss(["curl", "-s", "-f", "-K", str(config)])
     finally:
         config.unlink()
 
 
-def ours(domain: str, token: str, asset_id: str, dest: Path, *file: str) -> dict[str, Any]:
+def curl_o(url: str, dest: Path) -> tuple[float, int]:
+    """``curl -o`` of one URL."""
+    return _timed_rss(["curl", "-s", "-f", "-o", str(dest / "f"), url])
+
+
+def ours(emu: Any, asset_id: str, dest: Path, *file: str) -> tuple[float, int, int]:
+    """co-tui's engine in a child process: (seconds, peak RSS KiB, connections opened)."""
     child = Path(__file__).resolve().parent / "_download_asset_child.py"
-    out = subprocess.run([sys.executable, str(child), domain, token, asset_id, str(dest), *file],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, str(child), emu.domain, emu.token, asset_id,
+                          str(dest), *file], check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(out.stdout)
-    return result
-
-
-def _size_of(folder: Path) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
+    return result["seconds"], result["peak_rss_kib"], result["connections"]
 
 
 def _fresh(base: Path, name: str) -> Path:
@@ -135,142 +155,202 @@ def _fresh(base: Path, name: str) -> Path:
     return path
 
 
-def _small_round(emu: Any, urls: list[str], work: Path, times: dict[str, list[float]],
-                 rss: dict[str, list[int]], key: str, *, per_url: bool) -> None:
-    """One run of each contender on the 1,000-file asset."""
-    result = ours(emu.domain, emu.token, BENCH_ASSET, _fresh(work, "ours"))
-    assert _size_of(work / "ours") == (1000, 1000 * MIB)
-    times[f"{key}_ours"].append(result["seconds"])
-    rss[f"ours_{key}_peak"].append(result["peak_rss_kib"])
-    rss[f"ours_{key}_growth"].append(result["peak_rss_growth_kib"])
-    if per_url:
-        times[f"{key}_curl_each"].append(curl_each(urls, _fresh(work, "curl")))
-        assert _size_of(work / "curl") == (1000, 1000 * MIB)
-    seconds, peak = curl_config(urls, _fresh(work, "curl"))
-    assert _size_of(work / "curl") == (1000, 1000 * MIB)
-    times[f"{key}_curl_K"].append(seconds)
-    rss[f"curl_{key}_peak"].append(peak)
+def _size_of(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--latency", type=float, default=20.0,
-                        help="per-response delay (ms) of the third case (default: 20)")
+class Recorder:
+    """Seconds and peak RSS per (case, client) over the runs."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, list[float]] = {}
+        self.rss_kib: dict[str, list[int]] = {}
+        self.connections: dict[str, list[int]] = {}
+
+    def add(self, key: str, seconds: float, rss: int, connections: int | None = None) -> None:
+        self.seconds.setdefault(key, []).append(seconds)
+        self.rss_kib.setdefault(key, []).append(rss)
+        if connections is not None:
+            self.connections.setdefault(key, []).append(connections)
+
+
+def _round(rec: Recorder, case: str, run: int, work: Path, expect: tuple[int, int],
+           mine: Callable[[Path], tuple[float, int, int]],
+           baselines: dict[str, Callable[[Path], tuple[float, int]]]) -> None:
+    """One run of a case: ours and each baseline, ours first on even runs, last on odd."""
+    def run_ours() -> None:
+        dest = _fresh(work, "ours")
+        seconds, rss, conns = mine(dest)
+        assert _size_of(dest) == expect, (case, _size_of(dest), expect)
+        shutil.rmtree(dest)
+        rec.add(f"{case}_ours", seconds, rss, conns)
+
+    def run_base(name: str, call: Callable[[Path], tuple[float, int]]) -> None:
+        dest = _fresh(work, "base")
+        seconds, rss = call(dest)
+        assert _size_of(dest) == expect, (case, name, _size_of(dest), expect)
+        shutil.rmtree(dest)
+        rec.add(f"{case}_{name}", seconds, rss)
+
+    if run % 2 == 0:
+        run_ours()
+    for name, call in baselines.items():
+        run_base(name, call)
+    if run % 2 == 1:
+        run_ours()
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--cases", default=",".join(CASES), help="comma-separated subset")
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--file-kib", type=int, default=1024)
+    parser.add_argument("--big-mib", type=int, default=4096)
+    parser.add_argument("--rated-mib", type=int, default=1024)
+    parser.add_argument("--latency", type=float, default=20.0, help="ms per response (latency)")
+    parser.add_argument("--conn-rate", type=float, default=50.0, help="MB/s per connection")
+    parser.add_argument("--tiny", action="store_true",
+                        help="a few seconds: 1 run, 40 x 64 KiB, 64 MiB big and rated files")
     parser.add_argument("--dest", type=Path, default=None, help="folder to write into")
-    args = parser.parse_args()
+    parser.add_argument("--name", default="download_asset")
+    args = parser.parse_args(argv)
+    if args.tiny:
+        args.runs, args.files, args.file_kib, args.big_mib, args.rated_mib = 1, 40, 64, 64, 64
+    cases = [c for c in args.cases.split(",") if c]
+    if unknown := set(cases) - set(CASES):
+        parser.error(f"unknown cases: {', '.join(sorted(unknown))}")
     if shutil.which("curl") is None or not Path("/usr/bin/time").exists():
         raise SystemExit("needs curl and GNU time (apt-get install curl time)")
+    small_bytes = args.files * args.file_kib * KIB
+    need = 2 * max(small_bytes, args.big_mib * MIB, args.rated_mib * MIB) + 64 * MIB
     base = args.dest
-    if base is None and Path("/dev/shm").is_dir() and shutil.disk_usage("/dev/shm").free > 10 * GIB:
+    if base is None and Path("/dev/shm").is_dir() and shutil.disk_usage("/dev/shm").free > need:
         base = Path("/dev/shm")
-    if shutil.disk_usage(base or tempfile.gettempdir()).free < 10 * GIB:
-        raise SystemExit("need 10 GiB free at the destination (two 4 GiB copies at most)")
+    if shutil.disk_usage(base or tempfile.gettempdir()).free < need:
+        raise SystemExit(f"need {need / MIB:,.0f} MiB free at the destination")
     work = Path(tempfile.mkdtemp(prefix="co-tui-bench-asset-", dir=base))
     state = Path(tempfile.mkdtemp(prefix="co-tui-bench-state-"))
-    times: dict[str, list[float]] = {k: [] for k in (
-        "small_ours", "small_curl_each", "small_curl_K", "big_ours", "big_curl",
-        "latency_ours", "latency_curl_K")}
-    rss: dict[str, list[int]] = {k: [] for k in (
-        "ours_small_peak", "ours_small_growth", "curl_small_peak", "ours_big_peak",
-        "ours_big_growth", "curl_big_peak", "ours_latency_peak", "ours_latency_growth",
-        "curl_latency_peak")}
-    small_paths = [f"part_{k:02d}/file_{i:03d}.bin"
-                   for k in range(FOLDERS) for i in range(PER_FOLDER)]
+    rec = Recorder()
+    per = -(-args.files // FOLDERS)
+    paths = [f"part_{k:02d}/file_{i:04d}.bin" for k in range(FOLDERS)
+             for i in range(min(per, args.files - k * per)) if k * per < args.files]
+    small = (args.files, small_bytes)
     try:
-        big_asset = _prepare_state(state)
-        with emulator_process("demo", "--data", str(state)) as emu:
-            small_urls = asyncio.run(_signed_urls(emu.domain, emu.token, BENCH_ASSET, small_paths))
-            big_url = asyncio.run(_signed_urls(emu.domain, emu.token, big_asset, [BIG_PATH]))[0]
-            curl_config(small_urls, _fresh(work, "warm"))  # warm caches on both sides
-            shutil.rmtree(work / "warm")
-            _, one_curl = _timed_rss(["curl", "-s", "-f", "-o", str(work / "one"), small_urls[0]])
-            for run in range(args.runs):
-                print(f"run {run + 1}/{args.runs}: 1,000 x 1 MiB", flush=True)
-                _small_round(emu, small_urls, work, times, rss, "small", per_url=True)
-            shutil.rmtree(work / "ours")
-            shutil.rmtree(work / "curl")
-            for run in range(args.runs):
-                print(f"run {run + 1}/{args.runs}: 4 GiB", flush=True)
-                seconds, peak = curl_config([big_url], _fresh(work, "curl"))
-                assert _size_of(work / "curl") == (1, 4 * GIB)
-                shutil.rmtree(work / "curl")
-                times["big_curl"].append(seconds)
-                rss["curl_big_peak"].append(peak)
-                result = ours(emu.domain, emu.token, big_asset, _fresh(work, "ours"),
-                              BIG_PATH, str(4 * GIB))
-                assert _size_of(work / "ours") == (1, 4 * GIB)
-                shutil.rmtree(work / "ours")
-                times["big_ours"].append(result["seconds"])
-                rss["ours_big_peak"].append(result["peak_rss_kib"])
-                rss["ours_big_growth"].append(result["peak_rss_growth_kib"])
-        with emulator_process("demo", "--data", str(state),
-                              "--latency", str(args.latency)) as emu:
-            small_urls = asyncio.run(_signed_urls(emu.domain, emu.token, BENCH_ASSET, small_paths))
-            for run in range(args.runs):
-                print(f"run {run + 1}/{args.runs}: 1,000 x 1 MiB, {args.latency:g} ms latency",
-                      flush=True)
-                _small_round(emu, small_urls, work, times, rss, "latency", per_url=False)
+        _prepare_state(state, args.files, args.file_kib * KIB, args.big_mib * MIB,
+                       args.rated_mib * MIB)
+        data = ("--data", str(state))
+        if {"small", "big"} & set(cases):
+            with emulator_process("empty", *data) as emu:
+                if "small" in cases:
+                    urls = asyncio.run(_signed_urls(emu.domain, emu.token, SMALL_ASSET, paths))
+                    curl_k(urls, _fresh(work, "warm"))  # warm both sides' caches
+                    for run in range(args.runs):
+                        print(f"small run {run + 1}/{args.runs}", flush=True)
+                        _round(rec, "small", run, work, small,
+                               lambda d: ours(emu, SMALL_ASSET, d),
+                               {"curl_par": lambda d: curl_parallel(urls, d),
+                                "curl_K": lambda d: curl_k(urls, d)})
+                if "big" in cases:
+                    size = args.big_mib * MIB
+                    url = asyncio.run(_signed_urls(emu.domain, emu.token, BIG_ASSET,
+                                                   [BIG_PATH]))[0]
+                    for run in range(args.runs):
+                        print(f"big run {run + 1}/{args.runs}", flush=True)
+                        _round(rec, "big", run, work, (1, size),
+                               lambda d: ours(emu, BIG_ASSET, d, BIG_PATH, str(size)),
+                               {"curl": lambda d: curl_o(url, d)})
+        if "latency" in cases:
+            with emulator_process("empty", *data, "--latency", str(args.latency)) as emu:
+                urls = asyncio.run(_signed_urls(emu.domain, emu.token, SMALL_ASSET, paths))
+                for run in range(args.runs):
+                    print(f"latency run {run + 1}/{args.runs}", flush=True)
+                    _round(rec, "latency", run, work, small,
+                           lambda d: ours(emu, SMALL_ASSET, d),
+                           {"curl_par": lambda d: curl_parallel(urls, d)})
+        if "rated" in cases:
+            with emulator_process("empty", *data, "--conn-rate", str(args.conn_rate)) as emu:
+                size = args.rated_mib * MIB
+                url = asyncio.run(_signed_urls(emu.domain, emu.token, RATED_ASSET,
+                                               [RATED_PATH]))[0]
+                for run in range(args.runs):
+                    print(f"rated run {run + 1}/{args.runs}", flush=True)
+                    _round(rec, "rated", run, work, (1, size),
+                           lambda d: ours(emu, RATED_ASSET, d, RATED_PATH, str(size)),
+                           {"curl": lambda d: curl_o(url, d)})
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(state, ignore_errors=True)
-    rss["curl_one_url_peak"] = [one_curl]
-    _report(times, rss, args.runs, args.latency, work.parent)
+    return _report(rec, args, work.parent)
 
 
-def _report(times: dict[str, list[float]], rss: dict[str, list[int]], runs: int,
-            latency: float, where: Path) -> None:
-    med = {k: statistics.median(v) for k, v in times.items()}
-    mem = {k: statistics.median(v) / 1024 for k, v in rss.items()}
-    print(f"\nwhole-asset downloads on loopback into {where}, median of {runs} runs")
-    print(f"{'case':22} {'client':38} {'median s':>9} {'MiB/s':>7} {'vs':>6} {'peak RSS':>9}"
-          f" {'growth':>7}")
-    lat = f"1000 x 1 MiB, {latency:g} ms"
-    rows = [
-        ("1000 x 1 MiB", "co-tui engine (listing + URLs incl.)", "small_ours", 1000,
-         mem["ours_small_peak"], mem["ours_small_growth"]),
-        ("", "curl per URL, one after the other", "small_curl_each", 1000,
-         mem["curl_one_url_peak"], None),
-        ("", "curl -K: all URLs, one connection", "small_curl_K", 1000,
-         mem["curl_small_peak"], None),
-        ("4 GiB file", "co-tui engine", "big_ours", 4096, mem["ours_big_peak"],
-         mem["ours_big_growth"]),
-        ("", "curl -o", "big_curl", 4096, mem["curl_big_peak"], None),
-        (lat, "co-tui engine (listing + URLs incl.)", "latency_ours", 1000,
-         mem["ours_latency_peak"], mem["ours_latency_growth"]),
-        ("", "curl -K: all URLs, one connection", "latency_curl_K", 1000,
-         mem["curl_latency_peak"], None),
-    ]
-    for case, who, key, mib, peak, growth in rows:
-        ours_key = key.split("_")[0] + "_ours"
-        grown = "-" if growth is None else f"{growth:5.1f}M"
-        print(f"{case:22} {who:38} {med[key]:9.2f} {mib / med[key]:7.0f}"
-              f" {med[key] / med[ours_key]:5.2f}x {peak:8.1f}M {grown:>7}")
-    print("('vs' = that client's time / co-tui's time: above 1 means co-tui is faster)")
-    ratios = {
-        "small_vs_curl_per_url": med["small_curl_each"] / med["small_ours"],
-        "small_vs_curl_K": med["small_curl_K"] / med["small_ours"],
-        "big_throughput_vs_curl": med["big_curl"] / med["big_ours"],
-        "latency_vs_curl_K": med["latency_curl_K"] / med["latency_ours"],
+def _ratio(rec: Recorder, case: str, base: str) -> tuple[float, list[float]] | None:
+    mine, theirs = rec.seconds.get(f"{case}_ours"), rec.seconds.get(f"{case}_{base}")
+    if not mine or not theirs:
+        return None
+    return (statistics.median(mine) / statistics.median(theirs),
+            [a / b for a, b in zip(mine, theirs, strict=True)])
+
+
+def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, Any]:
+    sizes = {"small": args.files * args.file_kib * KIB, "latency": args.files * args.file_kib
+             * KIB, "big": args.big_mib * MIB, "rated": args.rated_mib * MIB}
+    print(f"\ndownloads on loopback into {where}, median of {args.runs} run(s)")
+    print(f"{'case / client':28} {'median s':>9} {'MB/s':>8} {'peak RSS':>9} {'conns':>6}")
+    for key, values in rec.seconds.items():
+        case = key.split("_")[0]
+        med = statistics.median(values)
+        conns = rec.connections.get(key)
+        shown = f"{statistics.median(conns):6.0f}" if conns else f"{'-':>6}"
+        print(f"{key:28} {med:9.3f} {sizes[case] / med / 1e6:8.0f}"
+              f" {statistics.median(rec.rss_kib[key]) / 1024:8.1f}M {shown}")
+    ratios: dict[str, Any] = {}
+    for name, case, base in (("small_vs_curl_par", "small", "curl_par"),
+                             ("small_vs_curl_K", "small", "curl_K"),
+                             ("latency_vs_curl_par", "latency", "curl_par"),
+                             ("big_time_vs_curl", "big", "curl"),
+                             ("rated_time_vs_curl", "rated", "curl")):
+        found = _ratio(rec, case, base)
+        if found is not None:
+            ratios[name] = found[0]
+            ratios[f"{name}_per_run"] = found[1]
+    if "big_time_vs_curl_per_run" in ratios:
+        ratios["big_time_vs_curl_worst"] = max(ratios["big_time_vs_curl_per_run"])
+    ours_rss = [v for k, vs in rec.rss_kib.items() if k.endswith("_ours") for v in vs]
+    if ours_rss:
+        ratios["peak_rss_mib"] = max(ours_rss) / 1024
+    verdicts: dict[str, bool] = {}
+    print("\ntime ratios are ours / baseline (below 1: co-tui is faster)")
+    for name, (_, limit) in TARGETS.items():
+        if name in ratios:
+            verdicts[name] = ratios[name] <= limit
+            print(f"  {name:26} {ratios[name]:7.3f}  target <= {limit:.3f}  "
+                  f"{'PASS' if verdicts[name] else 'FAIL'}")
+    payload = {
+        "runs": args.runs, "destination": str(where), "latency_ms": args.latency,
+        "conn_rate_mbps": args.conn_rate, "tiny": args.tiny,
+        "sizes": {"files": args.files, "file_kib": args.file_kib, "big_mib": args.big_mib,
+                  "rated_mib": args.rated_mib},
+        "seconds": rec.seconds, "peak_rss_kib": rec.rss_kib, "connections": rec.connections,
+        "median_seconds": {k: statistics.median(v) for k, v in rec.seconds.items()},
+        "ratios": ratios, "targets": {k: f"{op} {v:g}" for k, (op, v) in TARGETS.items()},
+        "pass": verdicts,
     }
-    flat = mem["ours_big_growth"] <= mem["ours_small_growth"] + 16
-    print(f"target: faster than sequential curl for 1,000 files -> "
-          f"{ratios['small_vs_curl_per_url']:.2f}x vs curl per URL "
-          f"{'PASS' if ratios['small_vs_curl_per_url'] > 1 else 'FAIL'}; "
-          f"vs curl -K {ratios['small_vs_curl_K']:.2f}x on bare loopback, "
-          f"{ratios['latency_vs_curl_K']:.2f}x with {latency:g} ms per response")
-    print(f"target: >= 0.90 of curl's throughput for 4 GiB -> "
-          f"{ratios['big_throughput_vs_curl']:.2f} "
-          f"{'PASS' if ratios['big_throughput_vs_curl'] >= 0.9 else 'FAIL'}")
-    print(f"target: memory flat -> growth {mem['ours_small_growth']:.1f} MiB (1,000 files),"
-          f" {mem['ours_big_growth']:.1f} MiB (4 GiB) {'PASS' if flat else 'FAIL'}")
-    write_results("download_asset", {
-        "runs": runs, "destination": str(where), "latency_ms": latency,
-        "files": {"small": "1000 x 1 MiB in 10 folders", "big": f"4 GiB ({BIG_PATH})"},
-        "seconds": times, "median_seconds": med, "ratios": ratios, "peak_rss_kib": rss,
-        "targets": {"small_vs_sequential_curl": "> 1", "big_throughput_vs_curl": ">= 0.9",
-                    "memory": "growth does not follow the download size"},
-    })
+    _write(args.name, payload)
+    return payload
+
+
+def _write(name: str, payload: dict[str, Any]) -> None:
+    """bench/results/NAME.json, or NAME(.json) itself when it is a path."""
+    if "/" not in name:
+        write_results(name, payload)
+        return
+    path = Path(name if name.endswith(".json") else f"{name}.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"benchmark": "download_asset", **payload}, indent=2) + "\n")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

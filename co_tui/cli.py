@@ -52,6 +52,10 @@ def _add_emulator_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser
     )
     p.add_argument("--latency", type=float, default=0.0, metavar="MS", help="delay every response")
     p.add_argument(
+        "--conn-rate", type=float, default=0.0, metavar="MBPS",
+        help="cap each connection to the signed-URL origin at MBPS MB/s, as object stores do",
+    )
+    p.add_argument(
         "--faults", default=None, metavar="SPEC",
         help="inject faults, e.g. '429=0.1,503=0.05,reset=0.02,truncate=0.02,lost=0.01,seed=7'",
     )
@@ -137,6 +141,9 @@ def _run_emulator(args: argparse.Namespace) -> int:
     if args.search_lag < 0:
         print("co-tui emulator: bad --search-lag: must be >= 0", file=sys.stderr)
         return 2
+    if args.conn_rate < 0:
+        print("co-tui emulator: bad --conn-rate: must be >= 0", file=sys.stderr)
+        return 2
     options: dict[str, object] = {}
     if args.server_version:
         options["server_version"] = args.server_version
@@ -149,6 +156,7 @@ def _run_emulator(args: argparse.Namespace) -> int:
         ready_delay=args.ready_delay,
         search_lag_ms=args.search_lag,
         quirks=quirks,
+        conn_rate_mbps=args.conn_rate,
         **options,  # type: ignore[arg-type]
     )
 

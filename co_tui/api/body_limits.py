@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from co_tui.api.errors import ApiError
 
-__all__ = ["BodySizeError", "check_announced", "stalled_message", "too_large"]
+__all__ = ["BodySizeError", "check_announced", "check_part", "stalled_message", "too_large"]
 
 
 class BodySizeError(ApiError):
@@ -56,3 +56,21 @@ def check_announced(size: int, start: int, total: int | None, length: int | None
 def stalled_message(seconds: float) -> str:
     """The reason given when a body stops arriving for the read timeout."""
     return f"the server sent nothing for {seconds:g} s"
+
+
+def check_part(size: int, start: int, end: int, total: int | None, length: int | None,
+               url: str = "") -> int:
+    """How many body bytes the answer to a bounded part ``start``-``end`` (inclusive) of a file
+    listed at ``size`` may carry; raises :class:`BodySizeError` when the server's file size
+    (``total``) or the part's length disagrees, before anything is written."""
+    if end >= size:
+        raise too_large(size, total, url)
+    expected = end - start + 1
+    for what, announced, wanted in (("a file", total, size), ("a part", length, expected)):
+        if announced is None or announced == wanted:
+            continue
+        if announced > wanted:
+            raise too_large(size, total if total is not None else length, url)
+        raise BodySizeError(f"the server announced {what} of {announced:,} bytes, "
+                            f"{wanted:,} were asked for", too_large=False, url=url)
+    return expected

@@ -233,9 +233,10 @@ class CodeOceanClient:
         return self.domain
 
     async def aclose(self) -> None:
-        """Close both connection pools."""
+        """Close both connection pools and the socket reader's kept-alive connections."""
         await self._api.aclose()
         await self._files.aclose()
+        self.files.pool.close()
 
     async def __aenter__(self) -> CodeOceanClient:
         return self

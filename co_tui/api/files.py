@@ -28,10 +28,12 @@ from co_tui.api.errors import (
     build_error,
     request_never_sent,
 )
+from co_tui.api.conn_pool import ConnectionPool
 from co_tui.api.fast_download import (
     DownloadCancelled,
     DownloadResult,
     FallbackNeeded,
+    Want,
     download_in_thread,
 )
 from co_tui.api.http_stream import (
@@ -118,7 +120,10 @@ class SignedFiles:
         raise_socket_read_size()
         self._client = client
         self._http = http
-        self._sockets = sockets
+        self.sockets = sockets
+        """Whether bytes move over this process's own sockets (not an injected transport)."""
+        self.pool = ConnectionPool()
+        """Kept-alive connections of the socket reader (closed with the client)."""
 
     # --- signed URLs ----------------------------------------------------------------------------
 
@@ -246,6 +251,7 @@ class SignedFiles:
         if_range: str | None = None,
         progress: Callable[[int], None] | None = None,
         size: int | None = None,
+        on_head: Callable[[int, str | None], None] | None = None,
     ) -> DownloadResult:
         """Hand the body of ``url`` (from ``offset``) to ``sink``, piece by piece, in order.
 
@@ -261,20 +267,22 @@ class SignedFiles:
         unusual response it streams through httpx. Cancelling the awaiting task stops the
         transfer promptly. One attempt: :meth:`fetch_into` retries and resumes (``offset`` +
         ``if_range``; check ``DownloadResult.offset``, which is 0 when the file changed).
+        ``on_head(status, etag)`` hears the answer's headers before its body.
         """
         log.debug("download %s from byte %d", safe_url(url), offset)
-        if self._sockets:
+        if self.sockets:
             try:
                 timeouts = self._client.download_timeouts
                 return await download_in_thread(
-                    url, sink, offset=offset, if_range=if_range, progress=progress, size=size,
-                    connect_timeout=timeouts.connect, idle_timeout=timeouts.read,
+                    url, sink, pool=self.pool, want=Want(offset, None, if_range),
+                    progress=progress, size=size, connect_timeout=timeouts.connect,
+                    idle_timeout=timeouts.read, on_head=on_head,
                 )
             except FallbackNeeded:
                 pass
         return await download_with_httpx(
             self._http, url, sink, offset=offset, if_range=if_range, progress=progress,
-            size=size, read_timeout=self._client.download_timeouts.read,
+            size=size, read_timeout=self._client.download_timeouts.read, on_head=on_head,
         )
 
     async def fetch_into(
@@ -298,9 +306,12 @@ class SignedFiles:
         is fetched once. Broken transfers (resets, truncated bodies, timeouts, 5xx, 429) wait
         as the client's retry policy says (no shared budget: a long batch must not run out)
         and resume from ``sink.position()`` with ``If-Range: etag`` (from 0 without an
-        ETag); ``attempts`` bounds them. A 200 where a 206 was asked for means the file changed:
-        the sink is rewound to 0 and ``on_etag`` hears the new validator. ``report`` gets the
-        running position (from a worker thread: keep it a plain store).
+        ETag); ``attempts`` bounds them. With no ``etag`` yet but an ``on_etag``, the first
+        answer's ETag is used from then on and ``on_etag`` hears it before its body is written
+        (from a worker thread; without ``on_etag`` a broken transfer starts over from 0). A
+        200 where a 206 was asked for means the file changed: the sink is rewound to 0 and
+        ``on_etag`` hears the new validator. ``report`` gets the running position (from a
+        worker thread: keep it a plain store).
 
         Returns the last attempt's result (a 416 when ``offset`` was already the listed
         ``size``); checking the total is the caller's. Raises :class:`BodySizeError` (the
@@ -320,10 +331,17 @@ class SignedFiles:
                     report(base + n)
 
             guarded = GuardedSink(sink)
+            heard: list[str | None] = []
+
+            def head(status: int, tag: str | None, fresh: bool = not offset) -> None:
+                if fresh and status == 200 and on_etag is not None and tag:
+                    heard.append(tag)
+                    on_etag(tag)
+
             try:
                 result = await self.download(
                     url, guarded, offset=offset, if_range=etag if offset else None,
-                    progress=progress, size=size,
+                    progress=progress, size=size, on_head=head,
                 )
             except BodySizeError:
                 raise  # never retried: the server would only send the same again
@@ -336,6 +354,8 @@ class SignedFiles:
             except ApiError as exc:
                 if guarded.failure is not None:
                     raise guarded.failure from exc
+                if heard:
+                    etag = heard[0]  # the bytes in the sink are of this version
                 failures += 1
                 delay = self._client.retry.delay_for(
                     exc, kind=OpKind.READ, attempt=failures, never_sent=False

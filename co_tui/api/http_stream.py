@@ -163,6 +163,7 @@ async def download_with_httpx(
     progress: Callable[[int], None] | None,
     size: int | None,
     read_timeout: float,
+    on_head: Callable[[int, str | None], None] | None = None,
 ) -> DownloadResult:
     """One download attempt streamed through httpx, each piece handed to ``sink`` in a thread
     (same limits and result as :func:`co_tui.api.fast_download.download_blocking`)."""
@@ -181,6 +182,8 @@ async def download_with_httpx(
         if size is not None:
             limit = check_announced(size, stream.offset, stream.total_size, length,
                                     safe_url(url))
+        if on_head is not None:
+            on_head(status, stream.etag)
         async for chunk in stream.aiter_raw():
             if limit is not None and written + len(chunk) > limit:
                 # a chunked or close-delimited body running past the listed size: stop reading

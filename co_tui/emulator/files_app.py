@@ -12,13 +12,16 @@ origin behave like real storage behind a load balancer or CDN: every signed URL 
 of ``307`` redirects before its bytes, and a ``view_url`` (inline) answers a browser viewer page
 instead of the file, as a deployment's viewer does.
 
+``conn_rate`` (bytes per second, 0 for none; ``co-tui emulator --conn-rate MBPS``) caps what one
+connection carries, as an object store does: each body is paced to that rate, and requests on a
+kept-alive connection follow one another, so a client gets more only over more connections.
+
 It is a bare ASGI app (no framework): every byte of a download goes through this loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-
 import html
 import mimetypes
 import re
@@ -35,6 +38,8 @@ from co_tui.emulator.signing import BUCKET, Signer
 from co_tui.emulator.store import Store
 
 CHUNK_SIZE = 1 << 20
+PACED_CHUNK_SIZE = 64 * 1024
+"""Pieces of a paced body (``conn_rate``): small enough that the rate is smooth."""
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _HOP = re.compile(r"^/_hop/(\d+)(/.*)$")
 REDIRECT_LOCATIONS = ("absolute", "relative", "none")
@@ -110,10 +115,15 @@ def _if_range_matches(value: str, etag: str, modified: int) -> bool:
 class FilesApp:
     """ASGI app serving ``/{BUCKET}/{asset id}/{path}?X-Amz-...`` for one store."""
 
-    def __init__(self, store: Store, signer: Signer, chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(self, store: Store, signer: Signer, chunk_size: int = CHUNK_SIZE,
+                 conn_rate: float = 0.0) -> None:
+        if conn_rate < 0:
+            raise ValueError("conn_rate must be >= 0")
         self.store = store
         self.signer = signer
         self.chunk_size = chunk_size
+        self.conn_rate = conn_rate
+        """Bytes per second one response body may go at (0: as fast as it can)."""
         self.quirks = FileOriginQuirks()
 
     async def _simple(self, send: Send, status: int, body: bytes, method: str,
@@ -264,20 +274,29 @@ class FilesApp:
 
     async def _stream(self, send: Send, content: Any, salt: str, start: int, end: int,
                       gone: _Disconnect | None = None) -> None:
-        """Send bytes ``start`` to ``end``; stop as soon as the client has gone (a real store
-        stops too; uvicorn drops body messages after a disconnect without saying so, so this
-        loop would otherwise build a 4 GiB body for nobody, holding the event loop)."""
+        """Send bytes ``start`` to ``end``, paced to ``conn_rate`` when set; stop as soon as the
+        client has gone (a real store stops too; uvicorn drops body messages after a disconnect
+        without saying so, so this loop would otherwise build a 4 GiB body for nobody, holding
+        the event loop)."""
+        rate = self.conn_rate
+        step = min(self.chunk_size, PACED_CHUNK_SIZE) if rate else self.chunk_size
+        loop = asyncio.get_running_loop()
+        began = loop.time()
         position = start
         while position < end:
             if gone is not None:
                 await asyncio.sleep(0)  # lets the watcher see a disconnect
                 if gone.gone:
                     return
-            stop = min(position + self.chunk_size, end)
+            stop = min(position + step, end)
             chunk = read_content(content, position, stop, salt=salt)
             position = stop
             await send({"type": "http.response.body", "body": chunk,
                         "more_body": position < end})
+            if rate:
+                ahead = began + (position - start) / rate - loop.time()
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
 
 
 class _Disconnect:

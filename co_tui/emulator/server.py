@@ -102,6 +102,7 @@ def _prepare(config: EmulatorConfig, host: str, port: int, files_port: int,
             sock.close()
         raise
     emulator.files_ports.add(files_sock.getsockname()[1])
+    emulator.file_origin.conn_rate = config.conn_rate_mbps * 1e6
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
     server = _Server(uvicorn.Config(
         emulator.app, interface="asgi3", lifespan="off", log_config=None, log_level="warning",

@@ -43,6 +43,8 @@ class EmulatorConfig:
     emulator believes it is served at (``serve_in_thread`` replaces them with real loopback ports).
     ``search_lag_ms`` is how long a write takes to reach search results (0: at once; see
     ``index.py``). ``quirks`` makes responses carry odd-but-valid shapes (see ``quirks.py``).
+    ``conn_rate_mbps`` caps each file-origin connection at that many MB/s (10^6 bytes; 0: no
+    cap), as object stores do; it applies where the emulator is served (``server.py``).
     """
 
     seed: str = "demo"
@@ -58,6 +60,7 @@ class EmulatorConfig:
     clock: Callable[[], float] = field(default=time.time)
     search_lag_ms: float = 0.0
     quirks: QuirkSpec | None = None
+    conn_rate_mbps: float = 0.0
 
     def __post_init__(self) -> None:
         parse_version(self.server_version)  # fail fast on a malformed version
@@ -69,6 +72,8 @@ class EmulatorConfig:
             raise ValueError("latency_ms must be >= 0")
         if self.search_lag_ms < 0:
             raise ValueError("search_lag_ms must be >= 0")
+        if self.conn_rate_mbps < 0:
+            raise ValueError("conn_rate_mbps must be >= 0")
         if self.data_dir is not None and not isinstance(self.data_dir, Path):
             object.__setattr__(self, "data_dir", Path(self.data_dir))
 

@@ -9,7 +9,8 @@ byte moving happen in worker threads. The UI never gets a callback: it polls
 :meth:`~DownloadEngine.totals` and :meth:`~DownloadEngine.view` on a timer.
 
 At most ``max_parallel`` transfers are in flight (one semaphore for files, archive members and
-prefetches alike), and at most that many items run; the queue is first come, first served. When
+prefetches alike, held only while bytes move), and at most :data:`WORKERS_PER_SLOT` times that
+many items run; the queue is first come, first served. When
 the disk fills up, the whole batch stops and every temp file it made is removed.
 """
 
@@ -40,7 +41,7 @@ from co_tui.transfer.fetch import Fetcher
 from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
 from co_tui.transfer.localfs import DiskUsage
 from co_tui.transfer.planning import Plan, make_plan
-from co_tui.transfer.urls import UrlPrefetcher
+from co_tui.transfer.urls import AHEAD_PER_SLOT, UrlPrefetcher
 from co_tui.transfer.zipjob import ZipJob, ZipMember, run_zip_job
 
 if TYPE_CHECKING:
@@ -49,6 +50,10 @@ if TYPE_CHECKING:
 __all__ = ["DownloadEngine"]
 
 Sleep = Callable[[float], Awaitable[None]]
+
+WORKERS_PER_SLOT = 2
+"""Items run per transfer slot: while one file's bytes move, the next one's temp file is made
+and the last one's is published."""
 
 
 @dataclass
@@ -169,7 +174,8 @@ class DownloadEngine:
             item.from_mount = planned.local_source is not None
             item.job = FileJob(fetcher, planned.remote, str(plan.root), planned.parts,
                                batch.request.policy, item.report,
-                               local_source=planned.local_source, urls=self._urls)
+                               local_source=planned.local_source, urls=self._urls,
+                               slots=self._slots)
             self._queue.append(item)
 
     def _add_zip(self, batch: Batch, plan: Plan, fetcher: Fetcher) -> None:
@@ -189,7 +195,7 @@ class DownloadEngine:
     # --- running ----------------------------------------------------------------------------
 
     def _ensure_workers(self) -> None:
-        while len(self._workers) < min(self.max_parallel, len(self._queue)):
+        while len(self._workers) < min(self.max_parallel * WORKERS_PER_SLOT, len(self._queue)):
             task = asyncio.ensure_future(self._worker())
             self._workers.add(task)
 
@@ -203,7 +209,10 @@ class DownloadEngine:
                 self._taken.add(item)
                 try:
                     item.task = asyncio.ensure_future(self._run_item(item))
-                    self._prefetch_urls()
+                    # the next queued files' URLs, so a file rarely waits for its own
+                    self._urls.want_ahead((q.job for q in self._queue if q.state is ItemState.QUEUED
+                                           and isinstance(q.job, FileJob)),
+                                          self.max_parallel * AHEAD_PER_SLOT)
                     await item.task
                 finally:
                     item.task = None
@@ -212,16 +221,6 @@ class DownloadEngine:
         finally:
             if me is not None:
                 self._workers.discard(me)
-
-    def _prefetch_urls(self) -> None:
-        """Ask for the signed URLs of the next few queued files (one per transfer slot)."""
-        wanted = 0
-        for queued in self._queue:
-            if wanted >= self.max_parallel:
-                break
-            if queued.state is ItemState.QUEUED and isinstance(queued.job, FileJob):
-                self._urls.want(queued.job)
-                wanted += 1
 
     async def _run_item(self, item: TransferItem) -> None:
         if item.state is not ItemState.QUEUED:
@@ -237,8 +236,7 @@ class DownloadEngine:
             if isinstance(job, ZipJob):
                 outcome = await run_zip_job(job)
             else:
-                async with self._slots:
-                    outcome = await run_file_job(job)
+                outcome = await run_file_job(job)  # takes a slot while its bytes move
         except asyncio.CancelledError:
             if item.stop_reason:
                 self._set_state(item, ItemState.FAILED, item.stop_reason)

@@ -1,8 +1,9 @@
 """Moving one remote file's bytes into a local sink, and checking what arrived.
 
-The bytes come from the signed-file service (``client.files``): it fetches the signed URL just
-before the file and once more after a 403, retries broken transfers and resumes them with
-``Range`` + ``If-Range`` (see :meth:`co_tui.api.files.SignedFiles.fetch_into`). Here live the
+The bytes come from the signed-file service (``client.files``): it fetches the signed URL once
+more after a 403, retries broken transfers and resumes them with ``Range`` + ``If-Range`` (see
+:meth:`co_tui.api.files.SignedFiles.fetch_into`); a big file going into a temp file comes in
+parallel byte ranges over several connections (:mod:`co_tui.api.ranged`). Here live the
 sinks (a temp file's descriptor, a zip entry), the probe that decides whether a temp file may be
 resumed, and the final check of the total against the listing's size and the server's.
 
@@ -22,8 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from co_tui.api.body_limits import BodySizeError
+from co_tui.api.fast_download import PartRefused
 from co_tui.api.files import ResumeError, download_link
 from co_tui.api.models import FileURLs
+from co_tui.api.ranged import RANGED_MIN_BYTES, fetch_ranged
 from co_tui.api.retry import Sleep
 from co_tui.transfer.download_model import RemoteFile
 from co_tui.transfer.failures import SizeMismatchError, TransferError
@@ -43,6 +46,14 @@ class FdSink:
     def write(self, data: bytes | memoryview, /) -> None:
         """Append ``data`` at the descriptor's position (all of it)."""
         write_all(self.fd, data)
+
+    def write_at(self, data: bytes | memoryview, offset: int, /) -> None:
+        """Write all of ``data`` at ``offset`` (parallel ranges; the position is not used)."""
+        view = memoryview(data)
+        while view:
+            done = os.pwrite(self.fd, view, offset)
+            view = view[done:]
+            offset += done
 
     def position(self) -> int:
         """Bytes in the file now."""
@@ -136,6 +147,20 @@ class Fetcher:
         ``on_etag`` hears the validator whenever a restart from 0 brings a new one.
         """
         what = label or remote.rel
+        size = remote.size
+        if (isinstance(sink, FdSink) and self.client.files.sockets and size is not None
+                and size - offset >= RANGED_MIN_BYTES):
+            try:
+                await fetch_ranged(self.client, self.asset_id, remote.path, url, sink,
+                                   size=size, offset=offset, etag=etag, report=report,
+                                   on_etag=on_etag, attempts=self._attempts, sleep=self._sleep)
+                return size
+            except PartRefused:
+                offset, etag = 0, None  # no ranges, or another version: one stream from 0
+            except BodySizeError as exc:
+                raise SizeMismatchError(f"{what}: {exc.message}") from exc
+            except OSError as exc:
+                raise translate_os_error(exc, what) from exc
         try:
             result = await self.client.files.fetch_into(
                 self.asset_id, remote.path, url, sink, offset=offset, etag=etag,

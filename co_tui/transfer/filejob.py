@@ -3,8 +3,10 @@
 The temp file is ``.co-tui-<hash>.part`` in the target folder (so the final rename stays on one
 file system) and its name is derived from the asset, the server path and the local path, so a
 later run finds it again. Files of :data:`RESUME_MIN_BYTES` or more get a sidecar
-``.co-tui-<hash>.part.json`` holding the ETag and size: before resuming, a one-byte range read
-checks that the server still has that version (same ETag, size and byte before the offset).
+``.co-tui-<hash>.part.json`` holding the ETag and size, written as soon as the first answer
+names the ETag: before resuming a kept temp file, a one-byte range read checks that the server
+still has that version (same ETag, size and byte before the offset). A file with no temp file
+to resume is not probed.
 
 What is left behind after a failure (the "resumable by design" rule):
 
@@ -18,6 +20,7 @@ What is left behind after a failure (the "resumable by design" rule):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -147,6 +150,9 @@ class FileJob:
     """True after a failure that left a resumable temp file behind."""
     urls: UrlPrefetcher | None = None
     """Where a URL fetched ahead for this file may be waiting (the engine's prefetcher)."""
+    slots: asyncio.Semaphore | None = None
+    """The engine's transfer slots: one is held only while bytes move (or are copied), so
+    opening the temp file and publishing it overlap other files' transfers."""
 
     def reset(self) -> None:
         """Make the job ready to run again (retry)."""
@@ -163,6 +169,11 @@ class FileJob:
         """Whether this file keeps its temp file across failures (see the module docstring)."""
         size = self.remote.size
         return self.local_source is None and (size is None or size >= RESUME_MIN_BYTES)
+
+
+def _slot(job: FileJob) -> contextlib.AbstractAsyncContextManager[object]:
+    """One of the engine's transfer slots (nothing to wait for without an engine)."""
+    return job.slots if job.slots is not None else contextlib.nullcontext()
 
 
 def finish_temp(folder: DirHandle, fd: int, temp: str, side: str | None, name: str,
@@ -235,36 +246,39 @@ def _sidecar(job: FileJob, etag: str | None) -> dict[str, object]:
 
 async def _download(job: FileJob, folder: DirHandle, temp: str, side: str,
                     prepared: _Prepared) -> tuple[int, int]:
-    """Fetch into the temp file; return ``(fd, size)`` with the fd still open."""
+    """Fetch into the temp file; return ``(fd, size)`` with the fd still open.
+
+    Only a temp file kept from before is probed (one byte before its end, to check the server
+    still has that version); a new one starts at once, and a resumable file's sidecar is
+    written when the first answer names its ETag, before any of its bytes."""
     fetcher, remote = job.fetcher, job.remote
     offset, etag, fd = 0, None, prepared.fd
     state = prepared.found
     try:
         url = await (job.urls.take(job) if job.urls else fetcher.signed_url(remote.path))
-        if job.resumable:
-            probe, url = await fetcher.probe(remote, url, state[1] if state else 0)
+        if state:
+            probe, url = await fetcher.probe(remote, url, state[1])
             if (probe.total is not None and remote.size is not None
                     and probe.total != remote.size):
                 raise SizeMismatchError(f"{job.label}: the server has {probe.total:,} bytes, "
                                         f"the listing said {remote.size:,}")
-            if (state and probe.etag == state[2] and state[1] <= (probe.total or 0)
+            if (probe.etag == state[2] and state[1] <= (probe.total or 0)
                     and FdSink(state[0]).last_byte(state[1]) == probe.byte[: min(1, state[1])]):
                 fd, offset, etag = state
             else:
-                if state:
-                    os.close(state[0])
-                    state = None
-                fd = await new_temp(folder, temp)
-                etag = probe.etag
+                os.close(state[0])
             state = None
-            if etag:
-                await asyncio.to_thread(write_sidecar, folder, side, _sidecar(job, etag))
+        if fd < 0:
+            fd = await new_temp(folder, temp)
 
         def new_etag(value: str | None) -> None:
             write_sidecar(folder, side, _sidecar(job, value))
 
-        size = await fetcher.transfer(remote, url, FdSink(fd), offset=offset, etag=etag,
-                                      report=job.report, on_etag=new_etag, label=job.label)
+        async with _slot(job):
+            size = await fetcher.transfer(remote, url, FdSink(fd), offset=offset, etag=etag,
+                                          report=job.report,
+                                          on_etag=new_etag if job.resumable else None,
+                                          label=job.label)
     except BaseException:
         if state:
             os.close(state[0])
@@ -278,9 +292,11 @@ async def _copy(job: FileJob, fd: int) -> tuple[int, int]:
     assert job.local_source is not None
     source = job.local_source
     try:
-        size = await run_blocking(
-            lambda: copy_local(source, fd, progress=job.report, cancel=job.cancel), job.cancel
-        )
+        async with _slot(job):
+            size = await run_blocking(
+                lambda: copy_local(source, fd, progress=job.report, cancel=job.cancel),
+                job.cancel,
+            )
         if job.remote.size is not None and size != job.remote.size:
             raise SizeMismatchError(f"{job.label}: the mounted copy changed while copying")
     except OSError as exc:

@@ -2,7 +2,12 @@
 
 Each file needs one ``files/urls`` call before its bytes; done strictly in turn, a worker waits
 for two round trips per file (the URL, then the body). The engine asks for the URLs of the next
-few queued files while the current ones transfer; a file takes its URL when it starts. A URL is
+few queued files (a bounded window) while the current ones transfer; a file takes its URL when
+it starts. How many of those requests run at once adapts between 1 and :data:`CONCURRENCY`: one
+more whenever a file finds its URL not ready yet, one fewer after :data:`READY_STREAK` files in a
+row found theirs ready. On a fast API one request at a time keeps up, and the client then holds
+one connection instead of several (httpx checks every idle connection on each request, which
+cost more CPU than the request itself); with a round trip of latency more run at once. A URL is
 used only while it is fresh (:data:`MAX_AGE` seconds after it was fetched); an older one, or a
 failed prefetch, is simply fetched again, so signed URLs are still "fetched just before each file"
 and an expired one still gets its one refetch on 403.
@@ -11,13 +16,24 @@ and an expired one still gets its one refetch on 403.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from co_tui.transfer.filejob import FileJob
 
-__all__ = ["MAX_AGE", "UrlPrefetcher"]
+__all__ = ["AHEAD_PER_SLOT", "CONCURRENCY", "MAX_AGE", "READY_STREAK", "UrlPrefetcher"]
+
+AHEAD_PER_SLOT = 2
+"""Files per transfer slot whose URLs are fetched ahead: with a round trip of latency on both
+the API and the file host, a window of one per slot left transfers waiting for their URLs."""
+
+CONCURRENCY = 6
+"""The most URL requests in flight at once (ahead or not): enough to stay ahead of 4 transfers
+when every answer takes a round trip of 20 ms."""
+READY_STREAK = 8
+"""Files in a row that found their URL ready before one fewer request may be in flight."""
 
 MAX_AGE = 60.0
 """Seconds a prefetched URL stays usable (signed URLs live for minutes to hours)."""
@@ -32,10 +48,17 @@ def _consume(task: asyncio.Task[str]) -> None:
 class UrlPrefetcher:
     """Prefetched signed URLs by job, each with the time its request started."""
 
-    def __init__(self, clock: Callable[[], float], max_age: float = MAX_AGE) -> None:
+    def __init__(self, clock: Callable[[], float], max_age: float = MAX_AGE,
+                 concurrency: int = CONCURRENCY) -> None:
         self._clock = clock
         self._max_age = max_age
         self._pending: dict[int, tuple[asyncio.Task[str], float]] = {}
+        self._most = max(1, concurrency)
+        self.limit = 1
+        """URL requests allowed in flight now (between 1 and ``concurrency``)."""
+        self._gate = asyncio.Semaphore(1)
+        self._debt = 0
+        self._ready_streak = 0
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -44,9 +67,42 @@ class UrlPrefetcher:
         """Start fetching ``job``'s URL unless that is under way (call on the event loop)."""
         if id(job) in self._pending or job.local_source is not None:
             return
-        task = asyncio.ensure_future(job.fetcher.signed_url(job.remote.path))
+        task = asyncio.ensure_future(self._fetch(job))
         task.add_done_callback(_consume)
         self._pending[id(job)] = (task, self._clock())
+
+    async def _fetch(self, job: FileJob) -> str:
+        await self._gate.acquire()
+        try:
+            return await job.fetcher.signed_url(job.remote.path)
+        finally:
+            if self._debt:
+                self._debt -= 1  # a permit given up by _narrow: not handed back
+            else:
+                self._gate.release()
+
+    def _adapt(self, ready: bool) -> None:
+        """One more request in flight when a file had to wait for its URL; one fewer after
+        :data:`READY_STREAK` files in a row found theirs ready."""
+        if not ready:
+            self._ready_streak = 0
+            if self.limit < self._most:
+                self.limit += 1
+                if self._debt:
+                    self._debt -= 1
+                else:
+                    self._gate.release()
+            return
+        self._ready_streak += 1
+        if self._ready_streak >= READY_STREAK and self.limit > 1:
+            self._ready_streak = 0
+            self.limit -= 1
+            self._debt += 1
+
+    def want_ahead(self, jobs: Iterable[FileJob], count: int) -> None:
+        """:meth:`want` the first ``count`` of ``jobs`` (the queue, in order)."""
+        for job in itertools.islice(jobs, count):
+            self.want(job)
 
     def drop(self, job: FileJob) -> None:
         """Forget ``job``'s prefetch (it was cancelled, or is about to be retried)."""
@@ -59,6 +115,7 @@ class UrlPrefetcher:
         entry = self._pending.pop(id(job), None)
         if entry is not None:
             task, started = entry
+            self._adapt(task.done())
             if self._clock() - started <= self._max_age:
                 try:
                     return await task
@@ -69,7 +126,7 @@ class UrlPrefetcher:
                 except Exception:  # the fresh fetch below reports any real error
                     pass
             task.cancel()
-        return await job.fetcher.signed_url(job.remote.path)
+        return await self._fetch(job)
 
     def close(self) -> None:
         """Cancel every prefetch."""

@@ -180,14 +180,16 @@ async def _stream(job: ZipJob, archive: _Archive, index: int) -> int:
     else:
         async with job.slots:
             url = await job.fetcher.signed_url(member.remote.path)
-            etag = None
-            if member.remote.size is None or member.remote.size > STAGE_MAX_BYTES:
-                probe, url = await job.fetcher.probe(member.remote, url, 0)
-                etag = probe.etag  # lets a broken stream resume at the same byte
-            size = await job.fetcher.transfer(member.remote, url, StreamSink(entry), etag=etag,
-                                              report=report, label=member.entry)
+            # hearing the first answer's ETag lets a broken stream resume at the same byte
+            size = await job.fetcher.transfer(member.remote, url, StreamSink(entry),
+                                              report=report, label=member.entry,
+                                              on_etag=_ignore)
     await asyncio.to_thread(entry.close)
     return size
+
+
+def _ignore(etag: str | None) -> None:
+    """An archive member keeps no sidecar: only the stream itself needs the ETag."""
 
 
 async def _add_staged(job: ZipJob, archive: _Archive, index: int,

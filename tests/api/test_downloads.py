@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from co_tui.api import ApiConnectionError, ApiTimeoutError, CodeOceanClient, PermissionDeniedError
-from co_tui.api.fast_download import _request_bytes
+from co_tui.api.http1 import Want, request_bytes
 from co_tui.api.files import PREVIEW_BYTES, BodySizeError
 from co_tui.api.retry import DownloadTimeouts
 from co_tui.emulator.content import read_content
@@ -181,7 +181,7 @@ def test_request_carries_no_credentials_and_refuses_injection() -> None:
     import urllib.parse
 
     parts = urllib.parse.urlsplit("https://bucket.s3.example/a%20b/c?X-Amz-Signature=abc")
-    raw = _request_bytes(parts, 10, '"etag-1"').decode()
+    raw = request_bytes(parts, Want(10, None, '"etag-1"')).decode()
     assert raw.startswith("GET /a%20b/c?X-Amz-Signature=abc HTTP/1.1\r\nHost: bucket.s3.example\r\n")
     assert "Range: bytes=10-\r\nIf-Range: \"etag-1\"\r\n\r\n" in raw
     assert "authorization" not in raw.lower() and "cookie" not in raw.lower()
@@ -191,7 +191,7 @@ def test_request_carries_no_credentials_and_refuses_injection() -> None:
         ("https://h/a", '"x"\r\nX-Evil: 1'),
     ]:
         with pytest.raises(ValueError):
-            _request_bytes(urllib.parse.urlsplit(bad_url), 10, bad_etag)
+            request_bytes(urllib.parse.urlsplit(bad_url), Want(10, None, bad_etag))
 
 
 # --- bodies that do not match the listing, from a misbehaving loopback host ------------------

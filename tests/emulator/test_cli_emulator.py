@@ -66,6 +66,7 @@ def test_emulator_command_serves_until_interrupted(tmp_path: Path) -> None:
     (["--seed", "nonsense"], "seed"),
     (["--quirks", "wobbly"], "bad --quirks"),
     (["--search-lag", "-1"], "bad --search-lag"),
+    (["--conn-rate", "-1"], "bad --conn-rate"),
 ])
 def test_emulator_command_rejects_bad_options(args: list[str], message: str) -> None:
     exe = shutil.which("co-tui")

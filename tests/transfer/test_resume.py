@@ -25,16 +25,9 @@ def _big(dest: Path, **kw):  # type: ignore[no-untyped-def]
     return request(dest, TargetKind.FILE, BIG, size=BIG_SIZE, **kw)
 
 
-def _fault_after_probe(client, emu, kind: str) -> None:  # type: ignore[no-untyped-def]
-    """Break the next download of the big file, after the engine has checked its ETag."""
-    real = client.files.read_range
-
-    async def read_range(url: str, start: int = 0, length: int = 256 * 1024):  # type: ignore[no-untyped-def]
-        result = await real(url, start, length)
-        emu.faults.inject(kind, times=1, method="GET", path_contains=BIG)
-        return result
-
-    client.files.read_range = read_range
+def _fault_on_transfer(emu, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """Break the next download of the big file (a new file is not probed first)."""
+    emu.faults.inject(kind, times=1, method="GET", path_contains=BIG)
 
 
 def _change_big_file(emu, seed: int) -> None:  # type: ignore[no-untyped-def]
@@ -49,36 +42,34 @@ def _ranges(probe: ConcurrencyProbe) -> list[tuple[str | None, str | None]]:
 
 
 async def test_a_truncated_body_resumes_where_it_broke(make_engine, xfer_client, xfer_emu, probe, sleeps, dest: Path) -> None:  # type: ignore[no-untyped-def]
-    _fault_after_probe(xfer_client, xfer_emu, "truncate")
+    _fault_on_transfer(xfer_emu, "truncate")
     summary = await make_engine().submit(_big(dest)).wait()
     assert summary.done == 1
     assert local_files(dest)[BIG_NAME] == server_files(xfer_emu)[BIG]
     ranges = _ranges(probe)
     assert [kind for kind, _, _ in xfer_emu.faults.history] == ["truncate"]
-    assert ranges[0] == ("bytes=0-0", None)  # the one-byte ETag check
-    assert ranges[1] == (None, None)  # the whole file ... cut after 1 MiB
-    assert ranges[2][0] == f"bytes={1024 * 1024}-" and ranges[2][1]  # resumed with If-Range
-    assert len(ranges) == 3 and len(sleeps) == 1
+    assert ranges[0] == (None, None)  # the whole file, no probe first ... cut after 1 MiB
+    assert ranges[1][0] == f"bytes={1024 * 1024}-" and ranges[1][1]  # resumed with If-Range
+    assert len(ranges) == 2 and len(sleeps) == 1
     assert temps(dest) == []
 
 
 async def test_a_reset_connection_is_retried(make_engine, xfer_client, xfer_emu, probe, dest: Path) -> None:  # type: ignore[no-untyped-def]
-    _fault_after_probe(xfer_client, xfer_emu, "reset")
+    _fault_on_transfer(xfer_emu, "reset")
     summary = await make_engine().submit(_big(dest)).wait()
-    assert summary.done == 1 and len(_ranges(probe)) == 3
+    assert summary.done == 1 and len(_ranges(probe)) == 2
     assert local_files(dest)[BIG_NAME] == server_files(xfer_emu)[BIG]
 
 
 async def _cancel_mid_transfer(engine, xfer_client, xfer_emu, dest: Path):  # type: ignore[no-untyped-def]
     xfer_emu.faults.spec = FaultSpec(slow_ms=1)  # drip: one byte at a time
-    _fault_after_probe(xfer_client, xfer_emu, "drip")
+    _fault_on_transfer(xfer_emu, "drip")
     batch = engine.submit(_big(dest))
     await until(lambda: bool(engine.view()) and engine.view()[0].done >= 1000)
     item = engine.view()[0]
     assert item.state is ItemState.RUNNING
     assert engine.cancel(item.id)
     summary = await batch.wait()
-    xfer_client.files.read_range = type(xfer_client.files).read_range.__get__(xfer_client.files)
     return item.id, summary
 
 
@@ -149,24 +140,16 @@ async def test_downloads_and_resumes_go_through_redirects(make_engine, xfer_clie
     from co_tui.emulator.files_app import FileOriginQuirks
 
     xfer_emu.file_origin.quirks = FileOriginQuirks(redirects=5)
-    real = xfer_client.files.read_range
-
-    async def read_range(url: str, start: int = 0, length: int = 256 * 1024):  # type: ignore[no-untyped-def]
-        result = await real(url, start, length)
-        xfer_emu.faults.inject("truncate", times=1, method="GET", path_contains="/_hop/0/")
-        return result
-
-    xfer_client.files.read_range = read_range
+    xfer_emu.faults.inject("truncate", times=1, method="GET", path_contains="/_hop/0/")
     summary = await make_engine().submit(_big(dest)).wait()
     assert summary.done == 1
     assert local_files(dest)[BIG_NAME] == server_files(xfer_emu)[BIG]
     finals = [(r.headers.get("range"), r.headers.get("if-range"))
               for r in probe.files_requests() if r.url.path.startswith("/_hop/0/")]
-    assert finals[0] == ("bytes=0-0", None) and finals[1] == (None, None)
-    assert finals[2][0] == f"bytes={1024 * 1024}-" and finals[2][1]
+    assert finals[0] == (None, None)
+    assert finals[1][0] == f"bytes={1024 * 1024}-" and finals[1][1]
     hops = [r for r in probe.files_requests() if BIG in r.url.path]
     assert len(hops) == 6 * len(finals)
     assert not any("authorization" in r.headers or "cookie" in r.headers for r in hops)
-    xfer_client.files.read_range = real
     whole = await make_engine().submit(request(dest / "all")).wait()
     assert whole.failed == 0 and whole.done > 1

@@ -1,0 +1,107 @@
+"""HTTP/1.1 on a bare socket, as the socket reader of :mod:`co_tui.api.fast_download` speaks it:
+the request it sends, the response head it parses, and the handle that cuts a transfer's socket
+from another thread."""
+
+from __future__ import annotations
+
+import re
+import threading
+import urllib.parse
+from dataclasses import dataclass
+
+import httpx
+
+from co_tui import __version__
+from co_tui.api.conn_pool import Connection
+from co_tui.api.errors import ApiConnectionError
+
+__all__ = ["ActiveConnection", "Head", "Want", "keeps_alive", "parse_head", "request_bytes"]
+
+_UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f-\uffff]")
+_UNSAFE_IN_VALUE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class Head:
+    """A response's status line and headers."""
+
+    status: int
+    version: str
+    headers: httpx.Headers
+
+
+@dataclass(frozen=True)
+class Want:
+    """What one request asks for: from ``offset`` to the end, or to ``end`` (inclusive) when
+    given; ``if_range`` validator; ``etag`` a bounded part's answer must carry."""
+
+    offset: int = 0
+    end: int | None = None
+    if_range: str | None = None
+    etag: str | None = None
+
+
+class ActiveConnection:
+    """The connection a transfer thread is using now, so another thread can cut it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._conn: Connection | None = None
+        self._cancelled = False
+
+    def set(self, conn: Connection | None) -> None:
+        """Record ``conn`` as the one in use (shut at once if already cancelled)."""
+        with self._lock:
+            self._conn = conn
+            cut = self._cancelled and conn is not None
+        if cut and conn is not None:
+            conn.shutdown()
+
+    def cancel(self) -> None:
+        """Shut the connection in use (and any set later)."""
+        with self._lock:
+            self._cancelled = True
+            conn = self._conn
+        if conn is not None:
+            conn.shutdown()
+
+
+def parse_head(raw: bytes) -> Head:
+    lines = raw.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+        raise ApiConnectionError("not an HTTP/1.x response", operation="download_file")
+    pairs: list[tuple[str, str]] = []
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        if not sep or not name or name != name.strip():
+            raise ApiConnectionError("malformed response header", operation="download_file")
+        pairs.append((name, value.strip()))
+    return Head(int(parts[1]), parts[0], httpx.Headers(pairs))
+
+
+def keeps_alive(head: Head) -> bool:
+    said = head.headers.get("connection", "").lower()
+    return "close" not in said and (head.version == "HTTP/1.1" or "keep-alive" in said)
+
+
+def request_bytes(parts: urllib.parse.SplitResult, want: Want) -> bytes:
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    lines = [
+        f"GET {target} HTTP/1.1",
+        f"Host: {parts.netloc}",
+        f"User-Agent: co-tui/{__version__}",
+        "Accept: */*",
+        "Accept-Encoding: identity",
+    ]
+    if want.offset > 0 or want.end is not None:
+        lines.append(f"Range: bytes={want.offset}-{'' if want.end is None else want.end}")
+        if want.if_range:
+            lines.append(f"If-Range: {want.if_range}")
+    if _UNSAFE_IN_TARGET.search(target + parts.netloc) or (
+        want.if_range is not None and _UNSAFE_IN_VALUE.search(want.if_range)
+    ):
+        raise ValueError("refusing a URL or validator with control characters or spaces")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

@@ -1,0 +1,274 @@
+"""How the engine uses the network on real loopback sockets: kept-alive connections to the file
+host, signed URLs fetched ahead in a bounded window, a probe only before a resume, big files in
+parallel byte ranges, and the emulator's per-connection rate cap."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from co_tui.api import CodeOceanClient
+from co_tui.api import ranged
+from co_tui.emulator import EmulatorConfig, serve_in_thread
+from co_tui.emulator.seed_model import Content, SeedFile
+from co_tui.transfer import DownloadEngine, ItemState, TargetKind
+from co_tui.transfer import fetch as fetch_module
+from co_tui.transfer.engine import WORKERS_PER_SLOT
+from co_tui.transfer.urls import AHEAD_PER_SLOT, CONCURRENCY
+from tests.transfer.transfer_helpers import (
+    BIG,
+    BIG_SIZE,
+    MiB,
+    local_files,
+    request,
+    seed,
+    server_files,
+    temps,
+    until,
+)
+
+MANY = 50
+RATED = "rated/r.bin"
+RATED_SIZE = 4 * MiB
+
+
+class Watch:
+    """ASGI middleware on one origin: every request's (client address, path, Range, If-Range)
+    and the most requests whose path contains ``busy`` in flight at once."""
+
+    def __init__(self, app: Any, busy: str = "") -> None:
+        self.app = app
+        self.busy = busy
+        self.seen: list[tuple[tuple[str, int], str, str | None, str | None]] = []
+        self.open = 0
+        self.peak = 0
+        self.origin: Any = None
+        """The file origin itself (set by the fixture), to change its rate cap."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        self.seen.append((tuple(scope["client"]), scope["path"], headers.get("range"),
+                          headers.get("if-range")))
+        counted = bool(self.busy) and self.busy in scope["path"]
+        self.open += counted
+        self.peak = max(self.peak, self.open)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.open -= counted
+
+    def connections(self) -> int:
+        """Distinct client sockets seen (one per TCP connection)."""
+        return len({client for client, _, _, _ in self.seen})
+
+    def ranges(self, path: str) -> list[tuple[str | None, str | None]]:
+        return [(r, i) for _, p, r, i in self.seen if p.endswith(path)]
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Any]:
+    data = seed([SeedFile(RATED, Content("random", RATED_SIZE, seed=9))], many=MANY)
+    with serve_in_thread(EmulatorConfig(seed="test"), seed_data=data) as handle:
+        yield handle
+
+
+@pytest.fixture
+def files(served: Any) -> Iterator[Watch]:
+    emulator = served.emulator
+    origin = emulator.file_origin
+    original = emulator.files_app
+    watch = Watch(original)
+    watch.origin = origin
+    emulator.files_app = watch
+    yield watch
+    emulator.files_app = original
+    emulator.faults.clear()
+    origin.conn_rate = 0.0
+
+
+@pytest.fixture
+def api(served: Any) -> Iterator[Watch]:
+    emulator = served.emulator
+    original = emulator.api_app
+    emulator.api_app = Watch(original, busy="/files/urls")
+    yield emulator.api_app
+    emulator.api_app = original
+
+
+@pytest.fixture
+async def client(served: Any) -> AsyncIterator[CodeOceanClient]:
+    async with CodeOceanClient(served.domain, served.emulator.main_token) as made:
+        yield made
+
+
+@pytest.fixture
+async def engine(client: CodeOceanClient) -> AsyncIterator[DownloadEngine]:
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    eng = DownloadEngine(client, env={}, sleep=no_sleep)
+    yield eng
+    await eng.aclose()
+
+
+@pytest.fixture
+def small_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the 12 MiB test file "big": ranged from 2 MiB, in chunks of 1 MiB."""
+    monkeypatch.setattr(fetch_module, "RANGED_MIN_BYTES", 2 * MiB)
+    monkeypatch.setattr(ranged, "CHUNK_MIN", MiB)
+
+
+async def test_many_small_files_reuse_a_few_connections(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
+    summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    assert summary.done == MANY and summary.failed == 0
+    assert len(files.seen) == MANY  # one request per file: no probe, no second try
+    assert all(r is None for _, _, r, _ in files.seen)
+    assert files.connections() <= engine.max_parallel + 2
+    assert engine.client.files.pool.opened == files.connections()
+
+
+async def test_urls_are_fetched_ahead_in_a_bounded_window(engine: DownloadEngine, served: Any, api: Watch, dest: Path) -> None:
+    served.emulator.api_app.app.latency = 0.01  # every API answer takes 10 ms
+    try:
+        summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    finally:
+        served.emulator.api_app.app.latency = 0.0
+    assert summary.done == MANY
+    urls = [p for _, p, _, _ in api.seen if p.endswith("/files/urls")]
+    assert len(urls) == MANY  # one per file, none wasted
+    # URLs are asked for ahead of their files (never more than the window) and, with a round
+    # trip per answer, several at once: files that waited for theirs widened the gate
+    assert 2 <= api.peak <= min(CONCURRENCY, engine.max_parallel * (WORKERS_PER_SLOT
+                                                                    + AHEAD_PER_SLOT))
+
+
+async def test_an_expired_signed_url_is_fetched_again(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
+    """The file host says 403 (expired) to the first request of each file: one fresh URL each."""
+    refused: set[str] = set()
+    inner = files.app
+
+    async def expire_once(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] not in refused:
+            refused.add(scope["path"])
+            body = b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
+            await send({"type": "http.response.start", "status": 403,
+                        "headers": [(b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await inner(scope, receive, send)
+
+    files.app = expire_once
+    summary = await engine.submit(request(dest, TargetKind.FOLDER, "data")).wait()
+    assert summary.failed == 0 and summary.done == 4
+    assert local_files(dest / "data") == {
+        k[len("data/"):]: v for k, v in server_files(served.emulator).items()
+        if k.startswith("data/")}
+    assert len(files.seen) == 2 * 4
+
+
+async def _cancel_part_way(engine: DownloadEngine, files: Watch, dest: Path) -> int:
+    """Start the big file at 4 MB/s per connection and cancel it after 2 MiB: the kept temp
+    file's size."""
+    files.origin.conn_rate = 4e6
+    batch = engine.submit(request(dest, TargetKind.FILE, BIG, size=BIG_SIZE))
+    await until(lambda: bool(engine.view()) and engine.view()[0].done >= 2 * MiB)
+    assert engine.cancel(engine.view()[0].id)
+    summary = await batch.wait()
+    files.origin.conn_rate = 0.0
+    assert summary.cancelled == 1 and summary.kept_partial == 1
+    kept = [dest / name for name in temps(dest) if name.endswith(".part")]
+    return kept[0].stat().st_size
+
+
+async def test_a_resume_probes_then_continues_with_range(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
+    partial = await _cancel_part_way(engine, files, dest)
+    assert files.ranges(BIG)[0] == (None, None)  # the first try: no probe, nothing to resume
+    assert engine.retry(engine.view()[0].id)
+    summary = await engine.batches[0].wait()
+    assert summary.done == 1 and temps(dest) == []
+    assert local_files(dest)["large.bin"] == server_files(served.emulator)[BIG]
+    after = files.ranges(BIG)[1:]
+    assert after[0] == (f"bytes={partial - 1}-{partial - 1}", None)  # the one-byte probe
+    assert after[1][0] == f"bytes={partial}-" and after[1][1]  # Range + If-Range
+    assert len(after) == 2
+
+
+@pytest.mark.usefixtures("small_ranges")
+async def test_a_big_file_comes_in_parallel_ranges(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
+    files.origin.conn_rate = 20e6  # so the parts overlap in time
+    summary = await engine.submit(request(dest, TargetKind.FILE, BIG, size=BIG_SIZE)).wait()
+    assert summary.done == 1 and temps(dest) == []
+    assert local_files(dest)["large.bin"] == server_files(served.emulator)[BIG]
+    parts = files.ranges(BIG)
+    assert len(parts) == BIG_SIZE // MiB
+    assert all(r is not None and r.endswith(str(int(r[6:].split("-")[0]) + MiB - 1))
+               for r, _ in parts)
+    assert 4 <= files.connections() <= ranged.CONNECTIONS
+
+
+@pytest.mark.usefixtures("small_ranges")
+async def test_a_ranged_file_larger_than_listed_fails_and_leaves_nothing(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
+    listed = BIG_SIZE - 3 * MiB  # the server has 3 MiB more than the listing says
+    summary = await engine.submit(request(dest, TargetKind.FILE, BIG, size=listed)).wait()
+    item = engine.view()[0]
+    assert summary.failed == 1 and item.state is ItemState.FAILED
+    assert "the server sent more than the listed size" in item.error, item.error
+    assert temps(dest) == [] and not (dest / "large.bin").exists()
+
+
+@pytest.mark.usefixtures("small_ranges")
+async def test_a_ranged_download_resumes_from_its_complete_prefix(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
+    partial = await _cancel_part_way(engine, files, dest)
+    assert partial < 2 * MiB  # cut back to what is complete from byte 0: the first chunk's part
+    before = len(files.ranges(BIG))
+    assert engine.retry(engine.view()[0].id)
+    summary = await engine.batches[0].wait()
+    assert summary.done == 1 and temps(dest) == []
+    assert local_files(dest)["large.bin"] == server_files(served.emulator)[BIG]
+    probe, *parts = files.ranges(BIG)[before:]
+    assert probe == (f"bytes={max(0, partial - 1)}-{max(0, partial - 1)}", None)
+    assert all(r is not None and i for r, i in parts)  # Range + If-Range, in parallel
+    assert min(int(str(r)[6:].split("-")[0]) for r, _ in parts) == partial
+
+
+async def test_conn_rate_caps_each_connection(served: Any, client: CodeOceanClient, files: Watch, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 10 MB/s per connection, one stream of 4 MiB takes >= 0.4 s; the same file in four
+    parallel ranges is at least twice as fast."""
+    files.origin.conn_rate = 10e6
+
+    async def timed(name: str) -> float:
+        eng = DownloadEngine(client, env={})
+        start = time.perf_counter()
+        summary = await eng.submit(request(dest / name, TargetKind.FILE, RATED,
+                                           size=RATED_SIZE)).wait()
+        elapsed = time.perf_counter() - start
+        await eng.aclose()
+        assert summary.done == 1
+        return elapsed
+
+    single = await timed("single")
+    assert single >= RATED_SIZE / 10e6 * 0.95
+    monkeypatch.setattr(fetch_module, "RANGED_MIN_BYTES", MiB)
+    monkeypatch.setattr(ranged, "CHUNK_MIN", MiB)
+    monkeypatch.setattr(ranged, "CONNECTIONS", 4)
+    parallel = await timed("parallel")
+    assert parallel * 2 <= single
+    assert local_files(dest / "parallel") == local_files(dest / "single")
+    await asyncio.sleep(0)
+
+
+def test_conn_rate_is_an_emulator_option() -> None:
+    """``EmulatorConfig.conn_rate_mbps`` (``co-tui emulator --conn-rate``) reaches the file
+    origin served on sockets, in bytes per second."""
+    with serve_in_thread(EmulatorConfig(seed="empty", conn_rate_mbps=50)) as handle:
+        assert handle.emulator.file_origin.conn_rate == 50e6
+    with pytest.raises(ValueError):
+        EmulatorConfig(conn_rate_mbps=-1)
