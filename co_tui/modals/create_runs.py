@@ -63,8 +63,9 @@ def run_prompt(row: RunRow) -> Content:
     cannot be captured); dimmed when it cannot be."""
     run = row.computation
     name = display(run.name or run.id, max_cells=NAME_CELLS)
-    details = [display(row.state_text(), max_cells=40), row.when_text(), row.results_text()]
-    second = join("  ", *(join(part, "  ·  ") for part in details[:-1] if part), details[-1])
+    details: list[Content | str] = [display(row.state_text(), max_cells=40), row.when_text(),
+                                    row.results_text()]
+    second = join("  ", join(*(part for part in details if part), separator="  ·  "))
     if row.selectable:
         return join(name.stylize("bold"), "\n", second)
     reason = display(row.problem or "", max_cells=100)
