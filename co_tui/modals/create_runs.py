@@ -77,6 +77,14 @@ def _source_prompt(source: RunSource) -> Content:
     return join(display(source.name or source.id, max_cells=70), kind)
 
 
+class RunList(OptionList):
+    """The runs; the highlighted one stays in view when the list shrinks (results opened)."""
+
+    def on_resize(self) -> None:
+        """Keep the highlighted run visible at the new height."""
+        self.scroll_to_highlight()
+
+
 class RunPickerScreen(Dialog["RunChoice | None"]):
     """Pick a run of a capsule and what of its results to capture; ``capsule_id`` is where to
     start (the capsule co-tui runs in), or ``None`` to start by choosing one."""
@@ -112,11 +120,11 @@ class RunPickerScreen(Dialog["RunChoice | None"]):
             yield OptionList(id="runs-sources")
             yield Static(Content("Runs, newest first"), id="runs-list-title",
                          classes="runs-part-title")
-            yield OptionList(id="runs-list")
+            yield RunList(id="runs-list")
             yield Static(Content("Results"), id="runs-results-title", classes="runs-part-title")
             yield ResultsTree(self.client, id="runs-results")
             yield Static(id="runs-status")
-            yield Static(Content("↑↓ move  enter choose / open  space mark  tab next part  "
+            yield Static(Content("↑↓ move  enter choose / open  space mark  tab next  "
                                  "ctrl+s use  esc back"), id="runs-hint")
         yield KeyFooter()
 
@@ -304,8 +312,9 @@ class RunPickerScreen(Dialog["RunChoice | None"]):
         title = self.query_one("#runs-results-title", Static)
         title.update(join("Results of ", display(row.computation.name or row.computation.id,
                                                  max_cells=60),
-                          Content.styled("  (space marks the folder or file to capture)", "dim")))
+                          Content.styled("  (space marks what to capture)", "dim")))
         title.display = True
+        self.add_class("-results-open")
         tree = self.query_one("#runs-results", ResultsTree)
         tree.display = True
         tree.show_run(row.computation.id)
@@ -318,6 +327,7 @@ class RunPickerScreen(Dialog["RunChoice | None"]):
                      error=True)
 
     def _hide_results(self) -> None:
+        self.remove_class("-results-open")
         self.query_one("#runs-results").display = False
         self.query_one("#runs-results-title").display = False
 
