@@ -1,21 +1,25 @@
 """Capsules, pipelines, computations and the custom-metadata schema: the parts of the API that
-data-asset screens need (attach / detach, "attached to", provenance, the edit form's schema)."""
+data-asset screens need (attach / detach, "attached to", provenance, a capsule's runs and their
+result files for "create from a run", the edit form's schema)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from co_tui.api.codec import decode, encode
 from co_tui.api.models import (
     Capsule,
     CapsuleSearchParams,
     CapsuleSearchResults,
     Computation,
+    ComputationList,
     CustomMetadata,
     DataAssetAttachParams,
     DataAssetAttachResults,
+    Folder,
 )
 from co_tui.api.paging import Pager
 from co_tui.api.path_segment import seg
@@ -71,6 +75,26 @@ class Capsules(_AttachTarget):
             kind=OpKind.READ, result=Capsule,
         )
 
+    async def list_computations(self, capsule_id: str) -> ComputationList:
+        """``GET /capsules/{id}/computations``: the capsule's runs, as the server orders them.
+
+        A JSON list, read run by run: a run that cannot be read (no ``id``, not an object) is
+        left out and counted in the answer's ``unreadable``; the others are read leniently like
+        :meth:`Computations.get_computation`.
+        """
+        raw: list[Any] = await self._client.request(  # type: ignore[assignment]
+            f"list_{self._noun}_computations", "GET",
+            f"{self._route}/{seg(capsule_id)}/computations",
+            kind=OpKind.READ, result=list[Any],
+        )
+        runs = ComputationList()
+        for item in raw:
+            try:
+                runs.append(decode(encode(item), Computation))
+            except ValueError:
+                runs.unreadable += 1
+        return runs
+
     async def search_capsules(self, search_params: CapsuleSearchParams) -> CapsuleSearchResults:
         """One page of ``POST /capsules/search``."""
         return await self._client.request(  # type: ignore[return-value]
@@ -122,6 +146,14 @@ class Computations(_AttachTarget):
         return await self._client.request(  # type: ignore[return-value]
             "get_computation", "GET", f"computations/{seg(computation_id)}",
             kind=OpKind.READ, result=Computation,
+        )
+
+    async def list_computation_results(self, computation_id: str, path: str = "") -> Folder:
+        """``POST /computations/{id}/results`` ``{"path": ...}``: one level of the run's result
+        files (``""`` is the ``/results`` folder itself); no paging, like an asset's folders."""
+        return await self._client.request(  # type: ignore[return-value]
+            "list_computation_results", "POST", f"computations/{seg(computation_id)}/results",
+            kind=OpKind.READ, body={"path": path}, result=Folder,
         )
 
 

@@ -26,6 +26,10 @@ Where the API docs leave behaviour open (docs/api-notes.md), the emulator choose
   not); a computation the caller may not capture: 403. Unknown bucket, empty prefix, missing
   results path or a contained asset that is not ready: accepted as ``draft``, then ``failed``
   with a ``failure_reason``.
+* A capsule's runs (``GET /capsules/{id}/computations``): newest first; 404 for an id that is
+  no capsule (or no pipeline under ``/pipelines``), 403 for one the caller cannot read. A run's
+  results (``POST /computations/{id}/results``): paths relative to ``/results``; 404 for a path
+  that is no folder of them; a run without results lists an empty root.
 * Create of a combined asset with an internal part: 400 naming each internal part (the docs make
   combined assets of external ones). A schema field marked ``required`` with no value (absent,
   null, ``""`` or ``[]``) on create: 400 naming it; an update does not re-check required fields.

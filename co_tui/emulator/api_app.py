@@ -150,12 +150,15 @@ def build_api_app(emu: Emulator) -> ASGIApp:
         Route(f"{asset}/files/download_url", h.download_url, methods=["GET"]),
         Route(f"{asset}/transfer", h.transfer, methods=["POST"]),
         Route(f"{PREFIX}/computations/{{id}}", h.get_computation, methods=["GET"]),
+        Route(f"{PREFIX}/computations/{{id}}/results", h.list_results, methods=["POST"]),
         Route(f"{PREFIX}/custom_metadata", h.custom_metadata, methods=["GET"]),
     ]
     for plural, kind in (("capsules", "capsule"), ("pipelines", "pipeline")):
         routes += [
             Route(f"{PREFIX}/{plural}/search", _kinded(h.search_capsules, kind), methods=["POST"]),
             Route(f"{PREFIX}/{plural}/{{id}}", _kinded(h.get_capsule, kind), methods=["GET"]),
+            Route(f"{PREFIX}/{plural}/{{id}}/computations", _kinded(h.list_computations, kind),
+                  methods=["GET"]),
         ]
     for plural, kind in (("capsules", "capsule"), ("pipelines", "pipeline"),
                          ("computations", "computation")):

@@ -1,4 +1,5 @@
-"""Capsules, pipelines and computations: reads, capsule/pipeline search, attach and detach.
+"""Capsules, pipelines and computations: reads, capsule/pipeline search, a capsule's runs and a
+run's result files, attach and detach.
 
 Capsules and pipelines share the ``capsules`` table (``kind``). Attachments of data assets to a
 capsule, a pipeline or a cloud-workstation computation live in ``attachments`` with a target of
@@ -14,7 +15,7 @@ import hashlib
 import sqlite3
 from typing import Any
 
-from co_tui.emulator import acl, request_body, wire
+from co_tui.emulator import acl, request_body, tree, wire
 from co_tui.emulator.http_errors import ApiError, bad_request, forbidden
 from co_tui.emulator.search import Page, decode_token, encode_token
 from co_tui.emulator.search_request import OWNERSHIPS, clamp_limit, parse_query
@@ -81,6 +82,63 @@ def get_computation(store: Store, user: User, computation_id: str) -> dict[str, 
     if inputs:
         out["data_assets"] = inputs
     return out
+
+
+def list_computations(store: Store, user: User, kind: str, capsule_id: str) -> list[dict[str, Any]]:
+    """``GET /capsules/{id}/computations`` and ``GET /pipelines/{id}/computations``: every run of
+    the capsule, newest first, each as ``GET /computations/{id}`` answers it.
+
+    404 for an id that is no capsule (or no pipeline, by the route); 403 for one the caller may
+    not read (discoverable, or not shared at all): its runs are not theirs to see.
+    """
+    row = store.query_one("SELECT * FROM capsules WHERE id = ? AND kind = ?", (capsule_id, kind))
+    if row is None:
+        raise ApiError(404, f"{kind} {capsule_id} not found")
+    if acl.RANK[capsule_role(store, user, row)] < acl.RANK["viewer"]:
+        raise forbidden(f"you do not have permission to see the computations of {kind} "
+                        f"{capsule_id}")
+    column = "capsule_id" if kind == "capsule" else "pipeline_id"
+    ids = [r["id"] for r in store.query(f"SELECT id FROM computations WHERE {column} = ?",
+                                        (capsule_id,))]
+    runs = [get_computation(store, user, computation_id) for computation_id in ids]
+    runs.sort(key=lambda run: (run.get("created") or 0, run["id"]), reverse=True)
+    return runs
+
+
+def list_results(store: Store, user: User, computation_id: str, data: Any) -> dict[str, Any]:
+    """``POST /computations/{id}/results`` with ``{"path": folder}``: one level of the run's
+    result files (``""``: the ``/results`` folder), folders first, then files, each by name.
+
+    404 for a computation the caller cannot see, and for a path that is no folder of its
+    results; a run without results lists an empty ``/results``.
+    """
+    _computation_row(store, user, computation_id)
+    data = request_body.as_object(data)
+    path = tree.normalise_path(request_body.opt_str(data, "path"))
+    base = f"{path}/" if path else ""
+    folders: set[str] = set()
+    files: dict[str, int] = {}
+    found = not path
+    for row in store.query("SELECT path, size FROM comp_results WHERE computation = ?",
+                           (computation_id,)):
+        full = row["path"]
+        if not full.startswith(base) or full == path:
+            continue
+        found = True
+        name, _, rest = full[len(base):].partition("/")
+        if rest:
+            folders.add(name)
+        else:
+            files[name] = row["size"]
+    if not found:
+        raise ApiError(404, f"folder '{path}' not found in the results of computation "
+                            f"{computation_id}")
+    items: list[dict[str, Any]] = [
+        {"name": name, "path": base + name, "type": "folder"}
+        for name in sorted(folders, key=lambda n: (n.lower(), n))]
+    items += [{"name": name, "path": base + name, "type": "file", "size": files[name]}
+              for name in sorted(files, key=lambda n: (n.lower(), n))]
+    return {"items": items}
 
 
 def _target(store: Store, user: User, kind: str, target_id: str) -> str:

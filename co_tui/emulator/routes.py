@@ -289,6 +289,17 @@ class Handlers:
         return json_response(capsule_operations.get_computation(self.store, caller(request),
                                                                 request.path_params["id"]))
 
+    async def list_computations(self, request: Request) -> Response:
+        """``GET /capsules/{id}/computations`` and ``GET /pipelines/{id}/computations``."""
+        return json_response(capsule_operations.list_computations(
+            self.store, caller(request), request.scope["co_kind"], request.path_params["id"]))
+
+    async def list_results(self, request: Request) -> Response:
+        """``POST /computations/{id}/results`` with ``{"path": folder}``."""
+        data = await read_json(request)
+        return json_response(capsule_operations.list_results(
+            self.store, caller(request), request.path_params["id"], data))
+
     async def custom_metadata(self, request: Request) -> Response:
         """``GET /custom_metadata``: the deployment's schema."""
         text = self.store.meta_get("custom_metadata") or '{"fields":[],"categories":[]}'

@@ -8,7 +8,8 @@ result), then name, mount, description, tags and the deployment's custom-metadat
 (required ones marked ``*``; loaded from ``GET /custom_metadata`` unless given). Fields are
 checked as they are left and all at once on ``ctrl+s``, the way the edit dialog checks them, with
 the problem shown under the field; a computation ID is looked up as it is typed to show the
-run's name and whether it has results. The request is sent exactly once from a worker
+run's name and whether it has results, or the run is picked from a capsule's recent runs and
+their result files (:mod:`co_tui.modals.create_computation`, :mod:`co_tui.modals.create_runs`). The request is sent exactly once from a worker
 (:func:`~co_tui.operations.create_once.create_data_asset_once`); on failure the dialog stays open
 with everything typed. It dismisses with the new (draft) :class:`~co_tui.api.models.DataAsset`, or
 ``None`` on ``esc``; the calling screen follows the draft with
@@ -17,8 +18,8 @@ with everything typed. It dismisses with the new (draft) :class:`~co_tui.api.mod
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
@@ -26,11 +27,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
-from co_tui.api.errors import ApiError, NotFoundError
+from co_tui.api.errors import ApiError
 from co_tui.modals.create_layout import (
     ERROR_KEYS,
     custom_row,
@@ -39,23 +39,19 @@ from co_tui.modals.create_layout import (
     read_form,
     widget_suffix,
 )
-from co_tui.modals.dialog import Dialog
+from co_tui.modals.create_computation import ComputationFields
 from co_tui.operations.create_form import (
     CreateForm,
+    computation_problem,
     SourceKind,
     build_params,
     combinable,
-    computation_problem,
     suggest_mount,
     validate_form,
 )
-from co_tui.operations.create_once import (
-    CreateNotConfirmedError,
-    create_data_asset_once,
-    lookup_computation,
-)
+from co_tui.operations.create_once import CreateNotConfirmedError, create_data_asset_once
 from co_tui.operations.metadata import custom_key
-from co_tui.safe_text import display, join, plain
+from co_tui.safe_text import display, plain
 from co_tui.widgets.choice import Choice
 from co_tui.widgets.custom_fields import CustomField
 from co_tui.widgets.footer import KeyFooter
@@ -63,19 +59,18 @@ from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
-    from co_tui.api.models import Computation, CustomMetadata, DataAsset
+    from co_tui.api.models import CustomMetadata, DataAsset
 
 __all__ = ["CreateScreen"]
 
-LOOKUP_DELAY = 0.4
 
-
-class CreateScreen(Dialog["DataAsset | None"]):
+class CreateScreen(ComputationFields):
     """The create dialog; ``selected_assets`` are the list's selection (for "combine").
     ``schema`` is the deployment's custom metadata; when ``None`` it is fetched here (and the
     asset is created without custom metadata if that fails)."""
 
-    CSS_PATH = "../styles/share.tcss"
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["../styles/share.tcss",
+                                                "../styles/create_runs.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "create", "Create", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -96,9 +91,6 @@ class CreateScreen(Dialog["DataAsset | None"]):
         self.touched: set[str] = set()
         self.submitted = False
         self.creating = False
-        self.computation: Computation | None = None
-        self._computation_for = ""
-        self._lookup_timer: Timer | None = None
         self._custom_fields: dict[str, CustomField] = {}
 
     @property
@@ -206,18 +198,12 @@ class CreateScreen(Dialog["DataAsset | None"]):
 
     def _revalidate(self) -> dict[str, str]:
         errors = validate_form(self.form(), self.schema)
-        problem = self._computation_problem()
+        problem = (self._computation_problem()
+                   if self.form().source is SourceKind.COMPUTATION else None)
         if problem and "computation_id" not in errors:
             errors["computation_id"] = problem
         self._show_errors(errors)
         return errors
-
-    def _computation_problem(self) -> str | None:
-        if self.form().source is not SourceKind.COMPUTATION or self.computation is None:
-            return None
-        if self._computation_for != field_value(self, "computation_id").strip():
-            return None
-        return computation_problem(self.computation)
 
     def _set_status(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#create-status", Static)
@@ -251,9 +237,7 @@ class CreateScreen(Dialog["DataAsset | None"]):
                 suggest_mount(event.value) or "folder under /data"
             )
         if key == "computation_id":
-            if self._lookup_timer is not None:
-                self._lookup_timer.stop()
-            self._lookup_timer = self.set_timer(LOOKUP_DELAY, self._lookup)
+            self._id_typed(event.value)
         if key in self.touched or self.submitted:
             self._revalidate()
 
@@ -278,48 +262,6 @@ class CreateScreen(Dialog["DataAsset | None"]):
             self.action_create()
         else:
             self.focus_next()
-
-    def _lookup_raised(self, error: BaseException) -> None:
-        self.computation = None
-        self.query_one("#create-computation-info", Static).update(
-            Content("could not look it up (an unexpected error)"))
-        self._revalidate()
-
-    @worker("looking up the computation", group="create-lookup", exclusive=True,
-            recover=_lookup_raised)
-    async def _lookup(self) -> None:
-        """Show the typed computation's name and state (or why it cannot be used)."""
-        info = self.query_one("#create-computation-info", Static)
-        typed = field_value(self, "computation_id").strip()
-        if not typed:
-            info.update(Content(""))
-            return
-        info.update(Content.styled("Looking up the computation…", "dim"))
-        message = await self._fetch_computation(typed)
-        if self.computation is not None and self._computation_for == typed:
-            when = time.strftime("%Y-%m-%d", time.gmtime(self.computation.created))
-            summary = join(display(self.computation.name or typed, max_cells=50),
-                           f"  ·  {self.computation.state or 'unknown state'}  ·  {when}")
-            info.update(summary)
-        else:
-            info.update(display(message or "", max_cells=80))
-        self._revalidate()
-
-    async def _fetch_computation(self, typed: str) -> str | None:
-        """Look ``typed`` up; keeps the result in ``self.computation``; returns a problem."""
-        try:
-            computation = await lookup_computation(self.client, typed)
-        except ValueError as problem:
-            self.computation = None
-            return str(problem)
-        except NotFoundError:
-            self.computation = None
-            return "no computation with this ID is visible to you"
-        except ApiError as error:
-            self.computation = None
-            return f"could not look it up: {error.message}"
-        self.computation, self._computation_for = computation, typed
-        return computation_problem(computation)
 
     # --- creating ----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from co_tui.api.models import CustomMetadataField
 from co_tui.operations.create_form import Combinable, CombinedPart, CreateForm, SourceKind
@@ -49,8 +49,8 @@ S3_FIELDS: tuple[Field, ...] = (
     ("endpoint_name", "Endpoint", "custom S3 endpoint's name (empty: AWS S3)"),
 )
 COMPUTATION_FIELDS: tuple[Field, ...] = (
-    ("computation_id", "Computation ID", "the run's ID"),
-    ("path", "Path", "folder in /results (empty: all results)"),
+    ("computation_id", "Computation ID", "the run's ID (or choose one above)"),
+    ("path", "Path", "folder or file in /results (empty: all results)"),
 )
 TARGET_FIELDS: tuple[Field, ...] = (
     ("target_bucket", "Into bucket", "bucket-name, or paste s3://bucket/prefix"),
@@ -103,6 +103,8 @@ def form_fields(combine: Combinable) -> ComposeResult:
                           id="create-keep")
             yield TickBox("Public bucket (read without credentials)", id="create-public")
         with Vertical(id="create-computation", classes="create-section"):
+            yield Button("Choose from a capsule's recent runs… (enter)", id="create-pick-run",
+                         compact=True)
             for key, label, hint in COMPUTATION_FIELDS:
                 yield from row(key, label, hint)
             yield TickBox("Keep the results in an S3 bucket (an external result)",

@@ -222,10 +222,12 @@ def parse_computation_id(text: str) -> str:
 
 def computation_problem(computation: Computation) -> str | None:
     """Why this computation's results cannot be captured, or None if they can."""
+    if computation.state == "failed":
+        return "the run failed: only completed runs can be captured"
     if computation.state and computation.state != "completed":
-        return f"the computation is {computation.state}: only completed runs have results"
+        return f"the run is {computation.state}: only completed runs can be captured"
     if computation.has_results is False:
-        return "the computation produced no results"
+        return "the run produced no results"
     return None
 
 

@@ -344,8 +344,8 @@ async def test_a_failing_create_reports_its_reason(client: CodeOceanClient, cloc
 
 
 @pytest.mark.parametrize(("key", "words"), [
-    ("fusion-failed", "the computation is failed"),
-    ("workstation", "the computation is running"),
+    ("fusion-failed", "the run failed"),
+    ("workstation", "the run is running"),
     ("sort-stopped", "produced no results"),
 ])
 async def test_computations_that_cannot_be_captured(client: CodeOceanClient, key: str, words: str) -> None:

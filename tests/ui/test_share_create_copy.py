@@ -410,7 +410,7 @@ async def test_create_refuses_a_computation_without_results(client: CodeOceanCli
         await settle(app, pilot)
         # the typed-ID lookup runs on a short timer as well: under load its answer can land
         # after the create's own check, so wait for the message rather than a fixed round
-        await until(lambda: "the computation is failed"
+        await until(lambda: "the run failed"
                     in text_of(app, "#create-computation_id-error"))
     assert create_posts(recorder) == 0
 

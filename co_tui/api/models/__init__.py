@@ -48,6 +48,7 @@ from co_tui.api.models.components import (
 )
 from co_tui.api.models.computation import (
     Computation,
+    ComputationList,
     ComputationState,
     InputDataAsset,
     Param,
@@ -103,6 +104,7 @@ __all__ = [
     "CapsuleStatus",
     "CloudWorkstationSource",
     "Computation",
+    "ComputationList",
     "ComputationSource",
     "ComputationState",
     "ContainedDataAsset",

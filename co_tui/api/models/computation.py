@@ -8,6 +8,7 @@ from co_tui.api.models._base import _Model
 
 __all__ = [
     "Computation",
+    "ComputationList",
     "ComputationState",
     "InputDataAsset",
     "Param",
@@ -68,3 +69,11 @@ class Computation(_Model):
     end_status: str | None = None
     exit_code: int | None = None
     has_results: bool | None = None
+
+
+class ComputationList(list[Computation]):
+    """A capsule's runs as :meth:`~co_tui.api.capsules.Capsules.list_computations` read them: a
+    plain list (the SDK answers ``list[Computation]``) that also counts the runs left out."""
+
+    unreadable: int = 0
+    """Runs of the answer that could not be read and were left out (counted by this client)."""
