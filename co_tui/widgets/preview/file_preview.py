@@ -25,6 +25,7 @@ from co_tui.preview import Preview
 from co_tui.safe_text import display
 from co_tui.widgets.detail_strip import content_strip
 from co_tui.widgets.preview.document import Document, LinesPart, has_raw_view
+from co_tui.widgets.preview.kitty_part import attach_pictures, close_pictures, kitty_output
 
 __all__ = ["FilePreview", "preview_header"]
 
@@ -91,6 +92,9 @@ class FilePreview(ScrollView, can_focus=True):
 
     def show_document(self, document: Document, *, keep_position: bool = False) -> None:
         """Show ``document`` from the top (or where the reader was, for "load more")."""
+        if document is not self._document:
+            close_pictures(self._document.parts)  # frees them in the terminal's memory
+            attach_pictures(document.parts, kitty_output(self.app))
         self._document = document
         self._invalidate()
         if not keep_position:
@@ -125,6 +129,9 @@ class FilePreview(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._invalidate()
+
+    def on_unmount(self) -> None:
+        close_pictures(self._document.parts)
 
     def notify_style_update(self) -> None:
         self._styles.clear()

@@ -1,4 +1,6 @@
-"""The picture in an image preview: decoded in the document's thread, drawn in half blocks.
+"""The picture in an image preview: decoded in the document's thread, drawn in half blocks
+(or, in a terminal with the Kitty graphics protocol, as Unicode placeholders:
+:mod:`co_tui.widgets.preview.kitty_part`).
 
 :func:`picture_parts` runs inside :func:`~co_tui.widgets.preview.document.build_document`,
 which the preview panel calls in a worker thread, so Pillow's decoding never blocks the event
@@ -100,7 +102,21 @@ def picture_parts(preview: Preview, mode: PictureMode) -> list[Part] | None:
         message = Content.assemble(("could not draw the picture: ", "bold $text-error"),
                                    display(str(error), style="$text-error"))
         return [LinesPart([message, Content("")]), *binary_parts(body)]
-    return [PicturePart(picture), LinesPart([Content(""), _about(picture, preview)])]
+    return [_drawn(picture, mode), LinesPart([Content(""), _about(picture, preview)])]
+
+
+def _drawn(picture: Picture, mode: PictureMode) -> PicturePart:
+    """The part that draws ``picture``: Kitty placeholders (its PNG made here, in the thread)
+    or half blocks (also for ``sixel``: see :mod:`co_tui.preview.graphics_mode`)."""
+    if mode == "kitty":
+        from co_tui.preview.kitty import png_payload
+        from co_tui.widgets.preview.kitty_part import KittyPicturePart
+
+        try:
+            return KittyPicturePart(picture, png_payload(picture.image))
+        except (OSError, ValueError):
+            pass  # the PNG could not be made: half blocks still can
+    return PicturePart(picture)
 
 
 def _about(picture: Picture, preview: Preview) -> Content:
