@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import format_row, results_dir, target_row
 
 BENCH = Path(__file__).resolve().parent
-ORDER = ["app_launch", "cli_startup", "app_scale", "list_assets", "emulator_search", "download_asset",
+ORDER = ["app_launch", "cli_startup", "app_scale", "file_search", "list_assets", "emulator_search", "download_asset",
          "download", "folder_and_preview", "preview", "decode_models", "soak", "fault_storm"]
 """The benches ``--run`` runs, in this order (results files not listed are still read)."""
 TINY_ARGS = {"soak": ["--minutes", "0.15"], "fault_storm": ["--sequences", "2", "--steps", "4"]}

@@ -44,7 +44,7 @@ def _run(name: str, args: list[str], results: Path) -> dict[str, Any]:
 @pytest.mark.parametrize("name", sorted(BENCHES))
 def test_the_bench_runs_at_a_tiny_size(name: str, tmp_path: Path) -> None:
     data = _run(name, BENCHES[name], tmp_path)
-    assert not (ROOT / "bench" / "results" / f"{name}.json").samefile(tmp_path / f"{name}.json")
+    assert (tmp_path / f"{name}.json").resolve().parent != (ROOT / "bench" / "results").resolve()
     for row in data.get("table", []):
         assert {"target", "ours", "baseline", "ratio", "met"} <= row.keys(), row
         assert row["ours"] > 0 and row["baseline"] > 0, row

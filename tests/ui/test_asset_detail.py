@@ -289,10 +289,10 @@ async def test_palette_lists_the_screen_actions(emulator: Emulator, demo_seed: A
             assert expected in names
         # the Files tab's keys are offered in the Files tab (Load more and Raw/rendered once a
         # preview can use them: see test_palette_detail.py)
-        assert "Filter names" not in names
+        assert "Search paths" not in names
         await pilot.press("2")
         await settle(app, pilot)
-        assert "Filter names" in [action.description for action in palette_actions(screen)]
+        assert "Search paths" in [action.description for action in palette_actions(screen)]
         await pilot.press("4")
         await settle(app, pilot)
         assert screen.active_tab == "attached"
