@@ -92,9 +92,17 @@ def _emulator_search(data: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _app_scale(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"target": f"My Data {data['assets']:,}: {r['measure']} {r['target']}",
+             "ours": r["ours"], "baseline": r.get("baseline"), "unit": "",
+             "ratio": r.get("ratio"), "met": bool(r["met"])} for r in data["rows"]
+            if r["target"] != "info"]
+
+
 ADAPTERS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
     "preview": _preview, "folder_and_preview": _folder_and_preview, "download": _download,
     "soak": _soak, "fault_storm": _fault_storm, "emulator_search": _emulator_search,
+    "app_scale": _app_scale,
 }
 
 
