@@ -86,11 +86,12 @@ def test_data_root_is_defined_once() -> None:
 
 
 def test_only_the_client_and_the_service_use_the_retry_policy() -> None:
-    """Retries are decided by api/retry.py's Retrier and the service's download loop, not by
-    callers of the client (the transfer layer, screens)."""
+    """Retries are decided by api/retry.py's Retrier and the service's download loops (one
+    stream in api/files.py, byte ranges in api/ranged.py), not by callers of the client (the
+    transfer layer, screens)."""
     users = [
         str(path.relative_to(ROOT))
         for path in _modules()
         if "delay_for(" in path.read_text() or "backoff_or_raise(" in path.read_text()
     ]
-    assert sorted(users) == ["api/client.py", "api/files.py", "api/retry.py"]
+    assert sorted(users) == ["api/client.py", "api/files.py", "api/ranged.py", "api/retry.py"]
