@@ -1,6 +1,6 @@
 """co-tui for scripts: commands that pipe (``co-tui ls``, ``show``, ``files``, ``url``, ``cat``,
-``edit``, ``share``, ``archive``, ``restore``, ``delete``), on the app's client, credentials and
-operations.
+``download``, ``edit``, ``share``, ``create``, ``archive``, ``restore``, ``delete``, ``attach``,
+``detach``), on the app's client, credentials, operations and download engine.
 
 Importing this package stays light (no Textual, no httpx until a command runs), so a command
 starts about as fast as a bare httpx script. Output, exit codes and the JSON format: the
@@ -84,30 +84,41 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     share.add_argument("--everyone", choices=("none", "viewer", "discoverable"))
     share.add_argument("--remove", action="append", metavar="EMAIL|GROUP")
     share.add_argument("--yes", action="store_true", help="do not ask (needed in scripts)")
+    from co_tui.script import parsers
+
+    more = parsers.add_parsers(sub)
     for parser in (ls, show, files, url, cat, delete, edit, share, sub.choices["archive"],
-                   sub.choices["restore"]):
+                   sub.choices["restore"], *more):
         _common(parser)
 
 
 def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    from co_tui.script.parsers import positive
+
+    return positive(text)
 
 
 COMMANDS = frozenset({"ls", "show", "files", "url", "cat", "archive", "restore", "delete",
-                      "edit", "share"})
+                      "edit", "share", "download", "create", "attach", "detach"})
 
 
 def _command(name: str) -> Command:
-    from co_tui.script import edit_commands, read_commands, write_commands
+    from co_tui.script import (
+        attach_commands,
+        create_command,
+        download_command,
+        edit_commands,
+        read_commands,
+        write_commands,
+    )
 
     table: dict[str, Command] = {
         "ls": read_commands.ls, "show": read_commands.show, "files": read_commands.files,
         "url": read_commands.url, "cat": read_commands.cat, "archive": write_commands.archive,
         "restore": write_commands.restore, "delete": write_commands.delete,
         "edit": edit_commands.edit, "share": edit_commands.share,
+        "download": download_command.download, "create": create_command.create,
+        "attach": attach_commands.attach, "detach": attach_commands.detach,
     }
     return table[name]
 

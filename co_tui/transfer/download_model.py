@@ -113,13 +113,16 @@ class DownloadRequest:
     """What the download dialog dismisses with, and what :meth:`DownloadEngine.submit` takes.
 
     ``destination`` is the local folder; ``as_zip`` asks for one archive built while streaming
-    instead of separate files; ``policy`` says what to do with existing files.
+    instead of separate files; ``policy`` says what to do with existing files. ``zip_name`` is
+    the archive's file name in ``destination`` (one plain name; default: made from the
+    target's name).
     """
 
     target: DownloadTarget
     destination: Path
     as_zip: bool = False
     policy: ExistingPolicy = ExistingPolicy.SKIP
+    zip_name: str | None = None
 
 
 @dataclass(frozen=True)

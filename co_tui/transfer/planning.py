@@ -65,6 +65,11 @@ def _top_parts(request: DownloadRequest) -> tuple[str, ...]:
 
 
 def _zip_name(request: DownloadRequest, top: tuple[str, ...]) -> str:
+    if request.zip_name is not None:
+        parts = local_parts(request.zip_name)  # UnsafePathError: not one plain file name
+        if len(parts) != 1 or parts[0] != request.zip_name:
+            raise UnsafePathError(f"not a plain file name for the archive: {request.zip_name!r}")
+        return parts[0]
     target = request.target
     base = top[0] if top else target.name.replace("/", "_")
     try:
