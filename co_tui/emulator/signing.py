@@ -21,9 +21,11 @@ _DATE = "%Y%m%dT%H%M%SZ"
 
 
 def _disposition(kind: str, name: str) -> str:
+    """The Content-Disposition of a signed URL: a plain ``filename`` when it can be one, else
+    the RFC 6266 encoded form (control characters cannot go into a header as they are)."""
     if kind == "inline":
         return "inline"
-    if name.isascii() and '"' not in name and "\\" not in name:
+    if name.isascii() and name.isprintable() and '"' not in name and "\\" not in name:
         return f'attachment; filename="{name}"'
     return "attachment; filename*=UTF-8''" + urllib.parse.quote(name, safe="")
 
