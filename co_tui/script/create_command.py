@@ -71,8 +71,8 @@ async def _check_computation(client: CodeOceanClient, computation_id: str) -> No
 
     try:
         computation = await lookup_computation(client, computation_id)
-    except ValueError as problem:
-        raise CommandError(f"--computation: {problem}", EXIT["usage"]) from None
+    except ValueError as invalid:
+        raise CommandError(f"--computation: {invalid}", EXIT["usage"]) from None
     problem = computation_problem(computation)
     if problem:
         raise CommandError(f"--computation {computation_id}: {problem}", EXIT["usage"])
