@@ -127,7 +127,7 @@ async def create(client: CodeOceanClient, args: argparse.Namespace) -> int:
     if not args.wait:
         _print(asset, args.json)
         return EXIT["ok"]
-    sys.stdout.write("" if args.json else asset.id + "\n")
+    sys.stdout.write("" if args.json else clean(asset.id) + "\n")
     sys.stdout.flush()
     final = await _follow(client, asset)
     if args.json:
@@ -141,7 +141,7 @@ async def create(client: CodeOceanClient, args: argparse.Namespace) -> int:
 def _print(asset: DataAsset, as_json: bool) -> None:
     from co_tui.script.read_commands import api_record
 
-    sys.stdout.write((json_line(api_record(asset)) if as_json else asset.id) + "\n")
+    sys.stdout.write((json_line(api_record(asset)) if as_json else clean(asset.id)) + "\n")
     sys.stdout.flush()
 
 

@@ -100,6 +100,9 @@ async def download(client: CodeOceanClient, args: argparse.Namespace) -> int:
 
             await follow_with_bar(engine, waiting)
         await waiting
+    except asyncio.CancelledError:  # ctrl+c: the engine keeps what can resume
+        sys.stderr.write("interrupted: run the same command again to resume\n")
+        raise
     finally:
         await engine.aclose()
     return _report(engine, batches, time.monotonic() - started)

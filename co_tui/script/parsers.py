@@ -64,9 +64,9 @@ def _create(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argpars
                 "  co-tui create --name 'Raw 661398' --s3 aind-open-data/ecephys_661398 --wait\n"
                 "  co-tui create --name 'QC run' --computation RUN_ID --path qc --tag qc\n"
                 "  co-tui create --name Both --combine ID1 ID2 --mount both"))
-    p.add_argument("--name", required=True)
+    p.add_argument("--name", required=True, help="the new asset's name")
     p.add_argument("--mount", help="its folder name under /data (default: made from the name)")
-    p.add_argument("--description", default="")
+    p.add_argument("--description", default="", help="a description (several lines are fine)")
     p.add_argument("--tag", action="append", metavar="TAG", help="a tag (repeatable)")
     p.add_argument("--meta", action="append", metavar="KEY=VALUE",
                    help="a custom metadata field (repeatable)")

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -235,3 +240,49 @@ def test_a_terminal_gets_a_progress_bar_and_a_summary(served: ServedEmulator,
     assert "━" in raw.decode(errors="replace")  # the bar was drawn
     assert re.search(r"14 files downloaded \(27\.\d MiB\)", text), text
     assert str(tmp_path / SORTED_MOUNT) not in text  # no path list on a terminal
+
+
+def test_ctrl_c_keeps_the_partial_file_and_a_rerun_resumes_it(expected: dict[str, str],
+                                                              tmp_path: Path) -> None:
+    big = "kilosort4/ProbeA/templates.npy"  # 22 MiB: above the resume threshold
+    with serve_in_thread(EmulatorConfig(seed="demo", conn_rate_mbps=4.0)) as slow:
+        cli = Cli(slow)
+        process = subprocess.Popen([sys.executable, "-m", "co_tui.cli", "download", SORTED, big,
+                                    "--to", str(tmp_path)], env=cli.env(), text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while not _partial_bytes(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+        assert process.returncode == 130, err
+        assert "run the same command again to resume" in err and out == ""
+        kept = _partial_bytes(tmp_path)
+        assert 0 < kept < 22 * 1024 * 1024
+        assert not (tmp_path / "templates.npy").exists()
+        ranges = _record_ranges(slow)
+        again = cli.run("download", SORTED, big, "--to", str(tmp_path))
+    assert again.returncode == 0, again.stderr
+    assert ranges[-1] == f"bytes={kept}-"  # only the rest was asked for (after a probe)
+    assert all(r and not r.startswith("bytes=0-") for r in ranges), ranges
+    assert hashlib.sha256((tmp_path / "templates.npy").read_bytes()).hexdigest() == expected[big]
+    assert [p.name for p in tmp_path.iterdir()] == ["templates.npy"]  # the temp files are gone
+
+
+def _partial_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.glob(".co-tui-*.part"))
+
+
+def _record_ranges(served: ServedEmulator) -> list[str]:
+    """From now on, the Range header of each request to the file origin, in order."""
+    seen: list[str] = []
+    inner = served.emulator.files_app
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        headers = dict(scope.get("headers") or [])
+        seen.append(headers.get(b"range", b"").decode())
+        await inner(scope, receive, send)
+
+    served.emulator.files_app = recording
+    return seen
