@@ -147,6 +147,10 @@ class Rights:
                 if other_need == "owner":
                     self.refused.setdefault((asset_id, other), "the server refused it")
 
+    def role(self, asset: DataAsset) -> Role | None:
+        """The user's role on ``asset`` as far as this session knows it (None when unknown)."""
+        return self.roles.get(asset.id) or role_on(asset, self.identity)
+
     def reason(self, asset: DataAsset, action: str) -> str | None:
         """Why ``action`` is not possible on ``asset``, or None when it is (or may be)."""
         need = NEEDS.get(action)
@@ -156,7 +160,7 @@ class Rights:
         refused = self.refused.get((asset.id, action))
         if refused:
             return f"You do not have permission: {what} was refused by the server."
-        role = self.roles.get(asset.id) or role_on(asset, self.identity)
+        role = self.role(asset)
         if role is None or RANK[role] >= RANK[need]:
             return None
         article = "an" if role[0] in "aeiou" else "a"

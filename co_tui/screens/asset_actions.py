@@ -71,6 +71,10 @@ class AssetActionsScreen(Screen[None]):
     client: CodeOceanClient | None
     co_app = co_app
 
+    attached_ids: frozenset[str] | None = None
+    """Ids of the assets attached to the capsule co-tui runs in, as far as known: None outside a
+    capsule or until the capsule's attached list has been read."""
+
     # --- what subclasses provide --------------------------------------------------------------
 
     def targets(self) -> list[DataAsset]:
