@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emulator_process, write_results
+from _common import emulator_process, load_average, target_row, write_results
 
 KIB, MIB = 1024, 2**20
 SMALL_ASSET = "b0000000-0000-4000-8000-000000001000"
@@ -329,6 +329,7 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
             print(f"  {name:26} {ratios[name]:7.3f}  target <= {limit:.3f}  "
                   f"{'PASS' if verdicts[name] else 'FAIL'}")
     payload = {
+        "load": load_average(), "table": _table(rec, ratios),
         "runs": args.runs, "destination": str(where), "latency_ms": args.latency,
         "conn_rate_mbps": args.conn_rate, "tiny": args.tiny,
         "sizes": {"files": args.files, "file_kib": args.file_kib, "big_mib": args.big_mib,
@@ -340,6 +341,33 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
     }
     _write(args.name, payload)
     return payload
+
+
+_ROWS = (
+    ("small_vs_curl_par", "small", "curl_par", "1,000 x 1 MiB: time <= 1.0x curl --parallel"),
+    ("small_vs_curl_K", "small", "curl_K", "1,000 x 1 MiB: time <= 0.8x one curl -K"),
+    ("latency_vs_curl_par", "latency", "curl_par", "same, 20 ms per response: <= 1.0x curl"),
+    ("rated_time_vs_curl", "rated", "curl", "1 GiB at 50 MB/s per connection: <= 1/3 curl"),
+)
+"""Target rows for bench/run_all.py: (ratio name, case, baseline, label)."""
+
+
+def _table(rec: Recorder, ratios: dict[str, Any]) -> list[dict[str, Any]]:
+    """The targets as bench/run_all.py's rows (medians in seconds, and the worst big-file run)."""
+    rows = []
+    for name, case, base, label in _ROWS:
+        mine, theirs = rec.seconds.get(f"{case}_ours"), rec.seconds.get(f"{case}_{base}")
+        if mine and theirs:
+            rows.append(target_row(label, statistics.median(mine), statistics.median(theirs),
+                                   "s", limit=TARGETS[name][1]))
+    if "big_time_vs_curl_worst" in ratios:
+        rows.append(target_row("4 GiB file: time <= 1.0x curl -o in every run (worst run)",
+                               ratios["big_time_vs_curl_worst"], None, "x",
+                               limit=1.0, ratio=False))
+    if "peak_rss_mib" in ratios:
+        rows.append(target_row("downloads: co-tui peak RSS <= 64 MiB", ratios["peak_rss_mib"],
+                               None, "MiB", limit=64.0, ratio=False))
+    return rows
 
 
 def _write(name: str, payload: dict[str, Any]) -> None:

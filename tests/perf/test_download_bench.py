@@ -40,3 +40,6 @@ def test_the_download_bench_runs_tiny(tmp_path: Path) -> None:
     assert report["ratios"]["peak_rss_mib"] <= 64
     assert "small_vs_curl_par" in report["ratios"] and "rated_time_vs_curl" in report["ratios"]
     assert "target <=" in done.stdout
+    rows = {row["target"]: row for row in report["table"]}
+    assert len(rows) == 6 and all(isinstance(row["met"], bool) for row in rows.values())
+    assert rows["downloads: co-tui peak RSS <= 64 MiB"]["ours"] == report["ratios"]["peak_rss_mib"]
