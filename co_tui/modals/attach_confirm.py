@@ -18,14 +18,24 @@ __all__ = ["attach_confirm_screen", "plan_body"]
 
 NAMES_SHOWN = 4
 """Names of the assets to send listed before "... and N more" (the body holds 12 lines)."""
-SKIPPED_NAMES = 2
-"""Names listed after each skip reason."""
+LINE_CELLS = 58
+"""The body's width in cells (the dialog is 64 wide, less border and padding)."""
 
 
-def _names(names: list[str], limit: int, max_cells: int) -> Content:
-    shown = [display(name, max_cells=max_cells) for name in names[:limit]]
-    more = f" … +{len(names) - limit}" if len(names) > limit else ""
-    return join(Content(", ").join(shown), more)
+def _names(names: list[str], cells: int) -> Content:
+    """As many of ``names`` as fit in ``cells`` (each cut to fit), then ``+N``."""
+    shown: list[Content] = []
+    left = cells
+    for index, name in enumerate(names):
+        rest = len(names) - index - 1
+        reserve = len(f", +{rest}") if rest else 0
+        room = left - reserve - (2 if shown else 0)
+        if room < 8 and shown:
+            break
+        shown.append(display(name, max_cells=max(8, min(room, 28))))
+        left -= shown[-1].cell_length + (2 if len(shown) > 1 else 0)
+    more = len(names) - len(shown)
+    return join(Content(", ").join(shown), f", +{more}" if more else "")
 
 
 def plan_body(plan: AttachPlan) -> Content:
@@ -44,8 +54,8 @@ def plan_body(plan: AttachPlan) -> Content:
         lines.append(join(f"Skipped, not sent ({len(plan.skipped)}):"))
         for reason, count in plan.skipped_reasons():
             names = [s.asset.name for s in plan.skipped if s.reason == reason]
-            lines.append(join(f"  – {count} {reason}: ",
-                              _names(names, SKIPPED_NAMES, max_cells=20)))
+            head = f"  – {count} {reason}: "
+            lines.append(join(head, _names(names, LINE_CELLS - len(head))))
     return Content("\n").join(lines)
 
 

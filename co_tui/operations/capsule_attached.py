@@ -202,7 +202,8 @@ class AttachPlan:
 
     @property
     def needs_asking(self) -> bool:
-        """More than one asset in the selection: the user confirms first."""
+        """More than one asset targeted (sent or skipped): the user confirms first, seeing what
+        is skipped. A single eligible asset goes without asking."""
         return len(self.send) + len(self.skipped) > 1
 
     def summary(self) -> str:

@@ -76,5 +76,6 @@ class AssetFilters:
         if self.favorite:
             words.append("favourites")
         if self.attached is not None:
-            words.append("attached" if self.attached else "not attached")
+            # client-side: it says so, as it narrows the rows loaded, not the search
+            words.append(("attached" if self.attached else "not attached") + " (loaded rows)")
         return ", ".join(words)

@@ -124,13 +124,12 @@ class AssetListScreen(AssetActionsScreen):
         other reload forgets them)."""
 
     def _title(self) -> Content:
-        title = Content.assemble(
-            ("co-tui", "bold"), f"  {self.LIST_NAME}  ", display(self.domain)
-        )
+        title = Content.assemble(("co-tui", "bold"), f"  {self.LIST_NAME}  ")
+        if (capsule := self.capsule_title()) is not None:  # inside a capsule (capsule_attach.py)
+            title = Content.assemble(title, capsule, "  ")
+        title = Content.assemble(title, display(self.domain))
         if self.demo:
             title = Content.assemble(title, "  ", (" DEMO ", "bold reverse $warning"))
-        if (capsule := self.capsule_title()) is not None:  # inside a capsule (capsule_attach.py)
-            title = Content.assemble(title, "  ", capsule)
         return title
 
     def compose(self) -> ComposeResult:
@@ -374,8 +373,11 @@ class AssetListScreen(AssetActionsScreen):
     def show_capsule(self, change: str) -> None:
         """The capsule's name or attached set changed: title, attached column, and the rows
         again when the "attached" filter is on (it filters rows as they arrive)."""
+        table = self.query_one(AssetTable)
+        if change == "read":  # a reading of /data arrived after rows did: match them now
+            self.learn_attached(table.assets)
         self.query_one("#title-bar", Static).update(self._title())
-        self.query_one(AssetTable).set_attached(self.attached_ids)
+        table.set_attached(self.attached_ids)
         if self.filters.attached is not None and change != "learned":
             self.reload()
         super().show_capsule(change)
