@@ -19,7 +19,7 @@ __all__ = ["attach_confirm_screen", "plan_body"]
 NAMES_SHOWN = 4
 """Names of the assets to send listed before "... and N more" (the body holds 12 lines)."""
 LINE_CELLS = 58
-"""The body's width in cells (the dialog is 64 wide, less border and padding)."""
+"""Cells a body line may take (the dialog is 64 wide: 60 inside its border and padding)."""
 
 
 def _names(names: list[str], cells: int) -> Content:
@@ -40,13 +40,13 @@ def _names(names: list[str], cells: int) -> Content:
 
 def plan_body(plan: AttachPlan) -> Content:
     """The dialog's body: the assets to send, external ones, and the skipped ones by reason."""
-    lines: list[Content] = [join("  • ", display(a.name, max_cells=56))
+    lines: list[Content] = [join("  • ", display(a.name, max_cells=LINE_CELLS - 4))
                             for a in plan.send[:NAMES_SHOWN]]
     if len(plan.send) > NAMES_SHOWN:
         lines.append(join(f"  … and {len(plan.send) - NAMES_SHOWN} more"))
     if plan.external:
         lines.append(join(f"Includes {plural(plan.external, 'external asset')} "
-                          "(files stay in their own bucket)."))
+                          "(files stay in their bucket)."))
     if not plan.attached_known:
         lines.append(join("Which assets are attached is not known: the server decides."))
     if plan.skipped:
