@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -231,25 +231,34 @@ DRAFT = "draft or still in progress"
 FAILED = "failed"
 ALREADY = "already attached"
 NOT_ATTACHED = "not attached"
+NOT_YOURS = "only discoverable to you"
+
+RoleOf = Callable[["DataAsset"], "str | None"]
+"""The user's role on an asset as far as the session knows (``Rights.role``), None unknown."""
 
 
-def _attach_problem(asset: DataAsset, attached: frozenset[str] | None) -> str | None:
+def _attach_problem(asset: DataAsset, attached: frozenset[str] | None,
+                    role: RoleOf | None) -> str | None:
     if attached is not None and asset.id in attached:
         return ALREADY
     if asset.state == "failed":
         return FAILED
     if asset.state != "ready":
         return DRAFT
+    if role is not None and role(asset) in ("discoverable", "none"):
+        return NOT_YOURS
     return None
 
 
-def plan_attach(assets: Sequence[DataAsset], attached: frozenset[str] | None) -> AttachPlan:
-    """Split ``assets`` for an attach: drafts (and any state but ready), failed assets and those
-    already attached are skipped. ``attached`` ``None`` (unknown) skips none as attached."""
+def plan_attach(assets: Sequence[DataAsset], attached: frozenset[str] | None, *,
+                role: RoleOf | None = None) -> AttachPlan:
+    """Split ``assets`` for an attach: drafts (and any state but ready), failed assets, those
+    already attached and, when ``role`` knows it, those the user may only discover (attaching
+    needs read access) are skipped. ``attached`` ``None`` (unknown) skips none as attached."""
     send: list[DataAsset] = []
     skipped: list[Skipped] = []
     for asset in assets:
-        problem = _attach_problem(asset, attached)
+        problem = _attach_problem(asset, attached, role)
         if problem is None:
             send.append(asset)
         else:

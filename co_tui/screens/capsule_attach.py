@@ -204,7 +204,10 @@ class CapsuleAttachActions(Screen[None]):
         if self.client is None or capsule is None or not (assets := self.targets()):
             return
         known = self.capsule_session().attached.ids
-        plan = (plan_attach if action == "attach" else plan_detach)(assets, known)
+        if action == "attach":
+            plan = plan_attach(assets, known, role=self.co_app.rights.role)
+        else:
+            plan = plan_detach(assets, known)
         if not plan.send:
             self.co_app.say(display(plan.nothing_to_send(), max_chars=600), severity="warning",
                             timeout=8)

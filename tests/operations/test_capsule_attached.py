@@ -15,6 +15,7 @@ from co_tui.operations.capsule_attached import (
     DRAFT,
     FAILED,
     NOT_ATTACHED,
+    NOT_YOURS,
     AttachedRead,
     AttachedState,
     CapsuleSession,
@@ -54,6 +55,13 @@ def test_attach_plan_with_the_set_unknown_sends_every_ready_asset() -> None:
     assert [a.id for a in plan.send] == ["a"] and not plan.attached_known
     assert plan.needs_asking  # two targeted: the user sees what is skipped before anything
     assert not plan_attach([_asset("a")], None).needs_asking  # one asset goes without asking
+
+
+def test_attach_plan_skips_assets_the_user_may_only_discover_when_known() -> None:
+    roles = {"a": "discoverable", "b": "viewer", "c": None, "d": "none"}
+    plan = plan_attach([_asset(i) for i in "abcd"], frozenset(), role=lambda a: roles[a.id])
+    assert [a.id for a in plan.send] == ["b", "c"]
+    assert [(s.asset.id, s.reason) for s in plan.skipped] == [("a", NOT_YOURS), ("d", NOT_YOURS)]
 
 
 def test_nothing_to_send_says_why() -> None:
