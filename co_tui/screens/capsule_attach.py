@@ -116,6 +116,7 @@ class CapsuleAttachActions(Screen[None]):
 
         from co_tui.operations.capsule_attached import current_computation_id, read_attached
 
+        session = self.co_app.capsule
         name: str | None = None
         name_problem: str | None = None
         try:
@@ -130,8 +131,7 @@ class CapsuleAttachActions(Screen[None]):
             problem = error.message
         except OSError as error:  # /data could not be listed
             problem = error.strerror or type(error).__name__
-        session = self.co_app.capsule
-        if session.capsule_id != capsule_id:
+        if self.co_app.capsule is not session or session.capsule_id != capsule_id:
             return  # another capsule or login meanwhile: this reading is stale
         session.name, session.name_problem = name, name_problem
         session.attached = dataclasses.replace(session.attached, read=read, problem=problem)
@@ -229,12 +229,12 @@ class CapsuleAttachActions(Screen[None]):
         from co_tui.operations.attach import attach_assets, detach_assets
 
         assert self.client is not None
+        session = self.co_app.capsule
         if action == "attach":
             outcome = await attach_assets(self.client, capsule, assets)
         else:
             outcome = await detach_assets(self.client, capsule, assets)
-        session = self.co_app.capsule
-        if session.capsule_id == capsule:
+        if self.co_app.capsule is session and session.capsule_id == capsule:
             session.attached = session.attached.after(outcome)
             self._publish(action)
         done = {o.asset_id for o in outcome.succeeded}
