@@ -30,6 +30,7 @@ from co_tui.api import (
 )
 from co_tui.connection_watch import ConnectionWatch
 from co_tui.launch_handoff import PendingClient
+from co_tui.operations.capsule_attached import CapsuleSession
 from co_tui.operations.journal import WriteJournal
 from co_tui.operations.rights import Rights
 from co_tui.report import crash_report, describe_error, write_crash_file
@@ -130,6 +131,11 @@ class CoTuiApp(ConnectionWatch):
         self.assets_changed: Signal[AssetsChanged] = Signal(self, "assets-changed")
         """What an action did to which assets; every open asset screen follows it
         (:class:`co_tui.operations.action_rules.AssetsChanged`)."""
+        self.capsule = CapsuleSession()
+        """The capsule co-tui runs in, its name and attached set
+        (:mod:`co_tui.screens.capsule_attach`)."""
+        self.capsule_changed: Signal[str] = Signal(self, "capsule-changed")
+        """The capsule's name or attached set changed ("read", "learned", "attach", "detach")."""
 
     def get_default_screen(self) -> Screen[None]:
         """The first screen on the stack is My Data itself, not Textual's blank screen.
@@ -344,6 +350,7 @@ class CoTuiApp(ConnectionWatch):
         self.connection_problem = None
         self._listen(self.client)
         self.token_rejected = False
+        self.capsule = CapsuleSession()  # read again with the new login
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         base = self.screen_stack[0]

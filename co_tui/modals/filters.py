@@ -1,4 +1,5 @@
-"""``f``: the dialog that edits the list filters (type, ownership, origin, favourites).
+"""``f``: the dialog that edits the list filters (type, ownership, origin, favourites, and
+inside a capsule "attached", which filters the loaded rows rather than the search).
 
 :class:`~co_tui.operations.search_filters.AssetFilters` is the value a list screen keeps and adds to
 its search requests; :class:`FiltersScreen` returns a new one (or ``None`` when cancelled). Each
@@ -18,7 +19,14 @@ from textual.content import Content
 from textual.widgets import Static
 
 from co_tui.modals.dialog import Dialog
-from co_tui.operations.search_filters import FAVORITES, ORIGINS, OWNERSHIPS, TYPES, AssetFilters
+from co_tui.operations.search_filters import (
+    ATTACHED,
+    FAVORITES,
+    ORIGINS,
+    OWNERSHIPS,
+    TYPES,
+    AssetFilters,
+)
 from co_tui.widgets.choice import Choice
 from co_tui.widgets.footer import KeyFooter
 
@@ -38,10 +46,13 @@ class FiltersScreen(Dialog["AssetFilters | None"]):
         Binding("up,k", "move(-1)", "Move", show=False),
     ]
 
-    def __init__(self, filters: AssetFilters, *, title: str = "Filters") -> None:
+    def __init__(self, filters: AssetFilters, *, title: str = "Filters",
+                 capsule: bool = False) -> None:
+        """``capsule``: co-tui runs in a capsule, so the "attached" filter is offered."""
         super().__init__()
         self.filters = filters
         self.dialog_title = title
+        self.capsule = capsule
 
     def compose(self) -> ComposeResult:
         f = self.filters
@@ -51,6 +62,10 @@ class FiltersScreen(Dialog["AssetFilters | None"]):
             yield Choice("Ownership", OWNERSHIPS, f.ownership, id="filter-ownership")
             yield Choice("Origin", ORIGINS, f.origin, id="filter-origin")
             yield Choice("Favourites", FAVORITES, f.favorite, id="filter-favorite")
+            if self.capsule:
+                yield Choice("Attached", ATTACHED, f.attached, id="filter-attached")
+                yield Static(Content("Attached filters the loaded rows, not the search."),
+                             id="filters-note")
             yield Static(
                 Content("←→ change   ↑↓ move   enter apply   x clear   esc cancel"),
                 id="filters-hint",
@@ -67,11 +82,13 @@ class FiltersScreen(Dialog["AssetFilters | None"]):
             return self.query_one(f"#filter-{name}", Choice).value
 
         kind, ownership, origin = value("type"), value("ownership"), value("origin")
+        attached = value("attached") if self.capsule else None
         return AssetFilters(
             type=kind if isinstance(kind, str) else None,
             ownership=ownership if isinstance(ownership, str) else None,
             origin=origin if isinstance(origin, str) else None,
             favorite=bool(value("favorite")),
+            attached=attached if isinstance(attached, bool) else None,
         )
 
     def action_apply(self) -> None:

@@ -1,4 +1,6 @@
-"""The list filters (type, ownership, origin, favourites) as a value a search request carries.
+"""The list filters (type, ownership, origin, favourites) as a value a search request carries,
+and the one that does not: "attached" (inside a capsule), applied by the list to the rows it
+has loaded, since the search API knows nothing of the capsule co-tui runs in.
 
 :class:`AssetFilters` is what a list screen keeps and adds to its search requests; the filters
 dialog (``co_tui/modals/filters.py``) edits one. The option tables (``TYPES`` ...) pair each API
@@ -13,7 +15,7 @@ import msgspec
 
 from co_tui.api.models import DataAssetSearchParams
 
-__all__ = ["FAVORITES", "ORIGINS", "OWNERSHIPS", "TYPES", "AssetFilters"]
+__all__ = ["ATTACHED", "FAVORITES", "ORIGINS", "OWNERSHIPS", "TYPES", "AssetFilters"]
 
 TYPES: tuple[tuple[str | None, str], ...] = (
     (None, "any"), ("dataset", "dataset"), ("result", "result"), ("combined", "combined"),
@@ -26,6 +28,10 @@ ORIGINS: tuple[tuple[str | None, str], ...] = (
     (None, "any"), ("internal", "internal"), ("external", "external"),
 )
 FAVORITES: tuple[tuple[bool, str], ...] = ((False, "all"), (True, "favourites only"))
+ATTACHED: tuple[tuple[bool | None, str], ...] = (
+    (None, "all"), (True, "attached"), (False, "not attached"),
+)
+"""Inside a capsule: attached to it or not. Client-side: it filters the loaded rows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +40,15 @@ class AssetFilters:
 
     The values are the search API's: ``type`` (dataset/result/combined/model), ``ownership``
     (``created`` / ``shared``), ``origin`` (``internal`` / ``external``), ``favorite``.
+    ``attached`` (True / False) is not sent: the list keeps the loaded rows attached (or not)
+    to the capsule co-tui runs in (``CapsuleAttachActions.attached_rows``).
     """
 
     type: str | None = None
     ownership: str | None = None
     origin: str | None = None
     favorite: bool = False
+    attached: bool | None = None
 
     @property
     def active(self) -> bool:
@@ -66,4 +75,7 @@ class AssetFilters:
             words.append(self.origin)
         if self.favorite:
             words.append("favourites")
+        if self.attached is not None:
+            # client-side: it says so, as it narrows the rows loaded, not the search
+            words.append(("attached" if self.attached else "not attached") + " (loaded rows)")
         return ", ".join(words)

@@ -14,13 +14,11 @@ help and the palette, rather than offered and then failed (:mod:`co_tui.operatio
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from co_tui.api import ApiError, PermissionDeniedError
 from co_tui.app import co_app
@@ -34,6 +32,7 @@ from co_tui.operations.action_rules import (
     target_problem,
 )
 from co_tui.safe_text import display, join
+from co_tui.screens.capsule_attach import CapsuleAttachActions
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
@@ -47,8 +46,10 @@ __all__ = ["AssetActionsScreen"]
 _VERB = {"archive": "Archive", "restore": "Restore"}
 
 
-class AssetActionsScreen(Screen[None]):
-    """Base of the screens that act on assets; subclasses provide :meth:`targets`."""
+class AssetActionsScreen(CapsuleAttachActions):
+    """Base of the screens that act on assets; subclasses provide :meth:`targets`.
+
+    The capsule, its attached set and attach / detach are :class:`CapsuleAttachActions`."""
 
     IN_ARCHIVE: ClassVar[bool] = False
     """True in the archive bin: restore and delete instead of archive and edits."""
@@ -110,13 +111,6 @@ class AssetActionsScreen(Screen[None]):
         self.co_app.assets_changed.publish(AssetsChanged(event, assets))
 
     # --- shared state -------------------------------------------------------------------------
-
-    @property
-    def capsule_id(self) -> str | None:
-        """The capsule co-tui runs in (``CO_CAPSULE_ID``), if any."""
-        from co_tui.operations.attach import current_capsule_id
-
-        return current_capsule_id(os.environ)
 
     @property
     def showing_cached(self) -> bool:
@@ -386,26 +380,3 @@ class AssetActionsScreen(Screen[None]):
 
         self.app.push_screen(DownloadDialog(target, destination=self.co_app.download_dir),
                              chosen)
-
-    # --- attach / detach ----------------------------------------------------------------------
-
-    def action_attach(self) -> None:
-        """Attach the highlighted or selected assets to this capsule."""
-        self._attach_or_detach(True)
-
-    def action_detach(self) -> None:
-        """Detach the highlighted or selected assets from this capsule."""
-        self._attach_or_detach(False)
-
-    @worker("attaching or detaching", group="attach")
-    async def _attach_or_detach(self, attach: bool) -> None:
-        from co_tui.operations.attach import attach_assets, detach_assets
-
-        capsule = self.capsule_id
-        if self.client is None or capsule is None or not (assets := self.targets()):
-            return
-        run = attach_assets if attach else detach_assets
-        outcome = await run(self.client, capsule, assets)
-        self._announce("attached", assets)
-        self.co_app.say(display(outcome.summary(), multiline=True, max_chars=600),
-                        severity="warning" if outcome.failed else "information", timeout=8)

@@ -124,9 +124,10 @@ class AssetListScreen(AssetActionsScreen):
         other reload forgets them)."""
 
     def _title(self) -> Content:
-        title = Content.assemble(
-            ("co-tui", "bold"), f"  {self.LIST_NAME}  ", display(self.domain)
-        )
+        title = Content.assemble(("co-tui", "bold"), f"  {self.LIST_NAME}  ")
+        if (capsule := self.capsule_title()) is not None:  # inside a capsule (capsule_attach.py)
+            title = Content.assemble(title, capsule, "  ")
+        title = Content.assemble(title, display(self.domain))
         if self.demo:
             title = Content.assemble(title, "  ", (" DEMO ", "bold reverse $warning"))
         return title
@@ -141,7 +142,7 @@ class AssetListScreen(AssetActionsScreen):
             id="search",
         )
         with Horizontal(id="list-body"):
-            yield AssetTable(id="assets")
+            yield AssetTable(id="assets", columns=self.table_columns())
             yield QuickLook(id="quick-look")
         yield StatusLine(id="status")
         yield KeyFooter(compact=True)
@@ -149,6 +150,7 @@ class AssetListScreen(AssetActionsScreen):
     def on_mount(self) -> None:
         table = self.query_one(AssetTable)
         table.set_sort(self.sort_field, self.sort_direction)
+        table.set_attached(self.capsule_session().attached.ids)
         table.focus()
         for name in STATUS_INPUTS:
             self.watch(self, name, self._update_status, init=False)
@@ -165,6 +167,7 @@ class AssetListScreen(AssetActionsScreen):
             self.query_one(AssetTable).set_assets([])
         self.reload()
         self.call_after_refresh(self.load_favorites)  # stars can wait for the first frame
+        self.start_capsule_lookup()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 110, "-narrow")
@@ -270,7 +273,7 @@ class AssetListScreen(AssetActionsScreen):
             narrowed=bool(self.query_text or self.filters.active),
             shown=() if first or not self.co_app.journal else {a.id for a in table.assets})
         self._search_lag = {**({} if first else self._search_lag), **applied.adjusted}
-        return applied.results
+        return self.attached_rows(applied.results, self.filters.attached)
 
     @worker("loading the favourites", group="favorites", exclusive=True)
     async def load_favorites(self) -> None:
@@ -367,6 +370,18 @@ class AssetListScreen(AssetActionsScreen):
         self._update_status()
         self.refresh_bindings()
 
+    def show_capsule(self, change: str) -> None:
+        """The capsule's name or attached set changed: title, attached column, and the rows
+        again when the "attached" filter is on (it filters rows as they arrive)."""
+        table = self.query_one(AssetTable)
+        if change == "read":  # a reading of /data arrived after rows did: match them now
+            self.learn_attached(table.assets)
+        self.query_one("#title-bar", Static).update(self._title())
+        table.set_attached(self.attached_ids)
+        if self.filters.attached is not None and change != "learned":
+            self.reload()
+        super().show_capsule(change)
+
     @on(AssetTable.AssetChosen)
     def _asset_chosen(self, message: AssetTable.AssetChosen) -> None:
         from co_tui.screens.asset_detail import AssetDetailScreen  # loaded on first use
@@ -429,8 +444,9 @@ class AssetListScreen(AssetActionsScreen):
                 self.filters = filters
                 self.reload()
 
-        self.app.push_screen(FiltersScreen(self.filters, title=f"Filters — {self.LIST_NAME}"),
-                             chosen)
+        self.app.push_screen(FiltersScreen(self.filters, title=f"Filters — {self.LIST_NAME}",
+                                           capsule=self.capsule_id is not None
+                                           and not self.IN_ARCHIVE), chosen)
 
     def action_open_archive(self) -> None:
         """Open the archive bin (archived data assets)."""

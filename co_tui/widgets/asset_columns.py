@@ -67,7 +67,9 @@ def layout_columns(width: int, columns: Sequence[Column] = COLUMNS) -> list[tupl
     return [(c, c.width + spare if c is name else c.width) for c in kept]
 
 
-def cell_content(asset: DataAsset, key: str, favorites: frozenset[str]) -> Content:
+def cell_content(asset: DataAsset, key: str, favorites: frozenset[str],
+                 attached: frozenset[str] | None = None) -> Content:
+    """One cell; ``attached`` is the capsule's attached set for the "attached" column."""
     if key == "favorite":
         return Content("★" if asset.id in favorites else " ")
     if key == "name":
@@ -89,4 +91,8 @@ def cell_content(asset: DataAsset, key: str, favorites: frozenset[str]) -> Conte
         return display(asset.owner_email or asset.owner)
     if key == "tags":
         return display(", ".join(asset.tags or []))
+    if key == "attached":
+        from co_tui.widgets.attached_column import attached_cell
+
+        return attached_cell(asset, attached)
     raise KeyError(key)

@@ -82,8 +82,8 @@ class RowPainter:
         return strip
 
     def row(self, asset: DataAsset, width: int, *, cursor: bool, selected: bool,
-            favorites: frozenset[str]) -> Strip:
-        """One asset's line."""
+            favorites: frozenset[str], attached: frozenset[str] | None = None) -> Strip:
+        """One asset's line (``attached``: the capsule's attached set, for that column)."""
         style = self.style("")
         if selected:
             style = style + self.style("asset-table--selected")
@@ -93,7 +93,7 @@ class RowPainter:
         for i, (column, col_width) in enumerate(self.columns_for(width)):
             if i:
                 segments.append(Segment(" " * GAP, style))
-            cell = cell_content(asset, column.key, favorites)
+            cell = cell_content(asset, column.key, favorites, attached)
             segments.extend(self._fit(cell, col_width, column.align_right, style))
         return Strip(segments).adjust_cell_length(width, style)
 

@@ -123,6 +123,7 @@ class AssetTable(ScrollView, can_focus=True):
         self._assets: list[DataAsset] = []
         self._selected: set[str] = set()
         self._favorites: frozenset[str] = frozenset()
+        self._attached: frozenset[str] | None = None
         self._sort: tuple[str | None, str] = (None, "desc")
         self._cache: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
         self._painter = RowPainter(self, self._columns)
@@ -223,6 +224,12 @@ class AssetTable(ScrollView, can_focus=True):
         self._favorites = favorites
         self._invalidate()
 
+    def set_attached(self, attached: frozenset[str] | None) -> None:
+        """Ids attached to the capsule co-tui runs in (``None``: unknown), for that column."""
+        if attached != self._attached:
+            self._attached = attached
+            self._invalidate()
+
     def set_sort(self, field: str | None, order: str) -> None:
         """Show which column the rows are sorted by (the server sorts)."""
         self._sort = (field, order)
@@ -290,7 +297,7 @@ class AssetTable(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             strip = self._painter.row(asset, width, cursor=is_cursor, selected=is_selected,
-                                      favorites=self._favorites)
+                                      favorites=self._favorites, attached=self._attached)
             self._cache[key] = strip
             if len(self._cache) > self._cache_limit:
                 self._cache.popitem(last=False)
