@@ -123,3 +123,15 @@ def test_filters_dialog_80x24_16_colours(snap_compare, demo_app) -> None:  # typ
 def test_archive_confirmation_80x24_16_colours(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(in_16_colours(demo_app()), terminal_size=SIZE,
                         run_before=then(*KILOSORT, "a"))
+
+
+def test_archive_bin_80x24_16_colours(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(in_16_colours(demo_app()), terminal_size=SIZE, run_before=then("A"))
+
+
+def test_first_run_login_80x24_16_colours(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    from co_tui.launch import build_app
+    from co_tui.session.login_target import LoginSetup
+
+    app = build_app(None, login=LoginSetup(domain="https://codeocean.example.org", save=False))
+    assert snap_compare(in_16_colours(app), terminal_size=SIZE, run_before=settle)
