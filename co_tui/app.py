@@ -28,6 +28,7 @@ from co_tui.api import (
     AuthenticationError,
     NotFoundError,
 )
+from co_tui.app_reasons import app_disabled_reason
 from co_tui.connection_watch import ConnectionWatch
 from co_tui.launch_handoff import PendingClient
 from co_tui.operations.capsule_attached import CapsuleSession
@@ -78,6 +79,13 @@ def _screen_actions_provider() -> type[Provider]:
     return ScreenActionsProvider
 
 
+def _favourite_provider() -> type[Provider]:
+    """The palette's "Favourite" entry: why co-tui cannot set one (imported when first used)."""
+    from co_tui.favourite_note import FavouriteProvider
+
+    return FavouriteProvider
+
+
 class CoTuiApp(ConnectionWatch):
     """The co-tui application. ``client`` is owned by the app and closed on exit.
 
@@ -95,7 +103,7 @@ class CoTuiApp(ConnectionWatch):
         Binding("ctrl+l", "login", "Log in"),
         Binding("ctrl+d", "show_downloads", "Downloads"),
     ]
-    COMMANDS = App.COMMANDS | {_screen_actions_provider}
+    COMMANDS = App.COMMANDS | {_screen_actions_provider, _favourite_provider}
 
     def __init__(
         self,
@@ -306,15 +314,21 @@ class CoTuiApp(ConnectionWatch):
     # --- help and login -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Downloads and log in are listed always in the help and the palette: None (disabled,
+        # with disabled_reason) until they apply; the footer shows them only once they do.
         if action == "show_downloads":
-            return self._downloads is not None
+            return True if self._downloads is not None else None
         if action == "login":  # offered (and shown in the footer) once the token was rejected
             if not self.token_rejected:
-                return False  # and no import of the login screen (httpx) before the first frame
+                return None  # and no import of the login screen (httpx) before the first frame
             from co_tui.screens.login import LoginScreen
 
             return not isinstance(self.screen, LoginScreen)
         return True
+
+    def disabled_reason(self, action: str) -> str | None:
+        """Why an app-wide action cannot run now (the help and the palette show it)."""
+        return app_disabled_reason(action)
 
     def action_help(self) -> None:
         """Show every key of this screen and of the app."""

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from textual.app import App
 from textual.binding import Binding, BindingsMap
@@ -34,6 +34,7 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from co_tui.key_help import explanation
+from co_tui.safe_text import display
 
 __all__ = ["KeyAction", "ScreenActionsProvider", "screen_actions"]
 
@@ -249,26 +250,42 @@ def _reason(node: DOMNode, action: str) -> str | None:
 
 
 def palette_actions(screen: Screen[Any]) -> Iterable[KeyAction]:
-    """The actions the palette offers on ``screen``: enabled ones, the palette itself excluded;
-    the screen's and the app's first, then its widgets' (mostly cursor movement)."""
-    actions = [
-        a for a in screen_actions(screen) if a.enabled and a.action not in PALETTE_SKIPPED
-    ]
-    def rank(action: KeyAction) -> tuple[bool, bool]:
+    """The actions the palette offers on ``screen``, the palette itself excluded: the screen's
+    and the app's first, then its widgets' (mostly cursor movement), then the disabled ones
+    (listed with their reason, so ``log`` finds "Log in" before it applies)."""
+    actions = [a for a in screen_actions(screen) if a.action not in PALETTE_SKIPPED]
+
+    def rank(action: KeyAction) -> tuple[bool, bool, bool]:
         in_widget = isinstance(action.node, Widget) and not isinstance(action.node, Screen)
-        return in_widget, not action.explanation
+        return not action.enabled, in_widget, not action.explanation
 
     return sorted(actions, key=rank)
 
 
 def _prompt(action: KeyAction, title: Content | None = None) -> Content:
-    return Content.assemble(title or Content(action.description), ("  " + action.key_text, "dim"))
+    name = title or Content(action.description)
+    if not action.enabled:
+        return Content.assemble(name.stylize("dim"), ("  " + action.key_text + "  not now", "dim"))
+    return Content.assemble(name, ("  " + action.key_text, "dim"))
 
 
 def _help(action: KeyAction) -> str:
-    """The palette's second line. The palette parses it as markup, hence the escape."""
+    """The palette's second line (a disabled action: why). The palette parses it as markup,
+    hence the escape."""
     explanation = action.explanation
+    if not action.enabled:
+        explanation = action.reason or "Not available now"
     return escape(f"{action.group} · {explanation}" if explanation else action.group)
+
+
+def run_or_explain(action: KeyAction) -> Any:
+    """Run ``action``; a disabled one only says why it cannot run (it would do nothing)."""
+    if not action.enabled:
+        reason = action.reason or "Not available now"
+        action.node.app.notify(cast(str, display(f"{action.description}: {reason}")),
+                               severity="warning", timeout=6)
+        return None
+    return action.run()
 
 
 class ScreenActionsProvider(Provider):
@@ -282,7 +299,7 @@ class ScreenActionsProvider(Provider):
         for action in self._actions():
             yield DiscoveryHit(
                 _prompt(action),
-                partial(action.run),
+                partial(run_or_explain, action),
                 text=action.description,
                 help=_help(action),
             )
@@ -297,7 +314,7 @@ class ScreenActionsProvider(Provider):
                 yield Hit(
                     score,
                     _prompt(action, matcher.highlight(action.description)),
-                    partial(action.run),
+                    partial(run_or_explain, action),
                     text=action.description,
                     help=_help(action),
                 )

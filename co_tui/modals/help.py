@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from co_tui.commands import KeyAction, group_name, screen_actions
+from co_tui.favourite_note import FAVOURITE_NOTE
 from co_tui.modals.dialog import Dialog
 from co_tui.safe_text import display
 
@@ -74,6 +75,7 @@ class HelpScreen(Dialog[None]):
             yield Static(Content(self.help_title), id="help-title")
             with VerticalScroll(id="help-body"):
                 yield Static(render_keys(self.actions), id="help-keys")
+                yield Static(Content(FAVOURITE_NOTE), id="help-note")
             yield Static(
                 Content("esc ? q: close   ↑↓ j k: scroll   ctrl+p: run any by name"),
                 id="help-hint",

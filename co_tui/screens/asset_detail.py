@@ -85,6 +85,7 @@ class AssetDetailScreen(AssetActionsScreen):
         self._names: dict[str, str] = {}
         self._linked: dict[str, DataAsset | str] = {}
         self._schema: CustomMetadata | None = None
+        self._schema_failed = False
         self._loaded_tabs: set[str] = set()
         self._link_ids: dict[str, list[str]] = {}
 
@@ -180,11 +181,15 @@ class AssetDetailScreen(AssetActionsScreen):
             return
         self.asset = asset
         self.query_one("#detail-title", Static).update(title_line(asset, asset.id))
-        self.query_one("#overview-fields", FieldList).set_rows(
-            overview_rows(asset, schema=self._schema))
+        self._show_overview()
         self._show_provenance()
         self._show_links()
         self.files.set_asset(asset)
+
+    def _show_overview(self) -> None:
+        if self.asset is not None and not self._gone():
+            self.query_one("#overview-fields", FieldList).set_rows(overview_rows(
+                self.asset, schema=self._schema, schema_failed=self._schema_failed))
 
     def _show_provenance(self) -> None:
         if self._gone():
@@ -192,7 +197,8 @@ class AssetDetailScreen(AssetActionsScreen):
         asset = self.asset
         rows = provenance_rows(asset, self._names) if asset is not None else None
         self.set_class(rows is not None, "-has-provenance")
-        self.query_one("#provenance-fields", FieldList).set_rows(rows or [])
+        column = self.query_one("#overview-fields", FieldList).label_width  # one value column
+        self.query_one("#provenance-fields", FieldList).set_rows(rows or [], least=column)
 
     def _show_links(self) -> None:
         asset = self.asset
@@ -230,14 +236,16 @@ class AssetDetailScreen(AssetActionsScreen):
 
     @worker("loading the custom metadata fields", group="schema")
     async def _load_schema(self) -> None:
-        """Custom-metadata names and units; the overview shows raw keys without it."""
+        """Custom-metadata names, units and types; without it the overview shows raw keys, and
+        placeholders for numbers (which may be dates)."""
+        if self._schema_failed:
+            self._schema_failed = False
+            self._show_overview()
         try:
             self._schema = await self.client.custom_metadata.get_custom_metadata()
         except ApiError:
-            return
-        if self.asset is not None and not self._gone():
-            self.query_one("#overview-fields", FieldList).set_rows(
-                overview_rows(self.asset, schema=self._schema))
+            self._schema_failed = True
+        self._show_overview()
 
     def _load_tab(self, tab: str) -> None:
         self._loaded_tabs.add(tab)

@@ -16,6 +16,7 @@ from textual.content import Content
 from co_tui.api.models import DataAsset
 from co_tui.formatting import format_count, format_date, format_size
 from co_tui.safe_text import display
+from co_tui.widgets.asset_state import STATE_WIDTH, state_content
 
 __all__ = ["COLUMNS", "GAP", "Column", "cell_content", "layout_columns"]
 
@@ -36,7 +37,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("favorite", "★", 1, 3),
     Column("name", "Name", 24, 0, sort_field="name"),
     Column("type", "Type", 8, 2, sort_field="type"),
-    Column("state", "State", 7, 1),
+    Column("state", "State", STATE_WIDTH, 1),
     Column("size", "Size", 9, 2, align_right=True, sort_field="size"),
     Column("files", "Files", 7, 6, align_right=True),
     Column("created", "Created", 10, 4, sort_field="created"),
@@ -77,8 +78,7 @@ def cell_content(asset: DataAsset, key: str, favorites: frozenset[str],
     if key == "type":
         return display(asset.type)
     if key == "state":
-        style = {"failed": "$error", "draft": "$warning"}.get(asset.state, "")
-        return display(asset.state, style=style)
+        return state_content(asset.state, plain_ready=True)
     if key == "size":
         return Content(format_size(asset.size))
     if key == "files":

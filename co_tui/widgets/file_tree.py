@@ -112,6 +112,7 @@ class FileTree(ScrollView, can_focus=True):
         self._version = 0
         self._last_key: tuple[int, str] | None = None
         self._styles: dict[str, VisualStyle] = {}
+        self._cursor_styles: dict[str, VisualStyle] = {}
         self._bases: dict[tuple[bool, bool], VisualStyle] = {}
         self.reset()
 
@@ -238,6 +239,7 @@ class FileTree(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._styles.clear()
+        self._cursor_styles.clear()
         self._bases.clear()
         self._cache.clear()
         super().notify_style_update()
@@ -253,8 +255,14 @@ class FileTree(ScrollView, can_focus=True):
 
     def _strip(self, row: Row, width: int, is_cursor: bool) -> Strip:
         content = row_content(self.model, row, width)
+        styles = self._styles
+        if is_cursor:
+            # On the cursor row dim text keeps the cursor's colours: in 16 colours the muted
+            # colour is the cursor's own background (a count there was invisible).
+            styles = self._cursor_styles
+            styles.setdefault("file-tree--dim", VisualStyle(italic=True))
         return content_strip(self, content, width, self._base(is_cursor), self.COMPONENT_CLASSES,
-                             styles=self._styles)
+                             styles=styles)
 
     # --- cursor and keys ----------------------------------------------------------------------
 

@@ -84,6 +84,7 @@ class TreeModel:
         self._filter = ""
         self._matches: dict[str, list[int]] = {}
         self._match_count = 0
+        self._largest = 0
         self.reset()
 
     def reset(self) -> None:
@@ -92,6 +93,7 @@ class TreeModel:
         self._filter = ""
         self._matches = {}
         self._match_count = 0
+        self._largest = 0
 
     # --- folders ------------------------------------------------------------------------------
 
@@ -112,6 +114,8 @@ class TreeModel:
         folder.lower = None
         folder.base_matches = None
         folder.folder_index = {item.path: i for i, item in enumerate(folders)}
+        if path:  # the root's own count is not shown on any row
+            self._largest = max(self._largest, len(folder.items))
         if self._filter:
             self._compute_matches(incremental=False)
 
@@ -192,6 +196,11 @@ class TreeModel:
         """Entries in the loaded folder ``path``."""
         folder = self._folders.get(path)
         return len(folder.items) if folder is not None else 0
+
+    @property
+    def largest_count(self) -> int:
+        """Entries of the largest loaded sub-folder (the widest count a folder row shows)."""
+        return self._largest
 
     # --- filter -------------------------------------------------------------------------------
 

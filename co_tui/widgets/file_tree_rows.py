@@ -14,11 +14,23 @@ from co_tui.formatting import format_count, format_size
 from co_tui.safe_text import display, is_safe
 from co_tui.widgets.file_tree_model import ERROR, ITEM, LOADING, MORE, WINDOW, Row, TreeModel
 
-__all__ = ["MIN_WIDTH_FOR_SIZES", "SIZE_WIDTH", "row_content"]
+__all__ = ["MIN_WIDTH_FOR_SIZES", "SIZE_WIDTH", "count_label", "row_content", "size_width"]
 
 SIZE_WIDTH = 10
-"""Cells of the right-aligned size column (dropped below :data:`MIN_WIDTH_FOR_SIZES`)."""
+"""Least cells of the right-aligned size column (dropped below :data:`MIN_WIDTH_FOR_SIZES`):
+``1023.9 MiB``. A folder's count can be wider (``20,000 items``): see :func:`size_width`."""
 MIN_WIDTH_FOR_SIZES = 32
+
+
+def count_label(count: int) -> str:
+    """What a loaded folder's row says in the size column: ``1 item``, ``20,000 items``."""
+    return f"{format_count(count)} item{'' if count == 1 else 's'}"
+
+
+def size_width(model: TreeModel) -> int:
+    """Cells of the size column: :data:`SIZE_WIDTH`, or the widest folder count loaded, so a
+    count is never cut."""
+    return max(SIZE_WIDTH, len(count_label(model.largest_count)))
 
 
 def _label(model: TreeModel, item: FolderItem, cells: int) -> Content:
@@ -41,23 +53,23 @@ def row_content(model: TreeModel, row: Row, width: int) -> Content:
     indent = "  " * depth
     if kind == ITEM and item is not None:
         sizes = width >= MIN_WIDTH_FOR_SIZES
-        room = width - len(indent) - 2 - (SIZE_WIDTH + 1 if sizes else 0)
+        column = size_width(model)
+        room = width - len(indent) - 2 - (column + 1 if sizes else 0)
         if item.is_folder:
             glyph = "▾ " if model.is_open(item.path) else "▸ "
             name = _label(model, item, room).stylize_before("file-tree--folder")
             size = ""
             if model.state(item.path) == "loaded":
-                count = model.count(item.path)
-                size = f"{format_count(count)} item{'' if count == 1 else 's'}"
+                size = count_label(model.count(item.path))
         else:
             glyph = "  "
             name = _label(model, item, room)
             size = format_size(item.size)
         line = Content.assemble(indent, glyph, name)
         if sizes:
-            line = line.pad_right(max(0, width - SIZE_WIDTH - line.cell_length))
-            line = Content.assemble(line, Content(size[-SIZE_WIDTH:]).pad_left(
-                max(0, SIZE_WIDTH - len(size))).stylize("file-tree--dim"))
+            line = line.pad_right(max(0, width - column - line.cell_length))
+            line = Content.assemble(line, Content(size).pad_left(
+                max(0, column - len(size))).stylize("file-tree--dim"))
         return line
     if kind == MORE:
         text = f"  … {count:,} more — enter shows {min(count, WINDOW):,} more"

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
@@ -25,6 +26,7 @@ from co_tui.api.models import (
 )
 from co_tui.formatting import format_count, format_date, format_size
 from co_tui.safe_text import display, join
+from co_tui.widgets.asset_state import state_content
 
 __all__ = [
     "LABEL_WIDTH",
@@ -35,6 +37,7 @@ __all__ = [
     "describe_provenance",
     "describe_sharing",
     "field_row",
+    "label_width",
     "link_prompt",
     "origin_text",
     "overview_rows",
@@ -43,23 +46,34 @@ __all__ = [
 ]
 
 LABEL_WIDTH = 16
+"""Least cells of the label column; a longer label (``Nextflow profile``) widens it for every
+row, so values always start in one column (:func:`label_width`)."""
 UNAVAILABLE = "not available"
 """Shown for a linked asset, capsule or computation that is gone or not visible (404 / 403)."""
 
-_STATE_STYLES = {"failed": "$error", "draft": "$warning", "ready": "$success"}
 _MUTED = "$text-muted"
 
 
-def field_row(label: str, value: Content) -> Content:
-    """``label`` (ours) padded to :data:`LABEL_WIDTH`, then ``value``; continuation lines of a
+def label_width(rows: Iterable[tuple[str, Content]], least: int = LABEL_WIDTH) -> int:
+    """Cells of the label column for ``rows``: the longest label and a space, at least
+    ``least``."""
+    return max([least, *(cell_len(label) + 1 for label, _ in rows)])
+
+
+def _head(label: str, width: int) -> Content:
+    return Content.styled(label + " " * max(1, width - cell_len(label)), "bold")
+
+
+def field_row(label: str, value: Content, width: int = LABEL_WIDTH) -> Content:
+    """``label`` (ours) padded to ``width`` cells, then ``value``; continuation lines of a
     multi-line value are indented under the value."""
     if "\n" in value.plain:
-        pad = Content(" " * LABEL_WIDTH)
+        pad = Content(" " * width)
         lines = value.split("\n")
         value = Content("\n").join(
             line if i == 0 else Content.assemble(pad, line) for i, line in enumerate(lines)
         )
-    return Content.assemble((f"{label:<{LABEL_WIDTH - 1}} ", "bold"), value)
+    return Content.assemble(_head(label, width), value)
 
 
 def _fixed(content: Content, width: int) -> Content:
@@ -67,12 +81,13 @@ def _fixed(content: Content, width: int) -> Content:
     return content.pad_right(max(0, width - content.cell_length))
 
 
-def _rows(rows: Iterable[tuple[str, Content]]) -> Content:
-    return Content("\n").join(field_row(label, value) for label, value in rows)
+def _rows(rows: Sequence[tuple[str, Content]]) -> Content:
+    width = label_width(rows)
+    return Content("\n").join(field_row(label, value, width) for label, value in rows)
 
 
 def _state(asset: DataAsset) -> Content:
-    return display(asset.state or "unknown", style=_STATE_STYLES.get(asset.state, ""))
+    return state_content(asset.state)
 
 
 def title_line(asset: DataAsset | None, asset_id: str) -> Content:
@@ -115,8 +130,19 @@ def _value_text(value: Any) -> str:
         return repr(value)
 
 
-def _metadata_value(value: Any, spec: CustomMetadataField | None) -> Content:
-    if spec is not None and spec.type == "date" and isinstance(value, (int, float)):
+FIELDS_LOADING = "…"
+"""A number's place while the schema (which says whether it is a date) is being read."""
+FIELDS_FAILED = "? (field types not read: r retries)"
+"""A number's place when the schema could not be read: it may be a date, never shown raw."""
+
+
+def _metadata_value(value: Any, spec: CustomMetadataField | None, unknown: str) -> Content:
+    """One value; a number whose field is not in the schema we hold says ``unknown`` instead
+    (an epoch of a date field must never show raw, ``1679356800``)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if spec is None and number and unknown:
+        return Content.styled(unknown, _MUTED)
+    if spec is not None and spec.type == "date" and number:
         text = format_date(value, utc=True, never="")
     else:
         text = _value_text(value)
@@ -125,7 +151,11 @@ def _metadata_value(value: Any, spec: CustomMetadataField | None) -> Content:
     return display(text)
 
 
-def _custom_metadata(asset: DataAsset, schema: CustomMetadata | None) -> Content | None:
+def _custom_metadata(
+    asset: DataAsset, schema: CustomMetadata | None, schema_failed: bool
+) -> Content | None:
+    """The asset's custom metadata: the schema's fields first, in the schema's order, then the
+    free keys by name. Without a schema (still loading, or failed) numbers are placeholders."""
     values: Mapping[str, Any] = asset.custom_metadata or {}
     if not values:
         return None
@@ -133,9 +163,10 @@ def _custom_metadata(asset: DataAsset, schema: CustomMetadata | None) -> Content
     ordered = [name for name in specs if name in values]
     ordered += sorted(name for name in values if name not in specs)
     width = min(28, max(len(name) for name in ordered) + 1)
+    unknown = "" if schema is not None else FIELDS_FAILED if schema_failed else FIELDS_LOADING
     lines = [
         Content.assemble(_fixed(display(f"{name}:", max_cells=width), width), " ",
-                         _metadata_value(values[name], specs.get(name)))
+                         _metadata_value(values[name], specs.get(name), unknown))
         for name in ordered
     ]
     return Content("\n").join(lines)
@@ -146,15 +177,19 @@ def _size_row(asset: DataAsset) -> Content:
     return Content(f"{size} ({asset.size:,} bytes)" if size and asset.size else size or "unknown")
 
 
-def describe_overview(asset: DataAsset, *, schema: CustomMetadata | None = None) -> Content:
+def describe_overview(asset: DataAsset, *, schema: CustomMetadata | None = None,
+                      schema_failed: bool = False) -> Content:
     """Every field of ``asset`` as aligned ``label  value`` lines (provenance excluded)."""
-    return _rows(overview_rows(asset, schema=schema))
+    return _rows(overview_rows(asset, schema=schema, schema_failed=schema_failed))
 
 
 def overview_rows(
-    asset: DataAsset, *, schema: CustomMetadata | None = None
+    asset: DataAsset, *, schema: CustomMetadata | None = None, schema_failed: bool = False
 ) -> list[tuple[str, Content]]:
-    """Every field of ``asset`` as ``(label, value)`` rows (provenance excluded)."""
+    """Every field of ``asset`` as ``(label, value)`` rows (provenance excluded).
+
+    ``schema`` is the deployment's custom-metadata fields (None: still loading, or
+    ``schema_failed``): it orders the custom metadata and says which numbers are dates."""
     rows: list[tuple[str, Content]] = [
         ("Name", display(asset.name, style="bold")),
         ("ID", display(asset.id)),
@@ -185,7 +220,7 @@ def overview_rows(
     if asset.transfer_error:
         rows.append(("Transfer error", display(asset.transfer_error, multiline=True,
                                                 style="$error")))
-    metadata = _custom_metadata(asset, schema)
+    metadata = _custom_metadata(asset, schema, schema_failed)
     if metadata is not None:
         rows.append(("Custom metadata", metadata))
     if asset.app_parameters:
@@ -257,13 +292,21 @@ class FieldList(Widget):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._rows = list(rows)
+        self._label_width = label_width(self._rows)
         self._layout: tuple[int, list[Content]] = (-1, [])
 
-    def set_rows(self, rows: Sequence[tuple[str, Content]]) -> None:
-        """Replace the rows."""
+    def set_rows(self, rows: Sequence[tuple[str, Content]], *, least: int = LABEL_WIDTH) -> None:
+        """Replace the rows; the label column fits the longest label (at least ``least``
+        cells, to line up with another list)."""
         self._rows = list(rows)
+        self._label_width = label_width(self._rows, least)
         self._layout = (-1, [])
         self.refresh(layout=True)
+
+    @property
+    def label_width(self) -> int:
+        """Cells of the label column (where the values start)."""
+        return self._label_width
 
     @property
     def rows(self) -> list[tuple[str, Content]]:
@@ -273,11 +316,12 @@ class FieldList(Widget):
     def _lines(self, width: int) -> list[Content]:
         if self._layout[0] == width:
             return self._layout[1]
-        room = max(10, width - LABEL_WIDTH)
-        pad = Content(" " * LABEL_WIDTH)
+        column = self._label_width
+        room = max(10, width - column)
+        pad = Content(" " * column)
         lines: list[Content] = []
         for label, value in self._rows:
-            head = Content.styled(f"{label:<{LABEL_WIDTH - 1}} ", "bold")
+            head = _head(label, column)
             pieces: list[Content] = []
             for line in value.split("\n", allow_blank=True) or [Content("")]:
                 pieces.extend(line.wrap(room) if line.cell_length > room else [line])

@@ -9,6 +9,7 @@ from textual.widget import Widget
 from co_tui.api.models import DataAsset
 from co_tui.formatting import format_count, format_date, format_size
 from co_tui.safe_text import display, join
+from co_tui.widgets.asset_state import state_content
 
 __all__ = ["QuickLook", "describe"]
 
@@ -24,9 +25,7 @@ def describe(asset: DataAsset | None) -> Content:
     if asset is None:
         return Content("No asset selected.")
     parts: list[Content] = [display(asset.name, style="bold"), Content("\n\n")]
-    state_style = {"failed": "$error", "draft": "$warning"}.get(asset.state, "")
-    state = display(asset.state, style=state_style)
-    parts.append(_row("State", state))
+    parts.append(_row("State", state_content(asset.state)))
     if asset.failure_reason:
         parts.append(_row("Failure", display(asset.failure_reason, multiline=True, style="$error")))
     parts.append(_row("Type", display(asset.type)))

@@ -291,7 +291,7 @@ async def test_download_a_file_from_the_detail_view_and_an_asset_from_the_list( 
     app = _app(emulator)
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(app, pilot)
-        assert app.check_action("show_downloads", ()) is False  # nothing queued yet
+        assert app.check_action("show_downloads", ()) is None  # nothing queued yet: disabled
         await _highlight(app, pilot, target.id)
         await pilot.press("enter")
         await _settle(app, pilot)
