@@ -249,26 +249,45 @@ def _reason(node: DOMNode, action: str) -> str | None:
 
 
 def palette_actions(screen: Screen[Any]) -> Iterable[KeyAction]:
-    """The actions the palette offers on ``screen``: enabled ones, the palette itself excluded;
-    the screen's and the app's first, then its widgets' (mostly cursor movement)."""
+    """The actions the palette offers on ``screen``, the palette itself excluded: enabled ones
+    and those disabled for a reason (dimmed; choosing one says why); the screen's and the app's
+    first, then its widgets' (mostly cursor movement), disabled ones last."""
     actions = [
-        a for a in screen_actions(screen) if a.enabled and a.action not in PALETTE_SKIPPED
+        a for a in screen_actions(screen)
+        if (a.enabled or a.reason) and a.action not in PALETTE_SKIPPED
     ]
-    def rank(action: KeyAction) -> tuple[bool, bool]:
+    def rank(action: KeyAction) -> tuple[bool, bool, bool]:
         in_widget = isinstance(action.node, Widget) and not isinstance(action.node, Screen)
-        return in_widget, not action.explanation
+        return not action.enabled, in_widget, not action.explanation
 
     return sorted(actions, key=rank)
 
 
 def _prompt(action: KeyAction, title: Content | None = None) -> Content:
-    return Content.assemble(title or Content(action.description), ("  " + action.key_text, "dim"))
+    prompt = Content.assemble(title or Content(action.description),
+                              ("  " + action.key_text, "dim"))
+    return prompt if action.enabled else prompt.stylize("dim")
 
 
 def _help(action: KeyAction) -> str:
-    """The palette's second line. The palette parses it as markup, hence the escape."""
+    """The palette's second line (a disabled action's: why). The palette parses it as markup,
+    hence the escape."""
+    if not action.enabled and action.reason:
+        return escape(f"{action.group} · unavailable: {action.reason}")
     explanation = action.explanation
     return escape(f"{action.group} · {explanation}" if explanation else action.group)
+
+
+def _choose(action: KeyAction) -> Any:
+    """Run ``action``, or say why it cannot run (a dimmed entry was chosen)."""
+    if action.enabled or not action.reason:
+        return action.run()
+    from co_tui.safe_text import display
+
+    say = getattr(action.node.app, "say", None)
+    if callable(say):
+        say(display(action.reason, max_cells=200), severity="warning", timeout=5)
+    return None
 
 
 class ScreenActionsProvider(Provider):
@@ -282,7 +301,7 @@ class ScreenActionsProvider(Provider):
         for action in self._actions():
             yield DiscoveryHit(
                 _prompt(action),
-                partial(action.run),
+                partial(_choose, action),
                 text=action.description,
                 help=_help(action),
             )
@@ -297,7 +316,7 @@ class ScreenActionsProvider(Provider):
                 yield Hit(
                     score,
                     _prompt(action, matcher.highlight(action.description)),
-                    partial(action.run),
+                    partial(_choose, action),
                     text=action.description,
                     help=_help(action),
                 )

@@ -9,7 +9,9 @@ follows, so My Data under a detail view learns of an edit or an archive made the
 
 Actions the user may not do on the targeted assets are shown disabled, with the reason in the
 help and the palette, rather than offered and then failed (:mod:`co_tui.operations.rights`,
-:mod:`co_tui.operations.action_rules`). A 403 greys the action out for that asset from then on.
+:mod:`co_tui.operations.action_rules`); the role is read ahead of the keys and a disabled key
+says why (:class:`~co_tui.screens.rights_screen.RightsAwareScreen`). A 403 greys the action out
+for that asset from then on.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from co_tui.api import ApiError, PermissionDeniedError
 from co_tui.app import co_app
@@ -34,6 +35,7 @@ from co_tui.operations.action_rules import (
     target_problem,
 )
 from co_tui.safe_text import display, join
+from co_tui.screens.rights_screen import RightsAwareScreen
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
@@ -47,7 +49,7 @@ __all__ = ["AssetActionsScreen"]
 _VERB = {"archive": "Archive", "restore": "Restore"}
 
 
-class AssetActionsScreen(Screen[None]):
+class AssetActionsScreen(RightsAwareScreen):
     """Base of the screens that act on assets; subclasses provide :meth:`targets`."""
 
     IN_ARCHIVE: ClassVar[bool] = False
@@ -196,7 +198,7 @@ class AssetActionsScreen(Screen[None]):
         try:
             permissions = await client.data_assets.get_permissions(asset.id)
         except PermissionDeniedError as error:
-            self.co_app.rights.permissions_refused(asset)
+            self.co_app.rights.discoverable_only(asset.id)
             self.refresh_bindings()
             self.co_app.show_error(error, action="reading who the asset is shared with")
             return
