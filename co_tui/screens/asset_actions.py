@@ -158,6 +158,9 @@ class AssetActionsScreen(RightsAwareScreen):
         dialog = EditMetadataScreen(self.client, assets[0], None, known_tags=self.known_tags())
 
         def done(asset: DataAsset | None) -> None:
+            if dialog.refused:  # a 403 on saving: greyed out from now on
+                self.co_app.rights.refuse(assets[0].id, "edit")
+                self.refresh_bindings()
             if asset is not None:
                 self._announce("changed", [asset])
                 name = display(asset.name, max_cells=60)

@@ -4,6 +4,7 @@ dropped once the cursor has left; its answers agree with the emulator's access r
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import httpx
 
@@ -74,8 +75,11 @@ async def test_reads_are_bounded_and_a_left_row_is_dropped(
                            files_transport=Slow())
     lookup = RoleLookup(Rights(), limit=2)
     wanted = {a.id for a in assets[:2]}  # the cursor stays on two of them (two screens)
-    reads = [asyncio.ensure_future(lookup.read(slow, a, lambda a=a: a.id in wanted))
-             for a in assets]
+
+    def cursor_on(asset_id: str) -> Callable[[], bool]:
+        return lambda: asset_id in wanted
+
+    reads = [asyncio.ensure_future(lookup.read(slow, a, cursor_on(a.id))) for a in assets]
     await asyncio.sleep(0.05)
     assert running == 2
     wanted.clear()  # the cursor moves on while four reads wait for their turn

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
 from co_tui.api import CodeOceanClient
@@ -257,4 +257,35 @@ async def test_the_detail_view_reads_the_role_as_it_opens(emulator: Emulator,
         await _settle(app, pilot)
         assert recorder.sent("GET", f"/data_assets/{asset.id}/permissions")
         assert app.screen.check_action("edit", ()) is None
+    assert app._exception is None
+
+
+async def test_a_refused_save_greys_edit_out(emulator: Emulator) -> None:
+    """Role unknown (a viewer through a group): the form opens; the server refuses the save;
+    once the form is closed, e is greyed out for that asset and says why."""
+    app, recorder, said = _app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _ready(app, pilot, recorder)
+        await _rest_on(app, pilot, GROUP_VIEWER)
+        screen = app.screen
+        assert screen.check_action("edit", ()) is True
+        await pilot.press("e")
+        await _settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, EditMetadataScreen)
+        dialog.query_one("#edit-mount", Input).value = "moved"
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert dialog.refused and app.screen is dialog  # the form stays, with the message
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        if isinstance(app.screen, ConfirmScreen):  # discard what was typed
+            await pilot.press("y")
+            await _settle(app, pilot)
+        assert app.screen is screen
+        assert screen.check_action("edit", ()) is None
+        said.clear()
+        await pilot.press("e")
+        await _settle(app, pilot)
+        assert app.screen is screen and any("refused by the server" in s for s in said)
     assert app._exception is None
