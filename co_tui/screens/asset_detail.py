@@ -348,6 +348,11 @@ class AssetDetailScreen(AssetActionsScreen):
 
     # --- acting on the asset (AssetActionsScreen) ----------------------------------------------
 
+    def footer_crowded(self) -> bool:
+        """The Files tab's own keys fill the footer: e and D leave it there."""
+        tabs = self.query(TabbedContent)
+        return bool(tabs) and tabs.first().active == "files"
+
     def role_learnt(self, asset: DataAsset) -> None:
         """The role is known: repaint the keys, and say so when the asset is only
         discoverable (detail_access.py)."""

@@ -18,13 +18,16 @@ and 'Errors'). It does three things:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.timer import Timer
 
 from co_tui.app import co_app
+from co_tui.operations.action_rules import needs_target
 from co_tui.operations.role_lookup import RoleLookup, lookup_for
 from co_tui.safe_text import display
 from co_tui.workers import start_worker
@@ -115,6 +118,23 @@ class RightsAwareScreen(Screen[None]):
                 self.role_learnt(asset)
 
         start_worker(self, read(), action="reading your role on the asset", group="roles")
+
+    def footer_crowded(self) -> bool:
+        """True when the footer has no room for the asset actions it shows (their keys still
+        work, and the help lists them); screens with a busy footer say when."""
+        return False
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings (what the footer draws), without the footer's asset
+        actions while :meth:`footer_crowded`."""
+        active = super().active_bindings
+        if not self.footer_crowded():
+            return active
+        return {key: found._replace(binding=replace(found.binding, show=False))
+                if found.node is self and found.binding.show and needs_target(found.binding.action)
+                else found
+                for key, found in active.items()}
 
     def role_learnt(self, asset: DataAsset) -> None:
         """The role on ``asset`` (still wanted here) is now known: repaint the keys. Screens
