@@ -16,3 +16,10 @@ def test_viewer_detail_footer_80x24(snap_compare, demo_app) -> None:  # type: ig
 def test_viewer_help_80x24(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
     keys = [*OPEN_MERFISH, "question_mark"]
     assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=then(*keys))
+
+
+def test_discoverable_detail_80x24(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
+    """An asset only discoverable to the demo user: what search shows, the note that the rest
+    needs access, D dimmed."""
+    keys = ["slash", *"exaSPIM tile overlap", "enter", "enter"]
+    assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=then(*keys))
