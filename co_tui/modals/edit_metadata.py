@@ -97,6 +97,8 @@ class EditMetadataScreen(Dialog["DataAsset | None"]):
         self._error_lines: dict[str, Static] = {}
         self._custom_fields: dict[str, CustomField] = {}
         self.saved_fields: tuple[str, ...] = ()
+        self.refused = False
+        """The server answered 403 to a save (the screen greys edit out for this asset)."""
         """After a save: keys of the fields it changed on the server (empty: nothing differed)."""
 
     def shown_assets(self) -> dict[str, str]:
@@ -372,6 +374,9 @@ class EditMetadataScreen(Dialog["DataAsset | None"]):
         elif isinstance(result, Conflict):
             await self._show_conflict(result)
         else:
+            from co_tui.api.errors import PermissionDeniedError
+
+            self.refused = self.refused or isinstance(result.error, PermissionDeniedError)
             self._status(result.message, "$error" if result.outcome == "not_saved" else "$warning")
 
     # --- the conflict view (co_tui.modals.edit_conflict) --------------------------------------

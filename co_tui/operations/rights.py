@@ -10,7 +10,14 @@ The API has no "who am I" call and data assets carry no "my role" field, so co-t
   ``everyone`` setting or being an admin cannot be told apart (group membership and admin
   status are not in the API): the role stays unknown and the server decides;
 - **refusals**: a 403 on an action greys that action out for that asset from then on
-  (docs/product.md, 'Errors'), whatever was believed before.
+  (docs/product.md, 'Errors'), whatever was believed before;
+- **discoverable only**: an asset that search lists but whose permissions (or the asset itself)
+  answer 403 is only discoverable to the user: they see what search shows, and reading its files
+  (download, preview, a file's link) needs access. An asset read in full this session is never
+  taken for one.
+
+The permissions of the highlighted asset are read ahead of any key, once per asset and session
+(:mod:`co_tui.operations.role_lookup`); :attr:`Rights.looked_up` is that cache.
 
 An unknown role never disables anything: offering an action the server then refuses is better
 than hiding one the user may do.
@@ -43,8 +50,15 @@ NEEDS: dict[str, Role] = {
     "archive": "owner",
     "restore": "owner",
     "delete": "owner",
+    "download_assets": "viewer",
+    "download": "viewer",
+    "copy_link": "viewer",
+    "open_pager": "viewer",
+    "preview": "viewer",
 }
-"""The weakest role each guarded action needs (the emulator enforces the same table)."""
+"""The weakest role each guarded action needs (the emulator enforces the same table). The
+``viewer`` ones read the asset's files (``D``; in the Files tab ``d``, ``l``, ``o`` and the
+preview): only users to whom the asset is merely discoverable are refused them."""
 
 _WHAT: dict[str, str] = {
     "edit": "editing the metadata",
@@ -53,6 +67,11 @@ _WHAT: dict[str, str] = {
     "archive": "archiving",
     "restore": "restoring",
     "delete": "deleting",
+    "download_assets": "downloading",
+    "download": "downloading its files",
+    "copy_link": "copying a file's link",
+    "open_pager": "reading its files",
+    "preview": "listing and previewing its files",
 }
 
 
@@ -103,16 +122,28 @@ def role_on(
     return best if best in RANK else None  # type: ignore[return-value]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class Rights:
-    """What this session knows about the user's rights: roles per asset and refusals seen."""
+    """What this session knows about the user's rights: roles per asset and refusals seen.
+
+    Compared by identity: each session (each login) has its own, which
+    :func:`co_tui.operations.role_lookup.lookup_for` keys its reads on."""
 
     identity: Identity | None = None
     roles: dict[str, Role] = field(default_factory=dict)
     refused: dict[tuple[str, str], str] = field(default_factory=dict)
+    looked_up: set[str] = field(default_factory=set)
+    """Assets whose permissions were read this session (an answer, or a 403): not read again."""
+    readable: set[str] = field(default_factory=set)
+    """Assets read in full this session: the user is at least a viewer of them."""
 
     def learn(self, asset: DataAsset, permissions: Permissions | None = None) -> Role | None:
         """Work out (and remember) the role on ``asset``; returns it, or None when unknown."""
+        if permissions is not None:
+            self.looked_up.add(asset.id)
+            self.readable.add(asset.id)  # reading the permissions needs a viewer too
+            if self.roles.get(asset.id) == "discoverable":
+                del self.roles[asset.id]
         role = role_on(asset, self.identity, permissions)
         if role is not None:
             self.roles[asset.id] = role
@@ -133,14 +164,30 @@ class Rights:
         shows a new asset only seconds later)."""
         self.learned(Identity(user_id=asset.owner or None, email=asset.owner_email or None))
 
-    def permissions_refused(self, asset: DataAsset) -> None:
-        """Reading the asset's permissions got a 403: the user may only discover it."""
-        self.roles[asset.id] = "discoverable"
+    def discoverable_only(self, asset_id: str) -> None:
+        """Reading the asset (or its permissions) got a 403: the user may only discover it,
+        unless the asset was read in full this session (a server that keeps permissions from
+        viewers)."""
+        self.looked_up.add(asset_id)
+        if asset_id not in self.readable:
+            self.roles[asset_id] = "discoverable"
+
+    def read_in_full(self, asset_id: str) -> None:
+        """The asset itself was read: the user is at least a viewer (never discoverable only)."""
+        self.readable.add(asset_id)
+        if self.roles.get(asset_id) == "discoverable":
+            del self.roles[asset_id]
+
+    def is_discoverable_only(self, asset: DataAsset) -> bool:
+        """Whether the user may only discover ``asset`` (see the module docstring)."""
+        return self.roles.get(asset.id) == "discoverable"
 
     def refuse(self, asset_id: str, action: str) -> None:
         """The server said 403 to ``action`` on the asset: grey it out from now on."""
         need = NEEDS.get(action)
         self.refused[(asset_id, action)] = "the server refused it"
+        if need == "viewer":  # refused what any viewer may do: only discoverable
+            self.discoverable_only(asset_id)
         # a refusal also tells us the role is below what the action needs
         if need == "owner":
             for other, other_need in NEEDS.items():
@@ -163,8 +210,11 @@ class Rights:
         role = self.role(asset)
         if role is None or RANK[role] >= RANK[need]:
             return None
+        needed = {"owner": "the owner", "editor": "an editor or the owner"}.get(
+            need, "access to it (ask its owner to share it)")
+        if role == "discoverable":
+            return f"This asset is only discoverable to you: {what} needs {needed}."
         article = "an" if role[0] in "aeiou" else "a"
-        needed = "the owner" if need == "owner" else "an editor or the owner"
         return f"You are {article} {role} of this asset: {what} needs {needed}."
 
     def reasons(self, assets: list[DataAsset], action: str) -> str | None:

@@ -9,7 +9,9 @@ follows, so My Data under a detail view learns of an edit or an archive made the
 
 Actions the user may not do on the targeted assets are shown disabled, with the reason in the
 help and the palette, rather than offered and then failed (:mod:`co_tui.operations.rights`,
-:mod:`co_tui.operations.action_rules`). A 403 greys the action out for that asset from then on.
+:mod:`co_tui.operations.action_rules`); the role is read ahead of the keys and a disabled key
+says why (:class:`~co_tui.screens.rights_screen.RightsAwareScreen`). A 403 greys the action out
+for that asset from then on.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from co_tui.operations.action_rules import (
 )
 from co_tui.safe_text import display, join
 from co_tui.screens.capsule_attach import CapsuleAttachActions
+from co_tui.screens.rights_screen import RightsAwareScreen
 from co_tui.workers import worker
 
 if TYPE_CHECKING:
@@ -46,7 +49,7 @@ __all__ = ["AssetActionsScreen"]
 _VERB = {"archive": "Archive", "restore": "Restore"}
 
 
-class AssetActionsScreen(CapsuleAttachActions):
+class AssetActionsScreen(CapsuleAttachActions, RightsAwareScreen):
     """Base of the screens that act on assets; subclasses provide :meth:`targets`.
 
     The capsule, its attached set and attach / detach are :class:`CapsuleAttachActions`."""
@@ -150,6 +153,9 @@ class AssetActionsScreen(CapsuleAttachActions):
         dialog = EditMetadataScreen(self.client, assets[0], None, known_tags=self.known_tags())
 
         def done(asset: DataAsset | None) -> None:
+            if dialog.refused:  # a 403 on saving: greyed out from now on
+                self.co_app.rights.refuse(assets[0].id, "edit")
+                self.refresh_bindings()
             if asset is not None:
                 self._announce("changed", [asset])
                 name = display(asset.name, max_cells=60)
@@ -190,7 +196,7 @@ class AssetActionsScreen(CapsuleAttachActions):
         try:
             permissions = await client.data_assets.get_permissions(asset.id)
         except PermissionDeniedError as error:
-            self.co_app.rights.permissions_refused(asset)
+            self.co_app.rights.discoverable_only(asset.id)
             self.refresh_bindings()
             self.co_app.show_error(error, action="reading who the asset is shared with")
             return

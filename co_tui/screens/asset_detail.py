@@ -35,6 +35,7 @@ from co_tui.api import (
 from co_tui.api.models import CustomMetadata, DataAsset
 from co_tui.operations.action_rules import AssetEvent
 from co_tui.screens.asset_actions import AssetActionsScreen
+from co_tui.screens.detail_access import SHARING_NOTE, access_refused, show_access
 from co_tui.screens.detail_names import learn_names
 from co_tui.screens.gone import shown_asset
 from co_tui.widgets.connection_banner import ConnectionBanner
@@ -73,6 +74,9 @@ class AssetDetailScreen(AssetActionsScreen):
         Binding("3", "show_tab('sharing')", "Sharing", show=False),
         Binding("4", "show_tab('attached')", "Attached", show=False),
         Binding("r", "refresh", "Refresh"),
+        # in the footer here (dimmed when the user's role does not allow them: rights_screen.py)
+        Binding("e", "edit", "Edit"),
+        Binding("D", "download_assets", "Download", key_display="D"),
     ]
 
     client: CodeOceanClient  # always connected (the list opens details once it has a client)
@@ -101,6 +105,7 @@ class AssetDetailScreen(AssetActionsScreen):
         yield ConnectionBanner()
         with TabbedContent(initial="overview", id="detail-tabs"):
             with TabPane("1 Overview", id="overview"), VerticalScroll(id="overview-scroll"):
+                yield Static("", id="access-note")  # detail_access.py
                 yield FieldList([("", Content.styled("loading…", MUTED))], id="overview-fields")
                 yield Static(Content.styled("Provenance", "bold underline"),
                              id="provenance-heading", classes="heading")
@@ -121,8 +126,10 @@ class AssetDetailScreen(AssetActionsScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#access-note").display = False
         if self.asset is not None:
             self._show_asset(self.asset)
+            self.read_role_now(self.asset)
         self.query_one("#overview-scroll").focus()
         self._load()
 
@@ -153,6 +160,10 @@ class AssetDetailScreen(AssetActionsScreen):
             asset = await self.client.data_assets.get_data_asset(self.asset_id)
         except NotFoundError:
             return  # the asset is gone: co_tui.screens.gone closes this screen and says so
+        except PermissionDeniedError:
+            if not superseded():
+                access_refused(self)  # only discoverable: what search showed stays
+            return
         except ApiError as error:
             if not superseded():
                 self.co_app.show_error(error, action="loading the data asset")
@@ -160,7 +171,9 @@ class AssetDetailScreen(AssetActionsScreen):
             return
         if superseded():
             return
+        self.co_app.rights.read_in_full(asset.id)
         self._show_asset(asset)
+        self.read_role_now(asset)
         self._load_names(asset)
         if self._schema is None:
             self._load_schema()
@@ -266,10 +279,12 @@ class AssetDetailScreen(AssetActionsScreen):
         try:
             permissions = await self.client.data_assets.get_permissions(self.asset_id)
         except PermissionDeniedError:
-            text.update(describe_sharing(None, note="Only owners can see sharing."))
-            if self.asset is not None:
-                self.co_app.rights.permissions_refused(self.asset)
-                self.refresh_bindings()
+            self.co_app.rights.discoverable_only(self.asset_id)
+            only_discoverable = self.asset is not None and (
+                self.co_app.rights.is_discoverable_only(self.asset))
+            text.update(describe_sharing(None, note=SHARING_NOTE if only_discoverable
+                                         else "Only owners can see sharing."))
+            self.refresh_bindings()
             return
         except ApiError as error:
             text.update(describe_sharing(None, note="Could not load sharing: press r to retry."))
@@ -340,6 +355,17 @@ class AssetDetailScreen(AssetActionsScreen):
                   mode=self.co_app.settings.clipboard)
 
     # --- acting on the asset (AssetActionsScreen) ----------------------------------------------
+
+    def footer_crowded(self) -> bool:
+        """The Files tab's own keys fill the footer: e and D leave it there."""
+        tabs = self.query(TabbedContent)
+        return bool(tabs) and tabs.first().active == "files"
+
+    def role_learnt(self, asset: DataAsset) -> None:
+        """The role is known: repaint the keys, and say so when the asset is only
+        discoverable (detail_access.py)."""
+        super().role_learnt(asset)
+        show_access(self)
 
     def shown_assets(self) -> dict[str, str]:
         """The asset this screen is about (it closes when the server says it is gone)."""

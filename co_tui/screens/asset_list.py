@@ -309,6 +309,7 @@ class AssetListScreen(AssetActionsScreen):
         # key), and the per-asset actions are not in the footer; keys, help and the palette
         # ask check_action when they are used
         self.query_one(QuickLook).show(message.asset, follow=message.moved)
+        self.follow_role(message.asset)  # read once the cursor rests (rights_screen.py)
 
     @on(AssetTable.EndNeared)
     def _end_neared(self, message: AssetTable.EndNeared) -> None:

@@ -153,7 +153,8 @@ class FilesPane(Container):
         self.close_search()
         if refresh:
             self.query_one(FileSearch).forget(self.asset.id)
-        note = files_note(self.asset)
+        # an asset only discoverable to the user: its files need access (operations/rights.py)
+        note = files_note(self.asset) or self.co_app.rights.reason(self.asset, "preview")
         self.set_class(note is not None, "-no-files")
         if note is not None:
             self.query_one("#files-note", Static).update(display(note, multiline=True))
@@ -330,6 +331,8 @@ class FilesPane(Container):
             return True
         if not self.in_view:
             return False
+        if self.disabled_reason(action):
+            return None
         if action == "filter":
             return self.tree_in_view
         if action == "load_more":
@@ -342,6 +345,17 @@ class FilesPane(Container):
         if action == "download":
             return True if item is not None else None
         return True
+
+    def disabled_reason(self, action: str) -> str | None:
+        """Why ``action`` is refused on this asset (only discoverable to the user), if it is."""
+        if self.asset is None:
+            return None
+        return self.co_app.rights.reason(self.asset, action)
+
+    @property
+    def started(self) -> bool:
+        """Whether the tab was opened (its root listed, or its note shown)."""
+        return self._started
 
     def set_narrow(self, narrow: bool) -> None:
         """Switch between the side-by-side and the one-pane layout."""

@@ -42,7 +42,7 @@ async def test_every_concluded_role_is_the_servers_role(emulator: Emulator,
         try:
             perms = await client.data_assets.get_permissions(asset.id)
         except PermissionDeniedError:
-            perms = None  # only discoverable: Rights.permissions_refused covers it
+            perms = None  # only discoverable: Rights.discoverable_only covers it
         role = role_on(asset, identity, perms)
         row = emulator.store.asset_row(asset.id)
         assert row is not None
@@ -63,7 +63,7 @@ async def test_viewer_reason_and_refusal(emulator: Emulator, client: CodeOceanCl
         try:
             perms = await client.data_assets.get_permissions(asset.id)
         except PermissionDeniedError:
-            rights.permissions_refused(asset)
+            rights.discoverable_only(asset.id)
             assert rights.reason(asset, "edit") is not None
             row = emulator.store.asset_row(asset.id)
             assert row is not None
