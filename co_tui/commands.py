@@ -274,7 +274,7 @@ def _help(action: KeyAction) -> str:
     hence the escape."""
     explanation = action.explanation
     if not action.enabled:
-        explanation = action.reason or "Not available now"
+        explanation = f"unavailable: {action.reason or 'not now'}"
     return escape(f"{action.group} · {explanation}" if explanation else action.group)
 
 
@@ -282,8 +282,12 @@ def run_or_explain(action: KeyAction) -> Any:
     """Run ``action``; a disabled one only says why it cannot run (it would do nothing)."""
     if not action.enabled:
         reason = action.reason or "Not available now"
-        action.node.app.notify(cast(str, display(f"{action.description}: {reason}")),
-                               severity="warning", timeout=6)
+        message = display(f"{action.description}: {reason}")
+        say = getattr(action.node.app, "say", None)
+        if callable(say):  # co-tui's toast of sanitised text
+            say(message, severity="warning", timeout=6)
+        else:
+            action.node.app.notify(cast(str, message), severity="warning", timeout=6)
         return None
     return action.run()
 
