@@ -75,9 +75,7 @@ class AssetActionsScreen(CapsuleAttachActions, RightsAwareScreen):
     client: CodeOceanClient | None
     co_app = co_app
 
-    attached_ids: frozenset[str] | None = None
-    """Ids of the assets attached to the capsule co-tui runs in, as far as known: None outside a
-    capsule or until the capsule's attached list has been read."""
+    # attached_ids (the capsule's attached set) is declared on CapsuleAttachActions
 
     # --- what subclasses provide --------------------------------------------------------------
 
