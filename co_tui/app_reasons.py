@@ -11,7 +11,7 @@ __all__ = ["APP_REASONS", "app_disabled_reason"]
 
 APP_REASONS: dict[str, str] = {
     "show_downloads": "No download yet: D downloads an asset, d a file in the Files tab",
-    "login": "You are logged in: offered when the server rejects the token",
+    "login": "already logged in (offered if the token fails)",
 }
 
 
