@@ -8,8 +8,8 @@ narrow, and the name column never drops and takes the width that is left.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from textual.content import Content
 
@@ -17,7 +17,8 @@ from co_tui.api.models import DataAsset
 from co_tui.formatting import format_count, format_date, format_size
 from co_tui.safe_text import display
 
-__all__ = ["COLUMNS", "GAP", "Column", "cell_content", "layout_columns"]
+__all__ = ["CATALOGUE", "COLUMNS", "GAP", "Column", "RowContext", "cell_content",
+           "columns_from_keys", "layout_columns"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,37 @@ COLUMNS: tuple[Column, ...] = (
     Column("owner", "Owner", 18, 5),
     Column("tags", "Tags", 20, 8),
 )
+"""The columns shown unless the ``columns`` setting says otherwise (chosen with ``C``)."""
+
+CATALOGUE: tuple[Column, ...] = (
+    *COLUMNS[:-1],
+    Column("role", "Role", 12, 6),
+    Column("attached", "Attached", 8, 5),
+    COLUMNS[-1],
+)
+"""Every column the list can show, in display order: the usual ones, the user's role on the
+asset and whether it is attached to the capsule co-tui runs in."""
+
 GAP = 1
+
+
+def columns_from_keys(keys: Iterable[str] | None) -> tuple[Column, ...]:
+    """The catalogue's columns named by ``keys`` (the ``columns`` setting), in display order;
+    the name column is always there and unknown keys are skipped. ``None``: :data:`COLUMNS`."""
+    if keys is None:
+        return COLUMNS
+    wanted = {*keys, "name"}
+    return tuple(column for column in CATALOGUE if column.key in wanted)
+
+
+@dataclass(frozen=True, slots=True)
+class RowContext:
+    """What a row shows that is not in the asset itself: the favourites, the user's role on an
+    asset (``role_of``; None when it is not known yet) and the capsule's attached assets."""
+
+    favorites: frozenset[str] = frozenset()
+    role_of: Callable[[DataAsset], str | None] | None = field(default=None, compare=False)
+    attached: frozenset[str] | None = None
 
 
 def layout_columns(width: int, columns: Sequence[Column] = COLUMNS) -> list[tuple[Column, int]]:
@@ -67,9 +98,10 @@ def layout_columns(width: int, columns: Sequence[Column] = COLUMNS) -> list[tupl
     return [(c, c.width + spare if c is name else c.width) for c in kept]
 
 
-def cell_content(asset: DataAsset, key: str, favorites: frozenset[str]) -> Content:
+def cell_content(asset: DataAsset, key: str, context: RowContext) -> Content:
+    """``asset``'s cell in column ``key``."""
     if key == "favorite":
-        return Content("★" if asset.id in favorites else " ")
+        return Content("★" if asset.id in context.favorites else " ")
     if key == "name":
         return display(asset.name)
     if key == "type":
@@ -89,4 +121,11 @@ def cell_content(asset: DataAsset, key: str, favorites: frozenset[str]) -> Conte
         return display(asset.owner_email or asset.owner)
     if key == "tags":
         return display(", ".join(asset.tags or []))
+    if key == "role":
+        role = context.role_of(asset) if context.role_of is not None else None
+        return Content(role) if role else Content.styled("?", "$text-muted")
+    if key == "attached":
+        if context.attached is None:
+            return Content.styled("?", "$text-muted")
+        return Content("✓ yes" if asset.id in context.attached else "")
     raise KeyError(key)
