@@ -37,7 +37,8 @@ class ListChoicesScreen(AssetActionsScreen):
     sort_direction: str
 
     _shown_for: tuple[object, ...] | None = None
-    """The roles and attached set the rows were last drawn for (see :meth:`_follow_context`)."""
+    """The roles, attached set and columns the rows were last drawn for (see
+    :meth:`_follow_context`)."""
 
     def _resort(self) -> None:
         """Show the new sort and load the list again (the list screen's)."""
@@ -61,7 +62,8 @@ class ListChoicesScreen(AssetActionsScreen):
 
     def _context_key(self) -> tuple[object, ...]:
         rights = self.co_app.rights
-        return (len(rights.roles), rights.identity, len(rights.refused), self.attached_ids)
+        return (len(rights.roles), rights.identity, len(rights.refused), self.attached_ids,
+                self.co_app.settings.columns)
 
     @on(events.Mount)
     def _columns_on_mount(self) -> None:
@@ -69,10 +71,10 @@ class ListChoicesScreen(AssetActionsScreen):
 
     @on(events.ScreenResume)
     def _follow_context(self) -> None:
-        """Draw the role and attached cells again if what they show changed."""
+        """Draw the role and attached cells again if what they show changed (and the columns,
+        if they were chosen on another list screen meanwhile)."""
         if self.is_mounted and self._context_key() != self._shown_for:
             self._show_columns()
-            self.query_one(AssetTable).refresh_cells("role", "attached")
 
     def refresh_bindings(self) -> None:
         super().refresh_bindings()

@@ -14,6 +14,7 @@ row.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from typing import ClassVar
@@ -220,7 +221,8 @@ class AssetTable(ScrollView, can_focus=True):
 
     def set_favorites(self, favorites: frozenset[str]) -> None:
         """Ids to mark with a star."""
-        self._set_context(favorites=favorites)
+        self._row_context = dataclasses.replace(self._row_context, favorites=favorites)
+        self._invalidate()
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -234,25 +236,14 @@ class AssetTable(ScrollView, can_focus=True):
             self._painter.set_columns(self._columns)
             self._invalidate()
 
-    def set_row_context(self, *, role_of: Callable[[DataAsset], str | None] | None = None,
-                        attached: frozenset[str] | None = None) -> None:
+    def set_row_context(self, *, role_of: Callable[[DataAsset], str | None] | None,
+                        attached: frozenset[str] | None) -> None:
         """Where the role and attached columns come from (the user's role on an asset, the ids
-        attached to the capsule co-tui runs in); the visible rows are drawn again if a column
-        shows them."""
-        self._set_context(role_of=role_of, attached=attached)
-
-    def refresh_cells(self, *keys: str) -> None:
-        """Draw the rows again if a column named in ``keys`` is shown (what it shows changed
-        outside the assets: roles learnt, say)."""
-        if any(column.key in keys for column in self._columns):
-            self._invalidate()
-
-    def _set_context(self, **changes: object) -> None:
-        import dataclasses
-
-        context = dataclasses.replace(self._row_context, **changes)  # type: ignore[arg-type]
-        if context != self._row_context or "role_of" in changes:
-            self._row_context = context
+        attached to the capsule co-tui runs in); the rows are drawn again if a column shows
+        them (what they show may have changed)."""
+        self._row_context = dataclasses.replace(self._row_context, role_of=role_of,
+                                                attached=attached)
+        if any(column.key in ("role", "attached") for column in self._columns):
             self._invalidate()
 
     def set_sort(self, field: str | None, order: str) -> None:
