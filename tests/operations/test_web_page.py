@@ -1,7 +1,7 @@
 """``o`` opens an asset's web page: in the browser when the session has one (checked from the
 environment: SSH, a capsule, no display on Linux), else the URL is copied as ``Y`` copies it.
-The browser is started by co_tui.children (webbrowser is replaced here), without the token in
-its environment; on My Data, the archive bin and the detail view (not the Files tab, where
+The browser is started by co_tui.children (webbrowser's open and get are replaced here),
+without the token in its environment; on My Data, the archive bin and the detail view (not the Files tab, where
 ``o`` is the pager)."""
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ class FakeBrowser:
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> FakeBrowser:
     fake = FakeBrowser()
-    monkeypatch.setattr(children.webbrowser, "open", fake)
-    monkeypatch.setattr(children.webbrowser, "get",
+    monkeypatch.setattr(webbrowser, "open", fake)
+    monkeypatch.setattr(webbrowser, "get",
                         lambda using=None: webbrowser.BackgroundBrowser("true"))
     return fake
 
@@ -76,7 +76,7 @@ def test_the_browser_gets_no_token_and_the_token_is_back_afterwards(
 
 def test_no_browser_or_a_terminal_browser_is_not_started(
         browser: FakeBrowser, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(children.webbrowser, "get",
+    monkeypatch.setattr(webbrowser, "get",
                         lambda using=None: webbrowser.GenericBrowser("lynx"))
     assert not open_web_page("https://x.example/a", DESKTOP, "linux").opened
     assert open_web_page("https://x.example/a", DESKTOP, "linux").reason == "no web browser found"
@@ -84,7 +84,7 @@ def test_no_browser_or_a_terminal_browser_is_not_started(
     def none(using: str | None = None) -> webbrowser.BaseBrowser:
         raise webbrowser.Error("could not locate runnable browser")
 
-    monkeypatch.setattr(children.webbrowser, "get", none)
+    monkeypatch.setattr(webbrowser, "get", none)
     assert not open_web_page("https://x.example/a", DESKTOP, "linux").opened
     assert browser.opened == []
     assert open_web_page("https://x.example/a", {}, "linux").reason == "no graphical display"
