@@ -49,12 +49,13 @@ COLUMNS: tuple[Column, ...] = (
 
 CATALOGUE: tuple[Column, ...] = (
     *COLUMNS[:-1],
-    Column("role", "Role", 12, 6),
-    Column("attached", "Attached", 8, 5),
+    Column("role", "Role", 12, 3),
+    Column("attached", "Attached", 8, 3),
     COLUMNS[-1],
 )
 """Every column the list can show, in display order: the usual ones, the user's role on the
-asset and whether it is attached to the capsule co-tui runs in."""
+asset and whether it is attached to the capsule co-tui runs in. Those two are shown only when
+chosen, so they drop late on a narrow terminal: at 80 columns a chosen role column stays."""
 
 GAP = 1
 

@@ -154,3 +154,15 @@ async def test_the_role_column_shows_what_is_known_and_follows_new_roles(
         await _settle(app, pilot)
         assert table.render_line(1).text.rstrip().endswith("viewer")
     assert app._exception is None
+
+
+def test_a_chosen_role_column_stays_at_80_columns() -> None:
+    from co_tui.widgets.asset_columns import columns_from_keys, layout_columns
+
+    usual = [c.key for c in COLUMNS]
+    kept = [c.key for c, _ in layout_columns(79, columns_from_keys([*usual, "role"]))]
+    assert "role" in kept and "name" in kept  # the usual extras (tags, owner ...) drop first
+    both = [c.key for c, _ in layout_columns(79, columns_from_keys([*usual, "role", "attached"]))]
+    assert {"role", "attached", "name"} <= set(both)
+    assert [c.key for c in columns_from_keys(["tags", "nonsense", "role"])] == ["name", "role",
+                                                                                 "tags"]
