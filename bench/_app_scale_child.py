@@ -119,8 +119,11 @@ class StallSampler:
 def run_app(domain: str, token: str, report: Report) -> None:
     from co_tui.api import CodeOceanClient
     from co_tui.launch import build_app
+    from co_tui.session.config import Config, Settings
 
-    app = build_app(CodeOceanClient(domain, token))
+    # the search keystroke is timed as the list reloads behind the typing: search as you type
+    settings = Settings(search_as_you_type=True)
+    app = build_app(CodeOceanClient(domain, token), config=Config(settings=settings))
 
     async def main() -> None:
         if os.environ.get("APP_SCALE_SLOW_CALLBACKS"):  # name what stalls the loop

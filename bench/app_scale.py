@@ -10,7 +10,8 @@ search, paged in with httpx), ``--runs`` rounds of ``j j j k k k PgDn PgDn PgDn 
 Measured, and the targets (docs/product.md, "Performance targets"):
 
 * keys ``j k PgDn g G``: each <= 1.5x the DataTable's median;
-* a sort change (``s``, every asset loaded) and a keystroke in the search bar: median <= 50 ms
+* a sort change (``S``, the order flipped, every asset loaded) and a keystroke in the search
+  bar (``search_as_you_type`` on): median <= 50 ms
   and p95 <= 100 ms (the DataTable's ``sort`` by name is shown for comparison);
 * the longest event-loop stall while the list pages in: <= 50 ms (a task in the app's loop
   records how late a 5 ms sleep wakes up);
@@ -225,7 +226,9 @@ def measure(args: argparse.Namespace, domain: str, token: str, workdir: Path) ->
         sort = {"app": [], "table": []}  # type: dict[str, list[Answer]]
         for round_ in range(args.runs):
             for program in (app, table):
-                sort[program.name].append(program.key(b"s"))
+                # co-tui's S flips the order and reloads the sorted list (s opens a menu);
+                # the DataTable's s sorts its rows by name
+                sort[program.name].append(program.key(b"S" if program is app else b"s"))
         app.key(b"/")
         # a word that matches much of the catalogue: each pause longer than the search's
         # debounce reloads the list, which pages in behind the next keystrokes
@@ -259,7 +262,7 @@ def summarise(raw: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     rows.append({"measure": "j, quick look settled (median ms)", "target": "info",
                  "ours": settled, "baseline": None, "ratio": None, "met": None})
     for label, answers, base in (
-        ("sort change s", raw["sort"]["app"], raw["sort"]["table"]),
+        ("sort change S", raw["sort"]["app"], raw["sort"]["table"]),
         ("search keystroke", raw["search"], None),
     ):
         values = [a.seconds * 1000 for a in answers]

@@ -13,7 +13,7 @@ import asyncio
 import dataclasses
 import gc
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import getters
@@ -36,7 +36,7 @@ from co_tui.operations.journal import WriteJournal
 from co_tui.operations.rights import Rights
 from co_tui.report import crash_report, describe_error, write_crash_file
 from co_tui.safe_text import display
-from co_tui.session.config import Config, ConfigError, save_setting
+from co_tui.session.config import Config, ConfigError, SettingValue, save_setting
 from co_tui.widgets import styles_cache_fix
 from co_tui.workers import log_failure, start_worker, worker
 
@@ -292,8 +292,18 @@ class CoTuiApp(ConnectionWatch):
         self.settings = dataclasses.replace(self.settings, theme=theme.name)
         self._save_setting("theme", theme.name)
 
+    def remember_setting(self, name: str, value: SettingValue) -> None:
+        """Use ``value`` for the setting ``name`` from now on and save that one key in
+        ``config.toml`` (as the theme is saved); nothing is written without a config file."""
+        if getattr(self.settings, name) == value:
+            return
+        changes: dict[str, Any] = {name: value}
+        self.settings = dataclasses.replace(self.settings, **changes)
+        if self.config.path is not None:
+            self._save_setting(name, value)
+
     @worker("saving a setting", group="settings")
-    async def _save_setting(self, name: str, value: str | int) -> None:
+    async def _save_setting(self, name: str, value: SettingValue) -> None:
         """Write one setting to ``config.toml`` (in a thread: it takes a file lock)."""
         assert self.config.path is not None
         try:

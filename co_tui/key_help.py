@@ -34,8 +34,10 @@ EXPLANATIONS: dict[str, str] = {
     "AssetListScreen.focus_search": "Jump to the search bar",
     "AssetListScreen.filters": "Choose type, ownership, origin and favourites; applying reloads "
                                "the list",
-    "AssetListScreen.cycle_sort": "Sort by the next field: created, name, size, type",
+    "AssetListScreen.sort_menu": "Choose the sort field (created, name, size, type) and order",
     "AssetListScreen.flip_sort": "Flip between ascending and descending",
+    "AssetListScreen.choose_columns": "Choose the columns (owner, role, tags, files, last used, "
+                                      "attached ...); the choice is saved",
     "AssetListScreen.refresh": "Load the list again (also the way to retry after an error)",
     "AssetListScreen.open_archive": "Open the archive bin (archived data assets)",
     "AssetListScreen.leave_search": "Back from the search bar to the table",
@@ -53,6 +55,8 @@ EXPLANATIONS: dict[str, str] = {
     "AssetActionsScreen.copy_id": "Copy the asset's ID (press again to show it to select)",
     "AssetActionsScreen.copy_url": "Copy the asset's web address (press again to show it to "
                                    "select)",
+    "AssetActionsScreen.open_web_page": "Open the asset's web page in the browser (copied "
+                                        "instead over SSH or inside a capsule)",
     "AssetActionsScreen.download_assets": "Download the highlighted or selected assets (as files "
                                           "or one zip each)",
     "AssetActionsScreen.attach": "Attach the highlighted or selected assets to this capsule",
@@ -108,6 +112,15 @@ EXPLANATIONS: dict[str, str] = {
     "ResultsScreen.scroll(1)": "Scroll the list down",
     "ResultsScreen.scroll(-1)": "Scroll the list up",
     "CopyScreen.close": "Close the dialog",
+    "SortMenu.apply": "Close and sort the list",
+    "SortMenu.cancel": "Close without changing the sort",
+    "SortMenu.move(1)": "Go to the next row",
+    "SortMenu.move(-1)": "Go to the previous row",
+    "ColumnChooser.apply": "Close and show the ticked columns (saved for the next time)",
+    "ColumnChooser.cancel": "Close without changing the columns",
+    "ColumnChooser.usual": "Tick the usual columns again (applied with ctrl+s)",
+    "ColumnChooser.move(1)": "Go to the next column",
+    "ColumnChooser.move(-1)": "Go to the previous column",
     "FiltersScreen.apply": "Close and filter the list",
     "FiltersScreen.cancel": "Close without changing anything",
     "FiltersScreen.clear": "Reset every filter (applied with enter)",

@@ -142,7 +142,8 @@ class Navigator:
         if choice < 0.3:
             await self._search(rng.choice(SEARCHES))
         elif choice < 0.45:
-            await self.pilot.press(rng.choice("sS"))
+            sort = rng.choice([("S",), ("s", "right", "enter")])  # flip, or the sort menu
+            await self.pilot.press(*sort)
             await self.settle()
         else:
             await self.pilot.press(*rng.choices(["j", "k", "down", "up", "pagedown", "home"],

@@ -44,7 +44,7 @@ class AssetsChanged:
     assets: Sequence[DataAsset]
 
 
-SINGLE = frozenset({"edit", "share", "copy_id", "copy_url"})
+SINGLE = frozenset({"edit", "share", "copy_id", "copy_url", "open_web_page"})
 """Actions on exactly one asset (the others also take a multi-selection)."""
 NEEDS_TARGET = frozenset({"download_assets"})
 ARCHIVE_ONLY = frozenset({"restore", "delete"})

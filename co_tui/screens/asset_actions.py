@@ -67,6 +67,7 @@ class AssetActionsScreen(CapsuleAttachActions, RightsAwareScreen):
         Binding("c", "create", "Create", show=False),
         Binding("y", "copy_id", "Copy ID", show=False),
         Binding("Y", "copy_url", "Copy web URL", key_display="Y", show=False),
+        Binding("o", "open_web_page", "Open web page", show=False),
         Binding("D", "download_assets", "Download asset", key_display="D", show=False),
         Binding("plus", "attach", "Attach to capsule", key_display="+", show=False),
         Binding("minus", "detach", "Detach from capsule", key_display="-", show=False),
@@ -358,6 +359,13 @@ class AssetActionsScreen(CapsuleAttachActions, RightsAwareScreen):
         if self.client is not None and (assets := self.targets()):
             copy_text(self.app, "web URL", asset_web_url(self.client, assets[0].id), key="Y",
                       mode=self.co_app.settings.clipboard)
+
+    def action_open_web_page(self) -> None:
+        """Open the asset's web page in the browser, or copy its URL when there is none here."""
+        from co_tui.screens.web_page_action import open_asset_page
+
+        if self.client is not None and (assets := self.targets()):
+            open_asset_page(self, self.client, assets[0])
 
     # --- downloads ----------------------------------------------------------------------------
 

@@ -392,6 +392,11 @@ class AssetDetailScreen(AssetActionsScreen):
             self._load_attached()
         self.refresh_bindings()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_web_page" and self.query_one(TabbedContent).active == "files":
+            return False  # in the Files tab o opens the highlighted file in the pager
+        return super().check_action(action, parameters)
+
     def action_back(self) -> None:
         """Back to the previous screen (in the Files tab, escape first leaves the filter box or
         the narrow preview: see FilesPane)."""

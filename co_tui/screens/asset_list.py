@@ -20,8 +20,8 @@ from co_tui.modals.filters import FiltersScreen
 from co_tui.operations.action_rules import AssetEvent
 from co_tui.operations.search_filters import AssetFilters
 from co_tui.safe_text import display
-from co_tui.screens.asset_actions import AssetActionsScreen
 from co_tui.screens.cached_rows import live_first_page, show_cached
+from co_tui.screens.list_choices import ListChoicesScreen
 from co_tui.screens.list_status import ListStatus, StatusLine, status_line
 from co_tui.session.config import Settings
 from co_tui.widgets.asset_table import AssetTable
@@ -37,13 +37,13 @@ if TYPE_CHECKING:
     from co_tui.api.models import DataAsset, DataAssetSearchResults
     from co_tui.launch_handoff import FirstPageCache, Prefetched
 
-__all__ = ["SORT_FIELDS", "AssetListScreen"]
+__all__ = ["AssetListScreen"]
 
-SORT_FIELDS = ("created", "name", "size", "type")
 PAGE_SIZE = Settings().page_size
 """Rows per request unless ``settings.page_size`` says otherwise: small enough for a fast first
 paint, large enough for few round trips."""
 SEARCH_DEBOUNCE = 0.25
+"""Seconds of quiet in the search bar before it searches, with ``search_as_you_type`` on."""
 
 
 STATUS_INPUTS = ("_loading", "_failed", "_next", "_paging_stopped", "_unreadable", "_search_lag",
@@ -51,7 +51,7 @@ STATUS_INPUTS = ("_loading", "_failed", "_next", "_paging_stopped", "_unreadable
 """The screen's state the status line shows: setting any of them redraws it (a watcher)."""
 
 
-class AssetListScreen(AssetActionsScreen):
+class AssetListScreen(ListChoicesScreen):
     """The asset table with a search bar, quick look and paging (:class:`~co_tui.api.paging.Pager`).
 
     Also the base of the archive bin (:class:`co_tui.screens.archive.ArchiveScreen`), which sets
@@ -80,8 +80,9 @@ class AssetListScreen(AssetActionsScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search"),
         Binding("f", "filters", "Filters"),
-        Binding("s", "cycle_sort", "Sort"),
+        Binding("s", "sort_menu", "Sort"),
         Binding("S", "flip_sort", "Order", key_display="S", show=False),
+        Binding("C", "choose_columns", "Columns", key_display="C", show=False),
         Binding("r", "refresh", "Refresh"),
         Binding("A", "open_archive", "Archive bin", key_display="A"),
         Binding("escape", "leave_search", "Back to list", show=False),
@@ -142,7 +143,7 @@ class AssetListScreen(AssetActionsScreen):
             id="search",
         )
         with Horizontal(id="list-body"):
-            yield AssetTable(id="assets", columns=self.table_columns())
+            yield AssetTable(id="assets", columns=self.shown_columns())
             yield QuickLook(id="quick-look")
         yield StatusLine(id="status")
         yield KeyFooter(compact=True)
@@ -150,7 +151,6 @@ class AssetListScreen(AssetActionsScreen):
     def on_mount(self) -> None:
         table = self.query_one(AssetTable)
         table.set_sort(self.sort_field, self.sort_direction)
-        table.set_attached(self.capsule_session().attached.ids)
         table.focus()
         for name in STATUS_INPUTS:
             self.watch(self, name, self._update_status, init=False)
@@ -378,7 +378,7 @@ class AssetListScreen(AssetActionsScreen):
         if change == "read":  # a reading of /data arrived after rows did: match them now
             self.learn_attached(table.assets)
         self.query_one("#title-bar", Static).update(self._title())
-        table.set_attached(self.attached_ids)
+        self._follow_context()
         if self.filters.attached is not None and change != "learned":
             self.reload()
         super().show_capsule(change)
@@ -394,6 +394,8 @@ class AssetListScreen(AssetActionsScreen):
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
+        if not self.search_as_you_type:
+            return  # enter searches (the search_as_you_type setting is off)
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(SEARCH_DEBOUNCE, lambda: self._apply_query(event.value))
@@ -420,18 +422,6 @@ class AssetListScreen(AssetActionsScreen):
     def action_leave_search(self) -> None:
         """Back from the search bar to the table."""
         self.query_one(AssetTable).focus()
-
-    def action_cycle_sort(self) -> None:
-        """Sort by the next field: created, name, size, type."""
-        index = SORT_FIELDS.index(self.sort_field) if self.sort_field in SORT_FIELDS else -1
-        self.sort_field = SORT_FIELDS[(index + 1) % len(SORT_FIELDS)]
-        self.sort_direction = "desc" if self.sort_field in ("created", "size") else "asc"
-        self._resort()
-
-    def action_flip_sort(self) -> None:
-        """Flip between ascending and descending."""
-        self.sort_direction = "asc" if self.sort_direction == "desc" else "desc"
-        self._resort()
 
     def _resort(self) -> None:
         self.query_one(AssetTable).set_sort(self.sort_field, self.sort_direction)

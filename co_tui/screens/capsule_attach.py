@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from co_tui.api.models import DataAsset
     from co_tui.operations.action_rules import AssetEvent
     from co_tui.operations.capsule_attached import CapsuleSession, Skipped
-    from co_tui.widgets.asset_columns import Column
 
 __all__ = ["CapsuleAttachActions"]
 
@@ -158,16 +157,6 @@ class CapsuleAttachActions(Screen[None]):
         if ids is None:
             return []
         return [row for row in rows if (row.id in ids) == only]
-
-    def table_columns(self) -> tuple[Column, ...]:
-        """The asset table's columns: inside a capsule (not in the archive bin) with the
-        "attached" column (:mod:`co_tui.widgets.attached_column`)."""
-        from co_tui.widgets.asset_columns import COLUMNS
-        from co_tui.widgets.attached_column import with_attached_column
-
-        if self.capsule_id is None or self.IN_ARCHIVE:
-            return COLUMNS
-        return with_attached_column(COLUMNS)
 
     def capsule_title(self) -> Content | None:
         """The capsule part of a title bar: ``capsule NAME · 3 attached``; None outside one."""

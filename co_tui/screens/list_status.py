@@ -79,13 +79,17 @@ def status_line(state: ListStatus) -> Content:
         warnings.append(f"paging stopped: {state.paging_stopped}")
     if state.selected:
         text += f"  ·  {state.selected:,} selected"
+    # what narrows the list is always said: the search typed and the filters
+    narrowing: list[Content | str] = []
+    if state.query:
+        narrowing += ["  ·  search ", display(f"“{state.query}”", max_cells=40)]
     if state.filters.active:
-        text += f"  ·  filters: {state.filters.describe()}"
+        narrowing.append(f"  ·  filters: {state.filters.describe()}")
     arrow = "▲" if state.sort_direction == "asc" else "▼"
     sort = f"  ·  sorted by {state.sort_field} {arrow}"
     return Content.assemble(
-        text, *[part for warning in warnings
-                for part in ("  ·  ", display(warning, style="$warning"))], sort)
+        text, *narrowing, *[part for warning in warnings
+                            for part in ("  ·  ", display(warning, style="$warning"))], sort)
 
 
 class StatusLine(Static):

@@ -41,6 +41,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "Profile",
+    "SettingValue",
     "Settings",
     "load_config",
     "parse_config",
@@ -160,6 +161,11 @@ class Settings:
     - ``cache``: keep My Data's first page between sessions so the next launch shows rows at
       once, marked "cached · refreshing" (:mod:`co_tui.session.page_cache`); ``false`` turns
       it off and removes the saved page.
+    - ``columns``: My Data's and the archive bin's columns, in display order, as chosen with
+      ``C`` (column keys such as ``"owner"``, ``"role"``); ``None`` means the usual set. Keys
+      the app does not know are skipped when the list is drawn.
+    - ``search_as_you_type``: search 0.25 s after the last keystroke in the search bar;
+      ``false`` (the default) searches on ``enter`` only.
 
     A value of the wrong type or out of range in the file is replaced by the default with a
     warning, never a crash.
@@ -172,8 +178,11 @@ class Settings:
     parallel_downloads: int = 4
     clipboard: str = "auto"
     cache: bool = True
+    columns: tuple[str, ...] | None = None
+    search_as_you_type: bool = False
 
-    _BOOLS: ClassVar[frozenset[str]] = frozenset({"cache"})
+    _BOOLS: ClassVar[frozenset[str]] = frozenset({"cache", "search_as_you_type"})
+    _LISTS: ClassVar[frozenset[str]] = frozenset({"columns"})
     _RANGES: ClassVar[dict[str, tuple[int, int]]] = {
         "page_size": (1, 1000),
         "preview_max_bytes": (4 * 1024, 256 * 1024),
@@ -194,13 +203,18 @@ class Settings:
             if problem:
                 warnings.append(f"config.toml: settings.{f.name} {problem}; using the default")
             else:
-                values[f.name] = value
+                values[f.name] = tuple(value) if f.name in cls._LISTS else value
         return cls(**values), warnings
 
     @classmethod
     def _check(cls, name: str, value: Any) -> str | None:
         if name in cls._BOOLS:
             return None if isinstance(value, bool) else "must be true or false"
+        if name in cls._LISTS:
+            if not isinstance(value, (list, tuple)) or not all(
+                    isinstance(item, str) and item and not _unsafe_char(item) for item in value):
+                return "must be a list of names"
+            return None
         if name in cls._RANGES:
             low, high = cls._RANGES[name]
             if isinstance(value, bool) or not isinstance(value, int):
@@ -217,7 +231,8 @@ class Settings:
     def to_mapping(self) -> dict[str, Any]:
         """The ``[settings]`` table (``None`` fields left out)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {name: value for name, value in values.items() if value is not None}
+        return {name: list(value) if isinstance(value, tuple) else value
+                for name, value in values.items() if value is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +294,11 @@ def load_config(path: Path | None = None) -> Config:
     return parse_config(read_toml(path), path)
 
 
-def save_setting(name: str, value: str | int, path: Path | None = None) -> list[str]:
+SettingValue = str | int | bool | tuple[str, ...]
+"""What one setting may hold (see :class:`Settings`)."""
+
+
+def save_setting(name: str, value: SettingValue, path: Path | None = None) -> list[str]:
     """Store one setting in ``config.toml`` (the others, profiles and unknown keys are kept, and
     defaults the user never wrote stay unwritten); warns back. ``ConfigError`` if ``value``
     is not valid for ``name``."""
@@ -292,7 +311,7 @@ def save_setting(name: str, value: str | int, path: Path | None = None) -> list[
     def change(data: dict[str, Any]) -> None:
         table = data.get("settings")
         table = dict(table) if isinstance(table, Mapping) else {}
-        table[name] = value
+        table[name] = list(value) if isinstance(value, tuple) else value
         data["settings"] = table
 
     return update_toml_file(path or paths.config_file(), change, header=CONFIG_HEADER)

@@ -8,8 +8,8 @@ narrow, and the name column never drops and takes the width that is left.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from textual.content import Content
 
@@ -18,7 +18,8 @@ from co_tui.formatting import format_count, format_date, format_size
 from co_tui.safe_text import display
 from co_tui.widgets.asset_state import STATE_WIDTH, state_content
 
-__all__ = ["COLUMNS", "GAP", "Column", "cell_content", "layout_columns"]
+__all__ = ["ATTACHED_COLUMN", "ATTACHED_MARK", "CATALOGUE", "COLUMNS", "GAP", "Column",
+           "RowContext", "attached_cell", "cell_content", "columns_from_keys", "layout_columns"]
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,44 @@ COLUMNS: tuple[Column, ...] = (
     Column("owner", "Owner", 18, 5),
     Column("tags", "Tags", 20, 8),
 )
+"""The columns shown unless the ``columns`` setting says otherwise (chosen with ``C``)."""
+
+ATTACHED_MARK = "✓"
+ATTACHED_COLUMN = Column("attached", "Att", 3, 1)
+"""Whether the capsule co-tui runs in has the asset attached: narrow, and among the last to drop
+(inside a capsule it is what the list is about)."""
+
+CATALOGUE: tuple[Column, ...] = (
+    COLUMNS[0],
+    ATTACHED_COLUMN,
+    *COLUMNS[1:-1],
+    Column("role", "Role", 12, 3),
+    COLUMNS[-1],
+)
+"""Every column the list can show, in display order: the usual ones, whether the asset is
+attached to the capsule co-tui runs in (shown there unless the user chose columns without it) and
+the user's role on the asset (shown when chosen; it drops late, so at 80 columns it stays)."""
+
 GAP = 1
+
+
+def columns_from_keys(keys: Iterable[str] | None) -> tuple[Column, ...]:
+    """The catalogue's columns named by ``keys`` (the ``columns`` setting), in display order;
+    the name column is always there and unknown keys are skipped. ``None``: :data:`COLUMNS`."""
+    if keys is None:
+        return COLUMNS
+    wanted = {*keys, "name"}
+    return tuple(column for column in CATALOGUE if column.key in wanted)
+
+
+@dataclass(frozen=True, slots=True)
+class RowContext:
+    """What a row shows that is not in the asset itself: the favourites, the user's role on an
+    asset (``role_of``; None when it is not known yet) and the capsule's attached assets."""
+
+    favorites: frozenset[str] = frozenset()
+    role_of: Callable[[DataAsset], str | None] | None = field(default=None, compare=False)
+    attached: frozenset[str] | None = None
 
 
 def layout_columns(width: int, columns: Sequence[Column] = COLUMNS) -> list[tuple[Column, int]]:
@@ -68,11 +106,21 @@ def layout_columns(width: int, columns: Sequence[Column] = COLUMNS) -> list[tupl
     return [(c, c.width + spare if c is name else c.width) for c in kept]
 
 
-def cell_content(asset: DataAsset, key: str, favorites: frozenset[str],
-                 attached: frozenset[str] | None = None) -> Content:
-    """One cell; ``attached`` is the capsule's attached set for the "attached" column."""
+def attached_cell(asset: DataAsset, attached: frozenset[str] | None) -> Content:
+    """The attached column's cell: ``✓`` attached, blank not, a dim ``?`` while the capsule's
+    attached set is unknown (not read yet, or reading it failed). A glyph, so it reads the same
+    in 16 colours or none."""
+    if attached is None:
+        return Content.styled(" ? ", "dim")
+    if asset.id in attached:
+        return Content.styled(f" {ATTACHED_MARK} ", "bold $success")
+    return Content("")
+
+
+def cell_content(asset: DataAsset, key: str, context: RowContext) -> Content:
+    """``asset``'s cell in column ``key``."""
     if key == "favorite":
-        return Content("★" if asset.id in favorites else " ")
+        return Content("★" if asset.id in context.favorites else " ")
     if key == "name":
         return display(asset.name)
     if key == "type":
@@ -91,8 +139,9 @@ def cell_content(asset: DataAsset, key: str, favorites: frozenset[str],
         return display(asset.owner_email or asset.owner)
     if key == "tags":
         return display(", ".join(asset.tags or []))
+    if key == "role":
+        role = context.role_of(asset) if context.role_of is not None else None
+        return Content(role) if role else Content.styled("?", "$text-muted")
     if key == "attached":
-        from co_tui.widgets.attached_column import attached_cell
-
-        return attached_cell(asset, attached)
+        return attached_cell(asset, context.attached)
     raise KeyError(key)

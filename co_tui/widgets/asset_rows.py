@@ -19,7 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from co_tui.api.models import DataAsset
-from co_tui.widgets.asset_columns import GAP, Column, cell_content, layout_columns
+from co_tui.widgets.asset_columns import GAP, Column, RowContext, cell_content, layout_columns
 
 __all__ = ["RowPainter"]
 
@@ -33,6 +33,12 @@ class RowPainter:
         self._styles: dict[tuple[str, bool], Style] = {}
         self._layout: tuple[int, list[tuple[Column, int]]] | None = None
         self._header: tuple[tuple[object, ...], Strip] | None = None
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Draw ``columns`` from now on (the column chooser changed them)."""
+        self._columns = tuple(columns)
+        self._layout = None
+        self._header = None
 
     def clear(self) -> None:
         """Forget the resolved styles and the header (the widget's styles changed)."""
@@ -74,16 +80,16 @@ class RowPainter:
             if field is not None and column.sort_field == field:
                 title = f"{title} {'▲' if order == 'asc' else '▼'}"
                 style = base + sorted_style
-            segments.extend(self._fit(Content(title), col_width, column.align_right, style))
-            if i < len(self._columns) - 1:
+            if i:
                 segments.append(Segment(" " * GAP, base))
+            segments.extend(self._fit(Content(title), col_width, column.align_right, style))
         strip = Strip(segments).adjust_cell_length(width, base)
         self._header = (key, strip)
         return strip
 
     def row(self, asset: DataAsset, width: int, *, cursor: bool, selected: bool,
-            favorites: frozenset[str], attached: frozenset[str] | None = None) -> Strip:
-        """One asset's line (``attached``: the capsule's attached set, for that column)."""
+            context: RowContext) -> Strip:
+        """One asset's line."""
         style = self.style("")
         if selected:
             style = style + self.style("asset-table--selected")
@@ -93,7 +99,7 @@ class RowPainter:
         for i, (column, col_width) in enumerate(self.columns_for(width)):
             if i:
                 segments.append(Segment(" " * GAP, style))
-            cell = cell_content(asset, column.key, favorites, attached)
+            cell = cell_content(asset, column.key, context)
             segments.extend(self._fit(cell, col_width, column.align_right, style))
         return Strip(segments).adjust_cell_length(width, style)
 

@@ -14,8 +14,9 @@ row.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -26,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from co_tui.api.models import DataAsset
-from co_tui.widgets.asset_columns import COLUMNS, Column
+from co_tui.widgets.asset_columns import COLUMNS, Column, RowContext
 from co_tui.widgets.asset_rows import RowPainter
 from co_tui.widgets.keys import CURSOR_BINDINGS
 
@@ -122,8 +123,7 @@ class AssetTable(ScrollView, can_focus=True):
         self._columns = tuple(columns)
         self._assets: list[DataAsset] = []
         self._selected: set[str] = set()
-        self._favorites: frozenset[str] = frozenset()
-        self._attached: frozenset[str] | None = None
+        self._row_context = RowContext()
         self._sort: tuple[str | None, str] = (None, "desc")
         self._cache: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
         self._painter = RowPainter(self, self._columns)
@@ -221,13 +221,29 @@ class AssetTable(ScrollView, can_focus=True):
 
     def set_favorites(self, favorites: frozenset[str]) -> None:
         """Ids to mark with a star."""
-        self._favorites = favorites
+        self._row_context = dataclasses.replace(self._row_context, favorites=favorites)
         self._invalidate()
 
-    def set_attached(self, attached: frozenset[str] | None) -> None:
-        """Ids attached to the capsule co-tui runs in (``None``: unknown), for that column."""
-        if attached != self._attached:
-            self._attached = attached
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns shown (some drop when the table is narrow)."""
+        return self._columns
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Show ``columns`` (in this order) from now on; the rows are drawn again once."""
+        if tuple(columns) != self._columns:
+            self._columns = tuple(columns)
+            self._painter.set_columns(self._columns)
+            self._invalidate()
+
+    def set_row_context(self, *, role_of: Callable[[DataAsset], str | None] | None,
+                        attached: frozenset[str] | None) -> None:
+        """Where the role and attached columns come from (the user's role on an asset, the ids
+        attached to the capsule co-tui runs in); the rows are drawn again if a column shows
+        them (what they show may have changed)."""
+        self._row_context = dataclasses.replace(self._row_context, role_of=role_of,
+                                                attached=attached)
+        if any(column.key in ("role", "attached") for column in self._columns):
             self._invalidate()
 
     def set_sort(self, field: str | None, order: str) -> None:
@@ -297,7 +313,7 @@ class AssetTable(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             strip = self._painter.row(asset, width, cursor=is_cursor, selected=is_selected,
-                                      favorites=self._favorites, attached=self._attached)
+                                      context=self._row_context)
             self._cache[key] = strip
             if len(self._cache) > self._cache_limit:
                 self._cache.popitem(last=False)

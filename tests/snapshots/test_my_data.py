@@ -14,5 +14,5 @@ def test_my_data_80x24(snap_compare, demo_app) -> None:  # type: ignore[no-untyp
 
 
 def test_my_data_search_and_sort_120x36(snap_compare, demo_app) -> None:  # type: ignore[no-untyped-def]
-    keys = ["slash", *"tag:raw", "enter", "s"]
+    keys = ["slash", *"tag:raw", "enter", "s", "right", "enter"]  # sort menu: by name
     assert snap_compare(demo_app(), terminal_size=(120, 36), run_before=then(*keys))

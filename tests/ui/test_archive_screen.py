@@ -59,7 +59,7 @@ async def test_search_and_sort_work_in_the_archive_bin(emulator: Emulator, clien
         await pilot.press(*"name:pilot", "enter")
         await _settle(app, pilot)
         assert _ids(app) == wanted
-        await pilot.press("s")  # created -> name, ascending
+        await pilot.press("s", "right", "enter")  # the sort menu: created -> name, ascending
         await _settle(app, pilot)
         table = app.screen.query_one(AssetTable)
         names = [a.name.lower() for a in table.assets]

@@ -43,7 +43,7 @@ async def test_search_filters_and_sort_cycles(emulator: Emulator) -> None:
         assert 0 < len(table.assets) < everything
         assert all("ecephys" in (a.tags or []) for a in table.assets)
         assert table.has_focus
-        await pilot.press("s")
+        await pilot.press("s", "right", "enter")  # the sort menu: created -> name, A to Z
         await _settle(app, pilot)
         names = [a.name.lower() for a in table.assets]
         assert names == sorted(names)

@@ -34,7 +34,7 @@ async def test_paints_connecting_then_loads_once_the_client_is_built(emulator: E
         assert table.assets == []
         assert "connecting" in _status(app)
         assert "co.example" in str(app.screen.query_one("#title-bar").render())
-        await pilot.press("r", "s")  # keys before the client exists change state, send nothing
+        await pilot.press("r", "S")  # keys before the client exists change state, send nothing
         release.set()
         await _settle(app, pilot)
         await app.workers.wait_for_complete()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from co_tui.api.models import DataAsset
 from co_tui.modals.attach_confirm import LINE_CELLS, plan_body
 from co_tui.operations.capsule_attached import plan_attach, plan_detach
-from co_tui.widgets.asset_columns import COLUMNS, cell_content, layout_columns
-from co_tui.widgets.attached_column import (
+from co_tui.widgets.asset_columns import (
     ATTACHED_COLUMN,
     ATTACHED_MARK,
+    COLUMNS,
+    RowContext,
     attached_cell,
-    with_attached_column,
+    cell_content,
+    columns_from_keys,
+    layout_columns,
 )
 
 
@@ -23,15 +26,18 @@ def test_the_cell_is_a_glyph_blank_or_unknown() -> None:
     assert attached_cell(asset, frozenset({"a"})).plain.strip() == ATTACHED_MARK
     assert attached_cell(asset, frozenset({"b"})).plain.strip() == ""
     assert attached_cell(asset, None).plain.strip() == "?"
-    assert cell_content(asset, "attached", frozenset(), frozenset({"a"})).plain.strip() == "✓"
+    context = RowContext(attached=frozenset({"a"}))
+    assert cell_content(asset, "attached", context).plain.strip() == "✓"
+    assert cell_content(asset, "attached", RowContext()).plain.strip() == "?"
 
 
 def test_the_column_follows_the_star_and_stays_at_80_columns() -> None:
-    columns = with_attached_column(COLUMNS)
+    usual = [c.key for c in COLUMNS]
+    columns = columns_from_keys([*usual, "attached"])
     assert [c.key for c in columns[:3]] == ["favorite", "attached", "name"]
-    assert with_attached_column(columns) == columns  # never twice
+    assert columns_from_keys([*usual, "attached", "attached"]) == columns  # never twice
     assert ATTACHED_COLUMN in [c for c, _ in layout_columns(78, columns)]
-    assert [c.key for c in with_attached_column(COLUMNS[1:])][0] == "attached"
+    assert [c.key for c in columns_from_keys([*usual[1:], "attached"])][0] == "attached"
 
 
 def test_the_body_names_what_is_skipped_within_the_dialog_and_escapes_names() -> None:
