@@ -33,7 +33,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from co_tui.key_help import explanation
+from co_tui.key_help import disabled_reason, explanation
 from co_tui.safe_text import display
 
 __all__ = ["KeyAction", "ScreenActionsProvider", "screen_actions"]
@@ -234,19 +234,10 @@ def screen_actions(screen: Screen[Any]) -> list[KeyAction]:
             node=node,
             group=group_name(node),
             enabled=bool(state),
-            reason=_reason(node, binding.action) if state is None else None,
+            reason=disabled_reason(node, binding.action) if state is None else None,
         ))
     actions.sort(key=lambda a: order.get(id(a.node), len(order)))
     return actions
-
-
-def _reason(node: DOMNode, action: str) -> str | None:
-    """The node's own words for why ``action`` is disabled (``disabled_reason``), if any."""
-    explain = getattr(node, "disabled_reason", None)
-    if not callable(explain):
-        return None
-    reason = explain(action.split("(", 1)[0])
-    return reason if isinstance(reason, str) else None
 
 
 def palette_actions(screen: Screen[Any]) -> Iterable[KeyAction]:

@@ -8,11 +8,14 @@ of the previewed file"). It is written for users on purpose, apart from the docs
 Keys are ``Class.action`` (the class that owns the binding, or one of its bases), else the action
 with its arguments (``cursor(-1)``), else its bare name, looked up in that order. A test checks
 that every co-tui binding has an entry here.
+
+Why a key is disabled is the owner's to say: :func:`disabled_reason` asks the node that owns
+the binding (its ``disabled_reason`` method), for the footer, the help and the palette alike.
 """
 
 from __future__ import annotations
 
-__all__ = ["EXPLANATIONS", "explanation"]
+__all__ = ["EXPLANATIONS", "disabled_reason", "explanation"]
 
 EXPLANATIONS: dict[str, str] = {
     # keys shared by the lists (asset table, file tree, download queue)
@@ -171,3 +174,13 @@ def explanation(owner: type, action: str) -> str:
             if key in EXPLANATIONS:
                 return EXPLANATIONS[key]
     return EXPLANATIONS.get(action) or EXPLANATIONS.get(bare, "")
+
+
+def disabled_reason(node: object, action: str) -> str | None:
+    """``node``'s own words for why ``action`` (arguments and all) is disabled, from its
+    ``disabled_reason(bare_action)`` method; ``None`` when it has none or says nothing."""
+    explain = getattr(node, "disabled_reason", None)
+    if not callable(explain):
+        return None
+    reason = explain(action.split("(", 1)[0])
+    return reason if isinstance(reason, str) else None

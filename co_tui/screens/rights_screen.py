@@ -27,14 +27,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from co_tui.app import co_app
+from co_tui.key_help import disabled_reason
 from co_tui.operations.action_rules import needs_target
 from co_tui.operations.role_lookup import RoleLookup, lookup_for
 from co_tui.safe_text import display
 from co_tui.workers import start_worker
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
-
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset
 
@@ -61,16 +60,8 @@ def disabled_key_reason(screen: Screen[Any], key: str) -> str | None:
             if state:
                 return None  # Textual runs this one
             if state is None and reason is None:
-                reason = _reason(namespace, binding.action)
+                reason = disabled_reason(namespace, binding.action)
     return reason
-
-
-def _reason(node: DOMNode, action: str) -> str | None:
-    explain = getattr(node, "disabled_reason", None)
-    if not callable(explain):
-        return None
-    found = explain(action.split("(", 1)[0])
-    return found if isinstance(found, str) else None
 
 
 class RightsAwareScreen(Screen[None]):

@@ -105,7 +105,7 @@ async def test_keys_of_the_app_only_appear_once_with_all_their_keys(emulator: Em
         assert not [a for a in actions if a.action.startswith(("scroll_left", "page_left"))]
         # "log in" is listed, disabled with the reason, until the token was rejected
         login = next(a for a in actions if a.action == "login")
-        assert not login.enabled and login.reason and "rejects the token" in login.reason
+        assert not login.enabled and login.reason and "token fails" in login.reason
     assert app._exception is None
 
 

@@ -269,11 +269,11 @@ async def test_log_in_downloads_and_favourites_are_always_findable(
         assert [h.text for h in await _hits(app, "fav")] == [FAVOURITE_TITLE]
         assert [h.text for h in await _hits(app, "favorite")] == [FAVOURITE_TITLE]
         login = (await _hits(app, "log"))[0]
-        assert login.help and "rejects the token" in login.help
+        assert login.help and "token fails" in login.help
         # choosing a disabled entry says why instead of doing nothing
         login.command()
         await pilot.pause()
-        assert any("rejects the token" in str(n.message) for n in app._notifications)
+        assert any("token fails" in str(n.message) for n in app._notifications)
         # the help lists both keys, dimmed with the reason, and the favourites note
         await pilot.press("question_mark")
         await settle(app, pilot)
