@@ -45,6 +45,9 @@ async def shoot(name: str, size: tuple[int, int], keys: Sequence[str]) -> Path:
     return path
 
 
+UNIT_QC = ["slash", *"unit QC ecephys_661398", "enter", "enter"]
+"""Open the unit QC result (tables, a notebook and PNG figures among its files)."""
+
 SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("my-data", (120, 36), ["j", "j"]),
     ("my-data-narrow-80x24", (80, 24), []),
@@ -61,6 +64,10 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("tags-dialog", (120, 36), ["j", "space", "j", "space", "t"]),
     ("download-dialog", (120, 36), ["j", "j", "j", "j", "j", "j", "j", "D"]),
     ("downloads-panel", (120, 36), [*"jjjjjjjjjj", "space", "space", "space", "D", "enter"]),
+    ("sort-menu", (120, 36), ["s"]),
+    ("column-chooser", (120, 36), ["C"]),
+    ("file-search", (120, 36), [*UNIT_QC, "2", "slash", *"png", "enter"]),
+    ("image-preview", (120, 36), [*UNIT_QC, "2", "slash", *"drift", "enter", "enter"]),
 ]
 
 

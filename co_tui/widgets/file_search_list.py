@@ -60,7 +60,8 @@ def match_content(item: FolderItem, needle: str, width: int) -> Content:
 
 
 class MatchList(ScrollView, can_focus=True):
-    """The matches of a search: enter chooses one (:class:`MatchList.Chosen`)."""
+    """The matches of a search: enter chooses one (:class:`MatchList.Chosen`); the cursor
+    says which is highlighted (:class:`MatchList.Highlighted`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *CURSOR_BINDINGS,
@@ -91,6 +92,14 @@ class MatchList(ScrollView, can_focus=True):
             super().__init__()
             self.item = item
 
+    class Highlighted(Message):
+        """The match under the cursor is another one (``None``: no match), so that what
+        previews follows it."""
+
+        def __init__(self, item: FolderItem | None) -> None:
+            super().__init__()
+            self.item = item
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._items: Sequence[FolderItem] = ()
@@ -99,6 +108,7 @@ class MatchList(ScrollView, can_focus=True):
         self._version = 0
         self._cache: dict[tuple[int, int, int, bool, bool], Strip] = {}
         self._styles: dict[str, VisualStyle] = {}
+        self._announced: str | None = None
 
     def show(self, items: Sequence[FolderItem], indices: Sequence[int], needle: str) -> None:
         """Show ``items[i]`` for each ``i`` of ``indices`` (both may grow later: call again).
@@ -112,6 +122,15 @@ class MatchList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(indices))
         self.cursor = min(self.cursor, max(0, len(indices) - 1))
         self.refresh()
+        self._announce()
+
+    def _announce(self) -> None:
+        """Post :class:`Highlighted` when the match under the cursor changed."""
+        item = self.highlighted
+        path = item.path if item is not None else None
+        if path != self._announced:
+            self._announced = path
+            self.post_message(self.Highlighted(item))
 
     @property
     def count(self) -> int:
@@ -166,6 +185,7 @@ class MatchList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
+        self._announce()
         top = int(self.scroll_offset.y)
         height = max(1, self.size.height)
         if new < top:

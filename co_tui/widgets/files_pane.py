@@ -9,7 +9,8 @@ file-link and the pager workers. The preview and its workers are
 :class:`~co_tui.widgets.preview.panel.PreviewPanel`'s. What needs a dialog (downloading,
 copying a link) is asked of the screen with a message.
 
-Wide terminals show the tree and the preview side by side and preview the highlighted file;
+Wide terminals show the tree and the preview side by side and preview the highlighted file (or,
+while searching, the highlighted match);
 narrow ones (under :data:`NARROW_WIDTH` columns) show the tree, and ``enter`` on a file opens its
 preview in its place (``escape`` goes back to the tree).
 """
@@ -39,6 +40,7 @@ from co_tui.operations.preview_io import files_note
 from co_tui.preview import Preview, external_preview
 from co_tui.safe_text import display
 from co_tui.widgets.file_search import FileSearch, reveal_in_tree
+from co_tui.widgets.file_search_list import MatchList
 from co_tui.widgets.file_tree import FileTree
 from co_tui.widgets.files_pager import read_in_pager
 from co_tui.widgets.files_status import FilesStatus, files_status_line
@@ -266,6 +268,22 @@ class FilesPane(Container):
                 self.previewer.show_folder(item, tree.loaded_count(item.path) if loaded else None)
             return
         self._start_preview(item)
+
+    @on(MatchList.Highlighted)
+    def _match_highlighted(self, message: MatchList.Highlighted) -> None:
+        """While searching, the preview follows the highlighted match (as it follows the tree's
+        cursor otherwise)."""
+        message.stop()
+        item = message.item
+        if self.narrow or not self.has_class("-searching"):
+            return
+        if item is None or item.is_folder:
+            self.previewer.clear()
+            if item is not None:
+                self.previewer.show_folder(item, None)
+            return
+        if self.previewer.shown_path != item.path:
+            self._start_preview(item)
 
     @on(FileTree.FileChosen)
     def _chosen(self, message: FileTree.FileChosen) -> None:

@@ -137,6 +137,34 @@ async def test_progress_shows_while_walking_then_done(emulator: Emulator, demo_s
     assert app._exception is None
 
 
+async def test_the_preview_follows_the_highlighted_match_and_the_tree_after(
+    emulator: Emulator, demo_seed: Any
+) -> None:
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_detail(app, pilot, _id(demo_seed, RAW_661))
+        pane = await open_files(app, pilot, screen)
+        await pilot.press("slash", *"json")
+        await searched(app, pilot, pane)
+        rows = [row.split()[0] for row in match_rows(pane)]
+        files = [row for row in rows if not row.endswith("/")]
+        assert len(files) >= 2, rows
+        await pilot.press("enter")  # to the list: the first match previews
+        await until(pilot, lambda: pane.shown_preview is not None
+                    and pane.shown_preview.name == rows[0])
+        await pilot.press("down")
+        await until(pilot, lambda: pane.shown_preview is not None
+                    and pane.shown_preview.name == rows[1])
+        await pilot.press("escape")  # back to the tree: its cursor's file previews again
+        await settle(app, pilot)
+        item = pane.file_tree.highlighted
+        assert item is not None
+        if not item.is_folder:
+            await until(pilot, lambda: pane.shown_preview is not None
+                        and pane.shown_preview.name == item.path)
+    assert app._exception is None
+
+
 async def test_escape_goes_back_to_the_tree_where_it_was(emulator: Emulator,
                                                          demo_seed: Any) -> None:
     app = make_app(emulator)

@@ -36,10 +36,10 @@ def preview_header(preview: Preview, *, raw: bool = False) -> Content:
     """The preview's header: file name, what it is, its size, and notes on what is shown and on
     the keys that apply (``raw``: the raw view is on screen)."""
     size = format_size(preview.total_size) if preview.total_size is not None else ""
-    title = Content.assemble(
-        display(preview.name or "", style="bold"), "  ",
+    title = Content.assemble(  # the size before the description, which may wrap
+        display(preview.name or "", style="bold"),
+        (f"  {size}" if size else "", MUTED), "  ",
         display(preview.title, style="$text-accent"),
-        (f"  {size}" if size else "", MUTED),
     )
     notes = [n for n in preview.notes if n]
     if preview.resume is not None:
