@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -125,13 +125,20 @@ class AssetListScreen(ListChoicesScreen):
         other reload forgets them)."""
 
     def _title(self) -> Content:
-        title = Content.assemble(("co-tui", "bold"), f"  {self.LIST_NAME}  ")
-        if (capsule := self.capsule_title()) is not None:  # inside a capsule (capsule_attach.py)
-            title = Content.assemble(title, capsule, "  ")
-        title = Content.assemble(title, display(self.domain))
+        """The title bar: co-tui, the list, the capsule inside one (its name cut so that the
+        deployment and the DEMO badge stay on screen), the deployment."""
+        head = Content.assemble(("co-tui", "bold"), f"  {self.LIST_NAME}  ")
+        tail = display(self.domain)
         if self.demo:
-            title = Content.assemble(title, "  ", (" DEMO ", "bold reverse $warning"))
-        return title
+            tail = Content.assemble(tail, "  ", (" DEMO ", "bold reverse $warning"))
+        room = (self.size.width or 10_000) - head.cell_length - tail.cell_length - 3
+        if (capsule := self.capsule_title(room)) is not None:  # inside a capsule
+            head = Content.assemble(head, capsule, "  ")
+        return Content.assemble(head, tail)
+
+    @on(events.Resize)
+    def _fit_title(self) -> None:
+        self.query_one("#title-bar", Static).update(self._title())
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="title-bar")

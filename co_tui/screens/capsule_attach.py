@@ -158,15 +158,12 @@ class CapsuleAttachActions(Screen[None]):
             return []
         return [row for row in rows if (row.id in ids) == only]
 
-    def capsule_title(self) -> Content | None:
-        """The capsule part of a title bar: ``capsule NAME · 3 attached``; None outside one."""
+    def capsule_title(self, cells: int | None = None) -> Content | None:
+        """The capsule part of a title bar: ``capsule NAME · 3 attached``; None outside one.
+        ``cells``: the room there is, which the name is cut to fit (never below 8 cells)."""
         session = self.capsule_session()
         if session.capsule_id is None:
             return None
-        if session.name:
-            name = display(session.name, max_cells=CAPSULE_NAME_CELLS, style="bold")
-        else:
-            name = display(session.capsule_id, max_cells=CAPSULE_NAME_CELLS)
         ids = session.attached.ids
         if ids is not None:
             count = f" · {plural(len(ids), 'attached', 'attached')}"
@@ -174,6 +171,13 @@ class CapsuleAttachActions(Screen[None]):
             count = " · attached unknown"
         else:
             count = " · reading…"
+        name_cells = CAPSULE_NAME_CELLS
+        if cells is not None:
+            name_cells = max(8, min(name_cells, cells - len("capsule ") - len(count)))
+        if session.name:
+            name = display(session.name, max_cells=name_cells, style="bold")
+        else:
+            name = display(session.capsule_id, max_cells=name_cells)
         return join("capsule ", name, count)
 
     # --- attach / detach -----------------------------------------------------------------------

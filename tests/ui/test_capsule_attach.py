@@ -135,6 +135,23 @@ async def test_the_header_names_the_capsule_and_the_column_marks_what_is_attache
     assert app._exception is None
 
 
+async def test_at_80_columns_the_capsule_name_is_cut_and_the_deployment_stays(
+        emulator: Emulator, recorder: RecordingTransport, client: CodeOceanClient,
+        in_capsule: None) -> None:
+    capsule = await client.capsules.get_capsule(CAPSULE)
+    app = _app(emulator, recorder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        title = _title(app)
+        assert title.rstrip().endswith("DEMO") and emulator.config.api_origin.split("//")[1] in title
+        assert "capsule " in title and "…" in title and capsule.name not in title
+        assert len(title.rstrip()) <= 80
+        await pilot.resize_terminal(140, 36)
+        await _settle(app, pilot)
+        assert f"capsule {capsule.name} · " in _title(app)  # room again: the whole name
+    assert app._exception is None
+
+
 async def test_outside_a_capsule_nothing_changes(emulator: Emulator,
                                                  recorder: RecordingTransport) -> None:
     app = _app(emulator, recorder)
