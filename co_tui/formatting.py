@@ -11,7 +11,20 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-__all__ = ["format_count", "format_date", "format_size", "plural"]
+__all__ = ["STATE_GLYPHS", "STATE_WIDTH", "UNKNOWN_GLYPH", "format_count", "format_date", "format_size", "plural",
+           "state_glyph"]
+
+STATE_GLYPHS: dict[str, str] = {"draft": "◔", "ready": "✓", "failed": "✗"}
+"""One glyph per known asset state, so states differ without colour; any other state (or none)
+gets :data:`UNKNOWN_GLYPH`."""
+UNKNOWN_GLYPH = "?"
+STATE_WIDTH = 8
+"""Cells of ``✗ failed``, the widest known state with its glyph (a table's state column)."""
+
+
+def state_glyph(state: str | None) -> str:
+    """The glyph of ``state`` (``?`` for a state co-tui does not know)."""
+    return STATE_GLYPHS.get(state or "", UNKNOWN_GLYPH)
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 

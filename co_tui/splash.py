@@ -58,9 +58,9 @@ def _cell(value: object, width: int, *, right: bool = False) -> str:
 
 def _rows(rows: Sequence[Mapping[str, Any]], width: int, height: int) -> str:
     """The cached rows as table lines: name, type, state, size, created."""
-    from co_tui.formatting import format_date, format_size
+    from co_tui.formatting import STATE_WIDTH, format_date, format_size, state_glyph
 
-    fixed = [("Type", 8, "type", False), ("State", 7, "state", False),
+    fixed = [("Type", 8, "type", False), ("State", STATE_WIDTH, "state", False),
              ("Size", 9, "size", True), ("Created", 10, "created", False)]
     name_width = max(8, width - 2 - sum(w + 1 for _, w, _, _ in fixed))
     head = "  " + _cell("Name", name_width) + "".join(
@@ -69,7 +69,9 @@ def _rows(rows: Sequence[Mapping[str, Any]], width: int, height: int) -> str:
     for row in rows[:max(0, height)]:
         size = row.get("size")
         created = row.get("created")
-        values = {"type": row.get("type", ""), "state": row.get("state", ""),
+        state = row.get("state")
+        state_text = f"{state_glyph(str(state))} {state}" if state else ""
+        values = {"type": row.get("type", ""), "state": state_text,
                   "size": format_size(size) if isinstance(size, int) else "",
                   "created": format_date(created) if isinstance(created, int | float) else ""}
         lines.append("  " + _cell(row.get("name", ""), name_width) + "".join(

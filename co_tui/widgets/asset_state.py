@@ -3,28 +3,21 @@
 In 16 colours ``$warning`` and ``$error`` can both come out red, so ``draft`` and ``failed``
 looked the same: each state also has its own glyph (``◔ draft``, ``✓ ready``, ``✗ failed``).
 The asset table, the quick look and the detail view all draw a state with
-:func:`state_content`. The glyphs are East Asian "neutral" width, one cell in every terminal.
+:func:`state_content`. The glyphs are East Asian "neutral" width, one cell in every terminal;
+they live in :mod:`co_tui.formatting` (no Textual there), so the launch's skeleton frame draws
+them too.
 """
 
 from __future__ import annotations
 
 from textual.content import Content
 
+from co_tui.formatting import STATE_GLYPHS, STATE_WIDTH, state_glyph
 from co_tui.safe_text import display
 
 __all__ = ["STATE_GLYPHS", "STATE_STYLES", "STATE_WIDTH", "state_content", "state_glyph"]
 
-STATE_GLYPHS: dict[str, str] = {"draft": "◔", "ready": "✓", "failed": "✗"}
-"""One glyph per known state; any other state (or none) gets :data:`UNKNOWN_GLYPH`."""
-UNKNOWN_GLYPH = "?"
 STATE_STYLES: dict[str, str] = {"failed": "$error", "draft": "$warning", "ready": "$success"}
-STATE_WIDTH = 8
-"""Cells of ``✗ failed``, the widest known state with its glyph (the table's state column)."""
-
-
-def state_glyph(state: str | None) -> str:
-    """The glyph of ``state`` (``?`` for a state co-tui does not know)."""
-    return STATE_GLYPHS.get(state or "", UNKNOWN_GLYPH)
 
 
 def state_content(state: str | None, *, plain_ready: bool = False) -> Content:

@@ -84,7 +84,7 @@ def test_cached_rows_are_drawn_under_a_cached_line(monkeypatch: pytest.MonkeyPat
     assert "60 cached · refreshing" in screen.display[2]
     assert "connecting" not in "\n".join(screen.display)
     assert screen.display[4].split() == ["Name", "Type", "State", "Size", "Created"]
-    assert screen.display[5].split()[:4] == ["asset", "0", "dataset", "ready"]
+    assert screen.display[5].split()[:5] == ["asset", "0", "dataset", "✓", "ready"]  # as the app
     assert "2023-11-1" in screen.display[6] and "2 KiB" in screen.display[6]
     assert screen.display[-1].strip()  # the rows fill the screen and stop at its end
     assert all(len(line) == 100 for line in screen.display)
@@ -93,8 +93,8 @@ def test_cached_rows_are_drawn_under_a_cached_line(monkeypatch: pytest.MonkeyPat
 def test_cached_server_strings_cannot_reach_the_terminal_as_controls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "xterm")
     monkeypatch.setenv("COLUMNS", "80")
-    rows = [{"name": name, "type": name, "state": None, "size": "big", "created": "today"}
-            for name in HOSTILE_NAMES]
+    rows = [{"name": name, "type": name, "state": state, "size": "big", "created": "today"}
+            for name in HOSTILE_NAMES for state in (None, name)]
     out = _Tty()
     assert splash.paint(out, "https://co.example", cached=rows)
     body = out.getvalue().split("refreshing", 1)[1]
