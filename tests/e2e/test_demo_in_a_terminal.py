@@ -25,7 +25,7 @@ def _preview_run_py(app: PtyApp) -> str:
     app.press("spike sorting kilosort4 ecephys_661398\r")
     app.wait_for(lambda text: "all 1 loaded" in text)
     app.press("\r")
-    app.wait_for("Provenance")
+    app.wait_for("Created by")  # the overview (its Provenance heading may be below the fold)
     app.press_until("2", "code/")
     app.idle(0.3)  # the tree takes focus once the tab shows
     app.press("\r")
