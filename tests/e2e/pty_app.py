@@ -27,7 +27,10 @@ class PtyApp:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
-        full_env = {**os.environ, "TERM": "xterm-256color", **(env or {})}
+        # COLUMNS / LINES as a shell in that terminal would have them: a test runner may set
+        # its own (pytest-xdist's workers say 80x24), and the app would believe them
+        full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols),
+                    "LINES": str(rows), **(env or {})}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "co_tui.cli", *args], stdin=slave, stdout=slave, stderr=slave,
             env=full_env, close_fds=True, start_new_session=True,
