@@ -34,7 +34,7 @@ import httpx
 from co_tui import __version__
 from co_tui.api.body import MAX_RESPONSE_BYTES, read_capped, size_text, with_body
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
-from co_tui.api.codec import decode, encode
+from co_tui.api.codec import decode_async, encode
 from co_tui.api.data_assets import DataAssets
 from co_tui.api.errors import (
     ApiConnectionError,
@@ -345,7 +345,7 @@ class CodeOceanClient:
                             url=safe_url(path),
                         )
                     try:
-                        return decode(body, result)
+                        return await decode_async(body, result)
                     except (ValueError, RecursionError, MemoryError) as exc:
                         # msgspec's errors and the lenient reader's are ValueErrors; the other
                         # two are belts and braces for a decoder that gives up some other way
