@@ -30,7 +30,7 @@ __all__ = ["ATTACHED_REASON", "ColumnChooser", "choosable"]
 ATTACHED_REASON = "only inside a capsule"
 """Why the attached column cannot be chosen outside a capsule."""
 
-_LABELS = {"favorite": "★ Favourite"}
+_LABELS = {"favorite": "★ Favourite", "attached": "Att (attached)"}
 
 
 def choosable() -> list[tuple[str, str]]:
