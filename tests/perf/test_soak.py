@@ -32,6 +32,7 @@ def live_widgets() -> list[Widget]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # ~80 s here, step-bounded: a slower machine takes longer
 async def test_random_navigation_leaves_no_widgets_behind() -> None:
     async with demo_app(seed=10) as navigator:
         for _ in range(WARM_UP_ROUNDS):
