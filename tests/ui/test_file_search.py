@@ -85,6 +85,11 @@ async def until(pilot: Any, check: Any, limit: float = 10.0) -> None:
     raise AssertionError("the condition did not come true")
 
 
+async def previewing(pilot: Any, pane: FilesPane, path: str) -> None:
+    """Wait until the preview shows ``path``."""
+    await until(pilot, lambda: pane.shown_preview is not None and pane.shown_preview.name == path)
+
+
 async def searched(app: Any, pilot: Any, pane: FilesPane) -> None:
     """Wait until the walk is over and its last redraw happened."""
     search = search_of(pane)
@@ -115,8 +120,7 @@ async def test_finds_a_deep_file_not_yet_loaded_and_opens_it_in_the_tree(
         assert not pane.has_class("-searching") and tree.has_focus
         assert tree.highlighted is not None and tree.highlighted.path == FACE
         assert tree.folder_state("behavior/videos") == "loaded"
-        await until(pilot, lambda: pane.shown_preview is not None
-                    and pane.shown_preview.name == FACE)
+        await previewing(pilot, pane, FACE)
     assert app._exception is None
 
 
@@ -150,18 +154,15 @@ async def test_the_preview_follows_the_highlighted_match_and_the_tree_after(
         files = [row for row in rows if not row.endswith("/")]
         assert len(files) >= 2, rows
         await pilot.press("enter")  # to the list: the first match previews
-        await until(pilot, lambda: pane.shown_preview is not None
-                    and pane.shown_preview.name == rows[0])
+        await previewing(pilot, pane, rows[0])
         await pilot.press("down")
-        await until(pilot, lambda: pane.shown_preview is not None
-                    and pane.shown_preview.name == rows[1])
+        await previewing(pilot, pane, rows[1])
         await pilot.press("escape")  # back to the tree: its cursor's file previews again
         await settle(app, pilot)
         item = pane.file_tree.highlighted
         assert item is not None
         if not item.is_folder:
-            await until(pilot, lambda: pane.shown_preview is not None
-                        and pane.shown_preview.name == item.path)
+            await previewing(pilot, pane, item.path)
     assert app._exception is None
 
 
