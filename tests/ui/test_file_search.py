@@ -130,7 +130,7 @@ async def test_progress_shows_while_walking_then_done(emulator: Emulator, demo_s
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_detail(app, pilot, _id(demo_seed, STITCHED))
         pane = await open_files(app, pilot, screen)
-        transport.delay = 0.3
+        transport.delay = 1.0  # the walk outlasts the typing even on a loaded machine
         await pilot.press("slash", *"tile_0000")
         assert "searching… " in status(pane), status(pane)
         assert "folder" in status(pane)
@@ -188,7 +188,8 @@ async def test_escape_goes_back_to_the_tree_where_it_was(emulator: Emulator,
 
 async def test_leaving_the_tab_or_the_screen_stops_the_walk(emulator: Emulator,
                                                             demo_seed: Any) -> None:
-    recorder = RecordingTransport(SlowTransport(emulator.transport(), delay=0.1))
+    # slow enough that the walk is still going when the keys to leave arrive, under load too
+    recorder = RecordingTransport(SlowTransport(emulator.transport(), delay=0.3))
     app = make_app(emulator, recorder)
     async with app.run_test(size=(120, 36)) as pilot:
         asset_id = _id(demo_seed, RAW_661)
