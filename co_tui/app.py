@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import getters
+from textual import events, getters
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.signal import Signal
@@ -30,6 +29,7 @@ from co_tui.api import (
 )
 from co_tui.app_reasons import app_disabled_reason
 from co_tui.connection_watch import ConnectionWatch
+from co_tui.heap import CHECK_S, HeapKeeper
 from co_tui.launch_handoff import PendingClient
 from co_tui.operations.capsule_attached import CapsuleSession
 from co_tui.operations.journal import WriteJournal
@@ -57,19 +57,6 @@ if TYPE_CHECKING:
     from co_tui.transfer import DownloadEngine, DownloadRequest
 
 __all__ = ["CoTuiApp", "co_app"]
-
-
-def _settle_heap() -> None:
-    """After the first frame: keep what start-up built out of the garbage collector, then let
-    it run (``co-tui`` starts with it off, see :func:`co_tui.cli.main`).
-
-    Everything built up to the first frame (modules, Textual's widgets and styles) lives as long
-    as the app: frozen, it is not rescanned by the collector's full passes each time pages of
-    assets arrive, each of which would stall the event loop (bench/app_scale.py measures the
-    stalls).
-    """
-    gc.freeze()
-    gc.enable()
 
 
 def _screen_actions_provider() -> type[Provider]:
@@ -139,6 +126,8 @@ class CoTuiApp(ConnectionWatch):
         self.assets_changed: Signal[AssetsChanged] = Signal(self, "assets-changed")
         """What an action did to which assets; every open asset screen follows it
         (:class:`co_tui.operations.action_rules.AssetsChanged`)."""
+        self.heap = HeapKeeper()
+        """When the garbage collector's full passes run (:mod:`co_tui.heap`)."""
         self.capsule = CapsuleSession()
         """The capsule co-tui runs in, its name and attached set
         (:mod:`co_tui.screens.capsule_attach`)."""
@@ -166,7 +155,7 @@ class CoTuiApp(ConnectionWatch):
                                page_cache=self.page_cache, page_size=self.settings.page_size)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(_settle_heap)
+        self.call_after_refresh(self._settle_heap)
         for warning in self.config.warnings:
             self.say(display(warning, multiline=True), severity="warning", timeout=10)
         self._apply_theme()
@@ -267,7 +256,20 @@ class CoTuiApp(ConnectionWatch):
         if self._downloads is not None and not isinstance(self.screen, DownloadsScreen):
             self.push_screen(DownloadsScreen(self._downloads))
 
+    def _settle_heap(self) -> None:
+        """After the first frame: the collector's full passes wait for moments without keys
+        (:mod:`co_tui.heap`; ``co-tui`` starts with the collector off, see
+        :func:`co_tui.cli.main`)."""
+        self.heap.settle()
+        self.set_interval(CHECK_S, self.heap.tick, name="heap")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.heap.input()
+        await super().on_event(event)
+
     async def on_unmount(self) -> None:
+        self.heap.restore()
         if self._downloads is not None:
             await self._downloads.aclose()
         if self.client is not None:

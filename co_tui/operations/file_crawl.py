@@ -37,9 +37,9 @@ __all__ = ["MAX_DEPTH", "PARALLEL", "SLICE", "CrawlCache", "FileCrawl", "crawl",
 
 PARALLEL = 8
 """Folder listings in flight at once."""
-SLICE = 20_000
+SLICE = 5_000
 """Entries of a listing prepared between two yields to the event loop (a folder of 100,000
-files is taken in five steps, each a few milliseconds)."""
+files is taken in twenty steps, each about a millisecond)."""
 MAX_DEPTH = 64
 """Folders nested deeper than this are not listed (a hostile listing cannot walk for ever)."""
 

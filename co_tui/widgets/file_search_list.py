@@ -104,6 +104,8 @@ class MatchList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._items: Sequence[FolderItem] = ()
         self._indices: Sequence[int] = ()
+        self._shown = 0
+        """Rows shown (``len(self._indices)`` when last shown)."""
         self._needle = ""
         self._version = 0
         self._cache: dict[tuple[int, int, int, bool, bool], Strip] = {}
@@ -112,17 +114,50 @@ class MatchList(ScrollView, can_focus=True):
 
     def show(self, items: Sequence[FolderItem], indices: Sequence[int], needle: str) -> None:
         """Show ``items[i]`` for each ``i`` of ``indices`` (both may grow later: call again).
-        The cursor stays on its row unless the needle changed (then it goes to the top)."""
+        The cursor stays on its row unless the needle changed (then it goes to the top).
+
+        While a walk goes on, the same lists come back longer: the rows on screen stay as drawn
+        and only the new ones are drawn (see :meth:`_grow`)."""
+        same = (needle == self._needle and items is self._items and indices is self._indices)
+        before = self._shown
         if needle != self._needle:
             self.cursor = 0
             self.scroll_to(y=0, animate=False, immediate=True)
         self._items, self._indices, self._needle = items, indices, needle
-        self._version += 1
-        self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(indices))
+        self._shown = len(indices)
+        if same and self._shown >= before:
+            self._grow(before)
+        else:
+            self._version += 1
+            self._cache.clear()
+            self.virtual_size = Size(self.scrollable_content_region.width, len(indices))
+            self.refresh()
         self.cursor = min(self.cursor, max(0, len(indices) - 1))
-        self.refresh()
         self._announce()
+
+    def _grow(self, before: int) -> None:
+        """The list grew from ``before`` rows: draw the new rows that are on screen.
+
+        A new :attr:`virtual_size` would lay the whole screen out again (Textual's
+        ``virtual_size`` is a layout reactive), which costs a full repaint each tick of a walk.
+        Unless the scroll bar appears, only the height changed: it is set without a layout and
+        the scroll bar is told."""
+        old = self.virtual_size
+        size = Size(old.width, self._shown)  # no horizontal scrolling: the width is moot
+        height = self.container_size.height
+        if (old.height > height) != (size.height > height):
+            self.virtual_size = size
+            self.refresh()
+            return
+        self.set_reactive(MatchList.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height
+            bar.refresh()
+        top = int(self.scroll_offset.y)
+        first, last = max(before, top), min(self._shown, top + self.size.height)
+        if last > first:
+            self.refresh_lines(first, last - first)
 
     def _announce(self) -> None:
         """Post :class:`Highlighted` when the match under the cursor changed."""

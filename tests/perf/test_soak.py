@@ -44,8 +44,14 @@ async def test_random_navigation_leaves_no_widgets_behind() -> None:
             await navigator.round()
         await navigator._back_to_list()
         await navigator.settle()
-        widgets = live_widgets()
-        detached = [type(w).__name__ for w in widgets if not w.is_attached]
+        deadline = time.monotonic() + 10.0
+        while True:  # removing a screen's widgets ends asynchronously: a leak never ends
+            widgets = live_widgets()
+            detached = [type(w).__name__ for w in widgets if not w.is_attached]
+            if not detached or time.monotonic() > deadline:
+                break
+            del widgets
+            await navigator.settle()
         counts = navigator.counts
         assert counts.rounds >= WARM_UP_ROUNDS + 5 and counts.previews >= 5, counts
         assert counts.missed <= counts.rounds, counts  # it navigated; it did not just wait

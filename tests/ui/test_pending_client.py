@@ -93,7 +93,8 @@ async def test_the_prefetched_first_page_is_the_one_my_data_asks_for(emulator: E
 async def test_my_data_is_the_first_screen_and_the_collector_comes_back_after_the_first_frame(
         emulator: Emulator) -> None:
     """`co-tui` starts with the garbage collector off (co_tui.cli.main); the app freezes what
-    start-up built and turns the collector back on once its first frame is drawn. My Data is
+    start-up built and turns the collector back on once its first frame is drawn, its full
+    passes left to co_tui.heap.HeapKeeper. My Data is
     the bottom screen itself (not pushed over Textual's blank one: a second first render)."""
     import gc
 
@@ -102,6 +103,7 @@ async def test_my_data_is_the_first_screen_and_the_collector_comes_back_after_th
     client = CodeOceanClient(emulator.config.api_origin, emulator.main_token,
                              transport=emulator.transport(), files_transport=emulator.transport())
     frozen = gc.get_freeze_count()
+    thresholds = gc.get_threshold()
     gc.disable()
     try:
         app = build_app(client)
@@ -109,7 +111,12 @@ async def test_my_data_is_the_first_screen_and_the_collector_comes_back_after_th
             await _settle(app, pilot)
             assert gc.isenabled()
             assert gc.get_freeze_count() > frozen
+            assert gc.get_threshold()[2] > 1_000_000  # full passes wait for a pause (co_tui.heap)
             assert len(app.screen_stack) == 1 and isinstance(app.screen, AssetListScreen)
+            quiet_since = app.heap._last_input
+            await pilot.press("j")
+            assert app.heap._last_input > quiet_since  # keys tell the keeper the user is busy
+        assert gc.get_threshold() == thresholds  # the exit gives CPython its policy back
     finally:
         gc.enable()
         gc.unfreeze()
