@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import asyncio
+
     from co_tui.api import CodeOceanClient
-    from co_tui.api.models import DataAssetSearchParams
+    from co_tui.api.models import DataAssetSearchParams, DataAssetSearchResults
     from co_tui.app import CoTuiApp
     from co_tui.launch_handoff import FirstPageCache, PendingClient, Prefetched
     from co_tui.redact import Secret
@@ -126,7 +128,7 @@ def open_app(
     try:
         if not demo:
             return asyncio.run(_launch(build, config, profile, save_login, started, notices,
-                                       cache))
+                                       cache, painted))
         from co_tui.launch_handoff import PendingClient
         from co_tui.session.login_target import LoginSetup
 
@@ -155,12 +157,26 @@ def _first_page_cache(domain: str, token: Secret | None, config: Config) -> Firs
     return FirstPageCache(store, store.read())
 
 
+def _paint_first_page(page: asyncio.Future[DataAssetSearchResults], started: list[bool]) -> None:
+    """The live first page's rows in the skeleton frame, unless Textual has started."""
+    from co_tui import splash
+
+    if started or page.cancelled() or page.exception() is not None:
+        return
+    rows = [{"name": asset.name, "type": asset.type, "state": asset.state, "size": asset.size,
+             "created": asset.created} for asset in page.result().results]
+    splash.paint_live(sys.stdout, rows)
+
+
 async def _launch(
     build: Callable[[], CodeOceanClient], config: Config, profile: str | None,
     save_login: bool, started: list[bool], notices: Sequence[str] = (),
-    cache: FirstPageCache | None = None,
+    cache: FirstPageCache | None = None, painted: bool = False,
 ) -> int:
     """Build the client, send the first page's request, import the UI meanwhile, run the app.
+
+    If the answer comes while the UI is being imported, its rows are drawn in the skeleton frame
+    (``painted``) at once: the UI takes longer to import than the server to answer.
 
     Building the client before Textual puts the first rows on screen sooner than building it
     after Textual's first frame (bench/app_launch.py measures it); a thread building it
@@ -173,6 +189,8 @@ async def _launch(
     domain = client.domain
     params = first_page_params(config.settings.page_size)
     page = asyncio.ensure_future(client.data_assets.search_data_assets(params))
+    if painted:
+        page.add_done_callback(lambda done: _paint_first_page(done, started))
 
     def import_ui() -> None:
         importlib.import_module("co_tui.screens.asset_list")

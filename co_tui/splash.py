@@ -8,7 +8,11 @@ Textual takes the terminal over, ``restore`` gives the terminal back as it was.
 
 With the previous session's first page cached (:mod:`co_tui.session.page_cache`), the frame
 also draws those rows under a "cached · refreshing" line, so a user sees their assets before the
-network has answered. Those strings came from the server once: each cell keeps only letters,
+network has answered. When the live first page arrives while Textual is still being imported
+(:func:`co_tui.launch.open_app` asks for it first), ``paint_live`` draws its rows in the same
+frame, under a "starting…" line: Python takes longer to import the UI than the server takes to
+answer, so the rows are on screen ~150 ms before the app takes keys, and Textual's first frame
+then draws the same rows. Those strings come from the server: each cell keeps only letters,
 digits, punctuation, symbols and spaces (anything else, controls and bidi or invisible format
 characters included, becomes ``?``) and is cut to its column, so no escape sequence or markup
 can reach the terminal. The domain comes from the user's own settings and is reduced to
@@ -23,7 +27,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-__all__ = ["paint", "restore"]
+__all__ = ["paint", "paint_live", "restore"]
 
 _ENTER = "\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J"
 _LEAVE = "\x1b[?25h\x1b[?1049l"
@@ -103,6 +107,21 @@ def paint(out: TextIO, domain: str, *, demo: bool = False,
     except OSError:
         return False
     return True
+
+
+def paint_live(out: TextIO, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Draw ``rows`` (the live first page, plain JSON values) in the frame :func:`paint` drew,
+    in place of what is under its title bar."""
+    size = shutil.get_terminal_size()
+    width = max(20, size.columns)
+    count = "no assets" if not rows else f"{len(rows):,} asset{'s' if len(rows) != 1 else ''}"
+    body = (f"  \x1b[2m{count} · starting…\x1b[0m\r\n\r\n"
+            + _rows(rows, width, size.lines - 5))
+    try:
+        out.write(f"\x1b[3;1H\x1b[J{body}")
+        out.flush()
+    except OSError:
+        pass
 
 
 def restore(out: TextIO) -> None:

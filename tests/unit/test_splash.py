@@ -111,3 +111,71 @@ def test_cached_server_strings_cannot_reach_the_terminal_as_controls(monkeypatch
     assert all(screen.display[5 + i].strip() for i in range(len(rows)))
     assert screen.display[5 + len(rows)].strip() == ""
     assert any("[@click=app.quit]markup" in line for line in screen.display)  # text, not markup
+
+
+def test_the_live_first_page_replaces_what_is_under_the_title_bar(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("LINES", "30")
+    cached = [{"name": f"old {i}", "type": "dataset", "state": "ready", "size": 1,
+               "created": 1_700_000_000} for i in range(40)]
+    live = [{"name": f"asset {i}", "type": "result", "state": "ready", "size": 2048,
+             "created": 1_700_000_000} for i in range(3)]
+    out = _Tty()
+    assert splash.paint(out, "https://co.example", cached=cached)
+    splash.paint_live(out, live)
+    screen = pyte.Screen(100, 30)
+    pyte.Stream(screen).feed(out.getvalue())
+    assert screen.display[0].startswith(" co-tui  My Data  https://co.example")
+    assert "3 assets · starting…" in screen.display[2]
+    assert "cached" not in "\n".join(screen.display)  # the cached rows are gone, all of them
+    assert screen.display[4].split() == ["Name", "Type", "State", "Size", "Created"]
+    assert screen.display[5].split()[:5] == ["asset", "0", "result", "✓", "ready"]
+    assert screen.display[7].split()[:2] == ["asset", "2"]
+    assert all(not line.strip() for line in screen.display[8:])
+
+
+def test_live_server_strings_cannot_reach_the_terminal_as_controls(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setenv("COLUMNS", "80")
+    rows = [{"name": name, "type": name, "state": name, "size": None, "created": 0}
+            for name in HOSTILE_NAMES]
+    out = _Tty()
+    splash.paint_live(out, rows)
+    body = out.getvalue().split("starting…", 1)[1]
+    for escape in ("\x1b[0m", "\x1b[1m"):
+        body = body.replace(escape, "")
+    assert "\x1b" not in body
+    for forbidden in ("\x07", "\x9b", "\u202e", "\t", "\n"):
+        assert forbidden not in body.replace("\r\n", "")
+
+
+def test_the_launch_draws_the_answer_only_before_textual_starts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """co_tui.launch hands the live first page to the skeleton frame while the UI imports; once
+    Textual has started (or when the request failed) it draws nothing."""
+    import asyncio
+
+    from co_tui import launch
+    from co_tui.api.models import DataAsset, DataAssetSearchResults
+
+    monkeypatch.setenv("TERM", "xterm")
+    out = _Tty()
+    monkeypatch.setattr("sys.stdout", out)
+
+    async def futures() -> list[asyncio.Future[DataAssetSearchResults]]:
+        loop = asyncio.get_running_loop()
+        answered, failed = loop.create_future(), loop.create_future()
+        answered.set_result(DataAssetSearchResults(results=[DataAsset(
+            id="a1", name="live asset", type="dataset", state="ready", size=5, created=1)]))
+        failed.set_exception(RuntimeError("no answer"))
+        return [answered, failed]
+
+    answered, failed = asyncio.run(futures())
+    launch._paint_first_page(answered, started=[True])
+    launch._paint_first_page(failed, started=[])
+    assert out.getvalue() == ""
+    launch._paint_first_page(answered, started=[])
+    assert "1 asset · starting…" in out.getvalue() and "live asset" in out.getvalue()
