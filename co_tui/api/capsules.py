@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
 
 __all__ = [
+    "AttachTarget",
     "AttachedTo",
     "Capsules",
     "Computations",
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 
-class _AttachTarget:
+class AttachTarget:
     """Attach / detach on ``{route}/{id}/data_assets`` (capsules, pipelines, computations)."""
 
     def __init__(self, client: CodeOceanClient, route: str) -> None:
@@ -65,7 +66,7 @@ class _AttachTarget:
         )
 
 
-class Capsules(_AttachTarget):
+class Capsules(AttachTarget):
     """``client.capsules``."""
 
     async def get_capsule(self, capsule_id: str) -> Capsule:
@@ -135,7 +136,7 @@ class Pipelines(Capsules):
         return self.search_capsules_iterator(search_params)
 
 
-class Computations(_AttachTarget):
+class Computations(AttachTarget):
     """``client.computations``."""
 
     def __init__(self, client: CodeOceanClient) -> None:

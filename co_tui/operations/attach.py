@@ -4,6 +4,12 @@ Inside a Code Ocean capsule or cloud workstation the platform sets ``CO_CAPSULE_
 :func:`current_capsule_id` reads it, and is ``None`` anywhere else, where
 the dialogs offer no attach / detach at all.
 
+A running cloud workstation also sets ``CO_COMPUTATION_ID`` (the run). There, an attach or a
+detach goes to that run, ``/computations/{id}/data_assets``, which mounts or unmounts the asset
+under ``/data`` at once; ``/capsules/{id}/data_assets`` would change the capsule's own list, for
+its next runs, and leave the workstation as it is. The callers pass ``computation_id``
+(:func:`co_tui.operations.capsule_attached.current_computation_id`).
+
 :func:`attach_assets` and :func:`detach_assets` act on a selection one asset at a time, so each
 asset gets its own result (one asset the user may not attach does not sink the others), and
 report a :class:`BulkOutcome`. Both are writes: when an answer is lost they read back with
@@ -17,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from co_tui.api.capsules import AttachedTo, find_attached
+from co_tui.api.capsules import AttachedTo, AttachTarget, find_attached
 from co_tui.api.errors import ApiError
 from co_tui.api.models import DataAsset, DataAssetAttachParams
 
@@ -103,8 +109,21 @@ async def refresh_attached(client: CodeOceanClient, asset_id: str) -> AttachedTo
     return await find_attached(client, asset_id)
 
 
-async def _attached_now(client: CodeOceanClient, asset_id: str, capsule_id: str) -> bool:
+async def _attached_now(client: CodeOceanClient, asset_id: str, capsule_id: str,
+                        computation_id: str | None) -> bool:
+    if computation_id is not None:
+        run = await client.computations.get_computation(computation_id)
+        return any(attached.id == asset_id for attached in run.data_assets or ())
     return is_attached_to(await find_attached(client, asset_id), capsule_id)
+
+
+def _endpoint(client: CodeOceanClient, capsule_id: str,
+              computation_id: str | None) -> tuple[AttachTarget, str]:
+    """Where an attach or a detach goes: the workstation's run when there is one, else the
+    capsule (see the module docstring)."""
+    if computation_id is not None:
+        return client.computations, computation_id
+    return client.capsules, capsule_id
 
 
 async def attach_assets(
@@ -113,8 +132,10 @@ async def attach_assets(
     assets: Sequence[DataAsset],
     *,
     mounts: Mapping[str, str] | None = None,
+    computation_id: str | None = None,
 ) -> BulkOutcome:
-    """Attach each asset to the capsule at its mount (``mounts`` by asset id, else its own).
+    """Attach each asset to the capsule at its mount (``mounts`` by asset id, else its own);
+    with ``computation_id``, to that running cloud workstation.
 
     Two assets of the selection that would share a mount folder cannot both be attached: the
     second one fails before any request. A rejected request fails only its own asset.
@@ -131,22 +152,24 @@ async def attach_assets(
             ))
             continue
         taken[mount] = asset.name
-        outcomes.append(await _attach_one(client, capsule_id, asset, mount))
+        outcomes.append(await _attach_one(client, capsule_id, asset, mount, computation_id))
     return BulkOutcome("attach", capsule_id, tuple(outcomes))
 
 
 async def _attach_one(
-    client: CodeOceanClient, capsule_id: str, asset: DataAsset, mount: str
+    client: CodeOceanClient, capsule_id: str, asset: DataAsset, mount: str,
+    computation_id: str | None,
 ) -> AssetOutcome:
     params = [DataAssetAttachParams(id=asset.id, mount=mount or None)]
+    endpoint, target = _endpoint(client, capsule_id, computation_id)
     try:
-        results = await client.capsules.attach_data_assets(capsule_id, params)
+        results = await endpoint.attach_data_assets(target, params)
     except ApiError as error:
         if not error.outcome_unknown:
             return AssetOutcome(asset.id, asset.name, False, error.message, mount=mount,
                                 error=error)
         return await _read_back(client, capsule_id, asset, error, want_attached=True,
-                                mount=mount)
+                                mount=mount, computation_id=computation_id)
     result = next((r for r in results if r.id == asset.id), None)
     ready = None if result is None else result.ready
     mount = (result.mount if result is not None and result.mount else mount)
@@ -157,20 +180,24 @@ async def _attach_one(
 
 
 async def detach_assets(
-    client: CodeOceanClient, capsule_id: str, assets: Sequence[DataAsset]
+    client: CodeOceanClient, capsule_id: str, assets: Sequence[DataAsset],
+    *, computation_id: str | None = None,
 ) -> BulkOutcome:
-    """Detach each asset from the capsule (one request per asset, for per-asset results)."""
+    """Detach each asset from the capsule (one request per asset, for per-asset results);
+    with ``computation_id``, from that running cloud workstation."""
     outcomes: list[AssetOutcome] = []
+    endpoint, target = _endpoint(client, capsule_id, computation_id)
     for asset in assets:
         try:
-            await client.capsules.detach_data_assets(capsule_id, [asset.id])
+            await endpoint.detach_data_assets(target, [asset.id])
         except ApiError as error:
             if not error.outcome_unknown:
                 outcomes.append(AssetOutcome(asset.id, asset.name, False, error.message,
                                              error=error))
                 continue
             outcomes.append(await _read_back(client, capsule_id, asset, error,
-                                             want_attached=False))
+                                             want_attached=False,
+                                             computation_id=computation_id))
             continue
         outcomes.append(AssetOutcome(asset.id, asset.name, True, "detached"))
     return BulkOutcome("detach", capsule_id, tuple(outcomes))
@@ -184,10 +211,11 @@ async def _read_back(
     *,
     want_attached: bool,
     mount: str | None = None,
+    computation_id: str | None = None,
 ) -> AssetOutcome:
     """Learn from the server whether a write whose answer was lost took effect; never re-send."""
     try:
-        attached = await _attached_now(client, asset.id, capsule_id)
+        attached = await _attached_now(client, asset.id, capsule_id, computation_id)
     except ApiError:
         return AssetOutcome(asset.id, asset.name, False,
                             "the answer was lost and reading back failed: refresh to see",

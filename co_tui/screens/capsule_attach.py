@@ -220,13 +220,15 @@ class CapsuleAttachActions(Screen[None]):
     async def _send(self, action: Literal["attach", "detach"], capsule: str,
                     assets: list[DataAsset], skipped: Sequence[Skipped]) -> None:
         from co_tui.operations.attach import attach_assets, detach_assets
+        from co_tui.operations.capsule_attached import current_computation_id
 
         assert self.client is not None
         session = self.co_app.capsule
+        run = current_computation_id(os.environ)  # a cloud workstation: its run, mounted now
         if action == "attach":
-            outcome = await attach_assets(self.client, capsule, assets)
+            outcome = await attach_assets(self.client, capsule, assets, computation_id=run)
         else:
-            outcome = await detach_assets(self.client, capsule, assets)
+            outcome = await detach_assets(self.client, capsule, assets, computation_id=run)
         if self.co_app.capsule is session and session.capsule_id == capsule:
             session.attached = session.attached.after(outcome)
             self._publish(action)

@@ -36,6 +36,13 @@ def _capsule(verb: str) -> str:
     return capsule_id
 
 
+def _workstation_run() -> str | None:
+    """The running cloud workstation's computation, whose /data an attach changes at once."""
+    from co_tui.operations.capsule_attached import current_computation_id
+
+    return current_computation_id()
+
+
 async def _assets(client: CodeOceanClient, ids: list[str], verb: str
                   ) -> tuple[list[DataAsset], list[AssetOutcome]]:
     """The assets to act on, read by id; one that cannot be read is a failed outcome."""
@@ -75,7 +82,8 @@ def _finish(outcome: BulkOutcome, early: list[AssetOutcome]) -> int:
 
 
 async def attach(client: CodeOceanClient, args: argparse.Namespace) -> int:
-    """Attach each asset to this capsule (at its own mount, or ``--mount`` for one asset)."""
+    """Attach each asset to this capsule (at its own mount, or ``--mount`` for one asset); in a
+    cloud workstation, to its running computation."""
     from co_tui.operations.attach import attach_assets
 
     capsule_id = _capsule("attach")
@@ -91,13 +99,15 @@ async def attach(client: CodeOceanClient, args: argparse.Namespace) -> int:
             raise CommandError(f"--mount: {problem}", EXIT["usage"]) from None
     assets, early = await _assets(client, ids, "attach")
     mounts = {ids[0]: args.mount} if args.mount else None
-    return _finish(await attach_assets(client, capsule_id, assets, mounts=mounts), early)
+    return _finish(await attach_assets(client, capsule_id, assets, mounts=mounts,
+                                       computation_id=_workstation_run()), early)
 
 
 async def detach(client: CodeOceanClient, args: argparse.Namespace) -> int:
-    """Detach each asset from this capsule."""
+    """Detach each asset from this capsule (in a cloud workstation, from its computation)."""
     from co_tui.operations.attach import detach_assets
 
     capsule_id = _capsule("detach")
     assets, early = await _assets(client, read_ids(args.ids), "detach")
-    return _finish(await detach_assets(client, capsule_id, assets), early)
+    return _finish(await detach_assets(client, capsule_id, assets,
+                                       computation_id=_workstation_run()), early)

@@ -99,3 +99,32 @@ async def test_lost_answers_are_read_back_not_resent(  # type: ignore[no-untyped
     assert not only.ok and only.read_back and "nothing was re-sent" in only.message
     assert len(recorder.sent("DELETE", f"/capsules/{SEG}/data_assets")) == 1
     assert await attached(client, BEHAVIOR)  # still attached: the detach never arrived
+
+
+async def _on_run(client: CodeOceanClient, run: str) -> set[str]:
+    found = await client.computations.get_computation(run)
+    return {a.id for a in found.data_assets or ()}
+
+
+async def test_in_a_cloud_workstation_the_running_computation_is_changed(  # type: ignore[no-untyped-def]
+    client: CodeOceanClient, emulator: Emulator, recorder
+) -> None:
+    """In a workstation an attach goes to its run (mounted at once), not to the capsule's own
+    list for later runs; a lost answer is read back from the run."""
+    from co_tui.emulator.seeds.demo_runs import computation_id
+
+    run = computation_id("workstation")
+    selection = await assets(client, BEHAVIOR)
+    assert BEHAVIOR not in await _on_run(client, run)
+    outcome = await attach_assets(client, SEG, selection, computation_id=run)
+    assert outcome.succeeded and BEHAVIOR in await _on_run(client, run)
+    assert not await attached(client, BEHAVIOR)  # the capsule's list is as it was
+    assert recorder.sent("POST", f"/computations/{run}/data_assets")
+    assert not recorder.sent("POST", f"/capsules/{SEG}/data_assets")
+
+    emulator.faults.inject("lost", 1, "DELETE", f"/computations/{run}/data_assets")
+    outcome = await detach_assets(client, SEG, selection, computation_id=run)
+    only = outcome.outcomes[0]
+    assert only.ok and only.read_back and "reading back confirms" in only.message
+    assert BEHAVIOR not in await _on_run(client, run)
+    assert len(recorder.sent("DELETE", f"/computations/{run}/data_assets")) == 1

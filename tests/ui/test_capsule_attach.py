@@ -30,9 +30,10 @@ from tests.ui.ui_helpers import _expected, _ids, _settle, _status
 
 CAPSULE = capsule_id("sort")
 """A demo capsule the main user (Ada) may change: shared with her as owner."""
-WORKSTATION = computation_id("sort-stopped")
-"""One of its runs: its ``data_assets`` stand for the workstation's (the demo's one cloud
-workstation is in a capsule Ada may only view, so attaching there is refused)."""
+WORKSTATION = computation_id("workstation")
+"""The demo's cloud workstation, Ada's running JupyterLab: attach and detach change its
+``data_assets`` (the capsule's own list is left alone). It belongs to another capsule, one Ada
+may only view; the emulator does not check that the two go together, and here they need not."""
 
 
 @pytest.fixture
@@ -61,21 +62,25 @@ async def _workstation_ids(client: CodeOceanClient) -> frozenset[str]:
     return ids
 
 
-def _attached_to_capsule(emulator: Emulator) -> set[str]:
+def _attached_to_run(emulator: Emulator) -> set[str]:
+    """What the emulator has attached to the workstation's run."""
     rows = emulator.store.query("SELECT asset_id FROM attachments WHERE target = ?",
-                                (f"capsule:{CAPSULE}",))
+                                (f"computation:{WORKSTATION}",))
     return {row["asset_id"] for row in rows}
 
 
 def _sent_attach(recorder: RecordingTransport) -> list[str]:
-    """Asset ids the app asked the emulator to attach to the capsule."""
-    bodies = [json.loads(r.content) for r in recorder.sent("POST", f"capsules/{CAPSULE}/data_assets")]
+    """Asset ids the app asked the emulator to attach to the workstation's run."""
+    assert not recorder.sent("POST", f"capsules/{CAPSULE}/data_assets")  # never the capsule
+    bodies = [json.loads(r.content)
+              for r in recorder.sent("POST", f"computations/{WORKSTATION}/data_assets")]
     return [item["id"] for body in bodies for item in body]
 
 
 def _sent_detach(recorder: RecordingTransport) -> list[str]:
+    assert not recorder.sent("DELETE", f"capsules/{CAPSULE}/data_assets")
     bodies = [json.loads(r.content)
-              for r in recorder.sent("DELETE", f"capsules/{CAPSULE}/data_assets")]
+              for r in recorder.sent("DELETE", f"computations/{WORKSTATION}/data_assets")]
     return [asset_id for body in bodies for asset_id in body]
 
 
@@ -207,7 +212,7 @@ async def test_attaching_several_asks_first_and_cancel_sends_nothing(
     assets = await _all(client)
     attached = await _workstation_ids(client)
     eligible = [a for a in assets if a.state == "ready" and a.id not in attached]
-    before = _attached_to_capsule(emulator)
+    before = _attached_to_run(emulator)
     app = _app(emulator, recorder)
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(app, pilot)
@@ -227,7 +232,7 @@ async def test_attaching_several_asks_first_and_cancel_sends_nothing(
         await _settle(app, pilot)
         assert not isinstance(app.screen, ConfirmScreen)
     assert _sent_attach(recorder) == []
-    assert _attached_to_capsule(emulator) == before
+    assert _attached_to_run(emulator) == before
 
 
 async def test_confirming_attaches_only_the_eligible_then_detach_only_the_attached(
@@ -244,10 +249,10 @@ async def test_confirming_attaches_only_the_eligible_then_detach_only_the_attach
         await _settle(app, pilot)
         assert set(_sent_attach(recorder)) == eligible
         # the server refuses a few (assets only discoverable to Ada): the set holds what landed
-        landed = eligible & _attached_to_capsule(emulator)
+        landed = eligible & _attached_to_run(emulator)
         assert len(landed) >= len(eligible) - 3
         assert "only discoverable" in _notes(app)
-        assert not {a.id for a in assets if a.state != "ready"} & _attached_to_capsule(emulator)
+        assert not {a.id for a in assets if a.state != "ready"} & _attached_to_run(emulator)
         screen = app.screen
         assert isinstance(screen, AssetListScreen)
         now = attached | landed
@@ -265,7 +270,7 @@ async def test_confirming_attaches_only_the_eligible_then_detach_only_the_attach
         await _settle(app, pilot)
         assert set(_sent_detach(recorder)) == now
         assert screen.attached_ids == frozenset()
-        assert not _attached_to_capsule(emulator) & now
+        assert not _attached_to_run(emulator) & now
 
 
 async def test_a_single_asset_goes_without_asking_and_a_draft_is_not_sent(
