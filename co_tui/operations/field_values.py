@@ -141,7 +141,8 @@ def split_items(text: str, known: Sequence[str] = ()) -> list[str]:
     items: list[str] = []
     pos, end = 0, len(text)
     while pos < end:
-        starts = (pos + 1, pos) if text[pos] == " " else (pos,)
+        # after a comma, the space of ", " comes first; the text's start has no separator
+        starts = (pos + 1, pos) if pos and text[pos] == " " else (pos,)
         match = next(
             ((start, item) for start in starts for item in candidates
              if text.startswith(item, start)

@@ -96,6 +96,8 @@ added_item = st.text(st.characters(blacklist_characters=",", blacklist_categorie
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(stored_item, min_size=1, max_size=4), added_item, op)
+@example([" \u200d", "\u200d", "0"], "x", "append")  # a first item with an edge space
+@example([" \u200d", "\u200d", "0"], "x", "delete")
 def test_several_values_keep_every_item_not_removed(
     items: list[str], added: str, action: str
 ) -> None:
