@@ -34,9 +34,11 @@ async def main(domain: str, token: str, asset_id: str, dest: str, file_path: str
     async with CodeOceanClient(domain, token) as client:
         engine = DownloadEngine(client, env={})
         before = _peak_kib()
+        cpu_before = time.process_time()
         start = time.perf_counter()
         summary = await engine.submit(DownloadRequest(target, Path(dest))).wait()
         elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu_before
         await engine.aclose()
         connections = client.files.pool.opened
     if summary.failed or summary.error or not summary.done:
@@ -44,7 +46,7 @@ async def main(domain: str, token: str, asset_id: str, dest: str, file_path: str
     peak = _peak_kib()
     print(json.dumps({"seconds": elapsed, "files": summary.done, "bytes": summary.bytes,
                       "peak_rss_kib": peak, "peak_rss_growth_kib": max(0, peak - before),
-                      "connections": connections}))
+                      "connections": connections, "cpu_seconds": cpu}))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,9 @@ signed-URL request, which the curls get for free (fetched before their clock sta
 out the interpreter's start-up. Each run runs ours and the baseline back to back, in alternating
 order, into empty folders (``/dev/shm`` when it has room). Reported: medians of ``--runs`` runs
 (7), the ratio ours / baseline per run and of the medians, peak RSS (the child's own
-``ru_maxrss``; curl's through GNU time) and the connections co-tui opened to the file host.
+``ru_maxrss``; curl's through GNU time), the connections co-tui opened to the file host, the
+emulator's CPU seconds during each run (from /proc: on 2 cores the emulator is one of the two
+busy processes) and co-tui's own CPU seconds.
 
 Targets: small <= 1.0x curl_par and <= 0.8x curl_K; latency <= 1.0x curl_par; big >= 1.0x
 curl's throughput in every run; rated >= 3x faster than curl; co-tui's peak RSS <= 64 MiB.
@@ -35,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -140,12 +143,27 @@ def curl_o(url: str, dest: Path) -> tuple[float, int]:
 
 
 def ours(emu: Any, asset_id: str, dest: Path, *file: str) -> tuple[float, int, int]:
-    """co-tui's engine in a child process: (seconds, peak RSS KiB, connections opened)."""
+    """co-tui's engine in a child process: (seconds, peak RSS KiB, connections opened); its
+    CPU seconds (the client's own, timed like its seconds) go to :data:`CLIENT_CPU`."""
     child = Path(__file__).resolve().parent / "_download_asset_child.py"
     out = subprocess.run([sys.executable, str(child), emu.domain, emu.token, asset_id,
                           str(dest), *file], check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(out.stdout)
+    CLIENT_CPU.append(result["cpu_seconds"])
     return result["seconds"], result["peak_rss_kib"], result["connections"]
+
+
+CLIENT_CPU: list[float] = []
+"""The CPU seconds of co-tui's last runs (read by :func:`_round`)."""
+
+
+def _cpu_of(pid: int | None) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far; 0 without /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _fresh(base: Path, name: str) -> Path:
@@ -167,6 +185,10 @@ class Recorder:
         self.seconds: dict[str, list[float]] = {}
         self.rss_kib: dict[str, list[int]] = {}
         self.connections: dict[str, list[int]] = {}
+        self.server_cpu: dict[str, list[float]] = {}
+        """The emulator's CPU seconds during each run of a client."""
+        self.client_cpu: dict[str, list[float]] = {}
+        """co-tui's own CPU seconds (curl's are not measured)."""
 
     def add(self, key: str, seconds: float, rss: int, connections: int | None = None) -> None:
         self.seconds.setdefault(key, []).append(seconds)
@@ -177,18 +199,25 @@ class Recorder:
 
 def _round(rec: Recorder, case: str, run: int, work: Path, expect: tuple[int, int],
            mine: Callable[[Path], tuple[float, int, int]],
-           baselines: dict[str, Callable[[Path], tuple[float, int]]]) -> None:
-    """One run of a case: ours and each baseline, ours first on even runs, last on odd."""
+           baselines: dict[str, Callable[[Path], tuple[float, int]]],
+           server: int | None = None) -> None:
+    """One run of a case: ours and each baseline, ours first on even runs, last on odd;
+    ``server``: the emulator's pid, whose CPU time each run is recorded."""
     def run_ours() -> None:
         dest = _fresh(work, "ours")
+        before = _cpu_of(server)
         seconds, rss, conns = mine(dest)
+        rec.server_cpu.setdefault(f"{case}_ours", []).append(_cpu_of(server) - before)
+        rec.client_cpu.setdefault(f"{case}_ours", []).append(CLIENT_CPU[-1])
         assert _size_of(dest) == expect, (case, _size_of(dest), expect)
         shutil.rmtree(dest)
         rec.add(f"{case}_ours", seconds, rss, conns)
 
     def run_base(name: str, call: Callable[[Path], tuple[float, int]]) -> None:
         dest = _fresh(work, "base")
+        before = _cpu_of(server)
         seconds, rss = call(dest)
+        rec.server_cpu.setdefault(f"{case}_{name}", []).append(_cpu_of(server) - before)
         assert _size_of(dest) == expect, (case, name, _size_of(dest), expect)
         shutil.rmtree(dest)
         rec.add(f"{case}_{name}", seconds, rss)
@@ -252,7 +281,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         _round(rec, "small", run, work, small,
                                lambda d: ours(emu, SMALL_ASSET, d),
                                {"curl_par": lambda d: curl_parallel(urls, d),
-                                "curl_K": lambda d: curl_k(urls, d)})
+                                "curl_K": lambda d: curl_k(urls, d)}, emu.process.pid)
                 if "big" in cases:
                     size = args.big_mib * MIB
                     url = asyncio.run(_signed_urls(emu.domain, emu.token, BIG_ASSET,
@@ -264,7 +293,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         print(f"big run {run + 1}/{args.runs}", flush=True)
                         _round(rec, "big", run, work, (1, size),
                                lambda d: ours(emu, BIG_ASSET, d, BIG_PATH, str(size)),
-                               {"curl": lambda d: curl_o(url, d)})
+                               {"curl": lambda d: curl_o(url, d)}, emu.process.pid)
         if "latency" in cases:
             with emulator_process("empty", *data, "--latency", str(args.latency)) as emu:
                 urls = asyncio.run(_signed_urls(emu.domain, emu.token, SMALL_ASSET, paths))
@@ -272,7 +301,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     print(f"latency run {run + 1}/{args.runs}", flush=True)
                     _round(rec, "latency", run, work, small,
                            lambda d: ours(emu, SMALL_ASSET, d),
-                           {"curl_par": lambda d: curl_parallel(urls, d)})
+                           {"curl_par": lambda d: curl_parallel(urls, d)}, emu.process.pid)
         if "rated" in cases:
             with emulator_process("empty", *data, "--conn-rate", str(args.conn_rate)) as emu:
                 size = args.rated_mib * MIB
@@ -282,7 +311,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     print(f"rated run {run + 1}/{args.runs}", flush=True)
                     _round(rec, "rated", run, work, (1, size),
                            lambda d: ours(emu, RATED_ASSET, d, RATED_PATH, str(size)),
-                           {"curl": lambda d: curl_o(url, d)})
+                           {"curl": lambda d: curl_o(url, d)}, emu.process.pid)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(state, ignore_errors=True)
@@ -301,14 +330,21 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
     sizes = {"small": args.files * args.file_kib * KIB, "latency": args.files * args.file_kib
              * KIB, "big": args.big_mib * MIB, "rated": args.rated_mib * MIB}
     print(f"\ndownloads on loopback into {where}, median of {args.runs} run(s)")
-    print(f"{'case / client':28} {'median s':>9} {'MB/s':>8} {'peak RSS':>9} {'conns':>6}")
+    print(f"{'case / client':28} {'median s':>9} {'MB/s':>8} {'peak RSS':>9} {'conns':>6}"
+          f" {'server CPU s':>12} {'client CPU s':>12}")
+
+    def cpu(table: dict[str, list[float]], key: str) -> str:
+        values = table.get(key)
+        return f"{statistics.median(values):12.2f}" if values else f"{'-':>12}"
+
     for key, values in rec.seconds.items():
         case = key.split("_")[0]
         med = statistics.median(values)
         conns = rec.connections.get(key)
         shown = f"{statistics.median(conns):6.0f}" if conns else f"{'-':>6}"
         print(f"{key:28} {med:9.3f} {sizes[case] / med / 1e6:8.0f}"
-              f" {statistics.median(rec.rss_kib[key]) / 1024:8.1f}M {shown}")
+              f" {statistics.median(rec.rss_kib[key]) / 1024:8.1f}M {shown}"
+              f" {cpu(rec.server_cpu, key)} {cpu(rec.client_cpu, key)}")
     ratios: dict[str, Any] = {}
     for name, case, base in (("small_vs_curl_par", "small", "curl_par"),
                              ("small_vs_curl_K", "small", "curl_K"),
@@ -338,6 +374,7 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
         "sizes": {"files": args.files, "file_kib": args.file_kib, "big_mib": args.big_mib,
                   "rated_mib": args.rated_mib},
         "seconds": rec.seconds, "peak_rss_kib": rec.rss_kib, "connections": rec.connections,
+        "server_cpu_seconds": rec.server_cpu, "client_cpu_seconds": rec.client_cpu,
         "median_seconds": {k: statistics.median(v) for k, v in rec.seconds.items()},
         "ratios": ratios, "targets": {k: f"{op} {v:g}" for k, (op, v) in TARGETS.items()},
         "pass": verdicts,
