@@ -323,8 +323,11 @@ def _is_int(node: mi.Type) -> bool:
 
 def _mend(value: dict[str, Any], int_keys: frozenset[str]) -> dict[str, Any]:
     """``value`` without its ``null`` entries (each field then takes its default, which for an
-    optional field is ``null`` anyway) and with finite floats in integer fields truncated."""
-    return {k: (int(v) if type(v) is float and k in int_keys and math.isfinite(v) else v)
+    optional field is ``null`` anyway) and with finite floats in integer fields truncated, when
+    the whole number fits 64 bits as :func:`_int` requires (a float past that is left as it is,
+    refused, and the field-by-field reading decides, as it would for that integer)."""
+    return {k: (int(v) if type(v) is float and k in int_keys and math.isfinite(v)
+                and _INT_MIN <= v < -_INT_MIN else v)
             for k, v in value.items() if v is not None}
 
 
