@@ -97,31 +97,32 @@ def paint(out: TextIO, domain: str, *, demo: bool = False,
     title = _printable(f" co-tui  My Data  {domain}")
     badge = "  DEMO " if demo else ""
     bar = (title + badge)[:width].ljust(width)
-    body = "  connecting…"
-    if cached:
-        body = (f"  \x1b[2m{len(cached):,} cached · refreshing\x1b[0m\r\n\r\n"
-                + _rows(cached, width, size.lines - 5))
-    try:
-        out.write(f"{_ENTER}\x1b[1;7m{bar}\x1b[0m\r\n\r\n{body}")
-        out.flush()
-    except OSError:
-        return False
-    return True
+    body = _body(f"{len(cached):,} cached · refreshing", cached) if cached else "  connecting…"
+    return _write(out, f"{_ENTER}\x1b[1;7m{bar}\x1b[0m\r\n\r\n{body}")
 
 
 def paint_live(out: TextIO, rows: Sequence[Mapping[str, Any]]) -> None:
     """Draw ``rows`` (the live first page, plain JSON values) in the frame :func:`paint` drew,
     in place of what is under its title bar."""
-    size = shutil.get_terminal_size()
-    width = max(20, size.columns)
     count = "no assets" if not rows else f"{len(rows):,} asset{'s' if len(rows) != 1 else ''}"
-    body = (f"  \x1b[2m{count} · starting…\x1b[0m\r\n\r\n"
-            + _rows(rows, width, size.lines - 5))
+    _write(out, f"\x1b[3;1H\x1b[J{_body(f'{count} · starting…', rows)}")
+
+
+def _body(note: str, rows: Sequence[Mapping[str, Any]]) -> str:
+    """What goes under the title bar: a dim ``note`` line, then ``rows`` to the screen's end."""
+    size = shutil.get_terminal_size()
+    return (f"  \x1b[2m{note}\x1b[0m\r\n\r\n"
+            + _rows(rows, max(20, size.columns), size.lines - 5))
+
+
+def _write(out: TextIO, text: str) -> bool:
+    """Write ``text`` to ``out`` at once; False when the terminal is gone."""
     try:
-        out.write(f"\x1b[3;1H\x1b[J{body}")
+        out.write(text)
         out.flush()
     except OSError:
-        pass
+        return False
+    return True
 
 
 def restore(out: TextIO) -> None:
