@@ -43,6 +43,9 @@ async def read_in_pager(app: CoTuiApp, client: CodeOceanClient, asset: DataAsset
             try:
                 with app.suspend():  # the pager owns the terminal; the app waits
                     run_pager(command, path)
+                # The pager drew over the whole terminal, which Textual cannot know: repaint
+                # every line, not only what changed (a line of the pager's could stay).
+                app.screen.refresh()
             except SuspendNotSupported:
                 app.say(Content("This terminal cannot hand the screen to a pager."),
                         severity="warning", timeout=6)
