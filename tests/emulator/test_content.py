@@ -237,9 +237,9 @@ def test_generated_blocks_kept_are_few() -> None:
 
     from co_tui.emulator import content
 
-    content._random_block.cache_clear()
     content._text_block.cache_clear()
-    content._layout.cache_clear()
+    content._text_layout.cache_clear()
+    content._pool()  # the one shared random pool is built once and kept
     gc.collect()
     tracemalloc.start()
     try:
@@ -255,22 +255,49 @@ def test_generated_blocks_kept_are_few() -> None:
         held = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    # At most a few blocks of each kind: 6 random blocks of 1 MiB, 6 text blocks of ~256 KiB.
-    assert held < 9 * MiB, f"{held / MiB:.1f} MiB of generated content kept"
+    # At most 6 text blocks of ~256 KiB (+ their layouts); random content keeps nothing.
+    assert held < 3 * MiB, f"{held / MiB:.1f} MiB of generated content kept"
 
 
 @pytest.mark.parametrize("size", [256 * 1024, 256 * 1024 + 1, BLOCK_SIZE, BLOCK_SIZE + 7,
                                   3 * BLOCK_SIZE + 5])
-def test_a_preview_sized_read_is_the_start_of_the_whole_file_and_keeps_no_block(size: int) -> None:
-    from co_tui.emulator import content as module
-
+def test_a_preview_sized_read_is_the_start_of_the_whole_file(size: int) -> None:
     c = Content("random", size, seed=11)
     salt = "asset-1/raw/probe.bin"
-    module._random_block.cache_clear()
     heads = [read_content(c, start, end, salt=salt)
              for start, end in ((0, 1), (0, 64 * 1024), (5, 256 * 1024), (256 * 1024 - 1, 256 * 1024))]
-    assert module._random_block.cache_info().currsize == 0  # nothing kept for a preview
-    whole = read_content(c, 0, size, salt=salt)  # the block path
+    whole = read_content(c, 0, size, salt=salt)
     assert [len(h) for h in heads] == [1, 64 * 1024, 256 * 1024 - 5, 1]
     assert heads[1] == whole[: 64 * 1024] and heads[2] == whole[5 : 256 * 1024]
     assert heads[3] == whole[256 * 1024 - 1 : 256 * 1024] and heads[0] == whole[:1]
+    # A shorter file with the same key is the start of this one.
+    assert read_content(Content("random", 1000, seed=11), 0, 1000, salt=salt) == whole[:1000]
+
+
+def test_random_files_of_one_asset_all_differ_and_do_not_compress() -> None:
+    """1,000 files cut from one pool: no two share their first bytes or their whole bytes, and
+    each is as incompressible as random bytes (a download bench must move real entropy)."""
+    import zlib
+
+    c = Content("random", 64 * 1024, seed=0)
+    bodies = [read_content(c, 0, c.size, salt=f"asset/part/file_{i:04d}.bin") for i in range(1000)]
+    assert len({b[:16] for b in bodies}) == 1000
+    assert len({b[16:4096] for b in bodies}) > 990  # starting places in the pool rarely meet
+    assert all(len(zlib.compress(b[:16384], 1)) > 16384 for b in bodies[:20])
+
+
+def test_random_reads_wrap_around_the_pool() -> None:
+    """A block whose run crosses the pool's end is the pool's tail then its head."""
+    from co_tui.emulator import content as module
+
+    salt = next(f"wrap/{i}" for i in range(100_000)
+                if module._random_start(module._random_key(3, f"wrap/{i}"))
+                > module.POOL_SIZE - BLOCK_SIZE)
+    c = Content("random", 2 * BLOCK_SIZE, seed=3)
+    whole = read_content(c, 0, c.size, salt=salt)
+    pool = module._pool()
+    at = module._random_start(module._random_key(3, salt))
+    run = (pool[at:] + pool)[: BLOCK_SIZE]
+    assert whole[16:BLOCK_SIZE] == run[16:]
+    assert whole[BLOCK_SIZE + 16 :] == run[16:]
+    assert whole[:16] != whole[BLOCK_SIZE : BLOCK_SIZE + 16]
