@@ -55,6 +55,11 @@ __all__ = [
 ]
 
 BUFFER_BYTES = 1 << 20
+_KEPT_BUFFERS = 4
+"""Receive buffers kept for the next transfers (one per usual transfer slot): a fresh 1 MiB
+buffer per file cost its allocation, zero-filling and page faults every time."""
+_buffers: list[bytearray] = []
+_buffers_lock = threading.Lock()
 _MAX_HEAD = 64 * 1024
 _ERROR_BODY = 64 * 1024
 _THREADS = 32
@@ -256,8 +261,47 @@ def _transfer(
     size: int | None,
 ) -> tuple[DownloadResult, bool]:
     """One exchange on ``conn``: the result, and whether the socket may carry another."""
+    size_wanted = max(buffer_bytes, _MAX_HEAD)
+    buffer = _take_buffer(size_wanted)
+    try:
+        return _exchange(conn, request, sink, want, reused, cancel, progress, on_head,
+                         buffer_bytes, shown, size, buffer)
+    finally:
+        _give_back(buffer)
+
+
+def _take_buffer(size: int) -> bytearray:
+    """A receive buffer of ``size`` bytes: a kept one when there is one of that size."""
+    with _buffers_lock:
+        for index in range(len(_buffers) - 1, -1, -1):
+            if len(_buffers[index]) == size:
+                return _buffers.pop(index)
+    return bytearray(size)
+
+
+def _give_back(buffer: bytearray) -> None:
+    """Keep ``buffer`` for a later transfer (at most :data:`_KEPT_BUFFERS` are kept)."""
+    with _buffers_lock:
+        if len(_buffers) < _KEPT_BUFFERS:
+            _buffers.append(buffer)
+
+
+def _exchange(
+    conn: Connection,
+    request: bytes,
+    sink: ByteSink,
+    want: Want,
+    reused: bool,
+    cancel: threading.Event | None,
+    progress: Callable[[int], None] | None,
+    on_head: Callable[[int, str | None], None] | None,
+    buffer_bytes: int,
+    shown: str,
+    size: int | None,
+    buffer: bytearray,
+) -> tuple[DownloadResult, bool]:
+    """:func:`_transfer` with its receive buffer."""
     sock = conn.sock
-    buffer = bytearray(max(buffer_bytes, _MAX_HEAD))
     view = memoryview(buffer)
     head, body_start, filled = _read_head(conn, request, buffer, reused, shown)
     headers = head.headers
