@@ -126,6 +126,11 @@ class AssetTable(ScrollView, can_focus=True):
         self._row_context = RowContext()
         self._sort: tuple[str | None, str] = (None, "desc")
         self._cache: OrderedDict[tuple[object, ...], Strip] = OrderedDict()
+        self._home: dict[tuple[object, ...], Strip] = {}
+        """The first screen's lines, kept apart from the two-screen cache: ``g``/Home is the
+        jump users make most, and after a few pages down those rows had left the cache, so
+        the jump painted a whole screen afresh (1.8x a DataTable's ``g``, which keeps 1,000
+        lines). A thousand kept strips would cost every full garbage-collector pass ~30 ms."""
         self._painter = RowPainter(self, self._columns)
         self._version = 0
         self._end_reported = -1
@@ -255,7 +260,7 @@ class AssetTable(ScrollView, can_focus=True):
 
     def _invalidate(self) -> None:
         self._version += 1
-        self._cache.clear()
+        self._forget_strips()
         self._painter.clear()
         self._update_virtual_size()
         self.refresh()
@@ -297,7 +302,11 @@ class AssetTable(ScrollView, can_focus=True):
         super().notify_style_update()
         # the styles were applied again (focus, theme, CSS): resolve them and draw afresh
         self._painter.clear()
+        self._forget_strips()
+
+    def _forget_strips(self) -> None:
         self._cache.clear()
+        self._home.clear()
 
     def render_line(self, y: int) -> Strip:
         width = self._width
@@ -310,13 +319,19 @@ class AssetTable(ScrollView, can_focus=True):
         is_cursor = index == self.cursor
         is_selected = asset.id in self._selected
         key = (self._version, width, index, asset.id, is_cursor, is_selected, self.has_focus)
-        strip = self._cache.get(key)
+        home = index < self._body_height
+        strip = self._home.get(key) if home else self._cache.get(key)
         if strip is None:
             strip = self._painter.row(asset, width, cursor=is_cursor, selected=is_selected,
                                       context=self._row_context)
-            self._cache[key] = strip
-            if len(self._cache) > self._cache_limit:
-                self._cache.popitem(last=False)
+            if home:
+                if len(self._home) >= 4 * self._body_height:  # stale variants: start afresh
+                    self._home.clear()
+                self._home[key] = strip
+            else:
+                self._cache[key] = strip
+                if len(self._cache) > self._cache_limit:
+                    self._cache.popitem(last=False)
         return strip
 
     # --- cursor and keys ----------------------------------------------------------------------

@@ -176,3 +176,42 @@ async def test_hostile_names_are_inert() -> None:
         assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text and "\u202e" not in text
         assert "[@click=app.quit]x[/]" in text
         assert all(not (seg.style and seg.style.meta.get("@click")) for seg in line)
+
+
+async def test_the_first_screen_is_drawn_from_its_own_cache_after_paging_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``g`` after paging three screens down paints no row afresh (the first screen's lines are
+    kept apart from the two-screen cache); both caches stay bounded however far one pages."""
+    app = TableApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.query_one(AssetTable)
+        table.set_assets(make_assets(5_000))
+        table.focus()
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert table.cursor > 100
+        painted: list[str] = []
+        real = table._painter.row
+
+        def row(asset: DataAsset, *args: object, **kwargs: object) -> object:
+            painted.append(asset.name)
+            return real(asset, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(table._painter, "row", row)
+        await pilot.press("g")
+        await pilot.pause()
+        assert table.cursor == 0 and "asset 000000" in _lines(table)[1]
+        assert painted == []
+        for _ in range(60):
+            await pilot.press("pagedown", "j", "k")
+        for _ in range(40):
+            await pilot.press("j")
+        await pilot.press("g")
+        for _ in range(40):
+            await pilot.press("j")
+        await pilot.pause()
+        assert len(table._cache) <= table._cache_limit
+        assert len(table._home) <= 4 * table._body_height
