@@ -3,7 +3,7 @@
 Usage: _download_asset_child.py DOMAIN TOKEN ASSET_ID DEST [FILE_PATH FILE_SIZE]
 
 Downloads the whole asset (or one file) into DEST exactly as the app would: listing, a signed
-URL per file, up to 4 transfers in parallel, temp file + fsync + rename. Prints JSON: elapsed
+URL per file, up to 8 transfers in parallel (the default), temp file + fsync + rename. Prints JSON: elapsed
 seconds (listing included), the process's peak RSS, how much it grew during the download and
 the connections opened to the file host.
 """

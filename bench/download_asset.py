@@ -14,7 +14,7 @@ Cases (each served by ``co-tui emulator`` in a child process on loopback):
   ``curl -o``.
 
 co-tui runs as the app does, in a child process (bench/_download_asset_child.py): listing, a
-signed URL per file, 4 transfers at once, temp file + fsync + rename. Its time is measured in the
+signed URL per file, 8 transfers at once (the default), temp file + fsync + rename. Its time is measured in the
 child from submitting the request to the batch's end, so it *includes* the listing and every
 signed-URL request, which the curls get for free (fetched before their clock starts); it leaves
 out the interpreter's start-up. Each run runs ours and the baseline back to back, in alternating

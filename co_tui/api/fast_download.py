@@ -55,8 +55,8 @@ __all__ = [
 ]
 
 BUFFER_BYTES = 1 << 20
-_KEPT_BUFFERS = 4
-"""Receive buffers kept for the next transfers (one per usual transfer slot): a fresh 1 MiB
+_KEPT_BUFFERS = 8
+"""Receive buffers kept for the next transfers (one per default transfer slot): a fresh 1 MiB
 buffer per file cost its allocation, zero-filling and page faults every time."""
 _buffers: list[bytearray] = []
 _buffers_lock = threading.Lock()

@@ -158,8 +158,8 @@ def _random_key(seed: int, salt: str) -> bytes:
 
 _BLOCK_CACHE = 6
 """Generated text blocks kept, each about ``TEXT_BLOCK_SIZE`` bytes. A read walks one file's
-blocks in order and needs one of them at a time (two at its end); the app downloads at most 4
-files at once and previews one. With the emulator inside the app's process (``co-tui --demo``)
+blocks in order and needs one of them at a time (two at its end); the app downloads 8 files at
+once by default and previews one. With the emulator inside the app's process (``co-tui --demo``)
 every block kept is memory the user's session holds, so only that many stay: rebuilding an
 evicted one is cheap next to sending it."""
 

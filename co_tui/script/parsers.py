@@ -39,8 +39,8 @@ def _download(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> argpa
     where.add_argument("--to", metavar="DIR", help="the folder to download into (default: .)")
     where.add_argument("--zip", metavar="FILE",
                        help="write one zip archive FILE instead (the asset or one PATH)")
-    p.add_argument("--parallel", type=positive, default=4, metavar="N",
-                   help="transfers at once (default: 4)")
+    p.add_argument("--parallel", type=positive, default=8, metavar="N",
+                   help="transfers at once (default: 8)")
     policy = p.add_mutually_exclusive_group()
     policy.set_defaults(policy="skip")
     policy.add_argument("--skip", dest="policy", action="store_const", const="skip",

@@ -154,7 +154,9 @@ class Settings:
     - ``page_size``: assets per search request in My Data and the archive bin (API: 1-1000).
     - ``preview_max_bytes``: the most a preview reads per request (4 KiB - 256 KiB; smaller
       suits slow links).
-    - ``parallel_downloads``: files transferred at once.
+    - ``parallel_downloads``: files transferred at once (8: object stores answer each request
+      after a round trip, so more requests in flight move small files faster; the AWS CLI
+      runs 10).
     - ``clipboard``: ``auto`` (guess whether the terminal passes OSC 52 on), ``osc52`` (trust
       it) or ``dialog`` (always show copied text to select); ``CO_TUI_CLIPBOARD`` overrides
       ``auto`` for one session.
@@ -175,7 +177,7 @@ class Settings:
     download_dir: str | None = None
     page_size: int = 200
     preview_max_bytes: int = 256 * 1024
-    parallel_downloads: int = 4
+    parallel_downloads: int = 8
     clipboard: str = "auto"
     cache: bool = True
     columns: tuple[str, ...] | None = None

@@ -75,7 +75,7 @@ class DownloadEngine:
         self,
         client: CodeOceanClient,
         *,
-        max_parallel: int = 4,
+        max_parallel: int = 8,
         clock: Callable[[], float] = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         disk_usage: DiskUsage = shutil.disk_usage,

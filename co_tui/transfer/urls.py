@@ -32,8 +32,8 @@ AHEAD_PER_SLOT = 2
 """Files per transfer slot whose URLs are fetched ahead: with a round trip of latency on both
 the API and the file host, a window of one per slot left transfers waiting for their URLs."""
 
-CONCURRENCY = 6
-"""The most URL requests in flight at once (ahead or not): enough to stay ahead of 4 transfers
+CONCURRENCY = 8
+"""The most URL requests in flight at once (ahead or not): enough to stay ahead of 8 transfers
 when every answer takes a round trip of 20 ms."""
 UNHURRIED = 2
 """Requests in flight the gate may reach whatever their round trip: one being answered while the
