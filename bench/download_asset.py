@@ -14,15 +14,16 @@ Cases (each served by ``co-tui emulator`` in a child process on loopback):
   ``curl -o``.
 
 co-tui runs as the app does, in a child process (bench/_download_asset_child.py): listing, a
-signed URL per file, 8 transfers at once (the default), temp file + fsync + rename. Its time is measured in the
-child from submitting the request to the batch's end, so it *includes* the listing and every
-signed-URL request, which the curls get for free (fetched before their clock starts); it leaves
-out the interpreter's start-up. Each run runs ours and the baseline back to back, in alternating
-order, into empty folders (``/dev/shm`` when it has room). Reported: medians of ``--runs`` runs
-(7), the ratio ours / baseline per run and of the medians, peak RSS (the child's own
-``ru_maxrss``; curl's through GNU time), the connections co-tui opened to the file host, the
-emulator's CPU seconds during each run (from /proc: on 2 cores the emulator is one of the two
-busy processes) and co-tui's own CPU seconds.
+signed URL per file, 8 transfers at once (the default), temp file + fsync + rename. Its time is
+measured in the child from submitting the request to the batch's end, so it *includes* the
+listing and every signed-URL request, which the curls get for free (fetched before their clock
+starts); it leaves out the interpreter's start-up. Each run runs ours and the baseline back to
+back, in alternating order, after one unmeasured warm-up run of every contender, into empty
+folders (``/dev/shm`` when it has room). Reported: medians of ``--runs`` runs (7), the ratio
+ours / baseline per run and of the medians, peak RSS (the child's own ``ru_maxrss``; curl's
+through GNU time), the connections co-tui opened to the file host, the emulator's CPU seconds
+during each run (from /proc: on 2 cores the emulator is one of the two busy processes) and
+co-tui's own CPU seconds.
 
 Targets: small <= 1.0x curl_par and <= 0.8x curl_K; latency <= 1.0x curl_par; big >= 1.0x
 curl's throughput in every run; rated >= 3x faster than curl; co-tui's peak RSS <= 64 MiB.
@@ -202,7 +203,15 @@ def _round(rec: Recorder, case: str, run: int, work: Path, expect: tuple[int, in
            baselines: dict[str, Callable[[Path], tuple[float, int]]],
            server: int | None = None) -> None:
     """One run of a case: ours and each baseline, ours first on even runs, last on odd;
-    ``server``: the emulator's pid, whose CPU time each run is recorded."""
+    ``server``: the emulator's pid, whose CPU time each run is recorded.
+
+    Run -1 is a warm-up whose figures are dropped: a case's first round paid cold costs on
+    both sides (the 4 GiB case's took 5.4-5.7 s for co-tui and curl alike, 4.4 s later)."""
+    if run < 0:
+        print(f"{case} warm-up", flush=True)
+        _round(Recorder(), case, 0, work, expect, mine, baselines, server)
+        return
+    print(f"{case} run {run + 1}", flush=True)
     def run_ours() -> None:
         dest = _fresh(work, "ours")
         before = _cpu_of(server)
@@ -275,9 +284,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             with emulator_process("empty", *data) as emu:
                 if "small" in cases:
                     urls = asyncio.run(_signed_urls(emu.domain, emu.token, SMALL_ASSET, paths))
-                    curl_k(urls, _fresh(work, "warm"))  # warm both sides' caches
-                    for run in range(args.runs):
-                        print(f"small run {run + 1}/{args.runs}", flush=True)
+                    for run in range(-1, args.runs):
                         _round(rec, "small", run, work, small,
                                lambda d: ours(emu, SMALL_ASSET, d),
                                {"curl_par": lambda d: curl_parallel(urls, d),
@@ -286,19 +293,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     size = args.big_mib * MIB
                     url = asyncio.run(_signed_urls(emu.domain, emu.token, BIG_ASSET,
                                                    [BIG_PATH]))[0]
-                    warm = _fresh(work, "warm")
-                    curl_o(url, warm)  # warm both sides' caches, as for small: the first
-                    shutil.rmtree(warm)  # timed run no longer pays the source's first read
-                    for run in range(args.runs):
-                        print(f"big run {run + 1}/{args.runs}", flush=True)
+                    for run in range(-1, args.runs):
                         _round(rec, "big", run, work, (1, size),
                                lambda d: ours(emu, BIG_ASSET, d, BIG_PATH, str(size)),
                                {"curl": lambda d: curl_o(url, d)}, emu.process.pid)
         if "latency" in cases:
             with emulator_process("empty", *data, "--latency", str(args.latency)) as emu:
                 urls = asyncio.run(_signed_urls(emu.domain, emu.token, SMALL_ASSET, paths))
-                for run in range(args.runs):
-                    print(f"latency run {run + 1}/{args.runs}", flush=True)
+                for run in range(-1, args.runs):
                     _round(rec, "latency", run, work, small,
                            lambda d: ours(emu, SMALL_ASSET, d),
                            {"curl_par": lambda d: curl_parallel(urls, d)}, emu.process.pid)
@@ -307,8 +309,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 size = args.rated_mib * MIB
                 url = asyncio.run(_signed_urls(emu.domain, emu.token, RATED_ASSET,
                                                [RATED_PATH]))[0]
-                for run in range(args.runs):
-                    print(f"rated run {run + 1}/{args.runs}", flush=True)
+                for run in range(-1, args.runs):
                     _round(rec, "rated", run, work, (1, size),
                            lambda d: ours(emu, RATED_ASSET, d, RATED_PATH, str(size)),
                            {"curl": lambda d: curl_o(url, d)}, emu.process.pid)
