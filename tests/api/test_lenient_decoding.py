@@ -433,3 +433,14 @@ def test_a_float_timestamp_past_64_bits_is_unreadable_as_the_same_integer_is() -
         page = decode(body, DataAssetSearchResults)
         assert [(a.id, a.created) for a in page.results] == [("b", 1)]
         assert page.unreadable == 1
+
+
+def test_an_integer_timestamp_past_64_bits_is_unreadable_in_an_otherwise_strict_page() -> None:
+    """msgspec reads JSON integers of any size: 2**63 in a page that is otherwise fine was read
+    as it is, where the lenient reading refuses it (found by test_lenient_properties.py)."""
+    for huge in (b"9223372036854775808", b"-9223372036854775809", b"18446744073709551616"):
+        body = (b'{"has_more": false, "results": [{"id": "a", "created": ' + huge + b'}, '
+                b'{"id": "b", "created": 7}]}')
+        page = decode(body, DataAssetSearchResults)
+        assert [(a.id, a.created) for a in page.results] == [("b", 7)]
+        assert page.unreadable == 1

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -118,11 +118,16 @@ class ContainedDataAsset(_Model):
     size: int | None = None
 
 
+Epoch = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+"""Seconds since the epoch, in 64 bits: msgspec reads JSON integers of any size, and the lenient
+reading refuses what does not fit 64 bits, so both readings refuse the same timestamps."""
+
+
 class DataAsset(_Model):
     """A data asset, as returned by get, search, create and update."""
 
     id: str
-    created: int = 0
+    created: Epoch = 0
     name: str = ""
     mount: str = ""
     last_used: int = 0
