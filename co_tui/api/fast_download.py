@@ -178,45 +178,65 @@ def _download_once(
     parts = urllib.parse.urlsplit(url)
     origin = origin_of(parts)
     request = request_bytes(parts, want)
-    for _ in range(2):
-        try:
-            conn, reused = pool.acquire(origin, connect_timeout)
-        except TimeoutError as exc:
-            raise ApiTimeoutError("timed out connecting", operation="download_file",
-                                  url=shown) from exc
-        except OSError as exc:
-            raise ApiConnectionError(f"connection failed: {exc.strerror or exc}",
-                                     operation="download_file", url=shown) from exc
-        if active is not None:
-            active.set(conn)
-        reusable = False
-        try:
-            if cancel is not None and cancel.is_set():
-                raise DownloadCancelled()
-            conn.sock.settimeout(idle_timeout)
-            conn.requests += 1
-            result, reusable = _transfer(conn, request, sink, want, reused, cancel, progress,
-                                         on_head, buffer_bytes, shown, size)
-            return result
-        except _Stale:
-            continue
-        except _Redirected:
-            reusable = True
-            raise
-        except TimeoutError as exc:
-            raise ApiTimeoutError(stalled_message(idle_timeout), operation="download_file",
-                                  url=shown) from exc
-        except OSError as exc:
-            if cancel is not None and cancel.is_set():
-                raise DownloadCancelled() from exc
-            raise ApiConnectionError(f"connection failed: {exc.strerror or exc}",
-                                     operation="download_file", url=shown) from exc
-        finally:
+    buffer = _take_buffer(max(buffer_bytes, _MAX_HEAD))
+    try:
+        for _ in range(2):
+            try:
+                conn, reused = pool.acquire(origin, connect_timeout)
+            except TimeoutError as exc:
+                raise ApiTimeoutError("timed out connecting", operation="download_file",
+                                      url=shown) from exc
+            except OSError as exc:
+                raise ApiConnectionError(f"connection failed: {exc.strerror or exc}",
+                                         operation="download_file", url=shown) from exc
             if active is not None:
-                active.set(None)
-            pool.release(conn, reusable)
-    raise ApiConnectionError("the server closed the connection before answering",
-                             operation="download_file", url=shown)
+                active.set(conn)
+            reusable = False
+            try:
+                if cancel is not None and cancel.is_set():
+                    raise DownloadCancelled()
+                conn.sock.settimeout(idle_timeout)
+                conn.requests += 1
+                result, reusable = _transfer(conn, request, sink, want, reused, cancel, progress,
+                                             on_head, buffer_bytes, shown, size, buffer)
+                return result
+            except _Stale:
+                continue
+            except _Redirected:
+                reusable = True
+                raise
+            except TimeoutError as exc:
+                raise ApiTimeoutError(stalled_message(idle_timeout), operation="download_file",
+                                      url=shown) from exc
+            except OSError as exc:
+                if cancel is not None and cancel.is_set():
+                    raise DownloadCancelled() from exc
+                raise ApiConnectionError(f"connection failed: {exc.strerror or exc}",
+                                         operation="download_file", url=shown) from exc
+            finally:
+                if active is not None:
+                    active.set(None)
+                pool.release(conn, reusable)
+        raise ApiConnectionError("the server closed the connection before answering",
+                                 operation="download_file", url=shown)
+    finally:
+        _give_back(buffer)
+
+
+def _take_buffer(size: int) -> bytearray:
+    """A receive buffer of ``size`` bytes: a kept one when there is one of that size."""
+    with _buffers_lock:
+        for index in range(len(_buffers) - 1, -1, -1):
+            if len(_buffers[index]) == size:
+                return _buffers.pop(index)
+    return bytearray(size)
+
+
+def _give_back(buffer: bytearray) -> None:
+    """Keep ``buffer`` for a later transfer (at most :data:`_KEPT_BUFFERS` are kept)."""
+    with _buffers_lock:
+        if len(_buffers) < _KEPT_BUFFERS:
+            _buffers.append(buffer)
 
 
 def _read_head(conn: Connection, request: bytes, buffer: bytearray, reused: bool,
@@ -259,48 +279,10 @@ def _transfer(
     buffer_bytes: int,
     shown: str,
     size: int | None,
-) -> tuple[DownloadResult, bool]:
-    """One exchange on ``conn``: the result, and whether the socket may carry another."""
-    size_wanted = max(buffer_bytes, _MAX_HEAD)
-    buffer = _take_buffer(size_wanted)
-    try:
-        return _exchange(conn, request, sink, want, reused, cancel, progress, on_head,
-                         buffer_bytes, shown, size, buffer)
-    finally:
-        _give_back(buffer)
-
-
-def _take_buffer(size: int) -> bytearray:
-    """A receive buffer of ``size`` bytes: a kept one when there is one of that size."""
-    with _buffers_lock:
-        for index in range(len(_buffers) - 1, -1, -1):
-            if len(_buffers[index]) == size:
-                return _buffers.pop(index)
-    return bytearray(size)
-
-
-def _give_back(buffer: bytearray) -> None:
-    """Keep ``buffer`` for a later transfer (at most :data:`_KEPT_BUFFERS` are kept)."""
-    with _buffers_lock:
-        if len(_buffers) < _KEPT_BUFFERS:
-            _buffers.append(buffer)
-
-
-def _exchange(
-    conn: Connection,
-    request: bytes,
-    sink: ByteSink,
-    want: Want,
-    reused: bool,
-    cancel: threading.Event | None,
-    progress: Callable[[int], None] | None,
-    on_head: Callable[[int, str | None], None] | None,
-    buffer_bytes: int,
-    shown: str,
-    size: int | None,
     buffer: bytearray,
 ) -> tuple[DownloadResult, bool]:
-    """:func:`_transfer` with its receive buffer."""
+    """One exchange on ``conn``, read into ``buffer``: the result, and whether the socket may
+    carry another."""
     sock = conn.sock
     view = memoryview(buffer)
     head, body_start, filled = _read_head(conn, request, buffer, reused, shown)
