@@ -92,10 +92,13 @@ def test_real_credentials_from_the_environment(tmp_path, mode: str) -> None:  # 
 PAGER = """
 import sys, termios, tty
 first = open(sys.argv[1], encoding="utf-8").read().splitlines()[0]
-print("PAGER SAW: " + first, flush=True)
 fd = sys.stdin.fileno()
 saved = termios.tcgetattr(fd)
+# raw before the line shows: setraw flushes pending input (TCSAFLUSH), so a key typed after the
+# line appeared but before setraw would be thrown away and the pager would wait for ever
 tty.setraw(fd)
+sys.stdout.write("PAGER SAW: " + first + "\\r\\n")
+sys.stdout.flush()
 sys.stdin.read(1)
 termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 """
