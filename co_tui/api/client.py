@@ -34,7 +34,7 @@ import httpx
 from co_tui import __version__
 from co_tui.api.body import MAX_RESPONSE_BYTES, read_capped, size_text, with_body
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
-from co_tui.api.codec import decode_async, encode
+from co_tui.api.codec import decode, decode_async, encode
 from co_tui.api.data_assets import DataAssets
 from co_tui.api.errors import (
     ApiConnectionError,
@@ -46,6 +46,7 @@ from co_tui.api.errors import (
     request_never_sent,
 )
 from co_tui.api.files import SignedFiles
+from co_tui.api.quick_get import QuickApi, proxied
 from co_tui.api.retry import (
     DownloadTimeouts,
     OpKind,
@@ -171,6 +172,11 @@ class CodeOceanClient:
         self.computations = Computations(self)
         self.custom_metadata = CustomMetadataSchema(self)
         self.files = SignedFiles(self, self._files, sockets=files_transport is None)
+        self.quick = (QuickApi(str(self.api_base), self._token, headers, self.timeouts,
+                               max_response_bytes)
+                      if transport is None and not proxied(self.domain) else None)
+        """The quick path for small reads (:meth:`quick_read`); ``None`` on an injected
+        transport or behind a proxy."""
         self.reachable: bool | None = None
         """Whether the API answered the last request (``None`` before the first one)."""
         self._reachability: list[Callable[[bool, ApiError | None], None]] = []
@@ -237,6 +243,8 @@ class CodeOceanClient:
         await self._api.aclose()
         await self._files.aclose()
         self.files.pool.close()
+        if self.quick is not None:
+            self.quick.close()
 
     async def __aenter__(self) -> CodeOceanClient:
         return self
@@ -278,6 +286,28 @@ class CodeOceanClient:
             if asset_id is not None:
                 self._asset_missing(error, asset_id, about_asset)
             raise
+
+    async def quick_read(self, operation: str, path: str, params: Mapping[str, str],
+                         result: type[T]) -> T | None:
+        """One GET through the quick path (:mod:`co_tui.api.quick_get`), decoded into
+        ``result``; ``None`` when that path is off or did not get a plain 200 that decodes:
+        then send the operation through :meth:`request`, which reports what went wrong."""
+        quick = self.quick
+        if quick is None:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            body = await loop.run_in_executor(quick.executor, quick.get, path, params, operation)
+        except RuntimeError:  # the client was closed meanwhile: its executor takes no more
+            return None
+        if body is None:
+            return None
+        try:
+            value = decode(body, result)
+        except ValueError:
+            return None
+        self._reached(True)
+        return value
 
     async def _request(
         self,

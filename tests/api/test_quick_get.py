@@ -1,0 +1,286 @@
+"""The quick path for small API reads (co_tui/api/quick_get.py): a plain 200 is read over a
+kept-alive socket; everything else is left to the client's regular request path."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from co_tui.api import CodeOceanClient, NotFoundError, Timeouts
+from co_tui.api.quick_get import QuickApi
+from co_tui.redact import Secret
+
+TOKEN = "cop_quick_secret_1234567890"
+OK_BODY = b'{"download_url": "http://files.invalid/x?sig=1", "view_url": "http://files.invalid/v"}'
+
+
+def ok(body: bytes = OK_BODY, extra: str = "") -> bytes:
+    return (f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{extra}"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+class Scripted:
+    """A loopback HTTP server answering each request with the next of ``answers`` (bytes, or
+    None to keep silent, or a callable that gets the socket); records requests and
+    connections. ``close_after`` closes each connection after one answer."""
+
+    def __init__(self, answers: list[bytes | None | Callable[[socket.socket], None]],
+                 close_after: bool = False) -> None:
+        self.answers = answers
+        self.close_after = close_after
+        self.requests: list[bytes] = []
+        self.connections = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        accept = threading.Thread(target=self._accept, daemon=True)
+        accept.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v1/"
+
+    def _accept(self) -> None:
+        self._listener.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _serve(self, conn: socket.socket) -> None:
+        conn.settimeout(5)
+        buffer = b""
+        with conn:
+            while not self._stop.is_set():
+                while b"\r\n\r\n" not in buffer:
+                    try:
+                        chunk = conn.recv(65536)
+                    except OSError:
+                        return
+                    if not chunk:
+                        return
+                    buffer += chunk
+                request, _, buffer = buffer.partition(b"\r\n\r\n")
+                self.requests.append(request)
+                answer = self.answers.pop(0) if self.answers else ok()
+                if answer is None:
+                    self._stop.wait(5)
+                    return
+                if callable(answer):
+                    answer(conn)
+                    return
+                conn.sendall(answer)
+                if self.close_after:
+                    return
+
+    def close(self) -> None:
+        self._stop.set()
+        self._listener.close()
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[..., Scripted]]:
+    made: list[Scripted] = []
+
+    def make(answers: list[bytes | None | Callable[[socket.socket], None]],
+             close_after: bool = False) -> Scripted:
+        server = Scripted(answers, close_after)
+        made.append(server)
+        return server
+
+    yield make
+    for server in made:
+        server.close()
+
+
+def quick_for(server: Scripted, read: float = 5.0) -> QuickApi:
+    return QuickApi(server.base, Secret(TOKEN), {"Accept": "application/json"},
+                    Timeouts(read=read), max_bytes=4096)
+
+
+def test_plain_answers_come_over_one_kept_alive_socket(scripted: Callable[..., Scripted]) -> None:
+    server = scripted([ok(), ok(), ok()])
+    quick = quick_for(server)
+    try:
+        bodies = [quick.get("data_assets/a%20b/files/urls", {"path": f"dir/f {i}.bin"}, "op")
+                  for i in range(3)]
+    finally:
+        quick.close()
+    assert bodies == [OK_BODY] * 3 and quick.answered == 3
+    assert server.connections == 1
+    lines = server.requests[1].decode().split("\r\n")
+    assert lines[0] == "GET /api/v1/data_assets/a%20b/files/urls?path=dir%2Ff%201.bin HTTP/1.1"
+    expected = base64.b64encode(f"{TOKEN}:".encode()).decode()
+    assert f"Authorization: Basic {expected}" in lines
+    assert f"Host: 127.0.0.1:{server.port}" in lines
+
+
+def test_a_target_with_spaces_or_controls_is_not_sent(scripted: Callable[..., Scripted]) -> None:
+    """Paths come segment-encoded from the client; a raw space or control character is left to
+    the regular path (httpx encodes or refuses it), never written into a request line."""
+    server = scripted([])
+    quick = quick_for(server)
+    try:
+        assert quick.get("data_assets/a b/files/urls", {}, "op") is None
+        assert quick.get("data_assets/a\r\nX: y/files/urls", {}, "op") is None
+    finally:
+        quick.close()
+    assert server.requests == []
+
+
+def _cut_mid_body(conn: socket.socket) -> None:
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"download")
+
+
+@pytest.mark.parametrize("answer", [
+    b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}",
+    b"HTTP/1.1 302 Found\r\nLocation: http://elsewhere.invalid/\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    ok(extra="Content-Encoding: gzip\r\n"),
+    b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{}",
+    ok(b"[" + b" " * 5000 + b"]"),
+    b"NOT HTTP AT ALL\r\n\r\n",
+    _cut_mid_body,
+], ids=["404", "redirect", "chunked", "gzip", "no-length", "over-the-cap", "not-http",
+        "cut-mid-body"])
+def test_anything_else_is_left_to_the_regular_path(
+        scripted: Callable[..., Scripted],
+        answer: bytes | Callable[[socket.socket], None]) -> None:
+    server = scripted([answer, ok()])
+    quick = quick_for(server)
+    try:
+        assert quick.get("data_assets/a/files/urls", {"path": "x"}, "op") is None
+        # that socket is not reused: the next request opens another and is answered
+        assert quick.get("data_assets/a/files/urls", {"path": "x"}, "op") == OK_BODY
+    finally:
+        quick.close()
+    assert server.connections == 2 and quick.answered == 1
+
+
+def test_a_socket_the_server_dropped_is_replaced(scripted: Callable[..., Scripted]) -> None:
+    """Idle kept-alive sockets get closed by servers: the request goes once more on a new
+    socket, since nothing came back on the old one."""
+    server = scripted([ok(), ok()], close_after=True)
+    quick = quick_for(server)
+    try:
+        assert quick.get("p", {}, "op") == OK_BODY
+        time.sleep(0.2)  # the server has closed that socket by now
+        assert quick.get("p", {}, "op") == OK_BODY
+    finally:
+        quick.close()
+    assert server.connections == 2 and quick.answered == 2
+
+
+def test_close_cuts_a_request_that_waits(scripted: Callable[..., Scripted]) -> None:
+    server = scripted([None])
+    quick = quick_for(server, read=30.0)
+    got: list[bytes | None] = []
+    thread = threading.Thread(target=lambda: got.append(quick.get("p", {}, "op")))
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not server.requests and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = time.monotonic()
+    quick.close()
+    thread.join(5)
+    assert got == [None] and time.monotonic() - started < 1.0
+    assert quick.get("p", {}, "op") is None  # closed: nothing more is sent
+    assert len(server.requests) == 1
+
+
+def test_a_slow_answer_is_left_to_the_regular_path(scripted: Callable[..., Scripted]) -> None:
+    server = scripted([None])
+    quick = quick_for(server, read=0.3)
+    try:
+        started = time.monotonic()
+        assert quick.get("p", {}, "op") is None
+        assert time.monotonic() - started < 2.0
+    finally:
+        quick.close()
+
+
+# --- the client uses it for signed URLs, over real sockets to the emulator ----------------------
+
+
+@pytest.fixture(scope="module")
+def served():  # type: ignore[no-untyped-def]
+    from co_tui.emulator import EmulatorConfig, serve_in_thread
+
+    with serve_in_thread(EmulatorConfig(seed="demo"), host="127.0.0.1") as handle:
+        yield handle
+
+
+async def _a_file(client: CodeOceanClient) -> tuple[str, str]:
+    from co_tui.api.models import DataAssetSearchParams
+
+    page = await client.data_assets.search_data_assets(
+        DataAssetSearchParams(origin="internal", type="dataset", limit=100))
+    for asset in page.results:
+        items = (await client.data_assets.list_data_asset_files(asset.id)).items
+        files = [i for i in items if not i.is_folder and i.size]
+        if files:
+            return asset.id, files[0].path
+    raise AssertionError("the demo has no dataset with a file")
+
+
+async def test_signed_urls_come_the_quick_way_once_the_endpoint_is_known(  # type: ignore[no-untyped-def]
+        served, caplog: pytest.LogCaptureFixture) -> None:
+    token = served.emulator.main_token
+    client = CodeOceanClient(served.domain, token)
+    try:
+        assert client.quick is not None
+        asset_id, path = await _a_file(client)
+        first = await client.data_assets.get_data_asset_file_urls(asset_id, path)
+        assert client.quick.answered == 0  # the first one learns that files/urls exists
+        with caplog.at_level(logging.DEBUG, logger="co_tui.api"):
+            again = await client.data_assets.get_data_asset_file_urls(asset_id, path)
+        assert client.quick.answered == 1
+        assert again.download_url.startswith(served.files_origin)
+        assert again.download_url.split("?")[0] == first.download_url.split("?")[0]
+        # a failing answer is sent again the regular way, which retries it
+        served.emulator.faults.inject("500", times=1, method="GET", path_contains="/files/urls")
+        third = await client.data_assets.get_data_asset_file_urls(asset_id, path)
+        assert third.download_url.split("?")[0] == first.download_url.split("?")[0]
+        assert client.quick.answered == 1
+        # a missing file is the regular path's NotFoundError, reported as such
+        missing: list[NotFoundError] = []
+        client.on_asset_missing(missing.append)
+        with pytest.raises(NotFoundError):
+            await client.data_assets.get_data_asset_file_urls(asset_id, path + ".nope")
+        assert len(missing) == 1 and missing[0].about_asset is False
+    finally:
+        await client.aclose()
+    logged = [r.getMessage() for r in caplog.records]
+    assert any("(quick)" in line and "files/urls" in line for line in logged)
+    assert not any(token in line or "path=" in line for line in logged)
+
+
+async def test_no_quick_path_behind_a_proxy_or_on_an_injected_transport(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    direct = CodeOceanClient("https://co.example.org", "cop_x")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    proxied = CodeOceanClient("https://co.example.org", "cop_x")
+    injected = CodeOceanClient("https://co.example.org", "cop_x",
+                               transport=httpx.MockTransport(lambda r: httpx.Response(500)))
+    try:
+        assert direct.quick is not None
+        assert proxied.quick is None and injected.quick is None
+    finally:
+        for client in (direct, proxied, injected):
+            await client.aclose()
