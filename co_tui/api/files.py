@@ -321,7 +321,6 @@ class SignedFiles:
         refreshed = False
         failures = 0
         while True:
-            sink.rewind(offset)
             if report is not None:
                 report(offset)
             base = offset
@@ -333,7 +332,16 @@ class SignedFiles:
             guarded = GuardedSink(sink)
             heard: list[str | None] = []
 
-            def head(status: int, tag: str | None, fresh: bool = not offset) -> None:
+            def head(status: int, tag: str | None, fresh: bool = not offset,
+                     at: int = base, guarded: GuardedSink = guarded) -> None:
+                # The sink goes back to ``at`` here, when an answer's body is about to come: on
+                # the socket reader this runs in the transfer thread, and a descriptor call on
+                # the event loop would wait for the GIL behind every transfer.
+                try:
+                    sink.rewind(at)
+                except OSError as exc:
+                    guarded.failure = exc
+                    raise
                 if fresh and status == 200 and on_etag is not None and tag:
                     heard.append(tag)
                     on_etag(tag)

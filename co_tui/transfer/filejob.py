@@ -112,11 +112,20 @@ async def new_temp(folder: DirHandle, name: str) -> int:
 
 
 async def finish_uncancelled(folder: DirHandle, fd: int, temp: str, side: str | None,
-                             name: str, policy: ExistingPolicy) -> str | None:
+                             name: str, policy: ExistingPolicy, *,
+                             close_folder: bool = False) -> str | None:
     """:func:`finish_temp` in a thread, carried through even if cancelled half-way: it takes
-    milliseconds, and a file that is in place must not be reported as cancelled."""
-    job = asyncio.ensure_future(asyncio.to_thread(finish_temp, folder, fd, temp, side, name,
-                                                  policy))
+    milliseconds, and a file that is in place must not be reported as cancelled.
+    ``close_folder``: close ``folder`` there too once the file is in place (a descriptor call
+    on the event loop waits for the GIL behind the transfer threads)."""
+
+    def finish() -> str | None:
+        final = finish_temp(folder, fd, temp, side, name, policy)
+        if close_folder:
+            folder.close()
+        return final
+
+    job = asyncio.ensure_future(asyncio.to_thread(finish))
     try:
         return await asyncio.shield(job)
     except asyncio.CancelledError:
@@ -360,7 +369,7 @@ async def run_file_job(job: FileJob) -> FileOutcome:
             else:
                 fd, size = await _download(job, folder, temp, side, prepared)
             final = await finish_uncancelled(folder, fd, temp, side if job.resumable else None,
-                                             name, job.policy)
+                                             name, job.policy, close_folder=True)
         except OSError as exc:
             remove_quietly(folder, temp, side)
             raise translate_os_error(exc, job.label) from exc
