@@ -8,8 +8,9 @@ more whenever a file finds its URL not ready yet, one fewer after :data:`READY_S
 row found theirs ready. Past :data:`UNHURRIED` in flight it grows only while the requests wait on
 the network (their round trip is over :data:`LATENCY_BOUND`): when they are quick, a file waits
 for its URL because the client's CPU is busy, and more requests at once only cost more of it
-(httpx checks every idle connection on each request; on loopback 6 in flight cost 0.89 ms of
-client CPU per URL against 0.63 ms with 2). With a round trip of latency more run at once. A URL is
+(measured through httpx, before the quick path of :mod:`co_tui.api.quick_get`: 6 in flight cost
+0.89 ms of client CPU per URL against 0.63 ms with 2; through the quick path, 2, 4 and 8 made
+no difference beyond the machine's noise). With a round trip of latency more run at once. A URL is
 used only while it is fresh (:data:`MAX_AGE` seconds after it was fetched); an older one, or a
 failed prefetch, is simply fetched again, so signed URLs are still "fetched just before each file"
 and an expired one still gets its one refetch on 403.
