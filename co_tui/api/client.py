@@ -34,7 +34,7 @@ import httpx
 from co_tui import __version__
 from co_tui.api.body import MAX_RESPONSE_BYTES, read_capped, size_text, with_body
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
-from co_tui.api.codec import decode, decode_async, encode
+from co_tui.api.codec import decode_async, encode
 from co_tui.api.data_assets import DataAssets
 from co_tui.api.errors import (
     ApiConnectionError,
@@ -46,7 +46,7 @@ from co_tui.api.errors import (
     request_never_sent,
 )
 from co_tui.api.files import SignedFiles
-from co_tui.api.quick_get import QuickApi, proxied
+from co_tui.api.quick_get import QuickAnswer, QuickApi, proxied
 from co_tui.api.retry import (
     DownloadTimeouts,
     OpKind,
@@ -175,8 +175,8 @@ class CodeOceanClient:
         self.quick = (QuickApi(str(self.api_base), self._token, headers, self.timeouts,
                                max_response_bytes)
                       if transport is None and not proxied(self.domain) else None)
-        """The quick path for small reads (:meth:`quick_read`); ``None`` on an injected
-        transport or behind a proxy."""
+        """The quick path for small reads (``request(..., quick=True)``); ``None`` on an
+        injected transport or behind a proxy."""
         self.reachable: bool | None = None
         """Whether the API answered the last request (``None`` before the first one)."""
         self._reachability: list[Callable[[bool, ApiError | None], None]] = []
@@ -266,19 +266,24 @@ class CodeOceanClient:
         result: type[T] | None = None,
         asset_id: str | None = None,
         about_asset: bool = True,
+        quick: bool = False,
     ) -> T | None:
         """Send one API operation with its retry policy and deadline; decode the answer.
 
         ``body`` is encoded as JSON (models drop unset fields). ``result`` is the type to decode
         the response into, or ``None`` to ignore the body (204 answers). ``asset_id`` names the
         data asset whose endpoint this is: a 404 is then reported to :meth:`on_asset_missing`
-        (``about_asset`` False: the 404 may be about something inside the asset).
+        (``about_asset`` False: the 404 may be about something inside the asset). ``quick``
+        (a small GET sent many times, such as a file's signed URLs): each attempt goes through
+        :attr:`quick` first, and through httpx when that cannot read the answer.
         """
         content = None if body is None else encode(body)
         headers = {"Content-Type": "application/json"} if content is not None else None
+        quick = quick and method == "GET" and content is None
         try:
             return await self._request(operation, method, path, kind=kind, content=content,
-                                       headers=headers, params=params, result=result)
+                                       headers=headers, params=params, result=result,
+                                       quick=quick)
         except (ApiConnectionError, ApiTimeoutError) as error:
             self._reached(False, error)
             raise
@@ -286,28 +291,6 @@ class CodeOceanClient:
             if asset_id is not None:
                 self._asset_missing(error, asset_id, about_asset)
             raise
-
-    async def quick_read(self, operation: str, path: str, params: Mapping[str, str],
-                         result: type[T]) -> T | None:
-        """One GET through the quick path (:mod:`co_tui.api.quick_get`), decoded into
-        ``result``; ``None`` when that path is off or did not get a plain 200 that decodes:
-        then send the operation through :meth:`request`, which reports what went wrong."""
-        quick = self.quick
-        if quick is None:
-            return None
-        loop = asyncio.get_running_loop()
-        try:
-            body = await loop.run_in_executor(quick.executor, quick.get, path, params, operation)
-        except RuntimeError:  # the client was closed meanwhile: its executor takes no more
-            return None
-        if body is None:
-            return None
-        try:
-            value = decode(body, result)
-        except ValueError:
-            return None
-        self._reached(True)
-        return value
 
     async def _request(
         self,
@@ -320,6 +303,7 @@ class CodeOceanClient:
         headers: dict[str, str] | None,
         params: Mapping[str, str] | None,
         result: type[T] | None,
+        quick: bool = False,
     ) -> T | None:
         """:meth:`request` after encoding: the attempts, within the operation's deadline."""
         write = kind is OpKind.WRITE
@@ -333,9 +317,15 @@ class CodeOceanClient:
                     in_flight = True
                     started = time.perf_counter()
                     try:
-                        response, body, complete = await self._send(
-                            method, path, content=content, params=params, headers=headers
-                        )
+                        answer = await self._send_quick(path, params) if quick else None
+                        if answer is None:
+                            response, body, complete = await self._send(
+                                method, path, content=content, params=params, headers=headers
+                            )
+                            status, via = response.status_code, ""
+                        else:
+                            response, body, complete = None, answer.body, True
+                            status, via = answer.status, " (quick)"
                     except httpx.TransportError as exc:
                         if log.isEnabledFor(logging.DEBUG):
                             log.debug("%s %s %s -> %s after %.0f ms (attempt %d)", operation,
@@ -352,13 +342,15 @@ class CodeOceanClient:
                     reached = True
                     self._reached(True)
                     if log.isEnabledFor(logging.DEBUG):
-                        log.debug("%s %s %s -> %d, %d bytes in %.0f ms (attempt %d)", operation,
-                                  method, safe_url(response.request.url), response.status_code,
-                                  len(body), (time.perf_counter() - started) * 1000, attempt)
-                    if response.status_code >= 400:
+                        url = response.request.url if response else self.api_base.join(path)
+                        log.debug("%s %s %s -> %d, %d bytes in %.0f ms (attempt %d)%s",
+                                  operation, method, safe_url(url), status, len(body),
+                                  (time.perf_counter() - started) * 1000, attempt, via)
+                    if status >= 400:
                         error = build_error(
                             operation=operation,
-                            response=with_body(response, body),
+                            response=with_body(response or self._quick_response(
+                                answer, path, params), body),
                             write=write,
                             url=path,
                             now=time.time(),
@@ -371,7 +363,7 @@ class CodeOceanClient:
                         raise UnexpectedResponseError(
                             f"the response is larger than {size_text(self.max_response_bytes)},"
                             " the most this client reads from the API",
-                            status=response.status_code, operation=operation,
+                            status=status, operation=operation,
                             url=safe_url(path),
                         )
                     try:
@@ -389,6 +381,28 @@ class CodeOceanClient:
                 url=safe_url(path),
                 outcome_unknown=write and (reached or in_flight),
             ) from exc
+
+    async def _send_quick(self, path: str, params: Mapping[str, str] | None
+                          ) -> QuickAnswer | None:
+        """One GET attempt through :attr:`quick` (in its threads); ``None`` when that path is
+        off, closed, or could not read the answer: then the attempt goes through httpx."""
+        quick = self.quick
+        if quick is None:
+            return None
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                quick.executor, quick.get, path, params or {})
+        except RuntimeError:  # the client was closed meanwhile: its executor takes no more
+            return None
+
+    def _quick_response(self, answer: QuickAnswer | None, path: str,
+                        params: Mapping[str, str] | None) -> httpx.Response:
+        """A quick answer as the httpx response ``build_error`` reads (made only for errors:
+        building one costs more than the whole quick request)."""
+        assert answer is not None
+        return httpx.Response(answer.status, headers=answer.headers,
+                              request=httpx.Request("GET", self.api_base.join(path),
+                                                    params=params))
 
     async def _send(
         self,

@@ -243,20 +243,16 @@ class DataAssets:
         ``files/download_url`` when the server does not know the new endpoint; once the new one
         has worked, a 404 means the file is gone and is raised as is.
         """
-        where = f"data_assets/{seg(data_asset_id)}/files/urls"
-        if self._file_urls_supported:
-            quick = await self._client.quick_read("get_data_asset_file_urls", where,
-                                                  {"path": path}, FileURLs)
-            if quick is not None:
-                return quick
         if self._file_urls_supported is not False:
             try:
                 urls: FileURLs = await self._client.request(  # type: ignore[assignment]
-                    "get_data_asset_file_urls", "GET", where,
+                    "get_data_asset_file_urls", "GET",
+                    f"data_assets/{seg(data_asset_id)}/files/urls",
                     kind=OpKind.READ, params={"path": path}, result=FileURLs,
                     # before the endpoint is known to exist, a 404 may only mean an old server
                     asset_id=data_asset_id if self._file_urls_supported else None,
                     about_asset=False,
+                    quick=True,  # one per file of a download: see co_tui/api/quick_get.py
                 )
             except NotFoundError:
                 if self._file_urls_supported:

@@ -1,52 +1,52 @@
-"""One-attempt API reads on a worker thread, over kept-alive plain sockets: the quick path.
+"""Small API reads over kept-alive plain sockets in threads: the quick path.
 
 A whole-asset download asks the API for one signed URL per file. Through httpx each of those
 small GETs cost 1.1-1.5 ms of client CPU on the bench machine (2.8 ms while eight transfer
 threads compete for the GIL): most of a 1,000-file download's CPU. The same GET written on a
 kept-alive socket and read with :func:`~co_tui.api.http1.parse_head` costs about a tenth of
-that, so the signed-URL requests of downloads go this way first.
+that, so the client sends the attempts of those requests this way first.
 
-The quick path only handles the plain case: a ``200`` whose body has a ``Content-Length``
-within the client's cap and no transfer or content coding. Anything else (another status, a
-redirect, a chunked body, a socket error, a timeout, an unreadable head) gives ``None``, and the
-caller sends the request again through the client's one request path, which retries, maps the
-status to an error, reports 404s and reachability, and logs. Nothing here raises, retries
-(except once on a kept-alive socket the server had already closed, before any byte came back)
-or reports.
+It is a transport for one attempt, nothing more: the client's one request path
+(:meth:`co_tui.api.client.CodeOceanClient.request`) still decides what a status means, retries
+(after the wait the policy or ``Retry-After`` asks for), reports 404s and reachability, and
+logs. Every answer with a ``Content-Length`` body within the client's cap and no transfer or
+content coding comes back whole, whatever its status. Anything else (a chunked or encoded body,
+a body over the cap, a socket error, a timeout, an unreadable head) gives ``None``, and that
+attempt goes through httpx instead, which reads it or reports what went wrong. Once more on a
+new socket happens only when a kept-alive one turns out closed before any byte came back.
 
 It is used only when the client talks to the API over its own sockets with no proxy in the
 environment (httpx would route through the proxy). The ``Authorization`` header is built per
-request and written only to the API's origin (the one origin this object knows); requests are
-logged without their query, and no exception or log line carries the request bytes.
+request and written only to the API's origin (the one origin this object knows), and no
+exception carries the request bytes.
 """
 
 from __future__ import annotations
 
 import base64
 import concurrent.futures
-import logging
 import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
 
 from co_tui import __version__
 from co_tui.api.conn_pool import Connection, ConnectionPool, origin_of
 from co_tui.api.errors import ApiError
 from co_tui.api.http1 import keeps_alive, parse_head
 from co_tui.api.retry import Timeouts
-from co_tui.redact import Secret, safe_url
+from co_tui.redact import Secret
 
-__all__ = ["MAX_HEAD", "QUICK_READ_SECONDS", "THREADS", "QuickApi", "proxied"]
-
-log = logging.getLogger("co_tui.api")
+__all__ = ["MAX_HEAD", "QUICK_READ_SECONDS", "THREADS", "QuickAnswer", "QuickApi", "proxied"]
 
 MAX_HEAD = 64 * 1024
 """The largest response head read (a bigger one is left to the regular path)."""
 QUICK_READ_SECONDS = 10.0
 """The longest wait for an answer's next bytes. Shorter than the API's read timeout: a slow
-answer is sent again through the regular path, and a thread blocked here is not left waiting
+answer's attempt is sent again through httpx, and a thread blocked here is not left waiting
 half a minute for a server that hangs."""
 THREADS = 8
 """Quick requests that may run at once (the download engine keeps at most 8 URL requests in
@@ -62,6 +62,15 @@ def proxied(url: str) -> bool:
     scheme = urllib.parse.urlsplit(url).scheme
     found = urllib.request.getproxies()
     return bool(found.get(scheme) or found.get("all"))
+
+
+@dataclass(frozen=True)
+class QuickAnswer:
+    """A whole answer: its status, headers and body."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
 
 
 class _Stale(Exception):
@@ -110,13 +119,12 @@ class QuickApi:
         return (f"GET {target} HTTP/1.1\r\nHost: {self._host}\r\n{self._fixed}"
                 f"Authorization: Basic {credentials}\r\n\r\n").encode("latin-1")
 
-    def get(self, path: str, params: Mapping[str, str], operation: str) -> bytes | None:
-        """The body of ``GET api_base/path?params`` when it is a plain 200, else ``None``
-        (blocking: run it on :attr:`executor`)."""
+    def get(self, path: str, params: Mapping[str, str]) -> QuickAnswer | None:
+        """``GET api_base/path?params``: the whole answer, or ``None`` when this path cannot
+        read it (blocking: run it on :attr:`executor`)."""
         request = self._request(path, params)
         if request is None or self._closed:
             return None
-        started = time.perf_counter()
         for _ in range(2):
             try:
                 conn, reused = self.pool.acquire(self._origin, self._connect)
@@ -125,22 +133,17 @@ class QuickApi:
             with self._lock:
                 self._busy.add(conn)
             try:
-                status, body, alive = self._exchange(conn, request, reused)
+                answer, alive = self._exchange(conn, request, reused)
             except _Stale:
                 self._done(conn, False)
                 continue
-            except (OSError, ApiError):  # cut, timed out, not HTTP: the regular path will say
+            except (OSError, ApiError):  # cut, timed out, not HTTP: httpx will say
                 self._done(conn, False)
                 return None
             self._done(conn, alive)
-            if log.isEnabledFor(logging.DEBUG):
-                log.debug("%s GET %s -> %d, %s in %.0f ms (quick)", operation,
-                          safe_url(self._base + path), status,
-                          "left to the regular path" if body is None else f"{len(body)} bytes",
-                          (time.perf_counter() - started) * 1000)
-            if body is not None:
+            if answer is not None:
                 self.answered += 1
-            return body
+            return answer
         return None
 
     def _done(self, conn: Connection, reusable: bool) -> None:
@@ -151,8 +154,8 @@ class QuickApi:
         self.pool.release(conn, reusable)
 
     def _exchange(self, conn: Connection, request: bytes, reused: bool
-                  ) -> tuple[int, bytes | None, bool]:
-        """Send ``request`` and read the answer: (status, body or None, socket reusable)."""
+                  ) -> tuple[QuickAnswer | None, bool]:
+        """Send ``request`` and read the answer: (the answer or None, socket reusable)."""
         sock = conn.sock
         sock.settimeout(self._read)
         buffer = bytearray()
@@ -160,12 +163,12 @@ class QuickApi:
             sock.sendall(request)
             while (end := buffer.find(b"\r\n\r\n")) < 0:
                 if len(buffer) >= MAX_HEAD:
-                    return 0, None, False
+                    return None, False
                 chunk = sock.recv(65536)
                 if not chunk:
                     if reused and not buffer:
                         raise _Stale()
-                    return 0, None, False
+                    return None, False
                 buffer += chunk
         except (ConnectionResetError, BrokenPipeError) as exc:
             if reused and not buffer:
@@ -174,19 +177,20 @@ class QuickApi:
         head = parse_head(bytes(buffer[:end]))
         headers = head.headers
         length_text = headers.get("content-length", "")
-        if (head.status != 200 or not (length_text.isascii() and length_text.isdigit()) or "transfer-encoding" in headers
-                or "content-encoding" in headers or int(length_text) > self._max_bytes):
-            return head.status, None, False
+        if (not (length_text.isascii() and length_text.isdigit()) or head.status < 200
+                or "transfer-encoding" in headers or "content-encoding" in headers
+                or int(length_text) > self._max_bytes):
+            return None, False
         length = int(length_text)
         body = buffer[end + 4:]
         while len(body) < length:
             chunk = sock.recv(max(65536, length - len(body)))
             if not chunk:
-                return head.status, None, False
+                return None, False
             body += chunk
         if len(body) != length:  # bytes past the body: not a server to keep talking to
-            return head.status, None, False
-        return head.status, bytes(body), keeps_alive(head)
+            return None, False
+        return QuickAnswer(head.status, headers, bytes(body)), keeps_alive(head)
 
     def close(self) -> None:
         """Stop: idle sockets close, a request waiting on the network is cut (it gives

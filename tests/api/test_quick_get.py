@@ -1,5 +1,6 @@
-"""The quick path for small API reads (co_tui/api/quick_get.py): a plain 200 is read over a
-kept-alive socket; everything else is left to the client's regular request path."""
+"""The quick path for small API reads (co_tui/api/quick_get.py): a whole answer is read over a
+kept-alive socket; what it cannot read is sent again through httpx, and the client's one request
+path decides what every answer means."""
 
 from __future__ import annotations
 
@@ -116,11 +117,12 @@ def test_plain_answers_come_over_one_kept_alive_socket(scripted: Callable[..., S
     server = scripted([ok(), ok(), ok()])
     quick = quick_for(server)
     try:
-        bodies = [quick.get("data_assets/a%20b/files/urls", {"path": f"dir/f {i}.bin"}, "op")
+        bodies = [quick.get("data_assets/a%20b/files/urls", {"path": f"dir/f {i}.bin"})
                   for i in range(3)]
     finally:
         quick.close()
-    assert bodies == [OK_BODY] * 3 and quick.answered == 3
+    assert [(a.status, a.body) for a in bodies if a] == [(200, OK_BODY)] * 3
+    assert quick.answered == 3
     assert server.connections == 1
     lines = server.requests[1].decode().split("\r\n")
     assert lines[0] == "GET /api/v1/data_assets/a%20b/files/urls?path=dir%2Ff%201.bin HTTP/1.1"
@@ -135,8 +137,8 @@ def test_a_target_with_spaces_or_controls_is_not_sent(scripted: Callable[..., Sc
     server = scripted([])
     quick = quick_for(server)
     try:
-        assert quick.get("data_assets/a b/files/urls", {}, "op") is None
-        assert quick.get("data_assets/a\r\nX: y/files/urls", {}, "op") is None
+        assert quick.get("data_assets/a b/files/urls", {}) is None
+        assert quick.get("data_assets/a\r\nX: y/files/urls", {}) is None
     finally:
         quick.close()
     assert server.requests == []
@@ -146,26 +148,48 @@ def _cut_mid_body(conn: socket.socket) -> None:
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"download")
 
 
+@pytest.mark.parametrize("answer, status", [
+    (b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}", 404),
+    (b"HTTP/1.1 302 Found\r\nLocation: http://elsewhere.invalid/\r\nContent-Length: 0\r\n\r\n",
+     302),
+    (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 2\r\n\r\n{}", 429),
+], ids=["404", "redirect", "429"])
+def test_every_whole_answer_comes_back_as_it_is(scripted: Callable[..., Scripted],
+                                                answer: bytes, status: int) -> None:
+    """What a status means is the request path's business: the answer comes back whole."""
+    server = scripted([answer, ok()])
+    quick = quick_for(server)
+    try:
+        got = quick.get("data_assets/a/files/urls", {"path": "x"})
+        assert got is not None and got.status == status
+        assert got.body == answer.partition(b"\r\n\r\n")[2]
+        if status == 429:
+            assert got.headers["retry-after"] == "7"
+        again = quick.get("data_assets/a/files/urls", {"path": "x"})
+        assert again is not None and again.body == OK_BODY
+    finally:
+        quick.close()
+    assert server.connections == 1 and quick.answered == 2
+
+
 @pytest.mark.parametrize("answer", [
-    b"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}",
-    b"HTTP/1.1 302 Found\r\nLocation: http://elsewhere.invalid/\r\nContent-Length: 0\r\n\r\n",
     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
     ok(extra="Content-Encoding: gzip\r\n"),
     b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{}",
     ok(b"[" + b" " * 5000 + b"]"),
     b"NOT HTTP AT ALL\r\n\r\n",
     _cut_mid_body,
-], ids=["404", "redirect", "chunked", "gzip", "no-length", "over-the-cap", "not-http",
-        "cut-mid-body"])
-def test_anything_else_is_left_to_the_regular_path(
+], ids=["chunked", "gzip", "no-length", "over-the-cap", "not-http", "cut-mid-body"])
+def test_what_it_cannot_read_is_left_to_httpx(
         scripted: Callable[..., Scripted],
         answer: bytes | Callable[[socket.socket], None]) -> None:
     server = scripted([answer, ok()])
     quick = quick_for(server)
     try:
-        assert quick.get("data_assets/a/files/urls", {"path": "x"}, "op") is None
+        assert quick.get("data_assets/a/files/urls", {"path": "x"}) is None
         # that socket is not reused: the next request opens another and is answered
-        assert quick.get("data_assets/a/files/urls", {"path": "x"}, "op") == OK_BODY
+        again = quick.get("data_assets/a/files/urls", {"path": "x"})
+        assert again is not None and again.body == OK_BODY
     finally:
         quick.close()
     assert server.connections == 2 and quick.answered == 1
@@ -177,9 +201,10 @@ def test_a_socket_the_server_dropped_is_replaced(scripted: Callable[..., Scripte
     server = scripted([ok(), ok()], close_after=True)
     quick = quick_for(server)
     try:
-        assert quick.get("p", {}, "op") == OK_BODY
+        first = quick.get("p", {})
         time.sleep(0.2)  # the server has closed that socket by now
-        assert quick.get("p", {}, "op") == OK_BODY
+        second = quick.get("p", {})
+        assert first is not None and second is not None and second.body == OK_BODY
     finally:
         quick.close()
     assert server.connections == 2 and quick.answered == 2
@@ -188,8 +213,8 @@ def test_a_socket_the_server_dropped_is_replaced(scripted: Callable[..., Scripte
 def test_close_cuts_a_request_that_waits(scripted: Callable[..., Scripted]) -> None:
     server = scripted([None])
     quick = quick_for(server, read=30.0)
-    got: list[bytes | None] = []
-    thread = threading.Thread(target=lambda: got.append(quick.get("p", {}, "op")))
+    got: list[object] = []
+    thread = threading.Thread(target=lambda: got.append(quick.get("p", {})))
     thread.start()
     deadline = time.monotonic() + 5
     while not server.requests and time.monotonic() < deadline:
@@ -198,16 +223,16 @@ def test_close_cuts_a_request_that_waits(scripted: Callable[..., Scripted]) -> N
     quick.close()
     thread.join(5)
     assert got == [None] and time.monotonic() - started < 1.0
-    assert quick.get("p", {}, "op") is None  # closed: nothing more is sent
+    assert quick.get("p", {}) is None  # closed: nothing more is sent
     assert len(server.requests) == 1
 
 
-def test_a_slow_answer_is_left_to_the_regular_path(scripted: Callable[..., Scripted]) -> None:
+def test_a_slow_answer_is_left_to_httpx(scripted: Callable[..., Scripted]) -> None:
     server = scripted([None])
     quick = quick_for(server, read=0.3)
     try:
         started = time.monotonic()
-        assert quick.get("p", {}, "op") is None
+        assert quick.get("p", {}) is None
         assert time.monotonic() - started < 2.0
     finally:
         quick.close()
@@ -237,31 +262,38 @@ async def _a_file(client: CodeOceanClient) -> tuple[str, str]:
     raise AssertionError("the demo has no dataset with a file")
 
 
-async def test_signed_urls_come_the_quick_way_once_the_endpoint_is_known(  # type: ignore[no-untyped-def]
-        served, caplog: pytest.LogCaptureFixture) -> None:
+async def test_signed_urls_come_the_quick_way(  # type: ignore[no-untyped-def]
+        served, caplog: pytest.LogCaptureFixture, sleeps: list[float]) -> None:
+    async def record(seconds: float) -> None:
+        sleeps.append(seconds)
+
     token = served.emulator.main_token
-    client = CodeOceanClient(served.domain, token)
+    client = CodeOceanClient(served.domain, token, sleep=record)
     try:
         assert client.quick is not None
         asset_id, path = await _a_file(client)
-        first = await client.data_assets.get_data_asset_file_urls(asset_id, path)
-        assert client.quick.answered == 0  # the first one learns that files/urls exists
         with caplog.at_level(logging.DEBUG, logger="co_tui.api"):
-            again = await client.data_assets.get_data_asset_file_urls(asset_id, path)
+            first = await client.data_assets.get_data_asset_file_urls(asset_id, path)
         assert client.quick.answered == 1
-        assert again.download_url.startswith(served.files_origin)
+        assert first.download_url.startswith(served.files_origin)
+        # a failing answer is retried by the request path, after the policy's wait
+        served.emulator.faults.inject("503", times=1, method="GET", path_contains="/files/urls")
+        again = await client.data_assets.get_data_asset_file_urls(asset_id, path)
         assert again.download_url.split("?")[0] == first.download_url.split("?")[0]
-        # a failing answer is sent again the regular way, which retries it
-        served.emulator.faults.inject("500", times=1, method="GET", path_contains="/files/urls")
-        third = await client.data_assets.get_data_asset_file_urls(asset_id, path)
-        assert third.download_url.split("?")[0] == first.download_url.split("?")[0]
-        assert client.quick.answered == 1
-        # a missing file is the regular path's NotFoundError, reported as such
+        assert client.quick.answered == 3 and len(sleeps) == 1
+        # a missing file is the request path's NotFoundError, reported as such
         missing: list[NotFoundError] = []
         client.on_asset_missing(missing.append)
         with pytest.raises(NotFoundError):
             await client.data_assets.get_data_asset_file_urls(asset_id, path + ".nope")
         assert len(missing) == 1 and missing[0].about_asset is False
+        assert client.quick.answered == 4
+        # an answer it cannot read (cut half-way) is read again through httpx
+        served.emulator.faults.inject("truncate", times=1, method="GET",
+                                      path_contains="/files/urls")
+        third = await client.data_assets.get_data_asset_file_urls(asset_id, path)
+        assert third.download_url.split("?")[0] == first.download_url.split("?")[0]
+        assert client.quick.answered == 4
     finally:
         await client.aclose()
     logged = [r.getMessage() for r in caplog.records]

@@ -35,7 +35,9 @@ def test_the_download_bench_runs_tiny(tmp_path: Path) -> None:
     for key in ("small_ours", "small_curl_par", "small_curl_K", "latency_ours",
                 "latency_curl_par", "big_ours", "big_curl", "rated_ours", "rated_curl"):
         assert len(report["seconds"][key]) == 1, key
-    assert report["connections"]["small_ours"][0] <= 4 + 2  # kept alive, not one per file
+    # kept alive, not one per file: at most one per transfer slot (8 by default), plus two
+    # for sockets the server closed while they idled
+    assert report["connections"]["small_ours"][0] <= 8 + 2
     assert report["connections"]["big_ours"][0] > 1  # parallel ranges
     assert report["ratios"]["peak_rss_mib"] <= 64
     assert "small_vs_curl_par" in report["ratios"] and "rated_time_vs_curl" in report["ratios"]
