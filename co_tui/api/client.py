@@ -342,15 +342,18 @@ class CodeOceanClient:
                     reached = True
                     self._reached(True)
                     if log.isEnabledFor(logging.DEBUG):
-                        url = response.request.url if response else self.api_base.join(path)
+                        url = (self.api_base.join(path) if response is None
+                               else response.request.url)
                         log.debug("%s %s %s -> %d, %d bytes in %.0f ms (attempt %d)%s",
                                   operation, method, safe_url(url), status, len(body),
                                   (time.perf_counter() - started) * 1000, attempt, via)
                     if status >= 400:
+                        if response is None:
+                            assert answer is not None
+                            response = self._quick_response(answer, path, params)
                         error = build_error(
                             operation=operation,
-                            response=with_body(response or self._quick_response(
-                                answer, path, params), body),
+                            response=with_body(response, body),
                             write=write,
                             url=path,
                             now=time.time(),
@@ -395,11 +398,10 @@ class CodeOceanClient:
         except RuntimeError:  # the client was closed meanwhile: its executor takes no more
             return None
 
-    def _quick_response(self, answer: QuickAnswer | None, path: str,
+    def _quick_response(self, answer: QuickAnswer, path: str,
                         params: Mapping[str, str] | None) -> httpx.Response:
         """A quick answer as the httpx response ``build_error`` reads (made only for errors:
         building one costs more than the whole quick request)."""
-        assert answer is not None
         return httpx.Response(answer.status, headers=answer.headers,
                               request=httpx.Request("GET", self.api_base.join(path),
                                                     params=params))
