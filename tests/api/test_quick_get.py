@@ -38,6 +38,7 @@ class Scripted:
         self.requests: list[bytes] = []
         self.connections = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)  # before the thread starts: close() may come first
         self.port = self._listener.getsockname()[1]
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -49,7 +50,6 @@ class Scripted:
         return f"http://127.0.0.1:{self.port}/api/v1/"
 
     def _accept(self) -> None:
-        self._listener.settimeout(0.1)
         while not self._stop.is_set():
             try:
                 conn, _ = self._listener.accept()
