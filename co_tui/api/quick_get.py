@@ -9,11 +9,13 @@ that, so the client sends the attempts of those requests this way first.
 It is a transport for one attempt, nothing more: the client's one request path
 (:meth:`co_tui.api.client.CodeOceanClient.request`) still decides what a status means, retries
 (after the wait the policy or ``Retry-After`` asks for), reports 404s and reachability, and
-logs. Every answer with a ``Content-Length`` body within the client's cap and no transfer or
-content coding comes back whole, whatever its status. Anything else (a chunked or encoded body,
-a body over the cap, a socket error, a timeout, an unreadable head) gives ``None``, and that
-attempt goes through httpx instead, which reads it or reports what went wrong. Once more on a
-new socket happens only when a kept-alive one turns out closed before any byte came back.
+logs. Every answer whose body is framed by ``Content-Length`` or chunked, within the client's
+cap and without content coding, comes back whole, whatever its status. Anything else (another
+framing or an encoded body, a body over the cap, a socket error, a timeout, an unreadable head)
+gives ``None``, and that attempt goes through httpx instead, which reads it or reports what went
+wrong. A server whose answers this path cannot frame would have every request sent twice, so
+after :data:`GIVE_UP_AFTER` such answers in a row the path turns itself off. Once more on a new
+socket happens only when a kept-alive one turns out closed before any byte came back.
 
 It is used only when the client talks to the API over its own sockets with no proxy in the
 environment (httpx would route through the proxy). The ``Authorization`` header is built per
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import socket
 import threading
 import urllib.parse
 import urllib.request
@@ -40,7 +43,8 @@ from co_tui.api.http1 import keeps_alive, parse_head
 from co_tui.api.retry import Timeouts
 from co_tui.redact import Secret
 
-__all__ = ["MAX_HEAD", "QUICK_READ_SECONDS", "THREADS", "QuickAnswer", "QuickApi", "proxied"]
+__all__ = ["GIVE_UP_AFTER", "MAX_HEAD", "QUICK_READ_SECONDS", "THREADS", "QuickAnswer",
+           "QuickApi", "proxied"]
 
 MAX_HEAD = 64 * 1024
 """The largest response head read (a bigger one is left to the regular path)."""
@@ -53,6 +57,12 @@ THREADS = 8
 flight); they have their own threads so that a slow API does not hold the default executor's
 few threads, which open and publish the files."""
 
+GIVE_UP_AFTER = 3
+"""Answers in a row that this path could not frame (not a socket error) before it stops trying:
+each one cost a request that httpx then sent again."""
+_MAX_LINE = 1024
+"""The longest chunk-size line read."""
+_HEX = frozenset(b"0123456789abcdefABCDEF")
 _UNSAFE = frozenset(range(0x21)) | {0x7F}
 
 
@@ -71,6 +81,10 @@ class QuickAnswer:
     status: int
     headers: httpx.Headers
     body: bytes
+
+
+class _Unframed(Exception):
+    """An answer framed or encoded in a way this path does not read."""
 
 
 class _Stale(Exception):
@@ -103,6 +117,8 @@ class QuickApi:
             THREADS, thread_name_prefix="co-tui-api")
         self.answered = 0
         """Requests the quick path answered (tests and benchmarks read it)."""
+        self._unframed = 0
+        """Answers in a row it could not frame (see :data:`GIVE_UP_AFTER`)."""
 
     @property
     def executor(self) -> concurrent.futures.ThreadPoolExecutor:
@@ -123,7 +139,7 @@ class QuickApi:
         """``GET api_base/path?params``: the whole answer, or ``None`` when this path cannot
         read it (blocking: run it on :attr:`executor`)."""
         request = self._request(path, params)
-        if request is None or self._closed:
+        if request is None or self._closed or self._unframed >= GIVE_UP_AFTER:
             return None
         for _ in range(2):
             try:
@@ -137,12 +153,17 @@ class QuickApi:
             except _Stale:
                 self._done(conn, False)
                 continue
+            except _Unframed:
+                self._done(conn, False)
+                self._unframed += 1
+                return None
             except (OSError, ApiError):  # cut, timed out, not HTTP: httpx will say
                 self._done(conn, False)
                 return None
             self._done(conn, alive)
             if answer is not None:
                 self.answered += 1
+                self._unframed = 0
             return answer
         return None
 
@@ -176,21 +197,74 @@ class QuickApi:
             raise
         head = parse_head(bytes(buffer[:end]))
         headers = head.headers
-        length_text = headers.get("content-length", "")
-        if (not (length_text.isascii() and length_text.isdigit()) or head.status < 200
-                or "transfer-encoding" in headers or "content-encoding" in headers
-                or int(length_text) > self._max_bytes):
-            return None, False
-        length = int(length_text)
-        body = buffer[end + 4:]
-        while len(body) < length:
-            chunk = sock.recv(max(65536, length - len(body)))
-            if not chunk:
+        if head.status < 200 or "content-encoding" in headers:
+            raise _Unframed()
+        rest = buffer[end + 4:]
+        if "transfer-encoding" in headers:
+            if headers["transfer-encoding"].strip().lower() != "chunked":
+                raise _Unframed()
+            read = self._read_chunked(sock, rest)
+            if read is None:
                 return None, False
-            body += chunk
-        if len(body) != length:  # bytes past the body: not a server to keep talking to
-            return None, False
-        return QuickAnswer(head.status, headers, bytes(body)), keeps_alive(head)
+            body, exact = read
+        else:
+            length_text = headers.get("content-length", "")
+            if not (length_text.isascii() and length_text.isdigit()):
+                raise _Unframed()
+            length = int(length_text)
+            if length > self._max_bytes:
+                return None, False
+            while len(rest) < length:
+                chunk = sock.recv(max(65536, length - len(rest)))
+                if not chunk:
+                    return None, False
+                rest += chunk
+            body, exact = bytes(rest[:length]), len(rest) == length
+        # bytes past the body: not a server to keep talking to on this socket
+        return QuickAnswer(head.status, headers, body), exact and keeps_alive(head)
+
+    def _read_chunked(self, sock: socket.socket, data: bytearray) -> tuple[bytes, bool] | None:
+        """A chunked body whose first bytes are ``data``: (the body, whether it ended exactly
+        where the bytes read end), or ``None`` when it is malformed, cut or over the cap."""
+        out = bytearray()
+        pos = 0
+
+        def line() -> bytes | None:
+            nonlocal pos
+            while (eol := data.find(b"\r\n", pos)) < 0:
+                if len(data) - pos > _MAX_LINE:
+                    return None
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return None
+                data.extend(chunk)
+            text, pos = bytes(data[pos:eol]), eol + 2
+            return text
+
+        while True:
+            size_line = line()
+            if size_line is None:
+                return None
+            digits = size_line.split(b";", 1)[0].strip()
+            if not digits or len(digits) > 16 or not set(digits) <= _HEX:
+                return None
+            size = int(digits, 16)
+            if size == 0:
+                while (trailer := line()) != b"":  # trailer fields, then a blank line
+                    if trailer is None:
+                        return None
+                return bytes(out), pos == len(data)
+            if len(out) + size > self._max_bytes:
+                return None
+            while len(data) < pos + size + 2:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return None
+                data.extend(chunk)
+            if data[pos + size:pos + size + 2] != b"\r\n":
+                return None
+            out += data[pos:pos + size]
+            pos += size + 2
 
     def close(self) -> None:
         """Stop: idle sockets close, a request waiting on the network is cut (it gives

@@ -172,14 +172,55 @@ def test_every_whole_answer_comes_back_as_it_is(scripted: Callable[..., Scripted
     assert server.connections == 1 and quick.answered == 2
 
 
+def _chunked_in_pieces(conn: socket.socket) -> None:
+    """OK_BODY in three chunks (one with an extension), a trailer, each piece sent apart."""
+    pieces = [b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+              b"%x\r\n%s\r\n" % (10, OK_BODY[:10]), b"%x;ext=1\r\n" % (20,),
+              OK_BODY[10:30] + b"\r\n", b"%X\r\n%s\r\n" % (len(OK_BODY) - 30, OK_BODY[30:]),
+              b"0\r\nX-Trailer: yes\r\n\r\n"]
+    for piece in pieces:
+        conn.sendall(piece)
+        time.sleep(0.02)
+
+
+def test_a_chunked_body_is_read_whole(scripted: Callable[..., Scripted]) -> None:
+    server = scripted([b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       b"2\r\n{}\r\n0\r\n\r\n", ok()])
+    quick = quick_for(server)
+    try:
+        first = quick.get("p", {})
+        second = quick.get("p", {})  # on the same socket: the chunked body ended exactly
+    finally:
+        quick.close()
+    assert first is not None and first.body == b"{}"
+    assert second is not None and second.body == OK_BODY
+    assert server.connections == 1
+
+
+def test_a_chunked_body_in_pieces_is_read_whole() -> None:
+    server = Scripted([_chunked_in_pieces])
+    quick = quick_for(server)
+    try:
+        got = quick.get("p", {})
+    finally:
+        quick.close()
+        server.close()
+    assert got is not None and got.status == 200 and got.body == OK_BODY
+
+
 @pytest.mark.parametrize("answer", [
-    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
     ok(extra="Content-Encoding: gzip\r\n"),
     b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{}",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2000\r\n" + b" " * 0x2000
+    + b"\r\n0\r\n\r\n",
     ok(b"[" + b" " * 5000 + b"]"),
     b"NOT HTTP AT ALL\r\n\r\n",
     _cut_mid_body,
-], ids=["chunked", "gzip", "no-length", "over-the-cap", "not-http", "cut-mid-body"])
+], ids=["gzip", "no-length", "gzip-chunked", "bad-chunk-size", "bad-chunk-end",
+        "chunked-over-the-cap", "over-the-cap", "not-http", "cut-mid-body"])
 def test_what_it_cannot_read_is_left_to_httpx(
         scripted: Callable[..., Scripted],
         answer: bytes | Callable[[socket.socket], None]) -> None:
@@ -193,6 +234,26 @@ def test_what_it_cannot_read_is_left_to_httpx(
     finally:
         quick.close()
     assert server.connections == 2 and quick.answered == 1
+
+
+def test_it_stops_trying_a_server_whose_answers_it_cannot_frame(
+        scripted: Callable[..., Scripted]) -> None:
+    """Each unframed answer costs a request that httpx sends again: after GIVE_UP_AFTER in a
+    row (a good answer in between starts the count again) the quick path sends nothing more."""
+    from co_tui.api.quick_get import GIVE_UP_AFTER
+
+    no_length = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{}"
+    answers: list[bytes | None | Callable[[socket.socket], None]] = [
+        no_length, ok(), *[no_length] * GIVE_UP_AFTER, ok()]
+    server = scripted(answers)
+    quick = quick_for(server)
+    try:
+        got = [quick.get("p", {}) for _ in range(GIVE_UP_AFTER + 3)]
+    finally:
+        quick.close()
+    assert got[0] is None and got[1] is not None
+    assert got[2:] == [None] * (GIVE_UP_AFTER + 1)
+    assert len(server.requests) == GIVE_UP_AFTER + 2  # the last request was never sent
 
 
 def test_a_socket_the_server_dropped_is_replaced(scripted: Callable[..., Scripted]) -> None:
