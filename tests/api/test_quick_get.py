@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import logging
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,9 +33,10 @@ class Scripted:
     connections. ``close_after`` closes each connection after one answer."""
 
     def __init__(self, answers: list[bytes | None | Callable[[socket.socket], None]],
-                 close_after: bool = False) -> None:
+                 close_after: bool = False, tls: ssl.SSLContext | None = None) -> None:
         self.answers = answers
         self.close_after = close_after
+        self.tls = tls
         self.requests: list[bytes] = []
         self.connections = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -47,7 +49,7 @@ class Scripted:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v1/"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}/api/v1/"
 
     def _accept(self) -> None:
         while not self._stop.is_set():
@@ -64,6 +66,12 @@ class Scripted:
 
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(5)
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except (OSError, ssl.SSLError):  # the client refused our certificate
+                conn.close()
+                return
         buffer = b""
         with conn:
             while not self._stop.is_set():
@@ -254,6 +262,36 @@ def test_it_stops_trying_a_server_whose_answers_it_cannot_frame(
     assert got[0] is None and got[1] is not None
     assert got[2:] == [None] * (GIVE_UP_AFTER + 1)
     assert len(server.requests) == GIVE_UP_AFTER + 2  # the last request was never sent
+
+
+def test_it_speaks_tls_and_checks_the_certificate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over HTTPS the socket is wrapped with the process's verifying context: a certificate
+    for the host is accepted, one for another name is refused (and nothing is sent)."""
+    import trustme
+
+    from co_tui.api import conn_pool
+
+    authority = trustme.CA()
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    monkeypatch.setattr(conn_pool, "ssl_context", lambda: client_context)
+    answers: list[list[bytes | None | Callable[[socket.socket], None]]] = [[ok(), ok()], [ok()]]
+    results = []
+    for names, script in zip((["127.0.0.1"], ["10.9.8.7", "elsewhere.example"]), answers,
+                             strict=True):
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        authority.issue_cert(*names).configure_cert(tls)
+        server = Scripted(script, tls=tls)
+        quick = quick_for(server)
+        try:
+            results.append(([quick.get("p", {}) for _ in range(2)], server))
+        finally:
+            quick.close()
+            server.close()
+    (good, good_server), (bad, bad_server) = results
+    assert [a.body for a in good if a] == [OK_BODY, OK_BODY] and good_server.connections == 1
+    assert good_server.requests[0].startswith(b"GET /api/v1/p HTTP/1.1")
+    assert bad == [None, None] and bad_server.requests == []
 
 
 def test_a_socket_the_server_dropped_is_replaced(scripted: Callable[..., Scripted]) -> None:
