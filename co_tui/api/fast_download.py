@@ -37,7 +37,16 @@ import httpx
 from co_tui.api.body_limits import check_announced, check_part, stalled_message, too_large
 from co_tui.api.conn_pool import Connection, ConnectionPool, origin_of
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, build_error
-from co_tui.api.http1 import ActiveConnection, Head, Want, keeps_alive, parse_head, request_bytes
+from co_tui.api.http1 import (
+    MAX_HEAD,
+    ActiveConnection,
+    Head,
+    Stale,
+    Want,
+    keeps_alive,
+    read_head,
+    request_bytes,
+)
 from co_tui.api.ranges import parse_content_range, total_from_416
 from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
 from co_tui.api.sink import ByteSink
@@ -60,7 +69,6 @@ _KEPT_BUFFERS = 8
 buffer per file cost its allocation, zero-filling and page faults every time."""
 _buffers: list[bytearray] = []
 _buffers_lock = threading.Lock()
-_MAX_HEAD = 64 * 1024
 _ERROR_BODY = 64 * 1024
 _THREADS = 32
 """Transfer threads of the process: their own pool, so long transfers never hold up the file
@@ -93,10 +101,6 @@ class _Redirected(Exception):
         super().__init__(status)
         self.status = status
         self.location = location
-
-
-class _Stale(Exception):
-    """A kept-alive socket was closed by the server before it answered: send again."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,7 @@ def _download_once(
     parts = urllib.parse.urlsplit(url)
     origin = origin_of(parts)
     request = request_bytes(parts, want)
-    buffer = _take_buffer(max(buffer_bytes, _MAX_HEAD))
+    buffer = _take_buffer(max(buffer_bytes, MAX_HEAD))
     try:
         for _ in range(2):
             try:
@@ -200,7 +204,7 @@ def _download_once(
                 result, reusable = _transfer(conn, request, sink, want, reused, cancel, progress,
                                              on_head, buffer_bytes, shown, size, buffer)
                 return result
-            except _Stale:
+            except Stale:
                 continue
             except _Redirected:
                 reusable = True
@@ -239,34 +243,6 @@ def _give_back(buffer: bytearray) -> None:
             _buffers.append(buffer)
 
 
-def _read_head(conn: Connection, request: bytes, buffer: bytearray, reused: bool,
-               shown: str) -> tuple[Head, int, int]:
-    """Send ``request`` and read the answer's head: (head, where the body starts, bytes read)."""
-    sock = conn.sock
-    view = memoryview(buffer)
-    filled = 0
-    try:
-        sock.sendall(request)
-        while True:  # the head: up to the blank line, at most _MAX_HEAD bytes
-            n = sock.recv_into(view[filled:_MAX_HEAD])
-            if n == 0:
-                if reused and filled == 0:
-                    raise _Stale()
-                raise ApiConnectionError("connection closed before a response", url=shown,
-                                         operation="download_file")
-            filled += n
-            end = buffer.find(b"\r\n\r\n", 0, filled)
-            if end >= 0:
-                return parse_head(bytes(buffer[:end])), end + 4, filled
-            if filled >= _MAX_HEAD:
-                raise ApiConnectionError("response headers too large", url=shown,
-                                         operation="download_file")
-    except (ConnectionResetError, BrokenPipeError) as exc:
-        if reused and filled == 0:
-            raise _Stale() from exc
-        raise
-
-
 def _transfer(
     conn: Connection,
     request: bytes,
@@ -285,7 +261,7 @@ def _transfer(
     carry another."""
     sock = conn.sock
     view = memoryview(buffer)
-    head, body_start, filled = _read_head(conn, request, buffer, reused, shown)
+    head, body_start, filled = read_head(conn, request, buffer, reused, shown)
     headers = head.headers
     alive = keeps_alive(head)
     if "transfer-encoding" in headers or "content-encoding" in headers:

@@ -1,6 +1,6 @@
-"""HTTP/1.1 on a bare socket, as the socket reader of :mod:`co_tui.api.fast_download` speaks it:
-the request it sends, the response head it parses, and the handle that cuts a transfer's socket
-from another thread."""
+"""HTTP/1.1 on a bare socket, as the socket reader of :mod:`co_tui.api.fast_download` and the
+quick path of :mod:`co_tui.api.quick_get` speak it: the request a download sends, the response
+head both read, and the handle that cuts a transfer's socket from another thread."""
 
 from __future__ import annotations
 
@@ -15,10 +15,18 @@ from co_tui import __version__
 from co_tui.api.conn_pool import Connection
 from co_tui.api.errors import ApiConnectionError
 
-__all__ = ["ActiveConnection", "Head", "Want", "keeps_alive", "parse_head", "request_bytes"]
+__all__ = ["MAX_HEAD", "ActiveConnection", "Head", "Stale", "Want", "keeps_alive", "parse_head",
+           "read_head", "request_bytes"]
+
+MAX_HEAD = 64 * 1024
+"""The largest response head read."""
 
 _UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f-\uffff]")
 _UNSAFE_IN_VALUE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Stale(Exception):
+    """A kept-alive socket was closed by the server before it answered: send again."""
 
 
 @dataclass
@@ -105,3 +113,33 @@ def request_bytes(parts: urllib.parse.SplitResult, want: Want) -> bytes:
     ):
         raise ValueError("refusing a URL or validator with control characters or spaces")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def read_head(conn: Connection, request: bytes, buffer: bytearray, reused: bool,
+              shown: str) -> tuple[Head, int, int]:
+    """Send ``request`` and read the answer's head into ``buffer`` (at least :data:`MAX_HEAD`
+    bytes): (head, where the body starts, bytes read). Raises :class:`Stale` when a reused
+    socket turns out closed before any byte came back."""
+    sock = conn.sock
+    view = memoryview(buffer)
+    filled = 0
+    try:
+        sock.sendall(request)
+        while True:  # the head: up to the blank line, at most MAX_HEAD bytes
+            n = sock.recv_into(view[filled:MAX_HEAD])
+            if n == 0:
+                if reused and filled == 0:
+                    raise Stale()
+                raise ApiConnectionError("connection closed before a response", url=shown,
+                                         operation="download_file")
+            filled += n
+            end = buffer.find(b"\r\n\r\n", 0, filled)
+            if end >= 0:
+                return parse_head(bytes(buffer[:end])), end + 4, filled
+            if filled >= MAX_HEAD:
+                raise ApiConnectionError("response headers too large", url=shown,
+                                         operation="download_file")
+    except (ConnectionResetError, BrokenPipeError) as exc:
+        if reused and filled == 0:
+            raise Stale() from exc
+        raise

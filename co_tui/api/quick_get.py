@@ -3,7 +3,7 @@
 A whole-asset download asks the API for one signed URL per file. Through httpx each of those
 small GETs cost 1.1-1.5 ms of client CPU on the bench machine (2.8 ms while eight transfer
 threads compete for the GIL): most of a 1,000-file download's CPU. The same GET written on a
-kept-alive socket and read with :func:`~co_tui.api.http1.parse_head` costs about a tenth of
+kept-alive socket and read with :func:`~co_tui.api.http1.read_head` costs about a tenth of
 that, so the client sends the attempts of those requests this way first.
 
 It is a transport for one attempt, nothing more: the client's one request path
@@ -39,15 +39,11 @@ import httpx
 from co_tui import __version__
 from co_tui.api.conn_pool import Connection, ConnectionPool, origin_of
 from co_tui.api.errors import ApiError
-from co_tui.api.http1 import keeps_alive, parse_head
+from co_tui.api.http1 import MAX_HEAD, Stale, keeps_alive, read_head
 from co_tui.api.retry import Timeouts
 from co_tui.redact import Secret
 
-__all__ = ["GIVE_UP_AFTER", "MAX_HEAD", "QUICK_READ_SECONDS", "THREADS", "QuickAnswer",
-           "QuickApi", "proxied"]
-
-MAX_HEAD = 64 * 1024
-"""The largest response head read (a bigger one is left to the regular path)."""
+__all__ = ["GIVE_UP_AFTER", "QUICK_READ_SECONDS", "THREADS", "QuickAnswer", "QuickApi", "proxied"]
 QUICK_READ_SECONDS = 10.0
 """The longest wait for an answer's next bytes. Shorter than the API's read timeout: a slow
 answer's attempt is sent again through httpx, and a thread blocked here is not left waiting
@@ -87,10 +83,6 @@ class _Unframed(Exception):
     """An answer framed or encoded in a way this path does not read."""
 
 
-class _Stale(Exception):
-    """A kept-alive socket the server had closed: nothing was answered, send once more."""
-
-
 class QuickApi:
     """Quick GETs to the API at ``api_base`` (``https://host/api/v1/``) with ``token``."""
 
@@ -100,7 +92,6 @@ class QuickApi:
         self._origin = origin_of(parts)
         self._host = parts.netloc
         self._base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
-        self._base = api_base
         self._token = token
         self._fixed = "".join(f"{name}: {value}\r\n" for name, value in
                               {"User-Agent": f"co-tui/{__version__}", **headers,
@@ -150,7 +141,7 @@ class QuickApi:
                 self._busy.add(conn)
             try:
                 answer, alive = self._exchange(conn, request, reused)
-            except _Stale:
+            except Stale:
                 self._done(conn, False)
                 continue
             except _Unframed:
@@ -179,27 +170,12 @@ class QuickApi:
         """Send ``request`` and read the answer: (the answer or None, socket reusable)."""
         sock = conn.sock
         sock.settimeout(self._read)
-        buffer = bytearray()
-        try:
-            sock.sendall(request)
-            while (end := buffer.find(b"\r\n\r\n")) < 0:
-                if len(buffer) >= MAX_HEAD:
-                    return None, False
-                chunk = sock.recv(65536)
-                if not chunk:
-                    if reused and not buffer:
-                        raise _Stale()
-                    return None, False
-                buffer += chunk
-        except (ConnectionResetError, BrokenPipeError) as exc:
-            if reused and not buffer:
-                raise _Stale() from exc
-            raise
-        head = parse_head(bytes(buffer[:end]))
+        buffer = bytearray(MAX_HEAD)
+        head, start, filled = read_head(conn, request, buffer, reused, "")
         headers = head.headers
         if head.status < 200 or "content-encoding" in headers:
             raise _Unframed()
-        rest = buffer[end + 4:]
+        rest = buffer[start:filled]
         if "transfer-encoding" in headers:
             if headers["transfer-encoding"].strip().lower() != "chunked":
                 raise _Unframed()
