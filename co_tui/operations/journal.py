@@ -11,6 +11,13 @@ asset that left a list stays out of it, one that arrived is shown (on the first 
 unfiltered list), a changed one shows its new values. Each entry ends when search agrees with
 it (the asset is seen where it belongs, as this session has it) or after ``horizon`` seconds.
 
+Agreement only proves that search has caught up when no older state could agree too. After one
+write, the only state search can still show is the one before it, which differs. After two or
+more writes in a row within the horizon (archive, restore, archive again), search may show an
+*earlier* write's state, which can equal the latest one: archived by the first archive, while
+the restore after it has not reached search yet. Such a chained entry is not ended by agreement,
+only by the horizon; until then it keeps correcting what search shows.
+
 :class:`SearchWait` is how long (and how) actions that must read the truth from search (the
 archive check before a delete, finding a created asset after a lost answer) keep re-asking
 before they give up saying the index has not caught up.
@@ -81,6 +88,9 @@ class _Entry:
     deleted: bool = False
     created: bool = False
     """This session created it."""
+    chained: bool = False
+    """It follows an earlier write to the same asset that was still noted: search may show
+    that earlier state, so agreeing with search does not end it (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +172,8 @@ class WriteJournal:
         for asset in assets:
             old = self._live(asset.id)
             entry = _Entry(now, event, asset, old.archived if old else None,
-                           created=event == "created" or (old is not None and old.created))
+                           created=event == "created" or (old is not None and old.created),
+                           chained=old is not None)
             if event == "created":
                 entry.archived = False
                 if old is not None and old.kind == "changed":
@@ -234,7 +245,7 @@ class WriteJournal:
                 continue
             shown_asset, caught_up = _overlay(entry, asset)
             out.append(shown_asset)
-            if caught_up:
+            if caught_up and not entry.chained:
                 self.forget(asset.id)
             elif shown_asset is not asset:
                 adjusted[asset.id] = entry.kind

@@ -265,6 +265,36 @@ async def test_lists_show_this_sessions_writes_before_search_does(client: CodeOc
     assert _ids(journal.apply(raw_active, archived=False).results) == _ids(raw_active)
 
 
+async def test_archive_restore_archive_is_not_undone_by_an_earlier_state_in_search(client: CodeOceanClient, emulator: Emulator, journal: WriteJournal, clock: FakeTime) -> None:
+    """Archived at t=0, restored at 1, archived again at 2.6 (a 3 s lag): at 2.5 search shows
+    the state before the first archive, at 3.5 the first archive's, at 4.2 the restore's. The
+    first two agree with what this session last did; neither may end its note."""
+    [asset] = await owned(client, 1)
+    start = clock.now
+    await bulk.archive(client, [asset])
+    journal.record("archived", [asset])
+    clock.now = start + 1
+    await bulk.restore(client, [asset])
+    journal.record("restored", [asset])
+    clock.now = start + 2.5  # search: active, as before the first archive
+    my_data = journal.apply(await _page(client, archived=False), archived=False)
+    assert asset.id in _ids(my_data.results)
+    assert journal.archived(asset.id) is False
+
+    clock.now = start + 2.6
+    await bulk.archive(client, [asset])
+    journal.record("archived", [asset])
+    clock.now = start + 3.5  # the bin lists it: for the first archive, not this one
+    archive_bin = journal.apply(await _page(client, archived=True), archived=True)
+    assert asset.id in _ids(archive_bin.results)
+    assert journal.archived(asset.id) is True
+    clock.now = start + 4.2  # search: active again (the restore); delete waits for the truth
+    assert await bulk.archived_state(client, asset) is False
+    [result] = (await bulk.delete(client, [asset], journal=journal)).results
+    assert result.status is Status.OK, result.reason
+    assert _deletes(emulator) == [f"/api/v1/data_assets/{asset.id}"]
+
+
 async def test_entries_end_after_the_horizon(clock: FakeTime) -> None:
     journal = journal_on(clock, horizon=30.0)
     asset = DataAsset(id="a1", name="x", created=1)
