@@ -8,10 +8,10 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from textual.app import App
 from textual.reactive import reactive
 
 from co_tui.api import ApiError
+from co_tui.key_order import InOrderKeys
 from co_tui.safe_text import display
 from co_tui.workers import worker
 
@@ -29,8 +29,9 @@ PROBE_FIRST_DELAY = 5.0
 PROBE_MAX_DELAY = 60.0
 
 
-class ConnectionWatch(App[None]):
-    """The network-loss part of :class:`co_tui.app.CoTuiApp`, which derives from it."""
+class ConnectionWatch(InOrderKeys):
+    """The network-loss part of :class:`co_tui.app.CoTuiApp`, which derives from it (and from
+    :class:`~co_tui.key_order.InOrderKeys`: keys are handled in the order they were typed)."""
 
     connection_problem: reactive[str | None] = reactive(None)
     """Why the API is not answering (a request got no answer at all), or None while it does;
