@@ -47,6 +47,30 @@ def _browse_preview_quit(app: PtyApp) -> None:
     assert not ESCAPES.search(bytes(app.raw)), "the app wrote a title/link/clipboard sequence"
 
 
+def test_keys_typed_ahead_in_one_read_land_where_they_were_meant() -> None:
+    """Over SSH, keys typed quickly arrive in one read: "/" then a query, tab then a value,
+    enter then the next field's value. Each goes where the key before it moved the focus."""
+    with PtyApp("--demo") as app:
+        app.wait_for(lambda text: "DEMO" in text and "loaded" in text)
+        app.press("/ecephys_661398\r")
+        app.wait_for(lambda text: "ecephys_661398" in text.splitlines()[2] and "loaded" in text)
+        app.press("\x15\r")  # ctrl+u: the whole list again
+        app.wait_for(lambda text: "ecephys_661398" not in text.splitlines()[2])
+        app.press("c")
+        app.wait_for("Create data asset")
+        app.idle(0.5)
+        app.press("\ts3://demo-public-bucket/examples\t\t\t\t\ttyped ahead\rtyped_mount")
+        screen = app.wait_for(lambda text: "typed_mount" in text)
+        assert re.search(r"Bucket +s3://demo-public-bucket/examples", screen), screen
+        assert re.search(r"Name +typed ahead", screen), screen
+        assert re.search(r"Mount +typed_mount", screen), screen
+        app.press("\x1b")
+        app.wait_for(lambda text: "Create data asset" not in text)
+        app.idle(0.3)
+        app.press("q")
+        assert app.finish() == 0
+
+
 SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
 

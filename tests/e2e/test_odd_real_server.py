@@ -58,8 +58,8 @@ def _no_stale_error(app: PtyApp) -> None:
 
 
 def _keys(app: PtyApp, *chunks: str) -> None:
-    """Type each chunk with a pause after it, as a person does: a tab that arrives in the same
-    read as the text before it is taken as part of a paste, not as a move to the next field."""
+    """Type each chunk with a pause after it, as a person does (keys that arrive in one read
+    are tested on their own in test_demo_in_a_terminal's type-ahead test)."""
     for chunk in chunks:
         app.press(chunk)
         app.idle(0.25)
