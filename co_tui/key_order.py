@@ -24,13 +24,13 @@ as it would without this class.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 
 from textual import events
 from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.timer import Timer
 
 __all__ = ["InOrderKeys", "RELEASE_AFTER", "ROUNDS"]
 
@@ -61,7 +61,8 @@ class InOrderKeys(App[None]):
         self._in_flight: int | None = None
         """The serial of the key being handled, None when none is."""
         self._serial = 0
-        self._release_timer: Timer | None = None
+        self._release_timer: asyncio.TimerHandle | None = None
+        """Gives up waiting for a lost marker (a loop timer: a Textual timer is a task per key)."""
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
@@ -81,8 +82,9 @@ class InOrderKeys(App[None]):
                 self._serial += 1
                 if target.post_message(KeyHandled(self._serial, target)):
                     self._in_flight = self._serial
-                    self._release_timer = self.set_timer(
-                        RELEASE_AFTER, self._release_lost, name="key-order")
+                    self._release_timer = asyncio.get_running_loop().call_later(
+                        RELEASE_AFTER, self.post_message,
+                        KeyHandled(self._serial, self, ROUNDS))
 
     async def on_key_handled(self, message: KeyHandled) -> None:
         """The key in flight has been handled: hand on the next."""
@@ -94,13 +96,9 @@ class InOrderKeys(App[None]):
             return
         await self._release()
 
-    async def _release_lost(self) -> None:
-        """The marker did not come back in time: go on as Textual would."""
-        await self._release()
-
     async def _release(self) -> None:
         if self._release_timer is not None:
-            self._release_timer.stop()
+            self._release_timer.cancel()
             self._release_timer = None
         self._in_flight = None
         await self._hand_on_next()
