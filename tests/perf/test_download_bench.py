@@ -38,7 +38,10 @@ def test_the_download_bench_runs_tiny(tmp_path: Path) -> None:
     # kept alive, not one per file: at most one per transfer slot (8 by default), plus two
     # for sockets the server closed while they idled
     assert report["connections"]["small_ours"][0] <= 8 + 2
-    assert report["connections"]["big_ours"][0] > 1  # parallel ranges
+    # uncapped loopback: one connection is fast enough on its own (co_tui/api/ranged.py);
+    # capped at 50 MB/s per connection, the other workers join in
+    assert report["connections"]["big_ours"][0] == 1
+    assert report["connections"]["rated_ours"][0] > 1
     assert report["ratios"]["peak_rss_mib"] <= 64
     assert "small_vs_curl_par" in report["ratios"] and "rated_time_vs_curl" in report["ratios"]
     assert "target <=" in done.stdout

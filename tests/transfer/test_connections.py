@@ -215,6 +215,20 @@ async def test_a_big_file_comes_in_parallel_ranges(engine: DownloadEngine, serve
 
 
 @pytest.mark.usefixtures("small_ranges")
+@pytest.mark.usefixtures("small_ranges")
+async def test_a_big_file_on_a_fast_connection_stays_on_one(engine: DownloadEngine, served: Any, files: Watch, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uncapped loopback moves far more than FAST_CONNECTION on one connection: the other
+    workers never join (more streams would only compete for the cores)."""
+    monkeypatch.setattr(ranged, "PROBE_SECONDS", 0.02)
+    monkeypatch.setattr(ranged, "FAST_CONNECTION", 1e6)  # a loaded CI machine still beats it
+    summary = await engine.submit(request(dest, TargetKind.FILE, BIG, size=BIG_SIZE)).wait()
+    assert summary.done == 1 and temps(dest) == []
+    assert local_files(dest)["large.bin"] == server_files(served.emulator)[BIG]
+    parts = files.ranges(BIG)
+    assert len(parts) == BIG_SIZE // MiB and all(r is not None for r, _ in parts)
+    assert files.connections() == 1
+
+
 async def test_a_ranged_file_larger_than_listed_fails_and_leaves_nothing(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
     listed = BIG_SIZE - 3 * MiB  # the server has 3 MiB more than the listing says
     summary = await engine.submit(request(dest, TargetKind.FILE, BIG, size=listed)).wait()
@@ -259,6 +273,7 @@ async def test_conn_rate_caps_each_connection(served: Any, client: CodeOceanClie
     monkeypatch.setattr(fetch_module, "RANGED_MIN_BYTES", MiB)
     monkeypatch.setattr(ranged, "CHUNK_MIN", MiB)
     monkeypatch.setattr(ranged, "CONNECTIONS", 4)
+    monkeypatch.setattr(ranged, "PROBE_SECONDS", 0.05)  # a 4 MiB file: a short probe
     parallel = await timed("parallel")
     assert parallel * 2 <= single
     assert local_files(dest / "parallel") == local_files(dest / "single")
