@@ -50,33 +50,30 @@ def _values(app: InOrderKeys) -> tuple[str, str]:
     return app.query_one("#first", Input).value, app.query_one("#second", Input).value
 
 
-async def test_text_after_tab_goes_to_the_next_field() -> None:
+async def _form_after(keys: str, *, from_first: bool = False) -> tuple[str, str]:
+    """The two fields' values after ``keys`` arrive at once in a :class:`Form` (with the focus
+    on the first field when ``from_first``, else on the button)."""
     app = Form()
     async with app.run_test() as pilot:
         await pilot.pause()
-        _burst(app, "\ts3://bucket/prefix\tother")
+        if from_first:
+            app.query_one("#first", Input).focus()
+            await pilot.pause()
+        _burst(app, keys)
         await pilot.pause(0.3)
-        assert _values(app) == ("s3://bucket/prefix", "other")
+        return _values(app)
+
+
+async def test_text_after_tab_goes_to_the_next_field() -> None:
+    assert await _form_after("\ts3://bucket/prefix\tother") == ("s3://bucket/prefix", "other")
 
 
 async def test_text_after_enter_goes_to_the_field_enter_moved_to() -> None:
-    app = Form()
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        app.query_one("#first", Input).focus()
-        await pilot.pause()
-        _burst(app, "name\rmount")
-        await pilot.pause(0.3)
-        assert _values(app) == ("name", "mount")
+    assert await _form_after("name\rmount", from_first=True) == ("name", "mount")
 
 
 async def test_text_after_a_key_that_focuses_in_a_callback_goes_to_that_field() -> None:
-    app = Form()
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        _burst(app, "/ecephys")
-        await pilot.pause(0.3)
-        assert _values(app) == ("", "ecephys")
+    assert await _form_after("/ecephys") == ("", "ecephys")
 
 
 class Vanishing(Widget, can_focus=True):
