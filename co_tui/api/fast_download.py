@@ -31,6 +31,7 @@ import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import httpx
 
@@ -61,7 +62,10 @@ __all__ = [
     "Want",
     "download_blocking",
     "download_in_thread",
+    "run_transfer",
 ]
+
+T = TypeVar("T")
 
 BUFFER_BYTES = 1 << 20
 _KEPT_BUFFERS = 8
@@ -352,6 +356,29 @@ def _executor() -> concurrent.futures.ThreadPoolExecutor:
     return concurrent.futures.ThreadPoolExecutor(_THREADS, thread_name_prefix="co-tui-download")
 
 
+async def run_transfer(call: Callable[[], T], cancel: threading.Event, active: ActiveConnection,
+                       *, kept: Callable[[T], bool] | None = None) -> T:
+    """``call`` (a transfer using ``cancel`` and ``active``) in a transfer thread.
+
+    Cancelling the awaiting task stops it promptly: ``cancel`` is set and the connection in use
+    is shut down, then the thread is awaited, so nothing it does outlives the cancel. When
+    ``kept`` says the thread's result must stand all the same (a file already in place must not
+    be reported as cancelled), that result is returned instead of the cancellation."""
+    job = asyncio.get_running_loop().run_in_executor(_executor(), call)
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        cancel.set()
+        active.cancel()
+        try:
+            result = await job
+        except BaseException:
+            raise asyncio.CancelledError() from None
+        if kept is not None and kept(result):
+            return result
+        raise
+
+
 async def download_in_thread(
     url: str,
     sink: ByteSink,
@@ -364,8 +391,8 @@ async def download_in_thread(
     idle_timeout: float,
     on_head: Callable[[int, str | None], None] | None = None,
 ) -> DownloadResult:
-    """:func:`download_blocking` in a transfer thread. Cancelling the awaiting task stops the
-    transfer promptly: the thread is told to stop and its socket is shut down, then awaited."""
+    """:func:`download_blocking` in a transfer thread (:func:`run_transfer`: cancelling the
+    awaiting task stops the transfer promptly)."""
     cancel = threading.Event()
     active = ActiveConnection()
     call = functools.partial(
@@ -373,12 +400,4 @@ async def download_in_thread(
         idle_timeout=idle_timeout, cancel=cancel, progress=progress, active=active,
         on_head=on_head, size=size,
     )
-    job = asyncio.get_running_loop().run_in_executor(_executor(), call)
-    try:
-        return await asyncio.shield(job)
-    except asyncio.CancelledError:
-        cancel.set()
-        active.cancel()
-        with contextlib.suppress(BaseException):
-            await job
-        raise
+    return await run_transfer(call, cancel, active)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -34,8 +35,10 @@ from co_tui.api.fast_download import (
     DownloadResult,
     FallbackNeeded,
     Want,
+    download_blocking,
     download_in_thread,
 )
+from co_tui.api.http1 import ActiveConnection
 from co_tui.api.http_stream import (
     SOCKET_READ_BYTES,
     FileStream,
@@ -63,6 +66,7 @@ __all__ = [
     "DownloadCancelled",
     "DownloadResult",
     "FileStream",
+    "FirstAttemptFailed",
     "RangeRead",
     "ResumableSink",
     "ResumeError",
@@ -109,6 +113,16 @@ class ResumeError(ApiError):
         super().__init__(f"download could not be resumed ({reason})", operation="download_file",
                          url=url)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class FirstAttemptFailed:
+    """How :meth:`SignedFiles.fetch_once_blocking`'s attempt failed, for :meth:`SignedFiles.fetch_into`
+    to go on from: the ``ApiError`` it ended with, or ``via_httpx`` (an answer only httpx reads);
+    neither when no attempt was made."""
+
+    error: ApiError | None
+    via_httpx: bool = False
 
 
 class SignedFiles:
@@ -252,6 +266,7 @@ class SignedFiles:
         progress: Callable[[int], None] | None = None,
         size: int | None = None,
         on_head: Callable[[int, str | None], None] | None = None,
+        httpx_only: bool = False,
     ) -> DownloadResult:
         """Hand the body of ``url`` (from ``offset``) to ``sink``, piece by piece, in order.
 
@@ -267,10 +282,11 @@ class SignedFiles:
         unusual response it streams through httpx. Cancelling the awaiting task stops the
         transfer promptly. One attempt: :meth:`fetch_into` retries and resumes (``offset`` +
         ``if_range``; check ``DownloadResult.offset``, which is 0 when the file changed).
-        ``on_head(status, etag)`` hears the answer's headers before its body.
+        ``on_head(status, etag)`` hears the answer's headers before its body. ``httpx_only``: the
+        socket reader already found this URL's answer unreadable.
         """
         log.debug("download %s from byte %d", safe_url(url), offset)
-        if self.sockets:
+        if self.sockets and not httpx_only:
             try:
                 timeouts = self._client.download_timeouts
                 return await download_in_thread(
@@ -284,6 +300,44 @@ class SignedFiles:
             self._http, url, sink, offset=offset, if_range=if_range, progress=progress,
             size=size, read_timeout=self._client.download_timeouts.read, on_head=on_head,
         )
+
+    def fetch_once_blocking(
+        self,
+        url: str,
+        sink: ByteSink,
+        *,
+        size: int | None,
+        progress: Callable[[int], None] | None,
+        cancel: threading.Event,
+        active: ActiveConnection,
+    ) -> DownloadResult | FirstAttemptFailed:
+        """The first attempt of :meth:`fetch_into` from byte 0, in the calling thread (a
+        transfer thread: see :func:`~co_tui.api.fast_download.run_transfer`).
+
+        For a caller that does the rest of a small file's work in the same thread, so that the
+        file costs one thread hop. When the attempt fails with an ``ApiError`` (one
+        :meth:`fetch_into` retries, fetches a fresh URL for, or reports), on an answer only
+        httpx reads, or when bytes do not move over this process's sockets, it returns
+        :class:`FirstAttemptFailed`: the caller throws away what ``sink`` got and hands that to
+        :meth:`fetch_into` (``first``), which goes on from there as from its own first attempt.
+        Raises what :meth:`fetch_into` never retries: :class:`BodySizeError`, the sink's own
+        ``OSError`` and :class:`~co_tui.api.fast_download.DownloadCancelled`."""
+        if not self.sockets:
+            return FirstAttemptFailed(None)
+        guarded = GuardedSink(sink)
+        timeouts = self._client.download_timeouts
+        try:
+            return download_blocking(url, guarded, pool=self.pool, want=Want(),
+                                     connect_timeout=timeouts.connect, idle_timeout=timeouts.read,
+                                     cancel=cancel, progress=progress, active=active, size=size)
+        except BodySizeError:
+            raise
+        except FallbackNeeded:
+            return FirstAttemptFailed(None, via_httpx=True)
+        except ApiError as exc:
+            if guarded.failure is not None:
+                raise guarded.failure from exc
+            return FirstAttemptFailed(exc)
 
     async def fetch_into(
         self,
@@ -299,6 +353,7 @@ class SignedFiles:
         on_etag: Callable[[str | None], None] | None = None,
         attempts: int = 4,
         sleep: Sleep = asyncio.sleep,
+        first: FirstAttemptFailed | None = None,
     ) -> DownloadResult:
         """Stream ``path`` of the asset from ``offset`` into ``sink`` until the body is complete.
 
@@ -317,9 +372,15 @@ class SignedFiles:
         ``size``); checking the total is the caller's. Raises :class:`BodySizeError` (the
         server sent more than ``size``), :class:`ResumeError`, the sink's own ``OSError``, or
         the ``ApiError`` that ended the retries.
+
+        ``first``: the first attempt was :meth:`fetch_once_blocking`'s, and failed so; it counts
+        as one attempt (its wait, its fresh URL after a 403), and after an answer only httpx
+        reads, every attempt goes to httpx at once.
         """
         refreshed = False
         failures = 0
+        pending = first.error if first is not None else None
+        via_httpx = first is not None and first.via_httpx
         while True:
             if report is not None:
                 report(offset)
@@ -347,9 +408,12 @@ class SignedFiles:
                     on_etag(tag)
 
             try:
+                if pending is not None:  # the first attempt's failure, made elsewhere
+                    failed, pending = pending, None
+                    raise failed
                 result = await self.download(
                     url, guarded, offset=offset, if_range=etag if offset else None,
-                    progress=progress, size=size, on_head=head,
+                    progress=progress, size=size, on_head=head, httpx_only=via_httpx,
                 )
             except BodySizeError:
                 raise  # never retried: the server would only send the same again

@@ -18,13 +18,15 @@ nothing here knows about queues or the UI.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from co_tui.api.body_limits import BodySizeError
-from co_tui.api.fast_download import PartRefused
-from co_tui.api.files import ResumeError, download_link
+from co_tui.api.fast_download import DownloadResult, PartRefused
+from co_tui.api.files import FirstAttemptFailed, ResumeError, download_link
+from co_tui.api.http1 import ActiveConnection
 from co_tui.api.models import FileURLs
 from co_tui.api.ranged import RANGED_MIN_BYTES, fetch_ranged
 from co_tui.api.retry import Sleep
@@ -129,6 +131,34 @@ class Fetcher:
         )
         return Probe(read.etag, read.total_size, read.data[:1]), download_link(urls)
 
+    def ranged(self, remote: RemoteFile, offset: int = 0) -> bool:
+        """Whether :meth:`transfer` into a temp file fetches ``remote`` from ``offset`` in
+        parallel byte ranges (a big file on this process's own sockets)."""
+        return (self.client.files.sockets and remote.size is not None
+                and remote.size - offset >= RANGED_MIN_BYTES)
+
+    def transfer_once_blocking(self, remote: RemoteFile, url: str, sink: FdSink, *,
+                               report: Callable[[int], None] | None, cancel: threading.Event,
+                               active: ActiveConnection, label: str = ""
+                               ) -> int | FirstAttemptFailed:
+        """The first attempt of :meth:`transfer` from byte 0, in the calling transfer thread
+        (:meth:`co_tui.api.files.SignedFiles.fetch_once_blocking`): the size written, or how the
+        attempt failed, for :meth:`transfer` (``first``) to go on from with a new sink."""
+        what = label or remote.rel
+        if report is not None:
+            report(0)
+        try:
+            result = self.client.files.fetch_once_blocking(url, sink, size=remote.size,
+                                                           progress=report, cancel=cancel,
+                                                           active=active)
+        except BodySizeError as exc:
+            raise SizeMismatchError(f"{what}: {exc.message}") from exc
+        except OSError as exc:
+            raise translate_os_error(exc, what) from exc
+        if isinstance(result, FirstAttemptFailed):
+            return result
+        return self._checked(remote, result, what)
+
     async def transfer(
         self,
         remote: RemoteFile,
@@ -140,16 +170,18 @@ class Fetcher:
         report: Callable[[int], None] | None = None,
         on_etag: Callable[[str | None], None] | None = None,
         label: str = "",
+        first: FirstAttemptFailed | None = None,
     ) -> int:
         """Write ``remote`` from ``offset`` into ``sink`` until complete; return its size.
 
         ``report`` gets the running byte count (from a worker thread: keep it a plain store).
-        ``on_etag`` hears the validator whenever a restart from 0 brings a new one.
+        ``on_etag`` hears the validator whenever a restart from 0 brings a new one. ``first``:
+        how :meth:`transfer_once_blocking`'s attempt at this file failed.
         """
         what = label or remote.rel
         size = remote.size
-        if (isinstance(sink, FdSink) and self.client.files.sockets and size is not None
-                and size - offset >= RANGED_MIN_BYTES):
+        if (isinstance(sink, FdSink) and first is None and size is not None
+                and self.ranged(remote, offset)):
             try:
                 await fetch_ranged(self.client, self.asset_id, remote.path, url, sink,
                                    size=size, offset=offset, etag=etag, report=report,
@@ -165,7 +197,7 @@ class Fetcher:
             result = await self.client.files.fetch_into(
                 self.asset_id, remote.path, url, sink, offset=offset, etag=etag,
                 size=remote.size, report=report, on_etag=on_etag, attempts=self._attempts,
-                sleep=self._sleep,
+                sleep=self._sleep, first=first,
             )
         except BodySizeError as exc:
             raise SizeMismatchError(f"{what}: {exc.message}") from exc
@@ -177,6 +209,11 @@ class Fetcher:
             raise translate_os_error(exc, what) from exc
         if result.status == 416:
             return result.offset  # it was all there already
+        return self._checked(remote, result, what)
+
+    @staticmethod
+    def _checked(remote: RemoteFile, result: DownloadResult, what: str) -> int:
+        """The file's size once the bytes that came agree with the listing and the server."""
         got = result.offset + result.written
         expected = remote.size if remote.size is not None else result.total_size
         if (expected is not None and got != expected) or (

@@ -8,6 +8,14 @@ names the ETag: before resuming a kept temp file, a one-byte range read checks t
 still has that version (same ETag, size and byte before the offset). A file with no temp file
 to resume is not probed.
 
+A small file (not resumable: under :data:`RESUME_MIN_BYTES`, in one piece, over this process's
+own sockets) first goes through :func:`_direct_file`: opening the folder, the temp file, one
+attempt at the bytes and publishing, all in one call to a transfer thread. The path below takes
+a hop to a thread for each of those, which is most of the cost of a 1 MiB file on loopback
+(bench/download_asset.py). When that attempt fails in a way the full path handles (a wait and a
+retry, a fresh URL after a 403, httpx for an answer the socket reader does not read), nothing is
+left behind and the full path goes on from it as from its own first attempt.
+
 What is left behind after a failure (the "resumable by design" rule):
 
 * kept: the temp file and sidecar of a resumable file (network source, at least
@@ -29,6 +37,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, RateLimitedError, ServerError
+from co_tui.api.fast_download import run_transfer
+from co_tui.api.files import FirstAttemptFailed
+from co_tui.api.http1 import ActiveConnection
 from co_tui.transfer.download_model import ExistingPolicy, RemoteFile
 from co_tui.transfer.failures import LocalFileError, SizeMismatchError
 from co_tui.transfer.fetch import FdSink, Fetcher
@@ -253,8 +264,14 @@ def _sidecar(job: FileJob, etag: str | None) -> dict[str, object]:
             "size": job.remote.size, "etag": etag}
 
 
+async def _url(job: FileJob) -> str:
+    """``job``'s signed URL: fetched ahead by the engine's prefetcher, or now."""
+    return await (job.urls.take(job) if job.urls else job.fetcher.signed_url(job.remote.path))
+
+
 async def _download(job: FileJob, folder: DirHandle, temp: str, side: str,
-                    prepared: _Prepared) -> tuple[int, int]:
+                    prepared: _Prepared, url: str | None = None,
+                    first: FirstAttemptFailed | None = None) -> tuple[int, int]:
     """Fetch into the temp file; return ``(fd, size)`` with the fd still open.
 
     Only a temp file kept from before is probed (one byte before its end, to check the server
@@ -264,7 +281,8 @@ async def _download(job: FileJob, folder: DirHandle, temp: str, side: str,
     offset, etag, fd = 0, None, prepared.fd
     state = prepared.found
     try:
-        url = await (job.urls.take(job) if job.urls else fetcher.signed_url(remote.path))
+        if url is None:
+            url = await _url(job)
         if state:
             probe, url = await fetcher.probe(remote, url, state[1])
             if (probe.total is not None and remote.size is not None
@@ -287,7 +305,7 @@ async def _download(job: FileJob, folder: DirHandle, temp: str, side: str,
             size = await fetcher.transfer(remote, url, FdSink(fd), offset=offset, etag=etag,
                                           report=job.report,
                                           on_etag=new_etag if job.resumable else None,
-                                          label=job.label)
+                                          label=job.label, first=first)
     except BaseException:
         if state:
             os.close(state[0])
@@ -352,9 +370,70 @@ def _release(prepared: _Prepared, temp: str) -> None:
     prepared.folder.close()
 
 
+def _goes_direct(job: FileJob) -> bool:
+    """Whether ``job`` first tries :func:`_direct_file`: a small network file (it restarts from 0
+    after a failure anyway, and comes in one piece) whose bytes move over this process's own
+    sockets."""
+    return (job.local_source is None and not job.resumable
+            and job.fetcher.client.files.sockets and not job.fetcher.ranged(job.remote))
+
+
+def _direct_file(job: FileJob, temp: str, url: str, active: ActiveConnection
+                 ) -> FileOutcome | FirstAttemptFailed:
+    """All of a small file in one transfer thread: open the folder, apply "skip", create the
+    temp file, one attempt at its bytes, publish. When the attempt failed in a way the full path
+    handles (a retry after a wait, a fresh URL, httpx), nothing is left behind and that failure
+    is returned for it."""
+    folder = open_folder(job.root, job.parts[:-1])
+    name = job.parts[-1]
+    try:
+        if job.policy is ExistingPolicy.SKIP and exists(folder, name):
+            return FileOutcome(True, Path(folder.path, name))
+        fd = create_temp(folder, temp)
+        try:
+            size = job.fetcher.transfer_once_blocking(job.remote, url, FdSink(fd),
+                                                      report=job.report, cancel=job.cancel,
+                                                      active=active, label=job.label)
+        except BaseException:
+            os.close(fd)
+            remove_quietly(folder, temp)
+            raise
+        if isinstance(size, FirstAttemptFailed):
+            os.close(fd)
+            remove_quietly(folder, temp)
+            return size
+        final = finish_temp(folder, fd, temp, None, name, job.policy)
+    except OSError as exc:
+        remove_quietly(folder, temp)
+        raise translate_os_error(exc, job.label) from exc
+    finally:
+        folder.close()
+    if final is None:
+        return FileOutcome(True, Path(folder.path, name))
+    return FileOutcome(False, Path(folder.path, final), size)
+
+
+async def _run_direct(job: FileJob, temp: str, url: str) -> FileOutcome | FirstAttemptFailed:
+    """:func:`_direct_file` in a transfer thread, holding a transfer slot; a cancel stops it at
+    once, but a file it already put in place stands."""
+    active = ActiveConnection()
+    async with _slot(job):
+        return await run_transfer(lambda: _direct_file(job, temp, url, active), job.cancel,
+                                  active, kept=lambda done: isinstance(done, FileOutcome))
+
+
 async def run_file_job(job: FileJob) -> FileOutcome:
     """Download (or copy from the mount) one file to ``root/parts``; errors are ApiErrors."""
     temp, side = _temp_names(job)
+    url: str | None = None
+    first: FirstAttemptFailed | None = None
+    if _goes_direct(job):
+        job.kept_partial = False
+        url = await _url(job)
+        outcome = await _run_direct(job, temp, url)
+        if isinstance(outcome, FileOutcome):
+            return outcome
+        first = outcome
     prepared = await run_owned(lambda: _prepare(job, temp, side),
                                lambda done: _release(done, temp))
     folder = prepared.folder
@@ -367,7 +446,7 @@ async def run_file_job(job: FileJob) -> FileOutcome:
             if job.local_source is not None:
                 fd, size = await _copy(job, prepared.fd)
             else:
-                fd, size = await _download(job, folder, temp, side, prepared)
+                fd, size = await _download(job, folder, temp, side, prepared, url, first)
             final = await finish_uncancelled(folder, fd, temp, side if job.resumable else None,
                                              name, job.policy, close_folder=True)
         except OSError as exc:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.seed_model import Content, SeedFile
 from co_tui.transfer import DownloadEngine, ItemState, TargetKind
 from co_tui.transfer import fetch as fetch_module
+from co_tui.transfer import filejob
 from co_tui.transfer.engine import WORKERS_PER_SLOT
 from co_tui.transfer.urls import AHEAD_PER_SLOT, CONCURRENCY
 from tests.transfer.transfer_helpers import (
@@ -172,6 +174,68 @@ async def test_an_expired_signed_url_is_fetched_again(engine: DownloadEngine, se
         k[len("data/"):]: v for k, v in server_files(served.emulator).items()
         if k.startswith("data/")}
     assert len(files.seen) == 2 * 4
+
+
+def _answer_503(inner: Any, fails: Callable[[str], bool]) -> Any:
+    """The file origin ``inner``, answering 503 to the requests whose path ``fails`` picks."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and fails(scope["path"]):
+            body = b"<Error><Code>SlowDown</Code></Error>"
+            await send({"type": "http.response.start", "status": 503,
+                        "headers": [(b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await inner(scope, receive, send)
+
+    return app
+
+
+async def test_a_small_file_is_one_thread_hop(engine: DownloadEngine, served: Any, files: Watch, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening the temp file, its bytes and publishing it happen in one call to a transfer
+    thread: the several-hop path (a hop to open, one to move bytes, one to publish) is not
+    taken at all while nothing fails."""
+    hops: list[str] = []
+    real = filejob.run_transfer
+
+    async def counted(call: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append("transfer")
+        return await real(call, *args, **kwargs)
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a small file took the several-hop path")
+
+    monkeypatch.setattr(filejob, "run_transfer", counted)
+    monkeypatch.setattr(filejob, "run_owned", refused)
+    monkeypatch.setattr(filejob, "finish_uncancelled", refused)
+    summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    assert summary.done == MANY and summary.failed == 0
+    assert hops == ["transfer"] * MANY
+    assert len(files.seen) == MANY
+
+
+async def test_a_failed_first_attempt_counts_as_one_of_the_attempts(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
+    """The one-hop attempt is the transfer's first: after a 503 the file is retried as its
+    second attempt (one more request, not a fresh set), and a file that always fails makes
+    exactly the engine's 4 attempts."""
+    answered: set[str] = set()
+
+    def first_time(path: str) -> bool:
+        if path.endswith("empty.dat"):
+            return True  # always
+        fresh = path not in answered
+        answered.add(path)
+        return fresh
+
+    files.app = _answer_503(files.app, first_time)
+    summary = await engine.submit(request(dest, TargetKind.FOLDER, "data")).wait()
+    assert summary.done == 3 and summary.failed == 1
+    by_file = Counter(path.rsplit("/", 1)[-1] for _, path, _, _ in files.seen)
+    assert by_file == {"a.csv": 2, "b.bin": 2, "c d+e.txt": 2, "empty.dat": 4}, by_file
+    failed = [item for item in engine.view() if item.state is ItemState.FAILED]
+    assert [item.label for item in failed] == ["data/raw/empty.dat"]
+    assert "503" in failed[0].error or "unavailable" in failed[0].error.lower(), failed[0].error
+    assert temps(dest) == []
 
 
 async def _cancel_part_way(engine: DownloadEngine, files: Watch, dest: Path) -> int:
