@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from co_tui.api import CodeOceanClient
-from co_tui.api import ranged
+from co_tui.api import fast_download, ranged
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.seed_model import Content, SeedFile
 from co_tui.transfer import DownloadEngine, ItemState, TargetKind
@@ -191,21 +191,27 @@ def _answer_503(inner: Any, fails: Callable[[str], bool]) -> Any:
     return app
 
 
-async def test_a_small_file_is_one_thread_hop(engine: DownloadEngine, served: Any, files: Watch, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One entry per call of the one-hop path (``filejob.run_transfer``)."""
+    seen: list[str] = []
+    real = fast_download.run_transfer
+
+    async def counted(call: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append("transfer")
+        return await real(call, *args, **kwargs)
+
+    monkeypatch.setattr(filejob, "run_transfer", counted)
+    return seen
+
+
+async def test_a_small_file_is_one_thread_hop(engine: DownloadEngine, served: Any, files: Watch, dest: Path, hops: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Opening the temp file, its bytes and publishing it happen in one call to a transfer
     thread: the several-hop path (a hop to open, one to move bytes, one to publish) is not
     taken at all while nothing fails."""
-    hops: list[str] = []
-    real = filejob.run_transfer
-
-    async def counted(call: Any, *args: Any, **kwargs: Any) -> Any:
-        hops.append("transfer")
-        return await real(call, *args, **kwargs)
-
     def refused(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a small file took the several-hop path")
 
-    monkeypatch.setattr(filejob, "run_transfer", counted)
     monkeypatch.setattr(filejob, "run_owned", refused)
     monkeypatch.setattr(filejob, "finish_uncancelled", refused)
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
@@ -236,6 +242,23 @@ async def test_a_failed_first_attempt_counts_as_one_of_the_attempts(engine: Down
     assert [item.label for item in failed] == ["data/raw/empty.dat"]
     assert "503" in failed[0].error or "unavailable" in failed[0].error.lower(), failed[0].error
     assert temps(dest) == []
+
+
+async def test_a_cancel_stops_a_small_file_in_its_one_hop_at_once(engine: DownloadEngine, served: Any, files: Watch, dest: Path, hops: list[str]) -> None:
+    """Cancelling a small file while its one transfer-thread call waits for the body's next
+    bytes shuts the connection there and then (the wait would be 16 s): the item is
+    cancelled, not retried, and nothing is left."""
+    files.origin.conn_rate = 4e3  # a first 64 KiB at once, then nothing for 16 s
+    batch = engine.submit(request(dest, TargetKind.FILE, RATED, size=RATED_SIZE))
+    await until(lambda: bool(engine.view()) and engine.view()[0].done >= 64 * 1024)
+    started = time.monotonic()
+    assert engine.cancel(engine.view()[0].id)
+    summary = await batch.wait()
+    assert time.monotonic() - started < 1.0
+    assert summary.cancelled == 1 and summary.failed == 0 and summary.kept_partial == 0
+    assert hops == ["transfer"]  # the one-hop path, and no second attempt after the cancel
+    assert len(files.ranges(RATED)) == 1
+    assert temps(dest) == [] and not (dest / "r.bin").exists()
 
 
 async def _cancel_part_way(engine: DownloadEngine, files: Watch, dest: Path) -> int:
