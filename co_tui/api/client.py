@@ -402,7 +402,7 @@ class CodeOceanClient:
                         params: Mapping[str, str] | None) -> httpx.Response:
         """A quick answer as the httpx response ``build_error`` reads (made only for errors:
         building one costs more than the whole quick request)."""
-        return httpx.Response(answer.status, headers=answer.headers,
+        return httpx.Response(answer.status, headers=answer.headers.pairs,
                               request=httpx.Request("GET", self.api_base.join(path),
                                                     params=params))
 

@@ -288,7 +288,7 @@ def _transfer(
         if head.status == 416 and (want.offset > 0 or want.end is not None):
             return DownloadResult(416, want.offset, total_from_416(headers.get("content-range")),
                                   headers.get("etag"), headers.get("last-modified"), 0), kept
-        response = httpx.Response(head.status, headers=headers, content=body,
+        response = httpx.Response(head.status, headers=headers.pairs, content=body,
                                   request=httpx.Request("GET", shown))
         raise build_error(operation="download_file", response=response, url=shown)
 

@@ -9,24 +9,36 @@ import threading
 import urllib.parse
 from dataclasses import dataclass
 
-import httpx
-
 from co_tui import __version__
 from co_tui.api.conn_pool import Connection
 from co_tui.api.errors import ApiConnectionError
 
-__all__ = ["MAX_HEAD", "ActiveConnection", "Head", "Stale", "Want", "keeps_alive", "parse_head",
-           "read_head", "request_bytes"]
+__all__ = ["MAX_HEAD", "ActiveConnection", "Head", "HeadFields", "Stale", "Want", "keeps_alive",
+           "parse_head", "read_head", "request_bytes", "unsafe_target"]
 
 MAX_HEAD = 64 * 1024
 """The largest response head read."""
 
-_UNSAFE_IN_TARGET = re.compile(r"[\x00-\x20\x7f-\uffff]")
+_UNSAFE_IN_TARGET = re.compile(r"[^\x21-\x7e]")
 _UNSAFE_IN_VALUE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Stale(Exception):
     """A kept-alive socket was closed by the server before it answered: send again."""
+
+
+class HeadFields(dict[str, str]):
+    """A response head's fields by lower-cased name, a repeated field's values joined with
+    ", " (as httpx reads them); ``pairs`` keeps them as they came, to build an
+    ``httpx.Response`` from. A plain dict: ``httpx.Headers`` cost more to build than the rest
+    of a small answer's reading."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.pairs = pairs
+        for name, value in pairs:
+            key = name.lower()
+            self[key] = f"{self[key]}, {value}" if key in self else value
 
 
 @dataclass
@@ -35,7 +47,7 @@ class Head:
 
     status: int
     version: str
-    headers: httpx.Headers
+    headers: HeadFields
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,13 @@ def parse_head(raw: bytes) -> Head:
         if not sep or not name or name != name.strip():
             raise ApiConnectionError("malformed response header", operation="download_file")
         pairs.append((name, value.strip()))
-    return Head(int(parts[1]), parts[0], httpx.Headers(pairs))
+    return Head(int(parts[1]), parts[0], HeadFields(pairs))
+
+
+def unsafe_target(text: str) -> bool:
+    """Whether ``text`` (a request target or host) holds a space, a control character or
+    anything outside printable ASCII: never written into a request line."""
+    return _UNSAFE_IN_TARGET.search(text) is not None
 
 
 def keeps_alive(head: Head) -> bool:
@@ -108,7 +126,7 @@ def request_bytes(parts: urllib.parse.SplitResult, want: Want) -> bytes:
         lines.append(f"Range: bytes={want.offset}-{'' if want.end is None else want.end}")
         if want.if_range:
             lines.append(f"If-Range: {want.if_range}")
-    if _UNSAFE_IN_TARGET.search(target + parts.netloc) or (
+    if unsafe_target(target + parts.netloc) or (
         want.if_range is not None and _UNSAFE_IN_VALUE.search(want.if_range)
     ):
         raise ValueError("refusing a URL or validator with control characters or spaces")

@@ -34,12 +34,10 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import httpx
-
 from co_tui import __version__
 from co_tui.api.conn_pool import Connection, ConnectionPool, origin_of
 from co_tui.api.errors import ApiError
-from co_tui.api.http1 import MAX_HEAD, Stale, keeps_alive, read_head
+from co_tui.api.http1 import MAX_HEAD, HeadFields, Stale, keeps_alive, read_head, unsafe_target
 from co_tui.api.retry import Timeouts
 from co_tui.redact import Secret
 
@@ -59,7 +57,6 @@ each one cost a request that httpx then sent again."""
 _MAX_LINE = 1024
 """The longest chunk-size line read."""
 _HEX = frozenset(b"0123456789abcdefABCDEF")
-_UNSAFE = frozenset(range(0x21)) | {0x7F}
 
 
 def proxied(url: str) -> bool:
@@ -75,7 +72,7 @@ class QuickAnswer:
     """A whole answer: its status, headers and body."""
 
     status: int
-    headers: httpx.Headers
+    headers: HeadFields
     body: bytes
 
 
@@ -120,7 +117,7 @@ class QuickApi:
         target = self._base_path + path
         if params:
             target += "?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
-        if any(ord(c) in _UNSAFE or ord(c) > 0x7E for c in target):
+        if unsafe_target(target):
             return None
         credentials = base64.b64encode(f"{self._token.get()}:".encode()).decode("ascii")
         return (f"GET {target} HTTP/1.1\r\nHost: {self._host}\r\n{self._fixed}"
