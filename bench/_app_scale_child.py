@@ -18,7 +18,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 SEARCH = {"sort_field": "created", "sort_order": "desc", "archived": False}
 
@@ -171,13 +171,13 @@ def fetch_rows(domain: str, token: str) -> list[tuple[str, ...]]:
 
 def run_table(domain: str, token: str, report: Report) -> None:
     from textual.app import App, ComposeResult
-    from textual.binding import Binding
+    from textual.binding import Binding, BindingType
     from textual.widgets import DataTable
 
     rows = fetch_rows(domain, token)
 
     class Table(DataTable[str]):
-        BINDINGS = [
+        BINDINGS: ClassVar[list[BindingType]] = [
             Binding("j", "cursor_down", show=False), Binding("k", "cursor_up", show=False),
             Binding("g", "scroll_top", show=False), Binding("G", "scroll_bottom", show=False),
             Binding("s", "sort_name", show=False),

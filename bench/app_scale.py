@@ -224,7 +224,7 @@ def measure(args: argparse.Namespace, domain: str, token: str, workdir: Path) ->
             for program in (app, table):  # back to the top for the next round's j
                 program.key(KEYS["g"])
         sort = {"app": [], "table": []}  # type: dict[str, list[Answer]]
-        for round_ in range(args.runs):
+        for _round in range(args.runs):
             for program in (app, table):
                 # co-tui's S flips the order and reloads the sorted list (s opens a menu);
                 # the DataTable's s sorts its rows by name

@@ -33,7 +33,7 @@ for a in json.loads(r.content)["results"]:
 
 def _time(cmd: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=True)
+    done = subprocess.run(cmd, env=env, capture_output=True, check=True)
     elapsed = time.perf_counter() - start
     assert len(done.stdout.splitlines()) == 10, done.stdout
     return elapsed

@@ -181,8 +181,8 @@ async def folder_in_app(runs: int) -> dict[str, Any]:
 
             search = screen.files.query_one(FileSearch)
             await pilot.press("slash")
-            await _until(pilot, lambda: search.state is not None and search.state.done
-                         and not search.crawling)
+            await _until(pilot, lambda search=search: search.state is not None
+                         and search.state.done and not search.crawling)
             show = search.match_list.show
 
             def timed_show(*args: Any, show: Any = show) -> None:

@@ -237,11 +237,10 @@ def _run_login(args: argparse.Namespace) -> int:
 
 
 def _run_logout(args: argparse.Namespace) -> int:
+    from co_tui.domain import InsecureDomainError, normalize_domain
     from co_tui.session.config import ConfigError
     from co_tui.session.credentials import token_env_var
     from co_tui.session.login_store import logout
-
-    from co_tui.domain import InsecureDomainError, normalize_domain
     from co_tui.session.login_target import login_target
     from co_tui.session.page_cache import clear_domain
 

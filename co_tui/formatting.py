@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-__all__ = ["STATE_GLYPHS", "STATE_WIDTH", "UNKNOWN_GLYPH", "format_count", "format_date", "format_size", "plural",
-           "state_glyph"]
+__all__ = ["STATE_GLYPHS", "STATE_WIDTH", "UNKNOWN_GLYPH", "format_count", "format_date",
+           "format_size", "plural", "state_glyph"]
 
 STATE_GLYPHS: dict[str, str] = {"draft": "◔", "ready": "✓", "failed": "✗"}
 """One glyph per known asset state, so states differ without colour; any other state (or none)

@@ -32,7 +32,7 @@ from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-__all__ = ["InOrderKeys", "RELEASE_AFTER", "ROUNDS"]
+__all__ = ["RELEASE_AFTER", "ROUNDS", "InOrderKeys"]
 
 ROUNDS = 2
 """How many times the marker goes from the key's widget up to the app before the next key."""

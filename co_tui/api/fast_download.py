@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import functools
 import threading
 import urllib.parse
@@ -41,7 +40,6 @@ from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, build_error
 from co_tui.api.http1 import (
     MAX_HEAD,
     ActiveConnection,
-    Head,
     Stale,
     Want,
     keeps_alive,
@@ -67,6 +65,8 @@ __all__ = [
 
 T = TypeVar("T")
 
+_WHOLE = Want()
+"""The whole body from its start."""
 BUFFER_BYTES = 1 << 20
 _KEPT_BUFFERS = 8
 """Receive buffers kept for the next transfers (one per default transfer slot): a fresh 1 MiB
@@ -129,7 +129,7 @@ def download_blocking(
     sink: ByteSink,
     *,
     pool: ConnectionPool,
-    want: Want = Want(),
+    want: Want = _WHOLE,
     connect_timeout: float = 10.0,
     idle_timeout: float = 60.0,
     cancel: threading.Event | None = None,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 import httpx
 
 from co_tui.api.body_limits import BodySizeError
+from co_tui.api.conn_pool import ConnectionPool
 from co_tui.api.errors import (
     ApiError,
     ApiTimeoutError,
@@ -29,7 +30,6 @@ from co_tui.api.errors import (
     build_error,
     request_never_sent,
 )
-from co_tui.api.conn_pool import ConnectionPool
 from co_tui.api.fast_download import (
     DownloadCancelled,
     DownloadResult,
@@ -117,9 +117,9 @@ class ResumeError(ApiError):
 
 @dataclass(frozen=True)
 class FirstAttemptFailed:
-    """How :meth:`SignedFiles.fetch_once_blocking`'s attempt failed, for :meth:`SignedFiles.fetch_into`
-    to go on from: the ``ApiError`` it ended with, or ``via_httpx`` (an answer only httpx reads);
-    neither when no attempt was made."""
+    """How :meth:`SignedFiles.fetch_once_blocking`'s attempt failed, for
+    :meth:`SignedFiles.fetch_into` to go on from: the ``ApiError`` it ended with, or
+    ``via_httpx`` (an answer only httpx reads); neither when no attempt was made."""
 
     error: ApiError | None
     via_httpx: bool = False
@@ -394,7 +394,8 @@ class SignedFiles:
             heard: list[str | None] = []
 
             def head(status: int, tag: str | None, fresh: bool = not offset,
-                     at: int = base, guarded: GuardedSink = guarded) -> None:
+                     at: int = base, guarded: GuardedSink = guarded,
+                     heard: list[str | None] = heard) -> None:
                 # The sink goes back to ``at`` here, when an answer's body is about to come: on
                 # the socket reader this runs in the transfer thread, and a descriptor call on
                 # the event loop would wait for the GIL behind every transfer.

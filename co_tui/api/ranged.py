@@ -196,7 +196,7 @@ async def fetch_ranged(
     try:
         if workers > 1 and await _needs_company(state, tasks[0]):
             tasks += [asyncio.ensure_future(worker()) for _ in range(workers - 1)]
-        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        done, _pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         for task in done:
             if task.exception() is not None:
                 raise task.exception()  # type: ignore[misc]

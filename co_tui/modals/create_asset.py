@@ -9,7 +9,8 @@ result), then name, mount, description, tags and the deployment's custom-metadat
 checked as they are left and all at once on ``ctrl+s``, the way the edit dialog checks them, with
 the problem shown under the field; a computation ID is looked up as it is typed to show the
 run's name and whether it has results, or the run is picked from a capsule's recent runs and
-their result files (:mod:`co_tui.modals.create_computation`, :mod:`co_tui.modals.create_runs`). The request is sent exactly once from a worker
+their result files (:mod:`co_tui.modals.create_computation`, :mod:`co_tui.modals.create_runs`). The
+request is sent exactly once from a worker
 (:func:`~co_tui.operations.create_once.create_data_asset_once`); on failure the dialog stays open
 with everything typed. It dismisses with the new (draft) :class:`~co_tui.api.models.DataAsset`, or
 ``None`` on ``esc``; the calling screen follows the draft with
@@ -31,21 +32,20 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from co_tui.api.errors import ApiError
+from co_tui.modals.create_computation import ComputationFields
 from co_tui.modals.create_layout import (
     ERROR_KEYS,
     custom_row,
-    field_value,
     form_fields,
     read_form,
     widget_suffix,
 )
-from co_tui.modals.create_computation import ComputationFields
 from co_tui.operations.create_form import (
     CreateForm,
-    computation_problem,
     SourceKind,
     build_params,
     combinable,
+    computation_problem,
     suggest_mount,
     validate_form,
 )

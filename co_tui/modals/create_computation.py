@@ -31,7 +31,7 @@ from co_tui.workers import worker
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
-    from co_tui.api.models import Computation, DataAsset
+    from co_tui.api.models import Computation, DataAsset  # noqa: F401 - DataAsset: in a quoted type argument
 
 __all__ = ["LOOKUP_DELAY", "ComputationFields"]
 

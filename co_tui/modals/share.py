@@ -31,6 +31,7 @@ from textual.widgets.option_list import Option
 
 from co_tui.api.errors import ApiError
 from co_tui.modals.dialog import Dialog
+from co_tui.operations.people_seen import people_seen
 from co_tui.operations.sharing import (
     EVERYONE_ROLES,
     GROUP_ROLES,
@@ -41,7 +42,6 @@ from co_tui.operations.sharing import (
     SharingError,
     apply_permissions,
 )
-from co_tui.operations.people_seen import people_seen
 from co_tui.safe_text import display, is_safe, join
 from co_tui.widgets.choice import Choice, TickBox
 from co_tui.widgets.footer import KeyFooter

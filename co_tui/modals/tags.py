@@ -3,8 +3,8 @@
 The chip row is :class:`~co_tui.widgets.tag_chips.TagChips` (also used by the edit dialog):
 ``←``/``→`` move between chips, ``delete``/``backspace`` marks the highlighted tag for removal
 (again: keep it); typing always goes to the input, where ``backspace`` on an empty line selects
-the last chip and a second one removes it. Changes show as ``+tag`` (to add) and struck-through ``−tag`` (to
-remove) until applied.
+the last chip and a second one removes it. Changes show as ``+tag`` (to add) and struck-through
+``−tag`` (to remove) until applied.
 
 :class:`TagsScreen` adds tags through an input with completion from the tags seen in loaded
 assets; for a multi-selection each chip shows how many assets have it (``3/5``) and adding a

@@ -8,7 +8,8 @@ plain parts:
   (``CO_CAPSULE_ID``) by default, one found by :func:`find_sources` (capsule and pipeline
   search), or one whose ID was typed (:func:`resolve_source`).
 * :class:`RunRow` is one run as the list shows it: its state, when it ended, whether it has
-  results, and why it cannot be captured (:func:`~co_tui.operations.create_form.computation_problem`,
+  results, and why it cannot be captured
+  (:func:`~co_tui.operations.create_form.computation_problem`,
   the same words as a typed ID gets). :func:`list_runs` reads them.
 * What is captured is one path inside ``/results`` (``DataAssetParams.source.computation.path``
   takes one folder or file; empty captures every result file): :func:`capture_label` words it.

@@ -9,7 +9,8 @@ changed (one key rewritten, as the theme is). The role column shows what
 :meth:`co_tui.operations.rights.Rights.role` knows ("?" until it knows), and the attached column
 which assets :attr:`~co_tui.screens.asset_actions.AssetActionsScreen.attached_ids` holds ("?"
 while that is unknown). Inside a capsule the attached column is one of the usual columns; outside
-one (and in the archive bin) it is never shown, though a choice that includes it is kept. Both are drawn again when what they show
+one (and in the archive bin) it is never shown, though a choice that includes it is kept. Both are
+drawn again when what they show
 changes: the screen compares a small fingerprint of the roles and the attached set whenever its
 bindings are refreshed (which is what the app does after learning rights) and when it comes
 back to the top; a cursor move never rebuilds rows.

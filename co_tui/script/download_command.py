@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from co_tui.api import CodeOceanClient
     from co_tui.api.models import DataAsset
-    from co_tui.transfer import Batch, DownloadEngine, DownloadTarget
+    from co_tui.transfer import Batch, DownloadEngine, DownloadRequest, DownloadTarget
 
 __all__ = ["download", "resolve_targets"]
 
@@ -71,12 +71,11 @@ async def resolve_targets(client: CodeOceanClient, asset: DataAsset,
     return list(await asyncio.gather(*(_target_of(client, asset, p) for p in unique)))
 
 
-async def download(client: CodeOceanClient, args: argparse.Namespace) -> int:
-    """Download an asset, or some of its files and folders, with the app's engine."""
-    from co_tui.transfer import DownloadEngine, DownloadRequest, ExistingPolicy
+def _requests(args: argparse.Namespace, targets: list[DownloadTarget]) -> list[DownloadRequest]:
+    """The download requests the arguments ask for: one archive (``--zip``), or every target
+    into the destination folder (``--to``, else the working folder)."""
+    from co_tui.transfer import DownloadRequest, ExistingPolicy
 
-    asset = await client.data_assets.get_data_asset(args.id)
-    targets = await resolve_targets(client, asset, list(args.paths))
     policy = ExistingPolicy(args.policy)
     if args.zip is not None:
         if len(targets) > 1:
@@ -85,11 +84,19 @@ async def download(client: CodeOceanClient, args: argparse.Namespace) -> int:
         archive = Path(args.zip).expanduser()
         if not archive.name or archive.name in (".", ".."):
             raise CommandError(f"--zip {args.zip!r}: give a file name", EXIT["usage"])
-        requests = [DownloadRequest(targets[0], archive.parent, as_zip=True, policy=policy,
-                                    zip_name=archive.name)]
-    else:
-        destination = Path(args.to).expanduser() if args.to else Path.cwd()
-        requests = [DownloadRequest(t, destination, policy=policy) for t in targets]
+        return [DownloadRequest(targets[0], archive.parent, as_zip=True, policy=policy,
+                                zip_name=archive.name)]
+    destination = Path(args.to).expanduser() if args.to else Path.cwd()
+    return [DownloadRequest(t, destination, policy=policy) for t in targets]
+
+
+async def download(client: CodeOceanClient, args: argparse.Namespace) -> int:
+    """Download an asset, or some of its files and folders, with the app's engine."""
+    from co_tui.transfer import DownloadEngine
+
+    asset = await client.data_assets.get_data_asset(args.id)
+    targets = await resolve_targets(client, asset, list(args.paths))
+    requests = _requests(args, targets)
     engine = DownloadEngine(client, max_parallel=args.parallel)
     started = time.monotonic()
     try:

@@ -111,6 +111,6 @@ class TickBox(Checkbox):
     any colour depth (Textual's own draws the same ``X`` in two colours, alike in 16 colours)."""
 
     @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 (Textual's name)
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]
         """The mark inside the box: a tick when on, a blank when off."""
         return "✓" if self.value else " "

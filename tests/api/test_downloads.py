@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from co_tui.api import ApiConnectionError, ApiTimeoutError, CodeOceanClient, PermissionDeniedError
-from co_tui.api.http1 import Want, request_bytes
 from co_tui.api.files import PREVIEW_BYTES, BodySizeError
+from co_tui.api.http1 import Want, request_bytes
 from co_tui.api.retry import DownloadTimeouts
 from co_tui.emulator.content import read_content
 from co_tui.transfer.fetch import FdSink

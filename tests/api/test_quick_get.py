@@ -32,7 +32,7 @@ class Scripted:
     None to keep silent, or a callable that gets the socket); records requests and
     connections. ``close_after`` closes each connection after one answer."""
 
-    def __init__(self, answers: list[bytes | None | Callable[[socket.socket], None]],
+    def __init__(self, answers: list[bytes | Callable[[socket.socket], None] | None],
                  close_after: bool = False, tls: ssl.SSLContext | None = None) -> None:
         self.answers = answers
         self.close_after = close_after
@@ -105,7 +105,7 @@ class Scripted:
 def scripted() -> Iterator[Callable[..., Scripted]]:
     made: list[Scripted] = []
 
-    def make(answers: list[bytes | None | Callable[[socket.socket], None]],
+    def make(answers: list[bytes | Callable[[socket.socket], None] | None],
              close_after: bool = False) -> Scripted:
         server = Scripted(answers, close_after)
         made.append(server)
@@ -251,7 +251,7 @@ def test_it_stops_trying_a_server_whose_answers_it_cannot_frame(
     from co_tui.api.quick_get import GIVE_UP_AFTER
 
     no_length = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{}"
-    answers: list[bytes | None | Callable[[socket.socket], None]] = [
+    answers: list[bytes | Callable[[socket.socket], None] | None] = [
         no_length, ok(), *[no_length] * GIVE_UP_AFTER, ok()]
     server = scripted(answers)
     quick = quick_for(server)
@@ -275,7 +275,7 @@ def test_it_speaks_tls_and_checks_the_certificate(monkeypatch: pytest.MonkeyPatc
     client_context = ssl.create_default_context()
     authority.configure_trust(client_context)
     monkeypatch.setattr(conn_pool, "ssl_context", lambda: client_context)
-    answers: list[list[bytes | None | Callable[[socket.socket], None]]] = [[ok(), ok()], [ok()]]
+    answers: list[list[bytes | Callable[[socket.socket], None] | None]] = [[ok(), ok()], [ok()]]
     results = []
     for names, script in zip((["127.0.0.1"], ["10.9.8.7", "elsewhere.example"]), answers,
                              strict=True):

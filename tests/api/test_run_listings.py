@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from co_tui.api import CodeOceanClient
-from co_tui.api.errors import PermissionDeniedError, NotFoundError
+from co_tui.api.errors import NotFoundError, PermissionDeniedError
 from co_tui.emulator.seeds.demo_runs import capsule_id, computation_id
 from tests.conftest import make_client
 from tests.reshape import Reshape

@@ -14,9 +14,9 @@ from codeocean.data_asset import DataAssetSearchParams
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.capsules import AttachedTo
-from co_tui.operations.attach import is_attached_to, refresh_attached
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.server import ServedEmulator
+from co_tui.operations.attach import is_attached_to, refresh_attached
 from tests.script.cli_helpers import SORTED, TOKEN, Cli
 
 LFP = "c643c3d2-3a03-537a-8f12-7deeef2ffea1"

@@ -13,13 +13,11 @@ from typing import Any
 
 import pytest
 
-from co_tui.api import CodeOceanClient
-from co_tui.api import fast_download, ranged
+from co_tui.api import CodeOceanClient, fast_download, ranged
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.seed_model import Content, SeedFile
-from co_tui.transfer import DownloadEngine, ItemState, TargetKind
+from co_tui.transfer import DownloadEngine, ItemState, TargetKind, filejob
 from co_tui.transfer import fetch as fetch_module
-from co_tui.transfer import filejob
 from co_tui.transfer.engine import WORKERS_PER_SLOT
 from co_tui.transfer.urls import AHEAD_PER_SLOT, CONCURRENCY
 from tests.transfer.transfer_helpers import (

@@ -23,8 +23,8 @@ from co_tui.operations.capsule_attached import ALREADY, DRAFT, FAILED, NOT_ATTAC
 from co_tui.operations.search_filters import AssetFilters
 from co_tui.screens.asset_detail import AssetDetailScreen
 from co_tui.screens.asset_list import AssetListScreen
-from co_tui.widgets.asset_table import AssetTable
 from co_tui.widgets.asset_columns import ATTACHED_MARK
+from co_tui.widgets.asset_table import AssetTable
 from tests.conftest import RecordingTransport
 from tests.ui.ui_helpers import _expected, _ids, _settle, _status
 

@@ -23,7 +23,6 @@ from co_tui.widgets.choice import TickBox
 from tests.ui.ui_helpers import _settle
 
 
-
 def _write_config(text: str) -> Path:
     path = paths.config_file()
     path.parent.mkdir(parents=True, exist_ok=True)

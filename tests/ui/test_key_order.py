@@ -8,10 +8,11 @@ keys after a focus-moving key go to the widget that had the focus: every test he
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Button, Input
 
@@ -29,7 +30,7 @@ class Form(InOrderKeys):
     """A button, then two fields; enter in a field moves on (as the create dialog's do), and
     ``/`` jumps to the second field with ``Widget.focus()`` (as My Data's search key does)."""
 
-    BINDINGS = [Binding("slash", "to_second", "Second")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("slash", "to_second", "Second")]
 
     def compose(self) -> ComposeResult:
         yield Button("source", id="source")

@@ -177,7 +177,7 @@ async def test_an_asset_opened_by_a_refused_read_keeps_the_search_copy(
         emulator: Emulator) -> None:
     """Opening a discoverable asset straight away (no rest in the list): the asset read answers
     403, the screen keeps what the list showed and says the rest needs access."""
-    app, recorder, said = _app(emulator)
+    app, _recorder, said = _app(emulator)
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(app, pilot)
         table = app.screen.query_one(AssetTable)

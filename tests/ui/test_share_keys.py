@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 
 from co_tui.api import CodeOceanClient
 from co_tui.api.models import GroupPermissions, Permissions, UserPermissions

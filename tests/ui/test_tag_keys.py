@@ -3,8 +3,6 @@ carries text to the next field (the tags dialog and the edit dialog's tag row)."
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.widgets import Input
 
 from co_tui.api import CodeOceanClient

@@ -37,7 +37,7 @@ def test_the_column_follows_the_star_and_stays_at_80_columns() -> None:
     assert [c.key for c in columns[:3]] == ["favorite", "attached", "name"]
     assert columns_from_keys([*usual, "attached", "attached"]) == columns  # never twice
     assert ATTACHED_COLUMN in [c for c, _ in layout_columns(78, columns)]
-    assert [c.key for c in columns_from_keys([*usual[1:], "attached"])][0] == "attached"
+    assert next(c.key for c in columns_from_keys([*usual[1:], "attached"])) == "attached"
 
 
 def test_the_body_names_what_is_skipped_within_the_dialog_and_escapes_names() -> None:

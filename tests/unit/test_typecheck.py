@@ -1,4 +1,5 @@
-"""The package and its tests type-check under the strict settings in pyproject.toml.
+"""The package and its tests type-check under the strict settings in pyproject.toml, and pass
+ruff's lint (the rules there too) with bench/.
 
 mypy runs in a child process from the repository root (module names under ``tests/`` come from
 there) with its cache in ``tmp_path``, so the check starts cold and writes nothing into the
@@ -22,6 +23,15 @@ def test_mypy_strict_over_the_package_and_the_tests(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy"), "--no-color-output",
          "co_tui", "tests"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_ruff_over_the_package_the_tests_and_the_benches() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise",
+         "co_tui", "tests", "bench"],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
     assert out.returncode == 0, out.stdout + out.stderr
