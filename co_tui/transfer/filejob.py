@@ -406,6 +406,9 @@ def _direct_file(job: FileJob, temp: str, url: str, active: ActiveConnection
     except OSError as exc:
         remove_quietly(folder, temp)
         raise translate_os_error(exc, job.label) from exc
+    except BaseException:  # a folder in the way of publishing, say: no temp file stays
+        remove_quietly(folder, temp)
+        raise
     finally:
         folder.close()
     if final is None:

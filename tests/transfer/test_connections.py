@@ -16,7 +16,7 @@ import pytest
 from co_tui.api import CodeOceanClient, fast_download, ranged
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.seed_model import Content, SeedFile
-from co_tui.transfer import DownloadEngine, ItemState, TargetKind, filejob
+from co_tui.transfer import DownloadEngine, ExistingPolicy, ItemState, TargetKind, filejob
 from co_tui.transfer import fetch as fetch_module
 from co_tui.transfer.engine import WORKERS_PER_SLOT
 from co_tui.transfer.urls import AHEAD_PER_SLOT, CONCURRENCY
@@ -257,6 +257,18 @@ async def test_a_cancel_stops_a_small_file_in_its_one_hop_at_once(engine: Downlo
     assert hops == ["transfer"]  # the one-hop path, and no second attempt after the cancel
     assert len(files.ranges(RATED)) == 1
     assert temps(dest) == [] and not (dest / "r.bin").exists()
+
+
+async def test_a_folder_in_the_way_fails_a_small_file_and_leaves_no_temp_file(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
+    """Overwriting is asked for, but a folder has the file's name: the one-hop call fails the
+    file with that reason, and removes its temp file (the bytes had all arrived)."""
+    (dest / "a.csv").mkdir(parents=True)
+    summary = await engine.submit(request(dest, TargetKind.FILE, "data/a.csv", size=50_000,
+                                          policy=ExistingPolicy.OVERWRITE)).wait()
+    assert summary.failed == 1
+    assert "a folder named 'a.csv' is in the way" in engine.view()[0].error
+    assert temps(dest) == [] and (dest / "a.csv").is_dir()
+    assert len(files.seen) == 1
 
 
 async def _cancel_part_way(engine: DownloadEngine, files: Watch, dest: Path) -> int:
