@@ -396,7 +396,6 @@ def _direct_file(job: FileJob, temp: str, url: str, active: ActiveConnection
                                                       active=active, label=job.label)
         except BaseException:
             os.close(fd)
-            remove_quietly(folder, temp)
             raise
         if isinstance(size, FirstAttemptFailed):
             os.close(fd)
@@ -406,7 +405,7 @@ def _direct_file(job: FileJob, temp: str, url: str, active: ActiveConnection
     except OSError as exc:
         remove_quietly(folder, temp)
         raise translate_os_error(exc, job.label) from exc
-    except BaseException:  # a folder in the way of publishing, say: no temp file stays
+    except BaseException:  # a cancel, a size mismatch, a folder in the way: no temp file stays
         remove_quietly(folder, temp)
         raise
     finally:
