@@ -150,43 +150,38 @@ async def test_urls_are_fetched_ahead_in_a_bounded_window(engine: DownloadEngine
                                                                     + AHEAD_PER_SLOT))
 
 
-async def test_an_expired_signed_url_is_fetched_again(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
-    """The file host says 403 (expired) to the first request of each file: one fresh URL each."""
-    refused: set[str] = set()
-    inner = files.app
-
-    async def expire_once(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] not in refused:
-            refused.add(scope["path"])
-            body = b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"
-            await send({"type": "http.response.start", "status": 403,
-                        "headers": [(b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
-            return
-        await inner(scope, receive, send)
-
-    files.app = expire_once
-    summary = await engine.submit(request(dest, TargetKind.FOLDER, "data")).wait()
-    assert summary.failed == 0 and summary.done == 4
-    assert local_files(dest / "data") == {
-        k[len("data/"):]: v for k, v in server_files(served.emulator).items()
-        if k.startswith("data/")}
-    assert len(files.seen) == 2 * 4
-
-
-def _answer_503(inner: Any, fails: Callable[[str], bool]) -> Any:
-    """The file origin ``inner``, answering 503 to the requests whose path ``fails`` picks."""
+def _refusing(inner: Any, fails: Callable[[str], bool], status: int, body: bytes) -> Any:
+    """The file origin ``inner``, answering ``status`` with the XML ``body`` to the requests
+    whose path ``fails`` picks."""
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and fails(scope["path"]):
-            body = b"<Error><Code>SlowDown</Code></Error>"
-            await send({"type": "http.response.start", "status": 503,
+            await send({"type": "http.response.start", "status": status,
                         "headers": [(b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
             return
         await inner(scope, receive, send)
 
     return app
+
+
+async def test_an_expired_signed_url_is_fetched_again(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
+    """The file host says 403 (expired) to the first request of each file: one fresh URL each."""
+    refused: set[str] = set()
+
+    def first_time(path: str) -> bool:
+        fresh = path not in refused
+        refused.add(path)
+        return fresh
+
+    files.app = _refusing(files.app, first_time, 403, b"<Error><Code>AccessDenied</Code>"
+                          b"<Message>Request has expired</Message></Error>")
+    summary = await engine.submit(request(dest, TargetKind.FOLDER, "data")).wait()
+    assert summary.failed == 0 and summary.done == 4
+    assert local_files(dest / "data") == {
+        k[len("data/"):]: v for k, v in server_files(served.emulator).items()
+        if k.startswith("data/")}
+    assert len(files.seen) == 2 * 4
 
 
 @pytest.fixture
@@ -231,7 +226,7 @@ async def test_a_failed_first_attempt_counts_as_one_of_the_attempts(engine: Down
         answered.add(path)
         return fresh
 
-    files.app = _answer_503(files.app, first_time)
+    files.app = _refusing(files.app, first_time, 503, b"<Error><Code>SlowDown</Code></Error>")
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "data")).wait()
     assert summary.done == 3 and summary.failed == 1
     by_file = Counter(path.rsplit("/", 1)[-1] for _, path, _, _ in files.seen)
