@@ -34,7 +34,7 @@ import httpx
 from co_tui import __version__
 from co_tui.api.body import MAX_RESPONSE_BYTES, read_capped, size_text, with_body
 from co_tui.api.capsules import Capsules, Computations, CustomMetadataSchema, Pipelines
-from co_tui.api.codec import decode_async, encode
+from co_tui.api.codec import decode, decode_async, encode
 from co_tui.api.data_assets import DataAssets
 from co_tui.api.errors import (
     ApiConnectionError,
@@ -397,6 +397,32 @@ class CodeOceanClient:
                 quick.executor, quick.get, path, params or {})
         except RuntimeError:  # the client was closed meanwhile: its executor takes no more
             return None
+
+    def quick_read_blocking(self, operation: str, path: str, params: Mapping[str, str],
+                            result: type[T]) -> T | None:
+        """A GET's first attempt through :attr:`quick` in the calling thread, for a caller that
+        does the rest of its work there (a download lane): the decoded answer when it is a
+        whole ``200`` that decodes, else ``None``, and the caller sends the operation through
+        :meth:`request` (which decides what any other answer means, retries, and reports).
+
+        Also ``None`` while the API counts as unreachable, so that the loop's request path is
+        the one that reports it reachable again (its callbacks run on the event loop)."""
+        quick = self.quick
+        if quick is None or not self.reachable:
+            return None
+        started = time.perf_counter()
+        answer = quick.get(path, params)
+        if answer is None or answer.status != 200:
+            return None
+        try:
+            value = decode(answer.body, result)
+        except (ValueError, RecursionError, MemoryError):
+            return None
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s GET %s -> 200, %d bytes in %.0f ms (attempt 1) (quick, in a thread)",
+                      operation, safe_url(self.api_base.join(path)), len(answer.body),
+                      (time.perf_counter() - started) * 1000)
+        return value
 
     def _quick_response(self, answer: QuickAnswer, path: str,
                         params: Mapping[str, str] | None) -> httpx.Response:

@@ -264,6 +264,19 @@ class DataAssets:
         self._file_urls_supported = False
         return FileURLs(download_url=legacy.url, view_url=legacy.url)
 
+    def file_urls_blocking(self, data_asset_id: str, path: str) -> FileURLs | None:
+        """:meth:`get_data_asset_file_urls`'s first attempt in the calling thread (a download
+        lane's): the URLs when the quick path read a ``200`` that decodes, else ``None`` (ask
+        :meth:`get_data_asset_file_urls`, which also knows what a 404 means)."""
+        if self._file_urls_supported is False:
+            return None
+        urls = self._client.quick_read_blocking(
+            "get_data_asset_file_urls", f"data_assets/{seg(data_asset_id)}/files/urls",
+            {"path": path}, FileURLs)
+        if urls is not None:
+            self._file_urls_supported = True
+        return urls
+
     async def get_data_asset_file_download_url(
         self, data_asset_id: str, path: str
     ) -> DownloadFileURL:

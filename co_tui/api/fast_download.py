@@ -61,6 +61,7 @@ __all__ = [
     "download_blocking",
     "download_in_thread",
     "run_transfer",
+    "transfer_executor",
 ]
 
 T = TypeVar("T")
@@ -352,7 +353,8 @@ def _transfer(
 
 
 @functools.cache
-def _executor() -> concurrent.futures.ThreadPoolExecutor:
+def transfer_executor() -> concurrent.futures.ThreadPoolExecutor:
+    """The process's transfer threads (see :data:`_THREADS`)."""
     return concurrent.futures.ThreadPoolExecutor(_THREADS, thread_name_prefix="co-tui-download")
 
 
@@ -364,7 +366,7 @@ async def run_transfer(call: Callable[[], T], cancel: threading.Event, active: A
     is shut down, then the thread is awaited, so nothing it does outlives the cancel. When
     ``kept`` says the thread's result must stand all the same (a file already in place must not
     be reported as cancelled), that result is returned instead of the cancellation."""
-    job = asyncio.get_running_loop().run_in_executor(_executor(), call)
+    job = asyncio.get_running_loop().run_in_executor(transfer_executor(), call)
     try:
         return await asyncio.shield(job)
     except asyncio.CancelledError:

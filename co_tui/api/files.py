@@ -149,6 +149,12 @@ class SignedFiles:
         """A fresh signed URL serving the raw bytes of ``path`` (:func:`download_link`)."""
         return download_link(await self.file_urls(asset_id, path))
 
+    def signed_url_blocking(self, asset_id: str, path: str) -> str | None:
+        """:meth:`signed_url` in the calling thread, one quick attempt: the URL, or ``None``
+        when that attempt could not give it (then ask :meth:`signed_url`)."""
+        urls = self._client.data_assets.file_urls_blocking(asset_id, path)
+        return (download_link(urls) or None) if urls is not None else None
+
     async def with_fresh_urls(
         self,
         asset_id: str,

@@ -17,6 +17,7 @@ the disk fills up, the whole batch stops and every temp file it made is removed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 import time
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from co_tui.api.fast_download import DownloadCancelled
 from co_tui.report import describe_item_failure
 from co_tui.transfer.batch import Batch, Signal, TransferItem
 from co_tui.transfer.download_model import (
@@ -38,7 +40,15 @@ from co_tui.transfer.download_model import (
 )
 from co_tui.transfer.failures import DiskFullError
 from co_tui.transfer.fetch import Fetcher
-from co_tui.transfer.filejob import FileJob, discard_partial_files, run_file_job
+from co_tui.transfer.filejob import (
+    FileJob,
+    FileOutcome,
+    HandOver,
+    discard_partial_files,
+    lane_ready,
+    run_file_job,
+)
+from co_tui.transfer.lanes import LaneEvent, Lanes
 from co_tui.transfer.localfs import DiskUsage
 from co_tui.transfer.planning import Plan, make_plan
 from co_tui.transfer.urls import AHEAD_PER_SLOT, UrlPrefetcher
@@ -109,6 +119,7 @@ class DownloadEngine:
         self._messages: deque[str] = deque(maxlen=20)
         self._signal = Signal()
         self._urls = UrlPrefetcher(clock)
+        self._lanes = Lanes(self._slots, max_parallel, self._lane_events)
         self._next_id = 1
 
     # --- submitting -----------------------------------------------------------------------
@@ -149,7 +160,7 @@ class DownloadEngine:
         else:
             self._add_files(batch, plan, fetcher)
         batch.planned = True
-        self._ensure_workers()
+        self._pump()
         self._touch()
 
     def _new_item(self, batch: Batch, label: str, size: int | None) -> TransferItem:
@@ -194,24 +205,58 @@ class DownloadEngine:
 
     # --- running ----------------------------------------------------------------------------
 
+    @staticmethod
+    def _in_lane(item: TransferItem) -> bool:
+        """Whether ``item`` goes to a download lane (:mod:`co_tui.transfer.lanes`)."""
+        return isinstance(item.job, FileJob) and lane_ready(item.job)
+
+    def _pump(self) -> None:
+        """Hand queued items on in order: to the lanes while the first one is a lane's file
+        (as many as the feed takes), else to the workers."""
+        queue = self._queue
+        while queue:
+            item = queue[0]
+            if item.state is not ItemState.QUEUED:
+                queue.popleft()
+            elif not self._in_lane(item):
+                self._ensure_workers()
+                return
+            elif self._lanes.room:
+                queue.popleft()
+                if isinstance(item.job, FileJob):
+                    self._urls.drop(item.job)
+                self._lanes.feed(item)
+            else:
+                return
+
     def _ensure_workers(self) -> None:
         while len(self._workers) < min(self.max_parallel * WORKERS_PER_SLOT, len(self._queue)):
             task = asyncio.ensure_future(self._worker())
             self._workers.add(task)
 
+    def _next_for_worker(self) -> TransferItem | None:
+        """The first queued item, taken off the queue, unless it is a lane's (or none is)."""
+        queue = self._queue
+        while queue:
+            item = queue[0]
+            if item.state is ItemState.QUEUED and self._in_lane(item):
+                return None
+            queue.popleft()
+            if item.state is ItemState.QUEUED:
+                return item
+        return None
+
     async def _worker(self) -> None:
         me = asyncio.current_task()
         try:
-            while self._queue:
-                item = self._queue.popleft()
-                if item.state is not ItemState.QUEUED:
-                    continue
+            while (item := self._next_for_worker()) is not None:
                 self._taken.add(item)
                 try:
                     item.task = asyncio.ensure_future(self._run_item(item))
                     # the next queued files' URLs, so a file rarely waits for its own
                     self._urls.want_ahead((q.job for q in self._queue if q.state is ItemState.QUEUED
-                                           and isinstance(q.job, FileJob)),
+                                           and isinstance(q.job, FileJob)
+                                           and not self._in_lane(q)),
                                           self.max_parallel * AHEAD_PER_SLOT)
                     await item.task
                 finally:
@@ -221,38 +266,80 @@ class DownloadEngine:
         finally:
             if me is not None:
                 self._workers.discard(me)
+        self._pump()  # the queue's head may be a lane's file now
 
-    async def _run_item(self, item: TransferItem) -> None:
-        if item.state is not ItemState.QUEUED:
-            # stopped (disk full) or cancelled between being taken off the queue and this task
-            # starting: it must not come back to life after its batch was reported finished
-            return
+    async def _run_item(self, item: TransferItem, handed: HandOver | None = None) -> None:
+        """Run ``item`` and set how it ended; ``handed``: a lane's unfinished start of it (the
+        item is running already)."""
+        if handed is None:
+            if item.state is not ItemState.QUEUED:
+                # stopped (disk full) or cancelled between being taken off the queue and this
+                # task starting: it must not come back to life after its batch was reported
+                # finished
+                return
+            self._started(item)
         job = item.job
         assert job is not None
-        item.done = 0
-        item.meter.reset()
-        self._set_state(item, ItemState.RUNNING)
+        outcome: FileOutcome | BaseException
         try:
             if isinstance(job, ZipJob):
                 outcome = await run_zip_job(job)
             else:
-                outcome = await run_file_job(job)  # takes a slot while its bytes move
-        except asyncio.CancelledError:
+                outcome = await run_file_job(job, handed)  # takes a slot while bytes move
+        except asyncio.CancelledError as exc:
+            outcome = exc
+        except Exception as exc:
+            outcome = exc
+        self._ended(item, outcome)
+
+    def _started(self, item: TransferItem) -> None:
+        item.done = 0
+        item.meter.reset()
+        self._set_state(item, ItemState.RUNNING)
+
+    def _ended(self, item: TransferItem, outcome: FileOutcome | BaseException) -> None:
+        """Set the state ``outcome`` means: published or skipped, cancelled (or stopped with
+        its batch), failed (a full disk stops the whole batch)."""
+        if isinstance(outcome, FileOutcome):
+            item.path = outcome.path
+            item.done = outcome.size
+            self._set_state(item, ItemState.SKIPPED if outcome.skipped else ItemState.DONE)
+        elif isinstance(outcome, DiskFullError):
+            self._set_state(item, ItemState.FAILED, outcome.message)
+            self._stop_batch(item.batch, outcome.message)
+        elif isinstance(outcome, (asyncio.CancelledError, DownloadCancelled)) or (
+                isinstance(item.job, FileJob) and item.job.cancel.is_set()):
             if item.stop_reason:
                 self._set_state(item, ItemState.FAILED, item.stop_reason)
             else:
                 self._set_state(item, ItemState.CANCELLED)
-            return
-        except DiskFullError as exc:
-            self._set_state(item, ItemState.FAILED, exc.message)
-            self._stop_batch(item.batch, exc.message)
-            return
-        except Exception as exc:
-            self._set_state(item, ItemState.FAILED, describe_item_failure(exc))
-            return
-        item.path = outcome.path
-        item.done = outcome.size
-        self._set_state(item, ItemState.SKIPPED if outcome.skipped else ItemState.DONE)
+        elif isinstance(outcome, Exception):
+            self._set_state(item, ItemState.FAILED, describe_item_failure(outcome))
+        else:
+            raise outcome
+
+    def _lane_events(self, events: list[LaneEvent]) -> None:
+        """Apply what the lanes report (on the event loop), then feed them again."""
+        for event in events:
+            item = event.item
+            if event.started:
+                if item.state is ItemState.QUEUED:
+                    self._started(item)
+            elif isinstance(event.result, HandOver) and not (
+                    isinstance(item.job, FileJob) and item.job.cancel.is_set()):
+                self._taken.add(item)
+                item.task = asyncio.ensure_future(self._run_item(item, event.result))
+                item.task.add_done_callback(functools.partial(self._handed_back, item))
+            elif event.result is None or isinstance(event.result, HandOver):
+                self._ended(item, DownloadCancelled())  # dropped, or withdrawn meanwhile
+            else:
+                self._ended(item, event.result)
+        self._pump()
+
+    def _handed_back(self, item: TransferItem, _task: asyncio.Task[None]) -> None:
+        item.task = None
+        self._taken.discard(item)
+        self._touch()
 
     def _set_state(self, item: TransferItem, state: ItemState, error: str = "") -> None:
         old = item.state
@@ -286,7 +373,10 @@ class DownloadEngine:
         batch.stopped = reason
         self._messages.append(f"{batch.request.target.name}: {reason}")
         for other in batch.items:
-            if other.state is ItemState.QUEUED:
+            if other in self._lanes.items:
+                other.stop_reason = stop
+                self._lanes.withdraw(other)
+            elif other.state is ItemState.QUEUED:
                 if isinstance(other.job, FileJob):
                     self._urls.drop(other.job)
                 self._set_state(other, ItemState.FAILED, stop)
@@ -308,6 +398,9 @@ class DownloadEngine:
         item = self._by_id.get(item_id)
         if item is None:
             return False
+        if item in self._lanes.items:
+            self._lanes.withdraw(item)  # the lane reports it dropped or ended
+            return True
         if item.state is ItemState.QUEUED:
             if isinstance(item.job, FileJob):
                 self._urls.drop(item.job)
@@ -331,7 +424,7 @@ class DownloadEngine:
         item.job.reset()
         self._set_state(item, ItemState.QUEUED)
         self._queue.append(item)
-        self._ensure_workers()
+        self._pump()
         return True
 
     def cancel_all(self) -> int:
@@ -363,7 +456,8 @@ class DownloadEngine:
         t = self._totals
         done = t.finished + sum(item.current_done() for item in list(self._running))
         planning = sum(1 for b in self._batches if not b.planned and not b.error)
-        active = bool(self._running or self._taken or self._queue or planning)
+        active = bool(self._running or self._taken or self._lanes.items or self._queue
+                      or planning)
         speed = self._meter.sample(done) if active else None
         return TotalsView(
             items=len(self._items), counts=dict(t.counts), done_bytes=done,
@@ -376,7 +470,7 @@ class DownloadEngine:
     def busy(self) -> bool:
         """True while a batch is being listed or an item is queued, taken off the queue by a
         worker (until its run returns) or running."""
-        return bool(self._planners or self._running or self._taken or any(
+        return bool(self._planners or self._running or self._taken or self._lanes.items or any(
             item.state is ItemState.QUEUED for item in self._queue))
 
     async def wait_idle(self) -> None:
@@ -389,6 +483,8 @@ class DownloadEngine:
         self._urls.close()
         for task in list(self._planners):
             task.cancel()
+        for item in await self._lanes.aclose():
+            self._ended(item, DownloadCancelled())
         for item in list(self._items):
             if item.state is ItemState.QUEUED:
                 self._set_state(item, ItemState.CANCELLED)

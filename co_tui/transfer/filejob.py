@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, RateLimitedError, ServerError
-from co_tui.api.fast_download import run_transfer
+from co_tui.api.fast_download import DownloadCancelled, run_transfer
 from co_tui.api.files import FirstAttemptFailed
 from co_tui.api.http1 import ActiveConnection
 from co_tui.transfer.download_model import ExistingPolicy, RemoteFile
@@ -64,12 +64,15 @@ __all__ = [
     "RESUME_MIN_BYTES",
     "FileJob",
     "FileOutcome",
+    "HandOver",
     "discard_partial_files",
     "finish_temp",
     "finish_uncancelled",
+    "lane_ready",
     "new_temp",
     "run_blocking",
     "run_file_job",
+    "run_in_lane",
     "run_owned",
 ]
 
@@ -164,6 +167,8 @@ class FileJob:
     report: Callable[[int], None]
     local_source: Path | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    active: ActiveConnection = field(default_factory=ActiveConnection)
+    """The connection moving this file's bytes in a transfer thread, so a cancel can cut it."""
     discard_partial: bool = False
     """Set before cancelling to remove even a resumable temp file (the disk is full)."""
     kept_partial: bool = False
@@ -177,6 +182,7 @@ class FileJob:
     def reset(self) -> None:
         """Make the job ready to run again (retry)."""
         self.cancel = threading.Event()
+        self.active = ActiveConnection()
         self.discard_partial = False
 
     @property
@@ -418,18 +424,51 @@ def _direct_file(job: FileJob, temp: str, url: str, active: ActiveConnection
 async def _run_direct(job: FileJob, temp: str, url: str) -> FileOutcome | FirstAttemptFailed:
     """:func:`_direct_file` in a transfer thread, holding a transfer slot; a cancel stops it at
     once, but a file it already put in place stands."""
-    active = ActiveConnection()
     async with _slot(job):
-        return await run_transfer(lambda: _direct_file(job, temp, url, active), job.cancel,
-                                  active, kept=lambda done: isinstance(done, FileOutcome))
+        return await run_transfer(lambda: _direct_file(job, temp, url, job.active), job.cancel,
+                                  job.active, kept=lambda done: isinstance(done, FileOutcome))
 
 
-async def run_file_job(job: FileJob) -> FileOutcome:
-    """Download (or copy from the mount) one file to ``root/parts``; errors are ApiErrors."""
+@dataclass(frozen=True)
+class HandOver:
+    """What a download lane could not finish (:func:`run_in_lane`), for :func:`run_file_job`
+    to go on from: the signed URL it got (None: the quick attempt did not give one) and how the
+    one attempt at the bytes failed."""
+
+    url: str | None
+    first: FirstAttemptFailed | None = None
+
+
+def lane_ready(job: FileJob) -> bool:
+    """Whether ``job`` may run in a download lane (:func:`run_in_lane`): a file that goes
+    direct, on a client that reads signed URLs over its own sockets too."""
+    return _goes_direct(job) and job.fetcher.client.quick is not None
+
+
+def run_in_lane(job: FileJob, url: str | None) -> FileOutcome | HandOver:
+    """A small file in the calling lane thread, with no work on the event loop:
+    :func:`_direct_file` with ``url`` (from one quick attempt; None when that gave none).
+    Whatever cannot be finished here is handed over (:class:`HandOver`) with nothing left
+    behind; raises what :func:`run_file_job` would (``DownloadCancelled`` when ``job.cancel``
+    stopped it)."""
+    job.kept_partial = False
+    if url is None:
+        return HandOver(None)
+    if job.cancel.is_set():
+        raise DownloadCancelled()
+    outcome = _direct_file(job, _temp_names(job)[0], url, job.active)
+    return HandOver(url, outcome) if isinstance(outcome, FirstAttemptFailed) else outcome
+
+
+async def run_file_job(job: FileJob, handed: HandOver | None = None) -> FileOutcome:
+    """Download (or copy from the mount) one file to ``root/parts``; errors are ApiErrors.
+    ``handed``: a download lane's unfinished start of it (its URL, its failed first attempt)."""
     temp, side = _temp_names(job)
     url: str | None = None
     first: FirstAttemptFailed | None = None
-    if _goes_direct(job):
+    if handed is not None and handed.first is not None:
+        url, first = handed.url, handed.first
+    elif _goes_direct(job):
         job.kept_partial = False
         url = await _url(job)
         outcome = await _run_direct(job, temp, url)

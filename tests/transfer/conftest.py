@@ -11,6 +11,14 @@ import pytest
 from co_tui.api import CodeOceanClient
 from co_tui.emulator import Emulator, EmulatorConfig
 from co_tui.transfer import DownloadEngine
+from tests.transfer.loopback import (  # noqa: F401 - the loopback fixtures, by name
+    api,
+    client,
+    engine,
+    files,
+    hops,
+    served,
+)
 from tests.transfer.transfer_helpers import ConcurrencyProbe, seed
 
 
@@ -36,10 +44,10 @@ async def xfer_client(xfer_emu: Emulator, probe: ConcurrencyProbe,
     async def fake_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    client = CodeOceanClient(xfer_emu.config.api_origin, xfer_emu.main_token, transport=probe,
-                             files_transport=probe, sleep=fake_sleep)
-    yield client
-    await client.aclose()
+    made = CodeOceanClient(xfer_emu.config.api_origin, xfer_emu.main_token, transport=probe,
+                           files_transport=probe, sleep=fake_sleep)
+    yield made
+    await made.aclose()
 
 
 @pytest.fixture
@@ -51,16 +59,15 @@ async def make_engine(xfer_client: CodeOceanClient, sleeps: list[float]
     async def fake_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    def make(client: CodeOceanClient | None = None, **kwargs: Any) -> DownloadEngine:
+    def make(on: CodeOceanClient | None = None, **kwargs: Any) -> DownloadEngine:
         kwargs.setdefault("env", {})
         kwargs.setdefault("sleep", fake_sleep)
-        engine = DownloadEngine(client or xfer_client, **kwargs)
-        made.append(engine)
-        return engine
+        made.append(DownloadEngine(on or xfer_client, **kwargs))
+        return made[-1]
 
     yield make
-    for engine in made:
-        await engine.aclose()
+    for each in made:
+        await each.aclose()
 
 
 @pytest.fixture

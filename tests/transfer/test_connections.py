@@ -1,122 +1,34 @@
 """How the engine uses the network on real loopback sockets: kept-alive connections to the file
-host, signed URLs fetched ahead in a bounded window, a probe only before a resume, big files in
-parallel byte ranges, and the emulator's per-connection rate cap."""
+host, signed URLs fetched ahead, a probe only before a resume, big files in parallel byte
+ranges, and the emulator's per-connection rate cap (download lanes: tests/transfer/test_lanes.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from co_tui.api import CodeOceanClient, fast_download, ranged
+from co_tui.api import CodeOceanClient, ranged
 from co_tui.emulator import EmulatorConfig, serve_in_thread
-from co_tui.emulator.seed_model import Content, SeedFile
 from co_tui.transfer import DownloadEngine, ExistingPolicy, ItemState, TargetKind, filejob
 from co_tui.transfer import fetch as fetch_module
 from co_tui.transfer.engine import WORKERS_PER_SLOT
 from co_tui.transfer.urls import AHEAD_PER_SLOT, CONCURRENCY
+from tests.transfer.loopback import MANY, RATED, RATED_SIZE, Watch, refusing
 from tests.transfer.transfer_helpers import (
     BIG,
     BIG_SIZE,
     MiB,
     local_files,
     request,
-    seed,
     server_files,
     temps,
     until,
 )
-
-MANY = 50
-RATED = "rated/r.bin"
-RATED_SIZE = 4 * MiB
-
-
-class Watch:
-    """ASGI middleware on one origin: every request's (client address, path, Range, If-Range)
-    and the most requests whose path contains ``busy`` in flight at once."""
-
-    def __init__(self, app: Any, busy: str = "") -> None:
-        self.app = app
-        self.busy = busy
-        self.seen: list[tuple[tuple[str, int], str, str | None, str | None]] = []
-        self.open = 0
-        self.peak = 0
-        self.origin: Any = None
-        """The file origin itself (set by the fixture), to change its rate cap."""
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-        self.seen.append((tuple(scope["client"]), scope["path"], headers.get("range"),
-                          headers.get("if-range")))
-        counted = bool(self.busy) and self.busy in scope["path"]
-        self.open += counted
-        self.peak = max(self.peak, self.open)
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.open -= counted
-
-    def connections(self) -> int:
-        """Distinct client sockets seen (one per TCP connection)."""
-        return len({client for client, _, _, _ in self.seen})
-
-    def ranges(self, path: str) -> list[tuple[str | None, str | None]]:
-        return [(r, i) for _, p, r, i in self.seen if p.endswith(path)]
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    data = seed([SeedFile(RATED, Content("random", RATED_SIZE, seed=9))], many=MANY)
-    with serve_in_thread(EmulatorConfig(seed="test"), seed_data=data) as handle:
-        yield handle
-
-
-@pytest.fixture
-def files(served: Any) -> Iterator[Watch]:
-    emulator = served.emulator
-    origin = emulator.file_origin
-    original = emulator.files_app
-    watch = Watch(original)
-    watch.origin = origin
-    emulator.files_app = watch
-    yield watch
-    emulator.files_app = original
-    emulator.faults.clear()
-    origin.conn_rate = 0.0
-
-
-@pytest.fixture
-def api(served: Any) -> Iterator[Watch]:
-    emulator = served.emulator
-    original = emulator.api_app
-    emulator.api_app = Watch(original, busy="/files/urls")
-    yield emulator.api_app
-    emulator.api_app = original
-
-
-@pytest.fixture
-async def client(served: Any) -> AsyncIterator[CodeOceanClient]:
-    async with CodeOceanClient(served.domain, served.emulator.main_token) as made:
-        yield made
-
-
-@pytest.fixture
-async def engine(client: CodeOceanClient) -> AsyncIterator[DownloadEngine]:
-    async def no_sleep(seconds: float) -> None:
-        return None
-
-    eng = DownloadEngine(client, env={}, sleep=no_sleep)
-    yield eng
-    await eng.aclose()
 
 
 @pytest.fixture
@@ -135,7 +47,14 @@ async def test_many_small_files_reuse_a_few_connections(engine: DownloadEngine, 
     assert engine.client.files.pool.opened == files.connections()
 
 
-async def test_urls_are_fetched_ahead_in_a_bounded_window(engine: DownloadEngine, served: Any, api: Watch, dest: Path) -> None:
+@pytest.mark.parametrize("lanes", [True, False], ids=["lanes", "prefetcher"])
+async def test_urls_are_fetched_ahead_in_a_bounded_window(engine: DownloadEngine, served: Any, api: Watch, dest: Path, lanes: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signed URLs are asked for ahead of their files, several at once when each answer takes
+    a round trip, never more than the bound, and none is wasted: by the download lanes (each
+    asks for its next file's URL during a transfer) and by the engine's prefetcher (without
+    lanes)."""
+    if not lanes:
+        monkeypatch.setattr(engine.client, "quick", None)
     served.emulator.api_app.app.latency = 0.01  # every API answer takes 10 ms
     try:
         summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
@@ -144,25 +63,8 @@ async def test_urls_are_fetched_ahead_in_a_bounded_window(engine: DownloadEngine
     assert summary.done == MANY
     urls = [p for _, p, _, _ in api.seen if p.endswith("/files/urls")]
     assert len(urls) == MANY  # one per file, none wasted
-    # URLs are asked for ahead of their files (never more than the window) and, with a round
-    # trip per answer, several at once: files that waited for theirs widened the gate
     assert 2 <= api.peak <= min(CONCURRENCY, engine.max_parallel * (WORKERS_PER_SLOT
                                                                     + AHEAD_PER_SLOT))
-
-
-def _refusing(inner: Any, fails: Callable[[str], bool], status: int, body: bytes) -> Any:
-    """The file origin ``inner``, answering ``status`` with the XML ``body`` to the requests
-    whose path ``fails`` picks."""
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and fails(scope["path"]):
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [(b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
-            return
-        await inner(scope, receive, send)
-
-    return app
 
 
 async def test_an_expired_signed_url_is_fetched_again(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
@@ -174,7 +76,7 @@ async def test_an_expired_signed_url_is_fetched_again(engine: DownloadEngine, se
         refused.add(path)
         return fresh
 
-    files.app = _refusing(files.app, first_time, 403, b"<Error><Code>AccessDenied</Code>"
+    files.app = refusing(files.app, first_time, 403, b"<Error><Code>AccessDenied</Code>"
                           b"<Message>Request has expired</Message></Error>")
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "data")).wait()
     assert summary.failed == 0 and summary.done == 4
@@ -184,27 +86,15 @@ async def test_an_expired_signed_url_is_fetched_again(engine: DownloadEngine, se
     assert len(files.seen) == 2 * 4
 
 
-@pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """One entry per call of the one-hop path (``filejob.run_transfer``)."""
-    seen: list[str] = []
-    real = fast_download.run_transfer
-
-    async def counted(call: Any, *args: Any, **kwargs: Any) -> Any:
-        seen.append("transfer")
-        return await real(call, *args, **kwargs)
-
-    monkeypatch.setattr(filejob, "run_transfer", counted)
-    return seen
-
-
-async def test_a_small_file_is_one_thread_hop(engine: DownloadEngine, served: Any, files: Watch, dest: Path, hops: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Opening the temp file, its bytes and publishing it happen in one call to a transfer
+async def test_without_lanes_a_small_file_is_one_thread_hop(engine: DownloadEngine, served: Any, files: Watch, dest: Path, hops: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no download lanes (the client's quick path is off, as when a proxy is set),
+    opening the temp file, its bytes and publishing it still happen in one call to a transfer
     thread: the several-hop path (a hop to open, one to move bytes, one to publish) is not
     taken at all while nothing fails."""
     def refused(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("a small file took the several-hop path")
 
+    monkeypatch.setattr(engine.client, "quick", None)
     monkeypatch.setattr(filejob, "run_owned", refused)
     monkeypatch.setattr(filejob, "finish_uncancelled", refused)
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
@@ -214,8 +104,9 @@ async def test_a_small_file_is_one_thread_hop(engine: DownloadEngine, served: An
 
 
 async def test_a_failed_first_attempt_counts_as_one_of_the_attempts(engine: DownloadEngine, served: Any, files: Watch, dest: Path) -> None:
-    """The one-hop attempt is the transfer's first: after a 503 the file is retried as its
-    second attempt (one more request, not a fresh set), and a file that always fails makes
+    """The one-hop attempt (here in a download lane) is the transfer's first: after a 503 the
+    file is retried as its second attempt (one more request, not a fresh set), and a file
+    that always fails makes
     exactly the engine's 4 attempts."""
     answered: set[str] = set()
 
@@ -226,7 +117,7 @@ async def test_a_failed_first_attempt_counts_as_one_of_the_attempts(engine: Down
         answered.add(path)
         return fresh
 
-    files.app = _refusing(files.app, first_time, 503, b"<Error><Code>SlowDown</Code></Error>")
+    files.app = refusing(files.app, first_time, 503, b"<Error><Code>SlowDown</Code></Error>")
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "data")).wait()
     assert summary.done == 3 and summary.failed == 1
     by_file = Counter(path.rsplit("/", 1)[-1] for _, path, _, _ in files.seen)
@@ -237,10 +128,11 @@ async def test_a_failed_first_attempt_counts_as_one_of_the_attempts(engine: Down
     assert temps(dest) == []
 
 
-async def test_a_cancel_stops_a_small_file_in_its_one_hop_at_once(engine: DownloadEngine, served: Any, files: Watch, dest: Path, hops: list[str]) -> None:
-    """Cancelling a small file while its one transfer-thread call waits for the body's next
-    bytes shuts the connection there and then (the wait would be 16 s): the item is
-    cancelled, not retried, and nothing is left."""
+async def test_a_cancel_stops_a_small_file_in_its_one_hop_at_once(engine: DownloadEngine, served: Any, files: Watch, dest: Path, hops: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without lanes, cancelling a small file while its one transfer-thread call waits for
+    the body's next bytes shuts the connection there and then (the wait would be 16 s): the
+    item is cancelled, not retried, and nothing is left."""
+    monkeypatch.setattr(engine.client, "quick", None)
     files.origin.conn_rate = 4e3  # a first 64 KiB at once, then nothing for 16 s
     batch = engine.submit(request(dest, TargetKind.FILE, RATED, size=RATED_SIZE))
     await until(lambda: bool(engine.view()) and engine.view()[0].done >= 64 * 1024)

@@ -1,0 +1,215 @@
+"""Download lanes: small files run back to back in transfer threads, with no event-loop work
+per file.
+
+On loopback a 1 MiB file moves in about a millisecond, and what the event loop did for each
+file (a task, a URL request through the client, a hop to a thread and back, the engine's
+bookkeeping) cost more CPU than the transfer itself: the loop's thread held the GIL most of the
+time while the transfer threads waited for it (bench/download_asset.py). A lane is one thread
+call that takes files from a small *feed* one after the other and does each one whole there
+(:func:`~co_tui.transfer.filejob.run_in_lane`: the bytes, publish). Each file's signed URL is
+asked for (one quick attempt, in the API client's quick threads) as the lane takes the file
+before it, so that the URL's round trip overlaps that file's transfer, as the engine's URL
+prefetcher does for the other files. A lane tells the loop what happened through a queue of
+events that one coalesced ``call_soon_threadsafe`` applies in a batch (``started``, how the file
+ended, or ``dropped``: cancelled before it began). Each lane holds one of the engine's transfer
+slots while it runs.
+
+A file the lane cannot finish (no quick URL, a first attempt that failed in a way the full path
+retries) comes back as a :class:`~co_tui.transfer.filejob.HandOver`, and the engine finishes it
+with :func:`~co_tui.transfer.filejob.run_file_job`. A fed file's state is changed only by its
+events: :meth:`Lanes.withdraw` (a cancel, a full disk) sets the file's cancel event and cuts its
+connection, and the lane reports the file dropped or ended. So a file is never in a lane twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from co_tui.api.fast_download import transfer_executor
+from co_tui.transfer.filejob import FileJob, FileOutcome, HandOver, run_in_lane
+
+if TYPE_CHECKING:
+    from co_tui.transfer.batch import TransferItem
+
+__all__ = ["FEED_PER_LANE", "LaneEvent", "Lanes"]
+
+FEED_PER_LANE = 4
+"""Files fed per lane ahead of the lanes taking them: enough that a lane rarely finds the feed
+empty between two of the loop's top-ups (and ends), few enough that the feed stays small."""
+
+
+@dataclass(frozen=True)
+class LaneEvent:
+    """What a lane reports about a fed ``item``: ``started``, or how it ended (``result``: the
+    outcome, a hand-over or the exception), or neither: dropped before it began."""
+
+    item: TransferItem
+    started: bool = False
+    result: FileOutcome | HandOver | Exception | None = None
+
+
+class Lanes:
+    """At most ``most`` lanes, each holding one of ``slots`` while it runs; ``apply`` gets the
+    events in order, in batches, on the event loop."""
+
+    def __init__(self, slots: asyncio.Semaphore, most: int,
+                 apply: Callable[[list[LaneEvent]], None]) -> None:
+        self._slots = slots
+        self._most = most
+        self._apply = apply
+        self._feed: deque[TransferItem] = deque()
+        self._events: deque[LaneEvent] = deque()
+        self._due = False
+        self._stopping = False
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.items: set[TransferItem] = set()
+        """Files fed and not yet reported ended or dropped."""
+
+    @property
+    def room(self) -> int:
+        """Files the feed takes now."""
+        return 0 if self._stopping else max(0, self._most * FEED_PER_LANE - len(self._feed))
+
+    def feed(self, item: TransferItem) -> None:
+        """Queue ``item`` (a :class:`FileJob` that is lane-ready) for the next free lane, and
+        start a lane if fewer run than files wait (call on the event loop)."""
+        self.items.add(item)
+        self._feed.append(item)
+        self._start_lanes()
+
+    def _start_lanes(self) -> None:
+        while not self._stopping and len(self._tasks) < min(self._most, len(self._feed)):
+            task = asyncio.ensure_future(self._lane())
+            self._tasks.add(task)
+            task.add_done_callback(self._lane_ended)
+
+    def _lane_ended(self, task: asyncio.Task[None]) -> None:
+        """A lane found the feed empty: files fed since then need a lane."""
+        self._tasks.discard(task)
+        self._start_lanes()
+
+    def withdraw(self, item: TransferItem) -> None:
+        """Stop ``item`` (fed or running in a lane): the lane reports it dropped or ended."""
+        job = item.job
+        assert isinstance(job, FileJob)
+        job.cancel.set()
+        job.active.cancel()
+
+    async def _lane(self) -> None:
+        async with self._slots:
+            done = asyncio.get_running_loop().run_in_executor(
+                transfer_executor(), self._run, asyncio.get_running_loop())
+            try:
+                await asyncio.shield(done)
+            except asyncio.CancelledError:
+                self._stop()
+                await done
+                raise
+
+    def _run(self, loop: asyncio.AbstractEventLoop) -> None:
+        """A lane (in a transfer thread): the feed's files one after the other, until it is
+        empty or the lanes stop; the next file's URL is on its way during each transfer."""
+        item = self._take(loop)
+        url = _url_soon(item)
+        while item is not None and url is not None:
+            after = self._take(loop)
+            after_url = _url_soon(after)
+            self._post(loop, LaneEvent(item, started=True))
+            result: FileOutcome | HandOver | Exception
+            try:
+                result = run_in_lane(_job(item), _url_of(url))
+            except Exception as exc:  # the engine reports it as _run_item would
+                result = exc
+            self._post(loop, LaneEvent(item, result=result))
+            item, url = after, after_url
+
+    def _take(self, loop: asyncio.AbstractEventLoop) -> TransferItem | None:
+        """The feed's next file that is still wanted (the others are reported dropped)."""
+        while not self._stopping:
+            try:
+                item = self._feed.popleft()
+            except IndexError:
+                return None
+            if not _job(item).cancel.is_set():
+                return item
+            self._post(loop, LaneEvent(item))
+        return None
+
+    def _post(self, loop: asyncio.AbstractEventLoop, event: LaneEvent) -> None:
+        """Queue ``event``; ask the loop for a drain unless one is due already."""
+        self._events.append(event)
+        if not self._due:
+            self._due = True
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
+                loop.call_soon_threadsafe(self._drain)
+
+    def _drain(self) -> None:
+        self._due = False  # before taking: an event posted from now on asks for a new drain
+        batch: list[LaneEvent] = []
+        while self._events:
+            event = self._events.popleft()
+            if not event.started:
+                self.items.discard(event.item)
+            batch.append(event)
+        if batch:
+            self._apply(batch)
+
+    def _stop(self) -> None:
+        """Stop taking files, and stop the ones running (see :meth:`withdraw`)."""
+        self._stopping = True
+        for item in list(self.items):
+            self.withdraw(item)
+
+    async def aclose(self) -> list[TransferItem]:
+        """Stop every lane and wait for them; return the fed files that never started, which
+        are no longer fed (their state is the caller's), after applying the events left."""
+        self._stop()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._drain()
+        left = list(self._feed)
+        self._feed.clear()
+        for item in left:
+            self.items.discard(item)
+        return left
+
+
+def _job(item: TransferItem) -> FileJob:
+    job = item.job
+    assert isinstance(job, FileJob)
+    return job
+
+
+URL_WAIT = 60.0
+"""The longest a lane waits for a URL (the quick path gives up on a silent API sooner)."""
+
+
+def _url_soon(item: TransferItem | None) -> concurrent.futures.Future[str | None] | None:
+    """Ask for ``item``'s signed URL in the API client's quick threads (None: no item)."""
+    if item is None:
+        return None
+    job = _job(item)
+    future: concurrent.futures.Future[str | None] = concurrent.futures.Future()
+    quick = job.fetcher.client.quick
+    if quick is None:
+        future.set_result(None)
+        return future
+    try:
+        return quick.executor.submit(job.fetcher.signed_url_blocking, job.remote.path)
+    except RuntimeError:  # the client is closing: the full path reports it
+        future.set_result(None)
+        return future
+
+
+def _url_of(future: concurrent.futures.Future[str | None]) -> str | None:
+    """The URL ``future`` gives, or None when it gave none (the file is handed over)."""
+    try:
+        return future.result(URL_WAIT)
+    except Exception:  # a timeout, or whatever went wrong: the full path asks again
+        return None

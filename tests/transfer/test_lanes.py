@@ -1,0 +1,179 @@
+"""Download lanes on real loopback sockets: small files run back to back in transfer threads
+with no event-loop hop per file, and a cancel, a full disk, a failing URL request and closing
+the engine still end every file cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from co_tui.transfer import DownloadEngine, ItemState, TargetKind, filejob, lanes
+from tests.transfer.loopback import MANY, RATED, RATED_SIZE, Watch
+from tests.transfer.transfer_helpers import local_files, request, server_files, temps, until
+
+
+@pytest.fixture
+def lane_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The server path of every file a lane ran."""
+    seen: list[str] = []
+    real = filejob.run_in_lane
+
+    def counted(job: filejob.FileJob, url: str | None) -> Any:
+        seen.append(job.remote.path)
+        return real(job, url)
+
+    monkeypatch.setattr(lanes, "run_in_lane", counted)
+    return seen
+
+
+@pytest.fixture
+def gate(files: Watch) -> Iterator[threading.Event]:
+    """Every file-host request waits (on the server) until the event is set."""
+    opened = threading.Event()
+    inner = files.app
+
+    async def held(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            while not opened.is_set():  # noqa: ASYNC110 - a thread's event, polled server-side
+                await asyncio.sleep(0.005)
+        await inner(scope, receive, send)
+
+    files.app = held
+    yield opened
+    opened.set()
+
+
+def _running(engine: DownloadEngine) -> int:
+    return sum(view.state is ItemState.RUNNING for view in engine.view())
+
+
+async def test_small_files_run_in_lanes_with_no_hop_per_file(engine: DownloadEngine, served: Any, files: Watch, api: Watch, dest: Path, lane_runs: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file of a folder of small ones runs in a lane: no transfer-thread call of its own
+    and none of the several-hop path, one URL request and one file request each, and the same
+    bytes as the server's."""
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a lane's file went through the event loop")
+
+    for name in ("run_transfer", "run_owned", "finish_uncancelled"):
+        monkeypatch.setattr(filejob, name, refused)
+    summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    assert summary.done == MANY and summary.failed == 0
+    assert sorted(lane_runs) == sorted(f"many/f_{i:03d}.dat" for i in range(MANY))
+    assert len([p for _, p, _, _ in api.seen if p.endswith("/files/urls")]) == MANY
+    assert len(files.seen) == MANY
+    assert local_files(dest / "many") == {
+        k[len("many/"):]: v for k, v in server_files(served.emulator).items()
+        if k.startswith("many/")}
+    assert temps(dest) == []
+
+
+async def test_a_cancel_cuts_a_lane_file_at_once(engine: DownloadEngine, served: Any, files: Watch, dest: Path, lane_runs: list[str]) -> None:
+    """Cancelling a lane's file while it waits for the body's next bytes (16 s away) shuts its
+    connection there and then: cancelled, not retried, nothing left."""
+    files.origin.conn_rate = 4e3  # a first 64 KiB at once, then nothing for 16 s
+    batch = engine.submit(request(dest, TargetKind.FOLDER, "rated"))
+    await until(lambda: bool(engine.view()) and engine.view()[0].done >= 64 * 1024)
+    started = time.monotonic()
+    assert engine.cancel(engine.view()[0].id)
+    summary = await batch.wait()
+    assert time.monotonic() - started < 1.0
+    assert summary.cancelled == 1 and summary.failed == 0 and summary.kept_partial == 0
+    assert lane_runs == [RATED] and len(files.ranges(RATED)) == 1
+    assert engine.view()[0].total == RATED_SIZE
+    assert temps(dest) == [] and not (dest / "rated" / "r.bin").exists()
+
+
+async def test_a_fed_file_cancelled_before_it_starts_is_never_requested(engine: DownloadEngine, served: Any, files: Watch, dest: Path, gate: threading.Event) -> None:
+    """A file already fed to the lanes but not begun stays queued until its lane reports it
+    dropped (so it can never run twice), then is cancelled without a request for its bytes;
+    one still in the engine's queue is cancelled at once."""
+    batch = engine.submit(request(dest, TargetKind.FOLDER, "many"))
+    await until(lambda: _running(engine) == engine.max_parallel)
+    views = engine.view()
+    fed, last = views[20], views[-1]
+    assert fed.state is ItemState.QUEUED
+    assert engine.cancel(fed.id)
+    assert engine.item(fed.id).state is ItemState.QUEUED  # type: ignore[union-attr]
+    assert engine.cancel(last.id)
+    gate.set()
+    summary = await batch.wait()
+    assert summary.cancelled == 2 and summary.done == MANY - 2 and summary.failed == 0
+    states = {view.label: view.state for view in engine.view()}
+    assert states[fed.label] is states[last.label] is ItemState.CANCELLED
+    requested = {path.rsplit("/", 1)[-1] for _, path, _, _ in files.seen}
+    assert fed.label.rsplit("/", 1)[-1] not in requested
+    assert not (dest / fed.label).exists() and temps(dest) == []
+    assert not engine.busy
+
+
+async def test_a_full_disk_stops_the_lanes_and_leaves_no_temp_file(engine: DownloadEngine, served: Any, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up after 10 files: the batch stops, every file the lanes had not
+    published fails with the reason, and no temp file is left."""
+    real = os.write
+    written: list[int] = []
+
+    def write(fd: int, data: Any) -> int:
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            target = ""
+        if ".co-tui-" in target:
+            if len(written) >= 10:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            written.append(fd)
+        return real(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    assert summary.error.startswith("stopped: the disk is full"), summary.error
+    assert summary.done <= 10 and summary.done + summary.failed == MANY
+    assert len(list((dest / "many").iterdir())) == summary.done
+    assert temps(dest) == [] and not engine.busy
+
+
+async def test_a_failed_url_request_hands_the_file_to_the_full_path(engine: DownloadEngine, served: Any, api: Watch, dest: Path, lane_runs: list[str]) -> None:
+    """The API answers 500 to each file's first URL request: the lane hands the file over,
+    and the engine's full path asks again (through the client's request path) and finishes
+    it: two URL requests per file, every file done."""
+    asked: set[bytes] = set()
+    inner = api.app
+
+    async def first_fails(scope: Any, receive: Any, send: Any) -> None:
+        query = scope.get("query_string", b"")
+        if scope["type"] == "http" and scope["path"].endswith("/files/urls") and (
+                query not in asked):
+            asked.add(query)
+            body = b'{"message": "internal server error"}'
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await inner(scope, receive, send)
+
+    api.app = first_fails
+    summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    assert summary.done == MANY and summary.failed == 0
+    assert len(lane_runs) == MANY
+    assert len([p for _, p, _, _ in api.seen if p.endswith("/files/urls")]) == 2 * MANY
+    assert temps(dest) == []
+
+
+async def test_closing_the_engine_stops_its_lanes(engine: DownloadEngine, served: Any, dest: Path, gate: threading.Event) -> None:
+    """Closing the engine while every lane waits for its file's bytes cuts them: it returns
+    at once, nothing is left running or queued, and no temp file stays."""
+    engine.submit(request(dest, TargetKind.FOLDER, "many"))
+    await until(lambda: _running(engine) == engine.max_parallel)
+    started = time.monotonic()
+    await engine.aclose()
+    assert time.monotonic() - started < 2.0
+    states = {view.state for view in engine.view()}
+    assert states == {ItemState.CANCELLED}, states
+    assert not engine.busy and temps(dest) == []
