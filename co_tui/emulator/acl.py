@@ -73,18 +73,21 @@ def visible_clause(user: User, alias: str = "a", schema: str = "") -> tuple[str,
     return "(" + " OR ".join(parts) + ")", args
 
 
+def _access(store: Store, user: User, asset_id: str) -> tuple[sqlite3.Row | None, str]:
+    """The asset row of ``asset_id`` (``None`` if there is none) and ``user``'s role on it."""
+    row = store.asset_row(asset_id)
+    return row, "none" if row is None else asset_role(store, user, row)
+
+
 def require_asset(store: Store, user: User, asset_id: str, need: str) -> tuple[sqlite3.Row, str]:
     """The asset row and the caller's role, or the API error the caller deserves.
 
-    ``need`` is the weakest role that may go on (``viewer``, ``editor`` or ``owner``).
+    ``need`` is the weakest role that may go on (``viewer``, ``editor`` or ``owner``). Row and
+    role are read once per (caller, asset) until the next write (:meth:`Store.cached`).
     """
-    row = store.asset_row(asset_id)
-    missing = ApiError(404, f"data asset {asset_id} not found")
-    if row is None:
-        raise missing
-    role = asset_role(store, user, row)
-    if role == "none":
-        raise missing
+    row, role = store.cached(("access", user, asset_id), lambda: _access(store, user, asset_id))
+    if row is None or role == "none":
+        raise ApiError(404, f"data asset {asset_id} not found")
     if RANK[role] < RANK[need]:
         if role == "discoverable":
             raise ApiError(

@@ -214,14 +214,13 @@ class FilesApp:
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
 
     def _lookup(self, asset_id: str, path: str) -> tuple[tree.FileRef, int] | None:
-        with self.store.lock:
-            row = self.store.query_one("SELECT pk, created FROM assets WHERE id = ?", (asset_id,))
-            if row is None:
-                return None
-            try:
-                ref = tree.find_file(self.store.conn, row["pk"], tree.normalise_path(path))
-            except ApiError:  # an invalid path ("..") is simply not a key
-                return None
+        row = self.store.asset_row(asset_id)
+        if row is None:
+            return None
+        try:
+            ref = tree.file_at(self.store, row["pk"], tree.normalise_path(path))
+        except ApiError:  # an invalid path ("..") is simply not a key
+            return None
         return None if ref is None else (ref, int(row["created"]))
 
     async def _serve(self, send: Send, method: str, headers: dict[str, str],

@@ -229,9 +229,7 @@ class Handlers:
         asset_id = request.path_params["id"]
         row, _ = acl.require_asset(self.store, caller(request), asset_id, "viewer")
         self._internal(row)
-        with self.store.lock:
-            ref = tree.find_file(self.store.conn, row["pk"], path)
-        if ref is None:
+        if tree.file_at(self.store, row["pk"], path) is None:
             raise not_found(f"file '{path}' not found in data asset {asset_id}")
         return asset_id, path
 

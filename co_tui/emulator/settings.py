@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable
@@ -21,8 +22,10 @@ FILE_URLS_SINCE = (4, 0, 0)
 _VERSION_RE = re.compile(r"^\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$")
 
 
+@functools.lru_cache(maxsize=64)
 def parse_version(text: str) -> tuple[int, int, int]:
-    """Parse ``"4.8.0"`` / ``"4.8"`` / ``"4"`` into a comparable tuple (``ValueError`` if bad)."""
+    """Parse ``"4.8.0"`` / ``"4.8"`` / ``"4"`` into a comparable tuple (``ValueError`` if bad;
+    cached: the configured version is asked for on every request)."""
     match = _VERSION_RE.match(text)
     if match is None:
         raise ValueError(f"malformed version {text!r}")

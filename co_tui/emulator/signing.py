@@ -11,6 +11,7 @@ import calendar
 import functools
 import hashlib
 import hmac
+import math
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -38,6 +39,13 @@ def _signed_at(date: str) -> int:
     return calendar.timegm(time.strptime(date, _DATE))
 
 
+@functools.lru_cache(maxsize=4)
+def _date_of(second: int) -> str:
+    """The ``X-Amz-Date`` of a whole second since the epoch (cached: every URL signed within
+    the same second carries the same date)."""
+    return time.strftime(_DATE, time.gmtime(second))
+
+
 class Signer:
     """Makes and checks signed URLs for one deployment."""
 
@@ -52,23 +60,22 @@ class Signer:
         return hmac.digest(self.secret, message, hashlib.sha256).hex()  # one call into C
 
     def url(self, origin: str, asset_id: str, path: str, *, kind: str) -> str:
-        """A signed URL for ``path`` of ``asset_id``; ``kind`` is ``attachment`` or ``inline``."""
-        now = self.clock()
-        date = time.strftime(_DATE, time.gmtime(now))
+        """A signed URL for ``path`` of ``asset_id``; ``kind`` is ``attachment`` or ``inline``.
+
+        The query is what ``urllib.parse.urlencode(..., quote_via=quote)`` makes of the
+        parameters in S3's order, written out directly: only the credential, the disposition
+        and the path need quoting (the other values are letters, digits and hex).
+        """
+        date = _date_of(math.floor(self.clock()))
         expires = str(max(1, int(self.ttl)))
         disposition = _disposition(kind, path.rpartition("/")[2])
-        query = {
-            "X-Amz-Algorithm": ALGORITHM,
-            "X-Amz-Credential": f"EMULATOR/{date[:8]}/us-east-1/s3/aws4_request",
-            "X-Amz-Date": date,
-            "X-Amz-Expires": expires,
-            "X-Amz-SignedHeaders": "host",
-            "response-content-disposition": disposition,
-            "X-Amz-Signature": self._signature(asset_id, path, date, expires, disposition),
-        }
+        signature = self._signature(asset_id, path, date, expires, disposition)
         quoted = urllib.parse.quote(path, safe="/")
-        return (f"{origin.rstrip('/')}/{BUCKET}/{asset_id}/{quoted}?"
-                + urllib.parse.urlencode(query, quote_via=urllib.parse.quote))
+        return (f"{origin.rstrip('/')}/{BUCKET}/{asset_id}/{quoted}?X-Amz-Algorithm={ALGORITHM}"
+                f"&X-Amz-Credential=EMULATOR%2F{date[:8]}%2Fus-east-1%2Fs3%2Faws4_request"
+                f"&X-Amz-Date={date}&X-Amz-Expires={expires}&X-Amz-SignedHeaders=host"
+                f"&response-content-disposition={urllib.parse.quote(disposition, safe='')}"
+                f"&X-Amz-Signature={signature}")
 
     def check(self, asset_id: str, path: str, query: Mapping[str, str]) -> tuple[str, str] | None:
         """``None`` if the URL is valid now, else an S3 (error code, message)."""

@@ -18,11 +18,11 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from co_tui.emulator.index import SearchIndex
@@ -33,6 +33,11 @@ key inside the caller's transaction and returns its id. The store does not know 
 holds: whoever builds the store passes this in, so the store imports no higher module."""
 
 SCHEMA_VERSION = "1"
+
+MEMO_ENTRIES = 1 << 16
+"""Values :meth:`Store.cached` keeps at most (all are dropped when it is full)."""
+
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -206,6 +211,8 @@ class Store:
         self.index: SearchIndex | None = None
         """The lagging search index, when search lags behind writes (``index.py``)."""
         self._secret: bytes | None = None
+        self._memo: dict[Hashable, Any] = {}
+        self._memo_version = -1
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -233,6 +240,33 @@ class Store:
         with self.lock:
             row: sqlite3.Row | None = self.conn.execute(sql, args).fetchone()
             return row
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or the value it gave for ``key`` while no row has been written since.
+
+        The data version is SQLite's count of rows written on this connection
+        (``Connection.total_changes``, as for the search page cache): any write, even one rolled
+        back, drops every value. Inside a transaction nothing is kept, because a value read
+        from uncommitted rows would outlive their rollback. ``compute`` must only read, and its
+        value must not be mutated by callers.
+        """
+        with self.lock:
+            conn = self.conn
+            version = conn.total_changes
+            if version != self._memo_version:
+                self._memo.clear()
+                self._memo_version = version
+            try:
+                value: T = self._memo[key]
+                return value
+            except KeyError:
+                pass
+            value = compute()
+            if not conn.in_transaction and conn.total_changes == version:
+                if len(self._memo) >= MEMO_ENTRIES:
+                    self._memo.clear()
+                self._memo[key] = value
+            return value
 
     def close(self) -> None:
         """Close the database connection."""
@@ -354,14 +388,18 @@ class Store:
 
         Call :meth:`settle` first, once per request.
         """
-        return self.query_one(f"{ASSET_SELECT} WHERE a.id = ?", (asset_id,))
+        return self.cached(("asset_row", asset_id),
+                           lambda: self.query_one(f"{ASSET_SELECT} WHERE a.id = ?", (asset_id,)))
 
     def settle(self) -> None:
         """Apply due draft -> ready/failed transitions (lazily, on read; cheap when none are due).
 
-        Called once at the start of every request, outside any transaction.
+        Called once at the start of every request, outside any transaction. The earliest due
+        time is remembered until the next write, so a request with nothing due costs no query.
         """
         now = self.clock()
+        if now < self.cached(("next_due",), self._next_due):
+            return
         with self.lock:
             due = self.conn.execute(
                 "SELECT pk FROM assets WHERE ready_at IS NOT NULL AND ready_at <= ?", (now,)
@@ -374,3 +412,8 @@ class Store:
                     changed.append(self._finish_pending(self, conn, row["pk"]))
         for asset_id in changed:
             self.notify_asset_changed(asset_id)
+
+    def _next_due(self) -> float:
+        """The earliest time a draft asset is due to settle (infinity when none is pending)."""
+        row = self.query_one("SELECT MIN(ready_at) FROM assets WHERE ready_at IS NOT NULL")
+        return float("inf") if row is None or row[0] is None else float(row[0])

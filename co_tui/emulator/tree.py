@@ -21,6 +21,7 @@ import msgspec
 
 from co_tui.emulator.http_errors import bad_request
 from co_tui.emulator.seed_model import Content
+from co_tui.emulator.store import Store
 
 FileSpec = tuple[str, Content, str]
 """(path, content, salt) of one stored file."""
@@ -238,3 +239,9 @@ def find_file(conn: sqlite3.Connection, asset: int, path: str) -> FileRef | None
             content = Content(kind=gen["kind"], size=gen["size"])
             return FileRef(path, content, f"{gen['salt']}/{name}")
     return None
+
+
+def file_at(store: Store, asset: int, path: str) -> FileRef | None:
+    """:func:`find_file` on the store's connection, read once per (asset, path) until the next
+    write (:meth:`Store.cached`): a download asks for the same file's URL and then its bytes."""
+    return store.cached(("file", asset, path), lambda: find_file(store.conn, asset, path))
