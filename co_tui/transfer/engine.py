@@ -109,6 +109,8 @@ class DownloadEngine:
         self._batches: list[Batch] = []
         self._queue: deque[TransferItem] = deque()
         self._workers: set[asyncio.Task[None]] = set()
+        self._handed: set[asyncio.Task[None]] = set()
+        """Runs of files a download lane handed over (their items are in ``_taken``)."""
         self._planners: set[asyncio.Task[None]] = set()
         self._running: set[TransferItem] = set()
         self._taken: set[TransferItem] = set()
@@ -329,6 +331,7 @@ class DownloadEngine:
                     isinstance(item.job, FileJob) and item.job.cancel.is_set()):
                 self._taken.add(item)
                 item.task = asyncio.ensure_future(self._run_item(item, event.result))
+                self._handed.add(item.task)
                 item.task.add_done_callback(functools.partial(self._handed_back, item))
             elif event.result is None or isinstance(event.result, HandOver):
                 self._ended(item, DownloadCancelled())  # dropped, or withdrawn meanwhile
@@ -336,7 +339,8 @@ class DownloadEngine:
                 self._ended(item, event.result)
         self._pump()
 
-    def _handed_back(self, item: TransferItem, _task: asyncio.Task[None]) -> None:
+    def _handed_back(self, item: TransferItem, task: asyncio.Task[None]) -> None:
+        self._handed.discard(task)
         item.task = None
         self._taken.discard(item)
         self._touch()
@@ -488,8 +492,8 @@ class DownloadEngine:
         for item in list(self._items):
             if item.state is ItemState.QUEUED:
                 self._set_state(item, ItemState.CANCELLED)
-        for task in list(self._workers):
+        for task in [*self._workers, *self._handed]:
             task.cancel()
-        pending = [*self._planners, *self._workers]
+        pending = [*self._planners, *self._workers, *self._handed]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)

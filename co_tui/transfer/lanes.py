@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,7 +124,7 @@ class Lanes:
             self._post(loop, LaneEvent(item, started=True))
             result: FileOutcome | HandOver | Exception
             try:
-                result = run_in_lane(_job(item), _url_of(url))
+                result = run_in_lane(_job(item), _url_of(url, _job(item)))
             except Exception as exc:  # the engine reports it as _run_item would
                 result = exc
             self._post(loop, LaneEvent(item, result=result))
@@ -188,6 +189,8 @@ def _job(item: TransferItem) -> FileJob:
 
 URL_WAIT = 60.0
 """The longest a lane waits for a URL (the quick path gives up on a silent API sooner)."""
+CANCEL_CHECK = 0.1
+"""How often a lane waiting for a URL looks whether its file was cancelled."""
 
 
 def _url_soon(item: TransferItem | None) -> concurrent.futures.Future[str | None] | None:
@@ -207,9 +210,15 @@ def _url_soon(item: TransferItem | None) -> concurrent.futures.Future[str | None
         return future
 
 
-def _url_of(future: concurrent.futures.Future[str | None]) -> str | None:
-    """The URL ``future`` gives, or None when it gave none (the file is handed over)."""
-    try:
-        return future.result(URL_WAIT)
-    except Exception:  # a timeout, or whatever went wrong: the full path asks again
-        return None
+def _url_of(future: concurrent.futures.Future[str | None], job: FileJob) -> str | None:
+    """The URL ``future`` gives, or None when it gave none (the file is handed over) or
+    ``job`` was cancelled meanwhile (within :data:`CANCEL_CHECK` seconds)."""
+    deadline = time.monotonic() + URL_WAIT
+    while not job.cancel.is_set() and time.monotonic() < deadline:
+        try:
+            return future.result(CANCEL_CHECK)
+        except concurrent.futures.TimeoutError:
+            continue
+        except Exception:  # whatever went wrong: the full path asks again
+            return None
+    return None

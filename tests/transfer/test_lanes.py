@@ -139,10 +139,9 @@ async def test_a_full_disk_stops_the_lanes_and_leaves_no_temp_file(engine: Downl
     assert temps(dest) == [] and not engine.busy
 
 
-async def test_a_failed_url_request_hands_the_file_to_the_full_path(engine: DownloadEngine, served: Any, api: Watch, dest: Path, lane_runs: list[str]) -> None:
-    """The API answers 500 to each file's first URL request: the lane hands the file over,
-    and the engine's full path asks again (through the client's request path) and finishes
-    it: two URL requests per file, every file done."""
+@pytest.fixture
+def urls_fail_once(api: Watch) -> None:
+    """The API answers 500 to the first signed-URL request of each file."""
     asked: set[bytes] = set()
     inner = api.app
 
@@ -159,11 +158,31 @@ async def test_a_failed_url_request_hands_the_file_to_the_full_path(engine: Down
         await inner(scope, receive, send)
 
     api.app = first_fails
+
+
+@pytest.mark.usefixtures("urls_fail_once")
+async def test_a_failed_url_request_hands_the_file_to_the_full_path(engine: DownloadEngine, served: Any, api: Watch, dest: Path, lane_runs: list[str]) -> None:
+    """A lane's URL request gets a 500: the lane hands the file over, and the engine's full
+    path asks again (through the client's request path) and finishes it: two URL requests per
+    file, every file done."""
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
     assert summary.done == MANY and summary.failed == 0
     assert len(lane_runs) == MANY
     assert len([p for _, p, _, _ in api.seen if p.endswith("/files/urls")]) == 2 * MANY
     assert temps(dest) == []
+
+
+@pytest.mark.usefixtures("urls_fail_once")
+async def test_closing_the_engine_stops_the_files_lanes_handed_over(engine: DownloadEngine, served: Any, dest: Path, gate: threading.Event) -> None:
+    """Files the lanes handed over run on in the engine's full path; closing the engine while
+    they wait for their bytes stops them too: nothing is left running, no temp file stays."""
+    engine.submit(request(dest, TargetKind.FOLDER, "many"))
+    await until(lambda: _running(engine) >= engine.max_parallel)
+    started = time.monotonic()
+    await engine.aclose()
+    assert time.monotonic() - started < 2.0
+    assert {view.state for view in engine.view()} == {ItemState.CANCELLED}
+    assert not engine.busy and temps(dest) == []
 
 
 async def test_closing_the_engine_stops_its_lanes(engine: DownloadEngine, served: Any, dest: Path, gate: threading.Event) -> None:
