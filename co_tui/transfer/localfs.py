@@ -98,13 +98,8 @@ def open_folder(root: str, parts: Iterable[str], *, create: bool = True) -> DirH
     try:
         for part in parts:
             path = os.path.join(path, part)
-            if create:
-                try:
-                    os.mkdir(part, 0o777, dir_fd=fd)
-                except FileExistsError:
-                    pass
             try:
-                child = os.open(part, _DIR_FLAGS, dir_fd=fd)
+                child = _open_child(fd, part, create)
             except OSError as exc:
                 if exc.errno in (errno.ELOOP, errno.ENOTDIR):
                     raise UnsafePathError(
@@ -119,6 +114,21 @@ def open_folder(root: str, parts: Iterable[str], *, create: bool = True) -> DirH
     return DirHandle(fd, path)
 
 
+def _open_child(fd: int, part: str, create: bool) -> int:
+    """Open the folder ``part`` in ``fd``, made first when missing and ``create`` (opened
+    first: most files of a download land in a folder that exists by then)."""
+    try:
+        return os.open(part, _DIR_FLAGS, dir_fd=fd)
+    except FileNotFoundError:
+        if not create:
+            raise
+    try:
+        os.mkdir(part, 0o777, dir_fd=fd)
+    except FileExistsError:  # made meanwhile by another transfer: open it all the same
+        pass
+    return os.open(part, _DIR_FLAGS, dir_fd=fd)
+
+
 def exists(folder: DirHandle, name: str) -> bool:
     """True when ``name`` exists in ``folder`` (a symlink counts, dangling or not)."""
     try:
@@ -130,7 +140,10 @@ def exists(folder: DirHandle, name: str) -> bool:
 
 def create_temp(folder: DirHandle, name: str) -> int:
     """Create ``name`` afresh (a leftover of that name is removed first) and open it to write."""
-    remove_quietly(folder, name)
+    try:
+        return os.open(name, _NEW_FILE_FLAGS, 0o666, dir_fd=folder.fd)
+    except FileExistsError:
+        remove_quietly(folder, name)
     return os.open(name, _NEW_FILE_FLAGS, 0o666, dir_fd=folder.fd)
 
 

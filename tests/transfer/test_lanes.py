@@ -166,7 +166,8 @@ async def test_a_failed_url_request_hands_the_file_to_the_full_path(engine: Down
     path asks again (through the client's request path) and finishes it: two URL requests per
     file, every file done."""
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
-    assert summary.done == MANY and summary.failed == 0
+    errors = [view.error for view in engine.view() if view.error]
+    assert summary.done == MANY and summary.failed == 0, errors
     assert len(lane_runs) == MANY
     assert len([p for _, p, _, _ in api.seen if p.endswith("/files/urls")]) == 2 * MANY
     assert temps(dest) == []
