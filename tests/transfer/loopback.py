@@ -3,6 +3,7 @@ small files and a 4 MiB one, a watch on each origin, a client and an engine on i
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -11,11 +12,11 @@ import pytest
 from co_tui.api import CodeOceanClient, fast_download
 from co_tui.emulator import EmulatorConfig, serve_in_thread
 from co_tui.emulator.seed_model import Content, SeedFile
-from co_tui.transfer import DownloadEngine, filejob
-from tests.transfer.transfer_helpers import MiB, seed
+from co_tui.transfer import BatchSummary, DownloadEngine, DownloadRequest, filejob
+from tests.transfer.transfer_helpers import MiB, seed, until
 
-__all__ = ["MANY", "RATED", "RATED_SIZE", "Watch", "api", "client", "engine", "files", "hops",
-           "refusing", "served"]
+__all__ = ["MANY", "RATED", "RATED_SIZE", "Watch", "api", "cancel_while_paused", "client",
+           "engine", "files", "hops", "refusing", "served"]
 
 MANY = 50
 RATED = "rated/r.bin"
@@ -133,3 +134,16 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+
+
+async def cancel_while_paused(engine: DownloadEngine, files: Watch, asked: DownloadRequest
+                              ) -> tuple[BatchSummary, float]:
+    """Download ``asked`` (the 4 MiB file) from an origin that sends a first 64 KiB at once and
+    then nothing for 16 s; cancel it there: its summary and the seconds the cancel took."""
+    files.origin.conn_rate = 4e3
+    batch = engine.submit(asked)
+    await until(lambda: bool(engine.view()) and engine.view()[0].done >= 64 * 1024)
+    started = time.monotonic()
+    assert engine.cancel(engine.view()[0].id)
+    summary = await batch.wait()
+    return summary, time.monotonic() - started

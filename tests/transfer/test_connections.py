@@ -18,7 +18,14 @@ from co_tui.transfer import DownloadEngine, ExistingPolicy, ItemState, TargetKin
 from co_tui.transfer import fetch as fetch_module
 from co_tui.transfer.engine import WORKERS_PER_SLOT
 from co_tui.transfer.urls import AHEAD_PER_SLOT, CONCURRENCY
-from tests.transfer.loopback import MANY, RATED, RATED_SIZE, Watch, refusing
+from tests.transfer.loopback import (
+    MANY,
+    RATED,
+    RATED_SIZE,
+    Watch,
+    cancel_while_paused,
+    refusing,
+)
 from tests.transfer.transfer_helpers import (
     BIG,
     BIG_SIZE,
@@ -133,13 +140,9 @@ async def test_a_cancel_stops_a_small_file_in_its_one_hop_at_once(engine: Downlo
     the body's next bytes shuts the connection there and then (the wait would be 16 s): the
     item is cancelled, not retried, and nothing is left."""
     monkeypatch.setattr(engine.client, "quick", None)
-    files.origin.conn_rate = 4e3  # a first 64 KiB at once, then nothing for 16 s
-    batch = engine.submit(request(dest, TargetKind.FILE, RATED, size=RATED_SIZE))
-    await until(lambda: bool(engine.view()) and engine.view()[0].done >= 64 * 1024)
-    started = time.monotonic()
-    assert engine.cancel(engine.view()[0].id)
-    summary = await batch.wait()
-    assert time.monotonic() - started < 1.0
+    summary, seconds = await cancel_while_paused(
+        engine, files, request(dest, TargetKind.FILE, RATED, size=RATED_SIZE))
+    assert seconds < 1.0
     assert summary.cancelled == 1 and summary.failed == 0 and summary.kept_partial == 0
     assert hops == ["transfer"]  # the one-hop path, and no second attempt after the cancel
     assert len(files.ranges(RATED)) == 1

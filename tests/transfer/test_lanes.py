@@ -5,8 +5,6 @@ the engine still end every file cleanly."""
 from __future__ import annotations
 
 import asyncio
-import errno
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -16,8 +14,15 @@ from typing import Any
 import pytest
 
 from co_tui.transfer import DownloadEngine, ItemState, TargetKind, filejob, lanes
-from tests.transfer.loopback import MANY, RATED, RATED_SIZE, Watch
-from tests.transfer.transfer_helpers import local_files, request, server_files, temps, until
+from tests.transfer.loopback import MANY, RATED, RATED_SIZE, Watch, cancel_while_paused
+from tests.transfer.transfer_helpers import (
+    disk_full_after,
+    local_files,
+    request,
+    server_files,
+    temps,
+    until,
+)
 
 
 @pytest.fixture
@@ -78,13 +83,9 @@ async def test_small_files_run_in_lanes_with_no_hop_per_file(engine: DownloadEng
 async def test_a_cancel_cuts_a_lane_file_at_once(engine: DownloadEngine, served: Any, files: Watch, dest: Path, lane_runs: list[str]) -> None:
     """Cancelling a lane's file while it waits for the body's next bytes (16 s away) shuts its
     connection there and then: cancelled, not retried, nothing left."""
-    files.origin.conn_rate = 4e3  # a first 64 KiB at once, then nothing for 16 s
-    batch = engine.submit(request(dest, TargetKind.FOLDER, "rated"))
-    await until(lambda: bool(engine.view()) and engine.view()[0].done >= 64 * 1024)
-    started = time.monotonic()
-    assert engine.cancel(engine.view()[0].id)
-    summary = await batch.wait()
-    assert time.monotonic() - started < 1.0
+    summary, seconds = await cancel_while_paused(engine, files,
+                                                 request(dest, TargetKind.FOLDER, "rated"))
+    assert seconds < 1.0
     assert summary.cancelled == 1 and summary.failed == 0 and summary.kept_partial == 0
     assert lane_runs == [RATED] and len(files.ranges(RATED)) == 1
     assert engine.view()[0].total == RATED_SIZE
@@ -117,21 +118,7 @@ async def test_a_fed_file_cancelled_before_it_starts_is_never_requested(engine: 
 async def test_a_full_disk_stops_the_lanes_and_leaves_no_temp_file(engine: DownloadEngine, served: Any, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The disk fills up after 10 files: the batch stops, every file the lanes had not
     published fails with the reason, and no temp file is left."""
-    real = os.write
-    written: list[int] = []
-
-    def write(fd: int, data: Any) -> int:
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            target = ""
-        if ".co-tui-" in target:
-            if len(written) >= 10:
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            written.append(fd)
-        return real(fd, data)
-
-    monkeypatch.setattr(os, "write", write)
+    disk_full_after(monkeypatch, 10)  # a 4 KiB file is one write
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
     assert summary.error.startswith("stopped: the disk is full"), summary.error
     assert summary.done <= 10 and summary.done + summary.failed == MANY

@@ -3,9 +3,7 @@ bytes (uvicorn serves the emulator in a thread)."""
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
 import zipfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ from tests.transfer.transfer_helpers import (
     BIG,
     BIG_SIZE,
     MOUNT,
+    disk_full_after,
     local_files,
     request,
     seed,
@@ -103,18 +102,7 @@ async def test_a_truncated_transfer_resumes_over_sockets(engine: DownloadEngine,
 async def test_a_full_disk_over_sockets(engine: DownloadEngine, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast path reports its thread's OSError as a connection failure with the cause
     chained; the engine still recognises a full disk, stops and cleans up."""
-    real = os.write
-
-    def write(fd: int, data: Any) -> int:
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            target = ""
-        if ".co-tui-" in target:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(fd, data)
-
-    monkeypatch.setattr(os, "write", write)
+    disk_full_after(monkeypatch, 0)
     summary = await engine.submit(request(dest, TargetKind.FOLDER, "logs")).wait()
     assert summary.failed == 1 and "disk is full" in summary.error
     assert temps(dest) == [] and not (dest / "logs" / "run.log").exists()

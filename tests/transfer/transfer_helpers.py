@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import os
 from collections.abc import Callable, Iterable
@@ -167,3 +168,22 @@ class ConcurrencyProbe(httpx.AsyncBaseTransport):
     def files_requests(self) -> list[httpx.Request]:
         """Requests sent to the signed-URL origin."""
         return [r for r in self.requests if r.url.host == self.files_host]
+
+
+def disk_full_after(monkeypatch: Any, writes: int) -> None:
+    """``os.write`` into a co-tui temp file fails with ENOSPC after ``writes`` such writes."""
+    real = os.write
+    done = [0]
+
+    def write(fd: int, data: Any) -> int:
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            target = ""
+        if ".co-tui-" in target:
+            if done[0] >= writes:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            done[0] += 1
+        return real(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
