@@ -49,7 +49,8 @@ class Reply:
     ``total`` is the file size claimed in ``Content-Range`` (default: the true size).
     ``cut`` stops the body after that many bytes: the connection then closes, or with
     ``stall`` stays open and silent until the client gives up. ``ranges=False`` ignores
-    ``Range`` (a 200 with the whole file).
+    ``Range`` (a 200 with the whole file). ``piece`` bytes are written at a time, ``pace``
+    seconds apart (a slow host that never stops moving).
     """
 
     extra: int | None = 0
@@ -60,6 +61,8 @@ class Reply:
     stall: bool = False
     ranges: bool = True
     etag: str = '"v1"'
+    piece: int = _PIECE
+    pace: float = 0.0
 
 
 HONEST = Reply()
@@ -180,7 +183,7 @@ class BadFileHost:
         await writer.drain()
         position = start
         while (body is None or record.sent < body) and record.sent < SAFETY_CAP:
-            n = _PIECE if body is None else min(_PIECE, body - record.sent)
+            n = reply.piece if body is None else min(reply.piece, body - record.sent)
             data = pattern(position, n)
             if reply.framing == "chunked":
                 data = f"{n:x}\r\n".encode() + data + b"\r\n"
@@ -188,6 +191,8 @@ class BadFileHost:
             record.sent += n  # counted once handed to the socket, even if the client hangs up
             position += n
             await writer.drain()
+            if reply.pace:
+                await asyncio.sleep(reply.pace)
         if reply.stall:
             await reader.read()  # silent until the client gives up and closes
         elif reply.framing == "chunked" and reply.cut is None:

@@ -274,3 +274,15 @@ async def test_a_stalled_body_times_out_with_a_clear_message(bad_host: BadFileHo
     assert info.value.message == "the server sent nothing for 0.2 s"
     assert time.monotonic() - started < 5
     assert (tmp_path / "f.bin").read_bytes() == pattern(0, 100)
+
+
+async def test_a_slow_body_that_keeps_moving_is_not_a_stall(bad_host: BadFileHost, host_client: CodeOceanClient, tmp_path: Path) -> None:
+    """Pieces come 0.05 s apart for ~0.75 s, against a 0.2 s wait per read: no read waits 0.2 s
+    for nothing, so it is no stall (a read that waits for a whole buffer returns what it has
+    when the wait runs out)."""
+    bad_host.add("slow.bin", 1600, Reply(piece=100, pace=0.05))
+    with open(tmp_path / "slow.bin", "wb") as out:
+        result = await host_client.files.download(f"{bad_host.origin}/b/slow.bin?sig=1", out,
+                                                  size=1600)
+    assert result.written == 1600
+    assert (tmp_path / "slow.bin").read_bytes() == pattern(0, 1600)
