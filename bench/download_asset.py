@@ -5,7 +5,9 @@ Cases (each served by ``co-tui emulator`` in a child process on loopback):
 - ``small``: an asset of ``--files`` files of ``--file-kib`` KiB (1,000 x 1 MiB, in 10 folders)
   downloaded whole, against ``curl --parallel --parallel-max 4`` given every signed URL
   beforehand (``curl_par``) and one ``curl -K`` process fetching them one after the other over
-  one reused connection (``curl_K``);
+  one reused connection (``curl_K``); and, as the floor a Python process sets (no target), a
+  bare standard-library client with 8 threads given the same URLs (``py_bare``,
+  bench/_bare_download.py), which shows how much of co-tui's time is its own work per file;
 - ``latency``: the same asset with every response of both origins delayed ``--latency`` ms
   (20), against ``curl --parallel --parallel-max 4``;
 - ``big``: one file of ``--big-mib`` MiB (4 GiB) against ``curl -o``;
@@ -134,6 +136,16 @@ def curl_k(urls: list[str], dest: Path) -> tuple[float, int]:
     config = _curl_config(urls, dest)
     try:
         return _timed_rss(["curl", "-s", "-f", "-K", str(config)])
+    finally:
+        config.unlink()
+
+
+def py_bare(urls: list[str], dest: Path) -> tuple[float, int]:
+    """The bare Python client (bench/_bare_download.py): 8 threads, as co-tui runs 8 transfers."""
+    config = _curl_config(urls, dest)
+    try:
+        return _timed_rss([sys.executable, str(Path(__file__).resolve().parent
+                                               / "_bare_download.py"), str(config), "8"])
     finally:
         config.unlink()
 
@@ -288,7 +300,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         _round(rec, "small", run, work, small,
                                lambda d: ours(emu, SMALL_ASSET, d),
                                {"curl_par": lambda d: curl_parallel(urls, d),
-                                "curl_K": lambda d: curl_k(urls, d)}, emu.process.pid)
+                                "curl_K": lambda d: curl_k(urls, d),
+                                "py_bare": lambda d: py_bare(urls, d)}, emu.process.pid)
                 if "big" in cases:
                     size = args.big_mib * MIB
                     url = asyncio.run(_signed_urls(emu.domain, emu.token, BIG_ASSET,
@@ -349,6 +362,7 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
     ratios: dict[str, Any] = {}
     for name, case, base in (("small_vs_curl_par", "small", "curl_par"),
                              ("small_vs_curl_K", "small", "curl_K"),
+                             ("small_vs_py_bare", "small", "py_bare"),
                              ("latency_vs_curl_par", "latency", "curl_par"),
                              ("big_time_vs_curl", "big", "curl"),
                              ("rated_time_vs_curl", "rated", "curl")):
@@ -368,6 +382,9 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
             verdicts[name] = ratios[name] <= limit
             print(f"  {name:26} {ratios[name]:7.3f}  target <= {limit:.3f}  "
                   f"{'PASS' if verdicts[name] else 'FAIL'}")
+    if "small_vs_py_bare" in ratios:
+        print(f"  {'small_vs_py_bare':26} {ratios['small_vs_py_bare']:7.3f}  (the floor a bare "
+              "Python client sets: no target)")
     payload = {
         "load": load_average(), "table": _table(rec, ratios),
         "runs": args.runs, "destination": str(where), "latency_ms": args.latency,

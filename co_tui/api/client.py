@@ -46,6 +46,7 @@ from co_tui.api.errors import (
     request_never_sent,
 )
 from co_tui.api.files import SignedFiles
+from co_tui.api.http1 import ActiveConnection
 from co_tui.api.quick_get import QuickAnswer, QuickApi, proxied
 from co_tui.api.retry import (
     DownloadTimeouts,
@@ -91,6 +92,11 @@ class _OriginGuard(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def _nothing() -> None:
+    """What :meth:`CodeOceanClient.quick_read_later` gives when it sent nothing."""
+    return None
 
 
 def _no_cookies() -> http.cookiejar.CookieJar:
@@ -398,31 +404,38 @@ class CodeOceanClient:
         except RuntimeError:  # the client was closed meanwhile: its executor takes no more
             return None
 
-    def quick_read_blocking(self, operation: str, path: str, params: Mapping[str, str],
-                            result: type[T]) -> T | None:
-        """A GET's first attempt through :attr:`quick` in the calling thread, for a caller that
-        does the rest of its work there (a download lane): the decoded answer when it is a
-        whole ``200`` that decodes, else ``None``, and the caller sends the operation through
+    def quick_read_later(self, operation: str, path: str, params: Mapping[str, str],
+                         result: type[T], active: ActiveConnection | None = None
+                         ) -> Callable[[], T | None]:
+        """A GET's first attempt through :attr:`quick`, sent now in the calling thread, for a
+        caller that does the rest of its work there (a download lane); the returned call reads
+        the answer there (:meth:`QuickApi.start`): the decoded answer when it is a whole
+        ``200`` that decodes, else ``None``, and the caller sends the operation through
         :meth:`request` (which decides what any other answer means, retries, and reports).
 
         Also ``None`` while the API counts as unreachable, so that the loop's request path is
         the one that reports it reachable again (its callbacks run on the event loop)."""
         quick = self.quick
         if quick is None or not self.reachable:
-            return None
+            return _nothing
         started = time.perf_counter()
-        answer = quick.get(path, params)
-        if answer is None or answer.status != 200:
-            return None
-        try:
-            value = decode(answer.body, result)
-        except (ValueError, RecursionError, MemoryError):
-            return None
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s GET %s -> 200, %d bytes in %.0f ms (attempt 1) (quick, in a thread)",
-                      operation, safe_url(self.api_base.join(path)), len(answer.body),
-                      (time.perf_counter() - started) * 1000)
-        return value
+        answer_of = quick.start(path, params, active)
+
+        def read() -> T | None:
+            answer = answer_of()
+            if answer is None or answer.status != 200:
+                return None
+            try:
+                value = decode(answer.body, result)
+            except (ValueError, RecursionError, MemoryError):
+                return None
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("%s GET %s -> 200, %d bytes in %.0f ms (attempt 1) (quick, in a "
+                          "thread)", operation, safe_url(self.api_base.join(path)),
+                          len(answer.body), (time.perf_counter() - started) * 1000)
+            return value
+
+        return read
 
     def _quick_response(self, answer: QuickAnswer, path: str,
                         params: Mapping[str, str] | None) -> httpx.Response:

@@ -64,11 +64,20 @@ class Connection:
         if scheme == "https":
             sock = ssl_context().wrap_socket(sock, server_hostname=host)
         self.sock = sock
+        self._timeout = sock.gettimeout()
         self._lock = threading.Lock()
         self.closed = False
         self.requests = 0
         """Requests sent on this socket so far."""
         self.idle_since = 0.0
+
+    def set_timeout(self, seconds: float) -> None:
+        """The socket's timeout, set only when it changes: each ``settimeout`` is a system
+        call, and in a transfer thread every system call gives the GIL up and waits to get it
+        back (behind the other transfer threads), which cost more than the call itself."""
+        if seconds != self._timeout:
+            self.sock.settimeout(seconds)
+            self._timeout = seconds
 
     def shutdown(self) -> None:
         """Unblock a pending ``recv`` (from another thread) and close."""

@@ -32,6 +32,7 @@ from co_tui.api.retry import OpKind
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
+    from co_tui.api.http1 import ActiveConnection
 
 __all__ = ["DataAssets", "ProgressCallback"]
 
@@ -42,6 +43,11 @@ elapsed."""
 _LEGACY_TOKEN = "legacy-offset:"
 FULL_SCAN_LIMIT = 1000
 """Page size for full listings: the API's maximum, which the docs recommend for scans."""
+
+
+def _no_urls() -> None:
+    """What :meth:`DataAssets.file_urls_later` gives when it sent nothing."""
+    return None
 
 
 def _bool_param(value: bool) -> str:
@@ -264,17 +270,26 @@ class DataAssets:
         self._file_urls_supported = False
         return FileURLs(download_url=legacy.url, view_url=legacy.url)
 
-    def file_urls_blocking(self, data_asset_id: str, path: str) -> FileURLs | None:
-        """:meth:`get_data_asset_file_urls`'s first attempt in the calling thread (a download
-        lane's): the URLs when the quick path read a ``200`` that decodes, else ``None`` (ask
-        :meth:`get_data_asset_file_urls`, which also knows what a 404 means)."""
+    def file_urls_later(self, data_asset_id: str, path: str,
+                        active: ActiveConnection | None = None
+                        ) -> Callable[[], FileURLs | None]:
+        """:meth:`get_data_asset_file_urls`'s first attempt, sent now in the calling thread (a
+        download lane's); the returned call reads it there (``active``: where the socket is
+        recorded meanwhile, to cut the wait): the URLs when the quick path read a ``200``
+        that decodes, else ``None`` (ask :meth:`get_data_asset_file_urls`, which also knows
+        what a 404 means)."""
         if self._file_urls_supported is False:
-            return None
-        urls = self._client.quick_read_blocking(
+            return _no_urls
+        read = self._client.quick_read_later(
             "get_data_asset_file_urls", f"data_assets/{seg(data_asset_id)}/files/urls",
-            {"path": path}, FileURLs)
-        if urls is not None:
-            self._file_urls_supported = True
+            {"path": path}, FileURLs, active)
+
+        def urls() -> FileURLs | None:
+            found = read()
+            if found is not None:
+                self._file_urls_supported = True
+            return found
+
         return urls
 
     async def get_data_asset_file_download_url(

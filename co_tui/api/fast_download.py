@@ -204,7 +204,7 @@ def _download_once(
             try:
                 if cancel is not None and cancel.is_set():
                     raise DownloadCancelled()
-                conn.sock.settimeout(idle_timeout)
+                conn.set_timeout(idle_timeout)
                 conn.requests += 1
                 result, reusable = _transfer(conn, request, sink, want, reused, cancel, progress,
                                              on_head, buffer_bytes, shown, size, buffer)

@@ -149,11 +149,18 @@ class SignedFiles:
         """A fresh signed URL serving the raw bytes of ``path`` (:func:`download_link`)."""
         return download_link(await self.file_urls(asset_id, path))
 
-    def signed_url_blocking(self, asset_id: str, path: str) -> str | None:
-        """:meth:`signed_url` in the calling thread, one quick attempt: the URL, or ``None``
-        when that attempt could not give it (then ask :meth:`signed_url`)."""
-        urls = self._client.data_assets.file_urls_blocking(asset_id, path)
-        return (download_link(urls) or None) if urls is not None else None
+    def signed_url_later(self, asset_id: str, path: str, active: ActiveConnection | None = None
+                         ) -> Callable[[], str | None]:
+        """:meth:`signed_url`'s one quick attempt, sent now in the calling thread; the
+        returned call reads it there (:meth:`DataAssets.file_urls_later`): the URL, or
+        ``None`` when that attempt could not give it (then ask :meth:`signed_url`)."""
+        read = self._client.data_assets.file_urls_later(asset_id, path, active)
+
+        def url() -> str | None:
+            urls = read()
+            return (download_link(urls) or None) if urls is not None else None
+
+        return url
 
     async def with_fresh_urls(
         self,

@@ -133,16 +133,17 @@ def request_bytes(parts: urllib.parse.SplitResult, want: Want) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-def read_head(conn: Connection, request: bytes, buffer: bytearray, reused: bool,
+def read_head(conn: Connection, request: bytes | None, buffer: bytearray, reused: bool,
               shown: str) -> tuple[Head, int, int]:
-    """Send ``request`` and read the answer's head into ``buffer`` (at least :data:`MAX_HEAD`
-    bytes): (head, where the body starts, bytes read). Raises :class:`Stale` when a reused
-    socket turns out closed before any byte came back."""
+    """Send ``request`` (None: it was sent already) and read the answer's head into
+    ``buffer`` (at least :data:`MAX_HEAD` bytes): (head, where the body starts, bytes read).
+    Raises :class:`Stale` when a reused socket turns out closed before any byte came back."""
     sock = conn.sock
     view = memoryview(buffer)
     filled = 0
     try:
-        sock.sendall(request)
+        if request is not None:
+            sock.sendall(request)
         while True:  # the head: up to the blank line, at most MAX_HEAD bytes
             n = sock.recv_into(view[filled:MAX_HEAD])
             if n == 0:

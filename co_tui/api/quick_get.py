@@ -27,17 +27,26 @@ from __future__ import annotations
 
 import base64
 import concurrent.futures
+import functools
 import socket
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from co_tui import __version__
 from co_tui.api.conn_pool import Connection, ConnectionPool, origin_of
 from co_tui.api.errors import ApiError
-from co_tui.api.http1 import MAX_HEAD, HeadFields, Stale, keeps_alive, read_head, unsafe_target
+from co_tui.api.http1 import (
+    MAX_HEAD,
+    ActiveConnection,
+    HeadFields,
+    Stale,
+    keeps_alive,
+    read_head,
+    unsafe_target,
+)
 from co_tui.api.retry import Timeouts
 from co_tui.redact import Secret
 
@@ -57,6 +66,11 @@ each one cost a request that httpx then sent again."""
 _MAX_LINE = 1024
 """The longest chunk-size line read."""
 _HEX = frozenset(b"0123456789abcdefABCDEF")
+
+
+def _no_answer() -> None:
+    """What :meth:`QuickApi.start` gives when it sent nothing."""
+    return None
 
 
 def proxied(url: str) -> bool:
@@ -126,9 +140,24 @@ class QuickApi:
     def get(self, path: str, params: Mapping[str, str]) -> QuickAnswer | None:
         """``GET api_base/path?params``: the whole answer, or ``None`` when this path cannot
         read it (blocking: run it on :attr:`executor`)."""
+        return self.start(path, params)()
+
+    def start(self, path: str, params: Mapping[str, str],
+              active: ActiveConnection | None = None) -> Callable[[], QuickAnswer | None]:
+        """Send ``GET api_base/path?params`` now, in the calling thread, and return the call
+        that reads its answer there (blocking; call it once): what :meth:`get` gives. A download
+        lane sends its next file's request before the current file's bytes and reads the
+        answer after them, so the round trip overlaps the transfer with no other thread
+        involved. ``active``: where the socket is recorded while the answer is read, so that
+        cancelling it cuts the wait."""
         request = self._request(path, params)
         if request is None or self._closed or self._unframed >= GIVE_UP_AFTER:
-            return None
+            return _no_answer
+        return functools.partial(self._answer, request, self._send(request), active)
+
+    def _send(self, request: bytes) -> tuple[Connection, bool] | None:
+        """A connection with ``request`` written on it and whether it was a kept one, or
+        ``None``; a kept socket that turns out closed is replaced once by a new one."""
         for _ in range(2):
             try:
                 conn, reused = self.pool.acquire(self._origin, self._connect)
@@ -137,9 +166,34 @@ class QuickApi:
             with self._lock:
                 self._busy.add(conn)
             try:
-                answer, alive = self._exchange(conn, request, reused)
+                conn.set_timeout(self._read)
+                conn.sock.sendall(request)
+            except (ConnectionResetError, BrokenPipeError):
+                self._done(conn, False)
+                if reused:
+                    continue
+                return None
+            except OSError:
+                self._done(conn, False)
+                return None
+            return conn, reused
+        return None
+
+    def _answer(self, request: bytes, sent: tuple[Connection, bool] | None,
+                active: ActiveConnection | None) -> QuickAnswer | None:
+        """Read the answer to ``request`` sent on ``sent``; when a kept socket turns out closed
+        before any byte came back, send it once more on a new one."""
+        for attempt in range(2):
+            if sent is None:
+                return None
+            conn, reused = sent
+            if active is not None:
+                active.set(conn)
+            try:
+                answer, alive = self._exchange(conn, reused)
             except Stale:
                 self._done(conn, False)
+                sent = self._send(request) if attempt == 0 else None
                 continue
             except _Unframed:
                 self._done(conn, False)
@@ -148,6 +202,9 @@ class QuickApi:
             except (OSError, ApiError):  # cut, timed out, not HTTP: httpx will say
                 self._done(conn, False)
                 return None
+            finally:
+                if active is not None:
+                    active.set(None)
             self._done(conn, alive)
             if answer is not None:
                 self.answered += 1
@@ -162,13 +219,12 @@ class QuickApi:
             reusable = False
         self.pool.release(conn, reusable)
 
-    def _exchange(self, conn: Connection, request: bytes, reused: bool
-                  ) -> tuple[QuickAnswer | None, bool]:
-        """Send ``request`` and read the answer: (the answer or None, socket reusable)."""
+    def _exchange(self, conn: Connection, reused: bool) -> tuple[QuickAnswer | None, bool]:
+        """Read the answer to the request sent on ``conn``: (the answer or None, socket
+        reusable)."""
         sock = conn.sock
-        sock.settimeout(self._read)
         buffer = bytearray(MAX_HEAD)
-        head, start, filled = read_head(conn, request, buffer, reused, "")
+        head, start, filled = read_head(conn, None, buffer, reused, "")
         headers = head.headers
         if head.status < 200 or "content-encoding" in headers:
             raise _Unframed()

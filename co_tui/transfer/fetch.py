@@ -120,10 +120,11 @@ class Fetcher:
         """A fresh signed download URL for ``path``."""
         return await self.client.files.signed_url(self.asset_id, path)
 
-    def signed_url_blocking(self, path: str) -> str | None:
-        """One quick attempt at a signed URL in the calling thread, or ``None`` (then
-        :meth:`signed_url`)."""
-        return self.client.files.signed_url_blocking(self.asset_id, path)
+    def signed_url_later(self, path: str, active: ActiveConnection | None = None
+                         ) -> Callable[[], str | None]:
+        """One quick attempt at a signed URL, sent now in the calling thread; the returned
+        call reads the URL there, or ``None`` (then :meth:`signed_url`)."""
+        return self.client.files.signed_url_later(self.asset_id, path, active)
 
     async def probe(self, remote: RemoteFile, url: str, offset: int) -> tuple[Probe, str]:
         """Read the byte before ``offset`` (or the first): ETag, size and that byte.

@@ -47,6 +47,7 @@ from co_tui.transfer.local import copy_local
 from co_tui.transfer.local_names import numbered_name, temp_name
 from co_tui.transfer.localfs import (
     DirHandle,
+    FolderCache,
     create_temp,
     exists,
     fsync_dir,
@@ -384,18 +385,30 @@ def _goes_direct(job: FileJob) -> bool:
             and job.fetcher.client.files.sockets and not job.fetcher.ranged(job.remote))
 
 
-def _direct_file(job: FileJob, temp: str, url: str, active: ActiveConnection
-                 ) -> FileOutcome | FirstAttemptFailed:
+def _direct_file(job: FileJob, temp: str, url: str, active: ActiveConnection,
+                 folders: FolderCache | None = None) -> FileOutcome | FirstAttemptFailed:
     """All of a small file in one transfer thread: open the folder, apply "skip", create the
     temp file, one attempt at its bytes, publish. When the attempt failed in a way the full path
     handles (a retry after a wait, a fresh URL, httpx), nothing is left behind and that failure
-    is returned for it."""
-    folder = open_folder(job.root, job.parts[:-1])
+    is returned for it. ``folders``: a download lane's open folder, used (and kept) when the
+    file goes there."""
+    parts = tuple(job.parts[:-1])
+    folder = folders.open(job.root, parts) if folders is not None else open_folder(job.root,
+                                                                                   parts)
     name = job.parts[-1]
     try:
         if job.policy is ExistingPolicy.SKIP and exists(folder, name):
             return FileOutcome(True, Path(folder.path, name))
-        fd = create_temp(folder, temp)
+        try:
+            fd = create_temp(folder, temp)
+        except FileNotFoundError:
+            if folders is None:
+                raise
+            folders.close()  # the kept folder was removed meanwhile: open (make) it again
+            folder = folders.open(job.root, parts)
+            if job.policy is ExistingPolicy.SKIP and exists(folder, name):
+                return FileOutcome(True, Path(folder.path, name))
+            fd = create_temp(folder, temp)
         try:
             size = job.fetcher.transfer_once_blocking(job.remote, url, FdSink(fd),
                                                       report=job.report, cancel=job.cancel,
@@ -415,7 +428,8 @@ def _direct_file(job: FileJob, temp: str, url: str, active: ActiveConnection
         remove_quietly(folder, temp)
         raise
     finally:
-        folder.close()
+        if folders is None:
+            folder.close()
     if final is None:
         return FileOutcome(True, Path(folder.path, name))
     return FileOutcome(False, Path(folder.path, final), size)
@@ -445,9 +459,10 @@ def lane_ready(job: FileJob) -> bool:
     return _goes_direct(job) and job.fetcher.client.quick is not None
 
 
-def run_in_lane(job: FileJob, url: str | None) -> FileOutcome | HandOver:
+def run_in_lane(job: FileJob, url: str | None, folders: FolderCache) -> FileOutcome | HandOver:
     """A small file in the calling lane thread, with no work on the event loop:
-    :func:`_direct_file` with ``url`` (from one quick attempt; None when that gave none).
+    :func:`_direct_file` with ``url`` (from one quick attempt; None when that gave none), in
+    the lane's kept folder when the file goes there.
     Whatever cannot be finished here is handed over (:class:`HandOver`) with nothing left
     behind; raises what :func:`run_file_job` would (``DownloadCancelled`` when ``job.cancel``
     stopped it)."""
@@ -456,7 +471,7 @@ def run_in_lane(job: FileJob, url: str | None) -> FileOutcome | HandOver:
         return HandOver(None)
     if job.cancel.is_set():
         raise DownloadCancelled()
-    outcome = _direct_file(job, _temp_names(job)[0], url, job.active)
+    outcome = _direct_file(job, _temp_names(job)[0], url, job.active, folders)
     return HandOver(url, outcome) if isinstance(outcome, FirstAttemptFailed) else outcome
 
 

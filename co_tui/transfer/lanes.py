@@ -7,12 +7,16 @@ bookkeeping) cost more CPU than the transfer itself: the loop's thread held the 
 time while the transfer threads waited for it (bench/download_asset.py). A lane is one thread
 call that takes files from a small *feed* one after the other and does each one whole there
 (:func:`~co_tui.transfer.filejob.run_in_lane`: the bytes, publish). Each file's signed URL is
-asked for (one quick attempt, in the API client's quick threads) as the lane takes the file
-before it, so that the URL's round trip overlaps that file's transfer, as the engine's URL
-prefetcher does for the other files. A lane tells the loop what happened through a queue of
-events that one coalesced ``call_soon_threadsafe`` applies in a batch (``started``, how the file
-ended, or ``dropped``: cancelled before it began). Each lane holds one of the engine's transfer
-slots while it runs.
+asked for (one quick attempt, on the API client's quick path) by the lane itself: it sends the
+request for its next file before the current file's bytes and reads the answer after them, so
+the URL's round trip overlaps that transfer, as the engine's URL prefetcher does for the other
+files, and no other thread is woken per file (each hand-off between threads cost a wake-up and
+a wait for the GIL). A lane keeps the folder it wrote into open for its next file
+(:class:`~co_tui.transfer.localfs.FolderCache`).
+
+A lane tells the loop what happened through a queue of events that one coalesced
+``call_soon_threadsafe`` applies in a batch (``started``, how the file ended, or ``dropped``:
+cancelled before it began). Each lane holds one of the engine's transfer slots while it runs.
 
 A file the lane cannot finish (no quick URL, a first attempt that failed in a way the full path
 retries) comes back as a :class:`~co_tui.transfer.filejob.HandOver`, and the engine finishes it
@@ -24,9 +28,7 @@ connection, and the lane reports the file dropped or ended. So a file is never i
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from co_tui.api.fast_download import transfer_executor
 from co_tui.transfer.filejob import FileJob, FileOutcome, HandOver, run_in_lane
+from co_tui.transfer.localfs import FolderCache
 
 if TYPE_CHECKING:
     from co_tui.transfer.batch import TransferItem
@@ -117,18 +120,23 @@ class Lanes:
         """A lane (in a transfer thread): the feed's files one after the other, until it is
         empty or the lanes stop; the next file's URL is on its way during each transfer."""
         item = self._take(loop)
-        url = _url_soon(item)
-        while item is not None and url is not None:
-            after = self._take(loop)
-            after_url = _url_soon(after)
-            self._post(loop, LaneEvent(item, started=True))
-            result: FileOutcome | HandOver | Exception
-            try:
-                result = run_in_lane(_job(item), _url_of(url, _job(item)))
-            except Exception as exc:  # the engine reports it as _run_item would
-                result = exc
-            self._post(loop, LaneEvent(item, result=result))
-            item, url = after, after_url
+        asked = _ask_url(item)
+        folders = FolderCache()
+        try:
+            while item is not None and asked is not None:
+                url = _answer(asked)
+                after = self._take(loop)
+                asked_after = _ask_url(after)  # its answer comes while this file moves
+                self._post(loop, LaneEvent(item, started=True))
+                result: FileOutcome | HandOver | Exception
+                try:
+                    result = run_in_lane(_job(item), url, folders)
+                except Exception as exc:  # the engine reports it as _run_item would
+                    result = exc
+                self._post(loop, LaneEvent(item, result=result))
+                item, asked = after, asked_after
+        finally:
+            folders.close()
 
     def _take(self, loop: asyncio.AbstractEventLoop) -> TransferItem | None:
         """The feed's next file that is still wanted (the others are reported dropped)."""
@@ -187,38 +195,27 @@ def _job(item: TransferItem) -> FileJob:
     return job
 
 
-URL_WAIT = 60.0
-"""The longest a lane waits for a URL (the quick path gives up on a silent API sooner)."""
-CANCEL_CHECK = 0.1
-"""How often a lane waiting for a URL looks whether its file was cancelled."""
+def _no_url() -> None:
+    """What :func:`_ask_url` gives when nothing could be asked."""
+    return None
 
 
-def _url_soon(item: TransferItem | None) -> concurrent.futures.Future[str | None] | None:
-    """Ask for ``item``'s signed URL in the API client's quick threads (None: no item)."""
+def _ask_url(item: TransferItem | None) -> Callable[[], str | None] | None:
+    """Send the request for ``item``'s signed URL now, on the API client's quick path in this
+    thread, and return the call that reads the answer (None: no item)."""
     if item is None:
         return None
     job = _job(item)
-    future: concurrent.futures.Future[str | None] = concurrent.futures.Future()
-    quick = job.fetcher.client.quick
-    if quick is None:
-        future.set_result(None)
-        return future
+    if job.fetcher.client.quick is None:
+        return _no_url
+    return job.fetcher.signed_url_later(job.remote.path, job.active)
+
+
+def _answer(asked: Callable[[], str | None]) -> str | None:
+    """The URL ``asked`` reads, or None when it gave none (the file is handed over). Read even
+    for a cancelled file, whose socket is then cut at once (it was recorded as the file's
+    ``active`` connection): so the request's socket is always handed back."""
     try:
-        return quick.executor.submit(job.fetcher.signed_url_blocking, job.remote.path)
-    except RuntimeError:  # the client is closing: the full path reports it
-        future.set_result(None)
-        return future
-
-
-def _url_of(future: concurrent.futures.Future[str | None], job: FileJob) -> str | None:
-    """The URL ``future`` gives, or None when it gave none (the file is handed over) or
-    ``job`` was cancelled meanwhile (within :data:`CANCEL_CHECK` seconds)."""
-    deadline = time.monotonic() + URL_WAIT
-    while not job.cancel.is_set() and time.monotonic() < deadline:
-        try:
-            return future.result(CANCEL_CHECK)
-        except concurrent.futures.TimeoutError:
-            continue
-        except Exception:  # whatever went wrong: the full path asks again
-            return None
-    return None
+        return asked()
+    except Exception:  # whatever went wrong: the full path asks again
+        return None

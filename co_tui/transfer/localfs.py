@@ -27,6 +27,7 @@ from co_tui.transfer.failures import DiskFullError, LocalFileError, UnsafePathEr
 __all__ = [
     "DISK_FULL_ERRNOS",
     "DirHandle",
+    "FolderCache",
     "SpaceCheck",
     "create_temp",
     "exists",
@@ -112,6 +113,35 @@ def open_folder(root: str, parts: Iterable[str], *, create: bool = True) -> DirH
         os.close(fd)
         raise
     return DirHandle(fd, path)
+
+
+class FolderCache:
+    """The folder a download lane put its last file in, kept open for its next file when that
+    goes to the same folder: opening it costs a system call per level of the path, and in a
+    transfer thread each call gives the GIL up and waits behind the other threads to get it
+    back. A folder removed meanwhile is noticed when a file cannot be created in it
+    (:meth:`close`, then open it again)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[str, tuple[str, ...]] | None = None
+        self._handle: DirHandle | None = None
+
+    def open(self, root: str, parts: tuple[str, ...]) -> DirHandle:
+        """:func:`open_folder` of ``root`` and ``parts``, or the same folder kept open (the
+        caller does not close it: :meth:`close` does)."""
+        key = (root, parts)
+        if self._handle is not None and self._key == key and self._handle.fd >= 0:
+            return self._handle
+        self.close()
+        self._handle = open_folder(root, parts)
+        self._key = key
+        return self._handle
+
+    def close(self) -> None:
+        """Close the kept folder, if any: the next :meth:`open` opens it again."""
+        if self._handle is not None:
+            self._handle.close()
+        self._handle = self._key = None
 
 
 def _open_child(fd: int, part: str, create: bool) -> int:

@@ -415,3 +415,62 @@ async def test_no_quick_path_behind_a_proxy_or_on_an_injected_transport(
     finally:
         for client in (direct, proxied, injected):
             await client.aclose()
+
+
+def test_start_sends_now_and_the_answer_is_read_later(scripted: Callable[..., Scripted]) -> None:
+    """A download lane sends its next request before a transfer and reads the answer after it:
+    the request is on the server before the answer is asked for, and two requests in flight go
+    over two sockets that are both kept for later."""
+    server = scripted([ok(), ok(), ok()])
+    quick = quick_for(server)
+    try:
+        first = quick.start("data_assets/a/files/urls", {"path": "one"})
+        second = quick.start("data_assets/a/files/urls", {"path": "two"})
+        deadline = time.monotonic() + 5
+        while len(server.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(server.requests) == 2  # both sent, neither answer read yet
+        answers = [second(), first()]
+        third = quick.get("data_assets/a/files/urls", {"path": "three"})
+    finally:
+        quick.close()
+    assert [a.body for a in answers if a] == [OK_BODY, OK_BODY]
+    assert third is not None and third.body == OK_BODY
+    assert server.connections == 2 and quick.answered == 3
+
+
+def test_a_cancel_cuts_the_wait_for_a_started_answer(scripted: Callable[..., Scripted]) -> None:
+    """The socket of a started request is the caller's active connection while the answer is
+    read: cancelling that (a cancelled download) ends the wait at once, not after the read
+    timeout."""
+    from co_tui.api.http1 import ActiveConnection
+
+    server = scripted([None])  # never answers
+    quick = quick_for(server, read=30.0)
+    active = ActiveConnection()
+    try:
+        read = quick.start("data_assets/a/files/urls", {"path": "x"}, active)
+        threading.Timer(0.2, active.cancel).start()
+        started = time.monotonic()
+        assert read() is None
+        waited = time.monotonic() - started
+    finally:
+        quick.close()
+    assert waited < 3.0, waited
+
+
+def test_a_started_request_on_a_stale_socket_is_sent_again(
+        scripted: Callable[..., Scripted]) -> None:
+    """A kept socket the server closed after its last answer: the answer read finds it closed
+    before any byte, and the request goes once more on a new socket."""
+    server = scripted([ok(), ok()], close_after=True)
+    quick = quick_for(server)
+    try:
+        assert quick.get("p", {}) is not None
+        time.sleep(0.1)  # the server has closed that socket by now
+        read = quick.start("data_assets/a/files/urls", {"path": "again"})
+        again = read()
+    finally:
+        quick.close()
+    assert again is not None and again.body == OK_BODY
+    assert server.connections == 2 and len(server.requests) == 2

@@ -5,8 +5,10 @@ the engine still end every file cleanly."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 
 from co_tui.transfer import DownloadEngine, ItemState, TargetKind, filejob, lanes
+from co_tui.transfer.localfs import FolderCache
 from tests.transfer.loopback import MANY, RATED, RATED_SIZE, Watch, cancel_while_paused
 from tests.transfer.transfer_helpers import (
     disk_full_after,
@@ -31,9 +34,9 @@ def lane_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = filejob.run_in_lane
 
-    def counted(job: filejob.FileJob, url: str | None) -> Any:
+    def counted(job: filejob.FileJob, url: str | None, folders: FolderCache) -> Any:
         seen.append(job.remote.path)
-        return real(job, url)
+        return real(job, url, folders)
 
     monkeypatch.setattr(lanes, "run_in_lane", counted)
     return seen
@@ -184,3 +187,100 @@ async def test_closing_the_engine_stops_its_lanes(engine: DownloadEngine, served
     states = {view.state for view in engine.view()}
     assert states == {ItemState.CANCELLED}, states
     assert not engine.busy and temps(dest) == []
+
+
+async def test_a_lane_keeps_its_folder_open_and_opens_a_removed_one_again(
+        client: Any, served: Any, dest: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lane opens a folder once for its files there; when the folder is removed between two
+    files, the next one makes it again and lands (not an error about a missing folder)."""
+    from co_tui.transfer import localfs
+    from co_tui.transfer.download_model import ExistingPolicy, RemoteFile
+    from co_tui.transfer.fetch import Fetcher
+    from tests.transfer.transfer_helpers import ASSET
+
+    opened: list[tuple[str, ...]] = []
+    real_open = localfs.open_folder
+
+    def counted(root: str, parts: Any, **kwargs: Any) -> Any:
+        opened.append(tuple(parts))
+        return real_open(root, parts, **kwargs)
+
+    monkeypatch.setattr(localfs, "open_folder", counted)
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    fetcher = Fetcher(client, ASSET, sleep=no_sleep)
+    expected = server_files(served.emulator)
+    await client.data_assets.get_data_asset(ASSET)  # the quick path waits for a first answer
+
+    def job(index: int) -> filejob.FileJob:
+        path = f"many/f_{index:03d}.dat"
+        return filejob.FileJob(fetcher, RemoteFile(path, expected[path][0], path), str(dest),
+                               ("many", f"f_{index:03d}.dat"), ExistingPolicy.SKIP,
+                               lambda n: None)
+
+    def run(index: int, folders: FolderCache) -> Any:
+        made = job(index)
+        return filejob.run_in_lane(made, fetcher.signed_url_later(made.remote.path)(), folders)
+
+    def lane() -> list[Any]:
+        folders = FolderCache()
+        try:
+            results = [run(0, folders), run(1, folders)]
+            shutil.rmtree(dest / "many")
+            return [*results, run(2, folders), run(3, folders)]
+        finally:
+            folders.close()
+
+    results = await asyncio.to_thread(lane)
+    assert all(isinstance(r, filejob.FileOutcome) and not r.skipped for r in results), results
+    assert opened == [("many",), ("many",)]  # once, and once more after the removal
+    got = local_files(dest / "many")
+    assert sorted(got) == ["f_002.dat", "f_003.dat"]
+    assert all(got[name] == expected[f"many/{name}"] for name in got)
+
+
+async def test_a_lane_asks_for_the_next_url_before_the_bytes_of_the_current_file(
+        client: Any, served: Any, files: Watch, api: Watch, dest: Path) -> None:
+    """With one lane, the request for file k+1's URL reaches the API before the request for
+    file k's bytes reaches the file host (it is on its way while file k moves), and the lane's
+    own thread sends it (no hand-off to another thread per file)."""
+    order: list[str] = []
+    threads: set[str] = set()
+    inner_api, inner_files = api.app, files.app
+
+    async def api_app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].endswith("/files/urls"):
+            query = urllib.parse.parse_qs(scope["query_string"].decode())
+            order.append("url " + query["path"][0])
+        await inner_api(scope, receive, send)
+
+    async def files_app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            path = urllib.parse.unquote(scope["path"])
+            order.append("bytes " + "/".join(path.rsplit("/", 2)[-2:]))
+        await inner_files(scope, receive, send)
+
+    api.app, files.app = api_app, files_app
+    real_start = client.quick.start
+
+    def start(*args: Any, **kwargs: Any) -> Any:
+        threads.add(threading.current_thread().name)
+        return real_start(*args, **kwargs)
+
+    async def no_sleep(seconds: float) -> None:
+        return None
+
+    client.quick.start = start
+    engine = DownloadEngine(client, env={}, sleep=no_sleep, max_parallel=1)
+    try:
+        summary = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    finally:
+        await engine.aclose()
+    assert summary.done == MANY and summary.failed == 0
+    urls = [o for o in order if o.startswith("url ")]
+    assert len(urls) == MANY
+    for k in range(MANY - 1):  # file k+1's URL was asked for before file k's bytes
+        assert order.index(f"url many/f_{k + 1:03d}.dat") < order.index(
+            f"bytes many/f_{k:03d}.dat"), order[:12]
+    assert threads and all(name.startswith("co-tui-download") for name in threads), threads
