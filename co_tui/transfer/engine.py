@@ -184,6 +184,10 @@ class DownloadEngine:
             if planned.error:
                 self._set_state(item, ItemState.FAILED, planned.error)
                 continue
+            if planned.present:  # "skip" found it there already: no request for it
+                item.path = plan.root.joinpath(*planned.parts)
+                self._set_state(item, ItemState.SKIPPED)
+                continue
             item.from_mount = planned.local_source is not None
             item.job = FileJob(fetcher, planned.remote, str(plan.root), planned.parts,
                                batch.request.policy, item.report,
@@ -227,6 +231,7 @@ class DownloadEngine:
                 queue.popleft()
                 if isinstance(item.job, FileJob):
                     self._urls.drop(item.job)
+                self._reset_progress(item)  # now: the lane reports progress before its start
                 self._lanes.feed(item)
             else:
                 return
@@ -295,9 +300,14 @@ class DownloadEngine:
         self._ended(item, outcome)
 
     def _started(self, item: TransferItem) -> None:
+        self._reset_progress(item)
+        self._set_state(item, ItemState.RUNNING)
+
+    @staticmethod
+    def _reset_progress(item: TransferItem) -> None:
+        """Progress back to nothing, for a start (or a start again, after a retry)."""
         item.done = 0
         item.meter.reset()
-        self._set_state(item, ItemState.RUNNING)
 
     def _ended(self, item: TransferItem, outcome: FileOutcome | BaseException) -> None:
         """Set the state ``outcome`` means: published or skipped, cancelled (or stopped with
@@ -324,9 +334,9 @@ class DownloadEngine:
         """Apply what the lanes report (on the event loop), then feed them again."""
         for event in events:
             item = event.item
-            if event.started:
+            if event.started:  # its progress was reset when it was fed: bytes may have come
                 if item.state is ItemState.QUEUED:
-                    self._started(item)
+                    self._set_state(item, ItemState.RUNNING)
             elif isinstance(event.result, HandOver) and not (
                     isinstance(item.job, FileJob) and item.job.cancel.is_set()):
                 self._taken.add(item)

@@ -14,10 +14,9 @@ files, and no other thread is woken per file (each hand-off between threads cost
 a wait for the GIL). A lane keeps the folder it wrote into open for its next file
 (:class:`~co_tui.transfer.localfs.FolderCache`).
 
-A lane tells the loop what happened through a queue of events that the loop applies in a
-batch, :data:`DRAIN_DELAY` after the first one (``started``, how the file ended, or
-``dropped``: cancelled before it began). Each lane holds one of the engine's transfer slots
-while it runs.
+A lane tells the loop what happened through a queue of events that one coalesced
+``call_soon_threadsafe`` applies in a batch (``started``, how the file ended, or ``dropped``:
+cancelled before it began). Each lane holds one of the engine's transfer slots while it runs.
 
 A file the lane cannot finish (no quick URL, a first attempt that failed in a way the full path
 retries) comes back as a :class:`~co_tui.transfer.filejob.HandOver`, and the engine finishes it
@@ -44,16 +43,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FEED_PER_LANE", "LaneEvent", "Lanes"]
 
-FEED_PER_LANE = 16
+FEED_PER_LANE = 4
 """Files fed per lane ahead of the lanes taking them: enough that a lane rarely finds the feed
-empty between two of the loop's top-ups (and ends), which come at most every
-:data:`DRAIN_DELAY` (8 lanes take about 50 1-MiB files in that time on loopback), few enough
-that the feed stays small."""
-DRAIN_DELAY = 0.01
-"""How long the loop lets the lanes' events gather before it applies them (the first event
-after a drain asks for the next one): a wake-up of the loop's thread per event or two cost it
-and the lanes a wait for the GIL each (on the 1,000 x 1 MiB bench, 13,000 context switches
-instead of 6,000 and about a tenth of the time); 10 ms is below what a progress display shows."""
+empty between two of the loop's top-ups (and ends), few enough that the feed stays small."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +156,7 @@ class Lanes:
         if not self._due:
             self._due = True
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
-                loop.call_soon_threadsafe(loop.call_later, DRAIN_DELAY, self._drain)
+                loop.call_soon_threadsafe(self._drain)
 
     def _drain(self) -> None:
         self._due = False  # before taking: an event posted from now on asks for a new drain

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,10 @@ class PlannedFile:
     parts: tuple[str, ...]
     local_source: Path | None = None
     error: str = ""
+    present: bool = False
+    """Something of that name was at the destination when the batch was planned and the policy
+    is "skip": the file is skipped then and there, with no request for it (a second run of a
+    finished download asks the server for nothing)."""
 
 
 @dataclass(frozen=True)
@@ -118,20 +122,31 @@ def _locate(files: list[RemoteFile], top: tuple[str, ...], mount: Path | None
     return planned
 
 
-def _needed_bytes(root: Path, planned: list[PlannedFile], policy: ExistingPolicy,
-                  zip_name: str | None) -> int:
+def _mark_present(root: Path, planned: list[PlannedFile]) -> list[PlannedFile]:
+    """``planned`` with :attr:`PlannedFile.present` set for the names the destination has
+    (each folder listed once, not a ``stat`` per file; a folder that cannot be listed has none)."""
+    names: dict[tuple[str, ...], frozenset[str]] = {}
+    marked: list[PlannedFile] = []
+    for f in planned:
+        if f.error:
+            marked.append(f)
+            continue
+        folder = f.parts[:-1]
+        if folder not in names:
+            try:
+                names[folder] = frozenset(os.listdir(root.joinpath(*folder)))
+            except OSError:
+                names[folder] = frozenset()
+        marked.append(replace(f, present=True) if f.parts[-1] in names[folder] else f)
+    return marked
+
+
+def _needed_bytes(planned: list[PlannedFile], zip_name: str | None) -> int:
     """Bytes the batch will write (files that will be skipped do not count)."""
     if zip_name is not None:
         return sum((f.remote.size or 0) + 2 * len("/".join(f.parts).encode())
                    + _ZIP_ENTRY_OVERHEAD for f in planned if not f.error)
-    total = 0
-    for f in planned:
-        if f.error:
-            continue
-        if policy is ExistingPolicy.SKIP and os.path.lexists(root.joinpath(*f.parts)):
-            continue
-        total += f.remote.size or 0
-    return total
+    return sum(f.remote.size or 0 for f in planned if not f.error and not f.present)
 
 
 async def make_plan(
@@ -151,7 +166,9 @@ async def make_plan(
                                     data_root=data_root)
     planned = await asyncio.to_thread(_locate, files, top, mount)
     zip_name = _zip_name(request, top) if request.as_zip else None
-    needed = await asyncio.to_thread(_needed_bytes, root, planned, request.policy, zip_name)
+    if zip_name is None and request.policy is ExistingPolicy.SKIP:
+        planned = await asyncio.to_thread(_mark_present, root, planned)
+    needed = _needed_bytes(planned, zip_name)
     space = await asyncio.to_thread(space_check, str(root), needed, disk_usage)
     if not space.ok:
         raise InsufficientSpaceError(

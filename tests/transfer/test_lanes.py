@@ -284,3 +284,24 @@ async def test_a_lane_asks_for_the_next_url_before_the_bytes_of_the_current_file
         assert order.index(f"url many/f_{k + 1:03d}.dat") < order.index(
             f"bytes many/f_{k:03d}.dat"), order[:12]
     assert threads and all(name.startswith("co-tui-download") for name in threads), threads
+
+
+async def test_a_second_run_of_a_finished_download_asks_for_no_file(
+        engine: DownloadEngine, served: Any, files: Watch, api: Watch, dest: Path) -> None:
+    """With "skip", files already at the destination when the batch is planned are skipped
+    there and then: the second run lists the folder and asks for no URL and no byte. A file
+    removed since the first run is fetched again."""
+    first = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    assert first.done == MANY
+    urls = len([p for _, p, _, _ in api.seen if p.endswith("/files/urls")])
+    fetched = len(files.seen)
+    (dest / "many" / "f_007.dat").unlink()
+    second = await engine.submit(request(dest, TargetKind.FOLDER, "many")).wait()
+    assert (second.done, second.skipped, second.failed) == (1, MANY - 1, 0)
+    assert len([p for _, p, _, _ in api.seen if p.endswith("/files/urls")]) == urls + 1
+    assert len(files.seen) == fetched + 1
+    skipped = [v for v in engine.view() if v.state is ItemState.SKIPPED]
+    assert len(skipped) == MANY - 1
+    assert local_files(dest / "many") == {
+        k[len("many/"):]: v for k, v in server_files(served.emulator).items()
+        if k.startswith("many/")}
