@@ -67,6 +67,8 @@ class Connection:
         self._timeout = sock.gettimeout()
         self._lock = threading.Lock()
         self.closed = False
+        self.cut_off = False
+        """Set by :meth:`cut` (or :meth:`close`): the socket carries nothing more."""
         self.requests = 0
         """Requests sent on this socket so far."""
         self.idle_since = 0.0
@@ -79,12 +81,31 @@ class Connection:
             self.sock.settimeout(seconds)
             self._timeout = seconds
 
-    def shutdown(self) -> None:
-        """Unblock a pending ``recv`` (from another thread) and close."""
+    def cut(self) -> None:
+        """Unblock a ``recv`` or ``send`` another thread is in (or about to start) on this
+        socket: it is shut both ways, so that call returns at once, and never reused.
+
+        The file descriptor stays open until the thread using the socket closes it
+        (:meth:`close`, through the pool). Closing it here would free its number while that
+        thread may be about to wait on it: a socket opened meanwhile by any thread could get
+        the number, and the thread would then wait on (and read from) that other socket. Under
+        CPU load this left a lane waiting out a 10 s read timeout on a stranger's connection."""
+        with self._lock:
+            if self.closed or self.cut_off:
+                return
+            self.cut_off = True
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # not connected (any more): nothing is waiting on it
+                pass
+
+    def close(self) -> None:
+        """Close the socket (by the thread that uses it, or the pool for an idle one)."""
         with self._lock:
             if self.closed:
                 return
             self.closed = True
+            self.cut_off = True
             try:
                 self.sock.shutdown(socket.SHUT_RDWR)
             except OSError:
@@ -119,13 +140,13 @@ class ConnectionPool:
             idle = self._idle.get(origin)
             while idle:
                 conn = idle.pop()  # the most recently used: the least likely to be dropped
-                if conn.closed or now - conn.idle_since > self._idle_seconds:
+                if conn.cut_off or now - conn.idle_since > self._idle_seconds:
                     stale.append(conn)
                     continue
                 found = conn
                 break
         for conn in stale:
-            conn.shutdown()
+            conn.close()
         if found is not None:
             return found, True
         conn = Connection(origin, connect_timeout)
@@ -135,8 +156,8 @@ class ConnectionPool:
 
     def release(self, conn: Connection, reusable: bool) -> None:
         """Hand ``conn`` back: kept when ``reusable`` and there is room, else closed."""
-        if not reusable or conn.closed:
-            conn.shutdown()
+        if not reusable or conn.cut_off:
+            conn.close()
             return
         conn.idle_since = self._clock()
         evicted: Connection | None = None
@@ -146,7 +167,7 @@ class ConnectionPool:
             if len(idle) > self._max_idle:
                 evicted = idle.popleft()
         if evicted is not None:
-            evicted.shutdown()
+            evicted.close()
 
     def borrow_extra(self, wanted: int) -> int:
         """Take up to ``wanted`` extra connections for a ranged download; returns how many
@@ -172,5 +193,5 @@ class ConnectionPool:
             conns = [c for q in self._idle.values() for c in q]
             self._idle.clear()
         for conn in conns:
-            conn.shutdown()
+            conn.close()
 

@@ -284,7 +284,7 @@ def _transfer(
         kept = alive and length is not None and len(body) == length
         if head.status in REDIRECT_STATUSES:
             if not kept:
-                conn.shutdown()
+                conn.close()
             raise _Redirected(head.status, headers.get("location"))
         if head.status == 416 and (want.offset > 0 or want.end is not None):
             return DownloadResult(416, want.offset, total_from_416(headers.get("content-range")),

@@ -37,8 +37,14 @@ class HeadFields(dict[str, str]):
         super().__init__()
         self.pairs = pairs
         for name, value in pairs:
-            key = name.lower()
-            self[key] = f"{self[key]}, {value}" if key in self else value
+            self.add(name.lower(), value)
+
+    def add(self, key: str, value: str) -> None:
+        """Add a field whose lower-cased name is ``key`` (``pairs`` is the caller's)."""
+        if key in self:
+            self[key] = f"{self[key]}, {value}"
+        else:
+            self[key] = value
 
 
 @dataclass
@@ -75,29 +81,33 @@ class ActiveConnection:
             self._conn = conn
             cut = self._cancelled and conn is not None
         if cut and conn is not None:
-            conn.shutdown()
+            conn.cut()
 
     def cancel(self) -> None:
-        """Shut the connection in use (and any set later)."""
+        """Cut the connection in use (and any set later; see :meth:`Connection.cut`)."""
         with self._lock:
             self._cancelled = True
             conn = self._conn
         if conn is not None:
-            conn.shutdown()
+            conn.cut()
 
 
 def parse_head(raw: bytes) -> Head:
+    """The status line and fields of a response head (``raw``: up to the blank line)."""
     lines = raw.decode("latin-1").split("\r\n")
     parts = lines[0].split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
         raise ApiConnectionError("not an HTTP/1.x response", operation="download_file")
-    pairs: list[tuple[str, str]] = []
+    fields = HeadFields([])
+    pairs = fields.pairs
     for line in lines[1:]:
         name, sep, value = line.partition(":")
         if not sep or not name or name != name.strip():
             raise ApiConnectionError("malformed response header", operation="download_file")
-        pairs.append((name, value.strip()))
-    return Head(int(parts[1]), parts[0], HeadFields(pairs))
+        value = value.strip()
+        pairs.append((name, value))
+        fields.add(name.lower(), value)
+    return Head(int(parts[1]), parts[0], fields)
 
 
 def unsafe_target(text: str) -> bool:

@@ -302,6 +302,6 @@ class QuickApi:
         with self._lock:
             busy = list(self._busy)
         for conn in busy:
-            conn.shutdown()
+            conn.cut()  # their threads close them
         self.pool.close()
         self._executor.shutdown(wait=False)

@@ -122,6 +122,8 @@ class DownloadEngine:
         self._signal = Signal()
         self._urls = UrlPrefetcher(clock)
         self._lanes = Lanes(self._slots, max_parallel, self._lane_events)
+        self._closing = False
+        """Set by :meth:`aclose`: nothing new is handed on from then on."""
         self._next_id = 1
 
     # --- submitting -----------------------------------------------------------------------
@@ -220,7 +222,7 @@ class DownloadEngine:
         """Hand queued items on in order: to the lanes while the first one is a lane's file
         (as many as the feed takes), else to the workers."""
         queue = self._queue
-        while queue:
+        while queue and not self._closing:
             item = queue[0]
             if item.state is not ItemState.QUEUED:
                 queue.popleft()
@@ -337,7 +339,7 @@ class DownloadEngine:
             if event.started:  # its progress was reset when it was fed: bytes may have come
                 if item.state is ItemState.QUEUED:
                     self._set_state(item, ItemState.RUNNING)
-            elif isinstance(event.result, HandOver) and not (
+            elif isinstance(event.result, HandOver) and not self._closing and not (
                     isinstance(item.job, FileJob) and item.job.cancel.is_set()):
                 self._taken.add(item)
                 item.task = asyncio.ensure_future(self._run_item(item, event.result))
@@ -494,6 +496,7 @@ class DownloadEngine:
 
     async def aclose(self) -> None:
         """Stop everything (resumable temp files stay for a later run) and wait for it."""
+        self._closing = True
         self._urls.close()
         for task in list(self._planners):
             task.cancel()

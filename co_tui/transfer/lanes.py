@@ -14,9 +14,12 @@ files, and no other thread is woken per file (each hand-off between threads cost
 a wait for the GIL). A lane keeps the folder it wrote into open for its next file
 (:class:`~co_tui.transfer.localfs.FolderCache`).
 
-A lane tells the loop what happened through a queue of events that one coalesced
-``call_soon_threadsafe`` applies in a batch (``started``, how the file ended, or ``dropped``:
-cancelled before it began). Each lane holds one of the engine's transfer slots while it runs.
+A lane tells the loop what happened through a queue of events that the loop applies in a
+batch, :data:`DRAIN_DELAY` after the first one (``started``, how the file ended, or
+``dropped``: cancelled before it began). Once :meth:`Lanes.aclose` has begun, no timed batch
+is applied any more: it applies what is left itself, after the last lane has stopped, so no
+event reaches the engine after the lanes are closed. Each lane holds one of the engine's
+transfer slots while it runs.
 
 A file the lane cannot finish (no quick URL, a first attempt that failed in a way the full path
 retries) comes back as a :class:`~co_tui.transfer.filejob.HandOver`, and the engine finishes it
@@ -41,11 +44,18 @@ from co_tui.transfer.localfs import FolderCache
 if TYPE_CHECKING:
     from co_tui.transfer.batch import TransferItem
 
-__all__ = ["FEED_PER_LANE", "LaneEvent", "Lanes"]
+__all__ = ["DRAIN_DELAY", "FEED_PER_LANE", "LaneEvent", "Lanes"]
 
-FEED_PER_LANE = 4
+FEED_PER_LANE = 16
 """Files fed per lane ahead of the lanes taking them: enough that a lane rarely finds the feed
-empty between two of the loop's top-ups (and ends), few enough that the feed stays small."""
+empty between two of the loop's top-ups (and ends), which come at most every
+:data:`DRAIN_DELAY` (8 lanes take about 50 1-MiB files in that time on loopback), few enough
+that the feed stays small."""
+DRAIN_DELAY = 0.01
+"""How long the loop lets the lanes' events gather before it applies them (the first event
+after a drain asks for the next one). A wake-up of the loop's thread per event or two cost it
+and the lanes a wait for the GIL each: on the 1,000 x 1 MiB bench, 13,000 context switches
+instead of 6,000 and about a tenth of the time. 10 ms is below what a progress display shows."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,9 @@ class Lanes:
         self._feed: deque[TransferItem] = deque()
         self._events: deque[LaneEvent] = deque()
         self._due = False
+        self._timer: asyncio.TimerHandle | None = None
         self._stopping = False
+        self._closed = False
         self._tasks: set[asyncio.Task[None]] = set()
         self.items: set[TransferItem] = set()
         """Files fed and not yet reported ended or dropped."""
@@ -127,6 +139,10 @@ class Lanes:
                 url = _answer(asked)
                 after = self._take(loop)
                 asked_after = _ask_url(after)  # its answer comes while this file moves
+                if self._stopping:  # its withdrawal may not have come yet: never begin it
+                    self._post(loop, LaneEvent(item))
+                    item, asked = after, asked_after
+                    continue
                 self._post(loop, LaneEvent(item, started=True))
                 result: FileOutcome | HandOver | Exception
                 try:
@@ -156,7 +172,17 @@ class Lanes:
         if not self._due:
             self._due = True
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
-                loop.call_soon_threadsafe(self._drain)
+                loop.call_soon_threadsafe(self._arm, loop)
+
+    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Apply the events :data:`DRAIN_DELAY` from now (on the loop; not once closing)."""
+        if not self._closed:
+            self._timer = loop.call_later(DRAIN_DELAY, self._timed_drain)
+
+    def _timed_drain(self) -> None:
+        self._timer = None
+        if not self._closed:
+            self._drain()
 
     def _drain(self) -> None:
         self._due = False  # before taking: an event posted from now on asks for a new drain
@@ -181,6 +207,10 @@ class Lanes:
         self._stop()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._closed = True  # from here no timed drain: the events left are applied just below
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         self._drain()
         left = list(self._feed)
         self._feed.clear()

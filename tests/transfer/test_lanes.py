@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from co_tui.api import fast_download
 from co_tui.transfer import DownloadEngine, ItemState, TargetKind, filejob, lanes
 from co_tui.transfer.localfs import FolderCache
 from tests.transfer.loopback import MANY, RATED, RATED_SIZE, Watch, cancel_while_paused
@@ -186,6 +187,43 @@ async def test_closing_the_engine_stops_its_lanes(engine: DownloadEngine, served
     assert time.monotonic() - started < 2.0
     states = {view.state for view in engine.view()}
     assert states == {ItemState.CANCELLED}, states
+    assert not engine.busy and temps(dest) == []
+
+
+async def test_no_lane_event_reaches_the_engine_after_its_lanes_closed(
+        engine: DownloadEngine, served: Any, dest: Path, gate: threading.Event,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lanes' events wait :data:`~co_tui.transfer.lanes.DRAIN_DELAY` to be applied in a
+    batch. Closing the engine while a batch waits applies it at once, inside ``aclose``, and
+    no timed batch runs after: no event is applied and no file's bytes are asked for once
+    ``aclose`` has returned, and every file ends cancelled."""
+    monkeypatch.setattr(lanes, "DRAIN_DELAY", 1.0)
+    applied: list[float] = []
+    lane_set = engine._lanes
+    real_apply = lane_set._apply
+
+    def timed_apply(events: list[lanes.LaneEvent]) -> None:
+        applied.append(time.monotonic())
+        real_apply(events)
+
+    asked: list[float] = []
+    real_once = fast_download._download_once
+
+    def timed_once(*args: Any) -> Any:
+        asked.append(time.monotonic())
+        return real_once(*args)
+
+    monkeypatch.setattr(lane_set, "_apply", timed_apply)
+    monkeypatch.setattr(fast_download, "_download_once", timed_once)
+    engine.submit(request(dest, TargetKind.FOLDER, "many"))
+    await until(lambda: len(asked) >= engine.max_parallel)  # every lane waits for bytes
+    assert applied == []  # their 'started' events wait for the batch
+    await engine.aclose()
+    closed = time.monotonic()
+    assert applied and max(applied) <= closed  # the waiting batch was applied by aclose
+    await asyncio.sleep(1.2)  # past the delay of the batch that was waiting
+    assert max(applied) <= closed and max(asked) <= closed
+    assert {view.state for view in engine.view()} == {ItemState.CANCELLED}
     assert not engine.busy and temps(dest) == []
 
 
