@@ -47,7 +47,7 @@ from co_tui.api.errors import (
 )
 from co_tui.api.files import SignedFiles
 from co_tui.api.http1 import ActiveConnection
-from co_tui.api.quick_get import QuickAnswer, QuickApi, proxied
+from co_tui.api.quick_get import QuickAnswer, QuickApi, nothing, proxied
 from co_tui.api.retry import (
     DownloadTimeouts,
     OpKind,
@@ -92,11 +92,6 @@ class _OriginGuard(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
-
-
-def _nothing() -> None:
-    """What :meth:`CodeOceanClient.quick_read_later` gives when it sent nothing."""
-    return None
 
 
 def _no_cookies() -> http.cookiejar.CookieJar:
@@ -417,7 +412,7 @@ class CodeOceanClient:
         the one that reports it reachable again (its callbacks run on the event loop)."""
         quick = self.quick
         if quick is None or not self.reachable:
-            return _nothing
+            return nothing
         started = time.perf_counter()
         answer_of = quick.start(path, params, active)
 

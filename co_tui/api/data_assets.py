@@ -28,6 +28,7 @@ from co_tui.api.models import (
 )
 from co_tui.api.paging import Pager
 from co_tui.api.path_segment import seg
+from co_tui.api.quick_get import nothing
 from co_tui.api.retry import OpKind
 
 if TYPE_CHECKING:
@@ -43,11 +44,6 @@ elapsed."""
 _LEGACY_TOKEN = "legacy-offset:"
 FULL_SCAN_LIMIT = 1000
 """Page size for full listings: the API's maximum, which the docs recommend for scans."""
-
-
-def _no_urls() -> None:
-    """What :meth:`DataAssets.file_urls_later` gives when it sent nothing."""
-    return None
 
 
 def _bool_param(value: bool) -> str:
@@ -279,7 +275,7 @@ class DataAssets:
         that decodes, else ``None`` (ask :meth:`get_data_asset_file_urls`, which also knows
         what a 404 means)."""
         if self._file_urls_supported is False:
-            return _no_urls
+            return nothing
         read = self._client.quick_read_later(
             "get_data_asset_file_urls", f"data_assets/{seg(data_asset_id)}/files/urls",
             {"path": path}, FileURLs, active)

@@ -50,7 +50,8 @@ from co_tui.api.http1 import (
 from co_tui.api.retry import Timeouts
 from co_tui.redact import Secret
 
-__all__ = ["GIVE_UP_AFTER", "QUICK_READ_SECONDS", "THREADS", "QuickAnswer", "QuickApi", "proxied"]
+__all__ = ["GIVE_UP_AFTER", "QUICK_READ_SECONDS", "THREADS", "QuickAnswer", "QuickApi", "nothing",
+           "proxied"]
 QUICK_READ_SECONDS = 10.0
 """The longest wait for an answer's next bytes. Shorter than the API's read timeout: a slow
 answer's attempt is sent again through httpx, and a thread blocked here is not left waiting
@@ -68,8 +69,11 @@ _MAX_LINE = 1024
 _HEX = frozenset(b"0123456789abcdefABCDEF")
 
 
-def _no_answer() -> None:
-    """What :meth:`QuickApi.start` gives when it sent nothing."""
+def nothing() -> None:
+    """The read of a request that was never sent: what :meth:`QuickApi.start`, and each
+    ``*_later`` call built on it (:meth:`CodeOceanClient.quick_read_later`,
+    :meth:`DataAssets.file_urls_later`, a download lane's URL request), gives when no request
+    went out. It answers ``None``: the caller goes the full way."""
     return None
 
 
@@ -152,7 +156,7 @@ class QuickApi:
         cancelling it cuts the wait."""
         request = self._request(path, params)
         if request is None or self._closed or self._unframed >= GIVE_UP_AFTER:
-            return _no_answer
+            return nothing
         return functools.partial(self._answer, request, self._send(request), active)
 
     def _send(self, request: bytes) -> tuple[Connection, bool] | None:

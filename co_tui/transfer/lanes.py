@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from co_tui.api.fast_download import transfer_executor
+from co_tui.api.quick_get import nothing
 from co_tui.transfer.filejob import FileJob, FileOutcome, HandOver, run_in_lane
 from co_tui.transfer.localfs import FolderCache
 
@@ -225,11 +226,6 @@ def _job(item: TransferItem) -> FileJob:
     return job
 
 
-def _no_url() -> None:
-    """What :func:`_ask_url` gives when nothing could be asked."""
-    return None
-
-
 def _ask_url(item: TransferItem | None) -> Callable[[], str | None] | None:
     """Send the request for ``item``'s signed URL now, on the API client's quick path in this
     thread, and return the call that reads the answer (None: no item)."""
@@ -237,7 +233,7 @@ def _ask_url(item: TransferItem | None) -> Callable[[], str | None] | None:
         return None
     job = _job(item)
     if job.fetcher.client.quick is None:
-        return _no_url
+        return nothing
     return job.fetcher.signed_url_later(job.remote.path, job.active)
 
 
