@@ -21,6 +21,13 @@ _ENV_PREFIXES = ("CODEOCEAN_", "CO_CAPSULE", "CO_COMPUTATION", "CO_PIPELINE")
 _ENV_NAMES = ("API_TOKEN", "API_SECRET", "CUSTOM_KEY")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests marked ``slow`` first, the rest in their usual order. pytest-xdist hands
+    the tests to its workers in this order: a minute-long test collected near the end (the
+    fault matrix, mypy) kept one worker busy while the other had nothing left to run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _hermetic_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test sees the developer's credentials, config or home folder."""

@@ -87,6 +87,7 @@ def _in_the_bin(text: str) -> bool:
     return bool(lines) and "Archive bin" in lines[0] and SCRATCH in "\n".join(lines[4:])
 
 
+@pytest.mark.slow
 def test_list_open_preview_archive_restore_delete_create(odd_server: str, tmp_path: Path) -> None:
     env = {"CODEOCEAN_DOMAIN": odd_server, "CODEOCEAN_TOKEN": "cop_demo_ada_lovelace",
            "XDG_CONFIG_HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path),

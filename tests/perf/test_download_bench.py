@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 @pytest.mark.skipif(shutil.which("curl") is None or not Path("/usr/bin/time").exists(),
                     reason="needs curl and GNU time")

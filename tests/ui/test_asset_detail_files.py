@@ -140,6 +140,7 @@ KINDS = [
 ]
 
 
+@pytest.mark.slow
 async def test_preview_of_each_kind(emulator: Emulator, demo_seed: Any) -> None:
     """Every kind of file in the demo seed, in one session (an asset's screen per group)."""
     app = make_app(emulator)

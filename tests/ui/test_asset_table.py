@@ -178,6 +178,7 @@ async def test_hostile_names_are_inert() -> None:
         assert all(not (seg.style and seg.style.meta.get("@click")) for seg in line)
 
 
+@pytest.mark.slow
 async def test_the_first_screen_is_drawn_from_its_own_cache_after_paging_down(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
