@@ -33,14 +33,14 @@ class HeadFields(dict[str, str]):
     ``httpx.Response`` from. A plain dict: ``httpx.Headers`` cost more to build than the rest
     of a small answer's reading."""
 
-    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.pairs = pairs
-        for name, value in pairs:
-            self.add(name.lower(), value)
+        self.pairs: list[tuple[str, str]] = []
 
-    def add(self, key: str, value: str) -> None:
-        """Add a field whose lower-cased name is ``key`` (``pairs`` is the caller's)."""
+    def add(self, name: str, value: str) -> None:
+        """Add a field as it came (``name`` in any case)."""
+        self.pairs.append((name, value))
+        key = name.lower()
         if key in self:
             self[key] = f"{self[key]}, {value}"
         else:
@@ -98,15 +98,12 @@ def parse_head(raw: bytes) -> Head:
     parts = lines[0].split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
         raise ApiConnectionError("not an HTTP/1.x response", operation="download_file")
-    fields = HeadFields([])
-    pairs = fields.pairs
+    fields = HeadFields()
     for line in lines[1:]:
         name, sep, value = line.partition(":")
         if not sep or not name or name != name.strip():
             raise ApiConnectionError("malformed response header", operation="download_file")
-        value = value.strip()
-        pairs.append((name, value))
-        fields.add(name.lower(), value)
+        fields.add(name, value.strip())
     return Head(int(parts[1]), parts[0], fields)
 
 

@@ -181,9 +181,8 @@ class Lanes:
             self._timer = loop.call_later(DRAIN_DELAY, self._timed_drain)
 
     def _timed_drain(self) -> None:
-        self._timer = None
-        if not self._closed:
-            self._drain()
+        self._timer = None  # never runs once closed: aclose cancels it, and _arm arms no more
+        self._drain()
 
     def _drain(self) -> None:
         self._due = False  # before taking: an event posted from now on asks for a new drain
