@@ -52,6 +52,7 @@ from co_tui.api.sink import ByteSink
 from co_tui.redact import safe_url
 
 __all__ = [
+    "CancelFlag",
     "Connection",
     "DownloadCancelled",
     "DownloadResult",
@@ -85,7 +86,27 @@ class FallbackNeeded(Exception):
 
 
 class DownloadCancelled(Exception):
-    """The download was cancelled through its ``cancel`` event."""
+    """The download was cancelled through its ``cancel`` flag."""
+
+
+class CancelFlag:
+    """A transfer's stop request: set from any thread, checked by the transfer thread between
+    reads. Nothing ever waits on it, so it is a plain attribute rather than a
+    ``threading.Event``, whose lock and condition cost the event loop about 5 us to create, for
+    every file of a 1,000-file download."""
+
+    __slots__ = ("_set",)
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        """Ask the transfer to stop (it stops at its next check)."""
+        self._set = True
+
+    def is_set(self) -> bool:
+        """Whether :meth:`set` was called."""
+        return self._set
 
 
 class PartRefused(Exception):
@@ -133,7 +154,7 @@ def download_blocking(
     want: Want = _WHOLE,
     connect_timeout: float = 10.0,
     idle_timeout: float = 60.0,
-    cancel: threading.Event | None = None,
+    cancel: CancelFlag | None = None,
     progress: Callable[[int], None] | None = None,
     active: ActiveConnection | None = None,
     on_head: Callable[[int, str | None], None] | None = None,
@@ -174,7 +195,7 @@ def _download_once(
     want: Want,
     connect_timeout: float,
     idle_timeout: float,
-    cancel: threading.Event | None,
+    cancel: CancelFlag | None,
     progress: Callable[[int], None] | None,
     active: ActiveConnection | None,
     on_head: Callable[[int, str | None], None] | None,
@@ -254,7 +275,7 @@ def _transfer(
     sink: ByteSink,
     want: Want,
     reused: bool,
-    cancel: threading.Event | None,
+    cancel: CancelFlag | None,
     progress: Callable[[int], None] | None,
     on_head: Callable[[int, str | None], None] | None,
     buffer_bytes: int,
@@ -358,7 +379,7 @@ def transfer_executor() -> concurrent.futures.ThreadPoolExecutor:
     return concurrent.futures.ThreadPoolExecutor(_THREADS, thread_name_prefix="co-tui-download")
 
 
-async def run_transfer(call: Callable[[], T], cancel: threading.Event, active: ActiveConnection,
+async def run_transfer(call: Callable[[], T], cancel: CancelFlag, active: ActiveConnection,
                        *, kept: Callable[[T], bool] | None = None) -> T:
     """``call`` (a transfer using ``cancel`` and ``active``) in a transfer thread.
 
@@ -395,7 +416,7 @@ async def download_in_thread(
 ) -> DownloadResult:
     """:func:`download_blocking` in a transfer thread (:func:`run_transfer`: cancelling the
     awaiting task stops the transfer promptly)."""
-    cancel = threading.Event()
+    cancel = CancelFlag()
     active = ActiveConnection()
     call = functools.partial(
         download_blocking, url, sink, pool=pool, want=want, connect_timeout=connect_timeout,

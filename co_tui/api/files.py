@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from co_tui.api.errors import (
     request_never_sent,
 )
 from co_tui.api.fast_download import (
+    CancelFlag,
     DownloadCancelled,
     DownloadResult,
     FallbackNeeded,
@@ -321,7 +321,7 @@ class SignedFiles:
         *,
         size: int | None,
         progress: Callable[[int], None] | None,
-        cancel: threading.Event,
+        cancel: CancelFlag,
         active: ActiveConnection,
     ) -> DownloadResult | FirstAttemptFailed:
         """The first attempt of :meth:`fetch_into` from byte 0, in the calling thread (a

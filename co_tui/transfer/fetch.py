@@ -18,13 +18,12 @@ nothing here knows about queues or the UI.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from co_tui.api.body_limits import BodySizeError
-from co_tui.api.fast_download import DownloadResult, PartRefused
+from co_tui.api.fast_download import CancelFlag, DownloadResult, PartRefused
 from co_tui.api.files import FirstAttemptFailed, ResumeError, download_link
 from co_tui.api.http1 import ActiveConnection
 from co_tui.api.models import FileURLs
@@ -144,7 +143,7 @@ class Fetcher:
                 and remote.size - offset >= RANGED_MIN_BYTES)
 
     def transfer_once_blocking(self, remote: RemoteFile, url: str, sink: FdSink, *,
-                               report: Callable[[int], None] | None, cancel: threading.Event,
+                               report: Callable[[int], None] | None, cancel: CancelFlag,
                                active: ActiveConnection, label: str = ""
                                ) -> int | FirstAttemptFailed:
         """The first attempt of :meth:`transfer` from byte 0, in the calling transfer thread

@@ -30,14 +30,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, RateLimitedError, ServerError
-from co_tui.api.fast_download import DownloadCancelled, run_transfer
+from co_tui.api.fast_download import CancelFlag, DownloadCancelled, run_transfer
 from co_tui.api.files import FirstAttemptFailed
 from co_tui.api.http1 import ActiveConnection
 from co_tui.transfer.download_model import ExistingPolicy, RemoteFile
@@ -85,7 +84,7 @@ _RESUMABLE_ERRORS = (ApiConnectionError, ApiTimeoutError, ServerError, RateLimit
 T = TypeVar("T")
 
 
-async def run_blocking(func: Callable[[], T], cancel: threading.Event) -> T:
+async def run_blocking(func: Callable[[], T], cancel: CancelFlag) -> T:
     """Run ``func`` in a thread; if the caller is cancelled, set ``cancel`` and wait for the
     thread to stop before re-raising, so nothing writes to a file after it is cleaned up."""
     job = asyncio.ensure_future(asyncio.to_thread(func))
@@ -167,7 +166,7 @@ class FileJob:
     policy: ExistingPolicy
     report: Callable[[int], None]
     local_source: Path | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
+    cancel: CancelFlag = field(default_factory=CancelFlag)
     active: ActiveConnection = field(default_factory=ActiveConnection)
     """The connection moving this file's bytes in a transfer thread, so a cancel can cut it."""
     discard_partial: bool = False
@@ -182,7 +181,7 @@ class FileJob:
 
     def reset(self) -> None:
         """Make the job ready to run again (retry)."""
-        self.cancel = threading.Event()
+        self.cancel = CancelFlag()
         self.active = ActiveConnection()
         self.discard_partial = False
 
@@ -232,7 +231,8 @@ def finish_temp(folder: DirHandle, fd: int, temp: str, side: str | None, name: s
 
 def _temp_names(job: FileJob) -> tuple[str, str]:
     key = "\0".join((job.fetcher.asset_id, job.remote.path, job.label))
-    return temp_name(key), temp_name(key, ".part.json")
+    temp = temp_name(key)  # one hash: the sidecar's name is the temp file's plus ".json"
+    return temp, temp + ".json"
 
 
 def discard_partial_files(job: FileJob) -> None:

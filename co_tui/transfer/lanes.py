@@ -19,7 +19,10 @@ batch, :data:`DRAIN_DELAY` after the first one (``started``, how the file ended,
 ``dropped``: cancelled before it began). Once :meth:`Lanes.aclose` has begun, no timed batch
 is applied any more: it applies what is left itself, after the last lane has stopped, so no
 event reaches the engine after the lanes are closed. Each lane holds one of the engine's
-transfer slots while it runs.
+transfer slots while it runs. How many lanes run is measured, not fixed
+(:class:`~co_tui.transfer.lane_count.LaneCount`): a few when that moves files as fast as one
+per slot (the transfers are bound by CPU), else one per slot. A lane the count no longer wants
+takes no new file: it ends after the one it moves and the one whose URL it asked for already.
 
 A file the lane cannot finish (no quick URL, a first attempt that failed in a way the full path
 retries) comes back as a :class:`~co_tui.transfer.filejob.HandOver`, and the engine finishes it
@@ -32,6 +35,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +45,7 @@ from typing import TYPE_CHECKING
 from co_tui.api.fast_download import transfer_executor
 from co_tui.api.quick_get import nothing
 from co_tui.transfer.filejob import FileJob, FileOutcome, HandOver, run_in_lane
+from co_tui.transfer.lane_count import LaneCount
 from co_tui.transfer.localfs import FolderCache
 
 if TYPE_CHECKING:
@@ -62,16 +68,19 @@ instead of 6,000 and about a tenth of the time. 10 ms is below what a progress d
 @dataclass(frozen=True)
 class LaneEvent:
     """What a lane reports about a fed ``item``: ``started``, or how it ended (``result``: the
-    outcome, a hand-over or the exception), or neither: dropped before it began."""
+    outcome, a hand-over or the exception, and ``at``, the lane's clock then), or neither:
+    dropped before it began."""
 
     item: TransferItem
     started: bool = False
     result: FileOutcome | HandOver | Exception | None = None
+    at: float = 0.0
 
 
 class Lanes:
-    """At most ``most`` lanes, each holding one of ``slots`` while it runs; ``apply`` gets the
-    events in order, in batches, on the event loop."""
+    """At most ``most`` lanes, each holding one of ``slots`` while it runs, as many as
+    :attr:`count` finds fastest; ``apply`` gets the events in order, in batches, on the event
+    loop."""
 
     def __init__(self, slots: asyncio.Semaphore, most: int,
                  apply: Callable[[list[LaneEvent]], None]) -> None:
@@ -85,6 +94,11 @@ class Lanes:
         self._stopping = False
         self._closed = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self.count = LaneCount(most)
+        """How many lanes run (a few, or ``most``: see :mod:`co_tui.transfer.lane_count`)."""
+        self._running = 0
+        """Lanes taking files (not yet leaving), under ``_running_lock``."""
+        self._running_lock = threading.Lock()
         self.items: set[TransferItem] = set()
         """Files fed and not yet reported ended or dropped."""
 
@@ -101,7 +115,7 @@ class Lanes:
         self._start_lanes()
 
     def _start_lanes(self) -> None:
-        while not self._stopping and len(self._tasks) < min(self._most, len(self._feed)):
+        while not self._stopping and len(self._tasks) < min(self.count.now, len(self._feed)):
             task = asyncio.ensure_future(self._lane())
             self._tasks.add(task)
             task.add_done_callback(self._lane_ended)
@@ -131,14 +145,19 @@ class Lanes:
 
     def _run(self, loop: asyncio.AbstractEventLoop) -> None:
         """A lane (in a transfer thread): the feed's files one after the other, until it is
-        empty or the lanes stop; the next file's URL is on its way during each transfer."""
+        empty, the lanes stop or :attr:`count` wants fewer lanes; the next file's URL is on its
+        way during each transfer."""
+        with self._running_lock:
+            self._running += 1
+        counted = True  # until this lane counts itself out
         item = self._take(loop)
         asked = _ask_url(item)
         folders = FolderCache()
         try:
             while item is not None and asked is not None:
                 url = _answer(asked)
-                after = self._take(loop)
+                counted = not self._one_too_many()
+                after = self._take(loop) if counted else None
                 asked_after = _ask_url(after)  # its answer comes while this file moves
                 if self._stopping:  # its withdrawal may not have come yet: never begin it
                     self._post(loop, LaneEvent(item))
@@ -150,10 +169,22 @@ class Lanes:
                     result = run_in_lane(_job(item), url, folders)
                 except Exception as exc:  # the engine reports it as _run_item would
                     result = exc
-                self._post(loop, LaneEvent(item, result=result))
+                self._post(loop, LaneEvent(item, result=result, at=time.perf_counter()))
                 item, asked = after, asked_after
         finally:
             folders.close()
+            if counted:
+                with self._running_lock:
+                    self._running -= 1
+
+    def _one_too_many(self) -> bool:
+        """Whether more lanes run than :attr:`count` wants; if so the calling lane counts
+        itself out (it takes no new file), so only as many lanes as are extra end."""
+        with self._running_lock:
+            if self._running <= self.count.now:
+                return False
+            self._running -= 1
+            return True
 
     def _take(self, loop: asyncio.AbstractEventLoop) -> TransferItem | None:
         """The feed's next file that is still wanted (the others are reported dropped)."""
@@ -191,9 +222,12 @@ class Lanes:
             event = self._events.popleft()
             if not event.started:
                 self.items.discard(event.item)
+                if isinstance(event.result, FileOutcome):
+                    self.count.ended(event.at)
             batch.append(event)
         if batch:
             self._apply(batch)
+            self._start_lanes()  # the count may have grown
 
     def _stop(self) -> None:
         """Stop taking files, and stop the ones running (see :meth:`withdraw`)."""

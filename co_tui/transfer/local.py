@@ -12,11 +12,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from co_tui.api.fast_download import CancelFlag
 from co_tui.transfer.failures import UnsafePathError
 from co_tui.transfer.local_names import local_parts
 from co_tui.transfer.localfs import write_all
@@ -139,7 +139,7 @@ def copy_local(
     sink: int | BinaryIO,
     *,
     progress: Callable[[int], None] | None = None,
-    cancel: threading.Event | None = None,
+    cancel: CancelFlag | None = None,
 ) -> int:
     """Copy ``source`` into ``sink`` (a descriptor or a binary file); return the bytes copied.
 

@@ -23,7 +23,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from co_tui.api.fast_download import CancelFlag
 from co_tui.transfer.download_model import ExistingPolicy, RemoteFile
 from co_tui.transfer.failures import SizeMismatchError
 from co_tui.transfer.fetch import FdSink, Fetcher, StreamSink
@@ -72,7 +72,7 @@ class ZipJob:
     policy: ExistingPolicy
     slots: asyncio.Semaphore
     prefetch: int = 3
-    cancel: threading.Event = field(default_factory=threading.Event)
+    cancel: CancelFlag = field(default_factory=CancelFlag)
     finished_bytes: int = 0
     current: int = 0
     """Index of the member being written (for the UI's "file 12 of 1,000")."""
@@ -80,7 +80,7 @@ class ZipJob:
 
     def reset(self) -> None:
         """Make the job ready to run again (retry builds the archive from the start)."""
-        self.cancel = threading.Event()
+        self.cancel = CancelFlag()
         self.finished_bytes = 0
         self.current = 0
         self._inflight.clear()
