@@ -3,9 +3,11 @@
 Usage: _download_asset_child.py DOMAIN TOKEN ASSET_ID DEST [FILE_PATH FILE_SIZE]
 
 Downloads the whole asset (or one file) into DEST exactly as the app would: listing, a signed
-URL per file, up to 8 transfers in parallel (the default), temp file + fsync + rename. Prints JSON: elapsed
-seconds (listing included), the process's peak RSS, how much it grew during the download and
-the connections opened to the file host.
+URL per file, up to 8 transfers in parallel (the default), temp file + fsync + rename, under the
+app's garbage-collector policy (co_tui.heap: what start-up built is frozen, and full passes come
+on the app's twice-a-second tick, as in the app once its first frame is on screen). Prints JSON:
+elapsed seconds (listing included), the process's peak RSS, how much it grew during the download
+and the connections opened to the file host.
 """
 
 from __future__ import annotations
@@ -17,9 +19,18 @@ import sys
 import time
 from pathlib import Path
 
+from co_tui.heap import CHECK_S, HeapKeeper
+
 
 def _peak_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+async def _tick(heap: HeapKeeper) -> None:
+    """The app's heap tick (co_tui.app calls it every CHECK_S seconds)."""
+    while True:
+        await asyncio.sleep(CHECK_S)
+        heap.tick()
 
 
 async def main(domain: str, token: str, asset_id: str, dest: str, file_path: str | None,
@@ -33,12 +44,17 @@ async def main(domain: str, token: str, asset_id: str, dest: str, file_path: str
         target = DownloadTarget(asset_id, "bench", "bench", TargetKind.ASSET)
     async with CodeOceanClient(domain, token) as client:
         engine = DownloadEngine(client, env={})
+        heap = HeapKeeper()
+        heap.settle()
+        ticks = asyncio.ensure_future(_tick(heap))
         before = _peak_kib()
         cpu_before = time.process_time()
         start = time.perf_counter()
         summary = await engine.submit(DownloadRequest(target, Path(dest))).wait()
         elapsed = time.perf_counter() - start
         cpu = time.process_time() - cpu_before
+        ticks.cancel()
+        heap.restore()
         await engine.aclose()
         connections = client.files.pool.opened
     if summary.failed or summary.error or not summary.done:
