@@ -17,6 +17,7 @@ context (:func:`co_tui.api.tls.ssl_context`).
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 import urllib.parse
@@ -29,6 +30,7 @@ __all__ = [
     "EXTRA_CONNECTIONS",
     "IDLE_SECONDS",
     "MAX_IDLE",
+    "TIMED_OUT",
     "Connection",
     "ConnectionPool",
     "Origin",
@@ -44,6 +46,9 @@ EXTRA_CONNECTIONS = 12
 
 Origin = tuple[str, str, int]
 """(scheme, host, port) of a URL."""
+TIMED_OUT = (TimeoutError, BlockingIOError)
+"""What a read or write on a :class:`Connection`'s socket raises when its timeout passed: a
+plain socket's timeout is the kernel's (``BlockingIOError``), a TLS socket's Python's."""
 
 
 def origin_of(parts: urllib.parse.SplitResult) -> Origin:
@@ -54,17 +59,29 @@ def origin_of(parts: urllib.parse.SplitResult) -> Origin:
 
 
 class Connection:
-    """One blocking socket to ``origin``, shut down from any thread when cancelled."""
+    """One blocking socket to ``origin``, shut down from any thread when cancelled.
+
+    A plain socket's timeout is the kernel's (``SO_RCVTIMEO`` / ``SO_SNDTIMEO``), not Python's:
+    with a Python timeout every ``recv`` and ``send`` first polls the socket, a second system
+    call, and in a transfer thread each system call gives the GIL up and waits to get it back
+    (six of the nineteen calls of a small file's download were polls). A TLS socket keeps
+    Python's timeout (its reads try first and poll only when nothing is there). Either way a
+    read or write that waited out the timeout raises one of :data:`TIMED_OUT`."""
 
     def __init__(self, origin: Origin, connect_timeout: float) -> None:
         scheme, host, port = origin
         self.origin = origin
         sock = socket.create_connection((host, port), timeout=connect_timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if scheme == "https":
+        self.kernel_timeouts = scheme != "https"
+        """Whether the socket's timeout is the kernel's (see the class docstring)."""
+        if self.kernel_timeouts:
+            sock.settimeout(None)
+            _set_kernel_timeout(sock, connect_timeout)
+        else:
             sock = ssl_context().wrap_socket(sock, server_hostname=host)
         self.sock = sock
-        self._timeout = sock.gettimeout()
+        self._timeout = connect_timeout
         self._lock = threading.Lock()
         self.closed = False
         self.cut_off = False
@@ -78,7 +95,10 @@ class Connection:
         call, and in a transfer thread every system call gives the GIL up and waits to get it
         back (behind the other transfer threads), which cost more than the call itself."""
         if seconds != self._timeout:
-            self.sock.settimeout(seconds)
+            if self.kernel_timeouts:
+                _set_kernel_timeout(self.sock, seconds)
+            else:
+                self.sock.settimeout(seconds)
             self._timeout = seconds
 
     def cut(self) -> None:
@@ -111,6 +131,14 @@ class Connection:
             except OSError:
                 pass
             self.sock.close()
+
+
+def _set_kernel_timeout(sock: socket.socket, seconds: float) -> None:
+    """Make each ``recv`` and ``send`` on the blocking ``sock`` give up after ``seconds``."""
+    whole = int(seconds)
+    value = struct.pack("ll", whole, int((seconds - whole) * 1_000_000))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, value)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, value)
 
 
 class ConnectionPool:

@@ -35,7 +35,7 @@ from typing import TypeVar
 import httpx
 
 from co_tui.api.body_limits import check_announced, check_part, stalled_message, too_large
-from co_tui.api.conn_pool import Connection, ConnectionPool, origin_of
+from co_tui.api.conn_pool import TIMED_OUT, Connection, ConnectionPool, origin_of
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, build_error
 from co_tui.api.http1 import (
     MAX_HEAD,
@@ -235,7 +235,7 @@ def _download_once(
             except _Redirected:
                 reusable = True
                 raise
-            except TimeoutError as exc:
+            except TIMED_OUT as exc:
                 raise ApiTimeoutError(stalled_message(idle_timeout), operation="download_file",
                                       url=shown) from exc
             except OSError as exc:

@@ -5,13 +5,14 @@ to wait on the old socket would wait on (and read from) that other one."""
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from co_tui.api.conn_pool import Connection, ConnectionPool
+from co_tui.api.conn_pool import TIMED_OUT, Connection, ConnectionPool
 from co_tui.api.http1 import ActiveConnection
 
 
@@ -101,3 +102,23 @@ def test_closing_twice_or_cutting_a_closed_socket_is_harmless(
     conn.close()
     conn.cut()
     assert conn.closed and conn.cut_off and conn.sock.fileno() == -1
+
+
+def test_a_plain_socket_waits_in_the_kernel_and_times_out_there(
+        listener: tuple[str, int]) -> None:
+    """A plain connection's socket is blocking, with the kernel's receive and send timeouts
+    set (no poll before every read): a read with nothing coming gives up after the timeout,
+    raising one of ``TIMED_OUT``, and a new timeout is set in the kernel too."""
+    conn = _connect(listener)
+    assert conn.kernel_timeouts and conn.sock.gettimeout() is None
+    conn.set_timeout(0.25)
+    timeval = struct.calcsize("ll")
+    for option in (socket.SO_RCVTIMEO, socket.SO_SNDTIMEO):
+        raw = conn.sock.getsockopt(socket.SOL_SOCKET, option, timeval)
+        seconds, micros = struct.unpack("ll", raw)  # the kernel rounds up to its tick
+        assert seconds == 0 and 250_000 <= micros <= 260_000
+    started = time.monotonic()
+    with pytest.raises(TIMED_OUT):
+        conn.sock.recv(10)
+    assert 0.2 <= time.monotonic() - started < 2.0
+    conn.close()
