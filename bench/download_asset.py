@@ -24,8 +24,11 @@ back, in alternating order, after one unmeasured warm-up run of every contender,
 folders (``/dev/shm`` when it has room). Reported: medians of ``--runs`` runs (7), the ratio
 ours / baseline per run and of the medians, peak RSS (the child's own ``ru_maxrss``; curl's
 through GNU time), the connections co-tui opened to the file host, the emulator's CPU seconds
-during each run (from /proc: on 2 cores the emulator is one of the two busy processes) and
-co-tui's own CPU seconds.
+during each run (from /proc: on 2 cores the emulator is one of the two busy processes) and each
+client's own CPU seconds (co-tui's from submitting the request to the end, as its time; a
+baseline's through GNU time, its start-up included). On a machine whose cores are all busy, the
+time follows the CPU that client and emulator spend together, so the report also gives that sum
+for co-tui against each baseline of the small-file case.
 
 Targets: small <= 1.0x curl_par and <= 0.8x curl_K; latency <= 1.0x curl_par; big >= 1.0x
 curl's throughput in every run; rated >= 3x faster than curl; co-tui's peak RSS <= 64 MiB.
@@ -52,7 +55,13 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emulator_process, load_average, target_row, write_results
+from _common import (
+    emulator_process,
+    free_page_reporting,
+    load_average,
+    target_row,
+    write_results,
+)
 
 KIB, MIB = 1024, 2**20
 SMALL_ASSET = "b0000000-0000-4000-8000-000000001000"
@@ -104,14 +113,20 @@ async def _signed_urls(domain: str, token: str, asset_id: str, paths: list[str])
         return [await client.files.signed_url(asset_id, path) for path in paths]
 
 
-def _timed_rss(cmd: list[str]) -> tuple[float, int]:
-    """Run ``cmd`` under GNU time: (wall seconds, the command's own peak RSS in KiB)."""
+Timed = tuple[float, int, float]
+"""A baseline's run: wall seconds, its peak RSS in KiB and its CPU seconds (user + system)."""
+
+
+def _timed_rss(cmd: list[str]) -> Timed:
+    """Run ``cmd`` under GNU time: wall seconds, the command's own peak RSS (KiB) and CPU
+    seconds (user + system, its start-up included)."""
     with tempfile.NamedTemporaryFile("r") as report:
         start = time.perf_counter()
-        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *cmd], check=True,
+        subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", report.name, *cmd], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         elapsed = time.perf_counter() - start
-        return elapsed, int(report.read().split()[-1])
+        rss, user, system = report.read().split()[-3:]
+        return elapsed, int(rss), float(user) + float(system)
 
 
 def _curl_config(urls: list[str], dest: Path) -> Path:
@@ -121,7 +136,7 @@ def _curl_config(urls: list[str], dest: Path) -> Path:
     return config
 
 
-def curl_parallel(urls: list[str], dest: Path) -> tuple[float, int]:
+def curl_parallel(urls: list[str], dest: Path) -> Timed:
     """``curl --parallel --parallel-max 4`` over every URL (kept-alive connections)."""
     config = _curl_config(urls, dest)
     try:
@@ -131,7 +146,7 @@ def curl_parallel(urls: list[str], dest: Path) -> tuple[float, int]:
         config.unlink()
 
 
-def curl_k(urls: list[str], dest: Path) -> tuple[float, int]:
+def curl_k(urls: list[str], dest: Path) -> Timed:
     """One ``curl -K`` process: the URLs one after the other over one reused connection."""
     config = _curl_config(urls, dest)
     try:
@@ -140,7 +155,7 @@ def curl_k(urls: list[str], dest: Path) -> tuple[float, int]:
         config.unlink()
 
 
-def py_bare(urls: list[str], dest: Path) -> tuple[float, int]:
+def py_bare(urls: list[str], dest: Path) -> Timed:
     """The bare Python client (bench/_bare_download.py): 8 threads, as co-tui runs 8 transfers."""
     config = _curl_config(urls, dest)
     try:
@@ -150,7 +165,7 @@ def py_bare(urls: list[str], dest: Path) -> tuple[float, int]:
         config.unlink()
 
 
-def curl_o(url: str, dest: Path) -> tuple[float, int]:
+def curl_o(url: str, dest: Path) -> Timed:
     """``curl -o`` of one URL."""
     return _timed_rss(["curl", "-s", "-f", "-o", str(dest / "f"), url])
 
@@ -201,7 +216,8 @@ class Recorder:
         self.server_cpu: dict[str, list[float]] = {}
         """The emulator's CPU seconds during each run of a client."""
         self.client_cpu: dict[str, list[float]] = {}
-        """co-tui's own CPU seconds (curl's are not measured)."""
+        """Each client's own CPU seconds: co-tui's from submitting the request to the end (as
+        its seconds), a baseline's through GNU time (its process's start-up included)."""
 
     def add(self, key: str, seconds: float, rss: int, connections: int | None = None) -> None:
         self.seconds.setdefault(key, []).append(seconds)
@@ -212,7 +228,7 @@ class Recorder:
 
 def _round(rec: Recorder, case: str, run: int, work: Path, expect: tuple[int, int],
            mine: Callable[[Path], tuple[float, int, int]],
-           baselines: dict[str, Callable[[Path], tuple[float, int]]],
+           baselines: dict[str, Callable[[Path], Timed]],
            server: int | None = None) -> None:
     """One run of a case: ours and each baseline, ours first on even runs, last on odd;
     ``server``: the emulator's pid, whose CPU time each run is recorded.
@@ -234,11 +250,12 @@ def _round(rec: Recorder, case: str, run: int, work: Path, expect: tuple[int, in
         shutil.rmtree(dest)
         rec.add(f"{case}_ours", seconds, rss, conns)
 
-    def run_base(name: str, call: Callable[[Path], tuple[float, int]]) -> None:
+    def run_base(name: str, call: Callable[[Path], Timed]) -> None:
         dest = _fresh(work, "base")
         before = _cpu_of(server)
-        seconds, rss = call(dest)
+        seconds, rss, cpu = call(dest)
         rec.server_cpu.setdefault(f"{case}_{name}", []).append(_cpu_of(server) - before)
+        rec.client_cpu.setdefault(f"{case}_{name}", []).append(cpu)
         assert _size_of(dest) == expect, (case, name, _size_of(dest), expect)
         shutil.rmtree(dest)
         rec.add(f"{case}_{name}", seconds, rss)
@@ -281,6 +298,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         base = Path("/dev/shm")
     if shutil.disk_usage(base or tempfile.gettempdir()).free < need:
         raise SystemExit(f"need {need / MIB:,.0f} MiB free at the destination")
+    if (reporting := free_page_reporting()) is not None:
+        print(f"note: free page reporting is {reporting}: each run's freed memory may go back "
+              "to the host, and times vary with it (see bench/_common.free_page_reporting)")
     work = Path(tempfile.mkdtemp(prefix="co-tui-bench-asset-", dir=base))
     state = Path(tempfile.mkdtemp(prefix="co-tui-bench-state-"))
     rec = Recorder()
@@ -340,6 +360,18 @@ def _ratio(rec: Recorder, case: str, base: str) -> tuple[float, list[float]] | N
             [a / b for a, b in zip(mine, theirs, strict=True)])
 
 
+def _cpu_ratio(rec: Recorder, case: str, base: str) -> float | None:
+    """The median CPU seconds client and emulator spent together in ``case``, ours / ``base``."""
+    def total(key: str) -> float | None:
+        client, server = rec.client_cpu.get(key), rec.server_cpu.get(key)
+        if not client or not server:
+            return None
+        return statistics.median(a + b for a, b in zip(client, server, strict=True))
+
+    mine, theirs = total(f"{case}_ours"), total(f"{case}_{base}")
+    return None if mine is None or not theirs else mine / theirs
+
+
 def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, Any]:
     sizes = {"small": args.files * args.file_kib * KIB, "latency": args.files * args.file_kib
              * KIB, "big": args.big_mib * MIB, "rated": args.rated_mib * MIB}
@@ -382,6 +414,12 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
             verdicts[name] = ratios[name] <= limit
             print(f"  {name:26} {ratios[name]:7.3f}  target <= {limit:.3f}  "
                   f"{'PASS' if verdicts[name] else 'FAIL'}")
+    for base in ("curl_par", "curl_K", "py_bare"):
+        share = _cpu_ratio(rec, "small", base)
+        if share is not None:
+            ratios[f"small_cpu_vs_{base}"] = share
+            print(f"  {'small_cpu_vs_' + base:26} {share:7.3f}  (client + emulator CPU seconds, "
+                  "medians: no target)")
     if "small_vs_py_bare" in ratios:
         print(f"  {'small_vs_py_bare':26} {ratios['small_vs_py_bare']:7.3f}  (the floor a bare "
               "Python client sets: no target)")

@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 @pytest.mark.timeout(120)
 @pytest.mark.skipif(shutil.which("curl") is None or not Path("/usr/bin/time").exists(),
                     reason="needs curl and GNU time")
@@ -36,6 +35,10 @@ def test_the_download_bench_runs_tiny(tmp_path: Path) -> None:
     for key in ("small_ours", "small_curl_par", "small_curl_K", "latency_ours",
                 "latency_curl_par", "big_ours", "big_curl", "rated_ours", "rated_curl"):
         assert len(report["seconds"][key]) == 1, key
+        # every client's own CPU seconds: co-tui's from its child, a baseline's from GNU time
+        (cpu,) = report["client_cpu_seconds"][key]
+        assert cpu >= 0, key
+    assert report["client_cpu_seconds"]["small_ours"][0] > 0  # 40 files cannot take no CPU
     # kept alive, not one per file: at most one per transfer slot (8 by default), plus two
     # for sockets the server closed while they idled
     assert report["connections"]["small_ours"][0] <= 8 + 2
