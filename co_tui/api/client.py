@@ -275,12 +275,13 @@ class CodeOceanClient:
         the response into, or ``None`` to ignore the body (204 answers). ``asset_id`` names the
         data asset whose endpoint this is: a 404 is then reported to :meth:`on_asset_missing`
         (``about_asset`` False: the 404 may be about something inside the asset). ``quick``
-        (a small GET sent many times, such as a file's signed URLs): each attempt goes through
+        (a small read sent many times, such as a file's signed URLs or a folder's listing: a
+        ``GET``, or a ``POST`` of a ``READ`` operation): each attempt goes through
         :attr:`quick` first, and through httpx when that cannot read the answer.
         """
         content = None if body is None else encode(body)
         headers = {"Content-Type": "application/json"} if content is not None else None
-        quick = quick and method == "GET" and content is None
+        quick = quick and kind is OpKind.READ and method == ("GET" if content is None else "POST")
         try:
             return await self._request(operation, method, path, kind=kind, content=content,
                                        headers=headers, params=params, result=result,
@@ -318,7 +319,8 @@ class CodeOceanClient:
                     in_flight = True
                     started = time.perf_counter()
                     try:
-                        answer = await self._send_quick(path, params) if quick else None
+                        answer = (await self._send_quick(path, params, content) if quick
+                                  else None)
                         if answer is None:
                             response, body, complete = await self._send(
                                 method, path, content=content, params=params, headers=headers
@@ -351,7 +353,7 @@ class CodeOceanClient:
                     if status >= 400:
                         if response is None:
                             assert answer is not None
-                            response = self._quick_response(answer, path, params)
+                            response = self._quick_response(answer, method, path, params)
                         error = build_error(
                             operation=operation,
                             response=with_body(response, body),
@@ -386,16 +388,17 @@ class CodeOceanClient:
                 outcome_unknown=write and (reached or in_flight),
             ) from exc
 
-    async def _send_quick(self, path: str, params: Mapping[str, str] | None
-                          ) -> QuickAnswer | None:
-        """One GET attempt through :attr:`quick` (in its threads); ``None`` when that path is
-        off, closed, or could not read the answer: then the attempt goes through httpx."""
+    async def _send_quick(self, path: str, params: Mapping[str, str] | None,
+                          content: bytes | None) -> QuickAnswer | None:
+        """One attempt through :attr:`quick` (in its threads; a ``POST`` of ``content`` when
+        given, else a GET); ``None`` when that path is off, closed, or could not read the
+        answer: then the attempt goes through httpx."""
         quick = self.quick
         if quick is None:
             return None
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                quick.executor, quick.get, path, params or {})
+                quick.executor, quick.get, path, params or {}, content)
         except RuntimeError:  # the client was closed meanwhile: its executor takes no more
             return None
 
@@ -432,12 +435,12 @@ class CodeOceanClient:
 
         return read
 
-    def _quick_response(self, answer: QuickAnswer, path: str,
+    def _quick_response(self, answer: QuickAnswer, method: str, path: str,
                         params: Mapping[str, str] | None) -> httpx.Response:
         """A quick answer as the httpx response ``build_error`` reads (made only for errors:
         building one costs more than the whole quick request)."""
         return httpx.Response(answer.status, headers=answer.headers.pairs,
-                              request=httpx.Request("GET", self.api_base.join(path),
+                              request=httpx.Request(method, self.api_base.join(path),
                                                     params=params))
 
     async def _send(

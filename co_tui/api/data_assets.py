@@ -236,6 +236,7 @@ class DataAssets:
             "list_data_asset_files", "POST", f"data_assets/{seg(data_asset_id)}/files",
             kind=OpKind.READ, body={"path": path}, result=Folder, asset_id=data_asset_id,
             about_asset=False,  # or a folder that is not there
+            quick=True,  # one per folder of a download: see co_tui/api/quick_get.py
         )
 
     async def get_data_asset_file_urls(self, data_asset_id: str, path: str) -> FileURLs:

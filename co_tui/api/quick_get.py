@@ -99,7 +99,8 @@ class _Unframed(Exception):
 
 
 class QuickApi:
-    """Quick GETs to the API at ``api_base`` (``https://host/api/v1/``) with ``token``."""
+    """Quick reads from the API at ``api_base`` (``https://host/api/v1/``) with ``token``: GETs,
+    and POSTs that only read (a folder listing)."""
 
     def __init__(self, api_base: str, token: Secret, headers: Mapping[str, str],
                  timeouts: Timeouts, max_bytes: int) -> None:
@@ -131,30 +132,41 @@ class QuickApi:
         """Where :meth:`get` runs (``loop.run_in_executor(quick.executor, ...)``)."""
         return self._executor
 
-    def _request(self, path: str, params: Mapping[str, str]) -> bytes | None:
+    def _request(self, path: str, params: Mapping[str, str], body: bytes | None
+                 ) -> bytes | None:
         target = self._base_path + path
         if params:
             target += "?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
         if unsafe_target(target):
             return None
         credentials = base64.b64encode(f"{self._token.get()}:".encode()).decode("ascii")
-        return (f"GET {target} HTTP/1.1\r\nHost: {self._host}\r\n{self._fixed}"
+        if body is None:
+            method, framing = "GET", ""
+        else:
+            method = "POST"
+            framing = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        head = (f"{method} {target} HTTP/1.1\r\nHost: {self._host}\r\n{self._fixed}{framing}"
                 f"Authorization: Basic {credentials}\r\n\r\n").encode("latin-1")
+        return head if body is None else head + body
 
-    def get(self, path: str, params: Mapping[str, str]) -> QuickAnswer | None:
-        """``GET api_base/path?params``: the whole answer, or ``None`` when this path cannot
-        read it (blocking: run it on :attr:`executor`)."""
-        return self.start(path, params)()
+    def get(self, path: str, params: Mapping[str, str], body: bytes | None = None
+            ) -> QuickAnswer | None:
+        """``GET api_base/path?params`` (``POST`` with the JSON ``body`` when given): the whole
+        answer, or ``None`` when this path cannot read it (blocking: run it on
+        :attr:`executor`)."""
+        return self.start(path, params, body=body)()
 
     def start(self, path: str, params: Mapping[str, str],
-              active: ActiveConnection | None = None) -> Callable[[], QuickAnswer | None]:
-        """Send ``GET api_base/path?params`` now, in the calling thread, and return the call
-        that reads its answer there (blocking; call it once): what :meth:`get` gives. A download
-        lane sends its next file's request before the current file's bytes and reads the
-        answer after them, so the round trip overlaps the transfer with no other thread
-        involved. ``active``: where the socket is recorded while the answer is read, so that
-        cancelling it cuts the wait."""
-        request = self._request(path, params)
+              active: ActiveConnection | None = None, *, body: bytes | None = None
+              ) -> Callable[[], QuickAnswer | None]:
+        """Send ``GET api_base/path?params`` now (``POST`` with the JSON ``body`` when given:
+        only ever a read, such as a folder listing, since a failed attempt here is sent again
+        through httpx), in the calling thread, and return the call that reads its answer there
+        (blocking; call it once): what :meth:`get` gives. A download lane sends its next file's
+        request before the current file's bytes and reads the answer after them, so the round
+        trip overlaps the transfer with no other thread involved. ``active``: where the socket
+        is recorded while the answer is read, so that cancelling it cuts the wait."""
+        request = self._request(path, params, body)
         if request is None or self._closed or self._unframed >= GIVE_UP_AFTER:
             return nothing
         return functools.partial(self._answer, request, self._send(request), active)
@@ -247,12 +259,18 @@ class QuickApi:
             length = int(length_text)
             if length > self._max_bytes:
                 return None, False
-            while len(rest) < length:
-                chunk = sock.recv(max(65536, length - len(rest)))
-                if not chunk:
+            if len(rest) > length:  # bytes past the body: not a server to keep talking to
+                return QuickAnswer(head.status, headers, bytes(rest[:length])), False
+            whole = bytearray(length)  # a large listing is read into its place, not appended
+            view = memoryview(whole)
+            view[:len(rest)] = rest
+            got = len(rest)
+            while got < length:
+                n = sock.recv_into(view[got:])
+                if not n:
                     return None, False
-                rest += chunk
-            body, exact = bytes(rest[:length]), len(rest) == length
+                got += n
+            body, exact = bytes(whole), True
         # bytes past the body: not a server to keep talking to on this socket
         return QuickAnswer(head.status, headers, body), exact and keeps_alive(head)
 

@@ -38,6 +38,8 @@ class Scripted:
         self.close_after = close_after
         self.tls = tls
         self.requests: list[bytes] = []
+        self.bodies: list[bytes] = []
+        """The body that came with each request (empty for a GET)."""
         self.connections = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.1)  # before the thread starts: close() may come first
@@ -84,6 +86,18 @@ class Scripted:
                         return
                     buffer += chunk
                 request, _, buffer = buffer.partition(b"\r\n\r\n")
+                length = next((int(line.split(b":", 1)[1]) for line in request.split(b"\r\n")
+                               if line.lower().startswith(b"content-length:")), 0)
+                while len(buffer) < length:  # a POST's body
+                    try:
+                        chunk = conn.recv(65536)
+                    except OSError:
+                        return
+                    if not chunk:
+                        return
+                    buffer += chunk
+                self.bodies.append(buffer[:length])
+                buffer = buffer[length:]
                 self.requests.append(request)
                 answer = self.answers.pop(0) if self.answers else ok()
                 if answer is None:
@@ -137,6 +151,25 @@ def test_plain_answers_come_over_one_kept_alive_socket(scripted: Callable[..., S
     expected = base64.b64encode(f"{TOKEN}:".encode()).decode()
     assert f"Authorization: Basic {expected}" in lines
     assert f"Host: 127.0.0.1:{server.port}" in lines
+
+
+def test_a_read_with_a_json_body_is_posted(scripted: Callable[..., Scripted]) -> None:
+    """A folder listing is a POST that only reads: its JSON body goes with it, framed by
+    Content-Length, and the socket carries the next request."""
+    server = scripted([ok(), ok()])
+    quick = quick_for(server)
+    try:
+        listed = quick.get("data_assets/a/files", {}, b'{"path":"dir/sub"}')
+        after = quick.get("data_assets/a/files/urls", {"path": "x"})
+    finally:
+        quick.close()
+    assert listed is not None and after is not None and listed.body == OK_BODY
+    assert server.connections == 1
+    head = server.requests[0].decode().split("\r\n")
+    assert head[0] == "POST /api/v1/data_assets/a/files HTTP/1.1"
+    assert "Content-Type: application/json" in head and "Content-Length: 18" in head
+    assert server.bodies == [b'{"path":"dir/sub"}', b""]
+    assert server.requests[1].decode().startswith("GET /api/v1/data_assets/a/files/urls?path=x ")
 
 
 def test_a_target_with_spaces_or_controls_is_not_sent(scripted: Callable[..., Scripted]) -> None:
@@ -371,33 +404,79 @@ async def test_signed_urls_come_the_quick_way(  # type: ignore[no-untyped-def]
     try:
         assert client.quick is not None
         asset_id, path = await _a_file(client)
+        base = client.quick.answered  # the listings above came the quick way too
         with caplog.at_level(logging.DEBUG, logger="co_tui.api"):
             first = await client.data_assets.get_data_asset_file_urls(asset_id, path)
-        assert client.quick.answered == 1
+        assert client.quick.answered == base + 1
         assert first.download_url.startswith(served.files_origin)
         # a failing answer is retried by the request path, after the policy's wait
         served.emulator.faults.inject("503", times=1, method="GET", path_contains="/files/urls")
         again = await client.data_assets.get_data_asset_file_urls(asset_id, path)
         assert again.download_url.split("?")[0] == first.download_url.split("?")[0]
-        assert client.quick.answered == 3 and len(sleeps) == 1
+        assert client.quick.answered == base + 3 and len(sleeps) == 1
         # a missing file is the request path's NotFoundError, reported as such
         missing: list[NotFoundError] = []
         client.on_asset_missing(missing.append)
         with pytest.raises(NotFoundError):
             await client.data_assets.get_data_asset_file_urls(asset_id, path + ".nope")
         assert len(missing) == 1 and missing[0].about_asset is False
-        assert client.quick.answered == 4
+        assert client.quick.answered == base + 4
         # an answer it cannot read (cut half-way) is read again through httpx
         served.emulator.faults.inject("truncate", times=1, method="GET",
                                       path_contains="/files/urls")
         third = await client.data_assets.get_data_asset_file_urls(asset_id, path)
         assert third.download_url.split("?")[0] == first.download_url.split("?")[0]
-        assert client.quick.answered == 4
+        assert client.quick.answered == base + 4
     finally:
         await client.aclose()
     logged = [r.getMessage() for r in caplog.records]
     assert any("(quick)" in line and "files/urls" in line for line in logged)
     assert not any(token in line or "path=" in line for line in logged)
+
+
+async def test_folder_listings_come_the_quick_way(served) -> None:  # type: ignore[no-untyped-def]
+    """A listing (a POST that reads) goes the quick way with its body; a 503 is waited out
+    and asked again, an answer cut half-way is read again through httpx, and a missing folder
+    is the request path's NotFoundError, about a folder, not the asset."""
+    from co_tui.api.models import DataAssetSearchParams
+
+    client = CodeOceanClient(served.domain, served.emulator.main_token, sleep=_no_wait)
+    try:
+        assert client.quick is not None
+        page = await client.data_assets.search_data_assets(
+            DataAssetSearchParams(origin="internal", type="dataset", limit=100))
+        asset_id, folder = await _a_folder(client, [a.id for a in page.results])
+        base = client.quick.answered
+        first = await client.data_assets.list_data_asset_files(asset_id, folder)
+        assert client.quick.answered == base + 1  # the server read the body: the folder's items
+        assert first.items and all(i.path.startswith(folder + "/") for i in first.items)
+        served.emulator.faults.inject("503", times=1, method="POST", path_contains="/files")
+        assert await client.data_assets.list_data_asset_files(asset_id, folder) == first
+        assert client.quick.answered == base + 3
+        served.emulator.faults.inject("truncate", times=1, method="POST", path_contains="/files")
+        assert await client.data_assets.list_data_asset_files(asset_id, folder) == first
+        assert client.quick.answered == base + 3  # the cut answer was read again by httpx
+        missing: list[NotFoundError] = []
+        client.on_asset_missing(missing.append)
+        with pytest.raises(NotFoundError) as raised:
+            await client.data_assets.list_data_asset_files(asset_id, folder + "/nope")
+        assert raised.value.operation == "list_data_asset_files"
+        assert len(missing) == 1 and missing[0].about_asset is False
+    finally:
+        await client.aclose()
+
+
+async def _no_wait(seconds: float) -> None:
+    return None
+
+
+async def _a_folder(client: CodeOceanClient, asset_ids: list[str]) -> tuple[str, str]:
+    for asset_id in asset_ids:
+        items = (await client.data_assets.list_data_asset_files(asset_id)).items
+        folders = [i for i in items if i.is_folder]
+        if folders:
+            return asset_id, folders[0].path
+    raise AssertionError("the demo has no dataset with a folder")
 
 
 async def test_no_quick_path_behind_a_proxy_or_on_an_injected_transport(
