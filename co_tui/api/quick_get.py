@@ -4,7 +4,11 @@ A whole-asset download asks the API for one signed URL per file. Through httpx e
 small GETs cost 1.1-1.5 ms of client CPU on the bench machine (2.8 ms while eight transfer
 threads compete for the GIL): most of a 1,000-file download's CPU. The same GET written on a
 kept-alive socket and read with :func:`~co_tui.api.http1.read_head` costs about a tenth of
-that, so the client sends the attempts of those requests this way first.
+that, so the client sends the attempts of those requests this way first. Folder listings, one
+per folder of a download, come this way too: a listing is a ``POST`` that only reads, sent with
+its JSON body (``Content-Length`` framed), so sending it again through httpx after a failed
+attempt here changes nothing on the server. A whole-asset download then needs no httpx request,
+whose first one imports anyio's event-loop backend (about 30 ms).
 
 It is a transport for one attempt, nothing more: the client's one request path
 (:meth:`co_tui.api.client.CodeOceanClient.request`) still decides what a status means, retries
