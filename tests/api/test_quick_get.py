@@ -75,27 +75,27 @@ class Scripted:
                 conn.close()
                 return
         buffer = b""
+
+        def more() -> bool:
+            nonlocal buffer
+            try:
+                chunk = conn.recv(65536)
+            except OSError:
+                return False
+            buffer += chunk
+            return bool(chunk)
+
         with conn:
             while not self._stop.is_set():
                 while b"\r\n\r\n" not in buffer:
-                    try:
-                        chunk = conn.recv(65536)
-                    except OSError:
+                    if not more():
                         return
-                    if not chunk:
-                        return
-                    buffer += chunk
                 request, _, buffer = buffer.partition(b"\r\n\r\n")
                 length = next((int(line.split(b":", 1)[1]) for line in request.split(b"\r\n")
                                if line.lower().startswith(b"content-length:")), 0)
                 while len(buffer) < length:  # a POST's body
-                    try:
-                        chunk = conn.recv(65536)
-                    except OSError:
+                    if not more():
                         return
-                    if not chunk:
-                        return
-                    buffer += chunk
                 self.bodies.append(buffer[:length])
                 buffer = buffer[length:]
                 self.requests.append(request)
