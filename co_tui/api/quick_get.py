@@ -14,8 +14,10 @@ It is a transport for one attempt, nothing more: the client's one request path
 (:meth:`co_tui.api.client.CodeOceanClient.request`) still decides what a status means, retries
 (after the wait the policy or ``Retry-After`` asks for), reports 404s and reachability, and
 logs. Every answer whose body is framed by ``Content-Length`` or chunked, within the client's
-cap and without content coding, comes back whole, whatever its status. Anything else (another
-framing or an encoded body, a body over the cap, a socket error, a timeout, an unreadable head)
+cap, comes back whole, whatever its status. It asks for gzip, as httpx does (a large folder's
+listing is megabytes of JSON, which compresses well), and decodes one gzip member within the
+cap. Anything else (another framing or another coding, a gzip body it cannot decode, a body
+over the cap, a socket error, a timeout, an unreadable head)
 gives ``None``, and that attempt goes through httpx instead, which reads it or reports what went
 wrong. A server whose answers this path cannot frame would have every request sent twice, so
 after :data:`GIVE_UP_AFTER` such answers in a row the path turns itself off. Once more on a new
@@ -36,6 +38,7 @@ import socket
 import threading
 import urllib.parse
 import urllib.request
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -115,7 +118,7 @@ class QuickApi:
         self._token = token
         self._fixed = "".join(f"{name}: {value}\r\n" for name, value in
                               {"User-Agent": f"co-tui/{__version__}", **headers,
-                               "Accept-Encoding": "identity"}.items())
+                               "Accept-Encoding": "gzip"}.items())
         self._connect = timeouts.connect
         self._read = min(timeouts.read, QUICK_READ_SECONDS)
         self._max_bytes = max_bytes
@@ -246,7 +249,8 @@ class QuickApi:
         buffer = bytearray(MAX_HEAD)
         head, start, filled = read_head(conn, None, buffer, reused, "")
         headers = head.headers
-        if head.status < 200 or "content-encoding" in headers:
+        coding = headers.get("content-encoding", "identity").strip().lower()
+        if head.status < 200 or coding not in ("identity", "gzip"):
             raise _Unframed()
         rest = buffer[start:filled]
         if "transfer-encoding" in headers:
@@ -275,8 +279,26 @@ class QuickApi:
                     return None, False
                 got += n
             body, exact = bytes(whole), True
+        if coding == "gzip":
+            decoded = self._gunzip(body)
+            if decoded is None:
+                return None, False
+            body = decoded
         # bytes past the body: not a server to keep talking to on this socket
         return QuickAnswer(head.status, headers, body), exact and keeps_alive(head)
+
+    def _gunzip(self, data: bytes) -> bytes | None:
+        """``data``, one gzip member, decoded; ``None`` when it is not exactly one whole member
+        or decodes to more than the cap (httpx then reads the answer and says what is wrong)."""
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out = inflater.decompress(data, self._max_bytes + 1)
+        except zlib.error:
+            return None
+        if (len(out) > self._max_bytes or not inflater.eof or inflater.unused_data
+                or inflater.unconsumed_tail):
+            return None
+        return out
 
     def _read_chunked(self, sock: socket.socket, data: bytearray) -> tuple[bytes, bool] | None:
         """A chunked body whose first bytes are ``data``: (the body, whether it ended exactly

@@ -5,6 +5,7 @@ path decides what every answer means."""
 from __future__ import annotations
 
 import base64
+import gzip
 import logging
 import socket
 import ssl
@@ -249,8 +250,28 @@ def test_a_chunked_body_in_pieces_is_read_whole() -> None:
     assert got is not None and got.status == 200 and got.body == OK_BODY
 
 
+def test_a_gzip_body_is_asked_for_and_decoded(scripted: Callable[..., Scripted]) -> None:
+    """It asks for gzip, as httpx does (a large listing is megabytes of JSON), and decodes a
+    gzip member framed by Content-Length or chunked; the socket carries the next request."""
+    packed = gzip.compress(OK_BODY)
+    chunked = (b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+               + f"{len(packed):x}\r\n".encode() + packed + b"\r\n0\r\n\r\n")
+    server = scripted([ok(packed, extra="Content-Encoding: gzip\r\n"), chunked])
+    quick = quick_for(server)
+    try:
+        got = [quick.get("data_assets/a/files/urls", {"path": "x"}) for _ in range(2)]
+    finally:
+        quick.close()
+    assert [g.body if g else None for g in got] == [OK_BODY, OK_BODY]
+    assert server.connections == 1 and quick.answered == 2
+    assert "Accept-Encoding: gzip" in server.requests[0].decode().split("\r\n")
+
+
 @pytest.mark.parametrize("answer", [
     ok(extra="Content-Encoding: gzip\r\n"),
+    ok(gzip.compress(b" " * 5000), extra="Content-Encoding: gzip\r\n"),
+    ok(gzip.compress(OK_BODY) + b"junk", extra="Content-Encoding: gzip\r\n"),
+    ok(extra="Content-Encoding: br\r\n"),
     b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{}",
     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
@@ -260,7 +281,7 @@ def test_a_chunked_body_in_pieces_is_read_whole() -> None:
     ok(b"[" + b" " * 5000 + b"]"),
     b"NOT HTTP AT ALL\r\n\r\n",
     _cut_mid_body,
-], ids=["gzip", "no-length", "gzip-chunked", "bad-chunk-size", "bad-chunk-end",
+], ids=["not-gzip", "gzip-over-the-cap", "junk-after-gzip", "br", "no-length", "gzip-chunked", "bad-chunk-size", "bad-chunk-end",
         "chunked-over-the-cap", "over-the-cap", "not-http", "cut-mid-body"])
 def test_what_it_cannot_read_is_left_to_httpx(
         scripted: Callable[..., Scripted],
