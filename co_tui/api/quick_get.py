@@ -267,18 +267,19 @@ class QuickApi:
             length = int(length_text)
             if length > self._max_bytes:
                 return None, False
-            if len(rest) > length:  # bytes past the body: not a server to keep talking to
-                return QuickAnswer(head.status, headers, bytes(rest[:length])), False
-            whole = bytearray(length)  # a large listing is read into its place, not appended
-            view = memoryview(whole)
-            view[:len(rest)] = rest
-            got = len(rest)
-            while got < length:
-                n = sock.recv_into(view[got:])
-                if not n:
-                    return None, False
-                got += n
-            body, exact = bytes(whole), True
+            if len(rest) >= length:
+                body, exact = bytes(rest[:length]), len(rest) == length
+            else:
+                whole = bytearray(length)  # a large listing is read into its place
+                view = memoryview(whole)
+                view[:len(rest)] = rest
+                got = len(rest)
+                while got < length:
+                    n = sock.recv_into(view[got:])
+                    if not n:
+                        return None, False
+                    got += n
+                body, exact = bytes(whole), True
         if coding == "gzip":
             decoded = self._gunzip(body)
             if decoded is None:

@@ -267,6 +267,19 @@ def test_a_gzip_body_is_asked_for_and_decoded(scripted: Callable[..., Scripted])
     assert "Accept-Encoding: gzip" in server.requests[0].decode().split("\r\n")
 
 
+def test_a_gzip_body_with_bytes_past_it_is_decoded_and_its_socket_dropped(
+        scripted: Callable[..., Scripted]) -> None:
+    server = scripted([ok(gzip.compress(OK_BODY), extra="Content-Encoding: gzip\r\n")
+                       + b"stray", ok()])
+    quick = quick_for(server)
+    try:
+        got = [quick.get("p", {}) for _ in range(2)]
+    finally:
+        quick.close()
+    assert [g.body if g else None for g in got] == [OK_BODY, OK_BODY]
+    assert server.connections == 2
+
+
 @pytest.mark.parametrize("answer", [
     ok(extra="Content-Encoding: gzip\r\n"),
     ok(gzip.compress(b" " * 5000), extra="Content-Encoding: gzip\r\n"),
