@@ -170,19 +170,15 @@ def curl_o(url: str, dest: Path) -> Timed:
     return _timed_rss(["curl", "-s", "-f", "-o", str(dest / "f"), url])
 
 
-def ours(emu: Any, asset_id: str, dest: Path, *file: str) -> tuple[float, int, int]:
-    """co-tui's engine in a child process: (seconds, peak RSS KiB, connections opened); its
-    CPU seconds (the client's own, timed like its seconds) go to :data:`CLIENT_CPU`."""
+def ours(emu: Any, asset_id: str, dest: Path, *file: str) -> tuple[float, int, int, float]:
+    """co-tui's engine in a child process: (seconds, peak RSS KiB, connections opened, CPU
+    seconds: the client's own, timed like its seconds)."""
     child = Path(__file__).resolve().parent / "_download_asset_child.py"
     out = subprocess.run([sys.executable, str(child), emu.domain, emu.token, asset_id,
                           str(dest), *file], check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(out.stdout)
-    CLIENT_CPU.append(result["cpu_seconds"])
-    return result["seconds"], result["peak_rss_kib"], result["connections"]
-
-
-CLIENT_CPU: list[float] = []
-"""The CPU seconds of co-tui's last runs (read by :func:`_round`)."""
+    return (result["seconds"], result["peak_rss_kib"], result["connections"],
+            result["cpu_seconds"])
 
 
 def _cpu_of(pid: int | None) -> float:
@@ -227,7 +223,7 @@ class Recorder:
 
 
 def _round(rec: Recorder, case: str, run: int, work: Path, expect: tuple[int, int],
-           mine: Callable[[Path], tuple[float, int, int]],
+           mine: Callable[[Path], tuple[float, int, int, float]],
            baselines: dict[str, Callable[[Path], Timed]],
            server: int | None = None) -> None:
     """One run of a case: ours and each baseline, ours first on even runs, last on odd;
@@ -243,9 +239,9 @@ def _round(rec: Recorder, case: str, run: int, work: Path, expect: tuple[int, in
     def run_ours() -> None:
         dest = _fresh(work, "ours")
         before = _cpu_of(server)
-        seconds, rss, conns = mine(dest)
+        seconds, rss, conns, cpu = mine(dest)
         rec.server_cpu.setdefault(f"{case}_ours", []).append(_cpu_of(server) - before)
-        rec.client_cpu.setdefault(f"{case}_ours", []).append(CLIENT_CPU[-1])
+        rec.client_cpu.setdefault(f"{case}_ours", []).append(cpu)
         assert _size_of(dest) == expect, (case, _size_of(dest), expect)
         shutil.rmtree(dest)
         rec.add(f"{case}_ours", seconds, rss, conns)
