@@ -352,9 +352,14 @@ class DownloadEngine:
         self._pump()
 
     def _handed_back(self, item: TransferItem, task: asyncio.Task[None]) -> None:
+        """A handed-over file's task is done. One cancelled before its first step (closing
+        began in the same turn of the loop as the batch that handed it over) never ran
+        :meth:`_run_item`, which sets how a file ended: it ends cancelled here."""
         self._handed.discard(task)
         item.task = None
         self._taken.discard(item)
+        if task.cancelled() and not item.state.finished:
+            self._ended(item, DownloadCancelled())
         self._touch()
 
     def _set_state(self, item: TransferItem, state: ItemState, error: str = "") -> None:

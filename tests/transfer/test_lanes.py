@@ -182,6 +182,27 @@ async def test_closing_the_engine_stops_the_files_lanes_handed_over(engine: Down
     assert not engine.busy and temps(dest) == []
 
 
+@pytest.mark.usefixtures("urls_fail_once")
+async def test_a_file_handed_over_just_before_closing_ends_cancelled(
+        engine: DownloadEngine, served: Any, dest: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch that hands files over to the full path can be applied in the same turn of the
+    event loop as ``aclose`` begins: their tasks are cancelled before they ever ran, and each
+    of those files still ends cancelled, not running for ever."""
+    monkeypatch.setattr(lanes, "DRAIN_DELAY", 30.0)  # the test applies the batch itself
+    lane_set = engine._lanes
+    engine.submit(request(dest, TargetKind.FOLDER, "many"))
+    handed = lambda: [e.item for e in lane_set._events if isinstance(e.result, filejob.HandOver)]  # noqa: E731
+    await until(lambda: not lane_set._tasks and not lane_set._feed and bool(handed()))
+    over = handed()  # most files (the engine's URL prefetcher may have taken some first tries)
+    lane_set._drain()  # creates the full path's tasks; none has run a step yet
+    assert {item.task for item in over} <= engine._handed and None not in engine._handed
+    await engine.aclose()
+    assert {item.state for item in over} == {ItemState.CANCELLED}
+    assert {view.state for view in engine.view()} <= {ItemState.CANCELLED, ItemState.DONE}
+    assert not engine.busy and temps(dest) == []
+
+
 async def test_closing_the_engine_stops_its_lanes(engine: DownloadEngine, served: Any, dest: Path, gate: threading.Event) -> None:
     """Closing the engine while every lane waits for its file's bytes cuts them: it returns
     at once, nothing is left running or queued, and no temp file stays."""
