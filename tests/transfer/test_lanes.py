@@ -17,6 +17,7 @@ import pytest
 
 from co_tui.api import fast_download
 from co_tui.transfer import DownloadEngine, ItemState, TargetKind, filejob, lanes
+from co_tui.transfer.batch import TransferItem
 from co_tui.transfer.localfs import FolderCache
 from tests.transfer.loopback import MANY, RATED, RATED_SIZE, Watch, cancel_while_paused
 from tests.transfer.transfer_helpers import (
@@ -192,7 +193,10 @@ async def test_a_file_handed_over_just_before_closing_ends_cancelled(
     monkeypatch.setattr(lanes, "DRAIN_DELAY", 30.0)  # the test applies the batch itself
     lane_set = engine._lanes
     engine.submit(request(dest, TargetKind.FOLDER, "many"))
-    handed = lambda: [e.item for e in lane_set._events if isinstance(e.result, filejob.HandOver)]  # noqa: E731
+
+    def handed() -> list[TransferItem]:
+        return [e.item for e in lane_set._events if isinstance(e.result, filejob.HandOver)]
+
     await until(lambda: not lane_set._tasks and not lane_set._feed and bool(handed()))
     over = handed()  # most files (the engine's URL prefetcher may have taken some first tries)
     lane_set._drain()  # creates the full path's tasks; none has run a step yet
