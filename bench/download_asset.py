@@ -8,6 +8,10 @@ Cases (each served by ``co-tui emulator`` in a child process on loopback):
   one reused connection (``curl_K``); and, as the floor a Python process sets (no target), a
   bare standard-library client with 8 threads given the same URLs (``py_bare``,
   bench/_bare_download.py), which shows how much of co-tui's time is its own work per file;
+  and a bare client that does the work the API and a safe download ask of any client (listing,
+  a signed-URL request per file, temp file + fsync + link), with 4 threads (``py_work``,
+  bench/_bare_work_download.py): the floor for co-tui's work, and what that work alone costs
+  against curl, which is handed the URLs;
 - ``latency``: the same asset with every response of both origins delayed ``--latency`` ms
   (20), against ``curl --parallel --parallel-max 4``;
 - ``big``: one file of ``--big-mib`` MiB (4 GiB) against ``curl -o``;
@@ -165,6 +169,14 @@ def py_bare(urls: list[str], dest: Path) -> Timed:
         config.unlink()
 
 
+def py_work(emu: Any, asset_id: str, dest: Path) -> Timed:
+    """The bare Python client that does co-tui's work (bench/_bare_work_download.py): listing,
+    a signed URL per file, temp file + fsync + link; 4 threads, as co-tui runs 4 lanes here."""
+    return _timed_rss([sys.executable, str(Path(__file__).resolve().parent
+                                           / "_bare_work_download.py"),
+                       emu.domain, emu.token, asset_id, str(dest), "4"])
+
+
 def curl_o(url: str, dest: Path) -> Timed:
     """``curl -o`` of one URL."""
     return _timed_rss(["curl", "-s", "-f", "-o", str(dest / "f"), url])
@@ -317,7 +329,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                                lambda d: ours(emu, SMALL_ASSET, d),
                                {"curl_par": lambda d: curl_parallel(urls, d),
                                 "curl_K": lambda d: curl_k(urls, d),
-                                "py_bare": lambda d: py_bare(urls, d)}, emu.process.pid)
+                                "py_bare": lambda d: py_bare(urls, d),
+                                "py_work": lambda d: py_work(emu, SMALL_ASSET, d)},
+                               emu.process.pid)
                 if "big" in cases:
                     size = args.big_mib * MIB
                     url = asyncio.run(_signed_urls(emu.domain, emu.token, BIG_ASSET,
@@ -348,8 +362,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     return _report(rec, args, work.parent)
 
 
-def _ratio(rec: Recorder, case: str, base: str) -> tuple[float, list[float]] | None:
-    mine, theirs = rec.seconds.get(f"{case}_ours"), rec.seconds.get(f"{case}_{base}")
+def _ratio(rec: Recorder, case: str, base: str, client: str = "ours"
+           ) -> tuple[float, list[float]] | None:
+    """``client``'s median time in ``case`` over ``base``'s, and the ratio of each run."""
+    mine, theirs = rec.seconds.get(f"{case}_{client}"), rec.seconds.get(f"{case}_{base}")
     if not mine or not theirs:
         return None
     return (statistics.median(mine) / statistics.median(theirs),
@@ -391,6 +407,7 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
     for name, case, base in (("small_vs_curl_par", "small", "curl_par"),
                              ("small_vs_curl_K", "small", "curl_K"),
                              ("small_vs_py_bare", "small", "py_bare"),
+                             ("small_vs_py_work", "small", "py_work"),
                              ("latency_vs_curl_par", "latency", "curl_par"),
                              ("big_time_vs_curl", "big", "curl"),
                              ("rated_time_vs_curl", "rated", "curl")):
@@ -398,6 +415,8 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
         if found is not None:
             ratios[name] = found[0]
             ratios[f"{name}_per_run"] = found[1]
+    if (found := _ratio(rec, "small", "curl_par", client="py_work")) is not None:
+        ratios["py_work_vs_curl_par"] = found[0]
     if "big_time_vs_curl_per_run" in ratios:
         ratios["big_time_vs_curl_worst"] = max(ratios["big_time_vs_curl_per_run"])
     ours_rss = [v for k, vs in rec.rss_kib.items() if k.endswith("_ours") for v in vs]
@@ -410,15 +429,17 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
             verdicts[name] = ratios[name] <= limit
             print(f"  {name:26} {ratios[name]:7.3f}  target <= {limit:.3f}  "
                   f"{'PASS' if verdicts[name] else 'FAIL'}")
-    for base in ("curl_par", "curl_K", "py_bare"):
+    for base in ("curl_par", "curl_K", "py_bare", "py_work"):
         share = _cpu_ratio(rec, "small", base)
         if share is not None:
             ratios[f"small_cpu_vs_{base}"] = share
             print(f"  {'small_cpu_vs_' + base:26} {share:7.3f}  (client + emulator CPU seconds, "
                   "medians: no target)")
-    if "small_vs_py_bare" in ratios:
-        print(f"  {'small_vs_py_bare':26} {ratios['small_vs_py_bare']:7.3f}  (the floor a bare "
-              "Python client sets: no target)")
+    for name, what in (("small_vs_py_bare", "the floor a bare Python client sets"),
+                       ("small_vs_py_work", "the floor of co-tui's work, in bare Python"),
+                       ("py_work_vs_curl_par", "that floor against curl --parallel")):
+        if name in ratios:
+            print(f"  {name:26} {ratios[name]:7.3f}  ({what}: no target)")
     payload = {
         "load": load_average(), "table": _table(rec, ratios),
         "runs": args.runs, "destination": str(where), "latency_ms": args.latency,

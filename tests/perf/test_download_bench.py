@@ -32,7 +32,8 @@ def test_the_download_bench_runs_tiny(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["runs"] == 1 and report["tiny"]
-    for key in ("small_ours", "small_curl_par", "small_curl_K", "latency_ours",
+    for key in ("small_ours", "small_curl_par", "small_curl_K", "small_py_bare",
+                "small_py_work", "latency_ours",
                 "latency_curl_par", "big_ours", "big_curl", "rated_ours", "rated_curl"):
         assert len(report["seconds"][key]) == 1, key
         # every client's own CPU seconds: co-tui's from its child, a baseline's from GNU time
@@ -48,6 +49,8 @@ def test_the_download_bench_runs_tiny(tmp_path: Path) -> None:
     assert report["connections"]["rated_ours"][0] > 1
     assert report["ratios"]["peak_rss_mib"] <= 64
     assert "small_vs_curl_par" in report["ratios"] and "rated_time_vs_curl" in report["ratios"]
+    # the bare client that does co-tui's work (listing, URL requests, safe publishing) ran
+    assert {"small_vs_py_work", "py_work_vs_curl_par"} <= report["ratios"].keys()
     assert "target <=" in done.stdout
     rows = {row["target"]: row for row in report["table"]}
     assert len(rows) == 6 and all(isinstance(row["met"], bool) for row in rows.values())
