@@ -24,6 +24,15 @@ next ``await``, and a call the worker awaited may have finished (or swallowed th
 ``CancelledError``) by then, so the old worker can go on to show an old answer over the new
 one. Textual marks a worker cancelled at once, whatever its coroutine does, and that mark is
 what :func:`superseded` reads. No screen keeps a request counter of its own.
+
+Closed views are freed at once: every timer scheduled while a worker runs (the API client's
+deadline, a socket timeout, a sleep) keeps a copy of the context it was scheduled in until it is
+due, even once cancelled (asyncio drops cancelled timers lazily), and that context names the
+running worker, which holds the widget or screen that started it. The API's 45 s deadline timers
+kept each closed detail screen alive that long (the soak test's leak check failed whenever
+asyncio happened not to sweep them). So the body of a worker runs with Textual's current worker
+set to a :class:`_Lease` on it, emptied when the body ends: what the body left on the loop holds
+an empty lease, not the worker and its screen.
 """
 
 from __future__ import annotations
@@ -33,12 +42,21 @@ import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Protocol, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    cast,
+    overload,
+)
 
 from textual import work
 from textual.app import App
 from textual.css.query import NoMatches
-from textual.worker import NoActiveWorker, get_current_worker
+from textual.worker import NoActiveWorker, active_worker, get_current_worker
 
 from co_tui.redact import redact
 
@@ -67,6 +85,54 @@ def superseded() -> bool:
         return get_current_worker().is_cancelled
     except NoActiveWorker:
         return False
+
+
+class _Lease:
+    """The running worker, as the context of its body names it (see the module docstring).
+
+    Callers of :func:`~textual.worker.get_current_worker` inside the body get the lease: it
+    answers for the worker while the body runs, and holds nothing once the body has ended (a
+    worker that is over counts as cancelled, so a late result of it is dropped)."""
+
+    __slots__ = ("_worker",)
+
+    def __init__(self, worker: Worker[Any] | None) -> None:
+        self._worker = worker
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Whether the worker was cancelled (True once its body has ended)."""
+        worker = self._worker
+        return worker is None or worker.is_cancelled
+
+    def release(self) -> None:
+        """The body has ended: let go of the worker (and of the node that started it)."""
+        self._worker = None
+
+    def __getattr__(self, name: str) -> Any:
+        """Whatever else is asked of the current worker: the worker's answer, while it runs."""
+        if self._worker is None:
+            raise AttributeError(name)
+        return getattr(self._worker, name)
+
+
+def _lease() -> _Lease:
+    """Name the running worker by a lease in its context, for the rest of its body (called
+    first thing in the body; the caller releases the lease when the body ends).
+
+    A body run directly (tests do), or inside another worker's body, changes nothing: the lease
+    returned then holds nothing. The context is not reset afterwards: Textual's code after the
+    body reads no current worker, and a reset fails when the body is closed from another
+    context (a task torn down)."""
+    try:
+        current: object = get_current_worker()
+    except NoActiveWorker:
+        return _Lease(None)
+    if isinstance(current, _Lease):
+        return _Lease(None)  # that body's lease stands
+    lease = _Lease(cast("Worker[Any]", current))
+    active_worker.set(cast("Worker[Any]", lease))
+    return lease
 
 
 def log_failure(error: BaseException, action: str) -> None:
@@ -183,6 +249,7 @@ def worker(
     ) -> Callable[Concatenate[NodeT, P], Worker[None]]:
         @functools.wraps(method)
         async def guarded(self: NodeT, /, *args: P.args, **kwargs: P.kwargs) -> None:
+            lease = _lease()
             try:
                 await method(self, *args, **kwargs)
             except asyncio.CancelledError:
@@ -191,6 +258,8 @@ def worker(
                 undo = (functools.partial(recover, self, error, *args, **kwargs)
                         if recover is not None else None)
                 await worker_failed(self, action, error, undo)
+            finally:
+                lease.release()
 
         return work(guarded, group=group, exclusive=exclusive, exit_on_error=False)
 
@@ -203,12 +272,15 @@ def start_worker(node: DOMNode, job: Coroutine[Any, Any, None], *, action: str, 
     :func:`worker`'s (for a closure started by hand)."""
 
     async def guarded() -> None:
+        lease = _lease()
         try:
             await job
         except asyncio.CancelledError:
             raise
         except Exception as error:
             await worker_failed(node, action, error)
+        finally:
+            lease.release()
 
     return node.run_worker(guarded(), name=name or action, group=group, exclusive=exclusive,
                            exit_on_error=False)

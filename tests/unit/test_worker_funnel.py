@@ -201,3 +201,75 @@ async def test_a_worker_whose_view_was_closed_shows_nothing(
         assert [str(n.message) for n in app._notifications] == [
             "Loading the fields failed unexpectedly: NoMatches: No nodes match '#x'. "
             "Press r to try again."]
+
+
+# --- a closed view is not kept by what its workers left on the event loop ----------------------
+
+class Requester(Screen[None]):
+    """Makes one 'request' the way the API client does: within an ``asyncio.timeout`` (its
+    deadline timer, cancelled on the way out, stays in the loop's timer heap until it is due,
+    with the context it was scheduled in)."""
+
+    @worker("asking", group="ask")
+    async def ask(self) -> None:
+        async with asyncio.timeout(600):
+            await asyncio.sleep(0)
+
+
+async def test_a_closed_screen_is_freed_while_its_workers_timers_wait() -> None:
+    """Every timer scheduled in a worker keeps a copy of the worker's context until it is due,
+    cancelled or not (asyncio drops a cancelled timer only once it reaches the head of its heap,
+    or when more than half of over 100 timers are cancelled), and Textual's context names the
+    running worker, which holds its screen. The API's 45 s deadline timers kept each closed
+    detail screen alive that long: the soak test's leak check failed whenever asyncio happened
+    not to sweep them. The context must name the worker only while its body runs."""
+    import gc
+    import weakref
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        # a timer due sooner keeps the worker's cancelled one off the head of the heap (as the
+        # app's other timers do), so it is not dropped by chance
+        sooner = asyncio.get_running_loop().call_later(300, lambda: None)
+        try:
+            requester = Requester()
+            await app.push_screen(requester)
+            await requester.ask().wait()
+            closed = weakref.ref(requester)
+            del requester
+            await app.pop_screen()
+            await pilot.pause()
+            gc.collect()
+            assert closed() is None
+        finally:
+            sooner.cancel()
+
+
+async def test_the_current_worker_answers_while_its_body_runs() -> None:
+    """Inside a worker's body the current worker is a lease on it: it answers as the worker
+    (its name, whether it was cancelled), and once the body has ended it holds nothing and
+    counts as cancelled (a late result of a worker that is over is dropped)."""
+    from textual.worker import get_current_worker
+
+    from co_tui.workers import superseded
+
+    seen: list[object] = []
+
+    class Asker(Screen[None]):
+        @worker("asking", group="ask")
+        async def ask(self) -> None:
+            current = get_current_worker()
+            seen.extend([current.name, current.group, superseded(), current])
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        asker = Asker()
+        await app.push_screen(asker)
+        await asker.ask().wait()
+        assert seen[:3] == ["ask", "ask", False]
+        lease = seen[3]
+        assert getattr(lease, "is_cancelled", None) is True
+        with pytest.raises(AttributeError):
+            _ = lease.name  # type: ignore[attr-defined]
