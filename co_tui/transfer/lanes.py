@@ -121,8 +121,12 @@ class Lanes:
             task.add_done_callback(self._lane_ended)
 
     def _lane_ended(self, task: asyncio.Task[None]) -> None:
-        """A lane found the feed empty: files fed since then need a lane."""
+        """A lane found the feed empty: what it reported last is applied now, not
+        :data:`DRAIN_DELAY` later (the last files of a batch end it that much sooner), and
+        files fed since then need a lane."""
         self._tasks.discard(task)
+        if not self._closed and not self._stopping:
+            self._drain()
         self._start_lanes()
 
     def withdraw(self, item: TransferItem) -> None:

@@ -190,8 +190,9 @@ async def test_a_file_handed_over_just_before_closing_ends_cancelled(
     """The batch that hands files over to the full path can be applied in the same turn of the
     event loop as ``aclose`` begins: their tasks are cancelled before they ever ran, and each
     of those files still ends cancelled, not running for ever."""
-    monkeypatch.setattr(lanes, "DRAIN_DELAY", 30.0)  # the test applies the batch itself
     lane_set = engine._lanes
+    apply_batch = lane_set._drain
+    monkeypatch.setattr(lane_set, "_drain", lambda: None)  # the test applies the batch itself
     engine.submit(request(dest, TargetKind.FOLDER, "many"))
 
     def handed() -> list[TransferItem]:
@@ -199,7 +200,7 @@ async def test_a_file_handed_over_just_before_closing_ends_cancelled(
 
     await until(lambda: not lane_set._tasks and not lane_set._feed and bool(handed()))
     over = handed()  # most files (the engine's URL prefetcher may have taken some first tries)
-    lane_set._drain()  # creates the full path's tasks; none has run a step yet
+    apply_batch()  # creates the full path's tasks; none has run a step yet
     assert {item.task for item in over} <= engine._handed and None not in engine._handed
     await engine.aclose()
     assert {item.state for item in over} == {ItemState.CANCELLED}
@@ -218,6 +219,22 @@ async def test_closing_the_engine_stops_its_lanes(engine: DownloadEngine, served
     states = {view.state for view in engine.view()}
     assert states == {ItemState.CANCELLED}, states
     assert not engine.busy and temps(dest) == []
+
+
+async def test_the_lanes_last_reports_are_applied_when_they_run_out_of_files(
+        engine: DownloadEngine, served: Any, dest: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lane that finds the feed empty ends, and what the lanes reported last is applied then,
+    not :data:`~co_tui.transfer.lanes.DRAIN_DELAY` later: the batch's end is not held back by
+    the timer (here 30 s: every file of the folder is fed at once, so no timed batch is needed
+    at all)."""
+    monkeypatch.setattr(lanes, "DRAIN_DELAY", 30.0)
+    started = time.monotonic()
+    summary = await asyncio.wait_for(
+        engine.submit(request(dest, TargetKind.FOLDER, "many")).wait(), 10)
+    assert summary.done == MANY and summary.failed == 0
+    assert time.monotonic() - started < 10
+    assert temps(dest) == []
 
 
 async def test_no_lane_event_reaches_the_engine_after_its_lanes_closed(
