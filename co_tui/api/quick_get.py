@@ -101,6 +101,19 @@ class QuickAnswer:
     body: bytes
 
 
+_thread_buffers = threading.local()
+
+
+def _head_buffer() -> bytearray:
+    """This thread's buffer for an answer's head (:data:`MAX_HEAD` bytes), made once: a fresh
+    64 KiB for every signed-URL request was a zeroed allocation per file of a download. What
+    an answer keeps is copied out of it before the thread's next request."""
+    buffer: bytearray | None = getattr(_thread_buffers, "head", None)
+    if buffer is None:
+        buffer = _thread_buffers.head = bytearray(MAX_HEAD)
+    return buffer
+
+
 class _Unframed(Exception):
     """An answer framed or encoded in a way this path does not read."""
 
@@ -246,7 +259,7 @@ class QuickApi:
         """Read the answer to the request sent on ``conn``: (the answer or None, socket
         reusable)."""
         sock = conn.sock
-        buffer = bytearray(MAX_HEAD)
+        buffer = _head_buffer()
         head, start, filled = read_head(conn, None, buffer, reused, "")
         headers = head.headers
         coding = headers.get("content-encoding", "identity").strip().lower()
