@@ -18,6 +18,7 @@ import socket
 import sys
 import threading
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 BUFFER = 1 << 20
@@ -27,6 +28,35 @@ def _pairs(config: Path) -> list[tuple[str, str]]:
     values = [line.split("=", 1)[1].strip().strip('"') for line in
               config.read_text().splitlines() if "=" in line]
     return list(zip(values[0::2], values[1::2], strict=True))
+
+
+def read_head(sock: socket.socket) -> tuple[int, bytes]:
+    """Read a ``200`` answer's head: its Content-Length and the body bytes that came with it."""
+    data = b""
+    while (end := data.find(b"\r\n\r\n")) < 0:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed before the head")
+        data += chunk
+    lines = data[:end].decode("latin-1").split("\r\n")
+    if lines[0].split(" ")[1] != "200":
+        raise ConnectionError(lines[0])
+    length = next(int(v) for n, _, v in (h.partition(":") for h in lines[1:])
+                  if n.strip().lower() == "content-length")
+    return length, data[end + 4:]
+
+
+def copy_body(sock: socket.socket, view: memoryview, fd: int, length: int, first: bytes) -> None:
+    """Write a body of ``length`` bytes to ``fd``: ``first`` (what came with the head), then
+    the rest read into ``view``."""
+    os.write(fd, first)
+    left = length - len(first)
+    while left:
+        n = sock.recv_into(view[:min(left, len(view))])
+        if not n:
+            raise ConnectionError("closed in the body")
+        os.write(fd, view[:n])
+        left -= n
 
 
 def _worker(todo: list[tuple[str, str]], lock: threading.Lock) -> None:
@@ -42,53 +72,40 @@ def _worker(todo: list[tuple[str, str]], lock: threading.Lock) -> None:
             sock = socket.create_connection((parts.hostname, parts.port or 80), timeout=60)
         sock.sendall(f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
                      "\r\n".encode("latin-1"))
-        head = b""
-        while (end := head.find(b"\r\n\r\n")) < 0:
-            chunk = sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed before the head")
-            head += chunk
-        lines = head[:end].decode("latin-1").split("\r\n")
-        if lines[0].split(" ")[1] != "200":
-            raise ConnectionError(lines[0])
-        length = next(int(v) for n, _, v in (h.partition(":") for h in lines[1:])
-                      if n.lower() == "content-length")
+        length, body = read_head(sock)
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            body = head[end + 4:]
-            os.write(fd, body)
-            left = length - len(body)
-            while left:
-                n = sock.recv_into(view[:min(left, BUFFER)])
-                if not n:
-                    raise ConnectionError("closed in the body")
-                os.write(fd, view[:n])
-                left -= n
+            copy_body(sock, view, fd, length, body)
         finally:
             os.close(fd)
     if sock is not None:
         sock.close()
 
 
-def main() -> None:
-    todo = _pairs(Path(sys.argv[1]))
-    todo.reverse()
-    lock = threading.Lock()
+def run_threads(count: int, work: Callable[[], None]) -> None:
+    """Run ``work`` in ``count`` threads at once; exit non-zero if any of them failed."""
     failed: list[BaseException] = []
 
     def run() -> None:
         try:
-            _worker(todo, lock)
+            work()
         except BaseException as exc:
             failed.append(exc)
 
-    threads = [threading.Thread(target=run) for _ in range(int(sys.argv[2]))]
+    threads = [threading.Thread(target=run) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     if failed:
         raise SystemExit(f"bare download failed: {failed[0]!r}")
+
+
+def main() -> None:
+    todo = _pairs(Path(sys.argv[1]))
+    todo.reverse()
+    lock = threading.Lock()
+    run_threads(int(sys.argv[2]), lambda: _worker(todo, lock))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ import threading
 import urllib.parse
 from typing import Any
 
+from _bare_download import copy_body, read_head, run_threads
+
 BUFFER = 1 << 20
 
 
@@ -41,25 +43,12 @@ class Http:
         self.view = memoryview(bytearray(BUFFER))
 
     def send(self, request: bytes) -> None:
+        """Send a whole request."""
         self.sock.sendall(request)
 
-    def head(self) -> tuple[int, bytes]:
-        """The answer's body length and the body bytes that came with its head."""
-        data = b""
-        while (end := data.find(b"\r\n\r\n")) < 0:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed before the head")
-            data += chunk
-        lines = data[:end].decode("latin-1").split("\r\n")
-        if lines[0].split(" ")[1] != "200":
-            raise ConnectionError(lines[0])
-        length = next(int(v) for n, _, v in (h.partition(":") for h in lines[1:])
-                      if n.strip().lower() == "content-length")
-        return length, data[end + 4:]
-
     def body(self) -> bytes:
-        length, data = self.head()
+        """The whole body of a ``200`` answer."""
+        length, data = read_head(self.sock)
         while len(data) < length:
             chunk = self.sock.recv(length - len(data))
             if not chunk:
@@ -68,15 +57,9 @@ class Http:
         return data
 
     def body_into(self, fd: int) -> None:
-        length, data = self.head()
-        os.write(fd, data)
-        left = length - len(data)
-        while left:
-            n = self.sock.recv_into(self.view[:min(left, BUFFER)])
-            if not n:
-                raise ConnectionError("closed in the body")
-            os.write(fd, self.view[:n])
-            left -= n
+        """Write the body of a ``200`` answer to ``fd``."""
+        length, data = read_head(self.sock)
+        copy_body(self.sock, self.view, fd, length, data)
 
 
 class Api:
@@ -165,21 +148,7 @@ def main() -> None:
     todo = list_files(api)
     todo.reverse()
     lock = threading.Lock()
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            worker(api, dest, todo, lock)
-        except BaseException as exc:
-            failed.append(exc)
-
-    pool = [threading.Thread(target=run) for _ in range(int(threads))]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    if failed:
-        raise SystemExit(f"bare download failed: {failed[0]!r}")
+    run_threads(int(threads), lambda: worker(api, dest, todo, lock))
 
 
 if __name__ == "__main__":
