@@ -16,10 +16,11 @@ a wait for the GIL). A lane keeps the folder it wrote into open for its next fil
 
 A lane tells the loop what happened through a queue of events that the loop applies in a
 batch, :data:`DRAIN_DELAY` after the first one (``started``, how the file ended, or
-``dropped``: cancelled before it began). Once :meth:`Lanes.aclose` has begun, no timed batch
-is applied any more: it applies what is left itself, after the last lane has stopped, so no
-event reaches the engine after the lanes are closed. Each lane holds one of the engine's
-transfer slots while it runs. How many lanes run is measured, not fixed
+``dropped``: cancelled before it began), or at once when a lane runs out of files. Once
+:meth:`Lanes.aclose` has begun, no batch is applied any more but the one it applies itself,
+after the last lane has stopped, so no event reaches the engine after the lanes are closed.
+Each lane holds one of the engine's transfer slots while it runs. How many lanes run is
+measured, not fixed
 (:class:`~co_tui.transfer.lane_count.LaneCount`): a few when that moves files as fast as one
 per slot (the transfers are bound by CPU), else one per slot. A lane the count no longer wants
 takes no new file: it ends after the one it moves and the one whose URL it asked for already.
