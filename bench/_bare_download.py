@@ -9,14 +9,18 @@ file: the work ``curl --parallel`` does, and nothing that co-tui adds (no listin
 requests, no temp file, fsync or rename, no redirects, statuses or errors handled beyond failing).
 It uses only the standard library, so its time is the interpreter's and the kernel's, not a
 library's. A failed or short download makes it exit non-zero, and the bench checks the files' sizes.
+It prints its own figures as JSON (:func:`timed`): from the start of its work, after the
+interpreter's start-up and imports, as co-tui's child times itself.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
@@ -82,6 +86,15 @@ def _worker(todo: list[tuple[str, str]], lock: threading.Lock) -> None:
         sock.close()
 
 
+def timed(work: Callable[[], None]) -> None:
+    """Run ``work`` and print its wall and CPU seconds as JSON, as
+    bench/_download_asset_child.py does for co-tui."""
+    start, cpu = time.perf_counter(), time.process_time()
+    work()
+    print(json.dumps({"seconds": time.perf_counter() - start,
+                      "cpu_seconds": time.process_time() - cpu}))
+
+
 def run_threads(count: int, work: Callable[[], None]) -> None:
     """Run ``work`` in ``count`` threads at once; exit non-zero if any of them failed."""
     failed: list[BaseException] = []
@@ -105,7 +118,7 @@ def main() -> None:
     todo = _pairs(Path(sys.argv[1]))
     todo.reverse()
     lock = threading.Lock()
-    run_threads(int(sys.argv[2]), lambda: _worker(todo, lock))
+    timed(lambda: run_threads(int(sys.argv[2]), lambda: _worker(todo, lock)))
 
 
 if __name__ == "__main__":

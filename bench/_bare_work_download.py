@@ -15,8 +15,8 @@ What the API and a safe download ask of any client, as co-tui does it on loopbac
 THREADS threads (4: co-tui's lane count on loopback) each keep one API socket and one file-host
 socket. Only the standard library, plain HTTP/1.1 with Content-Length (the emulator's answers),
 no redirects, retries, cancel, progress, name checks or sanitising: any unexpected answer makes
-it exit non-zero. The bench times it from before the listing (co-tui's clock also starts there)
-with GNU time, so its interpreter start-up is counted too.
+it exit non-zero. It times itself from before the listing, where co-tui's clock also starts,
+and prints its figures as JSON (``_bare_download.timed``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import threading
 import urllib.parse
 from typing import Any
 
-from _bare_download import copy_body, read_head, run_threads
+from _bare_download import copy_body, read_head, run_threads, timed
 
 BUFFER = 1 << 20
 
@@ -145,10 +145,15 @@ def worker(api: Api, dest: str, todo: list[str], lock: threading.Lock) -> None:
 def main() -> None:
     domain, token, asset, dest, threads = sys.argv[1:6]
     api = Api(domain, token, asset)
+    timed(lambda: download(api, dest, int(threads)))
+
+
+def download(api: Api, dest: str, threads: int) -> None:
+    """List the asset, then download every file in ``threads`` threads."""
     todo = list_files(api)
     todo.reverse()
     lock = threading.Lock()
-    run_threads(int(threads), lambda: worker(api, dest, todo, lock))
+    run_threads(threads, lambda: worker(api, dest, todo, lock))
 
 
 if __name__ == "__main__":

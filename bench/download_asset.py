@@ -29,8 +29,10 @@ folders (``/dev/shm`` when it has room). Reported: medians of ``--runs`` runs (7
 ours / baseline per run and of the medians, peak RSS (the child's own ``ru_maxrss``; curl's
 through GNU time), the connections co-tui opened to the file host, the emulator's CPU seconds
 during each run (from /proc: on 2 cores the emulator is one of the two busy processes) and each
-client's own CPU seconds (co-tui's from submitting the request to the end, as its time; a
-baseline's through GNU time, its start-up included). On a machine whose cores are all busy, the
+client's own CPU seconds (co-tui's from submitting the request to the end, as its time; curl's
+through GNU time, its start-up included). The bare Python clients time themselves as co-tui's
+child does, from the start of their work: a Python process's start-up (0.1-0.3 s on a machine
+with many site packages) is left out of every Python client's figures. On a machine whose cores are all busy, the
 time follows the CPU that client and emulator spend together, so the report also gives that sum
 for co-tui against each baseline of the small-file case.
 
@@ -124,13 +126,20 @@ Timed = tuple[float, int, float]
 def _timed_rss(cmd: list[str]) -> Timed:
     """Run ``cmd`` under GNU time: wall seconds, the command's own peak RSS (KiB) and CPU
     seconds (user + system, its start-up included)."""
+    timed, _ = _under_time(cmd)
+    return timed
+
+
+def _under_time(cmd: list[str]) -> tuple[Timed, str]:
+    """:func:`_timed_rss`, and what ``cmd`` printed."""
     with tempfile.NamedTemporaryFile("r") as report:
         start = time.perf_counter()
-        subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", report.name, *cmd], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        out = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", report.name, *cmd],
+                             check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             text=True)
         elapsed = time.perf_counter() - start
         rss, user, system = report.read().split()[-3:]
-        return elapsed, int(rss), float(user) + float(system)
+        return (elapsed, int(rss), float(user) + float(system)), out.stdout
 
 
 def _curl_config(urls: list[str], dest: Path) -> Path:
@@ -159,12 +168,22 @@ def curl_k(urls: list[str], dest: Path) -> Timed:
         config.unlink()
 
 
+def _self_timed(cmd: list[str]) -> Timed:
+    """Run a bare Python client that times itself (``_bare_download.timed``): its seconds and
+    CPU seconds from the start of its work, as co-tui's child reports them (a Python process's
+    start-up, 0.1-0.3 s here with this interpreter's site packages, is left out on both
+    sides), and its peak RSS through GNU time."""
+    (_, rss, _), printed = _under_time(cmd)
+    result: dict[str, Any] = json.loads(printed)
+    return result["seconds"], rss, result["cpu_seconds"]
+
+
 def py_bare(urls: list[str], dest: Path) -> Timed:
     """The bare Python client (bench/_bare_download.py): 8 threads, as co-tui runs 8 transfers."""
     config = _curl_config(urls, dest)
     try:
-        return _timed_rss([sys.executable, str(Path(__file__).resolve().parent
-                                               / "_bare_download.py"), str(config), "8"])
+        return _self_timed([sys.executable, str(Path(__file__).resolve().parent
+                                                / "_bare_download.py"), str(config), "8"])
     finally:
         config.unlink()
 
@@ -172,9 +191,9 @@ def py_bare(urls: list[str], dest: Path) -> Timed:
 def py_work(emu: Any, asset_id: str, dest: Path) -> Timed:
     """The bare Python client that does co-tui's work (bench/_bare_work_download.py): listing,
     a signed URL per file, temp file + fsync + link; 4 threads, as co-tui runs 4 lanes here."""
-    return _timed_rss([sys.executable, str(Path(__file__).resolve().parent
-                                           / "_bare_work_download.py"),
-                       emu.domain, emu.token, asset_id, str(dest), "4"])
+    return _self_timed([sys.executable, str(Path(__file__).resolve().parent
+                                            / "_bare_work_download.py"),
+                        emu.domain, emu.token, asset_id, str(dest), "4"])
 
 
 def curl_o(url: str, dest: Path) -> Timed:
@@ -224,8 +243,8 @@ class Recorder:
         self.server_cpu: dict[str, list[float]] = {}
         """The emulator's CPU seconds during each run of a client."""
         self.client_cpu: dict[str, list[float]] = {}
-        """Each client's own CPU seconds: co-tui's from submitting the request to the end (as
-        its seconds), a baseline's through GNU time (its process's start-up included)."""
+        """Each client's own CPU seconds: co-tui's and the bare Python clients' from the start
+        of their work (as their seconds), curl's through GNU time (its start-up included)."""
 
     def add(self, key: str, seconds: float, rss: int, connections: int | None = None) -> None:
         self.seconds.setdefault(key, []).append(seconds)
