@@ -30,9 +30,7 @@ import threading
 import urllib.parse
 from typing import Any
 
-from _bare_download import copy_body, read_head, run_threads, timed
-
-BUFFER = 1 << 20
+from _bare_download import BUFFER, copy_body, read_head, run_threads, timed
 
 
 class Http:

@@ -32,9 +32,9 @@ during each run (from /proc: on 2 cores the emulator is one of the two busy proc
 client's own CPU seconds (co-tui's from submitting the request to the end, as its time; curl's
 through GNU time, its start-up included). The bare Python clients time themselves as co-tui's
 child does, from the start of their work: a Python process's start-up (0.1-0.3 s on a machine
-with many site packages) is left out of every Python client's figures. On a machine whose cores are all busy, the
-time follows the CPU that client and emulator spend together, so the report also gives that sum
-for co-tui against each baseline of the small-file case.
+with many site packages) is left out of every Python client's figures. On a machine whose cores
+are all busy, the time follows the CPU that client and emulator spend together, so the report
+also gives that sum for co-tui against each baseline of the small-file case.
 
 Targets: small <= 1.0x curl_par and <= 0.8x curl_K; latency <= 1.0x curl_par; big >= 1.0x
 curl's throughput in every run; rated >= 3x faster than curl; co-tui's peak RSS <= 64 MiB.
