@@ -27,6 +27,7 @@ class PtyApp:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
+        self.started = self.last_output = time.monotonic()
         # COLUMNS / LINES as a shell in that terminal would have them: a test runner may set
         # its own (pytest-xdist's workers say 80x24), and the app would believe them
         full_env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(cols),
@@ -50,6 +51,7 @@ class PtyApp:
             except OSError:
                 return
             self.raw += data
+            self.last_output = time.monotonic()
             self.stream.feed(data)
 
     def __enter__(self) -> PtyApp:
@@ -78,7 +80,16 @@ class PtyApp:
                 return self.text
             if self.process.poll() is not None:
                 break
-        raise AssertionError(f"timed out waiting; the screen shows:\n{self.text}")
+        raise AssertionError(f"timed out waiting ({self.state()}); the screen shows:\n{self.text}")
+
+    def state(self) -> str:
+        """Whether the app still runs and when it last wrote: a failure's message tells a frozen
+        app (or machine) from one that went on drawing without the awaited text."""
+        now = time.monotonic()
+        code = self.process.poll()
+        alive = "running" if code is None else f"exited with {code}"
+        return (f"the app is {alive}, {now - self.started:.1f} s after its start; its last "
+                f"output came {now - self.last_output:.1f} s ago")
 
     def press_until(self, keys: str | bytes, predicate: Callable[[str], bool] | str,
                     timeout: float = 20.0, every: float = 3.0) -> str:

@@ -136,10 +136,15 @@ def test_list_open_preview_archive_restore_delete_create(odd_server: str, tmp_pa
         _keys(app, "/", "\x15", "\r")
         app.wait_for(lambda text: "all" in text and "loaded" in text and "CCF" not in text)
         _keys(app, "c")
-        app.wait_for("Create data asset")
-        app.idle(1.0)  # the form takes focus once it is mounted
-        _keys(app, "\t", "s3://demo-public-bucket/examples", *["\t"] * 5, "odd server iris",
-              "\t", "\t", "\t", "\r", "Iris atlas", "\x13")  # bucket … name, project; ctrl+s
+        # the form takes focus as it mounts, before it asks for the custom metadata fields: once
+        # those show, a key goes to the form (a fixed pause was not always enough on a loaded
+        # machine, where the keys went nowhere)
+        app.wait_for(lambda text: "Create data asset" in text
+                     and "Loading the custom metadata" not in text, timeout=60)
+        _keys(app, "\t", "s3://demo-public-bucket/examples")
+        app.wait_for("s3://demo-public-bucket/examples")
+        _keys(app, *["\t"] * 5, "odd server iris", "\t", "\t", "\t", "\r", "Iris atlas",
+              "\x13")  # bucket … name, project; ctrl+s
         app.wait_for(lambda text: "Create data asset" not in text and "odd server iris" in text,
                      timeout=30)
         _keys(app, "r")  # search does not have it yet: it stays, as a draft
