@@ -8,6 +8,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +52,30 @@ def free_page_reporting(folder: Path = PAGE_REPORTING) -> str | None:
     except (OSError, ValueError):
         return None
     return f"on: blocks of 2^{order} pages, freed {wait_ms} ms before"
+
+
+def warm_memory(folder: Path, nbytes: int) -> float:
+    """Write ``nbytes`` of zeros to a file in ``folder`` and delete it; the seconds it took.
+
+    Called just before a timed run that writes ``nbytes`` or less into ``folder``. Under free
+    page reporting, memory freed a few seconds earlier (the last run's download) may already
+    have gone back to the host, and how much of it has decides how many of the next run's
+    pages fault in the host: writing 4 GiB into /dev/shm took 1.6-3.9 s in runs seconds apart
+    on the bench machine, with ``dd`` as the writer. Pages freed just now are handed out again
+    first and have not been reported yet, so after this the next run's writes land on memory
+    the guest holds (the same ``dd`` then took 1.7-2.2 s), whichever client runs.
+    """
+    chunk = bytes(1 << 20)
+    started = time.perf_counter()
+    fd, name = tempfile.mkstemp(prefix="warm-", dir=folder)
+    try:
+        left = nbytes
+        while left > 0:
+            left -= os.write(fd, chunk[:left] if left < len(chunk) else chunk)
+    finally:
+        os.close(fd)
+        os.unlink(name)
+    return time.perf_counter() - started
 
 
 def write_results(name: str, data: dict[str, Any], directory: Path | None = None) -> Path:

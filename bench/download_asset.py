@@ -25,7 +25,10 @@ measured in the child from submitting the request to the batch's end, so it *inc
 listing and every signed-URL request, which the curls get for free (fetched before their clock
 starts); it leaves out the interpreter's start-up. Each run runs ours and the baseline back to
 back, in alternating order, after one unmeasured warm-up run of every contender, into empty
-folders (``/dev/shm`` when it has room). Reported: medians of ``--runs`` runs (7), the ratio
+folders (``/dev/shm`` when it has room), each run just after writing and deleting as many bytes
+as it will write, plus 256 MiB, in the same folder (bench/_common.warm_memory: on a virtual
+machine that hands freed memory back to its host, a run otherwise pays the host's faults or
+not depending on how long ago the last run freed its bytes). Reported: medians of ``--runs`` runs (7), the ratio
 ours / baseline per run and of the medians, peak RSS (the child's own ``ru_maxrss``; curl's
 through GNU time), the connections co-tui opened to the file host, the emulator's CPU seconds
 during each run (from /proc: on 2 cores the emulator is one of the two busy processes) and each
@@ -66,6 +69,7 @@ from _common import (
     free_page_reporting,
     load_average,
     target_row,
+    warm_memory,
     write_results,
 )
 
@@ -74,6 +78,8 @@ SMALL_ASSET = "b0000000-0000-4000-8000-000000001000"
 BIG_ASSET = "b0000000-0000-4000-8000-000000002000"
 RATED_ASSET = "b0000000-0000-4000-8000-000000003000"
 FOLDERS = 10
+WARM_MARGIN = 256 * MIB
+"""Written beyond a run's own bytes by :func:`~_common.warm_memory` before the run."""
 BIG_PATH, RATED_PATH = "big.bin", "rated.bin"
 CASES = ("small", "latency", "big", "rated")
 TARGETS = {
@@ -245,6 +251,8 @@ class Recorder:
         self.client_cpu: dict[str, list[float]] = {}
         """Each client's own CPU seconds: co-tui's and the bare Python clients' from the start
         of their work (as their seconds), curl's through GNU time (its start-up included)."""
+        self.warm_seconds: list[float] = []
+        """How long each run's :func:`~_common.warm_memory` took (a long one met cold memory)."""
 
     def add(self, key: str, seconds: float, rss: int, connections: int | None = None) -> None:
         self.seconds.setdefault(key, []).append(seconds)
@@ -269,6 +277,7 @@ def _round(rec: Recorder, case: str, run: int, work: Path, expect: tuple[int, in
     print(f"{case} run {run + 1}", flush=True)
     def run_ours() -> None:
         dest = _fresh(work, "ours")
+        rec.warm_seconds.append(warm_memory(work, expect[1] + WARM_MARGIN))
         before = _cpu_of(server)
         seconds, rss, conns, cpu = mine(dest)
         rec.server_cpu.setdefault(f"{case}_ours", []).append(_cpu_of(server) - before)
@@ -279,6 +288,7 @@ def _round(rec: Recorder, case: str, run: int, work: Path, expect: tuple[int, in
 
     def run_base(name: str, call: Callable[[Path], Timed]) -> None:
         dest = _fresh(work, "base")
+        rec.warm_seconds.append(warm_memory(work, expect[1] + WARM_MARGIN))
         before = _cpu_of(server)
         seconds, rss, cpu = call(dest)
         rec.server_cpu.setdefault(f"{case}_{name}", []).append(_cpu_of(server) - before)
@@ -319,7 +329,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if shutil.which("curl") is None or not Path("/usr/bin/time").exists():
         raise SystemExit("needs curl and GNU time (apt-get install curl time)")
     small_bytes = args.files * args.file_kib * KIB
-    need = 2 * max(small_bytes, args.big_mib * MIB, args.rated_mib * MIB) + 64 * MIB
+    need = (2 * max(small_bytes, args.big_mib * MIB, args.rated_mib * MIB) + WARM_MARGIN
+            + 64 * MIB)
     base = args.dest
     if base is None and Path("/dev/shm").is_dir() and shutil.disk_usage("/dev/shm").free > need:
         base = Path("/dev/shm")
@@ -327,7 +338,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         raise SystemExit(f"need {need / MIB:,.0f} MiB free at the destination")
     if (reporting := free_page_reporting()) is not None:
         print(f"note: free page reporting is {reporting}: each run's freed memory may go back "
-              "to the host, and times vary with it (see bench/_common.free_page_reporting)")
+              "to the host; each run first writes and frees as much as it will write "
+              "(see bench/_common.warm_memory)")
     work = Path(tempfile.mkdtemp(prefix="co-tui-bench-asset-", dir=base))
     state = Path(tempfile.mkdtemp(prefix="co-tui-bench-state-"))
     rec = Recorder()
@@ -467,6 +479,7 @@ def _report(rec: Recorder, args: argparse.Namespace, where: Path) -> dict[str, A
                   "rated_mib": args.rated_mib},
         "seconds": rec.seconds, "peak_rss_kib": rec.rss_kib, "connections": rec.connections,
         "server_cpu_seconds": rec.server_cpu, "client_cpu_seconds": rec.client_cpu,
+        "warm_memory_seconds": rec.warm_seconds,
         "median_seconds": {k: statistics.median(v) for k, v in rec.seconds.items()},
         "ratios": ratios, "targets": {k: f"{op} {v:g}" for k, (op, v) in TARGETS.items()},
         "pass": verdicts,
