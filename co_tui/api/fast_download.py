@@ -5,7 +5,9 @@ and httpcore reads 64 KiB at a time: a 1 GiB download ran at about half of ``cur
 throughput (bench/download.py). Here a worker thread does what curl does instead: a blocking
 socket reads with ``recv_into`` into one reused buffer and hands each filled piece to the sink
 (a temp file's descriptor ``os.write``\\ s it), releasing the GIL for both, so the event loop
-only ever sees progress counts.
+only ever sees progress counts. From a plain socket into a sink that takes bytes from a pipe (a
+file's descriptor), the body goes by ``splice`` instead (:mod:`co_tui.api.splice`: one copy in
+the kernel instead of two).
 
 Scope is deliberately narrow — exactly what a signed storage URL needs: one ``GET``, HTTP/1.1,
 an identity body with ``Content-Length`` (or delimited by close), an optional ``Range`` (from an
@@ -34,6 +36,7 @@ from typing import TypeVar
 
 import httpx
 
+from co_tui.api import splice
 from co_tui.api.body_limits import check_announced, check_part, stalled_message, too_large
 from co_tui.api.conn_pool import TIMED_OUT, Connection, ConnectionPool, origin_of
 from co_tui.api.errors import ApiConnectionError, ApiTimeoutError, build_error
@@ -49,6 +52,7 @@ from co_tui.api.http1 import (
 from co_tui.api.ranges import parse_content_range, total_from_416
 from co_tui.api.redirects import REDIRECT_STATUSES, redirect_target
 from co_tui.api.sink import ByteSink
+from co_tui.api.splice import pipe_taker, thread_pipe
 from co_tui.redact import safe_url
 
 __all__ = [
@@ -343,10 +347,13 @@ def _transfer(
             raise too_large(size or 0, None, shown)
         pending = pending[:limit]
         alive = False  # bytes after the body: not a socket to reuse
+    taker = pipe_taker(sink) if splice.AVAILABLE and conn.kernel_timeouts else None
+    pipe = thread_pipe() if taker is not None else None
     while True:
         if pending:
             sink.write(pending)
             written += len(pending)
+            pending = view[:0]
             if progress is not None:
                 progress(written)
         if length is not None and written >= length:
@@ -354,7 +361,8 @@ def _transfer(
         if cancel is not None and cancel.is_set():
             raise DownloadCancelled()
         want_bytes = buffer_bytes if limit is None else max(1, min(buffer_bytes, limit - written))
-        n = sock.recv_into(view[:want_bytes])
+        n = sock.recv_into(view[:want_bytes]) if pipe is None else pipe.fill(sock.fileno(),
+                                                                             want_bytes)
         if n == 0:
             alive = False
             if limit is None:
@@ -367,7 +375,13 @@ def _transfer(
             break
         if limit is not None and written + n > limit:  # only when there is no length
             raise too_large(size or 0, None, shown)
-        pending = view[:n]
+        if pipe is None or taker is None:
+            pending = view[:n]
+        else:  # the bytes are in the pipe: straight on to the sink
+            pipe.drain(taker, n)
+            written += n
+            if progress is not None:
+                progress(written)
     result = DownloadResult(head.status, start, total, etag, headers.get("last-modified"),
                             written)
     return result, alive and length is not None

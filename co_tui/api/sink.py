@@ -6,7 +6,10 @@ transfer layer's sinks (a temp file's descriptor, a zip entry) and any binary fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
+
+from co_tui.api.splice import pipe_taker
 
 __all__ = ["ByteSink", "GuardedSink", "ResumableSink"]
 
@@ -51,3 +54,20 @@ class GuardedSink:
         except OSError as exc:
             self.failure = exc
             raise
+
+    @property
+    def take_from_pipe(self) -> Callable[[int, int], None] | None:
+        """The wrapped sink's way to take bytes from a pipe (:mod:`co_tui.api.splice`),
+        guarded as :meth:`write` is; None when it has none."""
+        taker = pipe_taker(self._sink)
+        if taker is None:
+            return None
+
+        def take(pipe: int, count: int, /) -> None:
+            try:
+                taker(pipe, count)
+            except OSError as exc:
+                self.failure = exc
+                raise
+
+        return take

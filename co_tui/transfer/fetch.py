@@ -29,6 +29,7 @@ from co_tui.api.http1 import ActiveConnection
 from co_tui.api.models import FileURLs
 from co_tui.api.ranged import RANGED_MIN_BYTES, fetch_ranged
 from co_tui.api.retry import Sleep
+from co_tui.api.splice import pipe_to_fd
 from co_tui.transfer.download_model import RemoteFile
 from co_tui.transfer.failures import SizeMismatchError, TransferError
 from co_tui.transfer.localfs import translate_os_error, write_all
@@ -47,6 +48,10 @@ class FdSink:
     def write(self, data: bytes | memoryview, /) -> None:
         """Append ``data`` at the descriptor's position (all of it)."""
         write_all(self.fd, data)
+
+    def take_from_pipe(self, pipe: int, count: int, /) -> None:
+        """Append ``count`` bytes waiting in ``pipe`` (see :mod:`co_tui.api.splice`)."""
+        pipe_to_fd(pipe, self.fd, count)
 
     def write_at(self, data: bytes | memoryview, offset: int, /) -> None:
         """Write all of ``data`` at ``offset`` (parallel ranges; the position is not used)."""

@@ -26,7 +26,15 @@ from co_tui.emulator.seed_model import Content, SeedFile
 from co_tui.transfer import DownloadEngine, ItemState, TargetKind
 from co_tui.transfer import fetch as fetch_module
 from tests.bad_file_host import HONEST, BadFileHost, Reply, pattern
-from tests.transfer.transfer_helpers import ASSET, MiB, entries, request, seed, temps
+from tests.transfer.transfer_helpers import (
+    ASSET,
+    MiB,
+    entries,
+    on_file_writes,
+    request,
+    seed,
+    temps,
+)
 
 READ_TIMEOUT = 0.2
 SMALL = 100
@@ -67,7 +75,6 @@ class WriteOracle:
 def oracle(monkeypatch: pytest.MonkeyPatch) -> WriteOracle:
     seen = WriteOracle()
     real_transfer = fetch_module.Fetcher.transfer
-    real_write = os.write
     real_stream_write = fetch_module.StreamSink.write
 
     async def transfer(self: Any, remote: Any, url: str, sink: Any, **kwargs: Any) -> int:
@@ -79,11 +86,9 @@ def oracle(monkeypatch: pytest.MonkeyPatch) -> WriteOracle:
         finally:
             seen.limits.pop(key, None)
 
-    def write(fd: int, data: Any) -> int:
-        n = real_write(fd, data)
+    def after(fd: int) -> None:
         if fd in seen.limits:
             seen.saw(fd, os.fstat(fd).st_size)
-        return n
 
     def stream_write(self: Any, data: Any) -> int:
         n = real_stream_write(self, data)
@@ -92,7 +97,7 @@ def oracle(monkeypatch: pytest.MonkeyPatch) -> WriteOracle:
         return n
 
     monkeypatch.setattr(fetch_module.Fetcher, "transfer", transfer)
-    monkeypatch.setattr(os, "write", write)
+    on_file_writes(monkeypatch, lambda fd, count: None, after)
     monkeypatch.setattr(fetch_module.StreamSink, "write", stream_write)
     return seen
 

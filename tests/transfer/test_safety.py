@@ -20,7 +20,9 @@ from co_tui.transfer import DownloadEngine, ItemState, TargetKind
 from tests.transfer.transfer_helpers import (
     MOUNT,
     entries,
+    is_temp_file,
     local_files,
+    on_file_writes,
     request,
     resolved,
     seed,
@@ -169,23 +171,17 @@ async def test_too_little_space_stops_before_any_byte(make_engine, probe, dest: 
 
 
 @pytest.fixture
-def disk_fills_up(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """os.write into a co-tui temp file fails with ENOSPC once 1 MiB has been written."""
-    real = os.write
+def disk_fills_up(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A write into a co-tui temp file fails with ENOSPC once 1 MiB has been written."""
     written = [0]
 
-    def write(fd: int, data) -> int:  # type: ignore[no-untyped-def]
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            target = ""
-        if ".co-tui-" in target:
+    def before(fd: int, count: int) -> None:
+        if is_temp_file(fd):
             if written[0] > 1024 * 1024:
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            written[0] += len(data)
-        return real(fd, data)
+            written[0] += count
 
-    monkeypatch.setattr(os, "write", write)
+    on_file_writes(monkeypatch, before)
     return written
 
 

@@ -6,6 +6,7 @@ import asyncio
 import errno
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -170,20 +171,54 @@ class ConcurrencyProbe(httpx.AsyncBaseTransport):
         return [r for r in self.requests if r.url.host == self.files_host]
 
 
-def disk_full_after(monkeypatch: Any, writes: int) -> None:
-    """``os.write`` into a co-tui temp file fails with ENOSPC after ``writes`` such writes."""
-    real = os.write
-    done = [0]
+def on_file_writes(monkeypatch: Any, before: Callable[[int, int], None],
+                   after: Callable[[int], None] | None = None) -> None:
+    """Call ``before(fd, count)`` ahead of every write of ``count`` bytes into a file (it may
+    raise, as a full disk does) and ``after(fd)`` once it is done. A download writes with
+    ``os.write``, or, from a plain socket, with ``os.splice`` from a pipe
+    (co_tui.api.splice): both are watched, so a test sees every byte whichever way it came."""
+    real_write, real_splice = os.write, os.splice
 
     def write(fd: int, data: Any) -> int:
-        try:
-            target = os.readlink(f"/proc/self/fd/{fd}")
-        except OSError:
-            target = ""
-        if ".co-tui-" in target:
+        before(fd, len(data))
+        n = real_write(fd, data)
+        if after is not None:
+            after(fd)
+        return n
+
+    def splice(src: int, dst: int, count: int, *args: Any, **kwargs: Any) -> int:
+        if not _is_pipe_or_socket(dst):
+            before(dst, count)
+        n = real_splice(src, dst, count, *args, **kwargs)
+        if after is not None and not _is_pipe_or_socket(dst):
+            after(dst)
+        return n
+
+    monkeypatch.setattr(os, "write", write)
+    monkeypatch.setattr(os, "splice", splice)
+
+
+def _is_pipe_or_socket(fd: int) -> bool:
+    mode = os.fstat(fd).st_mode
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def is_temp_file(fd: int) -> bool:
+    """Whether ``fd`` is one of co-tui's temp files (``.co-tui-…``)."""
+    try:
+        return ".co-tui-" in os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return False
+
+
+def disk_full_after(monkeypatch: Any, writes: int) -> None:
+    """A write into a co-tui temp file fails with ENOSPC after ``writes`` such writes."""
+    done = [0]
+
+    def before(fd: int, count: int) -> None:
+        if is_temp_file(fd):
             if done[0] >= writes:
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             done[0] += 1
-        return real(fd, data)
 
-    monkeypatch.setattr(os, "write", write)
+    on_file_writes(monkeypatch, before)
