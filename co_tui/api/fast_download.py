@@ -347,7 +347,7 @@ def _transfer(
             raise too_large(size or 0, None, shown)
         pending = pending[:limit]
         alive = False  # bytes after the body: not a socket to reuse
-    taker = pipe_taker(sink) if splice.AVAILABLE and conn.kernel_timeouts else None
+    taker = pipe_taker(sink) if conn.kernel_timeouts and splice.usable() else None
     pipe = thread_pipe() if taker is not None else None
     while True:
         if pending:
@@ -361,8 +361,14 @@ def _transfer(
         if cancel is not None and cancel.is_set():
             raise DownloadCancelled()
         want_bytes = buffer_bytes if limit is None else max(1, min(buffer_bytes, limit - written))
-        n = sock.recv_into(view[:want_bytes]) if pipe is None else pipe.fill(sock.fileno(),
-                                                                             want_bytes)
+        if pipe is None:
+            n = sock.recv_into(view[:want_bytes])
+        else:
+            try:
+                n = pipe.fill(sock.fileno(), want_bytes)
+            except splice.Refused:  # nothing was read: read it instead
+                pipe = None
+                continue
         if n == 0:
             alive = False
             if limit is None:

@@ -11,7 +11,9 @@ Only for a socket whose bytes are the body as sent: a plain ``http`` connection 
 kernel's timeouts (:attr:`co_tui.api.conn_pool.Connection.kernel_timeouts`; a TLS socket's
 bytes must be decrypted in the process), and only into a sink that can take bytes from a pipe
 (:class:`PipeSink`, a file's descriptor). The socket's receive timeout applies to ``splice``
-as to ``recv``: a read that waited it out raises ``BlockingIOError``.
+as to ``recv``: a read that waited it out raises ``BlockingIOError``. Where the kernel or a
+sandbox refuses ``splice`` on a socket (gVisor, a seccomp filter), nothing is taken from the
+socket: that body is read as before, and so is every later one (:func:`usable`).
 
 Each transfer thread keeps one pipe (:func:`thread_pipe`). Bytes put into it are taken out
 before the next read; a pipe left holding bytes (the file's write failed between the two) is
@@ -27,10 +29,25 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
-__all__ = ["AVAILABLE", "Pipe", "PipeSink", "pipe_taker", "pipe_to_fd", "thread_pipe"]
+__all__ = ["AVAILABLE", "Pipe", "PipeSink", "Refused", "pipe_taker", "pipe_to_fd", "thread_pipe",
+           "usable"]
 
 AVAILABLE = sys.platform == "linux" and hasattr(os, "splice")
-"""Whether this system has ``splice`` (Linux)."""
+"""Whether this system has ``splice`` (Linux); see also :func:`usable`."""
+_REFUSALS = frozenset({errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM})
+"""What ``splice`` from a socket raises where the kernel or a sandbox does not do it (gVisor,
+a seccomp filter): the socket is untouched, and its bytes are read instead."""
+_refused = False
+
+
+class Refused(Exception):
+    """``splice`` from a socket is refused here: read this body, and every later one, instead
+    (nothing was taken from the socket)."""
+
+
+def usable() -> bool:
+    """Whether bodies may go by ``splice`` now (Linux, and not refused so far)."""
+    return AVAILABLE and not _refused
 PIPE_BYTES = 1 << 20
 """The pipe size asked for: one read moves up to this much (a pipe's default is 64 KiB; an
 unprivileged process may grow one to ``/proc/sys/fs/pipe-max-size``, 1 MiB by default)."""
@@ -71,8 +88,16 @@ class Pipe:
 
     def fill(self, sock: int, most: int) -> int:
         """Move up to ``most`` bytes from the socket ``sock`` into the (empty) pipe: how many
-        (0: the peer closed). Waits as ``recv`` would, and raises what it would."""
-        moved = os.splice(sock, self.write, min(most, self.size))
+        (0: the peer closed). Waits as ``recv`` would, and raises what it would, or
+        :class:`Refused`."""
+        try:
+            moved = os.splice(sock, self.write, min(most, self.size))
+        except OSError as exc:
+            if exc.errno not in _REFUSALS:
+                raise
+            global _refused
+            _refused = True
+            raise Refused() from exc
         self.held += moved
         return moved
 

@@ -139,6 +139,35 @@ async def test_a_file_system_that_refuses_splice_gets_the_bytes_written(
     assert _digest(dest.read_bytes()) == _digest(expected)
 
 
+async def test_a_sandbox_that_refuses_splice_from_a_socket_gets_the_body_read(
+        sock_client: CodeOceanClient, demo_seed: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """gVisor or a seccomp filter may refuse ``splice`` on a socket: the body is read as
+    before, and no later transfer tries again."""
+    url, expected = await _a_file(sock_client, demo_seed)
+    monkeypatch.setattr(splice_module, "_refused", False)
+    real = os.splice
+    tried: list[int] = []
+
+    def refuse_sockets(src: int, dst: int, count: int, *args: Any, **kwargs: Any) -> int:
+        if stat.S_ISSOCK(os.fstat(src).st_mode):
+            tried.append(src)
+            raise OSError(errno.ENOSYS, os.strerror(errno.ENOSYS))
+        return real(src, dst, count, *args, **kwargs)
+
+    monkeypatch.setattr(os, "splice", refuse_sockets)
+    for name in ("first.bin", "second.bin"):
+        dest = tmp_path / name
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            result = _fetch(sock_client, url, FdSink(fd), len(expected))
+        finally:
+            os.close(fd)
+        assert isinstance(result, DownloadResult)
+        assert _digest(dest.read_bytes()) == _digest(expected)
+    assert len(tried) == 1 and not splice_module.usable()
+
+
 async def test_a_failed_write_leaves_no_byte_for_the_next_file(
         sock_client: CodeOceanClient, demo_seed: Any, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
