@@ -24,20 +24,19 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 import sys
 import threading
 import urllib.parse
 from typing import Any
 
-from _bare_download import BUFFER, copy_body, read_head, run_threads, timed
+from _bare_download import BUFFER, connect, copy_body, read_head, run_threads, timed
 
 
 class Http:
     """One kept-alive HTTP/1.1 socket to ``host:port``."""
 
     def __init__(self, host: str, port: int) -> None:
-        self.sock = socket.create_connection((host, port), timeout=60)
+        self.sock = connect(host, port)
         self.view = memoryview(bytearray(BUFFER))
 
     def send(self, request: bytes) -> None:
