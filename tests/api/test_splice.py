@@ -88,8 +88,21 @@ def _fetch(client: CodeOceanClient, url: str, sink: Any, size: int
                                             cancel=CancelFlag(), active=ActiveConnection())
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _into_file(client: CodeOceanClient, url: str, dest: Path, size: int
+               ) -> tuple[DownloadResult | FirstAttemptFailed, int]:
+    """One attempt into a new file ``dest`` through an ``FdSink``: the result, and the number
+    of the descriptor it wrote to (closed again)."""
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        return _fetch(client, url, FdSink(fd), size), fd
+    finally:
+        os.close(fd)
+
+
+def _assert_exact(result: DownloadResult | FirstAttemptFailed, data: bytes, expected: bytes
+                  ) -> None:
+    assert isinstance(result, DownloadResult)
+    assert hashlib.sha256(data).hexdigest() == hashlib.sha256(expected).hexdigest()
 
 
 async def test_a_body_goes_into_the_file_by_splice(sock_client: CodeOceanClient, demo_seed: Any,
@@ -98,13 +111,8 @@ async def test_a_body_goes_into_the_file_by_splice(sock_client: CodeOceanClient,
     url, expected = await _a_file(sock_client, demo_seed)
     calls = _watch_splices(monkeypatch)
     dest = tmp_path / "out.bin"
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT, 0o644)
-    try:
-        result = _fetch(sock_client, url, FdSink(fd), len(expected))
-    finally:
-        os.close(fd)
-    assert isinstance(result, DownloadResult) and result.written == len(expected)
-    assert _digest(dest.read_bytes()) == _digest(expected)
+    result, fd = _into_file(sock_client, url, dest, len(expected))
+    _assert_exact(result, dest.read_bytes(), expected)
     into_file = sum(moved for _, dst, moved in calls if dst == fd)
     # what came with the answer's head is written as usual; the rest came through the pipe
     assert 0.9 * len(expected) < into_file <= len(expected)
@@ -116,8 +124,8 @@ async def test_a_sink_without_a_descriptor_gets_the_bytes_written(
     calls = _watch_splices(monkeypatch)
     stream = io.BytesIO()
     result = _fetch(sock_client, url, stream, len(expected))
-    assert isinstance(result, DownloadResult)
-    assert _digest(stream.getvalue()) == _digest(expected) and calls == []
+    _assert_exact(result, stream.getvalue(), expected)
+    assert calls == []
 
 
 async def test_a_file_system_that_refuses_splice_gets_the_bytes_written(
@@ -130,13 +138,8 @@ async def test_a_file_system_that_refuses_splice_gets_the_bytes_written(
 
     _watch_splices(monkeypatch, refuse)
     dest = tmp_path / "out.bin"
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT, 0o644)
-    try:
-        result = _fetch(sock_client, url, FdSink(fd), len(expected))
-    finally:
-        os.close(fd)
-    assert isinstance(result, DownloadResult)
-    assert _digest(dest.read_bytes()) == _digest(expected)
+    result, _ = _into_file(sock_client, url, dest, len(expected))
+    _assert_exact(result, dest.read_bytes(), expected)
 
 
 async def test_a_sandbox_that_refuses_splice_from_a_socket_gets_the_body_read(
@@ -158,13 +161,8 @@ async def test_a_sandbox_that_refuses_splice_from_a_socket_gets_the_body_read(
     monkeypatch.setattr(os, "splice", refuse_sockets)
     for name in ("first.bin", "second.bin"):
         dest = tmp_path / name
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT, 0o644)
-        try:
-            result = _fetch(sock_client, url, FdSink(fd), len(expected))
-        finally:
-            os.close(fd)
-        assert isinstance(result, DownloadResult)
-        assert _digest(dest.read_bytes()) == _digest(expected)
+        result, _ = _into_file(sock_client, url, dest, len(expected))
+        _assert_exact(result, dest.read_bytes(), expected)
     assert len(tried) == 1 and not splice_module.usable()
 
 
@@ -184,21 +182,12 @@ async def test_a_failed_write_leaves_no_byte_for_the_next_file(
         return real(src, dst, count)
 
     _watch_splices(monkeypatch, full_once)
-    first = os.open(tmp_path / "first.bin", os.O_WRONLY | os.O_CREAT, 0o644)
-    try:
-        with pytest.raises(OSError) as raised:
-            _fetch(sock_client, url, FdSink(first), len(expected))
-    finally:
-        os.close(first)
+    with pytest.raises(OSError) as raised:
+        _into_file(sock_client, url, tmp_path / "first.bin", len(expected))
     assert raised.value.errno == errno.ENOSPC and failed and failed[0] > 0
     dest = tmp_path / "second.bin"
-    second = os.open(dest, os.O_WRONLY | os.O_CREAT, 0o644)
-    try:
-        result = _fetch(sock_client, url, FdSink(second), len(expected))
-    finally:
-        os.close(second)
-    assert isinstance(result, DownloadResult)
-    assert _digest(dest.read_bytes()) == _digest(expected)
+    result, _ = _into_file(sock_client, url, dest, len(expected))
+    _assert_exact(result, dest.read_bytes(), expected)
 
 
 def test_a_guard_offers_the_pipe_only_when_its_sink_takes_one(tmp_path: Path) -> None:
