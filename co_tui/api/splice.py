@@ -48,6 +48,8 @@ class Refused(Exception):
 def usable() -> bool:
     """Whether bodies may go by ``splice`` now (Linux, and not refused so far)."""
     return AVAILABLE and not _refused
+
+
 PIPE_BYTES = 1 << 20
 """The pipe size asked for: one read moves up to this much (a pipe's default is 64 KiB; an
 unprivileged process may grow one to ``/proc/sys/fs/pipe-max-size``, 1 MiB by default)."""
