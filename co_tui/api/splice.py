@@ -10,10 +10,11 @@ into /dev/shm): 0.67-0.84 s of system CPU against 0.79-0.89 s with ``recv_into``
 Only for a socket whose bytes are the body as sent: a plain ``http`` connection with the
 kernel's timeouts (:attr:`co_tui.api.conn_pool.Connection.kernel_timeouts`; a TLS socket's
 bytes must be decrypted in the process), and only into a sink that can take bytes from a pipe
-(:class:`PipeSink`, a file's descriptor). The socket's receive timeout applies to ``splice``
-as to ``recv``: a read that waited it out raises ``BlockingIOError``. Where the kernel or a
-sandbox refuses ``splice`` on a socket (gVisor, a seccomp filter), nothing is taken from the
-socket: that body is read as before, and so is every later one (:func:`usable`).
+(:class:`PipeSink`: a temp file's sink, in the transfer layer, which does the writing). The
+socket's receive timeout applies to ``splice`` as to ``recv``: a read that waited it out raises
+``BlockingIOError``. Where the kernel or a sandbox refuses ``splice`` on a socket (gVisor, a
+seccomp filter), nothing is taken from the socket: that body is read as before, and so is every
+later one (:func:`usable`).
 
 Each transfer thread keeps one pipe (:func:`thread_pipe`). Bytes put into it are taken out
 before the next read; a pipe left holding bytes (the file's write failed between the two) is
@@ -29,8 +30,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
-__all__ = ["AVAILABLE", "Pipe", "PipeSink", "Refused", "pipe_taker", "pipe_to_fd", "thread_pipe",
-           "usable"]
+__all__ = ["AVAILABLE", "Pipe", "PipeSink", "Refused", "pipe_taker", "thread_pipe", "usable"]
 
 AVAILABLE = sys.platform == "linux" and hasattr(os, "splice")
 """Whether this system has ``splice`` (Linux); see also :func:`usable`."""
@@ -138,22 +138,3 @@ def thread_pipe() -> Pipe | None:
             return None
         _local.pipe = pipe
     return pipe
-
-
-def pipe_to_fd(pipe: int, fd: int, count: int) -> None:
-    """Write ``count`` bytes from the pipe ``pipe`` at ``fd``'s position (a sink's
-    ``take_from_pipe``). A file system that cannot take a ``splice`` gets them written."""
-    left = count
-    while left:
-        try:
-            left -= os.splice(pipe, fd, left)
-        except OSError as exc:
-            if exc.errno != errno.EINVAL:
-                raise
-            break
-    while left:  # copied by hand: read from the pipe (it holds them) and write
-        data = os.read(pipe, left)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        left -= len(data)

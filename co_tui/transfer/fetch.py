@@ -29,10 +29,9 @@ from co_tui.api.http1 import ActiveConnection
 from co_tui.api.models import FileURLs
 from co_tui.api.ranged import RANGED_MIN_BYTES, fetch_ranged
 from co_tui.api.retry import Sleep
-from co_tui.api.splice import pipe_to_fd
 from co_tui.transfer.download_model import RemoteFile
 from co_tui.transfer.failures import SizeMismatchError, TransferError
-from co_tui.transfer.localfs import translate_os_error, write_all
+from co_tui.transfer.localfs import translate_os_error, write_all, write_from_pipe
 
 if TYPE_CHECKING:
     from co_tui.api.client import CodeOceanClient
@@ -51,7 +50,7 @@ class FdSink:
 
     def take_from_pipe(self, pipe: int, count: int, /) -> None:
         """Append ``count`` bytes waiting in ``pipe`` (see :mod:`co_tui.api.splice`)."""
-        pipe_to_fd(pipe, self.fd, count)
+        write_from_pipe(pipe, self.fd, count)
 
     def write_at(self, data: bytes | memoryview, offset: int, /) -> None:
         """Write all of ``data`` at ``offset`` (parallel ranges; the position is not used)."""

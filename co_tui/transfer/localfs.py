@@ -41,6 +41,7 @@ __all__ = [
     "space_check",
     "translate_os_error",
     "write_all",
+    "write_from_pipe",
     "write_sidecar",
 ]
 
@@ -244,6 +245,23 @@ def write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def write_from_pipe(pipe: int, fd: int, count: int) -> None:
+    """Write ``count`` bytes waiting in the pipe ``pipe`` at ``fd``'s position, by ``splice``
+    (:mod:`co_tui.api.splice`); a file system that cannot take a ``splice`` gets them written."""
+    left = count
+    while left:
+        try:
+            left -= os.splice(pipe, fd, left)
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:
+                raise
+            break
+    while left:  # by hand: read them from the pipe (it holds them) and write
+        data = os.read(pipe, left)
+        write_all(fd, data)
+        left -= len(data)
 
 
 def write_sidecar(folder: DirHandle, name: str, data: dict[str, Any]) -> None:
