@@ -10,11 +10,11 @@ into /dev/shm): 0.67-0.84 s of system CPU against 0.79-0.89 s with ``recv_into``
 Only for a socket whose bytes are the body as sent: a plain ``http`` connection with the
 kernel's timeouts (:attr:`co_tui.api.conn_pool.Connection.kernel_timeouts`; a TLS socket's
 bytes must be decrypted in the process), and only into a sink that can take bytes from a pipe
-(:class:`PipeSink`: a temp file's sink, in the transfer layer, which does the writing). The
-socket's receive timeout applies to ``splice`` as to ``recv``: a read that waited it out raises
-``BlockingIOError``. Where the kernel or a sandbox refuses ``splice`` on a socket (gVisor, a
-seccomp filter), nothing is taken from the socket: that body is read as before, and so is every
-later one (:func:`usable`).
+(one with a ``take_from_pipe(pipe, count)`` method: a temp file's sink, in the transfer
+layer, which does the writing; see :func:`pipe_taker`). The socket's receive timeout applies to
+``splice`` as to ``recv``: a read that waited it out raises ``BlockingIOError``. Where the
+kernel or a sandbox refuses ``splice`` on a socket (gVisor, a seccomp filter), nothing is taken
+from the socket: that body is read as before, and so is every later one (:func:`usable`).
 
 Each transfer thread keeps one pipe (:func:`thread_pipe`). Bytes put into it are taken out
 before the next read; a pipe left holding bytes (the file's write failed between the two) is
@@ -28,9 +28,8 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import Protocol
 
-__all__ = ["AVAILABLE", "Pipe", "PipeSink", "Refused", "pipe_taker", "thread_pipe", "usable"]
+__all__ = ["AVAILABLE", "Pipe", "Refused", "pipe_taker", "thread_pipe", "usable"]
 
 AVAILABLE = sys.platform == "linux" and hasattr(os, "splice")
 """Whether this system has ``splice`` (Linux); see also :func:`usable`."""
@@ -55,18 +54,10 @@ PIPE_BYTES = 1 << 20
 unprivileged process may grow one to ``/proc/sys/fs/pipe-max-size``, 1 MiB by default)."""
 
 
-class PipeSink(Protocol):
-    """A sink that can take bytes waiting in a pipe (see :func:`pipe_taker`)."""
-
-    def take_from_pipe(self, pipe: int, count: int, /) -> None:
-        """Take exactly ``count`` bytes from the read end ``pipe``, in order, after what the
-        sink already holds."""
-        ...
-
-
 def pipe_taker(sink: object) -> Callable[[int, int], None] | None:
-    """The sink's ``take_from_pipe``, or None when it has none (or says it has none, as a
-    wrapper around a sink without one does)."""
+    """The sink's ``take_from_pipe(pipe, count)``, which takes exactly ``count`` bytes waiting
+    in the read end ``pipe``, in order, after what the sink holds; or None when it has none (or
+    says it has none, as a wrapper around a sink without one does)."""
     taker = getattr(sink, "take_from_pipe", None)
     return taker if callable(taker) else None
 
@@ -79,7 +70,7 @@ class Pipe:
     def __init__(self) -> None:
         import fcntl  # Linux only, as splice is
 
-        self.read = self.write = -1
+        self.read = self.write = -1  # what __del__ finds if os.pipe() fails
         self.held = 0
         self.read, self.write = os.pipe()
         try:
